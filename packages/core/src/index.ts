@@ -1,0 +1,2 @@
+/** placeholder */
+export const version = "0.1.0"

@@ -1,0 +1,10 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  resolve: { conditions: ["@winback/source"] },
+  ssr: { resolve: { conditions: ["@winback/source"] } },
+  test: {
+    name: "questionnaire",
+    include: ["test/**/*.test.ts"]
+  }
+})

@@ -1,0 +1,10 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  resolve: { conditions: ["@winback/source"] },
+  ssr: { resolve: { conditions: ["@winback/source"] } },
+  test: {
+    name: "rules",
+    include: ["test/**/*.test.ts"]
+  }
+})
