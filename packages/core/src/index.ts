@@ -1,2 +1,111 @@
-/** placeholder */
-export const version = "0.1.0"
+/**
+ * @winback/core — the retention and callback domain model, its ports and services.
+ *
+ * @example
+ * ```ts
+ * import { Customer, WorkItem, ValidationError, parse } from "@winback/core"
+ * ```
+ * @packageDocumentation
+ */
+
+// Errors and validation
+export {
+  Conflict,
+  Forbidden,
+  type Issue,
+  isValidationErrorLike,
+  NotFound,
+  StorageError,
+  type StorageErrorReason,
+  ValidationError,
+  type WinbackError
+} from "./Errors"
+export { decode, parse } from "./Validation"
+
+// Value types
+export { canonicalInstant, Id, Instant, IsoDate, IsoMonth, Money, Version } from "./Primitives"
+export { decodeCursor, encodeCursor, type Page, PageRequest } from "./Page"
+export { Channel, channels } from "./Channel"
+
+// Customers and usage
+export { Customer, defaultTierScale, LineStatus, PaymentType, TariffSensitivity, Tier, TierScale } from "./Customer"
+export { CustomerEvent, CustomerEventType, knownCustomerEventTypes, UsageDay, UsageHistory, UsageMonth } from "./Usage"
+export { CustomerGroup } from "./CustomerGroup"
+
+// People and organisation
+export { Manager, ManagerProfile, Role, TrainingRecord, WorkHistoryEntry } from "./Manager"
+export { subtreeOf, Team } from "./Team"
+
+// Work
+export {
+  AlertTask,
+  Approval,
+  CampaignTask,
+  canTransitionTask,
+  ExecutionWindow,
+  ManualTask,
+  Task,
+  TaskCycle,
+  TaskSource,
+  TaskStatus,
+  TaskType,
+  Urgency
+} from "./Task"
+export { RuleInstanceRecord, RuleInstanceStatus } from "./RuleInstanceRecord"
+export { HandOutLedgerEntry } from "./HandOutLedger"
+export {
+  Attachment,
+  Attempt,
+  Disposition,
+  isReached,
+  openWorkItemStates,
+  reachedDispositions,
+  WorkItem,
+  WorkItemState
+} from "./WorkItem"
+export { CallRecord } from "./CallRecord"
+export { Appointment, AppointmentState } from "./Appointment"
+export { DndEntry, DndSource, isDndActive } from "./DndEntry"
+export { Offer, OfferUse } from "./Offer"
+export { QuestionnaireVersionRecord, ResponseRecord } from "./QuestionnaireRecords"
+
+// Effect and audit
+export { Observation, ObservationOutcome } from "./Observation"
+export { AuditCategory, AuditEntry, AuditEntryInput } from "./AuditEntry"
+
+// Ports: storage
+export {
+  type AppointmentFilter,
+  AppointmentStore,
+  type AuditFilter,
+  AuditLogStore,
+  type AuditVerification,
+  CallRecordStore,
+  type ClaimResult,
+  type CompleteWorkItems,
+  type CustomerFilter,
+  CustomerGroupStore,
+  CustomerStore,
+  DndStore,
+  type EntityStore,
+  HandOutLedgerStore,
+  type ManagerFilter,
+  ManagerStore,
+  type ObservationFilter,
+  ObservationStore,
+  OfferStore,
+  QuestionnaireStore,
+  type RuleInstanceFilter,
+  RuleInstanceStore,
+  type TaskFilter,
+  TaskStore,
+  type TeamFilter,
+  TeamStore,
+  Transactions,
+  type WorkItemFilter,
+  WorkItemStore
+} from "./ports/Storage"
+// Ports: host data
+export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
+// Ports: outbound
+export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"

@@ -1,0 +1,69 @@
+/**
+ * Read ports a host implements over its own data: the CRM stays the system of record for
+ * customers, staff and usage. Winback ships default implementations over its own stores
+ * (`directoriesFromStores`) for hosts that feed data in daily batches instead.
+ */
+import { Context, type Effect } from "effect"
+import type { Customer } from "../Customer"
+import type { NotFound, StorageError } from "../Errors"
+import type { Manager } from "../Manager"
+import type { UsageHistory } from "../Usage"
+
+/**
+ * The host's customers.
+ *
+ * Contract: `getMany` returns the customers that exist, in the order of `ids`, silently leaving
+ * out unknown ids; it must answer 10,000 ids in one call.
+ *
+ * @example
+ * ```ts
+ * const layer = Layer.succeed(CustomerDirectory, CustomerDirectory.of({
+ *   get: (id) => Effect.tryPromise(() => crm.customers.find(id)).pipe(...),
+ *   getMany: (ids) => ...
+ * }))
+ * ```
+ */
+export class CustomerDirectory extends Context.Service<
+  CustomerDirectory,
+  {
+    readonly get: (id: string) => Effect.Effect<Customer, NotFound | StorageError>
+    readonly getMany: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<Customer>, StorageError>
+  }
+>()("@winback/core/CustomerDirectory") {}
+
+/**
+ * The host's staff: customer managers and the other roles.
+ *
+ * @example
+ * ```ts
+ * const m = yield* (yield* StaffDirectory).get("m-1")
+ * ```
+ */
+export class StaffDirectory extends Context.Service<
+  StaffDirectory,
+  {
+    readonly get: (id: string) => Effect.Effect<Manager, NotFound | StorageError>
+    readonly getMany: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<Manager>, StorageError>
+  }
+>()("@winback/core/StaffDirectory") {}
+
+/**
+ * The host's usage history per customer.
+ *
+ * Contract: days and months ascending; `days` covers `[asOf - dayWindow + 1, asOf]`, `months` the
+ * `monthWindow` billing months up to `asOf`, `events` those since `asOf - dayWindow`.
+ *
+ * @example
+ * ```ts
+ * const h = yield* (yield* UsageHistoryReader).history("cust-42", { asOf: "2026-11-22", dayWindow: 90, monthWindow: 13 })
+ * ```
+ */
+export class UsageHistoryReader extends Context.Service<
+  UsageHistoryReader,
+  {
+    readonly history: (
+      customerId: string,
+      window: { readonly asOf: string; readonly dayWindow: number; readonly monthWindow: number }
+    ) => Effect.Effect<UsageHistory, StorageError>
+  }
+>()("@winback/core/UsageHistoryReader") {}
