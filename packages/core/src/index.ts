@@ -71,7 +71,7 @@ export { QuestionnaireVersionRecord, ResponseRecord } from "./QuestionnaireRecor
 
 // Effect and audit
 export { Observation, ObservationOutcome } from "./Observation"
-export { AuditCategory, AuditEntry, AuditEntryInput } from "./AuditEntry"
+export { AuditCategory, AuditEntry, auditEntryHash, AuditEntryInput, auditGenesisHash, verifyAuditChain } from "./AuditEntry"
 
 // Ports: storage
 export {

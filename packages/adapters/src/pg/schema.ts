@@ -15,8 +15,7 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
-  uniqueIndex
+  timestamp
 } from "drizzle-orm/pg-core"
 
 // ---------------------------------------------------------------------------------------------
@@ -97,4 +96,151 @@ export const customerEvents = pgTable(
   (t) => [index("customer_events_customer_type_idx").on(t.customerId, t.type, t.at)]
 )
 
-export { uniqueIndex }
+// ---------------------------------------------------------------------------------------------
+// Winback's own records. Each aggregate is a row with its full record in `data` (jsonb), the
+// optimistic `version`, and the fields the domain queries by as real, indexed columns. Instants
+// are canonical UTC ISO strings, so text order is time order.
+// ---------------------------------------------------------------------------------------------
+
+const doc = () => ({
+  id: text("id").primaryKey(),
+  version: integer("version").notNull(),
+  data: jsonb("data").notNull()
+})
+
+/** Staff as Winback keeps them. */
+export const managers = pgTable("managers", { ...doc(), teamId: text("team_id"), active: boolean("active").notNull() }, (t) => [
+  index("managers_team_idx").on(t.teamId)
+])
+
+/** The team tree. */
+export const teams = pgTable("teams", { ...doc(), region: text("region").notNull(), parentId: text("parent_id") }, (t) => [
+  index("teams_parent_idx").on(t.parentId)
+])
+
+/** Tasks of every source. */
+export const tasks = pgTable("tasks", { ...doc(), status: text("status").notNull(), source: text("source").notNull(), urgency: integer("urgency").notNull() }, (t) => [
+  index("tasks_status_idx").on(t.status, t.urgency)
+])
+
+/** Rule instance versions. */
+export const ruleInstances = pgTable("rule_instances", { ...doc(), status: text("status").notNull(), templateId: text("template_id").notNull() }, (t) => [
+  index("rule_instances_status_idx").on(t.status)
+])
+
+/** Customer groups. */
+export const customerGroups = pgTable("customer_groups", { ...doc(), validFrom: text("valid_from").notNull(), validUntil: text("valid_until").notNull() })
+
+/** The hand-out ledger: one row per (customer, period); the primary key is the claim's race guard. */
+export const handOutLedger = pgTable(
+  "hand_out_ledger",
+  {
+    customerId: text("customer_id").notNull(),
+    period: text("period").notNull(),
+    taskId: text("task_id").notNull(),
+    urgency: integer("urgency").notNull(),
+    runId: text("run_id").notNull(),
+    handedOutAt: text("handed_out_at").notNull(),
+    cooldownUntil: text("cooldown_until").notNull()
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.period] }),
+    index("hand_out_ledger_customer_cooldown_idx").on(t.customerId, t.cooldownUntil),
+    index("hand_out_ledger_run_idx").on(t.runId)
+  ]
+)
+
+/** Work items. The work-list index serves "open items of an agent in urgency order". */
+export const workItems = pgTable(
+  "work_items",
+  {
+    ...doc(),
+    taskId: text("task_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    assigneeId: text("assignee_id"),
+    teamId: text("team_id"),
+    state: text("state").notNull(),
+    urgency: integer("urgency").notNull(),
+    createdAt: text("created_at").notNull()
+  },
+  (t) => [
+    index("work_items_worklist_idx").on(t.assigneeId, t.state, t.urgency, t.createdAt, t.id),
+    index("work_items_customer_idx").on(t.customerId, t.state),
+    index("work_items_task_idx").on(t.taskId, t.state)
+  ]
+)
+
+/** Call records; serial numbers come from a sequence so they never repeat. */
+export const callRecords = pgTable(
+  "call_records",
+  { serialNumber: text("serial_number").primaryKey(), customerId: text("customer_id").notNull(), startedAt: text("started_at").notNull(), data: jsonb("data").notNull() },
+  (t) => [index("call_records_customer_idx").on(t.customerId, t.startedAt)]
+)
+
+/** Do-not-disturb entries (never deleted: removal sets removed_at). */
+export const dndEntries = pgTable(
+  "dnd_entries",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    channel: text("channel").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    removedAt: text("removed_at"),
+    data: jsonb("data").notNull()
+  },
+  (t) => [index("dnd_entries_customer_channel_idx").on(t.customerId, t.channel)]
+)
+
+/** Appointments. */
+export const appointments = pgTable(
+  "appointments",
+  { ...doc(), managerId: text("manager_id").notNull(), customerId: text("customer_id").notNull(), state: text("state").notNull(), at: text("at").notNull() },
+  (t) => [index("appointments_due_idx").on(t.state, t.at), index("appointments_manager_idx").on(t.managerId, t.at)]
+)
+
+/** The offer catalogue. */
+export const offers = pgTable("offers", { ...doc(), active: boolean("active").notNull() })
+
+/** Observations of retention effect. */
+export const observations = pgTable(
+  "observations",
+  { ...doc(), taskId: text("task_id").notNull(), managerId: text("manager_id"), endsOn: text("ends_on").notNull(), evaluated: boolean("evaluated").notNull() },
+  (t) => [index("observations_due_idx").on(t.evaluated, t.endsOn)]
+)
+
+/** Published questionnaire versions, keyed by content hash (immutable). */
+export const questionnaireVersions = pgTable(
+  "questionnaire_versions",
+  { hash: text("hash").primaryKey(), questionnaireId: text("questionnaire_id").notNull(), publishedAt: text("published_at").notNull(), data: jsonb("data").notNull() },
+  (t) => [index("questionnaire_versions_q_idx").on(t.questionnaireId, t.publishedAt)]
+)
+
+/** Questionnaire responses. */
+export const responses = pgTable(
+  "responses",
+  { ...doc(), workItemId: text("work_item_id"), questionnaireId: text("questionnaire_id").notNull(), customerId: text("customer_id").notNull() },
+  (t) => [index("responses_work_item_idx").on(t.workItemId)]
+)
+
+/**
+ * The audit log: append-only (a trigger refuses UPDATE and DELETE), hash-chained by `seq`.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    at: text("at").notNull(),
+    actorId: text("actor_id").notNull(),
+    category: text("category").notNull(),
+    customerId: text("customer_id"),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+    data: jsonb("data").notNull()
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorId, t.seq),
+    index("audit_log_customer_idx").on(t.customerId, t.seq)
+  ]
+)
