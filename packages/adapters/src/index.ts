@@ -1,2 +1,23 @@
-/** placeholder */
-export const version = "0.1.0"
+/**
+ * @winback/adapters — storage adapters (memory, embedded PGlite, PostgreSQL) behind the
+ * `@winback/core` ports, and the integrations with the outside world.
+ *
+ * @example
+ * ```ts
+ * import { PgliteStorage } from "@winback/adapters"
+ * const storage = await PgliteStorage.open({ dataDir: ".data/winback" })
+ * ```
+ * @packageDocumentation
+ */
+
+// Storage: memory
+export { MemoryStorage, makeMemoryStores } from "./memory/MemoryStorage"
+export { MemoryDb } from "./memory/MemoryDb"
+
+// Storage: PGlite and PostgreSQL (one drizzle schema, one set of migrations)
+export { type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
+export type { PostgresOptions } from "./pg/postgresDriver"
+export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
+export { migrate } from "./pg/migrate"
+export { makePgStores } from "./pg/PgStores"
+export * as schema from "./pg/schema"

@@ -109,3 +109,4 @@ export {
 export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
 // Ports: outbound
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
+export { type StoragePorts, type Stores, storesLayer } from "./ports/Stores"

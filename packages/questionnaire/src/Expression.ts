@@ -210,7 +210,7 @@ class Parser {
   parse(): ExpressionNode {
     if (this.t.kind === "eof") this.fail("Empty expression", ["a condition"])
     const e = this.or()
-    if (this.t.kind !== "eof") this.fail("Unexpected input after the end of the expression", ["and", "or", "end of input"])
+    if ((this.t as Token).kind !== "eof") this.fail("Unexpected input after the end of the expression", ["and", "or", "end of input"])
     return e
   }
 
@@ -247,7 +247,8 @@ class Parser {
       return { type: "compare", op: COMPARE[t.value]!, left, right }
     }
     let negate = false
-    if (this.isWord("not") && this.toks[this.i + 1]?.kind === "id" && ["in", "contains"].includes(this.toks[this.i + 1]!.value as string)) {
+    const after = this.toks[this.i + 1]
+    if (this.isWord("not") && after !== undefined && after.kind === "id" && (after.value === "in" || after.value === "contains")) {
       negate = true
       this.i++
     }

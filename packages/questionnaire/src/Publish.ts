@@ -3,7 +3,7 @@
  * SHA-256 of its canonical JSON. Responses pin that hash. Hashing is synchronous and pure JS
  * (no `node:crypto`, no async WebCrypto), so it runs identically in browsers and servers.
  */
-import { analyze, type AnalysisReport } from "./Analysis"
+import { analyzeParsed, type AnalysisReport } from "./Analysis"
 import { ValidationError } from "./Errors"
 import { formatExpression, type ExpressionNode } from "./Expression"
 import { parseDefinition, type QuestionnaireDefinition } from "./Questionnaire"
@@ -99,7 +99,7 @@ export function contentHash(definition: QuestionnaireDefinition): string {
  */
 export function publish(input: unknown, options: PublishOptions = {}): PublishedQuestionnaire {
   const def = parseDefinition(input)
-  const report: AnalysisReport = analyze(def, { pathSpace: false })
+  const report: AnalysisReport = analyzeParsed(def, { pathSpace: false })
   const blocking = report.findings.filter((f) => f.severity === "error" || (options.allowWarnings === false && f.severity === "warning"))
   if (blocking.length > 0) {
     throw new ValidationError(blocking.map((f) => ({ path: f.path, message: f.message, code: f.code })))

@@ -17,6 +17,8 @@ export const FactField = z.strictObject({
   type: z.enum(["string", "number", "int", "boolean", "date", "enum", "tier"]),
   values: z.array(z.string().min(1)).min(1).optional(),
   nullable: z.boolean().optional(),
+  /** Smallest possible value of a numeric fact (used to reject impossible thresholds). */
+  min: z.number().optional(),
   description: z.string().optional()
 })
 /** @see {@link FactField} */
@@ -81,21 +83,21 @@ export const defaultFactCatalog: FactCatalog = {
     timeZone: { type: "string", description: "IANA time zone" }
   },
   daily: {
-    charge: { type: "number", description: "Charges of the day" },
-    dataMb: { type: "number", description: "Data volume (MB)" },
-    callMinutes: { type: "number", description: "Call minutes" },
-    outgoingCalls: { type: "int", description: "Number of outgoing calls" },
-    competitorCallSeconds: { type: "int", description: "Seconds on calls with a competitor's customer-service number" },
+    charge: { type: "number", min: 0, description: "Charges of the day" },
+    dataMb: { type: "number", min: 0, description: "Data volume (MB)" },
+    callMinutes: { type: "number", min: 0, description: "Call minutes" },
+    outgoingCalls: { type: "int", min: 0, description: "Number of outgoing calls" },
+    competitorCallSeconds: { type: "int", min: 0, description: "Seconds on calls with a competitor's customer-service number" },
     forwardedToOtherOperator: { type: "boolean", description: "Calls forwarded to another operator that day" },
     reminderSmsDelivered: { type: "boolean", description: "A payment reminder SMS was delivered that day" }
   },
   monthly: {
-    billAmount: { type: "number", description: "Bill amount" },
-    dataMb: { type: "number", description: "Data volume (MB)" },
-    callMinutes: { type: "number", description: "Call minutes" },
-    competitorCallSeconds: { type: "int", description: "Seconds on calls with a competitor's customer-service number" },
-    forwardedDays: { type: "int", description: "Days call-forwarded to another operator" },
-    silentDays: { type: "int", description: "Days without outgoing calls" },
+    billAmount: { type: "number", min: 0, description: "Bill amount" },
+    dataMb: { type: "number", min: 0, description: "Data volume (MB)" },
+    callMinutes: { type: "number", min: 0, description: "Call minutes" },
+    competitorCallSeconds: { type: "int", min: 0, description: "Seconds on calls with a competitor's customer-service number" },
+    forwardedDays: { type: "int", min: 0, description: "Days call-forwarded to another operator" },
+    silentDays: { type: "int", min: 0, description: "Days without outgoing calls" },
     billDate: { type: "date", description: "Bill date" },
     dueDate: { type: "date", description: "Payment due date" },
     paidDate: { type: "date", nullable: true, description: "Date paid (null while unpaid)" }

@@ -263,15 +263,18 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
 )
 
 /**
- * A rule: a condition, optionally triggered by single incoming events (`on`), with a label.
+ * A rule: a condition, optionally triggered by single incoming events (`on`), with a label and a
+ * `summary` template for explanations: `{name}` is the value of the expression named `name` (`as`),
+ * `{name|pct}` the same as a signed percentage, `{@field}` a customer attribute.
  *
  * @example
  * ```ts
- * const rule: Rule = { label: "gold bill drop", when: { op: "tier", cmp: ">=", value: "gold" } }
+ * const rule: Rule = { label: "gold and above", summary: "tier {@tier}", when: { op: "tier", cmp: ">=", value: "gold" } }
  * ```
  */
 export const Rule = z.strictObject({
   label: z.string().optional(),
+  summary: z.string().optional(),
   on: z.array(z.string().min(1)).min(1).optional(),
   when: Condition
 })

@@ -16,9 +16,18 @@ const makeLock = () => {
 }
 
 /** Opens PGlite in `dataDir` (a directory on disk) or in memory when absent. */
-export const makePgliteDriver = async (options: { readonly dataDir?: string; readonly client?: PGlite }): Promise<PgDriver & { readonly client: PGlite }> => {
+export const makePgliteDriver = async (options: {
+  readonly dataDir?: string
+  readonly client?: PGlite
+  /** A schema to use instead of `public` (created if missing). PGlite has one session: one schema at a time. */
+  readonly schema?: string
+}): Promise<PgDriver & { readonly client: PGlite }> => {
   const client = options.client ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite())
   await client.waitReady
+  if (options.schema !== undefined) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`)
+    await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`)
+  }
   const db = drizzle(client) as unknown as Db
   const lock = makeLock()
   return {

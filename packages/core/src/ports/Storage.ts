@@ -311,7 +311,7 @@ export class CallRecordStore extends Context.Service<
     readonly nextSerial: () => Effect.Effect<string, StorageError>
     readonly insert: (record: CallRecord) => Effect.Effect<CallRecord, Conflict | StorageError>
     readonly get: (serialNumber: string) => Effect.Effect<CallRecord, NotFound | StorageError>
-    /** Calls of one customer, newest first. */
+    /** Calls of one customer, oldest first. */
     readonly listByCustomer: (customerId: string, page?: PageRequest) => Effect.Effect<Page<CallRecord>, StorageError>
   }
 >()("@winback/core/CallRecordStore") {}

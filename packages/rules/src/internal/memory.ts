@@ -96,8 +96,6 @@ const thisMonthPos = (f: IndexedFacts, asOf: number): number => {
   return p
 }
 
-type Agg = { fn: Leaf extends infer _ ? string : never; complete: boolean; size: number }
-
 /** Aggregates positions pa..pb (inclusive, oldest first) of `col`, optionally filtered. */
 const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: number, pb: number, where: DayPred | undefined, f: IndexedFacts): number | null => {
   if (fn === "count") {
@@ -131,7 +129,6 @@ const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: numbe
       return n === 0 ? null : s
   }
 }
-export type { Agg }
 
 export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => number | null) => {
   switch (leaf.kind) {

@@ -1,0 +1,576 @@
+/**
+ * Every storage port over the drizzle schema, for any {@link PgDriver} (PGlite or PostgreSQL).
+ * Race contracts rest on the database: the ledger's primary key decides claims, row locks
+ * (`FOR UPDATE`) serialise completions, and the audit head row serialises the hash chain.
+ */
+import { and, asc, eq, gt, gte, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm"
+import { Effect } from "effect"
+import {
+  type Appointment,
+  type AuditEntry,
+  auditEntryHash,
+  type CallRecord,
+  type ClaimResult,
+  Conflict,
+  type Customer,
+  type CustomerGroup,
+  type DndEntry,
+  type HandOutLedgerEntry,
+  type Manager,
+  NotFound,
+  type Observation,
+  type Offer,
+  type QuestionnaireVersionRecord,
+  type ResponseRecord,
+  type StorageError,
+  type RuleInstanceRecord,
+  type Stores,
+  type Task,
+  type Team,
+  verifyAuditChain,
+  type WorkItem,
+  type WorkItemState
+} from "@winback/core"
+import { emptyStateCounts, formatSerial, planCompletion } from "../internal/completion"
+import { sortKeys } from "../internal/sortKeys"
+import { inTransaction, type PgDriver, rowsOf, useDb } from "./Driver"
+import { anyOf, keysetPage, maybeAnyOf, maybeEq, pgEntityStore } from "./entityStore"
+import * as s from "./schema"
+
+const BATCH = 1000
+
+const chunks = <A>(list: ReadonlyArray<A>, size = BATCH): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+
+const customerRow = (c: Customer) => ({
+  id: c.id,
+  name: c.name,
+  phones: c.phones,
+  region: c.region,
+  tier: c.tier,
+  lineStatus: c.lineStatus,
+  paymentType: c.paymentType,
+  contractEnd: c.contractEnd,
+  birthday: c.birthday,
+  activatedOn: c.activatedOn,
+  ownerManagerId: c.ownerManagerId,
+  preferredChannel: c.preferredChannel,
+  tariffSensitivity: c.tariffSensitivity,
+  creditLevel: c.creditLevel,
+  timeZone: c.timeZone,
+  version: c.version
+})
+
+const customerFromRow = (r: typeof s.customers.$inferSelect): Customer => ({
+  id: r.id,
+  name: r.name,
+  phones: [...r.phones],
+  region: r.region,
+  tier: r.tier,
+  lineStatus: r.lineStatus as Customer["lineStatus"],
+  paymentType: r.paymentType as Customer["paymentType"],
+  contractEnd: r.contractEnd,
+  birthday: r.birthday,
+  activatedOn: r.activatedOn,
+  ownerManagerId: r.ownerManagerId,
+  preferredChannel: r.preferredChannel as Customer["preferredChannel"],
+  tariffSensitivity: r.tariffSensitivity as Customer["tariffSensitivity"],
+  creditLevel: r.creditLevel,
+  timeZone: r.timeZone,
+  version: r.version
+})
+
+const fromData = <A>(r: { data: unknown }): A => r.data as A
+
+const workItemRow = (w: WorkItem) => ({
+  id: w.id,
+  version: w.version,
+  data: w,
+  taskId: w.taskId,
+  customerId: w.customerId,
+  assigneeId: w.assigneeId,
+  teamId: w.teamId,
+  state: w.state,
+  urgency: w.urgency,
+  createdAt: w.createdAt
+})
+
+const ledgerFromRow = (r: typeof s.handOutLedger.$inferSelect): HandOutLedgerEntry => ({ ...r })
+
+const dndRow = (e: DndEntry) => ({
+  id: e.id,
+  customerId: e.customerId,
+  channel: e.channel,
+  createdAt: e.createdAt,
+  expiresAt: e.expiresAt,
+  removedAt: e.removedAt,
+  data: e
+})
+
+/**
+ * Builds the SQL implementations of every storage port on `driver`.
+ *
+ * @example
+ * ```ts
+ * const driver = await makePgliteDriver({})
+ * const stores = makePgStores(driver)
+ * ```
+ */
+export const makePgStores = (driver: PgDriver): Stores => {
+  const run = <A>(op: string, f: Parameters<typeof useDb<A>>[2]) => useDb(driver, op, f)
+
+  const customers = pgEntityStore<Customer, import("@winback/core").CustomerFilter>(driver, {
+    entity: "Customer",
+    table: s.customers,
+    id: (c) => c.id,
+    toRow: customerRow,
+    fromRow: customerFromRow,
+    where: (f) => [maybeAnyOf(s.customers.id, f.ids), maybeAnyOf(s.customers.ownerManagerId, f.ownerManagerIds), maybeEq(s.customers.region, f.region), maybeAnyOf(s.customers.tier, f.tiers)],
+    sortColumns: [s.customers.id],
+    sortKey: sortKeys.customer
+  })
+
+  const workItems = pgEntityStore<WorkItem, import("@winback/core").WorkItemFilter>(driver, {
+    entity: "WorkItem",
+    table: s.workItems,
+    id: (w) => w.id,
+    toRow: workItemRow,
+    fromRow: fromData,
+    where: (f) => [
+      maybeEq(s.workItems.assigneeId, f.assigneeId),
+      maybeEq(s.workItems.customerId, f.customerId),
+      maybeEq(s.workItems.taskId, f.taskId),
+      maybeAnyOf(s.workItems.teamId, f.teamIds),
+      maybeAnyOf(s.workItems.state, f.states)
+    ],
+    sortColumns: [s.workItems.urgency, s.workItems.createdAt, s.workItems.id],
+    sortKey: sortKeys.workItem
+  })
+
+  return {
+    transactions: { transaction: (effect) => inTransaction(driver, effect) },
+
+    customers: {
+      ...customers,
+      upsertCustomers: (list) =>
+        run("Customer.upsert", async (db) => {
+          for (const batch of chunks(list, 500)) {
+            await db
+              .insert(s.customers)
+              .values(batch.map(customerRow))
+              .onConflictDoUpdate({
+                target: s.customers.id,
+                set: {
+                  name: sql`excluded.name`,
+                  phones: sql`excluded.phones`,
+                  region: sql`excluded.region`,
+                  tier: sql`excluded.tier`,
+                  lineStatus: sql`excluded.line_status`,
+                  paymentType: sql`excluded.payment_type`,
+                  contractEnd: sql`excluded.contract_end`,
+                  birthday: sql`excluded.birthday`,
+                  activatedOn: sql`excluded.activated_on`,
+                  ownerManagerId: sql`excluded.owner_manager_id`,
+                  preferredChannel: sql`excluded.preferred_channel`,
+                  tariffSensitivity: sql`excluded.tariff_sensitivity`,
+                  creditLevel: sql`excluded.credit_level`,
+                  timeZone: sql`excluded.time_zone`,
+                  version: sql`${s.customers.version} + 1`,
+                  updatedAt: sql`now()`
+                }
+              })
+          }
+        }),
+      upsertUsageDays: (days) =>
+        run("UsageDay.upsert", async (db) => {
+          for (const batch of chunks(days)) {
+            await db
+              .insert(s.usageDaily)
+              .values([...batch])
+              .onConflictDoUpdate({
+                target: [s.usageDaily.customerId, s.usageDaily.day],
+                set: {
+                  charge: sql`excluded.charge`,
+                  dataMb: sql`excluded.data_mb`,
+                  callMinutes: sql`excluded.call_minutes`,
+                  outgoingCalls: sql`excluded.outgoing_calls`,
+                  competitorCallSeconds: sql`excluded.competitor_call_seconds`,
+                  forwardedToOtherOperator: sql`excluded.forwarded_to_other_operator`,
+                  reminderSmsDelivered: sql`excluded.reminder_sms_delivered`
+                }
+              })
+          }
+        }),
+      upsertUsageMonths: (months) =>
+        run("UsageMonth.upsert", async (db) => {
+          for (const batch of chunks(months)) {
+            await db
+              .insert(s.usageMonthly)
+              .values([...batch])
+              .onConflictDoUpdate({
+                target: [s.usageMonthly.customerId, s.usageMonthly.month],
+                set: {
+                  billAmount: sql`excluded.bill_amount`,
+                  dataMb: sql`excluded.data_mb`,
+                  callMinutes: sql`excluded.call_minutes`,
+                  competitorCallSeconds: sql`excluded.competitor_call_seconds`,
+                  forwardedDays: sql`excluded.forwarded_days`,
+                  silentDays: sql`excluded.silent_days`,
+                  billDate: sql`excluded.bill_date`,
+                  dueDate: sql`excluded.due_date`,
+                  paidDate: sql`excluded.paid_date`
+                }
+              })
+          }
+        }),
+      appendEvents: (events) =>
+        run("CustomerEvent.append", async (db) => {
+          for (const batch of chunks(events)) {
+            await db.insert(s.customerEvents).values(batch.map((e) => ({ customerId: e.customerId, type: e.type, at: new Date(e.at), data: e.data })))
+          }
+        }),
+      usageDays: (id, from, to) =>
+        run("UsageDay.list", (db) =>
+          db.select().from(s.usageDaily).where(and(eq(s.usageDaily.customerId, id), gte(s.usageDaily.day, from), lte(s.usageDaily.day, to))).orderBy(asc(s.usageDaily.day))
+        ),
+      usageMonths: (id, from, to) =>
+        run("UsageMonth.list", (db) =>
+          db.select().from(s.usageMonthly)
+            .where(and(eq(s.usageMonthly.customerId, id), gte(s.usageMonthly.month, from), lte(s.usageMonthly.month, to)))
+            .orderBy(asc(s.usageMonthly.month))
+        ),
+      events: (id, since) =>
+        run("CustomerEvent.list", async (db) => {
+          const rows = await db.select().from(s.customerEvents)
+            .where(and(eq(s.customerEvents.customerId, id), gte(s.customerEvents.at, new Date(since))))
+            .orderBy(asc(s.customerEvents.at), asc(s.customerEvents.id))
+          return rows.map((r) => ({ customerId: r.customerId, type: r.type, at: r.at.toISOString(), data: r.data }))
+        }),
+      count: () => run("Customer.count", async (db) => (await db.select({ n: sql<number>`count(*)::int` }).from(s.customers))[0]?.n ?? 0)
+    },
+
+    managers: pgEntityStore<Manager, import("@winback/core").ManagerFilter>(driver, {
+      entity: "Manager",
+      table: s.managers,
+      id: (m) => m.id,
+      toRow: (m) => ({ id: m.id, version: m.version, data: m, teamId: m.teamId, active: m.active }),
+      fromRow: fromData,
+      where: (f) => [
+        maybeAnyOf(s.managers.teamId, f.teamIds),
+        f.roles === undefined ? undefined : sql`${s.managers.data}->'roles' ?| ${sql.param([...f.roles])}::text[]`,
+        f.activeOnly ? eq(s.managers.active, true) : undefined
+      ],
+      sortColumns: [s.managers.id],
+      sortKey: sortKeys.manager
+    }),
+
+    teams: pgEntityStore<Team, import("@winback/core").TeamFilter>(driver, {
+      entity: "Team",
+      table: s.teams,
+      id: (t) => t.id,
+      toRow: (t) => ({ id: t.id, version: t.version, data: t, region: t.region, parentId: t.parentId }),
+      fromRow: fromData,
+      where: (f) => [maybeEq(s.teams.region, f.region), f.parentId === undefined ? undefined : f.parentId === null ? isNull(s.teams.parentId) : eq(s.teams.parentId, f.parentId)],
+      sortColumns: [s.teams.id],
+      sortKey: sortKeys.team
+    }),
+
+    tasks: pgEntityStore<Task, import("@winback/core").TaskFilter>(driver, {
+      entity: "Task",
+      table: s.tasks,
+      id: (t) => t.id,
+      toRow: (t) => ({ id: t.id, version: t.version, data: t, status: t.status, source: t.source, urgency: t.urgency }),
+      fromRow: fromData,
+      where: (f) => [maybeAnyOf(s.tasks.status, f.statuses), maybeAnyOf(s.tasks.source, f.sources)],
+      sortColumns: [s.tasks.urgency, s.tasks.id],
+      sortKey: sortKeys.task
+    }),
+
+    ruleInstances: pgEntityStore<RuleInstanceRecord, import("@winback/core").RuleInstanceFilter>(driver, {
+      entity: "RuleInstance",
+      table: s.ruleInstances,
+      id: (r) => r.id,
+      toRow: (r) => ({ id: r.id, version: r.version, data: r, status: r.status, templateId: r.templateId }),
+      fromRow: fromData,
+      where: (f) => [maybeAnyOf(s.ruleInstances.status, f.statuses), maybeAnyOf(s.ruleInstances.templateId, f.templateIds)],
+      sortColumns: [s.ruleInstances.id],
+      sortKey: sortKeys.ruleInstance
+    }),
+
+    customerGroups: pgEntityStore<CustomerGroup, { readonly validOn?: string }>(driver, {
+      entity: "CustomerGroup",
+      table: s.customerGroups,
+      id: (g) => g.id,
+      toRow: (g) => ({ id: g.id, version: g.version, data: g, validFrom: g.validFrom, validUntil: g.validUntil }),
+      fromRow: fromData,
+      where: (f) => (f.validOn === undefined ? [] : [lte(s.customerGroups.validFrom, f.validOn), gte(s.customerGroups.validUntil, f.validOn)]),
+      sortColumns: [s.customerGroups.id],
+      sortKey: sortKeys.customerGroup
+    }),
+
+    ledger: {
+      claim: (entry) =>
+        run("HandOutLedger.claim", async (db): Promise<ClaimResult> => {
+          const inserted = await db.insert(s.handOutLedger).values(entry).onConflictDoNothing().returning()
+          if (inserted.length === 1) return { claimed: true, entry }
+          const holder = await db.select().from(s.handOutLedger)
+            .where(and(eq(s.handOutLedger.customerId, entry.customerId), eq(s.handOutLedger.period, entry.period))).limit(1)
+          return { claimed: false, holder: ledgerFromRow(holder[0]!) }
+        }),
+      get: (customerId, period) =>
+        run("HandOutLedger.get", async (db) => {
+          const rows = await db.select().from(s.handOutLedger)
+            .where(and(eq(s.handOutLedger.customerId, customerId), eq(s.handOutLedger.period, period))).limit(1)
+          return rows[0] ? ledgerFromRow(rows[0]) : undefined
+        }),
+      coolingDown: (ids, at) =>
+        ids.length === 0
+          ? Effect.succeed([])
+          : run("HandOutLedger.coolingDown", async (db) =>
+              (await db.select().from(s.handOutLedger)
+                .where(and(anyOf(s.handOutLedger.customerId, ids), gt(s.handOutLedger.cooldownUntil, at)))
+                .orderBy(sql`${s.handOutLedger.customerId} collate "C"`, sql`${s.handOutLedger.period} collate "C"`)).map(ledgerFromRow)
+            ),
+      listByPeriod: (period, page) =>
+        run("HandOutLedger.listByPeriod", (db) =>
+          keysetPage(db, s.handOutLedger, [eq(s.handOutLedger.period, period)], [s.handOutLedger.customerId], ledgerFromRow, sortKeys.ledger, page)
+        )
+    },
+
+    workItems: {
+      ...workItems,
+      insertMany: (items) =>
+        items.length === 0
+          ? Effect.void
+          : inTransaction(
+              driver,
+              run("WorkItem.insertMany", async (db) => {
+                let inserted = 0
+                for (const batch of chunks(items)) {
+                  inserted += (await db.insert(s.workItems).values(batch.map(workItemRow)).onConflictDoNothing().returning({ id: s.workItems.id })).length
+                }
+                return inserted
+              }).pipe(
+                Effect.flatMap((n) =>
+                  n === items.length ? Effect.void : Effect.fail(new Conflict({ entity: "WorkItem", id: "-", reason: `${items.length - n} of ${items.length} ids already exist` }))
+                )
+              )
+            ),
+      complete: (input) =>
+        inTransaction(
+          driver,
+          run("WorkItem.complete.lock", (db) =>
+            db.select().from(s.workItems).where(anyOf(s.workItems.id, input.ids)).orderBy(sql`${s.workItems.id} collate "C"`).for("update")
+          ).pipe(
+            Effect.flatMap((rows): Effect.Effect<ReadonlyArray<WorkItem>, NotFound | Conflict | StorageError> => {
+              const plan = planCompletion(new Map(rows.map((r) => [r.id, r.data as WorkItem])), input)
+              if (!plan.ok) return Effect.fail(plan.error)
+              return run("WorkItem.complete", async (db) => {
+                for (const w of plan.next) await db.update(s.workItems).set(workItemRow(w)).where(eq(s.workItems.id, w.id))
+                return plan.next
+              })
+            })
+          )
+        ),
+      countByState: (f) =>
+        run("WorkItem.countByState", async (db) => {
+          const rows = await db
+            .select({ state: s.workItems.state, n: sql<number>`count(*)::int` })
+            .from(s.workItems)
+            .where(and(maybeEq(s.workItems.assigneeId, f.assigneeId), maybeEq(s.workItems.taskId, f.taskId)))
+            .groupBy(s.workItems.state)
+          const counts = emptyStateCounts()
+          for (const r of rows) counts[r.state as WorkItemState] = r.n
+          return counts
+        })
+    },
+
+    calls: {
+      nextSerial: () =>
+        run("CallRecord.nextSerial", async (db) => formatSerial(Number(rowsOf<{ n: string | number }>(await db.execute(sql`SELECT nextval('call_serial_seq') AS n`))[0]!.n))),
+      insert: (record) =>
+        run("CallRecord.insert", (db) =>
+          db.insert(s.callRecords).values({ serialNumber: record.serialNumber, customerId: record.customerId, startedAt: record.startedAt, data: record })
+            .onConflictDoNothing().returning()
+        ).pipe(
+          Effect.flatMap((rows) =>
+            rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "already exists" }))
+          )
+        ),
+      get: (serial) =>
+        run("CallRecord.get", (db) => db.select().from(s.callRecords).where(eq(s.callRecords.serialNumber, serial)).limit(1)).pipe(
+          Effect.flatMap((rows) => (rows[0] ? Effect.succeed(rows[0].data as CallRecord) : Effect.fail(new NotFound({ entity: "CallRecord", id: serial }))))
+        ),
+      listByCustomer: (customerId, page) =>
+        run("CallRecord.list", (db) =>
+          keysetPage(db, s.callRecords, [eq(s.callRecords.customerId, customerId)], [s.callRecords.startedAt, s.callRecords.serialNumber], fromData<CallRecord>, sortKeys.callRecord, page)
+        )
+    },
+
+    dnd: {
+      add: (entry) =>
+        run("DndEntry.add", (db) => db.insert(s.dndEntries).values(dndRow(entry)).onConflictDoNothing().returning()).pipe(
+          Effect.flatMap((rows) => (rows.length === 1 ? Effect.succeed(entry) : Effect.fail(new Conflict({ entity: "DndEntry", id: entry.id, reason: "already exists" }))))
+        ),
+      remove: (id, at) =>
+        run("DndEntry.remove", async (db) => {
+          const rows = await db.select().from(s.dndEntries).where(eq(s.dndEntries.id, id)).for("update")
+          const e = rows[0]?.data as DndEntry | undefined
+          if (!e) return undefined
+          if (e.removedAt !== null) return e
+          const next = { ...e, removedAt: at }
+          await db.update(s.dndEntries).set(dndRow(next)).where(eq(s.dndEntries.id, id))
+          return next
+        }).pipe(Effect.flatMap((e) => (e ? Effect.succeed(e) : Effect.fail(new NotFound({ entity: "DndEntry", id }))))),
+      listByCustomer: (customerId) =>
+        run("DndEntry.list", async (db) =>
+          (await db.select().from(s.dndEntries).where(eq(s.dndEntries.customerId, customerId))
+            .orderBy(sql`${s.dndEntries.createdAt} collate "C" desc`, sql`${s.dndEntries.id} collate "C"`)).map((r) => r.data as DndEntry)
+        ),
+      blocked: (ids, channel, at) =>
+        ids.length === 0
+          ? Effect.succeed(new Set<string>())
+          : run("DndEntry.blocked", async (db) => {
+              const rows = await db.selectDistinct({ id: s.dndEntries.customerId }).from(s.dndEntries).where(
+                and(
+                  anyOf(s.dndEntries.customerId, ids),
+                  eq(s.dndEntries.channel, channel),
+                  lte(s.dndEntries.createdAt, at),
+                  or(isNull(s.dndEntries.removedAt), gt(s.dndEntries.removedAt, at)),
+                  or(isNull(s.dndEntries.expiresAt), gt(s.dndEntries.expiresAt, at))
+                )
+              )
+              return new Set(rows.map((r) => r.id)) as ReadonlySet<string>
+            })
+    },
+
+    appointments: pgEntityStore<Appointment, import("@winback/core").AppointmentFilter>(driver, {
+      entity: "Appointment",
+      table: s.appointments,
+      id: (a) => a.id,
+      toRow: (a) => ({ id: a.id, version: a.version, data: a, managerId: a.managerId, customerId: a.customerId, state: a.state, at: a.at }),
+      fromRow: fromData,
+      where: (f) => [
+        maybeEq(s.appointments.managerId, f.managerId),
+        maybeEq(s.appointments.customerId, f.customerId),
+        maybeAnyOf(s.appointments.state, f.states),
+        f.dueBy === undefined ? undefined : lte(s.appointments.at, f.dueBy)
+      ],
+      sortColumns: [s.appointments.at, s.appointments.id],
+      sortKey: sortKeys.appointment
+    }),
+
+    offers: pgEntityStore<Offer, { readonly activeOnly?: boolean }>(driver, {
+      entity: "Offer",
+      table: s.offers,
+      id: (o) => o.id,
+      toRow: (o) => ({ id: o.id, version: o.version, data: o, active: o.active }),
+      fromRow: fromData,
+      where: (f) => [f.activeOnly ? eq(s.offers.active, true) : undefined],
+      sortColumns: [s.offers.id],
+      sortKey: sortKeys.offer
+    }),
+
+    observations: pgEntityStore<Observation, import("@winback/core").ObservationFilter>(driver, {
+      entity: "Observation",
+      table: s.observations,
+      id: (o) => o.id,
+      toRow: (o) => ({ id: o.id, version: o.version, data: o, taskId: o.taskId, managerId: o.managerId, endsOn: o.endsOn, evaluated: o.outcome !== null }),
+      fromRow: fromData,
+      where: (f) => [
+        maybeEq(s.observations.taskId, f.taskId),
+        maybeEq(s.observations.managerId, f.managerId),
+        ...(f.dueOn === undefined ? [] : [eq(s.observations.evaluated, false), lte(s.observations.endsOn, f.dueOn)])
+      ],
+      sortColumns: [s.observations.endsOn, s.observations.id],
+      sortKey: sortKeys.observation
+    }),
+
+    questionnaires: {
+      putVersion: (record) =>
+        run("QuestionnaireVersion.put", async (db) => {
+          await db.insert(s.questionnaireVersions)
+            .values({ hash: record.hash, questionnaireId: record.questionnaireId, publishedAt: record.publishedAt, data: record })
+            .onConflictDoNothing()
+          const rows = await db.select().from(s.questionnaireVersions).where(eq(s.questionnaireVersions.hash, record.hash)).limit(1)
+          return rows[0]!.data as QuestionnaireVersionRecord
+        }),
+      getVersion: (hash) =>
+        run("QuestionnaireVersion.get", (db) => db.select().from(s.questionnaireVersions).where(eq(s.questionnaireVersions.hash, hash)).limit(1)).pipe(
+          Effect.flatMap((rows) =>
+            rows[0] ? Effect.succeed(rows[0].data as QuestionnaireVersionRecord) : Effect.fail(new NotFound({ entity: "QuestionnaireVersion", id: hash }))
+          )
+        ),
+      listVersions: (questionnaireId) =>
+        run("QuestionnaireVersion.list", async (db) =>
+          (await db.select().from(s.questionnaireVersions).where(eq(s.questionnaireVersions.questionnaireId, questionnaireId))
+            .orderBy(sql`${s.questionnaireVersions.publishedAt} collate "C"`, sql`${s.questionnaireVersions.hash} collate "C"`))
+            .map((r) => r.data as QuestionnaireVersionRecord)
+        ),
+      responses: pgEntityStore<ResponseRecord, { readonly workItemId?: string; readonly questionnaireId?: string; readonly customerId?: string }>(driver, {
+        entity: "Response",
+        table: s.responses,
+        id: (r) => r.id,
+        toRow: (r) => ({ id: r.id, version: r.version, data: r, workItemId: r.workItemId, questionnaireId: r.questionnaireId, customerId: r.customerId }),
+        fromRow: fromData,
+        where: (f) => [maybeEq(s.responses.workItemId, f.workItemId), maybeEq(s.responses.questionnaireId, f.questionnaireId), maybeEq(s.responses.customerId, f.customerId)],
+        sortColumns: [s.responses.id],
+        sortKey: sortKeys.response
+      })
+    },
+
+    audit: {
+      append: (input) =>
+        inTransaction(
+          driver,
+          run("AuditLog.append", async (db) => {
+            const head = rowsOf<{ seq: string | number; hash: string }>(await db.execute(sql`SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`))[0]!
+            const seq = Number(head.seq) + 1
+            const hash = auditEntryHash(head.hash, seq, input)
+            const entry: AuditEntry = { ...input, seq, prevHash: head.hash, hash }
+            await db.insert(s.auditLog).values({
+              seq,
+              at: input.at,
+              actorId: input.actorId,
+              category: input.category,
+              customerId: input.customerId,
+              prevHash: head.hash,
+              hash,
+              data: entry
+            })
+            await db.execute(sql`UPDATE audit_head SET seq = ${seq}, hash = ${hash} WHERE id = 1`)
+            return entry
+          })
+        ),
+      query: (f, page) =>
+        run("AuditLog.query", (db) =>
+          keysetPage(
+            db,
+            s.auditLog,
+            [
+              f.from === undefined ? undefined : gte(s.auditLog.at, f.from),
+              f.to === undefined ? undefined : lt(s.auditLog.at, f.to),
+              maybeEq(s.auditLog.actorId, f.actorId),
+              maybeEq(s.auditLog.customerId, f.customerId),
+              maybeAnyOf(s.auditLog.category, f.categories)
+            ] as ReadonlyArray<SQL | undefined>,
+            [s.auditLog.seq],
+            fromData<AuditEntry>,
+            sortKeys.audit,
+            page
+          )
+        ),
+      verify: () =>
+        run("AuditLog.verify", async (db) => {
+          const head = rowsOf<{ seq: string | number; hash: string }>(await db.execute(sql`SELECT seq, hash FROM audit_head WHERE id = 1`))[0]!
+          const rows = await db.select().from(s.auditLog).orderBy(asc(s.auditLog.seq))
+          // The stored columns are what the chain protects: rebuild each entry from its columns and data.
+          const entries = rows.map((r) => ({ ...(r.data as AuditEntry), seq: r.seq, prevHash: r.prevHash, hash: r.hash }))
+          return verifyAuditChain(entries, { seq: Number(head.seq), hash: head.hash })
+        })
+    }
+  }
+}

@@ -1,0 +1,463 @@
+/**
+ * The SQL face of `@winback/rules`: a rule plan compiled, for one as-of day, into ONE
+ * parameterised drizzle query over the fact tables — grouped aggregates with FILTER clauses per
+ * window, gaps-and-islands window functions for streaks, event counts — that returns the
+ * matching customers with the leaf values their explanations are built from. Every value is a
+ * bound parameter; identifiers come from the drizzle schema. Sums are ordered (`sum(x ORDER BY
+ * day)`) and arithmetic follows the memory evaluator operation for operation, so both agree
+ * bit for bit on IEEE doubles.
+ */
+import { type SQL, sql } from "drizzle-orm"
+import type { PgDatabase, PgTable } from "drizzle-orm/pg-core"
+import {
+  type DailyCondition,
+  type Explanation,
+  type FactCatalog,
+  type Leaf,
+  type PlanCond,
+  type PlanNum,
+  type Rule,
+  type RulePlan,
+  addOffset,
+  assertValidRule,
+  dayNumber,
+  defaultFactCatalog,
+  explainLeaves,
+  isoDay,
+  planRule
+} from "@winback/rules"
+import { customerEvents, customers, usageDaily, usageMonthly } from "../pg/schema"
+
+/**
+ * The tables a rule reads. Defaults to the Winback schema; a host may pass its own drizzle tables
+ * with the same column keys (the fact catalogue's names).
+ *
+ * @example
+ * ```ts
+ * const tables: RuleSqlTables = { customers, usageDaily, usageMonthly, customerEvents }
+ * ```
+ */
+export interface RuleSqlTables {
+  readonly customers: PgTable
+  readonly usageDaily: PgTable
+  readonly usageMonthly: PgTable
+  readonly customerEvents: PgTable
+}
+
+/**
+ * Options of {@link compileRuleSql}.
+ *
+ * @example
+ * ```ts
+ * const options: RuleSqlOptions = { asOf: "2026-11-20" }
+ * ```
+ */
+export interface RuleSqlOptions {
+  /** The as-of day, `YYYY-MM-DD`. */
+  readonly asOf: string
+  readonly catalog?: FactCatalog | undefined
+  readonly tables?: RuleSqlTables | undefined
+  /** Extra condition on the customers table (e.g. a scope), ANDed in. */
+  readonly customerFilter?: SQL | undefined
+}
+
+const defaultTables: RuleSqlTables = { customers, usageDaily, usageMonthly, customerEvents }
+
+const col = (t: PgTable, name: string): SQL => {
+  const c = (t as unknown as Record<string, unknown>)[name]
+  if (!c || typeof c !== "object") throw new Error(`Column '${name}' not found on table`)
+  return sql`${c}`
+}
+
+const f8 = (v: number): SQL => sql`${v}::float8`
+const day = (n: number): SQL => sql`${isoDay(n)}::date`
+const ts = (ms: number): SQL => sql`${new Date(ms).toISOString()}::timestamptz`
+const list = (vs: ReadonlyArray<string>): SQL => sql.join(
+  vs.map((v) => sql`${v}`),
+  sql`, `
+)
+const id = (s: string): SQL => sql`${sql.identifier(s)}`
+const epoch = sql`'1970-01-01'::date`
+const MS_DAY = 86_400_000
+
+const cmpSql = (cmp: string): SQL => sql.raw(cmp === "!=" ? "<>" : cmp)
+
+/**
+ * A compiled rule: the plan and the query (for one as-of day).
+ *
+ * @example
+ * ```ts
+ * const { query, plan } = compileRuleSql(rule, { asOf: "2026-11-20" })
+ * const rows = await db.execute(query)
+ * ```
+ */
+export interface RuleSql {
+  readonly plan: RulePlan
+  readonly asOf: string
+  /** Selects `customer_id`, `a_<attribute>` per attribute read, `l<i>` per leaf, for matching customers. */
+  readonly query: SQL
+  /** Selects `count(*)::int as n` of the matching customers. */
+  readonly countQuery: SQL
+}
+
+/**
+ * Compiles a rule (validated first; a bad rule throws `ValidationError`) to SQL for one as-of day.
+ *
+ * @example
+ * ```ts
+ * import { compileRuleSql } from "@winback/adapters"
+ * import { instantiate, billDrop } from "@winback/rules"
+ * const { query } = compileRuleSql(instantiate(billDrop).rule, { asOf: "2026-11-20" })
+ * ```
+ */
+export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): RuleSql => {
+  const catalog = options.catalog ?? defaultFactCatalog
+  const plan = "leaves" in rule ? rule : planRule(assertValidRule(rule, { catalog }), catalog)
+  const t = options.tables ?? defaultTables
+  const D = dayNumber(options.asOf)
+
+  const dUsage = (name: string): SQL => col(t.usageDaily, name)
+  const dailyPred = (c: DailyCondition): SQL => {
+    switch (c.op) {
+      case "all":
+        return c.of.length ? sql`(${sql.join(c.of.map(dailyPred), sql` and `)})` : sql`true`
+      case "any":
+        return c.of.length ? sql`(${sql.join(c.of.map(dailyPred), sql` or `)})` : sql`false`
+      case "not":
+        return sql`(not ${dailyPred(c.of)})`
+      case "metric":
+        return typeof c.value === "boolean"
+          ? sql`(${dUsage(c.metric)} ${cmpSql(c.cmp)} ${c.value}::boolean)`
+          : sql`(${dUsage(c.metric)}::float8 ${cmpSql(c.cmp)} ${f8(c.value)})`
+    }
+  }
+
+  const ctes: SQL[] = []
+  const joins: SQL[] = []
+  /** Leaf value expression in the inner select. */
+  const leafExpr: SQL[] = []
+
+  // ---- daily aggregates --------------------------------------------------------------------
+  const dailyLeaves = plan.leaves.filter((l): l is Extract<Leaf, { kind: "daily" }> => l.kind === "daily")
+  if (dailyLeaves.length) {
+    const dayCol = dUsage("day")
+    const maxHi = Math.max(...dailyLeaves.map((l) => l.hi))
+    const minLo = Math.min(...dailyLeaves.map((l) => l.lo))
+    const cols = dailyLeaves.map((l) => {
+      const win = sql`${dayCol} between ${day(D - l.hi)} and ${day(D - l.lo)}`
+      const filter = l.where ? sql`${win} and ${dailyPred(l.where)}` : win
+      const x = l.metric ? sql`${dUsage(l.metric)}::float8` : sql`null`
+      const agg =
+        l.fn === "count"
+          ? sql`count(*) filter (where ${filter})::float8`
+          : l.fn === "sum"
+            ? sql`coalesce(sum(${x} order by ${dayCol}) filter (where ${filter}), 0)`
+            : l.fn === "avg"
+              ? sql`(sum(${x} order by ${dayCol}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
+              : l.fn === "value"
+                ? sql`sum(${x} order by ${dayCol}) filter (where ${filter})`
+                : sql`${sql.raw(l.fn)}(${x}) filter (where ${filter})`
+      const v = l.complete ? sql`case when count(*) filter (where ${win}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
+      return sql`${v} as ${id(`l${l.id}`)}`
+    })
+    ctes.push(
+      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)} group by ${dUsage("customerId")})`
+    )
+    joins.push(sql`left join wb_d on wb_d.customer_id = ${col(t.customers, "id")}`)
+    for (const l of dailyLeaves) {
+      const absent = l.complete ? sql`null::float8` : l.fn === "sum" || l.fn === "count" ? sql`0::float8` : sql`null::float8`
+      leafExpr[l.id] = sql`case when wb_d.customer_id is null then ${absent} else wb_d.${id(`l${l.id}`)} end`
+    }
+  }
+
+  // ---- monthly aggregates and month dates ----------------------------------------------------
+  const monthlyLeaves = plan.leaves.filter(
+    (l): l is Extract<Leaf, { kind: "monthly" }> | Extract<Leaf, { kind: "date" }> => l.kind === "monthly" || (l.kind === "date" && l.ref.kind === "monthField")
+  )
+  if (monthlyLeaves.length) {
+    const m = (name: string): SQL => col(t.usageMonthly, name)
+    const midx = (x: SQL): SQL => sql`(substr(${x}, 1, 4)::int * 12 + substr(${x}, 6, 2)::int)`
+    const K = sql`(${midx(sql`wb_ref.m0`)} - ${midx(m("month"))})`
+    const maxHi = Math.max(
+      ...monthlyLeaves.map((l) => (l.kind === "monthly" ? l.hi : l.ref.kind === "monthField" ? (l.ref.monthsAgo ?? 0) : 0))
+    )
+    const cols = monthlyLeaves.map((l) => {
+      if (l.kind === "date") {
+        const ago = l.ref.kind === "monthField" ? (l.ref.monthsAgo ?? 0) : 0
+        const field = l.ref.kind === "monthField" ? l.ref.field : ""
+        return sql`max(${m(field)} - ${epoch}) filter (where ${K} = ${ago}::int)::float8 as ${id(`l${l.id}`)}`
+      }
+      const filter = sql`${K} between ${l.lo}::int and ${l.hi}::int`
+      const x = sql`${m(l.metric)}::float8`
+      const agg =
+        l.fn === "count"
+          ? sql`count(*) filter (where ${filter})::float8`
+          : l.fn === "sum"
+            ? sql`coalesce(sum(${x} order by ${K} desc) filter (where ${filter}), 0)`
+            : l.fn === "avg"
+              ? sql`(sum(${x} order by ${K} desc) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
+              : l.fn === "value"
+                ? sql`sum(${x} order by ${K} desc) filter (where ${filter})`
+                : sql`${sql.raw(l.fn)}(${x}) filter (where ${filter})`
+      const v = l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
+      return sql`${v} as ${id(`l${l.id}`)}`
+    })
+    ctes.push(
+      sql`wb_ref as (select ${m("customerId")} as customer_id, max(${m("month")} collate "C") as m0 from ${t.usageMonthly} where ${m("billDate")} <= ${day(D)} group by ${m("customerId")})`
+    )
+    ctes.push(
+      sql`wb_m as (select ${m("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.usageMonthly} join wb_ref on wb_ref.customer_id = ${m("customerId")} where ${K} between 0 and ${maxHi}::int group by ${m("customerId")})`
+    )
+    joins.push(sql`left join wb_m on wb_m.customer_id = ${col(t.customers, "id")}`)
+    for (const l of monthlyLeaves) {
+      const absent = l.kind === "monthly" && (l.fn === "sum" || l.fn === "count") ? sql`0::float8` : sql`null::float8`
+      leafExpr[l.id] = sql`case when wb_m.customer_id is null then ${absent} else wb_m.${id(`l${l.id}`)} end`
+    }
+  }
+
+  // ---- streaks (gaps and islands) ------------------------------------------------------------
+  for (const l of plan.leaves) {
+    if (l.kind !== "streak") continue
+    const name = `wb_s${l.id}`
+    const dayCol = dUsage("day")
+    ctes.push(sql`${id(name)} as (
+      select customer_id, max(n)::float8 as longest, coalesce(max(n) filter (where last = ${day(D)}), 0)::float8 as cur from (
+        select customer_id, g, count(*) as n, max(d) as last from (
+          select ${dUsage("customerId")} as customer_id, ${dayCol} as d,
+                 (${dayCol} - ${day(D - l.days + 1)}) - row_number() over (partition by ${dUsage("customerId")} order by ${dayCol}) as g
+          from ${t.usageDaily} where ${dayCol} between ${day(D - l.days + 1)} and ${day(D)} and ${dailyPred(l.where)}
+        ) wb_rows group by customer_id, g
+      ) wb_islands group by customer_id)`)
+    joins.push(sql`left join ${id(name)} on ${id(name)}.customer_id = ${col(t.customers, "id")}`)
+    leafExpr[l.id] = sql`coalesce(${id(name)}.${id(l.mode === "current" ? "cur" : "longest")}, 0::float8)`
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+  const eventLeaves = plan.leaves.filter(
+    (l): l is Extract<Leaf, { kind: "events" }> | Extract<Leaf, { kind: "date" }> => l.kind === "events" || (l.kind === "date" && l.ref.kind === "lastEvent")
+  )
+  if (eventLeaves.length) {
+    const e = (name: string): SQL => col(t.customerEvents, name)
+    const end = (D + 1) * MS_DAY
+    const cols = eventLeaves.map((l) => {
+      if (l.kind === "events")
+        return sql`count(*) filter (where ${e("type")} in (${list(l.types)}) and ${e("at")} >= ${ts((D - l.hi) * MS_DAY)} and ${e("at")} < ${ts((D - l.lo + 1) * MS_DAY)})::float8 as ${id(`l${l.id}`)}`
+      const types = l.ref.kind === "lastEvent" ? l.ref.types : []
+      return sql`((max(${e("at")}) filter (where ${e("type")} in (${list(types)})) at time zone 'UTC')::date - ${epoch})::float8 as ${id(`l${l.id}`)}`
+    })
+    ctes.push(sql`wb_e as (select ${e("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.customerEvents} where ${e("at")} < ${ts(end)} group by ${e("customerId")})`)
+    joins.push(sql`left join wb_e on wb_e.customer_id = ${col(t.customers, "id")}`)
+    for (const l of eventLeaves) leafExpr[l.id] = sql`case when wb_e.customer_id is null then ${l.kind === "events" ? sql`0::float8` : sql`null::float8`} else wb_e.${id(`l${l.id}`)} end`
+  }
+
+  // ---- attribute leaves (numeric and date attributes) ----------------------------------------
+  for (const l of plan.leaves) {
+    if (l.kind === "attribute") leafExpr[l.id] = sql`${col(t.customers, l.field)}::float8`
+    if (l.kind === "date" && l.ref.kind === "attribute") leafExpr[l.id] = sql`(${col(t.customers, l.ref.field)} - ${epoch})::float8`
+  }
+
+  // ---- the condition over the inner columns --------------------------------------------------
+  const leafCol = (i: number): SQL => sql`wb_q.${id(`l${i}`)}`
+  const attrCol = (f: string): SQL => sql`wb_q.${id(`a_${f}`)}`
+  const num = (e: PlanNum): SQL => {
+    switch (e.t) {
+      case "const":
+        return f8(e.v)
+      case "leaf":
+        return leafCol(e.leaf)
+      case "table": {
+        const whens = [...e.values].map(([k, v]) => sql`when ${attrCol(e.field)} = ${k} then ${f8(v)}`)
+        const otherwise = e.otherwise === null ? sql`null::float8` : f8(e.otherwise)
+        return whens.length ? sql`(case ${sql.join(whens, sql` `)} else ${otherwise} end)` : otherwise
+      }
+      case "arith":
+        return e.op === "/" ? sql`(${num(e.l)} / nullif(${num(e.r)}, 0))` : sql`(${num(e.l)} ${sql.raw(e.op)} ${num(e.r)})`
+      case "pct": {
+        const from = num(e.from)
+        return sql`((${num(e.to)} - ${from}) / nullif(${from}, 0) * ${f8(100)})`
+      }
+      case "daysSince":
+        return sql`(${f8(D)} - ${leafCol(e.leaf)})`
+    }
+  }
+  const cond = (c: PlanCond): SQL => {
+    switch (c.t) {
+      case "all":
+        return c.of.length ? sql`(${sql.join(c.of.map(cond), sql` and `)})` : sql`true`
+      case "any":
+        return c.of.length ? sql`(${sql.join(c.of.map(cond), sql` or `)})` : sql`false`
+      case "not":
+        return sql`(not ${cond(c.of)})`
+      case "cmp":
+        return sql`coalesce(${num(c.l)} ${cmpSql(c.cmp)} ${num(c.r)}, false)`
+      case "attr": {
+        const a = attrCol(c.field)
+        if (c.cmp === "isNull") return sql`(${a} is null)`
+        if (c.cmp === "notNull") return sql`(${a} is not null)`
+        const values = c.values.map((v) => (typeof v === "boolean" ? sql`${v}::boolean` : sql`${v}`))
+        const positive = c.cmp === "=" || c.cmp === "in"
+        if (!values.length) return positive ? sql`false` : sql`(${a} is not null)`
+        return sql`coalesce(${a} ${positive ? sql`in` : sql`not in`} (${sql.join(values, sql`, `)}), false)`
+      }
+      case "dateBetween": {
+        const l = leafCol(c.leaf)
+        const parts = [sql`${l} is not null`]
+        if (c.from) parts.push(sql`${l} >= ${f8(addOffset(D, c.from))}`)
+        if (c.to) parts.push(sql`${l} < ${f8(addOffset(D, c.to))}`)
+        return sql`coalesce(${sql.join(parts, sql` and `)}, false)`
+      }
+      case "anniversary": {
+        const asDate = sql`(${epoch} + ${leafCol(c.leaf)}::int)`
+        const iso = isoDay(D)
+        const y = +iso.slice(0, 4)
+        const mm = +iso.slice(5, 7)
+        const dd = +iso.slice(8, 10)
+        const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+        const feb28 = !leap && mm === 2 && dd === 28
+        const same = sql`(extract(month from ${asDate}) = ${mm}::int and extract(day from ${asDate}) = ${dd}::int)`
+        const body = feb28 ? sql`(${same} or (extract(month from ${asDate}) = 2 and extract(day from ${asDate}) = 29))` : same
+        return sql`coalesce(${leafCol(c.leaf)} is not null and ${body}, false)`
+      }
+    }
+  }
+
+  const attrSelect = plan.attributes.map((f) => {
+    const type = catalog.attributes[f]?.type
+    const c = col(t.customers, f)
+    const v = type === "date" ? sql`${c}::text` : type === "number" || type === "int" ? sql`${c}::float8` : c
+    return sql`${v} as ${id(`a_${f}`)}`
+  })
+  const leafSelect = plan.leaves.map((l) => sql`${leafExpr[l.id] ?? sql`null::float8`} as ${id(`l${l.id}`)}`)
+  const inner = sql`select ${sql.join([sql`${col(t.customers, "id")} as customer_id`, ...attrSelect, ...leafSelect], sql`, `)} from ${t.customers} ${sql.join(joins, sql` `)}${options.customerFilter ? sql` where ${options.customerFilter}` : sql``}`
+  const withClause = ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``
+  const where = cond(plan.when)
+  return {
+    plan,
+    asOf: options.asOf,
+    query: sql`${withClause}select wb_q.* from (${inner}) wb_q where ${where}`,
+    countQuery: sql`${withClause}select count(*)::int as n from (${inner}) wb_q where ${where}`
+  }
+}
+
+/** Any drizzle Postgres database (PGlite, node-postgres, …). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPgDatabase = PgDatabase<any, any, any>
+
+/**
+ * One matching customer as returned by SQL: attributes read, leaf values, and the explanation.
+ *
+ * @example
+ * ```ts
+ * const m: SqlMatch = { customerId: "42", leaves: [180, 95], attributes: { tier: "gold" }, explanation }
+ * ```
+ */
+export interface SqlMatch {
+  readonly customerId: string
+  readonly leaves: ReadonlyArray<number | null>
+  readonly attributes: Readonly<Record<string, unknown>>
+  readonly explanation: Explanation
+}
+
+const rowsOf = (r: unknown): ReadonlyArray<Record<string, unknown>> => (r as { rows: Array<Record<string, unknown>> }).rows
+
+const toMatch = (plan: RulePlan, asOf: string, row: Record<string, unknown>): SqlMatch => {
+  const leaves = plan.leaves.map((l) => {
+    const v = row[`l${l.id}`]
+    return v === null || v === undefined ? null : Number(v)
+  })
+  const attributes: Record<string, unknown> = {}
+  for (const a of plan.attributes) attributes[a] = row[`a_${a}`] ?? null
+  const customerId = String(row["customer_id"])
+  return { customerId, leaves, attributes, explanation: explainLeaves(plan, customerId, asOf, leaves, attributes) }
+}
+
+/**
+ * Runs a rule in the database and returns every match with its explanation (small results;
+ * use {@link streamRuleMatches} for bulk extraction).
+ *
+ * @example
+ * ```ts
+ * const matches = await findRuleMatches(db, rule, { asOf: "2026-11-20" })
+ * matches[0]?.explanation.summary
+ * ```
+ */
+export const findRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<SqlMatch[]> => {
+  const c = compileRuleSql(rule, options)
+  return rowsOf(await db.execute(c.query)).map((r) => toMatch(c.plan, options.asOf, r))
+}
+
+/**
+ * Counts the matches of a rule in the database.
+ *
+ * @example
+ * ```ts
+ * const n = await countRuleMatches(db, rule, { asOf: "2026-11-20" })
+ * ```
+ */
+export const countRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<number> => {
+  const c = compileRuleSql(rule, options)
+  return Number(rowsOf(await db.execute(c.countQuery))[0]?.["n"] ?? 0)
+}
+
+/**
+ * Streams the matches of a rule through a server-side cursor, `batchSize` rows at a time, so
+ * memory stays flat however many customers match. Runs in one transaction.
+ *
+ * @example
+ * ```ts
+ * const { count } = await streamRuleMatches(db, rule, { asOf: "2026-11-20", batchSize: 5000 }, async (batch) => {
+ *   await handOut(batch.map((m) => m.customerId))
+ * })
+ * ```
+ */
+export const streamRuleMatches = async (
+  db: AnyPgDatabase,
+  rule: Rule | RulePlan,
+  options: RuleSqlOptions & { readonly batchSize?: number | undefined; readonly explain?: boolean | undefined },
+  onBatch: (batch: ReadonlyArray<SqlMatch>) => Promise<void> | void
+): Promise<{ readonly count: number }> => {
+  const c = compileRuleSql(rule, options)
+  const size = Math.max(1, Math.floor(options.batchSize ?? 5000))
+  const cursor = `wb_rules_${Math.random().toString(36).slice(2, 10)}`
+  let count = 0
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`declare ${sql.identifier(cursor)} no scroll cursor for ${c.query}`)
+    for (;;) {
+      const rows = rowsOf(await tx.execute(sql`fetch forward ${sql.raw(String(size))} from ${sql.identifier(cursor)}`))
+      if (!rows.length) break
+      count += rows.length
+      await onBatch(
+        options.explain === false
+          ? rows.map((r) => ({ customerId: String(r["customer_id"]), leaves: [], attributes: {}, explanation: undefined as unknown as Explanation }))
+          : rows.map((r) => toMatch(c.plan, options.asOf, r))
+      )
+      if (rows.length < size) break
+    }
+    await tx.execute(sql`close ${sql.identifier(cursor)}`)
+  })
+  return { count }
+}
+
+/**
+ * Backtest in the database: the number of customers the rule picks as of each of the last `days` days.
+ *
+ * @example
+ * ```ts
+ * const perDay = await previewRuleSql(db, draft.rule, { asOf: "2026-11-20", days: 7 })
+ * ```
+ */
+export const previewRuleSql = async (
+  db: AnyPgDatabase,
+  rule: Rule | RulePlan,
+  options: RuleSqlOptions & { readonly days?: number | undefined }
+): Promise<Array<{ day: string; count: number }>> => {
+  const catalog = options.catalog ?? defaultFactCatalog
+  const plan = "leaves" in rule ? rule : planRule(assertValidRule(rule, { catalog }), catalog)
+  const end = dayNumber(options.asOf)
+  const out: Array<{ day: string; count: number }> = []
+  for (let d = end - (options.days ?? 7) + 1; d <= end; d++) {
+    const dayIso = isoDay(d)
+    out.push({ day: dayIso, count: await countRuleMatches(db, plan, { ...options, asOf: dayIso }) })
+  }
+  return out
+}

@@ -1,0 +1,16 @@
+/**
+ * Rules pushed down to SQL: compile a `@winback/rules` rule into one drizzle query and run,
+ * count, stream or backtest it in PGlite or PostgreSQL.
+ */
+export {
+  type AnyPgDatabase,
+  type RuleSql,
+  type RuleSqlOptions,
+  type RuleSqlTables,
+  type SqlMatch,
+  compileRuleSql,
+  countRuleMatches,
+  findRuleMatches,
+  previewRuleSql,
+  streamRuleMatches
+} from "./RuleSql"

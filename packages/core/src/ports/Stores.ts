@@ -1,0 +1,99 @@
+/**
+ * All storage ports as one plain object, and the layer that provides them. An adapter builds a
+ * {@link Stores} value and hands it to {@link storesLayer}; a host writing its own adapter does the
+ * same and proves it with `@winback/adapters/testing`.
+ */
+import { Layer } from "effect"
+import {
+  AppointmentStore,
+  AuditLogStore,
+  CallRecordStore,
+  CustomerGroupStore,
+  CustomerStore,
+  DndStore,
+  HandOutLedgerStore,
+  ManagerStore,
+  ObservationStore,
+  OfferStore,
+  QuestionnaireStore,
+  RuleInstanceStore,
+  TaskStore,
+  TeamStore,
+  Transactions,
+  WorkItemStore
+} from "./Storage"
+
+/**
+ * The implementations of every storage port.
+ *
+ * @example
+ * ```ts
+ * const stores: Stores = { transactions, customers, managers, ... }
+ * const layer = storesLayer(stores)
+ * ```
+ */
+export interface Stores {
+  readonly transactions: Transactions["Service"]
+  readonly customers: CustomerStore["Service"]
+  readonly managers: ManagerStore["Service"]
+  readonly teams: TeamStore["Service"]
+  readonly tasks: TaskStore["Service"]
+  readonly ruleInstances: RuleInstanceStore["Service"]
+  readonly customerGroups: CustomerGroupStore["Service"]
+  readonly ledger: HandOutLedgerStore["Service"]
+  readonly workItems: WorkItemStore["Service"]
+  readonly calls: CallRecordStore["Service"]
+  readonly dnd: DndStore["Service"]
+  readonly appointments: AppointmentStore["Service"]
+  readonly offers: OfferStore["Service"]
+  readonly observations: ObservationStore["Service"]
+  readonly questionnaires: QuestionnaireStore["Service"]
+  readonly audit: AuditLogStore["Service"]
+}
+
+/** Every storage port service, as provided by {@link storesLayer}. */
+export type StoragePorts =
+  | Transactions
+  | CustomerStore
+  | ManagerStore
+  | TeamStore
+  | TaskStore
+  | RuleInstanceStore
+  | CustomerGroupStore
+  | HandOutLedgerStore
+  | WorkItemStore
+  | CallRecordStore
+  | DndStore
+  | AppointmentStore
+  | OfferStore
+  | ObservationStore
+  | QuestionnaireStore
+  | AuditLogStore
+
+/**
+ * Provides every storage port from one {@link Stores} object.
+ *
+ * @example
+ * ```ts
+ * program.pipe(Effect.provide(storesLayer(myStores)))
+ * ```
+ */
+export const storesLayer = (s: Stores): Layer.Layer<StoragePorts> =>
+  Layer.mergeAll(
+    Layer.succeed(Transactions, s.transactions),
+    Layer.succeed(CustomerStore, s.customers),
+    Layer.succeed(ManagerStore, s.managers),
+    Layer.succeed(TeamStore, s.teams),
+    Layer.succeed(TaskStore, s.tasks),
+    Layer.succeed(RuleInstanceStore, s.ruleInstances),
+    Layer.succeed(CustomerGroupStore, s.customerGroups),
+    Layer.succeed(HandOutLedgerStore, s.ledger),
+    Layer.succeed(WorkItemStore, s.workItems),
+    Layer.succeed(CallRecordStore, s.calls),
+    Layer.succeed(DndStore, s.dnd),
+    Layer.succeed(AppointmentStore, s.appointments),
+    Layer.succeed(OfferStore, s.offers),
+    Layer.succeed(ObservationStore, s.observations),
+    Layer.succeed(QuestionnaireStore, s.questionnaires),
+    Layer.succeed(AuditLogStore, s.audit)
+  )

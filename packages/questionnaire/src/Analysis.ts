@@ -1,0 +1,880 @@
+/**
+ * Static analysis of a definition before it is published: broken references, cycles (named),
+ * questions that can never be shown, comparisons that can never be true, required questions some
+ * path skips, and the path space (min/max questions per call, plus a small set of answer vectors
+ * covering every reachable branch, usable as generated test cases).
+ */
+import { compileExpression, expressionReferences, formatExpression, type ExpressionNode, type ExpressionValue } from "./Expression"
+import { definitionConditions, localize, parseDefinition, type ConditionSite, type Question, type QuestionnaireDefinition } from "./Questionnaire"
+import type { AnswerValue } from "./Runtime"
+import { buildPlan, makeEnv } from "./internal/Plan"
+import { checkValue, type StoredValue } from "./internal/Values"
+import { collectUses, contextDomain, emptyUse, questionDomain, type VarDomain, type VarUse, type Witness } from "./internal/Witness"
+
+/**
+ * The kinds of finding. See docs/questionnaire/analysis.md for each with an example.
+ *
+ * @example
+ * ```ts
+ * const c: FindingCode = "never_shown"
+ * ```
+ */
+export type FindingCode =
+  | "unknown_question"
+  | "unknown_choice"
+  | "unknown_context_field"
+  | "undeclared_context_field"
+  | "unknown_jump_target"
+  | "cycle"
+  | "forward_reference"
+  | "type_mismatch"
+  | "never_true"
+  | "always_true"
+  | "never_shown"
+  | "required_may_be_skipped"
+  | "unknown_piping_reference"
+
+/**
+ * One analysis finding. `path` points into the definition (e.g. `["questions", 4, "showIf"]`),
+ * `questions` names every question involved (all members of a cycle, for instance).
+ *
+ * @example
+ * ```ts
+ * const f: Finding = { code: "cycle", severity: "error", path: ["questions", 5, "showIf"], questions: ["q5", "q6"], message: "q5 → q6 → q5 ..." }
+ * ```
+ */
+export interface Finding {
+  readonly code: FindingCode
+  readonly severity: "error" | "warning" | "info"
+  readonly message: string
+  readonly path: ReadonlyArray<string | number>
+  readonly questions: ReadonlyArray<string>
+}
+
+/**
+ * A generated test case: context and answers of one path, the questions it shows, and the branch
+ * outcomes it covers (`"competitor.showIf=true"`, `"reached.jump[0]=false"`).
+ *
+ * @example
+ * ```ts
+ * for (const t of report.pathSpace!.testCases) expect(validateResponse(version, t).valid).toBe(true)
+ * ```
+ */
+export interface TestCase {
+  readonly context: Readonly<Record<string, unknown>>
+  readonly answers: Readonly<Record<string, AnswerValue>>
+  readonly visible: ReadonlyArray<string>
+  readonly covers: ReadonlyArray<string>
+}
+
+/**
+ * Path-space figures. `exact` is true when every combination of representative answers was
+ * explored (then min/max are exact for conditions that compare answers with literals); otherwise
+ * they are the extremes seen on the explored paths.
+ *
+ * @example
+ * ```ts
+ * const { minQuestions, maxQuestions, branches } = analyze(def).pathSpace!
+ * console.log(`${minQuestions}–${maxQuestions} questions; ${branches.covered}/${branches.total} branch outcomes covered`)
+ * ```
+ */
+export interface PathSpace {
+  readonly minQuestions: number
+  readonly maxQuestions: number
+  readonly exact: boolean
+  readonly pathsExplored: number
+  readonly branches: { readonly total: number; readonly covered: number; readonly uncovered: ReadonlyArray<string> }
+  readonly testCases: ReadonlyArray<TestCase>
+}
+
+/**
+ * The result of {@link analyze}.
+ *
+ * @example
+ * ```ts
+ * const r = analyze(def)
+ * if (!r.ok) for (const f of r.findings) console.log(f.severity, f.code, f.path.join("."), f.message)
+ * ```
+ */
+export interface AnalysisReport {
+  /** True when there is no error (warnings and infos do not block publishing). */
+  readonly ok: boolean
+  readonly findings: ReadonlyArray<Finding>
+  readonly errorCount: number
+  readonly warningCount: number
+  readonly infoCount: number
+  readonly pathSpace?: PathSpace | undefined
+}
+
+/**
+ * Options of {@link analyze}.
+ *
+ * @example
+ * ```ts
+ * analyze(def, { pathSpace: true, maxSteps: 50_000, maxTestCases: 20 })
+ * ```
+ */
+export interface AnalysisOptions {
+  /** Compute path-space figures and test cases (default true). */
+  readonly pathSpace?: boolean
+  /** Budget of question visits for the exhaustive exploration (default 100,000). */
+  readonly maxSteps?: number
+  /** At most this many test cases (default 64). */
+  readonly maxTestCases?: number
+}
+
+const MAX_COMBOS = 4096
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, k) => k)
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!
+    prev[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = tmp
+    }
+  }
+  return prev[b.length]!
+}
+
+function suggest(name: string, candidates: Iterable<string>): string {
+  let best: string | undefined
+  let bestD = 3
+  for (const c of candidates) {
+    if (Math.abs(c.length - name.length) >= bestD) continue
+    const d = editDistance(name, c)
+    if (d < bestD) {
+      bestD = d
+      best = c
+    }
+  }
+  return best === undefined ? "" : ` Did you mean "${best}"?`
+}
+
+type Ref = Extract<ExpressionNode, { type: "answer" | "context" }>
+const isRef = (e: ExpressionNode): e is Ref => e.type === "answer" || e.type === "context"
+
+/**
+ * Analyzes a definition (raw input or already parsed). Throws `ValidationError` only for
+ * structural problems (see `parseDefinition`); every semantic problem is a finding.
+ *
+ * @example
+ * ```ts
+ * const report = analyze({
+ *   id: "x", title: "X",
+ *   questions: [
+ *     { id: "score", type: "rating", text: "Score?" },
+ *     { id: "why", type: "text", text: "Why so high?", showIf: "score > 7" }
+ *   ]
+ * })
+ * report.findings[0]?.code // "never_shown": a 1–5 rating is never above 7
+ * ```
+ */
+export function analyze(definition: unknown, options: AnalysisOptions = {}): AnalysisReport {
+  const def = parseDefinition(definition)
+  return analyzeParsed(def, options)
+}
+
+/** @internal */
+export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOptions = {}): AnalysisReport {
+  const findings: Finding[] = []
+  const add = (f: Finding): void => {
+    findings.push(f)
+  }
+  const qs = def.questions
+  const n = qs.length
+  const index = new Map<string, number>()
+  qs.forEach((q, i) => index.set(q.id, i))
+  const sites = definitionConditions(def)
+  const declared = def.context
+  const undeclaredReported = new Set<string>()
+
+  // --- references, choices, types -------------------------------------------------------------
+  const deps: number[][] = Array.from({ length: n }, () => [])
+  const depSite: Map<string, ConditionSite> = new Map()
+  const brokenSites = new Set<ConditionSite>()
+  for (const site of sites) {
+    const refs = expressionReferences(site.expression)
+    for (const id of refs.questions) {
+      const i = index.get(id)
+      if (i === undefined) {
+        brokenSites.add(site)
+        add({ code: "unknown_question", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: "${id}" is not a question.${suggest(id, index.keys())}` })
+        continue
+      }
+      deps[site.questionIndex]!.push(i)
+      depSite.set(`${site.questionIndex}>${i}`, site)
+    }
+    for (const f of refs.context) {
+      if (declared !== undefined && declared[f] === undefined) {
+        brokenSites.add(site)
+        add({ code: "unknown_context_field", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: ctx.${f} is not a declared context field.${suggest(f, Object.keys(declared))}` })
+      } else if (declared === undefined && !undeclaredReported.has(f)) {
+        undeclaredReported.add(f)
+        add({ code: "undeclared_context_field", severity: "info", path: site.path, questions: [site.questionId], message: `ctx.${f} is used but the definition declares no context fields; declare them to get typo and value checks` })
+      }
+    }
+    checkTypes(site, site.expression, def, index, add)
+  }
+
+  // --- jumps ------------------------------------------------------------------------------------
+  qs.forEach((q, i) => {
+    q.jumps?.forEach((j, ji) => {
+      if (j.to === "end") return
+      const t = index.get(j.to)
+      if (t === undefined)
+        add({ code: "unknown_jump_target", severity: "error", path: ["questions", i, "jumps", ji, "to"], questions: [q.id], message: `${q.id} jumps to "${j.to}", which is not a question.${suggest(j.to, index.keys())}` })
+      else if (t <= i) {
+        const loop = qs.slice(t, i + 1).map((x) => x.id)
+        const shown = loop.length > 12 ? [...loop.slice(0, 5), "…", ...loop.slice(-5)] : loop
+        add({ code: "cycle", severity: "error", path: ["questions", i, "jumps", ji, "to"], questions: loop, message: `Jump from ${q.id} back to ${j.to} loops: ${[...shown, j.to].join(" → ")}` })
+      }
+    })
+  })
+
+  // --- dependency cycles (Tarjan, iterative) and forward references -----------------------------
+  const inCycle = new Uint8Array(n)
+  {
+    const idx = new Int32Array(n).fill(-1)
+    const low = new Int32Array(n)
+    const onStack = new Uint8Array(n)
+    const stack: number[] = []
+    let counter = 0
+    for (let root = 0; root < n; root++) {
+      if (idx[root] !== -1 || deps[root]!.length === 0) continue
+      const work: Array<[number, number]> = [[root, 0]]
+      idx[root] = low[root] = counter++
+      stack.push(root)
+      onStack[root] = 1
+      while (work.length > 0) {
+        const top = work[work.length - 1]!
+        const [v, k] = top
+        const ds = deps[v]!
+        if (k < ds.length) {
+          top[1] = k + 1
+          const w = ds[k]!
+          if (idx[w] === -1) {
+            idx[w] = low[w] = counter++
+            stack.push(w)
+            onStack[w] = 1
+            work.push([w, 0])
+          } else if (onStack[w] === 1) low[v] = Math.min(low[v]!, idx[w]!)
+          continue
+        }
+        work.pop()
+        if (work.length > 0) {
+          const p = work[work.length - 1]![0]
+          low[p] = Math.min(low[p]!, low[v]!)
+        }
+        if (low[v] === idx[v]) {
+          const comp: number[] = []
+          let w: number
+          do {
+            w = stack.pop()!
+            onStack[w] = 0
+            comp.push(w)
+          } while (w !== v)
+          const selfLoop = comp.length === 1 && sites.some((s) => s.questionIndex === v && s.kind !== "jump" && expressionReferences(s.expression).questions.includes(qs[v]!.id))
+          if (comp.length > 1 || selfLoop) {
+            comp.sort((a, b) => a - b)
+            comp.forEach((c) => (inCycle[c] = 1))
+            const names = comp.map((c) => qs[c]!.id)
+            const first = comp[0]!
+            const site = sites.find((s) => s.questionIndex === first && s.kind !== "jump") ?? sites.find((s) => s.questionIndex === first)
+            add({
+              code: "cycle",
+              severity: "error",
+              path: site?.path ?? ["questions", first],
+              questions: names,
+              message: names.length === 1 ? `${names[0]} depends on its own answer` : `Conditions depend on each other in a cycle: ${[...names, names[0]].join(" → ")}`
+            })
+          }
+        }
+      }
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    for (const i of deps[j]!) {
+      const site = depSite.get(`${j}>${i}`)!
+      const allowed = site.kind === "jump" ? i <= j : i < j
+      if (!allowed && !(inCycle[i] === 1 && inCycle[j] === 1))
+        add({ code: "forward_reference", severity: "error", path: site.path, questions: [qs[j]!.id, qs[i]!.id], message: `${qs[j]!.id}.${site.kind} reads ${qs[i]!.id}, which comes later; conditions may only read earlier answers` })
+    }
+  }
+
+  // --- satisfiability, never-shown, skipped required --------------------------------------------
+  const uses = new Map<string, VarUse>()
+  for (const s of sites) collectUses(s.expression, uses)
+  const neverShown = new Uint8Array(n)
+  const potSpan = new Int32Array(n + 1) // difference array: some satisfiable jump may skip i
+  const certSpan = new Int32Array(n + 1) // difference array: an always-taken jump always skips i
+  let pot = 0
+  let cert = 0
+  const alwaysVisible = new Uint8Array(n)
+  const sitesByQuestion: ConditionSite[][] = Array.from({ length: n }, () => [])
+  for (const s of sites) sitesByQuestion[s.questionIndex]!.push(s)
+  const domainOf = (key: string): VarDomain => {
+    const u = uses.get(key) ?? emptyUse()
+    if (key.startsWith("ctx.")) return contextDomain(declared?.[key.slice(4)], u)
+    const i = index.get(key)
+    if (i === undefined) return { values: [null], exact: true }
+    return questionDomain(qs[i]!, u, true, neverShown[i] === 0)
+  }
+  const jumpSources: Array<{ p: number; t: number; always: boolean }> = []
+  for (let i = 0; i < n; i++) {
+    pot += potSpan[i]!
+    cert += certSpan[i]!
+    const q = qs[i]!
+    if (cert > 0) {
+      neverShown[i] = 1
+      const src = jumpSources.find((js) => js.always && js.p < i && js.t > i)
+      add({ code: "never_shown", severity: "error", path: ["questions", i], questions: [q.id, ...(src ? [qs[src.p]!.id] : [])], message: `${q.id} is never shown: ${src ? `${qs[src.p]!.id} always jumps past it` : "an unconditional jump always skips it"}` })
+      continue
+    }
+    let showAlways = true
+    for (const site of sitesByQuestion[i]!) {
+      if (brokenSites.has(site)) {
+        if (site.kind === "showIf") showAlways = false
+        continue
+      }
+      const sat = satisfiability(site.expression, domainOf)
+      if (sat === null) {
+        if (site.kind === "showIf") showAlways = false
+        if (site.kind === "jump") {
+          const j = q.jumps![site.jumpIndex!]!
+          const t = j.to === "end" ? n : index.get(j.to)
+          if (t !== undefined && t > i && neverShown[i] === 0) {
+            potSpan[i + 1] = potSpan[i + 1]! + 1
+            potSpan[t] = potSpan[t]! - 1
+            jumpSources.push({ p: i, t, always: false })
+          }
+        }
+        continue
+      }
+      const cond = formatExpression(site.expression)
+      if (site.kind === "showIf") {
+        if (!sat.canTrue) {
+          neverShown[i] = 1
+          add({ code: "never_shown", severity: sat.exact ? "error" : "warning", path: site.path, questions: [q.id, ...sat.deadRefs], message: `${q.id} is never shown: its condition ${cond} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
+        } else if (!sat.canFalse) {
+          add({ code: "always_true", severity: "info", path: site.path, questions: [q.id], message: `${q.id}: the condition ${cond} is always true; it can be removed` })
+        } else showAlways = false
+        if (sat.canTrue) for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.showIf: ${w}` })
+      } else if (neverShown[i] === 0) {
+        if (!sat.canTrue)
+          add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind === "jump" ? `jumps[${site.jumpIndex}]` : site.kind}: ${cond} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
+        else for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind}: ${w}` })
+        if (site.kind === "jump" && sat.canTrue) {
+          const j = q.jumps![site.jumpIndex!]!
+          const t = j.to === "end" ? n : index.get(j.to)
+          if (t !== undefined && t > i) {
+            potSpan[i + 1] = potSpan[i + 1]! + 1
+            potSpan[t] = potSpan[t]! - 1
+            const earlierAlways = jumpSources.some((js) => js.p === i && js.always)
+            const always = !sat.canFalse && !earlierAlways
+            jumpSources.push({ p: i, t, always })
+            if (always && alwaysVisible[i] === 1) {
+              certSpan[i + 1] = certSpan[i + 1]! + 1
+              certSpan[t] = certSpan[t]! - 1
+            }
+          }
+        }
+      }
+      if (site.kind === "showIf" && neverShown[i] === 1) break
+    }
+    // A jump is evaluated only when its question is shown; alwaysVisible is needed before jumps above.
+    if (neverShown[i] === 0 && showAlways && pot === 0) alwaysVisible[i] = 1
+    if (neverShown[i] === 0 && showAlways && pot === 0) {
+      // re-check jumps of an always-visible question for certain spans (sites were processed above
+      // before alwaysVisible was known)
+      for (const js of jumpSources) if (js.p === i && js.always && certSpan[i + 1] === 0) {
+        certSpan[i + 1] = certSpan[i + 1]! + 1
+        certSpan[js.t] = certSpan[js.t]! - 1
+      }
+    }
+    if (neverShown[i] === 0 && q.required === true) {
+      if (pot > 0) {
+        const over = jumpSources.filter((js) => js.p < i && js.t > i)
+        const srcs = over.map((js) => `${qs[js.p]!.id} → ${js.t >= n ? "end" : qs[js.t]!.id}`)
+        // Ending the call early is a deliberate outcome (not reached, wrong person): info, not warning.
+        add({ code: "required_may_be_skipped", severity: over.every((js) => js.t >= n) ? "info" : "warning", path: ["questions", i, "required"], questions: [q.id], message: `${q.id} is required, but some calls skip it (jump ${srcs.join(", ")})` })
+      } else if (!showAlways && q.showIf !== undefined) {
+        add({ code: "required_may_be_skipped", severity: "info", path: ["questions", i, "required"], questions: [q.id], message: `${q.id} is required only on paths where ${formatExpression(q.showIf as ExpressionNode)} holds` })
+      }
+    }
+  }
+
+  // --- piping -------------------------------------------------------------------------------------
+  qs.forEach((q, i) => {
+    const texts = typeof q.text === "string" ? [q.text] : Object.values(q.text)
+    const seen = new Set<string>()
+    for (const t of texts) {
+      for (const m of t.matchAll(/\{(ctx\.)?([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+        const name = m[2]!
+        const key = `${m[1] ?? ""}${name}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        if (m[1] !== undefined) {
+          if (declared !== undefined && declared[name] === undefined)
+            add({ code: "unknown_piping_reference", severity: "warning", path: ["questions", i, "text"], questions: [q.id], message: `${q.id}'s text pipes {ctx.${name}}, which is not a declared context field` })
+          continue
+        }
+        const j = index.get(name)
+        if (j === undefined || j >= i)
+          add({ code: "unknown_piping_reference", severity: "warning", path: ["questions", i, "text"], questions: [q.id], message: `${q.id}'s text pipes {${name}}, which is ${j === undefined ? "not a question" : "not an earlier question"}` })
+      }
+    }
+  })
+
+  const errorCount = findings.filter((f) => f.severity === "error").length
+  const warningCount = findings.filter((f) => f.severity === "warning").length
+  const report: AnalysisReport = {
+    ok: errorCount === 0,
+    findings,
+    errorCount,
+    warningCount,
+    infoCount: findings.length - errorCount - warningCount,
+    pathSpace: options.pathSpace === false ? undefined : explorePaths(def, domainOf, neverShown, options)
+  }
+  return report
+}
+
+// ------------------------------------------------------------------------------------------------
+// Type and choice checks
+
+function checkTypes(site: ConditionSite, e: ExpressionNode, def: QuestionnaireDefinition, index: Map<string, number>, add: (f: Finding) => void): void {
+  const qOf = (r: ExpressionNode): Question | undefined => (r.type === "answer" ? (index.has(r.question) ? def.questions[index.get(r.question)!] : undefined) : undefined)
+  const ctxOf = (r: ExpressionNode) => (r.type === "context" ? def.context?.[r.field] : undefined)
+  const checkLiteral = (r: ExpressionNode, v: unknown, how: string): void => {
+    const q = qOf(r)
+    const where = `${site.questionId}.${site.kind}`
+    if (q !== undefined) {
+      if (q.type === "singleChoice" || q.type === "multipleChoice") {
+        if (v === null) return
+        if (typeof v !== "string" || !q.choices.some((c) => c.id === v))
+          add({ code: "unknown_choice", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${where}: ${how} ${JSON.stringify(v)}, which is not a choice of ${q.id} (choices: ${q.choices.map((c) => c.id).join(", ")})` })
+      } else if ((q.type === "number" || q.type === "rating") && v !== null && typeof v !== "number")
+        add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${where}: ${q.id} is a ${q.type} but is compared with ${JSON.stringify(v)}` })
+      else if ((q.type === "text" || q.type === "multilineText" || q.type === "date") && v !== null && typeof v !== "string")
+        add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${where}: ${q.id} is a ${q.type} but is compared with ${JSON.stringify(v)}` })
+      return
+    }
+    const spec = ctxOf(r)
+    if (spec === undefined || v === null || r.type !== "context") return
+    if (spec.type === "choice" && (typeof v !== "string" || !spec.values.includes(v)))
+      add({ code: "unknown_choice", severity: "error", path: site.path, questions: [site.questionId], message: `${where}: ctx.${r.field} is compared with ${JSON.stringify(v)}, which is not one of ${spec.values.join(", ")}` })
+    else if (spec.type !== "choice" && typeof v !== spec.type)
+      add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId], message: `${where}: ctx.${r.field} is a ${spec.type} but is compared with ${JSON.stringify(v)}` })
+  }
+  const walk = (x: ExpressionNode): void => {
+    switch (x.type) {
+      case "compare":
+        if (isRef(x.left) && x.right.type === "literal") checkLiteral(x.left, x.right.value, "compares with")
+        else if (isRef(x.right) && x.left.type === "literal") checkLiteral(x.right, x.left.value, "compares with")
+        return
+      case "in":
+        if (isRef(x.value)) for (const v of x.list) checkLiteral(x.value, v, "lists")
+        return
+      case "contains": {
+        const q = qOf(x.collection)
+        if (q !== undefined && q.type === "multipleChoice" && x.value.type === "literal") checkLiteral(x.collection, x.value.value, "looks for")
+        else if (q !== undefined && q.type !== "multipleChoice" && q.type !== "text" && q.type !== "multilineText")
+          add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${site.questionId}.${site.kind}: "contains" needs a multiple-choice or text question, ${q.id} is a ${q.type}` })
+        return
+      }
+      case "not":
+        return walk(x.item)
+      case "and":
+      case "or":
+        x.items.forEach(walk)
+        return
+      default:
+        return
+    }
+  }
+  walk(e)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Satisfiability by enumerating representative values
+
+interface Sat {
+  canTrue: boolean
+  canFalse: boolean
+  exact: boolean
+  why: string[]
+  deadAtoms: string[]
+  deadRefs: string[]
+}
+
+function enumerate(e: ExpressionNode, domainOf: (key: string) => VarDomain): { canTrue: boolean; canFalse: boolean; exact: boolean } | null {
+  const refs = expressionReferences(e)
+  const keys = [...refs.questions, ...refs.context.map((f) => `ctx.${f}`)]
+  const doms = keys.map(domainOf)
+  let combos = 1
+  for (const d of doms) {
+    combos *= Math.max(1, d.values.length)
+    if (combos > MAX_COMBOS) return null
+  }
+  const slot = new Map<string, number>()
+  keys.forEach((k, i) => slot.set(k, i))
+  const fn = compileExpression(e, (id) => slot.get(id) ?? -1)
+  const cur: Witness[] = doms.map((d) => d.values[0] ?? null)
+  const env = { read: (i: number) => (cur[i] ?? null) as ExpressionValue, ctx: (f: string) => (cur[slot.get(`ctx.${f}`) ?? -1] ?? null) as ExpressionValue }
+  const pos = new Array<number>(keys.length).fill(0)
+  let canTrue = false
+  let canFalse = false
+  for (;;) {
+    if (fn(env)) canTrue = true
+    else canFalse = true
+    if (canTrue && canFalse) break
+    let k = 0
+    while (k < keys.length) {
+      pos[k] = pos[k]! + 1
+      if (pos[k]! < doms[k]!.values.length) {
+        cur[k] = doms[k]!.values[pos[k]!] ?? null
+        break
+      }
+      pos[k] = 0
+      cur[k] = doms[k]!.values[0] ?? null
+      k++
+    }
+    if (k === keys.length) break
+  }
+  const varVar = hasVarVar(e)
+  return { canTrue, canFalse, exact: !varVar && doms.every((d) => d.exact) }
+}
+
+function hasVarVar(e: ExpressionNode): boolean {
+  switch (e.type) {
+    case "compare": {
+      const l = e.left.type === "call" ? e.left.arg : e.left
+      const r = e.right.type === "call" ? e.right.arg : e.right
+      return isRef(l) && isRef(r)
+    }
+    case "contains":
+      return isRef(e.value)
+    case "not":
+      return hasVarVar(e.item)
+    case "and":
+    case "or":
+      return e.items.some(hasVarVar)
+    default:
+      return false
+  }
+}
+
+function atoms(e: ExpressionNode, out: ExpressionNode[] = []): ExpressionNode[] {
+  if (e.type === "and" || e.type === "or") e.items.forEach((i) => atoms(i, out))
+  else if (e.type === "not") atoms(e.item, out)
+  else out.push(e)
+  return out
+}
+
+function satisfiability(e: ExpressionNode, domainOf: (key: string) => VarDomain): Sat | null {
+  const whole = enumerate(e, domainOf)
+  if (whole === null) return null
+  const why: string[] = []
+  const deadAtoms: string[] = []
+  const deadRefs = new Set<string>()
+  const as = atoms(e)
+  for (const a of as) {
+    const s = enumerate(a, domainOf)
+    if (s === null) continue
+    const refs = expressionReferences(a).questions
+    const onlyNull = refs.filter((r) => {
+      const d = domainOf(r)
+      return d.values.length === 1 && d.values[0] === null
+    })
+    if (!s.canTrue || !s.canFalse) {
+      const text = formatExpression(a)
+      let reason = !s.canTrue ? `${text} is never true` : `${text} is always true`
+      if (onlyNull.length > 0) {
+        reason += ` because ${onlyNull.join(", ")} ${onlyNull.length === 1 ? "is" : "are"} never shown`
+        onlyNull.forEach((r) => deadRefs.add(r))
+      } else {
+        const r0 = refs[0]
+        const d = r0 === undefined ? undefined : domainOf(r0).values.filter((v) => v !== null)
+        if (d !== undefined && d.length > 0 && d.length <= 12 && d.every((v) => typeof v === "number")) reason += ` (${r0} takes ${d.join(", ")})`
+      }
+      if (!s.canTrue) {
+        why.push(reason)
+        if (as.length > 1) deadAtoms.push(reason)
+      } else if (!whole.canTrue) why.push(reason)
+    }
+  }
+  if (!whole.canTrue && why.length === 0 && as.length > 1) why.push("its parts contradict each other")
+  // Dead atoms matter only inside a satisfiable condition; a contradiction is reported once.
+  return { ...whole, why, deadAtoms: whole.canTrue ? deadAtoms : [], deadRefs: [...deadRefs] }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Path space
+
+function defaultAnswer(q: Question): StoredValue | null {
+  switch (q.type) {
+    case "text":
+    case "multilineText": {
+      const v = "x".repeat(Math.max(1, q.minLength ?? 1))
+      return checkValue(q, v).ok ? v : null
+    }
+    case "singleChoice":
+      return q.choices[0]!.id
+    case "multipleChoice":
+      return q.choices.slice(0, Math.max(1, q.minSelected ?? 1)).map((c) => c.id)
+    case "number": {
+      const v = q.min ?? (q.max !== undefined ? Math.min(0, q.max) : 0)
+      return v
+    }
+    case "date":
+      return q.min ?? q.max ?? "2026-01-01"
+    case "rating":
+      return q.min
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => VarDomain, neverShown: Uint8Array, options: AnalysisOptions): PathSpace {
+  const plan = buildPlan(def)
+  const n = plan.n
+  const maxSteps = options.maxSteps ?? 100_000
+  const maxTestCases = options.maxTestCases ?? 64
+
+  // Branch outcome ids: per condition site, one id for "true" and one for "false".
+  const siteBase: number[][] = [] // [question] -> [showIf, requiredIf, jump0, jump1, ...] base ids (-1 absent)
+  const outcomeName: string[] = []
+  for (let i = 0; i < n; i++) {
+    const q = plan.questions[i]!
+    const row: number[] = []
+    const reg = (label: string): number => {
+      const b = outcomeName.length
+      outcomeName.push(`${q.id}.${label}=false`, `${q.id}.${label}=true`)
+      return b
+    }
+    row.push(plan.showIf[i] ? reg("showIf") : -1)
+    row.push(plan.requiredIf[i] ? reg("requiredIf") : -1)
+    plan.jumps[i]!.forEach((_, k) => row.push(reg(`jump[${k}]`)))
+    siteBase.push(row)
+  }
+  const total = outcomeName.length
+  const covered = new Uint8Array(total)
+  let coveredCount = 0
+  const possible = new Uint8Array(total) // outcomes seen at all
+
+  // Candidate answers per question: representatives for questions conditions read, one default otherwise.
+  const candidates: Array<ReadonlyArray<StoredValue | null>> = plan.questions.map((q, i) => {
+    const d = defaultAnswer(q)
+    if (plan.dependents[i]!.length === 0 || neverShown[i] === 1) return [d]
+    const vals = domainOf(q.id).values.filter((v): v is StoredValue | null => typeof v !== "boolean")
+    const valid = vals.filter((v) => v === null || checkValue(q, v).ok)
+    const withoutNull = valid.filter((v) => v !== null)
+    const out = q.required === true || q.requiredIf !== undefined ? (withoutNull.length > 0 ? withoutNull : [d]) : valid
+    return out.length > 0 ? out : [d]
+  })
+  const ctxFields = new Set<string>()
+  for (const s of definitionConditions(def)) for (const f of expressionReferences(s.expression).context) ctxFields.add(f)
+  const ctxKeys = [...ctxFields]
+  const ctxCands = ctxKeys.map((f) => domainOf(`ctx.${f}`).values)
+
+  const answers = new Array<StoredValue | undefined>(n).fill(undefined)
+  const visible = new Uint8Array(n)
+  const required = new Uint8Array(n)
+  const span = new Int32Array(n + 1)
+  let context: Record<string, unknown> = {}
+  let env = makeEnv(visible, answers, context)
+  const trail: number[] = []
+  const testCases: TestCase[] = []
+  let minQ = Number.POSITIVE_INFINITY
+  let maxQ = 0
+  let steps = 0
+  let paths = 0
+  let aborted = false
+
+  const leaf = (count: number): void => {
+    paths++
+    if (count < minQ) minQ = count
+    if (count > maxQ) maxQ = count
+    const fresh: number[] = []
+    for (const o of trail) if (covered[o] === 0) fresh.push(o)
+    if (fresh.length === 0 || testCases.length >= maxTestCases) return
+    const seen = new Set<number>()
+    for (const o of trail) seen.add(o)
+    for (const o of seen) if (covered[o] === 0) {
+      covered[o] = 1
+      coveredCount++
+    }
+    const ans: Record<string, AnswerValue> = {}
+    const vis: string[] = []
+    for (let i = 0; i < n; i++) {
+      if (visible[i] !== 1) continue
+      vis.push(plan.ids[i]!)
+      const v = answers[i]
+      if (v !== undefined) ans[plan.ids[i]!] = Array.isArray(v) ? [...(v as string[])] : (v as string | number)
+    }
+    testCases.push({ context: { ...context }, answers: ans, visible: vis, covers: [...seen].sort((a, b) => a - b).map((o) => outcomeName[o]!) })
+  }
+
+  const note = (base: number, value: boolean): void => {
+    const o = base + (value ? 1 : 0)
+    possible[o] = 1
+    trail.push(o)
+  }
+
+  // Visits questions from i; branches on candidate answers. `pick` chooses one candidate (walks) or all (exhaustive).
+  const visit = (i: number, count: number, pick: ((cands: ReadonlyArray<StoredValue | null>, i: number) => number) | null): void => {
+    // Advance through questions that do not branch, remembering what to undo.
+    const undo: number[] = []
+    const trailMark = trail.length
+    let k = i
+    let c = count
+    while (k < n) {
+      if (++steps > maxSteps && pick === null) {
+        aborted = true
+        break
+      }
+      const row = siteBase[k]!
+      const reach = span[k] === 0
+      const s = plan.showIf[k]
+      let vis = reach
+      if (reach && s) {
+        vis = s(env)
+        note(row[0]!, vis)
+      }
+      if (!vis) {
+        k++
+        continue
+      }
+      const cands = candidates[k]!
+      if (cands.length > 1) break
+      visible[k] = 1
+      answers[k] = cands[0] ?? undefined
+      undo.push(k)
+      c++
+      applyRequiredAndJumps(k, row, undo)
+      k++
+    }
+    if (aborted) {
+      rollback(undo, trailMark)
+      return
+    }
+    if (k >= n) {
+      leaf(c)
+      rollback(undo, trailMark)
+      return
+    }
+    // Branching question k (visible, several candidates).
+    const cands = candidates[k]!
+    const row = siteBase[k]!
+    const choose = pick === null ? cands.map((_, x) => x) : [pick(cands, k)]
+    for (const x of choose) {
+      const innerUndo: number[] = []
+      const mark = trail.length
+      visible[k] = 1
+      answers[k] = cands[x] ?? undefined
+      innerUndo.push(k)
+      applyRequiredAndJumps(k, row, innerUndo)
+      visit(k + 1, c + 1, pick)
+      rollback(innerUndo, mark)
+      if (aborted) break
+    }
+    rollback(undo, trailMark)
+  }
+
+  const jumpUndo = new Map<number, number>() // question -> active target, for rollback
+  const applyRequiredAndJumps = (k: number, row: number[], undo: number[]): void => {
+    const r = plan.requiredIf[k]
+    if (r) note(row[1]!, r(env))
+    const js = plan.jumps[k]!
+    for (let x = 0; x < js.length; x++) {
+      const hit = js[x]!.when(env)
+      note(row[2 + x]!, hit)
+      if (hit) {
+        const t = js[x]!.target
+        for (let m = k + 1; m < t; m++) span[m] = span[m]! + 1
+        jumpUndo.set(k, t)
+        break
+      }
+    }
+    void undo
+  }
+  const rollback = (undo: number[], trailMark: number): void => {
+    for (let u = undo.length - 1; u >= 0; u--) {
+      const k = undo[u]!
+      visible[k] = 0
+      answers[k] = undefined
+      required[k] = 0
+      const t = jumpUndo.get(k)
+      if (t !== undefined) {
+        for (let m = k + 1; m < t; m++) span[m] = span[m]! - 1
+        jumpUndo.delete(k)
+      }
+    }
+    trail.length = trailMark
+  }
+
+  // Exhaustive over context representatives, then answer representatives, within the budget.
+  const ctxPos = new Array<number>(ctxKeys.length).fill(0)
+  const setContext = (): void => {
+    context = {}
+    ctxKeys.forEach((f, x) => {
+      const v = ctxCands[x]![ctxPos[x]!]
+      if (v !== null && v !== undefined) context[f] = v
+    })
+    env = makeEnv(visible, answers, context)
+  }
+  const nextCtx = (): boolean => {
+    let x = 0
+    while (x < ctxKeys.length) {
+      ctxPos[x] = ctxPos[x]! + 1
+      if (ctxPos[x]! < ctxCands[x]!.length) return true
+      ctxPos[x] = 0
+      x++
+    }
+    return false
+  }
+  do {
+    setContext()
+    visit(0, 0, null)
+  } while (!aborted && nextCtx())
+
+  if (aborted) {
+    // Budget exceeded: seeded random walks, kept when they cover something new.
+    const rnd = mulberry32(0x5eed)
+    let idle = 0
+    const walks = Math.max(8, maxTestCases * 4)
+    for (let w = 0; w < walks && idle < 12 && testCases.length < maxTestCases; w++) {
+      ctxPos.forEach((_, x) => (ctxPos[x] = Math.floor(rnd() * ctxCands[x]!.length)))
+      setContext()
+      const before = coveredCount
+      visit(0, 0, (cands) => Math.floor(rnd() * cands.length))
+      idle = coveredCount > before ? 0 : idle + 1
+    }
+  }
+  const uncovered: string[] = []
+  for (let o = 0; o < total; o++) if (covered[o] === 0) uncovered.push(outcomeName[o]!)
+  return {
+    minQuestions: Number.isFinite(minQ) ? minQ : 0,
+    maxQuestions: maxQ,
+    exact: !aborted,
+    pathsExplored: paths,
+    branches: { total, covered: coveredCount, uncovered },
+    testCases
+  }
+}
+
+/** @internal exported for the outline: display text of a question in a locale. */
+export function questionLabel(q: Question, locale: string | undefined, def: QuestionnaireDefinition): string {
+  return localize(q.text, locale, def.defaultLocale)
+}
