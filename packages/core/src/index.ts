@@ -110,3 +110,7 @@ export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/H
 // Ports: outbound
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
 export { type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
+export { directoriesFromStores } from "./ports/defaultDirectories"
+
+// The Promise facade
+export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./Winback"

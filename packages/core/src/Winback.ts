@@ -1,0 +1,142 @@
+/**
+ * The Promise facade for hosts that do not use Effect: `createWinback({ storage })` builds one
+ * managed runtime over the chosen adapters and exposes every port as plain async methods. Failures
+ * reject with the same error classes the Effect API fails with (`ValidationError`, `NotFound`,
+ * `Conflict`, `Forbidden`, `StorageError`).
+ */
+import { Effect, Layer, ManagedRuntime } from "effect"
+import type { StorageError } from "./Errors"
+import { directoriesFromStores } from "./ports/defaultDirectories"
+import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
+import {
+  AppointmentStore,
+  AuditLogStore,
+  CallRecordStore,
+  CustomerGroupStore,
+  CustomerStore,
+  DndStore,
+  HandOutLedgerStore,
+  ManagerStore,
+  ObservationStore,
+  OfferStore,
+  QuestionnaireStore,
+  RuleInstanceStore,
+  TaskStore,
+  TeamStore,
+  Transactions,
+  WorkItemStore
+} from "./ports/Storage"
+import type { StoragePorts, Stores } from "./ports/Stores"
+
+/** An object whose Effect-returning methods return Promises instead (recursively). */
+export type Promisified<T> = {
+  readonly [K in keyof T]: T[K] extends (...args: infer P) => Effect.Effect<infer A, infer _E, infer _R>
+    ? (...args: P) => Promise<A>
+    : T[K] extends object
+      ? Promisified<T[K]>
+      : T[K]
+}
+
+/** The host read ports. */
+export type HostPorts = CustomerDirectory | StaffDirectory | UsageHistoryReader
+
+/** Every service a Winback runtime provides. */
+export type WinbackServices = StoragePorts | HostPorts
+
+/** Options of {@link createWinback}. */
+export interface WinbackOptions {
+  /** The storage adapter, e.g. `PgliteStorage.layer({ dataDir })` or `MemoryStorage.layer()`. */
+  readonly storage: Layer.Layer<StoragePorts, StorageError>
+  /**
+   * The host's read ports over its own data. Default: over Winback's own stores (for hosts that
+   * feed customers, staff and usage in daily batches).
+   */
+  readonly directories?: Layer.Layer<HostPorts, never, StoragePorts>
+}
+
+/** A running Winback: promisified ports, a way to run Effect programs, and `dispose()`. */
+export interface Winback {
+  /** Every storage port, as async methods. */
+  readonly stores: Promisified<Omit<Stores, "transactions">>
+  /** The host read ports, as async methods. */
+  readonly directories: Promisified<{
+    readonly customers: CustomerDirectory["Service"]
+    readonly staff: StaffDirectory["Service"]
+    readonly usage: UsageHistoryReader["Service"]
+  }>
+  /** Runs an Effect program against this runtime's services; rejects with its typed error. */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, WinbackServices>, options?: { readonly signal?: AbortSignal }) => Promise<A>
+  /** Closes the storage and releases every resource. Idempotent. */
+  readonly dispose: () => Promise<void>
+}
+
+const promisify = <T extends object>(service: T, run: <A, E>(e: Effect.Effect<A, E>) => Promise<A>): Promisified<T> => {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(service)) {
+    out[k] =
+      typeof v === "function"
+        ? (...args: Array<unknown>) => {
+            const r = (v as (...a: Array<unknown>) => unknown)(...args)
+            return Effect.isEffect(r) ? run(r as Effect.Effect<unknown, unknown>) : Promise.resolve(r)
+          }
+        : v !== null && typeof v === "object"
+          ? promisify(v, run)
+          : v
+  }
+  return out as Promisified<T>
+}
+
+/**
+ * Starts Winback over the given storage and returns its Promise facade.
+ *
+ * @example
+ * ```ts
+ * import { createWinback } from "@winback/core"
+ * import { PgliteStorage } from "@winback/adapters"
+ *
+ * const winback = await createWinback({ storage: PgliteStorage.layer({ dataDir: ".data/winback" }) })
+ * const page = await winback.stores.workItems.list({ assigneeId: "m-1", states: ["open"] }, { limit: 20 })
+ * await winback.dispose()
+ * ```
+ */
+export const createWinback = async (options: WinbackOptions): Promise<Winback> => {
+  const layer = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
+  const runtime = ManagedRuntime.make(layer)
+  const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
+    runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
+  const services = await run(
+    Effect.gen(function* () {
+      return {
+        stores: {
+          customers: yield* CustomerStore,
+          managers: yield* ManagerStore,
+          teams: yield* TeamStore,
+          tasks: yield* TaskStore,
+          ruleInstances: yield* RuleInstanceStore,
+          customerGroups: yield* CustomerGroupStore,
+          ledger: yield* HandOutLedgerStore,
+          workItems: yield* WorkItemStore,
+          calls: yield* CallRecordStore,
+          dnd: yield* DndStore,
+          appointments: yield* AppointmentStore,
+          offers: yield* OfferStore,
+          observations: yield* ObservationStore,
+          questionnaires: yield* QuestionnaireStore,
+          audit: yield* AuditLogStore
+        },
+        transactions: yield* Transactions,
+        directories: { customers: yield* CustomerDirectory, staff: yield* StaffDirectory, usage: yield* UsageHistoryReader }
+      }
+    })
+  ).catch(async (e: unknown) => {
+    await runtime.dispose()
+    throw e
+  })
+  let disposed: Promise<void> | undefined
+  return {
+    stores: promisify(services.stores, run),
+    directories: promisify(services.directories, run),
+    run,
+    dispose: () => (disposed ??= runtime.dispose())
+  }
+}
