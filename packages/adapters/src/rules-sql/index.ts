@@ -14,3 +14,4 @@ export {
   previewRuleSql,
   streamRuleMatches
 } from "./RuleSql"
+export { loadCustomerFacts } from "./LoadFacts"

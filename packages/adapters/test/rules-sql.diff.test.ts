@@ -1,0 +1,318 @@
+/**
+ * The differential test of the rule engine: random rules × generated customers → the compiled
+ * memory evaluator and the SQL compiler must pick exactly the same customers, with the same leaf
+ * values and explanations — on PGlite always, and on PostgreSQL when WINBACK_TEST_DATABASE_URL is set.
+ */
+import { PGlite } from "@electric-sql/pglite"
+import {
+  type Condition,
+  type CustomerFacts,
+  type DailyCondition,
+  type DateRef,
+  type NumExpr,
+  type Rule,
+  catalogue,
+  compileRule,
+  dayNumber,
+  indexFacts,
+  instantiate,
+  isoDay,
+  isoMonth,
+  monthNumber,
+  validateRule
+} from "@winback/rules"
+import { sql } from "drizzle-orm"
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres"
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite"
+import fc from "fast-check"
+import pg from "pg"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { migrate } from "../src/pg/migrate"
+import { type AnyPgDatabase, findRuleMatches, loadCustomerFacts } from "../src/rules-sql"
+
+const BASE = dayNumber("2026-03-15")
+const SCHEMA = `wb_rules_sql_diff_${process.pid}`
+
+// ---- generators: customers ----------------------------------------------------------------------
+
+const amount = fc.oneof(
+  fc.constantFrom(0, 0.1, 0.2, 0.3, 1 / 3, 30, 70, 95, 100, 126, 180, 300, 900),
+  fc.double({ min: 0, max: 1000, noNaN: true, noDefaultInfinity: true })
+)
+const small = fc.integer({ min: 0, max: 40 })
+const dayIso = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((o) => isoDay(BASE + o))
+const eventTypes = ["activated", "suspension-requested", "cancel-requested", "complaint-resolved", "payment-reminder-sent"] as const
+
+const customerArb = (id: string): fc.Arbitrary<CustomerFacts> =>
+  fc
+    .record({
+      tier: fc.constantFrom("regular", "silver", "gold", "diamond", "vip"),
+      region: fc.constantFrom("north", "south", "east"),
+      lineStatus: fc.constantFrom("active", "suspended", "pre-cancel", "cancelled"),
+      paymentType: fc.constantFrom("prepaid", "postpaid"),
+      contractEnd: fc.option(dayIso(-20, 90), { nil: null }),
+      birthday: fc.option(fc.oneof(fc.constantFrom("2000-02-29", "1990-03-10", "1985-02-28", "1970-03-01"), dayIso(-9000, -7000)), { nil: null }),
+      activatedOn: dayIso(-30, 2),
+      preferredChannel: fc.option(fc.constantFrom("phone", "sms", "visit"), { nil: null }),
+      days: fc.uniqueArray(fc.integer({ min: -44, max: 2 }), { maxLength: 40 }),
+      dayValues: fc.array(
+        fc.record({
+          charge: amount,
+          dataMb: amount,
+          callMinutes: amount,
+          outgoingCalls: fc.integer({ min: 0, max: 2 }),
+          competitorCallSeconds: small,
+          forwardedToOtherOperator: fc.boolean(),
+          reminderSmsDelivered: fc.boolean()
+        }),
+        { minLength: 40, maxLength: 40 }
+      ),
+      months: fc.uniqueArray(fc.integer({ min: -10, max: 0 }), { maxLength: 11 }),
+      monthValues: fc.array(
+        fc.record({
+          billAmount: amount,
+          dataMb: amount,
+          callMinutes: amount,
+          competitorCallSeconds: small,
+          forwardedDays: fc.integer({ min: 0, max: 5 }),
+          silentDays: fc.integer({ min: 0, max: 5 }),
+          billDay: fc.integer({ min: 1, max: 6 }),
+          paidAfter: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null })
+        }),
+        { minLength: 11, maxLength: 11 }
+      ),
+      events: fc.array(
+        fc.record({ type: fc.constantFrom(...eventTypes), offset: fc.integer({ min: -20, max: 1 }), minute: fc.integer({ min: 0, max: 1439 }) }),
+        { maxLength: 4 }
+      )
+    })
+    .map((r) => {
+      const lastMonth = monthNumber("2026-02")
+      return {
+        customer: {
+          id,
+          name: `c ${id}`,
+          tier: r.tier,
+          region: r.region,
+          lineStatus: r.lineStatus,
+          paymentType: r.paymentType,
+          contractEnd: r.contractEnd,
+          birthday: r.birthday,
+          activatedOn: r.activatedOn,
+          ownerManagerId: null,
+          preferredChannel: r.preferredChannel,
+          tariffSensitivity: null,
+          creditLevel: null,
+          timeZone: "UTC"
+        },
+        daily: r.days.map((o, i) => ({ day: isoDay(BASE + o), ...r.dayValues[i]! })),
+        monthly: r.months.map((o, i) => {
+          const v = r.monthValues[i]!
+          const m = lastMonth + o
+          const billDate = `${isoMonth(m + 1)}-0${v.billDay}`
+          return {
+            month: isoMonth(m),
+            billAmount: v.billAmount,
+            dataMb: v.dataMb,
+            callMinutes: v.callMinutes,
+            competitorCallSeconds: v.competitorCallSeconds,
+            forwardedDays: v.forwardedDays,
+            silentDays: v.silentDays,
+            billDate,
+            dueDate: isoDay(dayNumber(billDate) + 19),
+            paidDate: v.paidAfter === null ? null : isoDay(dayNumber(billDate) + v.paidAfter)
+          }
+        }),
+        events: r.events.map((e) => ({ type: e.type, at: new Date((BASE + e.offset) * 86_400_000 + e.minute * 60_000).toISOString() }))
+      }
+    })
+
+const datasetArb = fc.integer({ min: 12, max: 24 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => customerArb(`c${String(i).padStart(3, "0")}`))))
+
+// ---- generators: rules ----------------------------------------------------------------------------
+
+const cmp = fc.constantFrom("<", "<=", ">", ">=", "=", "!=") as fc.Arbitrary<"<" | "<=" | ">" | ">=" | "=" | "!=">
+const numericDaily = fc.constantFrom("charge", "dataMb", "callMinutes", "outgoingCalls", "competitorCallSeconds")
+const boolDaily = fc.constantFrom("forwardedToOtherOperator", "reminderSmsDelivered")
+const dailyLeafCond: fc.Arbitrary<DailyCondition> = fc.oneof(
+  fc.record({ op: fc.constant("metric" as const), metric: numericDaily, cmp, value: fc.constantFrom(0, 1, 0.3, 30, 100) }),
+  fc.record({ op: fc.constant("metric" as const), metric: boolDaily, cmp: fc.constantFrom("=", "!=") as fc.Arbitrary<"=" | "!=">, value: fc.boolean() })
+)
+const dailyCond: fc.Arbitrary<DailyCondition> = fc.oneof(
+  { weight: 3, arbitrary: dailyLeafCond },
+  { weight: 1, arbitrary: dailyLeafCond.map((c) => ({ op: "not" as const, of: c })) },
+  { weight: 1, arbitrary: fc.tuple(dailyLeafCond, dailyLeafCond, fc.constantFrom("all" as const, "any" as const)).map(([a, b, op]) => ({ op, of: [a, b] })) }
+)
+const fnArb = fc.constantFrom("sum", "avg", "min", "max", "count", "value") as fc.Arbitrary<"sum" | "avg" | "min" | "max" | "count" | "value">
+const dateRef: fc.Arbitrary<DateRef> = fc.oneof(
+  fc.record({ kind: fc.constant("attribute" as const), field: fc.constantFrom("contractEnd", "birthday", "activatedOn") }),
+  fc.record({ kind: fc.constant("monthField" as const), field: fc.constantFrom("billDate", "dueDate", "paidDate"), monthsAgo: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({ kind: fc.constant("lastEvent" as const), types: fc.subarray([...eventTypes], { minLength: 1 }) })
+)
+const leafNum: fc.Arbitrary<NumExpr> = fc.oneof(
+  fc
+    .record({ fn: fnArb, metric: numericDaily, days: fc.integer({ min: 1, max: 10 }), skip: fc.integer({ min: 0, max: 3 }), where: fc.option(dailyCond, { nil: undefined }), complete: fc.boolean() })
+    .map((r) => ({ kind: "daily" as const, ...r, days: r.fn === "value" ? 1 : r.days, as: "d" })),
+  fc
+    .record({
+      fn: fnArb,
+      metric: fc.constantFrom("billAmount", "dataMb", "callMinutes", "competitorCallSeconds", "forwardedDays", "silentDays"),
+      months: fc.integer({ min: 1, max: 4 }),
+      skip: fc.integer({ min: 0, max: 2 }),
+      complete: fc.boolean()
+    })
+    .map((r) => ({ kind: "monthly" as const, ...r, months: r.fn === "value" ? 1 : r.months, as: "m" })),
+  fc.record({ where: dailyCond, days: fc.integer({ min: 1, max: 15 }), mode: fc.constantFrom("current" as const, "longest" as const) }).map((r) => ({ kind: "streak" as const, ...r })),
+  fc.record({ types: fc.subarray([...eventTypes], { minLength: 1 }), days: fc.integer({ min: 1, max: 10 }), skip: fc.integer({ min: 0, max: 2 }) }).map((r) => ({ kind: "events" as const, ...r })),
+  dateRef.map((date) => ({ kind: "daysSince" as const, date, as: "since" })),
+  fc.constantFrom(0, 1, 3, 0.7, 30, 100, -30, 50.5, 1 / 3),
+  fc.record({ values: fc.constantFrom({ gold: 30, silver: 50 }, { diamond: 0.7, regular: 3 }), otherwise: fc.constantFrom(null, 40) }).map((r) => ({ kind: "byAttribute" as const, field: "tier", ...r, as: "t" })),
+  fc.constant({ kind: "byAttribute" as const, field: "region", values: { north: 0.5, south: 100 }, otherwise: 1 })
+)
+const numExpr: fc.Arbitrary<NumExpr> = fc.oneof(
+  { weight: 3, arbitrary: leafNum },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom("+", "-", "*", "/") as fc.Arbitrary<"+" | "-" | "*" | "/">, left: leafNum, right: leafNum }).map((r) => ({ kind: "arith" as const, ...r })) },
+  { weight: 1, arbitrary: fc.record({ from: leafNum, to: leafNum }).map((r) => ({ kind: "pctChange" as const, ...r, as: "pct" })) }
+)
+const leafCond: fc.Arbitrary<Condition> = fc.oneof(
+  { weight: 1, arbitrary: fc.record({ cmp, value: fc.constantFrom("regular", "silver", "gold", "diamond") }).map((r) => ({ op: "tier" as const, ...r })) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.constant<Condition>({ op: "attribute", field: "region", cmp: "=", value: "north" }),
+      fc.constant<Condition>({ op: "attribute", field: "lineStatus", cmp: "in", value: ["active", "suspended"] }),
+      fc.constant<Condition>({ op: "attribute", field: "paymentType", cmp: "!=", value: "prepaid" }),
+      fc.constant<Condition>({ op: "attribute", field: "preferredChannel", cmp: "notIn", value: ["sms"] }),
+      fc.constant<Condition>({ op: "attribute", field: "contractEnd", cmp: "isNull" }),
+      fc.constant<Condition>({ op: "attribute", field: "tier", cmp: "=", value: "gold" })
+    )
+  },
+  { weight: 4, arbitrary: fc.record({ left: numExpr, cmp, right: numExpr }).map((r) => ({ op: "compare" as const, ...r })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ date: dateRef, from: fc.option(fc.record({ days: fc.integer({ min: -30, max: 5 }) }), { nil: undefined }), to: fc.option(fc.record({ months: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }) })
+      .map((r) => ({ op: "dateBetween" as const, ...r }))
+  },
+  { weight: 1, arbitrary: fc.constant<Condition>({ op: "anniversary", date: { kind: "attribute", field: "birthday" } }) }
+)
+const condition: fc.Arbitrary<Condition> = fc.oneof(
+  { weight: 3, arbitrary: leafCond },
+  { weight: 1, arbitrary: leafCond.map((c) => ({ op: "not" as const, of: c })) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom("all" as const, "any" as const), fc.array(leafCond, { minLength: 1, maxLength: 3 })).map(([op, of]) => ({ op, of })) }
+)
+const ruleArb: fc.Arbitrary<Rule> = condition.map((when) => ({ when })).filter((r) => validateRule(r).length === 0)
+const asOfArb = fc.integer({ min: -22, max: 0 }).map((o) => isoDay(BASE + o))
+
+// ---- the backends -----------------------------------------------------------------------------
+
+interface Backend {
+  readonly name: string
+  readonly db: AnyPgDatabase
+  readonly close: () => Promise<void>
+}
+
+const prepare = async (db: AnyPgDatabase): Promise<void> => {
+  await db.execute(sql.raw(`drop schema if exists "${SCHEMA}" cascade`))
+  await db.execute(sql.raw(`create schema "${SCHEMA}"`))
+  await db.execute(sql.raw(`set search_path to "${SCHEMA}"`))
+  await migrate(db as never)
+}
+
+const reset = async (db: AnyPgDatabase, facts: ReadonlyArray<CustomerFacts>): Promise<void> => {
+  await db.execute(sql`truncate customers, usage_daily, usage_monthly, customer_events`)
+  await loadCustomerFacts(db, facts)
+}
+
+const backends: Backend[] = []
+const counts: Record<string, { rules: number; customers: number; matches: number }> = {}
+
+beforeAll(async () => {
+  const lite = drizzlePglite(new PGlite())
+  await prepare(lite as unknown as AnyPgDatabase)
+  backends.push({ name: "pglite", db: lite as unknown as AnyPgDatabase, close: async () => (lite.$client as PGlite).close() })
+  const url = process.env.WINBACK_TEST_DATABASE_URL
+  if (url) {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    const db = drizzleNodePg(client) as unknown as AnyPgDatabase
+    await prepare(db)
+    backends.push({
+      name: "postgres",
+      db,
+      close: async () => {
+        await db.execute(sql.raw(`drop schema if exists "${SCHEMA}" cascade`))
+        await client.end()
+      }
+    })
+  }
+}, 60_000)
+
+afterAll(async () => {
+  for (const b of backends) await b.close()
+  // The figures the engineering note reports.
+  console.log(`rules-sql differential cases: ${JSON.stringify(counts)}`)
+})
+
+const agree = async (b: Backend, facts: ReadonlyArray<CustomerFacts>, rules: ReadonlyArray<Rule>, asOfs: ReadonlyArray<string>) => {
+  const indexed = indexFacts(facts)
+  const c = (counts[b.name] ??= { rules: 0, customers: 0, matches: 0 })
+  for (const [i, rule] of rules.entries()) {
+    const asOf = asOfs[i % asOfs.length]!
+    const mem = compileRule(rule)
+    const memMatches = mem.filter(indexed, asOf)
+    const sqlMatches = await findRuleMatches(b.db, rule, { asOf })
+    const memIds = memMatches.map((f) => f.id).sort()
+    const sqlIds = sqlMatches.map((m) => m.customerId).sort()
+    const context = `rule ${JSON.stringify(rule)} as of ${asOf}`
+    expect(sqlIds, context).toEqual(memIds)
+    const byId = new Map(memMatches.map((f) => [f.id, f]))
+    for (const m of sqlMatches) {
+      const f = byId.get(m.customerId)!
+      expect(m.leaves, `${context} customer ${m.customerId}`).toEqual(mem.leafValues(f, asOf))
+      const e = mem.explain(f, asOf)
+      expect(m.explanation.matched).toBe(true)
+      expect(m.explanation.summary).toBe(e.summary)
+    }
+    c.rules++
+    c.customers += facts.length
+    c.matches += memIds.length
+  }
+}
+
+describe("memory and SQL agree", () => {
+  it("on random rules over generated customers (every backend)", async () => {
+    for (const b of backends) {
+      await fc.assert(
+        fc.asyncProperty(datasetArb, fc.array(ruleArb, { minLength: 8, maxLength: 8 }), fc.array(asOfArb, { minLength: 4, maxLength: 4 }), async (facts, rules, asOfs) => {
+          await reset(b.db, facts)
+          await agree(b, facts, rules, asOfs)
+        }),
+        { numRuns: b.name === "pglite" ? 40 : 40, seed: Number(process.env.WINBACK_FC_SEED ?? Date.now() % 2 ** 31) }
+      )
+    }
+  }, 120_000)
+
+  it("on every catalogue template, defaults and random parameters, over generated customers", async () => {
+    const variants: Rule[] = catalogue.flatMap((t) => [instantiate(t).rule])
+    variants.push(
+      instantiate(catalogue.find((t) => t.id === "bill-drop")!, { dropPercent: { by: "region", values: { north: 10, south: 60 }, otherwise: 25 }, baselineMonths: 2 }).rule,
+      instantiate(catalogue.find((t) => t.id === "bill-unpaid")!, { daysAfterBill: { by: "region", values: { north: 5 }, otherwise: 10 } }).rule,
+      instantiate(catalogue.find((t) => t.id === "silent-high-value")!, { minDays: 2, minTier: "silver" }).rule,
+      instantiate(catalogue.find((t) => t.id === "call-forwarding")!, { minDays: 2 }).rule,
+      instantiate(catalogue.find((t) => t.id === "competitor-calls")!, { minSeconds: 30, periodDays: 7 }).rule,
+      instantiate(catalogue.find((t) => t.id === "bill-anomaly")!, { factor: 1.5, baselineMonths: 1 }).rule,
+      instantiate(catalogue.find((t) => t.id === "complaint-resolved")!, { withinDays: 10 }).rule,
+      instantiate(catalogue.find((t) => t.id === "new-customer")!, { withinDays: 20 }).rule
+    )
+    for (const b of backends) {
+      await fc.assert(
+        fc.asyncProperty(datasetArb, asOfArb, async (facts, asOf) => {
+          await reset(b.db, facts)
+          await agree(b, facts, variants, [asOf])
+        }),
+        { numRuns: 10 }
+      )
+    }
+  }, 120_000)
+})
