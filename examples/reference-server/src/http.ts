@@ -33,7 +33,7 @@ export interface ErrorBody {
 /** Maps a thrown error to an HTTP status and error body. */
 export const toErrorReply = (e: unknown): { status: number; json: ErrorBody } => {
   if (e instanceof ValidationError || isValidationErrorLike(e)) {
-    return { status: 400, json: { error: { code: "validation_failed", message: (e as Error).message, details: (e as ValidationError).issues } } }
+    return { status: 400, json: { error: { code: "validation_failed", message: (e as unknown as Error).message, details: e.issues } } }
   }
   if (e instanceof NotFound) return { status: 404, json: { error: { code: "not_found", message: e.message, details: { entity: e.entity, id: e.id } } } }
   if (e instanceof Conflict) return { status: 409, json: { error: { code: "conflict", message: e.message } } }

@@ -1,4 +1,5 @@
 /** The PGlite driver: one embedded connection guarded by one lock. */
+import { mkdirSync } from "node:fs"
 import { PGlite } from "@electric-sql/pglite"
 import { drizzle } from "drizzle-orm/pglite"
 import type { Db, PgDriver } from "./Driver"
@@ -22,6 +23,7 @@ export const makePgliteDriver = async (options: {
   /** A schema to use instead of `public` (created if missing). PGlite has one session: one schema at a time. */
   readonly schema?: string
 }): Promise<PgDriver & { readonly client: PGlite }> => {
+  if (options.dataDir && !options.client) mkdirSync(options.dataDir, { recursive: true })
   const client = options.client ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite())
   await client.waitReady
   if (options.schema !== undefined) {

@@ -1,0 +1,38 @@
+/**
+ * `pnpm start`: the reference server on embedded PGlite (or PostgreSQL when WINBACK_DATABASE_URL is
+ * set), migrated on open, with demo data seeded on first start.
+ *
+ * Environment: PORT (3000), HOST (127.0.0.1), WINBACK_DATA_DIR (.data/winback),
+ * WINBACK_DATABASE_URL (PostgreSQL instead of PGlite), WINBACK_DEMO_CUSTOMERS (1000).
+ */
+import { resolve } from "node:path"
+import { PgliteStorage, PostgresStorage } from "@winback/adapters"
+import { seedIfEmpty } from "./demo"
+import { startServer } from "./server"
+
+const env = process.env
+const today = new Date().toISOString().slice(0, 10)
+const url = env.WINBACK_DATABASE_URL
+const dataDir = resolve(env.WINBACK_DATA_DIR ?? ".data/winback")
+const customers = Number(env.WINBACK_DEMO_CUSTOMERS ?? 1000)
+
+console.log(url ? "Opening PostgreSQL…" : `Opening PGlite in ${dataDir}…`)
+const storage = url ? await PostgresStorage.open({ url }) : await PgliteStorage.open({ dataDir })
+const server = await startServer({
+  storage,
+  port: Number(env.PORT ?? 3000),
+  host: env.HOST ?? "127.0.0.1",
+  seed: seedIfEmpty({ customers, asOf: today, onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`) }),
+  today: () => new Date().toISOString().slice(0, 10)
+})
+process.stdout.write("\n")
+console.log(`Winback reference server listening on ${server.url}`)
+console.log("Demo logins (manager ids):")
+for (const l of server.demoLogins) console.log(`  ${l.role.padEnd(16)} ${l.managerId}  ${l.name}`)
+
+const stop = async () => {
+  await server.close()
+  process.exit(0)
+}
+process.on("SIGINT", () => void stop())
+process.on("SIGTERM", () => void stop())
