@@ -1,0 +1,162 @@
+/**
+ * Writes a demo data set into any {@link Stores}: org, offers, then customers with their monthly
+ * and daily usage and events, chunk by chunk (500 customers per write by default), so memory stays
+ * flat however many customers are seeded. Seed into empty stores: ids are fixed, and inserting an
+ * existing team, manager or offer fails with `Conflict`.
+ */
+import { Effect } from "effect"
+import type { Conflict, StorageError } from "../Errors"
+import type { Stores } from "../ports/Stores"
+import type { CustomerEvent, UsageDay, UsageMonth } from "../Usage"
+import type { Customer } from "../Customer"
+import { generateDemo } from "./Generate"
+import type { DemoOptionsInput } from "./Options"
+import type { DemoLogins } from "./Org"
+
+/**
+ * What {@link seedDemoData} wrote, and who to sign in as.
+ *
+ * @example
+ * ```ts
+ * const summary = await seedDemoData(stores, { customers: 200 })
+ * summary.logins.agent // "m-beijing-d1-s1-a01"
+ * ```
+ */
+export interface DemoSeedSummary {
+  readonly teams: number
+  readonly managers: number
+  readonly offers: number
+  readonly customers: number
+  readonly usageMonths: number
+  readonly usageDays: number
+  readonly events: number
+  readonly logins: DemoLogins
+}
+
+/**
+ * Options of the seeding itself (the data are chosen by the {@link DemoOptionsInput}).
+ *
+ * @example
+ * ```ts
+ * await seedDemoData(stores, { customers: 10_000 }, { batchSize: 1000, onProgress: (n) => console.log(n) })
+ * ```
+ */
+export interface DemoSeedOptions {
+  /** Customers per write (their days, months and events go in the same round). Default 500. */
+  readonly batchSize?: number
+  /** Called after each batch with the number of customers written so far. */
+  readonly onProgress?: (customersWritten: number) => void
+}
+
+/**
+ * The Effect version of {@link seedDemoData}.
+ *
+ * @example
+ * ```ts
+ * const summary = yield* seedDemo(stores, { customers: 200 })
+ * ```
+ */
+export const seedDemo = (
+  stores: Stores,
+  input: DemoOptionsInput = {},
+  seedOptions: DemoSeedOptions = {}
+): Effect.Effect<DemoSeedSummary, StorageError | Conflict> =>
+  Effect.gen(function* () {
+    const demo = generateDemo(input)
+    for (const m of demo.org.managers) yield* stores.managers.insert(m)
+    for (const t of demo.org.teams) yield* stores.teams.insert(t)
+    for (const o of demo.offers) yield* stores.offers.insert(o)
+    let customers = 0
+    let usageMonths = 0
+    let usageDays = 0
+    let events = 0
+    for (const chunk of demo.chunks({ chunkSize: seedOptions.batchSize ?? 500 })) {
+      const cs: Array<Customer> = []
+      const ms: Array<UsageMonth> = []
+      const ds: Array<UsageDay> = []
+      const es: Array<CustomerEvent> = []
+      for (const c of chunk.customers) {
+        cs.push(c.customer)
+        for (const m of c.months) ms.push(m)
+        for (const d of c.days) ds.push(d)
+        for (const e of c.events) es.push(e)
+      }
+      yield* stores.customers.upsertCustomers(cs)
+      if (ms.length > 0) yield* stores.customers.upsertUsageMonths(ms)
+      if (ds.length > 0) yield* stores.customers.upsertUsageDays(ds)
+      if (es.length > 0) yield* stores.customers.appendEvents(es)
+      customers += cs.length
+      usageMonths += ms.length
+      usageDays += ds.length
+      events += es.length
+      seedOptions.onProgress?.(customers)
+    }
+    return {
+      teams: demo.org.teams.length,
+      managers: demo.org.managers.length,
+      offers: demo.offers.length,
+      customers,
+      usageMonths,
+      usageDays,
+      events,
+      logins: demo.org.logins
+    }
+  })
+
+/**
+ * Seeds a demo data set into any {@link Stores} (memory, PGlite, PostgreSQL or a host's own) and
+ * resolves with a summary: counts and the demo logins.
+ *
+ * @example
+ * ```ts
+ * import { makeMemoryStores } from "@winback/adapters"
+ * import { seedDemoData } from "@winback/core/demo"
+ * const stores = makeMemoryStores()
+ * const summary = await seedDemoData(stores, { seed: 1, customers: 2000, asOf: "2026-11-25" })
+ * console.log(summary.customers, summary.usageDays, summary.logins.director)
+ * ```
+ */
+export const seedDemoData = (stores: Stores, input: DemoOptionsInput = {}, seedOptions: DemoSeedOptions = {}): Promise<DemoSeedSummary> =>
+  Effect.runPromise(seedDemo(stores, input, seedOptions))
+
+/**
+ * Applies the demo outcomes that happen after `after` (default asOf) and up to `until`: upserts
+ * each changed customer row and appends its `status-changed` event, so effect tracking can be run
+ * "later". Resolves with the number of customers changed.
+ *
+ * @example
+ * ```ts
+ * await seedDemoData(stores, options)
+ * const changed = await applyDemoOutcomes(stores, options, { until: "2027-02-25" })
+ * ```
+ */
+export const applyDemoOutcomes = (
+  stores: Stores,
+  input: DemoOptionsInput,
+  range: { readonly until: string; readonly after?: string },
+  seedOptions: Pick<DemoSeedOptions, "batchSize"> = {}
+): Promise<number> =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const demo = generateDemo(input)
+      const size = seedOptions.batchSize ?? 500
+      let cs: Array<Customer> = []
+      let es: Array<CustomerEvent> = []
+      let changed = 0
+      const flush = Effect.gen(function* () {
+        if (cs.length === 0) return
+        yield* stores.customers.upsertCustomers(cs)
+        yield* stores.customers.appendEvents(es)
+        changed += cs.length
+        cs = []
+        es = []
+      })
+      for (const change of demo.statusChanges(range)) {
+        cs.push(change.customer)
+        es.push(change.event)
+        if (cs.length >= size) yield* flush
+      }
+      yield* flush
+      return changed
+    })
+  )
