@@ -4,7 +4,7 @@
  * path skips, and the path space (min/max questions per call, plus a small set of answer vectors
  * covering every reachable branch, usable as generated test cases).
  */
-import { compileExpression, expressionReferences, formatExpression, type ExpressionNode, type ExpressionValue } from "./Expression"
+import { compileExpression, interpret, expressionReferences as computeReferences, formatExpression, type ExpressionNode, type ExpressionValue } from "./Expression"
 import { definitionConditions, localize, parseDefinition, type ConditionSite, type Question, type QuestionnaireDefinition } from "./Questionnaire"
 import type { AnswerValue } from "./Runtime"
 import { buildPlan, makeEnv } from "./internal/Plan"
@@ -117,7 +117,7 @@ export interface AnalysisReport {
 export interface AnalysisOptions {
   /** Compute path-space figures and test cases (default true). */
   readonly pathSpace?: boolean
-  /** Budget of question visits for the exhaustive exploration (default 100,000). */
+  /** Budget of question visits for the exhaustive exploration (default 20,000); past it, guided walks. */
   readonly maxSteps?: number
   /** At most this many test cases (default 64). */
   readonly maxTestCases?: number
@@ -125,32 +125,108 @@ export interface AnalysisOptions {
 
 const MAX_COMBOS = 4096
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, k) => k)
+// Levenshtein distance with early exit once every cell of a row reaches `limit`.
+function editDistance(a: Int32Array, b: string, limit: number, row: Int32Array): number {
+  const m = b.length
+  for (let k = 0; k <= m; k++) row[k] = k
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!
-    prev[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = tmp
+    let diag = row[0]!
+    row[0] = i
+    let rowMin = i
+    const ca = a[i - 1]!
+    for (let j = 1; j <= m; j++) {
+      const up = row[j]!
+      let v = diag + (ca === b.charCodeAt(j - 1) ? 0 : 1)
+      if (up + 1 < v) v = up + 1
+      if (row[j - 1]! + 1 < v) v = row[j - 1]! + 1
+      row[j] = v
+      if (v < rowMin) rowMin = v
+      diag = up
+    }
+    if (rowMin >= limit) return limit
+  }
+  return row[m]!
+}
+
+const bag = new Int32Array(128)
+
+// Bag distance (a lower bound of the edit distance), to skip most candidates cheaply.
+function bagDistance(a: string, b: string): number {
+  for (let k = 0; k < a.length; k++) bag[a.charCodeAt(k) & 127]!++
+  let extraB = 0
+  for (let k = 0; k < b.length; k++) {
+    const c = b.charCodeAt(k) & 127
+    if (bag[c]! > 0) bag[c]!--
+    else extraB++
+  }
+  let extraA = 0
+  for (let k = 0; k < a.length; k++) {
+    const c = a.charCodeAt(k) & 127
+    if (bag[c]! > 0) {
+      extraA += bag[c]!
+      bag[c] = 0
     }
   }
-  return prev[b.length]!
+  return Math.max(extraA, extraB)
+}
+
+// A 31-bit set of the characters of a string (hashed); "distinct characters of a missing from b"
+// is a lower bound of the edit distance, and two bit operations decide it for most candidates.
+function charMask(s: string): number {
+  let m = 0
+  for (let k = 0; k < s.length; k++) m |= 1 << (s.charCodeAt(k) % 31)
+  return m
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+}
+
+/** Suggests the closest known name ("did you mean") within edit distance 2. */
+class Suggester {
+  private masks: Int32Array | undefined
+  constructor(private readonly names: ReadonlyArray<string>) {}
+  suggest(name: string): string {
+    if (this.masks === undefined) this.masks = Int32Array.from(this.names, charMask)
+    const masks = this.masks
+    const mine = charMask(name)
+    let best: string | undefined
+    let bestD = 3
+    const codes = Int32Array.from(name, (c) => c.charCodeAt(0))
+    const row = new Int32Array(64)
+    for (let k = 0; k < this.names.length; k++) {
+      const c = this.names[k]!
+      if (Math.abs(c.length - name.length) >= bestD || c.length >= 63) continue
+      if (popcount(mine & ~masks[k]!) >= bestD || popcount(masks[k]! & ~mine) >= bestD) continue
+      if (bagDistance(name, c) >= bestD) continue
+      const d = editDistance(codes, c, bestD, row)
+      if (d < bestD) {
+        bestD = d
+        best = c
+        if (d === 1) break
+      }
+    }
+    return best === undefined ? "" : ` Did you mean "${best}"?`
+  }
 }
 
 function suggest(name: string, candidates: Iterable<string>): string {
-  let best: string | undefined
-  let bestD = 3
-  for (const c of candidates) {
-    if (Math.abs(c.length - name.length) >= bestD) continue
-    const d = editDistance(name, c)
-    if (d < bestD) {
-      bestD = d
-      best = c
-    }
+  return new Suggester([...candidates]).suggest(name)
+}
+
+// References per expression node, memoized for the duration of one analysis (a plain Map, dropped
+// afterwards: a module-level WeakMap would tax the garbage collector on every fresh definition).
+let refsMemo: Map<ExpressionNode, { questions: string[]; context: string[] }> | undefined
+function expressionReferences(e: ExpressionNode): { readonly questions: ReadonlyArray<string>; readonly context: ReadonlyArray<string> } {
+  if (refsMemo === undefined) return computeReferences(e)
+  let r = refsMemo.get(e)
+  if (r === undefined) {
+    r = computeReferences(e)
+    refsMemo.set(e, r)
   }
-  return best === undefined ? "" : ` Did you mean "${best}"?`
+  return r
 }
 
 type Ref = Extract<ExpressionNode, { type: "answer" | "context" }>
@@ -179,6 +255,16 @@ export function analyze(definition: unknown, options: AnalysisOptions = {}): Ana
 
 /** @internal */
 export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOptions = {}): AnalysisReport {
+  const outer = refsMemo
+  refsMemo = new Map()
+  try {
+    return analyzeWithMemo(def, options)
+  } finally {
+    refsMemo = outer
+  }
+}
+
+function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions): AnalysisReport {
   const findings: Finding[] = []
   const add = (f: Finding): void => {
     findings.push(f)
@@ -193,19 +279,22 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
 
   // --- references, choices, types -------------------------------------------------------------
   const deps: number[][] = Array.from({ length: n }, () => [])
-  const depSite: Map<string, ConditionSite> = new Map()
+  const depSite: Map<number, ConditionSite> = new Map()
   const brokenSites = new Set<ConditionSite>()
+  const questionSuggester = new Suggester(qs.map((q) => q.id))
+  const selfReading = new Set<number>()
   for (const site of sites) {
     const refs = expressionReferences(site.expression)
+    if (site.kind !== "jump" && refs.questions.includes(site.questionId)) selfReading.add(site.questionIndex)
     for (const id of refs.questions) {
       const i = index.get(id)
       if (i === undefined) {
         brokenSites.add(site)
-        add({ code: "unknown_question", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: "${id}" is not a question.${suggest(id, index.keys())}` })
+        add({ code: "unknown_question", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: "${id}" is not a question.${questionSuggester.suggest(id)}` })
         continue
       }
       deps[site.questionIndex]!.push(i)
-      depSite.set(`${site.questionIndex}>${i}`, site)
+      depSite.set(site.questionIndex * n + i, site)
     }
     for (const f of refs.context) {
       if (declared !== undefined && declared[f] === undefined) {
@@ -216,7 +305,10 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
         add({ code: "undeclared_context_field", severity: "info", path: site.path, questions: [site.questionId], message: `ctx.${f} is used but the definition declares no context fields; declare them to get typo and value checks` })
       }
     }
+    const before = findings.length
     checkTypes(site, site.expression, def, index, add)
+    // A condition with a wrong choice or type is reported once, not again as never true.
+    if (findings.length > before) brokenSites.add(site)
   }
 
   // --- jumps ------------------------------------------------------------------------------------
@@ -225,7 +317,7 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
       if (j.to === "end") return
       const t = index.get(j.to)
       if (t === undefined)
-        add({ code: "unknown_jump_target", severity: "error", path: ["questions", i, "jumps", ji, "to"], questions: [q.id], message: `${q.id} jumps to "${j.to}", which is not a question.${suggest(j.to, index.keys())}` })
+        add({ code: "unknown_jump_target", severity: "error", path: ["questions", i, "jumps", ji, "to"], questions: [q.id], message: `${q.id} jumps to "${j.to}", which is not a question.${questionSuggester.suggest(j.to)}` })
       else if (t <= i) {
         const loop = qs.slice(t, i + 1).map((x) => x.id)
         const shown = loop.length > 12 ? [...loop.slice(0, 5), "…", ...loop.slice(-5)] : loop
@@ -276,7 +368,7 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
             onStack[w] = 0
             comp.push(w)
           } while (w !== v)
-          const selfLoop = comp.length === 1 && sites.some((s) => s.questionIndex === v && s.kind !== "jump" && expressionReferences(s.expression).questions.includes(qs[v]!.id))
+          const selfLoop = comp.length === 1 && selfReading.has(v)
           if (comp.length > 1 || selfLoop) {
             comp.sort((a, b) => a - b)
             comp.forEach((c) => (inCycle[c] = 1))
@@ -297,7 +389,7 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
   }
   for (let j = 0; j < n; j++) {
     for (const i of deps[j]!) {
-      const site = depSite.get(`${j}>${i}`)!
+      const site = depSite.get(j * n + i)!
       const allowed = site.kind === "jump" ? i <= j : i < j
       if (!allowed && !(inCycle[i] === 1 && inCycle[j] === 1))
         add({ code: "forward_reference", severity: "error", path: site.path, questions: [qs[j]!.id, qs[i]!.id], message: `${qs[j]!.id}.${site.kind} reads ${qs[i]!.id}, which comes later; conditions may only read earlier answers` })
@@ -315,21 +407,35 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
   const alwaysVisible = new Uint8Array(n)
   const sitesByQuestion: ConditionSite[][] = Array.from({ length: n }, () => [])
   for (const s of sites) sitesByQuestion[s.questionIndex]!.push(s)
+  const domainCache = new Map<string, VarDomain>()
+  let processed = 0 // questions before this index have their final neverShown flag
   const domainOf = (key: string): VarDomain => {
+    const hit = domainCache.get(key)
+    if (hit !== undefined) return hit
     const u = uses.get(key) ?? emptyUse()
-    if (key.startsWith("ctx.")) return contextDomain(declared?.[key.slice(4)], u)
-    const i = index.get(key)
-    if (i === undefined) return { values: [null], exact: true }
-    return questionDomain(qs[i]!, u, true, neverShown[i] === 0)
+    let d: VarDomain
+    if (key.startsWith("ctx.")) d = contextDomain(declared?.[key.slice(4)], u)
+    else {
+      const i = index.get(key)
+      if (i === undefined) d = { values: [null], exact: true }
+      else {
+        d = questionDomain(qs[i]!, u, true, neverShown[i] === 0)
+        if (i >= processed) return d
+      }
+    }
+    domainCache.set(key, d)
+    return d
   }
   const jumpSources: Array<{ p: number; t: number; always: boolean }> = []
+  const endSkips = new Map<number, string[]>()
   for (let i = 0; i < n; i++) {
+    processed = i
     pot += potSpan[i]!
     cert += certSpan[i]!
     const q = qs[i]!
     if (cert > 0) {
       neverShown[i] = 1
-      const src = jumpSources.find((js) => js.always && js.p < i && js.t > i)
+      const src = [...jumpSources].reverse().find((js) => js.always && js.p < i && alwaysVisible[js.p] === 1)
       add({ code: "never_shown", severity: "error", path: ["questions", i], questions: [q.id, ...(src ? [qs[src.p]!.id] : [])], message: `${q.id} is never shown: ${src ? `${qs[src.p]!.id} always jumps past it` : "an unconditional jump always skips it"}` })
       continue
     }
@@ -353,18 +459,18 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
         }
         continue
       }
-      const cond = formatExpression(site.expression)
+      const expr = site.expression
       if (site.kind === "showIf") {
         if (!sat.canTrue) {
           neverShown[i] = 1
-          add({ code: "never_shown", severity: sat.exact ? "error" : "warning", path: site.path, questions: [q.id, ...sat.deadRefs], message: `${q.id} is never shown: its condition ${cond} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
+          add({ code: "never_shown", severity: sat.exact ? "error" : "warning", path: site.path, questions: [q.id, ...sat.deadRefs], message: `${q.id} is never shown: its condition ${formatExpression(expr)} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
         } else if (!sat.canFalse) {
-          add({ code: "always_true", severity: "info", path: site.path, questions: [q.id], message: `${q.id}: the condition ${cond} is always true; it can be removed` })
+          add({ code: "always_true", severity: "info", path: site.path, questions: [q.id], message: `${q.id}: the condition ${formatExpression(expr)} is always true; it can be removed` })
         } else showAlways = false
         if (sat.canTrue) for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.showIf: ${w}` })
       } else if (neverShown[i] === 0) {
         if (!sat.canTrue)
-          add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind === "jump" ? `jumps[${site.jumpIndex}]` : site.kind}: ${cond} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
+          add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind === "jump" ? `jumps[${site.jumpIndex}]` : site.kind}: ${formatExpression(expr)} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
         else for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind}: ${w}` })
         if (site.kind === "jump" && sat.canTrue) {
           const j = q.jumps![site.jumpIndex!]!
@@ -372,45 +478,60 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
           if (t !== undefined && t > i) {
             potSpan[i + 1] = potSpan[i + 1]! + 1
             potSpan[t] = potSpan[t]! - 1
-            const earlierAlways = jumpSources.some((js) => js.p === i && js.always)
-            const always = !sat.canFalse && !earlierAlways
-            jumpSources.push({ p: i, t, always })
-            if (always && alwaysVisible[i] === 1) {
-              certSpan[i + 1] = certSpan[i + 1]! + 1
-              certSpan[t] = certSpan[t]! - 1
-            }
+            jumpSources.push({ p: i, t, always: !sat.canFalse })
           }
         }
       }
       if (site.kind === "showIf" && neverShown[i] === 1) break
     }
-    // A jump is evaluated only when its question is shown; alwaysVisible is needed before jumps above.
-    if (neverShown[i] === 0 && showAlways && pot === 0) alwaysVisible[i] = 1
+    // An always-taken jump of a question that is always shown always skips what lies between.
+    // The first matching jump wins: once some jump always holds, the question always jumps to one
+    // of the targets up to it, so everything before the nearest of those targets is always skipped.
     if (neverShown[i] === 0 && showAlways && pot === 0) {
-      // re-check jumps of an always-visible question for certain spans (sites were processed above
-      // before alwaysVisible was known)
-      for (const js of jumpSources) if (js.p === i && js.always && certSpan[i + 1] === 0) {
-        certSpan[i + 1] = certSpan[i + 1]! + 1
-        certSpan[js.t] = certSpan[js.t]! - 1
+      alwaysVisible[i] = 1
+      let first = jumpSources.length
+      while (first > 0 && jumpSources[first - 1]!.p === i) first--
+      let nearest = Number.POSITIVE_INFINITY
+      for (let x = first; x < jumpSources.length; x++) {
+        const js = jumpSources[x]!
+        nearest = Math.min(nearest, js.t)
+        if (!js.always) continue
+        if (nearest > i + 1) {
+          certSpan[i + 1] = certSpan[i + 1]! + 1
+          certSpan[nearest] = certSpan[nearest]! - 1
+        }
+        break
       }
     }
     if (neverShown[i] === 0 && q.required === true) {
       if (pot > 0) {
         const over = jumpSources.filter((js) => js.p < i && js.t > i)
-        const srcs = over.map((js) => `${qs[js.p]!.id} → ${js.t >= n ? "end" : qs[js.t]!.id}`)
-        // Ending the call early is a deliberate outcome (not reached, wrong person): info, not warning.
-        add({ code: "required_may_be_skipped", severity: over.every((js) => js.t >= n) ? "info" : "warning", path: ["questions", i, "required"], questions: [q.id], message: `${q.id} is required, but some calls skip it (jump ${srcs.join(", ")})` })
+        if (over.every((js) => js.t >= n)) {
+          // Ending the call early is a deliberate outcome (not reached, wrong person): one info per jump.
+          for (const js of over) {
+            const list = endSkips.get(js.p) ?? []
+            list.push(q.id)
+            endSkips.set(js.p, list)
+          }
+        } else {
+          const srcs = over.map((js) => `${qs[js.p]!.id} → ${js.t >= n ? "end" : qs[js.t]!.id}`)
+          add({ code: "required_may_be_skipped", severity: "warning", path: ["questions", i, "required"], questions: [q.id], message: `${q.id} is required, but some calls skip it (jump ${srcs.join(", ")})` })
+        }
       } else if (!showAlways && q.showIf !== undefined) {
         add({ code: "required_may_be_skipped", severity: "info", path: ["questions", i, "required"], questions: [q.id], message: `${q.id} is required only on paths where ${formatExpression(q.showIf as ExpressionNode)} holds` })
       }
     }
   }
 
+  for (const [p, skipped] of endSkips)
+    add({ code: "required_may_be_skipped", severity: "info", path: ["questions", p, "jumps"], questions: [qs[p]!.id, ...skipped], message: `Calls that end at ${qs[p]!.id} skip the required questions ${skipped.join(", ")}` })
+
   // --- piping -------------------------------------------------------------------------------------
   qs.forEach((q, i) => {
     const texts = typeof q.text === "string" ? [q.text] : Object.values(q.text)
     const seen = new Set<string>()
     for (const t of texts) {
+      if (!t.includes("{")) continue
       for (const m of t.matchAll(/\{(ctx\.)?([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
         const name = m[2]!
         const key = `${m[1] ?? ""}${name}`
@@ -428,6 +549,7 @@ export function analyzeParsed(def: QuestionnaireDefinition, options: AnalysisOpt
     }
   })
 
+  processed = n
   const errorCount = findings.filter((f) => f.severity === "error").length
   const warningCount = findings.filter((f) => f.severity === "warning").length
   const report: AnalysisReport = {
@@ -509,8 +631,26 @@ interface Sat {
   deadRefs: string[]
 }
 
+// Scratch environment for one-variable conditions (the common case): no allocation per call.
+let oneValue: Witness = null
+const oneEnv = { answer: () => oneValue as ExpressionValue, context: () => oneValue as ExpressionValue }
+
 function enumerate(e: ExpressionNode, domainOf: (key: string) => VarDomain): { canTrue: boolean; canFalse: boolean; exact: boolean } | null {
   const refs = expressionReferences(e)
+  const nq = refs.questions.length
+  const nk = nq + refs.context.length
+  if (nk <= 1) {
+    const d = nk === 0 ? { values: [null] as Witness[], exact: true } : domainOf(nq === 1 ? refs.questions[0]! : `ctx.${refs.context[0]!}`)
+    let canTrue = false
+    let canFalse = false
+    for (let k = 0; k < d.values.length && !(canTrue && canFalse); k++) {
+      oneValue = d.values[k] ?? null
+      if (interpret(e, oneEnv) === true) canTrue = true
+      else canFalse = true
+    }
+    oneValue = null
+    return { canTrue, canFalse, exact: d.exact && !hasVarVar(e) }
+  }
   const keys = [...refs.questions, ...refs.context.map((f) => `ctx.${f}`)]
   const doms = keys.map(domainOf)
   let combos = 1
@@ -518,10 +658,10 @@ function enumerate(e: ExpressionNode, domainOf: (key: string) => VarDomain): { c
     combos *= Math.max(1, d.values.length)
     if (combos > MAX_COMBOS) return null
   }
+  const cur: Witness[] = doms.map((d) => d.values[0] ?? null)
   const slot = new Map<string, number>()
   keys.forEach((k, i) => slot.set(k, i))
   const fn = compileExpression(e, (id) => slot.get(id) ?? -1)
-  const cur: Witness[] = doms.map((d) => d.values[0] ?? null)
   const env = { read: (i: number) => (cur[i] ?? null) as ExpressionValue, ctx: (f: string) => (cur[slot.get(`ctx.${f}`) ?? -1] ?? null) as ExpressionValue }
   const pos = new Array<number>(keys.length).fill(0)
   let canTrue = false
@@ -543,8 +683,7 @@ function enumerate(e: ExpressionNode, domainOf: (key: string) => VarDomain): { c
     }
     if (k === keys.length) break
   }
-  const varVar = hasVarVar(e)
-  return { canTrue, canFalse, exact: !varVar && doms.every((d) => d.exact) }
+  return { canTrue, canFalse, exact: !hasVarVar(e) && doms.every((d) => d.exact) }
 }
 
 function hasVarVar(e: ExpressionNode): boolean {
@@ -576,12 +715,14 @@ function atoms(e: ExpressionNode, out: ExpressionNode[] = []): ExpressionNode[] 
 function satisfiability(e: ExpressionNode, domainOf: (key: string) => VarDomain): Sat | null {
   const whole = enumerate(e, domainOf)
   if (whole === null) return null
+  if (whole.canTrue && whole.canFalse && e.type !== "and" && e.type !== "or" && e.type !== "not")
+    return { ...whole, why: [], deadAtoms: [], deadRefs: [] }
   const why: string[] = []
   const deadAtoms: string[] = []
   const deadRefs = new Set<string>()
   const as = atoms(e)
   for (const a of as) {
-    const s = enumerate(a, domainOf)
+    const s = as.length === 1 && a === e ? whole : enumerate(a, domainOf)
     if (s === null) continue
     const refs = expressionReferences(a).questions
     const onlyNull = refs.filter((r) => {
@@ -649,7 +790,7 @@ function mulberry32(seed: number): () => number {
 function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => VarDomain, neverShown: Uint8Array, options: AnalysisOptions): PathSpace {
   const plan = buildPlan(def)
   const n = plan.n
-  const maxSteps = options.maxSteps ?? 100_000
+  const maxSteps = options.maxSteps ?? 20_000
   const maxTestCases = options.maxTestCases ?? 64
 
   // Branch outcome ids: per condition site, one id for "true" and one for "false".
@@ -695,6 +836,7 @@ function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => V
   let context: Record<string, unknown> = {}
   let env = makeEnv(visible, answers, context)
   const trail: number[] = []
+  let clean = 0
   const testCases: TestCase[] = []
   let minQ = Number.POSITIVE_INFINITY
   let maxQ = 0
@@ -706,9 +848,15 @@ function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => V
     paths++
     if (count < minQ) minQ = count
     if (count > maxQ) maxQ = count
-    const fresh: number[] = []
-    for (const o of trail) if (covered[o] === 0) fresh.push(o)
-    if (fresh.length === 0 || testCases.length >= maxTestCases) return
+    if (testCases.length >= maxTestCases) return
+    // Entries below `clean` were scanned at an earlier leaf and are covered: scan only the rest.
+    let fresh = false
+    for (let x = clean; x < trail.length; x++) if (covered[trail[x]!] === 0) {
+      fresh = true
+      break
+    }
+    clean = trail.length
+    if (!fresh) return
     const seen = new Set<number>()
     for (const o of trail) seen.add(o)
     for (const o of seen) if (covered[o] === 0) {
@@ -810,6 +958,7 @@ function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => V
     void undo
   }
   const rollback = (undo: number[], trailMark: number): void => {
+    if (clean > trailMark) clean = trailMark
     for (let u = undo.length - 1; u >= 0; u--) {
       const k = undo[u]!
       visible[k] = 0
@@ -849,16 +998,55 @@ function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => V
     visit(0, 0, null)
   } while (!aborted && nextCtx())
 
+  const exhaustive = !aborted
   if (aborted) {
-    // Budget exceeded: seeded random walks, kept when they cover something new.
+    aborted = false
+    // Budget exceeded: guided walks. At each branching question pick the answer that reaches an
+    // uncovered outcome of the conditions reading it; otherwise the one that keeps most of them
+    // shown (to go deeper); ties broken by a seeded random choice. Kept when they cover something new.
     const rnd = mulberry32(0x5eed)
     let idle = 0
     const walks = Math.max(8, maxTestCases * 4)
-    for (let w = 0; w < walks && idle < 12 && testCases.length < maxTestCases; w++) {
+    const guided = (cands: ReadonlyArray<StoredValue | null>, k: number): number => {
+      let best = -1
+      let bestScore = -1
+      const deps = plan.dependents[k]!
+      const offset = Math.floor(rnd() * cands.length)
+      visible[k] = 1
+      for (let c = 0; c < cands.length; c++) {
+        const x = (c + offset) % cands.length
+        answers[k] = cands[x] ?? undefined
+        let fresh = 0
+        let shown = 0
+        for (let d = 0; d < deps.length && d < 32; d++) {
+          const j = deps[d]!
+          if (j === k) continue
+          const s = plan.showIf[j]
+          const base = siteBase[j]![0]!
+          if (s && span[j] === 0) {
+            const v = s(env)
+            if (v) shown++
+            if (covered[base + (v ? 1 : 0)] === 0) fresh++
+          }
+        }
+        const score = fresh * 1024 + shown
+        if (score > bestScore) {
+          bestScore = score
+          best = x
+        }
+      }
+      answers[k] = undefined
+      visible[k] = 0
+      return best
+    }
+    // Walks share a budget too (ten times the exhaustive one), so huge definitions stay bounded.
+    steps = 0
+    const walkBudget = maxSteps * 10
+    for (let w = 0; w < walks && idle < 8 && testCases.length < maxTestCases && steps < walkBudget; w++) {
       ctxPos.forEach((_, x) => (ctxPos[x] = Math.floor(rnd() * ctxCands[x]!.length)))
       setContext()
       const before = coveredCount
-      visit(0, 0, (cands) => Math.floor(rnd() * cands.length))
+      visit(0, 0, guided)
       idle = coveredCount > before ? 0 : idle + 1
     }
   }
@@ -867,7 +1055,7 @@ function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => V
   return {
     minQuestions: Number.isFinite(minQ) ? minQ : 0,
     maxQuestions: maxQ,
-    exact: !aborted,
+    exact: exhaustive,
     pathsExplored: paths,
     branches: { total, covered: coveredCount, uncovered },
     testCases

@@ -16,10 +16,24 @@ import { ExpressionSyntaxError } from "./Errors"
  */
 export type LiteralValue = string | number | boolean | null
 
-/** Comparison operators. `=` and `<>` are accepted in text as aliases of `==` and `!=`. */
+/**
+ * Comparison operators. `=` and `<>` are accepted in text as aliases of `==` and `!=`.
+ *
+ * @example
+ * ```ts
+ * const op: CompareOperator = ">="
+ * ```
+ */
 export type CompareOperator = "==" | "!=" | "<" | "<=" | ">" | ">="
 
-/** Functions of the language. */
+/**
+ * Functions of the language: `answered(q)`, `empty(q)`, `count(q)`.
+ *
+ * @example
+ * ```ts
+ * const fn: ExpressionFunction = "answered"
+ * ```
+ */
 export type ExpressionFunction = "answered" | "empty" | "count"
 
 /**
@@ -89,7 +103,14 @@ export const ExpressionNode: z.ZodType<ExpressionNode> = z.lazy(() =>
  * ```
  */
 export const Condition = z.union([z.string().min(1), ExpressionNode])
-/** @see {@link Condition} */
+/**
+ * The type of {@link Condition}: what `Condition.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: Condition = Condition.parse(input)
+ * ```
+ */
 export type Condition = z.infer<typeof Condition>
 
 // ---------------------------------------------------------------------------------------------
@@ -102,24 +123,27 @@ type Token =
   | { kind: "op"; value: string; pos: number; end: number }
   | { kind: "eof"; pos: number; end: number }
 
-const ID_START = /[A-Za-z_]/
-const ID_PART = /[A-Za-z0-9_]/
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
+const isIdStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+const isIdPart = (c: number): boolean => isIdStart(c) || isDigit(c)
 
 function lex(src: string): Token[] {
   const out: Token[] = []
   let i = 0
-  while (i < src.length) {
-    const c = src[i]!
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+  const n = src.length
+  while (i < n) {
+    const code = src.charCodeAt(i)
+    if (code === 32 || code === 9 || code === 10 || code === 13) {
       i++
       continue
     }
+    const c = src[i]!
     const start = i
     if (c === '"' || c === "'") {
       i++
       let s = ""
       let closed = false
-      while (i < src.length) {
+      while (i < n) {
         const d = src[i]!
         if (d === "\\") {
           const e = src[i + 1]
@@ -140,24 +164,24 @@ function lex(src: string): Token[] {
       out.push({ kind: "str", value: s, pos: start, end: i })
       continue
     }
-    if ((c >= "0" && c <= "9") || (c === "-" && /[0-9]/.test(src[i + 1] ?? ""))) {
+    if (isDigit(code) || (code === 45 && isDigit(src.charCodeAt(i + 1)))) {
       i++
-      while (i < src.length && /[0-9]/.test(src[i]!)) i++
-      if (src[i] === "." && /[0-9]/.test(src[i + 1] ?? "")) {
+      while (i < n && isDigit(src.charCodeAt(i))) i++
+      if (src.charCodeAt(i) === 46 && isDigit(src.charCodeAt(i + 1))) {
         i++
-        while (i < src.length && /[0-9]/.test(src[i]!)) i++
+        while (i < n && isDigit(src.charCodeAt(i))) i++
       }
       out.push({ kind: "num", value: Number(src.slice(start, i)), pos: start, end: i })
       continue
     }
-    if (ID_START.test(c)) {
+    if (isIdStart(code)) {
       i++
-      while (i < src.length && ID_PART.test(src[i]!)) i++
+      while (i < n && isIdPart(src.charCodeAt(i))) i++
       out.push({ kind: "id", value: src.slice(start, i), pos: start, end: i })
       continue
     }
     const two = src.slice(i, i + 2)
-    if (["==", "!=", "<=", ">=", "<>", "&&", "||"].includes(two)) {
+    if (two === "==" || two === "!=" || two === "<=" || two === ">=" || two === "<>" || two === "&&" || two === "||") {
       out.push({ kind: "op", value: two, pos: start, end: i + 2 })
       i += 2
       continue
@@ -169,14 +193,21 @@ function lex(src: string): Token[] {
     }
     throw new ExpressionSyntaxError(src, start, `Unexpected character ${JSON.stringify(c)}`)
   }
-  out.push({ kind: "eof", pos: src.length, end: src.length })
+  out.push({ kind: "eof", pos: n, end: n })
   return out
 }
 
 // ---------------------------------------------------------------------------------------------
 // Parser (recursive descent; precedence: or < and < not < comparison < operand)
 
-/** Words that cannot be used as question ids because the language reserves them. */
+/**
+ * Words that cannot be used as question ids because the language reserves them.
+ *
+ * @example
+ * ```ts
+ * RESERVED_WORDS.has("count") // true
+ * ```
+ */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   "and", "or", "not", "in", "contains", "true", "false", "null", "ctx", "answered", "empty", "count"
 ])
@@ -621,22 +652,54 @@ function compileNode(e: ExpressionNode, indexOf: (id: string) => number): Compil
  * ```
  */
 export function evaluateExpression(expr: Condition, env: ExpressionEnvironment): boolean {
-  const e = toExpression(expr)
-  const ids: string[] = []
-  const idx = new Map<string, number>()
-  const c = compileExpression(e, (id) => {
-    let i = idx.get(id)
-    if (i === undefined) {
-      i = ids.length
-      ids.push(id)
-      idx.set(id, i)
+  return interpret(toExpression(expr), env) === true
+}
+
+/**
+ * @internal A direct interpreter with the same semantics as the compiled closures (used for
+ * one-off checks and by the analysis, where compiling would cost more than it saves).
+ */
+export function interpret(e: ExpressionNode, env: ExpressionEnvironment): ExpressionValue {
+  switch (e.type) {
+    case "literal":
+      return e.value
+    case "answer":
+      return env.answer(e.question)
+    case "context":
+      return env.context(e.field)
+    case "call": {
+      const a = interpret(e.arg, env)
+      if (e.fn === "answered") return isAnswered(a)
+      if (e.fn === "empty") return !isAnswered(a)
+      return Array.isArray(a) ? a.length : isAnswered(a) ? 1 : 0
     }
-    return i
-  })
-  return c({
-    read: (i) => env.answer(ids[i]!),
-    ctx: env.context
-  })
+    case "compare": {
+      const l = interpret(e.left, env)
+      const r = interpret(e.right, env)
+      if (e.op === "==") return equals(l, r)
+      if (e.op === "!=") return !equals(l, r)
+      return order(e.op, l, r)
+    }
+    case "in": {
+      const x = interpret(e.value, env)
+      const hit = Array.isArray(x) ? x.some((y) => e.list.includes(y)) : x !== null && e.list.includes(x as LiteralValue)
+      return e.negate === true ? !hit : hit
+    }
+    case "contains": {
+      const coll = interpret(e.collection, env)
+      const x = interpret(e.value, env)
+      let hit = false
+      if (Array.isArray(coll)) hit = typeof x === "string" && coll.includes(x)
+      else if (typeof coll === "string" && typeof x === "string") hit = coll.includes(x)
+      return e.negate === true ? !hit : hit
+    }
+    case "not":
+      return interpret(e.item, env) !== true
+    case "and":
+      return e.items.every((x) => interpret(x, env) === true)
+    case "or":
+      return e.items.some((x) => interpret(x, env) === true)
+  }
 }
 
 /**
@@ -648,6 +711,10 @@ export function evaluateExpression(expr: Condition, env: ExpressionEnvironment):
  * ```
  */
 export function expressionReferences(e: ExpressionNode): { questions: string[]; context: string[] } {
+  return computeReferences(e)
+}
+
+function computeReferences(e: ExpressionNode): { questions: string[]; context: string[] } {
   const qs = new Set<string>()
   const cs = new Set<string>()
   const walk = (n: ExpressionNode): void => {

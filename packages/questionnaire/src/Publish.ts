@@ -117,6 +117,8 @@ export function publish(input: unknown, options: PublishOptions = {}): Published
 /**
  * Brings back a stored version (e.g. from JSON in a database): re-parses the definition and
  * checks that it still hashes to the recorded hash. Throws {@link ValidationError} otherwise.
+ * The analysis is deliberately not re-run: a version published under older rules must stay
+ * loadable so that its responses can still be resumed, validated and counted.
  *
  * @example
  * ```ts

@@ -19,7 +19,14 @@ export const LocalizedText = z.union([
   z.string().min(1),
   z.record(z.string().min(1), z.string().min(1)).refine((r) => Object.keys(r).length > 0, { message: "At least one locale is needed" })
 ])
-/** @see {@link LocalizedText} */
+/**
+ * The type of {@link LocalizedText}: what `LocalizedText.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: LocalizedText = LocalizedText.parse(input)
+ * ```
+ */
 export type LocalizedText = z.infer<typeof LocalizedText>
 
 /**
@@ -33,9 +40,17 @@ export type LocalizedText = z.infer<typeof LocalizedText>
  */
 export const QuestionId = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "A question id is an identifier: letters, digits and _, not starting with a digit" })
-  .refine((s) => !RESERVED_WORDS.has(s) && s !== "end", { message: "This word is reserved by the expression language" })
-/** @see {@link QuestionId} */
+  .regex(new RegExp(`^(?!(?:${[...RESERVED_WORDS, "end"].join("|")})$)[A-Za-z_][A-Za-z0-9_]*$`), {
+    message: `A question id is an identifier (letters, digits and _, not starting with a digit) and not one of: ${[...RESERVED_WORDS, "end"].join(", ")}`
+  })
+/**
+ * The type of {@link QuestionId}: what `QuestionId.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: QuestionId = QuestionId.parse(input)
+ * ```
+ */
 export type QuestionId = z.infer<typeof QuestionId>
 
 /**
@@ -51,7 +66,14 @@ export const Choice = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.:-]+$/, { message: "A choice id uses letters, digits and _ . : -" }),
   text: LocalizedText
 })
-/** @see {@link Choice} */
+/**
+ * The type of {@link Choice}: what `Choice.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: Choice = Choice.parse(input)
+ * ```
+ */
 export type Choice = z.infer<typeof Choice>
 
 /**
@@ -64,7 +86,14 @@ export type Choice = z.infer<typeof Choice>
  * ```
  */
 export const Jump = z.object({ when: Condition, to: z.string().min(1) })
-/** @see {@link Jump} */
+/**
+ * The type of {@link Jump}: what `Jump.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: Jump = Jump.parse(input)
+ * ```
+ */
 export type Jump = z.infer<typeof Jump>
 
 const base = {
@@ -114,7 +143,14 @@ export const Question = z.discriminatedUnion("type", [
     maxLabel: LocalizedText.optional()
   })
 ])
-/** @see {@link Question} */
+/**
+ * The type of {@link Question}: what `Question.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: Question = Question.parse(input)
+ * ```
+ */
 export type Question = z.infer<typeof Question>
 
 /**
@@ -142,7 +178,14 @@ export const ContextField = z.discriminatedUnion("type", [
   z.object({ type: z.literal("boolean"), description: z.string().optional() }),
   z.object({ type: z.literal("choice"), values: z.array(z.string()).min(1), description: z.string().optional() })
 ])
-/** @see {@link ContextField} */
+/**
+ * The type of {@link ContextField}: what `ContextField.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: ContextField = ContextField.parse(input)
+ * ```
+ */
 export type ContextField = z.infer<typeof ContextField>
 
 /**
@@ -154,7 +197,14 @@ export type ContextField = z.infer<typeof ContextField>
  * ```
  */
 export const Section = z.object({ id: z.string().min(1), title: LocalizedText })
-/** @see {@link Section} */
+/**
+ * The type of {@link Section}: what `Section.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: Section = Section.parse(input)
+ * ```
+ */
 export type Section = z.infer<typeof Section>
 
 /**
@@ -187,7 +237,14 @@ export const QuestionnaireDefinition = z.object({
   sections: z.array(Section).optional(),
   questions: z.array(Question).min(1)
 })
-/** @see {@link QuestionnaireDefinition} */
+/**
+ * The type of {@link QuestionnaireDefinition}: what `QuestionnaireDefinition.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: QuestionnaireDefinition = QuestionnaireDefinition.parse(input)
+ * ```
+ */
 export type QuestionnaireDefinition = z.infer<typeof QuestionnaireDefinition>
 /**
  * What a caller may pass as a definition (defaults not yet applied).
@@ -251,24 +308,29 @@ export function definitionConditions(def: QuestionnaireDefinition): ConditionSit
  * ```
  */
 export function parseDefinition(input: unknown): QuestionnaireDefinition {
+  // Definitions this function produced are trusted as they are (analysis and outline re-enter here).
+  if (input !== null && typeof input === "object" && produced.has(input)) return input as QuestionnaireDefinition
   const r = QuestionnaireDefinition.safeParse(input)
   if (!r.success) throw ValidationError.fromZod(r.error)
   const def = r.data
-  const issues = structuralIssues(def)
+  const parsed = new Map<string, ExpressionNode>()
+  const issues = structuralIssues(def, parsed)
   if (issues.length > 0) throw new ValidationError(issues)
   // Conditions given as text become ASTs, so everything downstream works on data.
-  return {
-    ...def,
-    questions: def.questions.map((q) => ({
-      ...q,
-      ...(q.showIf !== undefined ? { showIf: toExpression(q.showIf) } : {}),
-      ...(q.requiredIf !== undefined ? { requiredIf: toExpression(q.requiredIf) } : {}),
-      ...(q.jumps !== undefined ? { jumps: q.jumps.map((j) => ({ when: toExpression(j.when), to: j.to })) } : {})
-    })) as Question[]
+  const ast = (c: Condition): ExpressionNode => (typeof c === "string" ? parsed.get(c)! : c)
+  // zod returned fresh objects, so the conditions can be replaced in place.
+  for (const q of def.questions) {
+    if (q.showIf !== undefined) q.showIf = ast(q.showIf)
+    if (q.requiredIf !== undefined) q.requiredIf = ast(q.requiredIf)
+    if (q.jumps !== undefined) for (const j of q.jumps) j.when = ast(j.when)
   }
+  produced.add(def)
+  return def
 }
 
-function structuralIssues(def: QuestionnaireDefinition): ValidationIssue[] {
+const produced = new WeakSet<object>()
+
+function structuralIssues(def: QuestionnaireDefinition, parsed: Map<string, ExpressionNode>): ValidationIssue[] {
   const issues: ValidationIssue[] = []
   const seen = new Map<string, number>()
   const sectionIds = new Set<string>()
@@ -318,9 +380,9 @@ function structuralIssues(def: QuestionnaireDefinition): ValidationIssue[] {
       }
     }
     const cond = (c: Condition | undefined, path: Array<string | number>): void => {
-      if (typeof c !== "string") return
+      if (typeof c !== "string" || parsed.has(c)) return
       try {
-        toExpression(c)
+        parsed.set(c, toExpression(c))
       } catch (e) {
         if (e instanceof ExpressionSyntaxError)
           issues.push({ path, code: "expression_syntax", message: `${e.reason} at position ${e.position}${e.expected.length > 0 ? ` (expected ${e.expected.join(", ")})` : ""}: ${c}` })

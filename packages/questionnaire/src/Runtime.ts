@@ -22,7 +22,14 @@ import { checkValue, type StoredValue } from "./internal/Values"
  * ```
  */
 export const AnswerValue = z.union([z.string(), z.number(), z.array(z.string()), z.null()])
-/** @see {@link AnswerValue} */
+/**
+ * The type of {@link AnswerValue}: what `AnswerValue.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: AnswerValue = AnswerValue.parse(input)
+ * ```
+ */
 export type AnswerValue = z.infer<typeof AnswerValue>
 
 /**
@@ -41,7 +48,14 @@ export const AnswerMeta = z.object({
   /** After a successful answer, move the cursor to the next visible question. */
   advance: z.boolean().optional()
 })
-/** @see {@link AnswerMeta} */
+/**
+ * The type of {@link AnswerMeta}: what `AnswerMeta.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: AnswerMeta = AnswerMeta.parse(input)
+ * ```
+ */
 export type AnswerMeta = z.infer<typeof AnswerMeta>
 
 /**
@@ -119,12 +133,12 @@ const NO_CHANGES: StateChanges = Object.freeze({ shown: [], hidden: [], cleared:
  * ```
  */
 export class QuestionnaireState {
-  /** @internal */
+  /** @hidden Internal representation; not part of the API and may change without notice. */
   readonly core: Core
   private cachedVisible: ReadonlyArray<string> | undefined
   private cachedLog: ReadonlyArray<AnswerLogEntry> | undefined
 
-  /** @internal */
+  /** @hidden Created by `start`, `answer` and friends; not constructed by hosts. */
   constructor(core: Core) {
     this.core = core
   }
@@ -679,7 +693,14 @@ export const SubmittedResponse = z.object({
   context: z.record(z.string(), z.unknown()).optional(),
   answers: z.record(z.string(), z.unknown())
 })
-/** @see {@link SubmittedResponse} */
+/**
+ * The type of {@link SubmittedResponse}: what `SubmittedResponse.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: SubmittedResponse = SubmittedResponse.parse(input)
+ * ```
+ */
 export type SubmittedResponse = z.infer<typeof SubmittedResponse>
 
 /**

@@ -23,7 +23,14 @@ export const StoredResponse = z.object({
   context: z.record(z.string(), z.unknown()).optional(),
   answers: z.record(z.string(), z.unknown())
 })
-/** @see {@link StoredResponse} */
+/**
+ * The type of {@link StoredResponse}: what `StoredResponse.parse(input)` returns.
+ *
+ * @example
+ * ```ts
+ * const value: StoredResponse = StoredResponse.parse(input)
+ * ```
+ */
 export type StoredResponse = z.infer<typeof StoredResponse>
 
 /**
@@ -149,7 +156,8 @@ function median(sorted: number[]): number {
 /**
  * Computes per-question statistics over responses given on any of `versions` (later versions in
  * the array win for texts and question order). Throws {@link ValidationError} naming each response
- * whose `versionHash` matches none of the versions — nothing is silently dropped.
+ * that is malformed or whose `versionHash` matches none of the versions — nothing is silently
+ * dropped.
  *
  * @example
  * ```ts
@@ -190,8 +198,14 @@ export function questionnaireStatistics(
   let completed = 0
   const unmatched: Array<{ path: Array<string | number>; message: string; code: string }> = []
   let k = -1
-  for (const r of responses) {
+  for (const raw of responses) {
     k++
+    const parsed = StoredResponse.safeParse(raw)
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) unmatched.push({ path: [k, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], code: i.code, message: i.message })
+      continue
+    }
+    const r = parsed.data
     const v = byHash.get(r.versionHash)
     if (v === undefined) {
       unmatched.push({ path: [k, "versionHash"], code: "unknown_version", message: `Response ${k} was given on ${r.versionHash}, which is not among the versions` })

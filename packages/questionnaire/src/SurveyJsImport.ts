@@ -83,8 +83,13 @@ class SjsParser {
     return items.length === 1 ? items[0]! : { type: "or", items }
   }
   private and(): ExpressionNode {
-    const items = [this.not()]
-    while (this.eatWord("&&", "and")) items.push(this.not())
+    const items: ExpressionNode[] = []
+    const push = (e: ExpressionNode): void => {
+      if (e.type === "and") items.push(...e.items)
+      else items.push(e)
+    }
+    push(this.not())
+    while (this.eatWord("&&", "and")) push(this.not())
     return items.length === 1 ? items[0]! : { type: "and", items }
   }
   private not(): ExpressionNode {
@@ -102,7 +107,8 @@ class SjsParser {
     if (w === undefined) {
       if (left.type === "literal" && typeof left.value === "boolean") return left
       if (left.type === "answer" || left.type === "context") return { type: "call", fn: "answered", arg: left }
-      return this.fail("expected a comparison")
+      if (left.type === "literal" || (left.type === "call" && left.fn === "count")) return this.fail("expected a comparison")
+      return left // a parenthesised condition
     }
     if (w === "empty") return { type: "call", fn: "empty", arg: left }
     if (w === "notempty") return { type: "call", fn: "answered", arg: left }

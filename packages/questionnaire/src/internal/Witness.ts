@@ -26,61 +26,62 @@ const refKey = (e: Extract<ExpressionNode, { type: "answer" | "context" }>): str
 const unwrapCount = (e: ExpressionNode): { ref: ExpressionNode; counted: boolean } =>
   e.type === "call" && e.fn === "count" ? { ref: e.arg, counted: true } : { ref: e, counted: false }
 
+function useOf(uses: Map<string, VarUse>, k: string): VarUse {
+  let u = uses.get(k)
+  if (u === undefined) uses.set(k, (u = emptyUse()))
+  return u
+}
+
 /** Records how each variable is used by an expression (literals it meets, operators). */
-export function collectUses(e: ExpressionNode, uses: Map<string, VarUse>): void {
-  const use = (k: string): VarUse => {
-    let u = uses.get(k)
-    if (u === undefined) uses.set(k, (u = emptyUse()))
-    return u
-  }
-  const walk = (n: ExpressionNode): void => {
-    switch (n.type) {
-      case "compare": {
-        const l = unwrapCount(n.left)
-        const r = unwrapCount(n.right)
-        if (isRef(l.ref) && isRef(r.ref)) {
-          use(refKey(l.ref)).varVar = true
-          use(refKey(r.ref)).varVar = true
-          return
-        }
-        const [ref, lit, counted] = isRef(l.ref) ? [l.ref, n.right, l.counted] : isRef(r.ref) ? [r.ref, n.left, r.counted] : [null, null, false]
-        if (ref === null || !isRef(ref)) return
-        const u = use(refKey(ref))
-        if (counted) u.counted = true
-        if (lit !== null && lit.type === "literal") {
-          if (!counted) u.literals.add(lit.value)
-          else if (typeof lit.value === "number") u.literals.add(`#count:${lit.value}`)
-        }
-        if (n.op !== "==" && n.op !== "!=" && !counted) u.ordered = true
+export function collectUses(n: ExpressionNode, uses: Map<string, VarUse>): void {
+  switch (n.type) {
+    case "compare": {
+      const l = unwrapCount(n.left)
+      const r = unwrapCount(n.right)
+      if (isRef(l.ref) && isRef(r.ref)) {
+        useOf(uses, refKey(l.ref)).varVar = true
+        useOf(uses, refKey(r.ref)).varVar = true
         return
       }
-      case "in":
-        if (isRef(n.value)) n.list.forEach((x) => use(refKey(n.value as Extract<ExpressionNode, { type: "answer" | "context" }>)).literals.add(x))
-        return
-      case "contains":
-        if (isRef(n.collection)) {
-          const u = use(refKey(n.collection))
-          if (n.value.type === "literal" && typeof n.value.value === "string") u.containsLiterals.add(n.value.value)
-          else if (isRef(n.value)) u.varVar = true
-        }
-        return
-      case "call":
-        if (isRef(n.arg)) {
-          const u = use(refKey(n.arg))
-          if (n.fn === "count") u.counted = true
-        }
-        return
-      case "not":
-        return walk(n.item)
-      case "and":
-      case "or":
-        n.items.forEach(walk)
-        return
-      default:
-        return
+      const [ref, lit, counted] = isRef(l.ref) ? [l.ref, n.right, l.counted] : isRef(r.ref) ? [r.ref, n.left, r.counted] : [null, null, false]
+      if (ref === null || !isRef(ref)) return
+      const u = useOf(uses, refKey(ref))
+      if (counted) u.counted = true
+      if (lit !== null && lit.type === "literal") {
+        if (!counted) u.literals.add(lit.value)
+        else if (typeof lit.value === "number") u.literals.add(`#count:${lit.value}`)
+      }
+      if (n.op !== "==" && n.op !== "!=" && !counted) u.ordered = true
+      return
     }
+    case "in":
+      if (isRef(n.value)) {
+        const u = useOf(uses, refKey(n.value))
+        for (const x of n.list) u.literals.add(x)
+      }
+      return
+    case "contains":
+      if (isRef(n.collection)) {
+        const u = useOf(uses, refKey(n.collection))
+        if (n.value.type === "literal" && typeof n.value.value === "string") u.containsLiterals.add(n.value.value)
+        else if (isRef(n.value)) u.varVar = true
+      }
+      return
+    case "call":
+      if (isRef(n.arg)) {
+        const u = useOf(uses, refKey(n.arg))
+        if (n.fn === "count") u.counted = true
+      }
+      return
+    case "not":
+      return collectUses(n.item, uses)
+    case "and":
+    case "or":
+      for (const i of n.items) collectUses(i, uses)
+      return
+    default:
+      return
   }
-  walk(e)
 }
 
 function numberWitnesses(lits: number[], min: number | undefined, max: number | undefined, integer: boolean): number[] {
