@@ -5,7 +5,11 @@
  * `Conflict`, `Forbidden`, `StorageError`).
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
+import type { Actor } from "./Actor"
+import { Actors } from "./Actor"
+import { type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
 import type { StorageError } from "./Errors"
+import type { PermissionPolicy } from "./Permissions"
 import { directoriesFromStores } from "./ports/defaultDirectories"
 import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
 import {
@@ -27,6 +31,7 @@ import {
   WorkItemStore
 } from "./ports/Storage"
 import type { StoragePorts, Stores } from "./ports/Stores"
+import { emptyScope } from "./Scope"
 
 /** An object whose Effect-returning methods return Promises instead (recursively). */
 export type Promisified<T> = {
@@ -41,7 +46,7 @@ export type Promisified<T> = {
 export type HostPorts = CustomerDirectory | StaffDirectory | UsageHistoryReader
 
 /** Every service a Winback runtime provides. */
-export type WinbackServices = StoragePorts | HostPorts
+export type WinbackServices = StoragePorts | HostPorts | ScopeServices
 
 /** Options of {@link createWinback}. */
 export interface WinbackOptions {
@@ -52,6 +57,18 @@ export interface WinbackOptions {
    * feed customers, staff and usage in daily batches).
    */
   readonly directories?: Layer.Layer<HostPorts, never, StoragePorts>
+  /** Who may do what (default: `defaultPolicy`, DOMAIN §1). See docs/permissions.md. */
+  readonly policy?: PermissionPolicy
+}
+
+/**
+ * The operations of one acting person as async methods. Each call resolves the actor afresh
+ * (roles from the staff directory, team and scope as of that moment), so a move or a role change
+ * takes effect on the next call.
+ */
+export type ScopedWinback = Promisified<Omit<ActorSession, "actor">> & {
+  /** The resolved actor (roles, team, the managers and teams of each reach). */
+  readonly actor: () => Promise<Actor>
 }
 
 /** A running Winback: promisified ports, a way to run Effect programs, and `dispose()`. */
@@ -64,6 +81,12 @@ export interface Winback {
     readonly staff: StaffDirectory["Service"]
     readonly usage: UsageHistoryReader["Service"]
   }>
+  /**
+   * The store operations, audit trail, allocation and team maintenance as `managerId` may use them:
+   * lists carry their scope into the store query, out-of-scope reads answer `NotFound`,
+   * out-of-scope writes reject with `Forbidden`, and every write is audited in its transaction.
+   */
+  readonly as: (managerId: string) => ScopedWinback
   /** Runs an Effect program against this runtime's services; rejects with its typed error. */
   readonly run: <A, E>(effect: Effect.Effect<A, E, WinbackServices>, options?: { readonly signal?: AbortSignal }) => Promise<A>
   /** Closes the storage and releases every resource. Idempotent. */
@@ -96,11 +119,14 @@ const promisify = <T extends object>(service: T, run: <A, E>(e: Effect.Effect<A,
  *
  * const winback = await createWinback({ storage: PgliteStorage.layer({ dataDir: ".data/winback" }) })
  * const page = await winback.stores.workItems.list({ assigneeId: "m-1", states: ["open"] }, { limit: 20 })
+ * // Acting for a person: scope in every query, Forbidden / NotFound outside it, every write audited.
+ * const mine = await winback.as("m-1").workItems.list({ states: ["open"] })
  * await winback.dispose()
  * ```
  */
 export const createWinback = async (options: WinbackOptions): Promise<Winback> => {
-  const layer = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
+  const ports = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
+  const layer = Layer.provideMerge(scopeLayer(options.policy), ports)
   const runtime = ManagedRuntime.make(layer)
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
     runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
@@ -125,6 +151,16 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
           audit: yield* AuditLogStore
         },
         transactions: yield* Transactions,
+        actors: yield* Actors,
+        // The shape of a session (method names only): built once for an actor that reaches nothing.
+        sessionShape: yield* sessionFor({
+          id: "-",
+          name: "-",
+          roles: [],
+          teamId: null,
+          region: "-",
+          scopes: { self: emptyScope, team: emptyScope, subtree: emptyScope, administered: emptyScope, all: emptyScope }
+        }),
         directories: { customers: yield* CustomerDirectory, staff: yield* StaffDirectory, usage: yield* UsageHistoryReader }
       }
     })
@@ -133,7 +169,27 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
     throw e
   })
   let disposed: Promise<void> | undefined
+  const as = (managerId: string): ScopedWinback => {
+    const session = Effect.flatMap(services.actors.resolve(managerId), sessionFor)
+    const out: Record<string, unknown> = { actor: () => run(services.actors.resolve(managerId)) }
+    for (const [group, methods] of Object.entries(services.sessionShape)) {
+      if (group === "actor" || methods === null || typeof methods !== "object") continue
+      const bound: Record<string, unknown> = {}
+      for (const name of Object.keys(methods)) {
+        bound[name] = (...args: Array<unknown>) =>
+          run(
+            Effect.flatMap(session, (s) => {
+              const r = ((s as unknown as Record<string, Record<string, (...a: Array<unknown>) => unknown>>)[group]![name]!)(...args)
+              return r as Effect.Effect<unknown, unknown>
+            })
+          )
+      }
+      out[group] = bound
+    }
+    return out as ScopedWinback
+  }
   return {
+    as,
     stores: promisify(services.stores, run),
     directories: promisify(services.directories, run),
     run,

@@ -114,3 +114,48 @@ export { directoriesFromStores } from "./ports/defaultDirectories"
 
 // The Promise facade
 export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./Winback"
+
+// Scope, permissions, teams and audit
+export { type Actor, Actors, buildActor, type Membership, reachTeams, type ResolvedReach } from "./Actor"
+export {
+  allScope,
+  customerInScope,
+  customerScopeFilter,
+  emptyScope,
+  Reach,
+  type ScopeSet,
+  unionScopes,
+  workItemInScope,
+  workItemScopeFilter
+} from "./Scope"
+export {
+  type Action,
+  Actions,
+  decide,
+  type Decision,
+  defaultPolicy,
+  describeResource,
+  extendPolicy,
+  Grant,
+  PermissionPolicy,
+  Permissions,
+  type Resource,
+  scopeFor
+} from "./Permissions"
+export { type AuditChange, AuditQuery, AuditTrail, ManualAuditNote, nowIso } from "./AuditTrail"
+export {
+  CustomerMasterPatch,
+  NewAppointment,
+  NewDndEntry,
+  ScopedAppointmentFilter,
+  ScopedCompletion,
+  ScopedCustomerFilter,
+  ScopedStores,
+  type ScopedView,
+  ScopedWorkItemFilter
+} from "./ScopedStores"
+export { Allocate, Allocation, type AllocationResult } from "./Allocation"
+export { NewTeam, TeamService } from "./TeamService"
+export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
+export { type CustomerScopeFilter, type WorkItemScopeFilter } from "./ports/Storage"
+export { type ScopedWinback } from "./Winback"

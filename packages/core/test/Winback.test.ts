@@ -13,7 +13,8 @@ describe.each([
   let winback: Winback
   beforeAll(async () => {
     winback = await createWinback({ storage: storage() })
-  })
+    // PGlite boots a wasm Postgres: slow when the machine is busy with other test files.
+  }, 60_000)
   afterAll(async () => {
     await winback.dispose()
   })

@@ -67,7 +67,9 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
     sortKey: sortKeys.customer,
     matches: (c, f) =>
       any(f.ids, c.id) && (f.ownerManagerIds === undefined || (c.ownerManagerId !== null && f.ownerManagerIds.includes(c.ownerManagerId))) &&
-      (f.region === undefined || c.region === f.region) && any(f.tiers, c.tier)
+      (f.region === undefined || c.region === f.region) && any(f.tiers, c.tier) &&
+      (f.inScope === undefined ||
+        (c.ownerManagerId !== null ? f.inScope.ownerManagerIds.includes(c.ownerManagerId) : f.inScope.unownedRegions.includes(c.region)))
   })
   const workItems = memoryEntityStore<WorkItem, import("@winback/core").WorkItemFilter>(db, {
     entity: "WorkItem",
@@ -77,7 +79,9 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
     matches: (w, f) =>
       (f.assigneeId === undefined || w.assigneeId === f.assigneeId) && (f.customerId === undefined || w.customerId === f.customerId) &&
       (f.taskId === undefined || w.taskId === f.taskId) && (f.teamIds === undefined || (w.teamId !== null && f.teamIds.includes(w.teamId))) &&
-      any(f.states, w.state)
+      any(f.states, w.state) &&
+      (f.inScope === undefined ||
+        (w.assigneeId !== null && f.inScope.assigneeIds.includes(w.assigneeId)) || (w.teamId !== null && f.inScope.teamIds.includes(w.teamId)))
   })
   const ledgerKey = (customerId: string, period: string) => `${customerId}\u0000${period}`
   const ledgerRows = () => db.table<HandOutLedgerEntry>("ledger")
@@ -262,7 +266,8 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
       id: (a) => a.id,
       sortKey: sortKeys.appointment,
       matches: (a, f) =>
-        (f.managerId === undefined || a.managerId === f.managerId) && (f.customerId === undefined || a.customerId === f.customerId) &&
+        (f.managerId === undefined || a.managerId === f.managerId) && any(f.managerIds, a.managerId) &&
+        (f.customerId === undefined || a.customerId === f.customerId) &&
         any(f.states, a.state) && (f.dueBy === undefined || a.at <= f.dueBy)
     }),
     offers: memoryEntityStore(db, {
@@ -325,7 +330,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
           pageOf(
             auditRows().values(),
             (e) =>
-              (f.from === undefined || e.at >= f.from) && (f.to === undefined || e.at < f.to) && (f.actorId === undefined || e.actorId === f.actorId) &&
+              (f.from === undefined || e.at >= f.from) && (f.to === undefined || e.at < f.to) && (f.actorId === undefined || e.actorId === f.actorId) && any(f.actorIds, e.actorId) &&
               (f.customerId === undefined || e.customerId === f.customerId) && any(f.categories, e.category),
             sortKeys.audit,
             page

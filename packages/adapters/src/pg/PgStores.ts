@@ -128,7 +128,18 @@ export const makePgStores = (driver: PgDriver): Stores => {
     id: (c) => c.id,
     toRow: customerRow,
     fromRow: customerFromRow,
-    where: (f) => [maybeAnyOf(s.customers.id, f.ids), maybeAnyOf(s.customers.ownerManagerId, f.ownerManagerIds), maybeEq(s.customers.region, f.region), maybeAnyOf(s.customers.tier, f.tiers)],
+    where: (f) => [
+      maybeAnyOf(s.customers.id, f.ids),
+      maybeAnyOf(s.customers.ownerManagerId, f.ownerManagerIds),
+      maybeEq(s.customers.region, f.region),
+      maybeAnyOf(s.customers.tier, f.tiers),
+      f.inScope === undefined
+        ? undefined
+        : or(
+            anyOf(s.customers.ownerManagerId, f.inScope.ownerManagerIds),
+            and(isNull(s.customers.ownerManagerId), anyOf(s.customers.region, f.inScope.unownedRegions))
+          )
+    ],
     sortColumns: [s.customers.id],
     sortKey: sortKeys.customer
   })
@@ -144,7 +155,8 @@ export const makePgStores = (driver: PgDriver): Stores => {
       maybeEq(s.workItems.customerId, f.customerId),
       maybeEq(s.workItems.taskId, f.taskId),
       maybeAnyOf(s.workItems.teamId, f.teamIds),
-      maybeAnyOf(s.workItems.state, f.states)
+      maybeAnyOf(s.workItems.state, f.states),
+      f.inScope === undefined ? undefined : or(anyOf(s.workItems.assigneeId, f.inScope.assigneeIds), anyOf(s.workItems.teamId, f.inScope.teamIds))
     ],
     sortColumns: [s.workItems.urgency, s.workItems.createdAt, s.workItems.id],
     sortKey: sortKeys.workItem
@@ -455,6 +467,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
       fromRow: fromData,
       where: (f) => [
         maybeEq(s.appointments.managerId, f.managerId),
+        maybeAnyOf(s.appointments.managerId, f.managerIds),
         maybeEq(s.appointments.customerId, f.customerId),
         maybeAnyOf(s.appointments.state, f.states),
         f.dueBy === undefined ? undefined : lte(s.appointments.at, f.dueBy)
@@ -554,6 +567,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
               f.from === undefined ? undefined : gte(s.auditLog.at, f.from),
               f.to === undefined ? undefined : lt(s.auditLog.at, f.to),
               maybeEq(s.auditLog.actorId, f.actorId),
+              maybeAnyOf(s.auditLog.actorId, f.actorIds),
               maybeEq(s.auditLog.customerId, f.customerId),
               maybeAnyOf(s.auditLog.category, f.categories)
             ] as ReadonlyArray<SQL | undefined>,

@@ -59,5 +59,11 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
       "CREATE TRIGGER \"audit_log_no_update_delete\" BEFORE UPDATE OR DELETE ON \"audit_log\"\n  FOR EACH ROW EXECUTE FUNCTION \"winback_audit_append_only\"();",
       "CREATE TRIGGER \"audit_log_no_truncate\" BEFORE TRUNCATE ON \"audit_log\"\n  FOR EACH STATEMENT EXECUTE FUNCTION \"winback_audit_append_only\"();"
     ]
+  },
+  {
+    "tag": "0002_scope_indexes",
+    "statements": [
+      "CREATE INDEX \"work_items_team_idx\" ON \"work_items\" USING btree (\"team_id\",\"state\");"
+    ]
   }
 ]

@@ -166,7 +166,9 @@ export const workItems = pgTable(
   (t) => [
     index("work_items_worklist_idx").on(t.assigneeId, t.state, t.urgency, t.createdAt, t.id),
     index("work_items_customer_idx").on(t.customerId, t.state),
-    index("work_items_task_idx").on(t.taskId, t.state)
+    index("work_items_task_idx").on(t.taskId, t.state),
+    // Scope push-down: a leader's or director's list reads by team.
+    index("work_items_team_idx").on(t.teamId, t.state)
   ]
 )
 

@@ -8,6 +8,8 @@ import { Effect, Exit } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Conflict, type EntityStore, NotFound, type Page, type Stores } from "@winback/core"
 import * as f from "./fixtures"
+import { runScopeMatrix } from "./scopeMatrix"
+import { OPEN_TIMEOUT_MS } from "./timeouts"
 
 /** An adapter under test. */
 export interface ConformanceTarget {
@@ -54,10 +56,10 @@ const useStorage = (target: ConformanceTarget): (() => Stores) => {
   let opened: { stores: Stores; close: () => Promise<void> } | undefined
   beforeAll(async () => {
     opened = await target.open()
-  })
+  }, OPEN_TIMEOUT_MS)
   afterAll(async () => {
     await opened?.close()
-  })
+  }, OPEN_TIMEOUT_MS)
   return () => {
     if (!opened) throw new Error("storage not open")
     return opened.stores
@@ -204,6 +206,7 @@ export const runConformanceSuite = (target: ConformanceTarget): void => {
     questionnaireSuite(target)
     auditSuite(target)
     transactionSuite(target)
+    runScopeMatrix(target)
   })
 }
 
@@ -359,6 +362,48 @@ const filterSuite = (target: ConformanceTarget) =>
       expect(await ids({ ids: [] })).toEqual([])
     })
 
+    it("filters customers by scope: owner among the managers, or no owner in a pool region (ANDed with the rest)", async () => {
+      const s = stores()
+      await run(
+        s.customers.upsertCustomers([
+          f.customer("sc-1", { ownerManagerId: "sm-1", region: "beijing" }),
+          f.customer("sc-2", { ownerManagerId: "sm-2", region: "beijing" }),
+          f.customer("sc-3", { ownerManagerId: null, region: "beijing", tier: "silver" }),
+          f.customer("sc-4", { ownerManagerId: null, region: "shanghai" }),
+          f.customer("sc-5", { ownerManagerId: "sm-3", region: "shanghai" })
+        ])
+      )
+      const ids = async (filter: object) => (await run(s.customers.list(filter))).items.map((c) => c.id).filter((id) => id.startsWith("sc-"))
+      expect(await ids({ inScope: { ownerManagerIds: ["sm-1"], unownedRegions: [] } })).toEqual(["sc-1"])
+      expect(await ids({ inScope: { ownerManagerIds: ["sm-1", "sm-3"], unownedRegions: ["beijing"] } })).toEqual(["sc-1", "sc-3", "sc-5"])
+      // An owned customer is not in the pool of its region.
+      expect(await ids({ inScope: { ownerManagerIds: [], unownedRegions: ["beijing", "shanghai"] } })).toEqual(["sc-3", "sc-4"])
+      expect(await ids({ inScope: { ownerManagerIds: [], unownedRegions: [] } })).toEqual([])
+      expect(await ids({ tiers: ["gold"], inScope: { ownerManagerIds: ["sm-2"], unownedRegions: ["beijing"] } })).toEqual(["sc-2"])
+      const page1 = await run(s.customers.list({ inScope: { ownerManagerIds: ["sm-1", "sm-2", "sm-3"], unownedRegions: [] } }, { limit: 2 }))
+      const page2 = await run(s.customers.list({ inScope: { ownerManagerIds: ["sm-1", "sm-2", "sm-3"], unownedRegions: [] } }, { limit: 2, cursor: page1.nextCursor }))
+      expect([...page1.items, ...page2.items].map((c) => c.id)).toEqual(["sc-1", "sc-2", "sc-5"])
+    })
+
+    it("filters work items by scope: assignee among the managers OR team among the teams", async () => {
+      const s = stores()
+      await run(
+        s.workItems.insertMany([
+          f.workItem("sw-1", { assigneeId: "sa-1", teamId: "st-1" }),
+          f.workItem("sw-2", { assigneeId: "sa-2", teamId: "st-2" }),
+          f.workItem("sw-3", { assigneeId: null, teamId: "st-1" }),
+          f.workItem("sw-4", { assigneeId: "sa-1", teamId: "st-2", state: "completed" }),
+          f.workItem("sw-5", { assigneeId: null, teamId: null })
+        ])
+      )
+      const ids = async (filter: object) => (await run(s.workItems.list(filter))).items.map((w) => w.id).filter((id) => id.startsWith("sw-")).sort()
+      expect(await ids({ inScope: { assigneeIds: ["sa-1"], teamIds: [] } })).toEqual(["sw-1", "sw-4"])
+      expect(await ids({ inScope: { assigneeIds: [], teamIds: ["st-1"] } })).toEqual(["sw-1", "sw-3"])
+      expect(await ids({ inScope: { assigneeIds: ["sa-2"], teamIds: ["st-1"] } })).toEqual(["sw-1", "sw-2", "sw-3"])
+      expect(await ids({ states: ["open"], inScope: { assigneeIds: ["sa-1"], teamIds: [] } })).toEqual(["sw-1"])
+      expect(await ids({ inScope: { assigneeIds: [], teamIds: [] } })).toEqual([])
+    })
+
     it("filters managers by team, role and activity", async () => {
       const s = stores()
       await run(s.managers.insert(f.manager("fm-1", { teamId: "t-a", roles: ["agent"] })))
@@ -437,6 +482,8 @@ const filterSuite = (target: ConformanceTarget) =>
       const ids = async (filter: object) => (await run(s.appointments.list(filter))).items.map((a) => a.id)
       expect(await ids({ states: ["booked"], dueBy: f.at(10) })).toEqual(["fa-3", "fa-1"])
       expect(await ids({ managerId: "a-1" })).toEqual(["fa-1", "fa-2"])
+      expect(await ids({ managerIds: ["a-2", "a-9"] })).toEqual(["fa-3"])
+      expect(await ids({ managerIds: [] })).toEqual([])
       expect(await ids({ customerId: "c-9" })).toEqual(["fa-3"])
     })
 
@@ -694,6 +741,8 @@ const auditSuite = (target: ConformanceTarget) =>
       expect(await seqs({ from: f.at(3), to: f.at(6) })).toEqual([3, 4, 5])
       expect(await seqs({ customerId: "cust-1" })).toEqual([1, 5, 9])
       expect(await seqs({ categories: ["dnd"] })).toEqual([3, 6, 9, 12])
+      expect(await seqs({ actorIds: ["m-odd", "m-nobody"], categories: ["dnd"] })).toEqual([3, 9])
+      expect(await seqs({ actorIds: [] })).toEqual([])
       const one = (await run(s.audit.query({ customerId: "cust-1" }, { limit: 1 }))).items[0]!
       expect(one).toMatchObject({ ...entry(1), seq: 1 })
     })

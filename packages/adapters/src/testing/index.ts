@@ -10,4 +10,5 @@
  * @packageDocumentation
  */
 export { type ConformanceTarget, runConformanceSuite } from "./conformance"
+export { runScopeMatrix, scopeMatrixCaseCount } from "./scopeMatrix"
 export * as fixtures from "./fixtures"

@@ -83,12 +83,31 @@ export class Transactions extends Context.Service<
 // Customers and usage (the mirrored host data that rules push-down reads)
 // --------------------------------------------------------------------------------------------
 
-/** Filter for {@link CustomerStore} lists, ordered by id. */
+/**
+ * The data scope of an acting person over customers, pushed into the store query: a customer is in
+ * scope when its owner is one of `ownerManagerIds`, or when it has no owner and its region is one of
+ * `unownedRegions` (the allocation pool a leader hands out from).
+ *
+ * @example
+ * ```ts
+ * const f: CustomerFilter = { inScope: { ownerManagerIds: ["m-1", "m-2"], unownedRegions: ["beijing"] } }
+ * ```
+ */
+export interface CustomerScopeFilter {
+  readonly ownerManagerIds: ReadonlyArray<string>
+  readonly unownedRegions: ReadonlyArray<string>
+}
+
+/**
+ * Filter for {@link CustomerStore} lists, ordered by id. All given fields must match (AND);
+ * `inScope` is itself an OR of its two parts (see {@link CustomerScopeFilter}).
+ */
 export interface CustomerFilter {
   readonly ids?: ReadonlyArray<string>
   readonly ownerManagerIds?: ReadonlyArray<string>
   readonly region?: string
   readonly tiers?: ReadonlyArray<string>
+  readonly inScope?: CustomerScopeFilter
 }
 
 /**
@@ -257,6 +276,23 @@ export interface WorkItemFilter {
   readonly taskId?: string
   readonly teamIds?: ReadonlyArray<string>
   readonly states?: ReadonlyArray<WorkItemState>
+  /** The acting person's scope, ANDed with the fields above (see {@link WorkItemScopeFilter}). */
+  readonly inScope?: WorkItemScopeFilter
+}
+
+/**
+ * The data scope of an acting person over work items, pushed into the store query: an item is in
+ * scope when its assignee is one of `assigneeIds` OR its team is one of `teamIds` (so a leader also
+ * sees the unassigned items of their team, and an item stays visible to the team it was handed to).
+ *
+ * @example
+ * ```ts
+ * const f: WorkItemFilter = { states: ["open"], inScope: { assigneeIds: ["m-1"], teamIds: [] } }
+ * ```
+ */
+export interface WorkItemScopeFilter {
+  readonly assigneeIds: ReadonlyArray<string>
+  readonly teamIds: ReadonlyArray<string>
 }
 
 /** Completing one or more items of one customer with one call. */
@@ -344,6 +380,8 @@ export class DndStore extends Context.Service<
 /** Filter for {@link AppointmentStore} lists, ordered by time then id. */
 export interface AppointmentFilter {
   readonly managerId?: string
+  /** Appointments of any of these managers (the scope push-down of appointment reads). */
+  readonly managerIds?: ReadonlyArray<string>
   readonly customerId?: string
   readonly states?: ReadonlyArray<AppointmentState>
   /** Only appointments at or before this instant. */
@@ -407,6 +445,8 @@ export interface AuditFilter {
   readonly from?: string
   readonly to?: string
   readonly actorId?: string
+  /** Entries by any of these actors (the scope push-down of audit reads). */
+  readonly actorIds?: ReadonlyArray<string>
   readonly customerId?: string
   readonly categories?: ReadonlyArray<AuditCategory>
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "work_items_team_idx" ON "work_items" USING btree ("team_id","state");
