@@ -40,7 +40,7 @@ describe.each(targets)("audit log on %s", (_name, open, enabled) => {
   let s: Opened
   beforeAll(async () => {
     if (enabled) s = await open()
-  })
+  }, 120_000)
   afterAll(async () => {
     if (enabled) await s.close()
   })
