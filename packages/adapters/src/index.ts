@@ -21,3 +21,7 @@ export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
 export { migrate } from "./pg/migrate"
 export { makePgStores } from "./pg/PgStores"
 export * as schema from "./pg/schema"
+
+// Rules pushed down to SQL, and business calendars
+export * from "./rules-sql"
+export * from "./calendar"

@@ -102,7 +102,8 @@ const factsAccess = (plan: RulePlan, asOf: number): Access<IndexedFacts> => {
   const leafFns = plan.leaves.map((l) => compileLeaf(l, asOf))
   return {
     leaf: (id) => leafFns[id]!,
-    attr: (field) => (f) => f.attrs[field]
+    attr: (field) => (f) => f.attrs[field],
+    attrIs: (field, value) => (f) => f.attrs[field] === value
   }
 }
 

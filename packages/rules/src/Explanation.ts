@@ -45,6 +45,8 @@ export interface Explanation {
   readonly values: Readonly<Record<string, number | null>>
   readonly attributes: Readonly<Record<string, unknown>>
   readonly leaves: ReadonlyArray<number | null>
+  /** Both sides of every comparison, depth-first in rule order (what SQL traces are checked against). */
+  readonly comparisons: ReadonlyArray<readonly [number | null, number | null]>
   readonly tree: ExplanationNode
 }
 
@@ -185,6 +187,7 @@ export const explainLeaves = (
   const D = dayNumber(asOf)
   const row: LeafRow = { leaves, attrs }
   const values: Record<string, number | null> = {}
+  const comparisons: Array<readonly [number | null, number | null]> = []
   const num = (e: PlanNum): { text: string; value: number | null } => {
     const value = compileNum(e, rowAccess, D)(row)
     if (e.as) values[e.as] = value
@@ -228,6 +231,7 @@ export const explainLeaves = (
       case "cmp": {
         const l = num(c.l)
         const r = num(c.r)
+        comparisons.push([l.value, r.value])
         return { op: "compare", result, text: `${l.text} ${c.cmp} ${r.text}` }
       }
       case "attr": {
@@ -251,7 +255,7 @@ export const explainLeaves = (
   const attributes: Record<string, unknown> = {}
   for (const a of plan.attributes) attributes[a] = attrs[a] ?? null
   const summary = plan.rule.summary ? fill(plan.rule.summary, values, attributes) : decisive(tree).join("; ")
-  return { customerId, asOf, matched: tree.result, summary, values, attributes, leaves, tree }
+  return { customerId, asOf, matched: tree.result, summary, values, attributes, leaves, comparisons, tree }
 }
 
 const decisive = (n: ExplanationNode): string[] => {

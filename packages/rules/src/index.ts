@@ -71,4 +71,4 @@ export { Schedule, isDue, isWithinWindow, nextRuns, parseSchedule, windowOn } fr
 export { type BusinessCalendar, fixedCalendar } from "./BusinessCalendar"
 
 // ---- Time helpers the SQL compiler shares (as-of arithmetic on day/month numbers) -------------
-export { addOffset, dayNumber, isoDay, isoMonth, monthNumber } from "./internal/dates"
+export { addOffset, dayNumber, isoDay, isoMonth, monthNumber } from "./AsOf"

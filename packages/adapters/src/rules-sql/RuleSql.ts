@@ -98,6 +98,11 @@ export interface RuleSql {
   readonly query: SQL
   /** Selects `count(*)::int as n` of the matching customers. */
   readonly countQuery: SQL
+  /**
+   * Every customer (not only matches) with `wb_matched` and both sides of every comparison
+   * (`s0`, `s1`, … depth-first) — for differential testing and debugging a rule.
+   */
+  readonly traceQuery: SQL
 }
 
 /**
@@ -147,15 +152,17 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       const win = sql`${dayCol} between ${day(D - l.hi)} and ${day(D - l.lo)}`
       const filter = l.where ? sql`${win} and ${dailyPred(l.where)}` : win
       const x = l.metric ? sql`${dUsage(l.metric)}::float8` : sql`null`
+      // Integer sums are exact in any order: only floating-point metrics pay for the ordered sum.
+      const ord = l.metric && catalog.daily[l.metric]?.type === "int" ? sql`` : sql` order by ${dayCol}`
       const agg =
         l.fn === "count"
           ? sql`count(*) filter (where ${filter})::float8`
           : l.fn === "sum"
-            ? sql`coalesce(sum(${x} order by ${dayCol}) filter (where ${filter}), 0)`
+            ? sql`coalesce(sum(${x}${ord}) filter (where ${filter}), 0)`
             : l.fn === "avg"
-              ? sql`(sum(${x} order by ${dayCol}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
+              ? sql`(sum(${x}${ord}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
               : l.fn === "value"
-                ? sql`sum(${x} order by ${dayCol}) filter (where ${filter})`
+                ? sql`sum(${x}${ord}) filter (where ${filter})`
                 : sql`${sql.raw(l.fn)}(${x}) filter (where ${filter})`
       const v = l.complete ? sql`case when count(*) filter (where ${win}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
       return sql`${v} as ${id(`l${l.id}`)}`
@@ -189,15 +196,16 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       }
       const filter = sql`${K} between ${l.lo}::int and ${l.hi}::int`
       const x = sql`${m(l.metric)}::float8`
+      const ord = catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo ? sql`` : sql` order by ${K} desc`
       const agg =
         l.fn === "count"
           ? sql`count(*) filter (where ${filter})::float8`
           : l.fn === "sum"
-            ? sql`coalesce(sum(${x} order by ${K} desc) filter (where ${filter}), 0)`
+            ? sql`coalesce(sum(${x}${ord}) filter (where ${filter}), 0)`
             : l.fn === "avg"
-              ? sql`(sum(${x} order by ${K} desc) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
+              ? sql`(sum(${x}${ord}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
               : l.fn === "value"
-                ? sql`sum(${x} order by ${K} desc) filter (where ${filter})`
+                ? sql`sum(${x}${ord}) filter (where ${filter})`
                 : sql`${sql.raw(l.fn)}(${x}) filter (where ${filter})`
       const v = l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
       return sql`${v} as ${id(`l${l.id}`)}`
@@ -280,6 +288,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         return sql`(${f8(D)} - ${leafCol(e.leaf)})`
     }
   }
+  const sides: SQL[] = []
   const cond = (c: PlanCond): SQL => {
     switch (c.t) {
       case "all":
@@ -288,8 +297,12 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         return c.of.length ? sql`(${sql.join(c.of.map(cond), sql` or `)})` : sql`false`
       case "not":
         return sql`(not ${cond(c.of)})`
-      case "cmp":
-        return sql`coalesce(${num(c.l)} ${cmpSql(c.cmp)} ${num(c.r)}, false)`
+      case "cmp": {
+        const l = num(c.l)
+        const r = num(c.r)
+        sides.push(l, r)
+        return sql`coalesce(${l} ${cmpSql(c.cmp)} ${r}, false)`
+      }
       case "attr": {
         const a = attrCol(c.field)
         if (c.cmp === "isNull") return sql`(${a} is null)`
@@ -335,12 +348,22 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     plan,
     asOf: options.asOf,
     query: sql`${withClause}select wb_q.* from (${inner}) wb_q where ${where}`,
-    countQuery: sql`${withClause}select count(*)::int as n from (${inner}) wb_q where ${where}`
+    countQuery: sql`${withClause}select count(*)::int as n from (${inner}) wb_q where ${where}`,
+    traceQuery: sql`${withClause}select wb_q.*, ${where} as wb_matched${sides.length ? sql`, ${sql.join(
+      sides.map((x, i) => sql`${x} as ${id(`s${i}`)}`),
+      sql`, `
+    )}` : sql``} from (${inner}) wb_q order by wb_q.customer_id`
   }
 }
 
-/** Any drizzle Postgres database (PGlite, node-postgres, …). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * Any drizzle Postgres database (PGlite, node-postgres, …).
+ *
+ * @example
+ * ```ts
+ * const db: AnyPgDatabase = drizzle(new PGlite())
+ * ```
+ */
 export type AnyPgDatabase = PgDatabase<any, any, any>
 
 /**
@@ -413,7 +436,7 @@ export const countRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan,
 export const streamRuleMatches = async (
   db: AnyPgDatabase,
   rule: Rule | RulePlan,
-  options: RuleSqlOptions & { readonly batchSize?: number | undefined; readonly explain?: boolean | undefined },
+  options: RuleSqlOptions & { readonly batchSize?: number | undefined },
   onBatch: (batch: ReadonlyArray<SqlMatch>) => Promise<void> | void
 ): Promise<{ readonly count: number }> => {
   const c = compileRuleSql(rule, options)
@@ -426,11 +449,7 @@ export const streamRuleMatches = async (
       const rows = rowsOf(await tx.execute(sql`fetch forward ${sql.raw(String(size))} from ${sql.identifier(cursor)}`))
       if (!rows.length) break
       count += rows.length
-      await onBatch(
-        options.explain === false
-          ? rows.map((r) => ({ customerId: String(r["customer_id"]), leaves: [], attributes: {}, explanation: undefined as unknown as Explanation }))
-          : rows.map((r) => toMatch(c.plan, options.asOf, r))
-      )
+      await onBatch(rows.map((r) => toMatch(c.plan, options.asOf, r)))
       if (rows.length < size) break
     }
     await tx.execute(sql`close ${sql.identifier(cursor)}`)
@@ -460,4 +479,68 @@ export const previewRuleSql = async (
     out.push({ day: dayIso, count: await countRuleMatches(db, plan, { ...options, asOf: dayIso }) })
   }
   return out
+}
+
+/**
+ * Overlap of a draft with other (active) rules as of a day, in the database: customers picked by
+ * both, by the draft only, and by the other only — what the approver sees before approving.
+ *
+ * @example
+ * ```ts
+ * const overlap = await overlapRuleSql(db, draft.rule, [{ id: "silent", rule: active.rule }], { asOf: "2026-11-20" })
+ * // [{ id: "silent", both: 120, draftOnly: 301, otherOnly: 56 }]
+ * ```
+ */
+export const overlapRuleSql = async (
+  db: AnyPgDatabase,
+  draft: Rule | RulePlan,
+  others: ReadonlyArray<{ readonly id: string; readonly rule: Rule | RulePlan }>,
+  options: RuleSqlOptions
+): Promise<Array<{ id: string; both: number; draftOnly: number; otherOnly: number }>> => {
+  const mine = compileRuleSql(draft, options).query
+  const out: Array<{ id: string; both: number; draftOnly: number; otherOnly: number }> = []
+  for (const o of others) {
+    const theirs = compileRuleSql(o.rule, options).query
+    const r = rowsOf(
+      await db.execute(sql`select count(*) filter (where a.customer_id is not null and b.customer_id is not null)::int as both,
+        count(*) filter (where b.customer_id is null)::int as draft_only, count(*) filter (where a.customer_id is null)::int as other_only
+        from (select customer_id from (${mine}) wb_a) a full join (select customer_id from (${theirs}) wb_b) b on a.customer_id = b.customer_id`)
+    )[0]
+    out.push({ id: o.id, both: Number(r?.["both"] ?? 0), draftOnly: Number(r?.["draft_only"] ?? 0), otherOnly: Number(r?.["other_only"] ?? 0) })
+  }
+  return out
+}
+
+/**
+ * One customer's trace from SQL: whether it matched, its leaf values and both sides of every comparison.
+ *
+ * @example
+ * ```ts
+ * const t: SqlTrace = { customerId: "42", matched: true, leaves: [180, 95], comparisons: [[-47.2, -30]] }
+ * ```
+ */
+export interface SqlTrace {
+  readonly customerId: string
+  readonly matched: boolean
+  readonly leaves: ReadonlyArray<number | null>
+  readonly comparisons: ReadonlyArray<readonly [number | null, number | null]>
+}
+
+/**
+ * Evaluates a rule for every customer in the database and returns the trace of each — the
+ * values a differential test compares with the memory evaluator's explanation.
+ *
+ * @example
+ * ```ts
+ * const traces = await traceRuleSql(db, rule, { asOf: "2026-11-20" })
+ * ```
+ */
+export const traceRuleSql = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<SqlTrace[]> => {
+  const c = compileRuleSql(rule, options)
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+  return rowsOf(await db.execute(c.traceQuery)).map((r) => {
+    const comparisons: Array<readonly [number | null, number | null]> = []
+    for (let i = 0; `s${i}` in r; i += 2) comparisons.push([num(r[`s${i}`]), num(r[`s${i + 1}`])])
+    return { customerId: String(r["customer_id"]), matched: r["wb_matched"] === true, leaves: c.plan.leaves.map((l) => num(r[`l${l.id}`])), comparisons }
+  })
 }

@@ -8,10 +8,13 @@ export {
   type RuleSqlOptions,
   type RuleSqlTables,
   type SqlMatch,
+  type SqlTrace,
   compileRuleSql,
   countRuleMatches,
   findRuleMatches,
+  overlapRuleSql,
   previewRuleSql,
-  streamRuleMatches
+  streamRuleMatches,
+  traceRuleSql
 } from "./RuleSql"
 export { loadCustomerFacts } from "./LoadFacts"

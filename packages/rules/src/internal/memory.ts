@@ -7,6 +7,17 @@ import type { DailyCondition } from "../Rule"
 import { dayNumber, dayOfInstant, dayStartMs, monthNumber } from "./dates"
 import { compare } from "./semantics"
 
+/**
+ * One customer's facts indexed for evaluation: attributes as given, usage as sorted numeric
+ * columns (days and months as numbers, booleans as 0/1, dates as day numbers). Build with
+ * `indexFacts`; treat as opaque and immutable.
+ *
+ * @example
+ * ```ts
+ * const [f] = indexFacts([{ customer: { id: "42", tier: "gold" } }])
+ * f.id // "42"
+ * ```
+ */
 export interface IndexedFacts {
   readonly id: string
   readonly attrs: Readonly<Record<string, unknown>>
@@ -25,7 +36,54 @@ export interface IndexedFacts {
 type Rec = Readonly<Record<string, unknown>>
 
 const toNum = (v: unknown): number => (typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "number" ? v : NaN)
-const toDay = (v: unknown): number => (typeof v === "string" ? dayNumber(v) : NaN)
+
+// Day and month strings repeat a lot across customers (bill dates, days of a batch): parse once.
+const dayCache = new Map<string, number>()
+const monthCache = new Map<string, number>()
+const cachedDay = (s: string): number => {
+  let n = dayCache.get(s)
+  if (n === undefined) {
+    n = dayNumber(s)
+    if (dayCache.size > 50_000) dayCache.clear()
+    dayCache.set(s, n)
+  }
+  return n
+}
+const cachedMonth = (s: string): number => {
+  let n = monthCache.get(s)
+  if (n === undefined) {
+    n = monthNumber(s)
+    if (monthCache.size > 10_000) monthCache.clear()
+    monthCache.set(s, n)
+  }
+  return n
+}
+const toDay = (v: unknown): number => (typeof v === "string" ? cachedDay(v) : NaN)
+
+interface CatalogShape {
+  readonly dateAttrs: ReadonlyArray<string>
+  readonly daily: ReadonlyArray<string>
+  readonly monthly: ReadonlyArray<readonly [string, boolean]>
+}
+const shapes = new WeakMap<FactCatalog, CatalogShape>()
+const shapeOf = (catalog: FactCatalog): CatalogShape => {
+  let s = shapes.get(catalog)
+  if (!s) {
+    s = {
+      dateAttrs: Object.entries(catalog.attributes).filter(([, f]) => f.type === "date").map(([k]) => k),
+      daily: Object.keys(catalog.daily),
+      monthly: Object.entries(catalog.monthly).map(([k, f]) => [k, f.type === "date"] as const)
+    }
+    shapes.set(catalog, s)
+  }
+  return s
+}
+
+const EMPTY: ReadonlyArray<number> = Object.freeze([])
+const sortedBy = <T>(rows: ReadonlyArray<T>, key: (r: T) => string): ReadonlyArray<T> => {
+  for (let i = 1; i < rows.length; i++) if (key(rows[i - 1]!) > key(rows[i]!)) return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+  return rows
+}
 
 export const indexCustomer = (
   catalog: FactCatalog,
@@ -34,33 +92,37 @@ export const indexCustomer = (
   monthly: ReadonlyArray<Rec & { readonly month: string }> = [],
   events: ReadonlyArray<{ readonly type: string; readonly at: string | Date }> = []
 ): IndexedFacts => {
+  const shape = shapeOf(catalog)
   const dates: Record<string, number | null> = {}
-  for (const [k, f] of Object.entries(catalog.attributes)) {
-    if (f.type !== "date") continue
+  for (const k of shape.dateAttrs) {
     const v = customer[k]
-    dates[k] = typeof v === "string" ? dayNumber(v) : null
+    dates[k] = typeof v === "string" ? cachedDay(v) : null
   }
-  const ds = [...daily].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
-  const dailyCols: Record<string, number[]> = {}
-  for (const m of Object.keys(catalog.daily)) dailyCols[m] = ds.map((r) => toNum(r[m]))
-  const ms = [...monthly].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0))
-  const monthlyCols: Record<string, number[]> = {}
-  for (const [m, f] of Object.entries(catalog.monthly)) monthlyCols[m] = ms.map((r) => (f.type === "date" ? toDay(r[m]) : toNum(r[m])))
-  const ev = events
-    .map((e) => ({ type: e.type, ms: typeof e.at === "string" ? Date.parse(e.at) : e.at.getTime() }))
-    .sort((a, b) => a.ms - b.ms)
-  return {
-    id: customer.id,
-    attrs: customer,
-    dates,
-    days: ds.map((r) => dayNumber(r.day)),
-    daily: dailyCols,
-    months: ms.map((r) => monthNumber(r.month)),
-    billDays: ms.map((r) => toDay(r["billDate"])),
-    monthly: monthlyCols,
-    evAt: ev.map((e) => e.ms),
-    evType: ev.map((e) => e.type)
+  const dailyCols: Record<string, ReadonlyArray<number>> = {}
+  let days: ReadonlyArray<number> = EMPTY
+  if (daily.length) {
+    const ds = sortedBy(daily, (r) => r.day)
+    days = ds.map((r) => cachedDay(r.day))
+    for (const m of shape.daily) dailyCols[m] = ds.map((r) => toNum(r[m]))
+  } else for (const m of shape.daily) dailyCols[m] = EMPTY
+  const monthlyCols: Record<string, ReadonlyArray<number>> = {}
+  let months: ReadonlyArray<number> = EMPTY
+  let billDays: ReadonlyArray<number> = EMPTY
+  if (monthly.length) {
+    const ms = sortedBy(monthly, (r) => r.month)
+    months = ms.map((r) => cachedMonth(r.month))
+    billDays = ms.map((r) => toDay(r["billDate"]))
+    const first = ms[0]!
+    for (const [m, isDate] of shape.monthly) if (m in first) monthlyCols[m] = ms.map((r) => (isDate ? toDay(r[m]) : toNum(r[m])))
   }
+  let evAt: ReadonlyArray<number> = EMPTY
+  let evType: ReadonlyArray<string> = []
+  if (events.length) {
+    const ev = events.map((e) => ({ type: e.type, ms: typeof e.at === "string" ? Date.parse(e.at) : e.at.getTime() })).sort((a, b) => a.ms - b.ms)
+    evAt = ev.map((e) => e.ms)
+    evType = ev.map((e) => e.type)
+  }
+  return { id: customer.id, attrs: customer, dates, days, daily: dailyCols, months, billDays, monthly: monthlyCols, evAt, evType }
 }
 
 type DayPred = (f: IndexedFacts, p: number) => boolean
@@ -89,11 +151,35 @@ export const compileDaily = (c: DailyCondition): DayPred => {
 }
 
 /** Position of "this month": the latest month whose bill date is on or before D (-1 if none). */
-const thisMonthPos = (f: IndexedFacts, asOf: number): number => {
+const monthPos = (f: IndexedFacts, asOf: number): number => {
   const b = f.billDays
   let p = b.length - 1
   while (p >= 0 && !(b[p]! <= asOf)) p--
   return p
+}
+
+/** Specialised unfiltered aggregates over positions pa..pb (same operations as `aggregate`). */
+const rangeFn = (fn: string): ((col: ReadonlyArray<number>, pa: number, pb: number) => number | null) | undefined => {
+  switch (fn) {
+    case "sum":
+      return (col, pa, pb) => {
+        if (pb < pa) return 0
+        let s = col[pa]!
+        for (let p = pa + 1; p <= pb; p++) s += col[p]!
+        return s
+      }
+    case "avg":
+      return (col, pa, pb) => {
+        if (pb < pa) return null
+        let s = col[pa]!
+        for (let p = pa + 1; p <= pb; p++) s += col[p]!
+        return s / (pb - pa + 1)
+      }
+    case "value":
+      return (col, pa, pb) => (pb < pa ? null : col[pa]!)
+    default:
+      return undefined
+  }
 }
 
 /** Aggregates positions pa..pb (inclusive, oldest first) of `col`, optionally filtered. */
@@ -110,9 +196,10 @@ const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: numbe
   let mx = -Infinity
   for (let p = pa; p <= pb; p++) {
     if (where && !where(f, p)) continue
-    const v = col![p]!
+    const v = col ? col[p]! : NaN
+    // Like PostgreSQL's sum: the first value is the state (so a lone -0 stays -0), then add.
+    s = n === 0 ? v : s + v
     n++
-    s += v
     if (v < mn) mn = v
     if (v > mx) mx = v
   }
@@ -131,6 +218,9 @@ const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: numbe
 }
 
 export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => number | null) => {
+  // Finding "this month" is one or two comparisons from the end; memoising it across leaves
+  // measured slower (a shared mutable memo) than recomputing it.
+  const thisMonthPos = monthPos
   switch (leaf.kind) {
     case "attribute": {
       const k = leaf.field
@@ -204,18 +294,56 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
     case "monthly": {
       const { lo, hi, fn, complete, metric } = leaf
       const size = hi - lo + 1
-      return (f) => {
-        const p0 = thisMonthPos(f, asOf)
-        if (p0 < 0) return fn === "sum" || fn === "count" ? 0 : null
-        const m0 = f.months[p0]!
+      const fast = rangeFn(fn)
+      // Locates the window [pa, pb] of positions, or returns false when the window is not contiguous.
+      const slow = (f: IndexedFacts, p0: number): number | null => {
         const ms = f.months
+        const m0 = ms[p0]!
         let pb = p0
         while (pb >= 0 && ms[pb]! > m0 - lo) pb--
         let pa = pb
         while (pa >= 0 && ms[pa]! >= m0 - hi) pa--
         pa++
         if (complete && pb - pa + 1 !== size) return null
-        return aggregate(fn, f.monthly[metric], pa, pb, undefined, f)
+        const col = f.monthly[metric]
+        return fast && col ? fast(col, pa, pb) : aggregate(fn, col, pa, pb, undefined, f)
+      }
+      const empty = fn === "sum" || fn === "count" ? 0 : null
+      // Inlined fast paths for the shapes baselines use; anything else goes through `slow`.
+      if (fn === "value" && lo === hi)
+        return (f) => {
+          const b = f.billDays
+          let p0 = b.length - 1
+          while (p0 >= 0 && !(b[p0]! <= asOf)) p0--
+          if (p0 < 0) return empty
+          const ms = f.months
+          const p = p0 - lo
+          if (p >= 0 && ms[p] === ms[p0]! - lo) {
+            const col = f.monthly[metric]
+            return col ? col[p]! : NaN
+          }
+          return slow(f, p0)
+        }
+      if (fn === "avg" || fn === "sum")
+        return (f) => {
+          const b = f.billDays
+          let p0 = b.length - 1
+          while (p0 >= 0 && !(b[p0]! <= asOf)) p0--
+          if (p0 < 0) return empty
+          const ms = f.months
+          const pa = p0 - hi
+          const pb = p0 - lo
+          const col = f.monthly[metric]
+          if (col && pa >= 0 && ms[pa] === ms[p0]! - hi && ms[pb] === ms[p0]! - lo) {
+            let s = col[pa]!
+            for (let p = pa + 1; p <= pb; p++) s += col[p]!
+            return fn === "sum" ? s : s / size
+          }
+          return slow(f, p0)
+        }
+      return (f) => {
+        const p0 = thisMonthPos(f, asOf)
+        return p0 < 0 ? empty : slow(f, p0)
       }
     }
     case "streak": {

@@ -8,6 +8,8 @@ import { addOffset, civil } from "./civil"
 export interface Access<X> {
   readonly leaf: (id: number) => (x: X) => number | null
   readonly attr: (field: string) => (x: X) => unknown
+  /** Optional fused `attribute === value` test (saves a call per record on the hot path). */
+  readonly attrIs?: ((field: string, value: unknown) => (x: X) => boolean) | undefined
 }
 
 export type NumFn<X> = (x: X) => number | null
@@ -133,16 +135,32 @@ export const compileCond = <X>(c: PlanCond, acc: Access<X>, asOf: number): CondF
       return (x) => !f(x)
     }
     case "cmp": {
-      const op = cmpFn(c.cmp)
       const l = compileNum(c.l, acc, asOf)
       if (c.r.t === "const") {
         const b = c.r.v
+        const op = cmpFn(c.cmp)
         return (x) => {
           const a = l(x)
           return a !== null && op(a, b)
         }
       }
       const r = compileNum(c.r, acc, asOf)
+      // The most common shapes without the extra call through `op`.
+      if (c.cmp === "<")
+        return (x) => {
+          const a = l(x)
+          if (a === null) return false
+          const b = r(x)
+          return b !== null && a < b
+        }
+      if (c.cmp === ">")
+        return (x) => {
+          const a = l(x)
+          if (a === null) return false
+          const b = r(x)
+          return b !== null && a > b
+        }
+      const op = cmpFn(c.cmp)
       return (x) => {
         const a = l(x)
         if (a === null) return false
@@ -162,6 +180,7 @@ export const compileCond = <X>(c: PlanCond, acc: Access<X>, asOf: number): CondF
         case "in": {
           if (values.length === 1) {
             const v0 = values[0]
+            if (acc.attrIs) return acc.attrIs(c.field, v0)
             return (x) => get(x) === v0
           }
           const set = new Set(values)
