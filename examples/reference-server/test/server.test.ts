@@ -14,9 +14,11 @@ const asOf = "2026-11-25"
 let server: RunningServer
 let dir: string
 
-const get = async (path: string) => {
+// JSON bodies are read loosely on purpose: the assertions state their shape.
+const get = async (path: string): Promise<{ status: number; type: string; body: any }> => {
   const res = await fetch(server.url + path)
-  return { status: res.status, type: res.headers.get("content-type") ?? "", body: res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text() }
+  const type = res.headers.get("content-type") ?? ""
+  return { status: res.status, type, body: type.includes("json") ? await res.json() : await res.text() }
 }
 
 beforeAll(async () => {
