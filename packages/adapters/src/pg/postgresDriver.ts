@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/node-postgres"
 import pg from "pg"
 import type { Db, PgDriver } from "./Driver"
 
-/** Connection options for {@link makePostgresDriver}. */
+/** Connection options for `PostgresStorage.open` and `PostgresStorage.layer`. */
 export interface PostgresOptions {
   /** `postgres://user@host:5432/db`. */
   readonly url: string
