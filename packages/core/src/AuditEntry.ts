@@ -75,7 +75,14 @@ export const AuditEntry = AuditEntryInput.extend({
 /** @see {@link AuditEntry} */
 export type AuditEntry = z.infer<typeof AuditEntry>
 
-/** The `prevHash` of the first entry of a chain. */
+/**
+ * The `prevHash` of the first entry of a chain.
+ *
+ * @example
+ * ```ts
+ * auditEntryHash(auditGenesisHash, 1, firstEntry)
+ * ```
+ */
 export const auditGenesisHash = "0".repeat(64)
 
 /**

@@ -16,5 +16,12 @@ export const Channel = z.enum(["phone", "sms", "visit", "letter", "email"])
 /** @see {@link Channel} */
 export type Channel = z.infer<typeof Channel>
 
-/** Every channel, in a stable order. */
+/**
+ * Every channel, in a stable order.
+ *
+ * @example
+ * ```ts
+ * for (const c of channels) console.log(c) // phone, sms, visit, letter, email
+ * ```
+ */
 export const channels: ReadonlyArray<Channel> = Channel.options

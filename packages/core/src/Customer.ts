@@ -56,7 +56,14 @@ export const TierScale = z.array(Tier).min(1)
 /** @see {@link TierScale} */
 export type TierScale = z.infer<typeof TierScale>
 
-/** The default tier scale: regular < silver < gold < diamond. */
+/**
+ * The default tier scale: regular < silver < gold < diamond.
+ *
+ * @example
+ * ```ts
+ * defaultTierScale.indexOf("gold") > defaultTierScale.indexOf("silver") // true
+ * ```
+ */
 export const defaultTierScale: TierScale = ["regular", "silver", "gold", "diamond"]
 
 /**

@@ -32,11 +32,26 @@ export interface Page<A> {
   readonly nextCursor: string | null
 }
 
-/** Encodes a keyset position as an opaque cursor. */
+/**
+ * Encodes a keyset position as an opaque cursor.
+ *
+ * @example
+ * ```ts
+ * const cursor = encodeCursor([1, "2026-11-22T06:00:00.000Z", "wi-42"])
+ * ```
+ */
 export const encodeCursor = (key: ReadonlyArray<string | number>): string =>
   Buffer.from(JSON.stringify(key), "utf8").toString("base64url")
 
-/** Decodes a cursor made by {@link encodeCursor}; undefined for garbage. */
+/**
+ * Decodes a cursor made by {@link encodeCursor}; undefined for garbage.
+ *
+ * @example
+ * ```ts
+ * decodeCursor(encodeCursor([1, "wi-42"])) // [1, "wi-42"]
+ * decodeCursor("not a cursor")            // undefined
+ * ```
+ */
 export const decodeCursor = (cursor: string | null | undefined): ReadonlyArray<string | number> | undefined => {
   if (!cursor) return undefined
   try {

@@ -79,5 +79,12 @@ export const Version = z.number().int().min(1)
 /** @see {@link Version} */
 export type Version = z.infer<typeof Version>
 
-/** Normalises any instant to the canonical `toISOString()` form the stores keep. */
+/**
+ * Normalises any instant to the canonical `toISOString()` form the stores keep.
+ *
+ * @example
+ * ```ts
+ * canonicalInstant("2026-11-22T17:30:00+08:00") // "2026-11-22T09:30:00.000Z"
+ * ```
+ */
 export const canonicalInstant = (at: string | Date | number): Instant => new Date(at).toISOString()

@@ -71,7 +71,14 @@ export const CustomerEventType = z.string().min(1).max(60)
 /** @see {@link CustomerEventType} */
 export type CustomerEventType = z.infer<typeof CustomerEventType>
 
-/** Event types the template catalogue uses. */
+/**
+ * Event types the template catalogue uses.
+ *
+ * @example
+ * ```ts
+ * knownCustomerEventTypes.includes("complaint-resolved") // true
+ * ```
+ */
 export const knownCustomerEventTypes = [
   "activated",
   "suspension-requested",

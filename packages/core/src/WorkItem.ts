@@ -28,7 +28,14 @@ export const Disposition = z.enum([
 /** @see {@link Disposition} */
 export type Disposition = z.infer<typeof Disposition>
 
-/** Dispositions where the customer was reached. */
+/**
+ * Dispositions where the customer was reached.
+ *
+ * @example
+ * ```ts
+ * reachedDispositions.includes("refused") // true: reached, but said no
+ * ```
+ */
 export const reachedDispositions: ReadonlyArray<Disposition> = ["completed", "refused", "not-account-holder", "reschedule"]
 
 /**
@@ -54,7 +61,14 @@ export const WorkItemState = z.enum(["open", "in-progress", "completed", "cancel
 /** @see {@link WorkItemState} */
 export type WorkItemState = z.infer<typeof WorkItemState>
 
-/** States in which an item still waits for work. */
+/**
+ * States in which an item still waits for work.
+ *
+ * @example
+ * ```ts
+ * const open = yield* items.list({ assigneeId: "m-1", states: openWorkItemStates })
+ * ```
+ */
 export const openWorkItemStates: ReadonlyArray<WorkItemState> = ["open", "in-progress"]
 
 /**

@@ -6,7 +6,16 @@ import { Context, Effect, Exit, Semaphore } from "effect"
 
 const InMemoryTx = Context.Reference<MemoryDb | undefined>("@winback/adapters/InMemoryTx", { defaultValue: () => undefined })
 
-/** Tables of records keyed by id, with transactional snapshots. */
+/**
+ * Tables of records keyed by id, with transactional snapshots: the database behind
+ * {@link makeMemoryStores}, shareable between store sets.
+ *
+ * @example
+ * ```ts
+ * const db = new MemoryDb()
+ * const stores = makeMemoryStores(db)
+ * ```
+ */
 export class MemoryDb {
   private readonly tables = new Map<string, Map<string, unknown>>()
   private snapshots: Map<string, Map<string, unknown>> | undefined

@@ -498,7 +498,14 @@ const operations: ReadonlyArray<OperationSpec> = [
   }
 ]
 
-/** The number of matrix cases {@link runScopeMatrix} registers per adapter. */
+/**
+ * The number of matrix cases {@link runScopeMatrix} registers per adapter.
+ *
+ * @example
+ * ```ts
+ * console.log(`scope matrix: ${scopeMatrixCaseCount} cases`) // 210
+ * ```
+ */
 export const scopeMatrixCaseCount = operations.reduce((n, op) => n + roles.reduce((m, r) => m + (op.expected[r][1] === null ? 1 : 2), 0), 0)
 
 /** Opens storage, seeds the organisation and builds a runtime with the scope services over it. */
