@@ -125,6 +125,9 @@ export interface AnalysisOptions {
 
 const MAX_COMBOS = 4096
 
+// The shared "reads no question" dependency list (never written: replaced on first use).
+const NO_DEPS: number[] = []
+
 // Levenshtein distance with early exit once every cell of a row reaches `limit`.
 function editDistance(a: Int32Array, b: string, limit: number, row: Int32Array): number {
   const m = b.length
@@ -189,7 +192,10 @@ class Suggester {
   private masks: Int32Array | undefined
   constructor(private readonly names: ReadonlyArray<string>) {}
   suggest(name: string): string {
-    if (this.masks === undefined) this.masks = Int32Array.from(this.names, charMask)
+    if (this.masks === undefined) {
+      this.masks = new Int32Array(this.names.length)
+      for (let k = 0; k < this.names.length; k++) this.masks[k] = charMask(this.names[k]!)
+    }
     const masks = this.masks
     const mine = charMask(name)
     let best: string | undefined
@@ -234,7 +240,9 @@ const isRef = (e: ExpressionNode): e is Ref => e.type === "answer" || e.type ===
 
 /**
  * Analyzes a definition (raw input or already parsed). Throws `ValidationError` only for
- * structural problems (see `parseDefinition`); every semantic problem is a finding.
+ * structural problems (see `parseDefinition`); every semantic problem is a finding. A definition
+ * returned by `parseDefinition` (or a published version's `definition`) is analysed as it is,
+ * without being parsed and validated again.
  *
  * @example
  * ```ts
@@ -278,25 +286,34 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
   const undeclaredReported = new Set<string>()
 
   // --- references, choices, types -------------------------------------------------------------
-  const deps: number[][] = Array.from({ length: n }, () => [])
+  // Per question, the questions its conditions read. Filled with `[i]` on first use (an empty
+  // array that grows by push allocates a 17-slot store per question).
+  const deps: number[][] = new Array<number[]>(n).fill(NO_DEPS)
   const depSite: Map<number, ConditionSite> = new Map()
   const brokenSites = new Set<ConditionSite>()
   const questionSuggester = new Suggester(qs.map((q) => q.id))
   const selfReading = new Set<number>()
-  for (const site of sites) {
-    const refs = expressionReferences(site.expression)
+  const siteRefs: Refs[] = []
+  for (let si = 0; si < sites.length; si++) {
+    const site = sites[si]!
+    const refs = computeReferences(site.expression) // once per site: kept in siteRefs, not memoized
+    siteRefs.push(refs)
     if (site.kind !== "jump" && refs.questions.includes(site.questionId)) selfReading.add(site.questionIndex)
-    for (const id of refs.questions) {
+    for (let ri = 0; ri < refs.questions.length; ri++) {
+      const id = refs.questions[ri]!
       const i = index.get(id)
       if (i === undefined) {
         brokenSites.add(site)
         add({ code: "unknown_question", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: "${id}" is not a question.${questionSuggester.suggest(id)}` })
         continue
       }
-      deps[site.questionIndex]!.push(i)
+      const ds = deps[site.questionIndex]!
+      if (ds === NO_DEPS) deps[site.questionIndex] = [i]
+      else ds.push(i)
       depSite.set(site.questionIndex * n + i, site)
     }
-    for (const f of refs.context) {
+    for (let ci = 0; ci < refs.context.length; ci++) {
+      const f = refs.context[ci]!
       if (declared !== undefined && declared[f] === undefined) {
         brokenSites.add(site)
         add({ code: "unknown_context_field", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: ctx.${f} is not a declared context field.${suggest(f, Object.keys(declared))}` })
@@ -332,39 +349,52 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
     const idx = new Int32Array(n).fill(-1)
     const low = new Int32Array(n)
     const onStack = new Uint8Array(n)
-    const stack: number[] = []
+    // Typed stacks: the component stack, and the DFS work stack as (vertex, next edge) pairs.
+    const stack = new Int32Array(n)
+    let sp = 0
+    const workV = new Int32Array(n)
+    const workK = new Int32Array(n)
     let counter = 0
     for (let root = 0; root < n; root++) {
       if (idx[root] !== -1 || deps[root]!.length === 0) continue
-      const work: Array<[number, number]> = [[root, 0]]
+      let wp = 0
+      workV[wp] = root
+      workK[wp++] = 0
       idx[root] = low[root] = counter++
-      stack.push(root)
+      stack[sp++] = root
       onStack[root] = 1
-      while (work.length > 0) {
-        const top = work[work.length - 1]!
-        const [v, k] = top
+      while (wp > 0) {
+        const v = workV[wp - 1]!
+        const k = workK[wp - 1]!
         const ds = deps[v]!
         if (k < ds.length) {
-          top[1] = k + 1
+          workK[wp - 1] = k + 1
           const w = ds[k]!
           if (idx[w] === -1) {
             idx[w] = low[w] = counter++
-            stack.push(w)
+            stack[sp++] = w
             onStack[w] = 1
-            work.push([w, 0])
+            workV[wp] = w
+            workK[wp++] = 0
           } else if (onStack[w] === 1) low[v] = Math.min(low[v]!, idx[w]!)
           continue
         }
-        work.pop()
-        if (work.length > 0) {
-          const p = work[work.length - 1]![0]
+        wp--
+        if (wp > 0) {
+          const p = workV[wp - 1]!
           low[p] = Math.min(low[p]!, low[v]!)
         }
         if (low[v] === idx[v]) {
+          // A one-vertex component (the usual case) is a cycle only when it reads itself.
+          if (stack[sp - 1] === v && !selfReading.has(v)) {
+            sp--
+            onStack[v] = 0
+            continue
+          }
           const comp: number[] = []
           let w: number
           do {
-            w = stack.pop()!
+            w = stack[--sp]!
             onStack[w] = 0
             comp.push(w)
           } while (w !== v)
@@ -388,7 +418,9 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
     }
   }
   for (let j = 0; j < n; j++) {
-    for (const i of deps[j]!) {
+    const ds = deps[j]!
+    for (let x = 0; x < ds.length; x++) {
+      const i = ds[x]!
       const site = depSite.get(j * n + i)!
       const allowed = site.kind === "jump" ? i <= j : i < j
       if (!allowed && !(inCycle[i] === 1 && inCycle[j] === 1))
@@ -398,15 +430,17 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
 
   // --- satisfiability, never-shown, skipped required --------------------------------------------
   const uses = new Map<string, VarUse>()
-  for (const s of sites) collectUses(s.expression, uses)
+  for (let si = 0; si < sites.length; si++) collectUses(sites[si]!.expression, uses)
   const neverShown = new Uint8Array(n)
   const potSpan = new Int32Array(n + 1) // difference array: some satisfiable jump may skip i
   const certSpan = new Int32Array(n + 1) // difference array: an always-taken jump always skips i
   let pot = 0
   let cert = 0
   const alwaysVisible = new Uint8Array(n)
-  const sitesByQuestion: ConditionSite[][] = Array.from({ length: n }, () => [])
-  for (const s of sites) sitesByQuestion[s.questionIndex]!.push(s)
+  // Sites of a question are consecutive in `sites` (listed question by question).
+  const firstSite = new Int32Array(n + 1)
+  for (let si = 0; si < sites.length; si++) firstSite[sites[si]!.questionIndex + 1]!++
+  for (let i = 0; i < n; i++) firstSite[i + 1]! += firstSite[i]!
   const domainCache = new Map<string, VarDomain>()
   let processed = 0 // questions before this index have their final neverShown flag
   const domainOf = (key: string): VarDomain => {
@@ -440,12 +474,13 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
       continue
     }
     let showAlways = true
-    for (const site of sitesByQuestion[i]!) {
+    for (let si = firstSite[i]!; si < firstSite[i + 1]!; si++) {
+      const site = sites[si]!
       if (brokenSites.has(site)) {
         if (site.kind === "showIf") showAlways = false
         continue
       }
-      const sat = satisfiability(site.expression, domainOf)
+      const sat = satisfiability(site.expression, domainOf, siteRefs[si]!)
       if (sat === null) {
         if (site.kind === "showIf") showAlways = false
         if (site.kind === "jump") {
@@ -467,11 +502,11 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
         } else if (!sat.canFalse) {
           add({ code: "always_true", severity: "info", path: site.path, questions: [q.id], message: `${q.id}: the condition ${formatExpression(expr)} is always true; it can be removed` })
         } else showAlways = false
-        if (sat.canTrue) for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.showIf: ${w}` })
+        if (sat.canTrue && sat.deadAtoms.length > 0) for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.showIf: ${w}` })
       } else if (neverShown[i] === 0) {
         if (!sat.canTrue)
           add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind === "jump" ? `jumps[${site.jumpIndex}]` : site.kind}: ${formatExpression(expr)} can never be true${sat.why.length > 0 ? ` (${sat.why.join("; ")})` : ""}` })
-        else for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind}: ${w}` })
+        else if (sat.deadAtoms.length > 0) for (const w of sat.deadAtoms) add({ code: "never_true", severity: "warning", path: site.path, questions: [q.id], message: `${q.id}.${site.kind}: ${w}` })
         if (site.kind === "jump" && sat.canTrue) {
           const j = q.jumps![site.jumpIndex!]!
           const t = j.to === "end" ? n : index.get(j.to)
@@ -528,7 +563,8 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
 
   // --- piping -------------------------------------------------------------------------------------
   qs.forEach((q, i) => {
-    const texts = typeof q.text === "string" ? [q.text] : Object.values(q.text)
+    const texts = typeof q.text === "string" ? (q.text.includes("{") ? [q.text] : []) : Object.values(q.text)
+    if (texts.length === 0) return
     const seen = new Set<string>()
     for (const t of texts) {
       if (!t.includes("{")) continue
@@ -566,77 +602,101 @@ function analyzeWithMemo(def: QuestionnaireDefinition, options: AnalysisOptions)
 // ------------------------------------------------------------------------------------------------
 // Type and choice checks
 
-function checkTypes(site: ConditionSite, e: ExpressionNode, def: QuestionnaireDefinition, index: Map<string, number>, add: (f: Finding) => void): void {
-  const qOf = (r: ExpressionNode): Question | undefined => (r.type === "answer" ? (index.has(r.question) ? def.questions[index.get(r.question)!] : undefined) : undefined)
-  const ctxOf = (r: ExpressionNode) => (r.type === "context" ? def.context?.[r.field] : undefined)
-  const checkLiteral = (r: ExpressionNode, v: unknown, how: string): void => {
-    const q = qOf(r)
-    const where = `${site.questionId}.${site.kind}`
-    if (q !== undefined) {
-      if (q.type === "singleChoice" || q.type === "multipleChoice") {
-        if (v === null) return
-        if (typeof v !== "string" || !q.choices.some((c) => c.id === v))
-          add({ code: "unknown_choice", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${where}: ${how} ${JSON.stringify(v)}, which is not a choice of ${q.id} (choices: ${q.choices.map((c) => c.id).join(", ")})` })
-      } else if ((q.type === "number" || q.type === "rating") && v !== null && typeof v !== "number")
-        add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${where}: ${q.id} is a ${q.type} but is compared with ${JSON.stringify(v)}` })
-      else if ((q.type === "text" || q.type === "multilineText" || q.type === "date") && v !== null && typeof v !== "string")
-        add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${where}: ${q.id} is a ${q.type} but is compared with ${JSON.stringify(v)}` })
+// What the type checks of one condition need (one object per condition, no closures).
+interface TypeCheck {
+  readonly site: ConditionSite
+  readonly def: QuestionnaireDefinition
+  readonly index: Map<string, number>
+  readonly add: (f: Finding) => void
+}
+
+function questionOf(c: TypeCheck, r: ExpressionNode): Question | undefined {
+  if (r.type !== "answer") return undefined
+  const i = c.index.get(r.question)
+  return i === undefined ? undefined : c.def.questions[i]
+}
+
+function hasChoice(q: Extract<Question, { type: "singleChoice" | "multipleChoice" }>, v: string): boolean {
+  for (let k = 0; k < q.choices.length; k++) if (q.choices[k]!.id === v) return true
+  return false
+}
+
+function checkLiteral(c: TypeCheck, r: ExpressionNode, v: unknown, how: string): void {
+  const { site, add } = c
+  const q = questionOf(c, r)
+  if (q !== undefined) {
+    if (q.type === "singleChoice" || q.type === "multipleChoice") {
+      if (v === null) return
+      if (typeof v !== "string" || !hasChoice(q, v))
+        add({ code: "unknown_choice", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${site.questionId}.${site.kind}: ${how} ${JSON.stringify(v)}, which is not a choice of ${q.id} (choices: ${q.choices.map((x) => x.id).join(", ")})` })
+    } else if ((q.type === "number" || q.type === "rating") && v !== null && typeof v !== "number")
+      add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${site.questionId}.${site.kind}: ${q.id} is a ${q.type} but is compared with ${JSON.stringify(v)}` })
+    else if ((q.type === "text" || q.type === "multilineText" || q.type === "date") && v !== null && typeof v !== "string")
+      add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${site.questionId}.${site.kind}: ${q.id} is a ${q.type} but is compared with ${JSON.stringify(v)}` })
+    return
+  }
+  if (r.type !== "context" || v === null) return
+  const spec = c.def.context?.[r.field]
+  if (spec === undefined) return
+  if (spec.type === "choice" && (typeof v !== "string" || !spec.values.includes(v)))
+    add({ code: "unknown_choice", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: ctx.${r.field} is compared with ${JSON.stringify(v)}, which is not one of ${spec.values.join(", ")}` })
+  else if (spec.type !== "choice" && typeof v !== spec.type)
+    add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId], message: `${site.questionId}.${site.kind}: ctx.${r.field} is a ${spec.type} but is compared with ${JSON.stringify(v)}` })
+}
+
+function checkTypesOf(c: TypeCheck, x: ExpressionNode): void {
+  switch (x.type) {
+    case "compare":
+      if (isRef(x.left) && x.right.type === "literal") checkLiteral(c, x.left, x.right.value, "compares with")
+      else if (isRef(x.right) && x.left.type === "literal") checkLiteral(c, x.right, x.left.value, "compares with")
+      return
+    case "in":
+      if (isRef(x.value)) for (const v of x.list) checkLiteral(c, x.value, v, "lists")
+      return
+    case "contains": {
+      const q = questionOf(c, x.collection)
+      if (q !== undefined && q.type === "multipleChoice" && x.value.type === "literal") checkLiteral(c, x.collection, x.value.value, "looks for")
+      else if (q !== undefined && q.type !== "multipleChoice" && q.type !== "text" && q.type !== "multilineText")
+        c.add({ code: "type_mismatch", severity: "error", path: c.site.path, questions: [c.site.questionId, q.id], message: `${c.site.questionId}.${c.site.kind}: "contains" needs a multiple-choice or text question, ${q.id} is a ${q.type}` })
       return
     }
-    const spec = ctxOf(r)
-    if (spec === undefined || v === null || r.type !== "context") return
-    if (spec.type === "choice" && (typeof v !== "string" || !spec.values.includes(v)))
-      add({ code: "unknown_choice", severity: "error", path: site.path, questions: [site.questionId], message: `${where}: ctx.${r.field} is compared with ${JSON.stringify(v)}, which is not one of ${spec.values.join(", ")}` })
-    else if (spec.type !== "choice" && typeof v !== spec.type)
-      add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId], message: `${where}: ctx.${r.field} is a ${spec.type} but is compared with ${JSON.stringify(v)}` })
+    case "not":
+      return checkTypesOf(c, x.item)
+    case "and":
+    case "or":
+      for (let k = 0; k < x.items.length; k++) checkTypesOf(c, x.items[k]!)
+      return
+    default:
+      return
   }
-  const walk = (x: ExpressionNode): void => {
-    switch (x.type) {
-      case "compare":
-        if (isRef(x.left) && x.right.type === "literal") checkLiteral(x.left, x.right.value, "compares with")
-        else if (isRef(x.right) && x.left.type === "literal") checkLiteral(x.right, x.left.value, "compares with")
-        return
-      case "in":
-        if (isRef(x.value)) for (const v of x.list) checkLiteral(x.value, v, "lists")
-        return
-      case "contains": {
-        const q = qOf(x.collection)
-        if (q !== undefined && q.type === "multipleChoice" && x.value.type === "literal") checkLiteral(x.collection, x.value.value, "looks for")
-        else if (q !== undefined && q.type !== "multipleChoice" && q.type !== "text" && q.type !== "multilineText")
-          add({ code: "type_mismatch", severity: "error", path: site.path, questions: [site.questionId, q.id], message: `${site.questionId}.${site.kind}: "contains" needs a multiple-choice or text question, ${q.id} is a ${q.type}` })
-        return
-      }
-      case "not":
-        return walk(x.item)
-      case "and":
-      case "or":
-        x.items.forEach(walk)
-        return
-      default:
-        return
-    }
-  }
-  walk(e)
+}
+
+function checkTypes(site: ConditionSite, e: ExpressionNode, def: QuestionnaireDefinition, index: Map<string, number>, add: (f: Finding) => void): void {
+  checkTypesOf({ site, def, index, add }, e)
 }
 
 // ------------------------------------------------------------------------------------------------
 // Satisfiability by enumerating representative values
 
 interface Sat {
-  canTrue: boolean
-  canFalse: boolean
-  exact: boolean
-  why: string[]
-  deadAtoms: string[]
-  deadRefs: string[]
+  readonly canTrue: boolean
+  readonly canFalse: boolean
+  readonly exact: boolean
+  readonly why: ReadonlyArray<string>
+  readonly deadAtoms: ReadonlyArray<string>
+  readonly deadRefs: ReadonlyArray<string>
 }
+
+// Shared empty list for the common "nothing to explain" result (never mutated).
+const NONE: ReadonlyArray<string> = Object.freeze([])
 
 // Scratch environment for one-variable conditions (the common case): no allocation per call.
 let oneValue: Witness = null
 const oneEnv = { answer: () => oneValue as ExpressionValue, context: () => oneValue as ExpressionValue }
 
-function enumerate(e: ExpressionNode, domainOf: (key: string) => VarDomain): { canTrue: boolean; canFalse: boolean; exact: boolean } | null {
-  const refs = expressionReferences(e)
+type Refs = { readonly questions: ReadonlyArray<string>; readonly context: ReadonlyArray<string> }
+
+function enumerate(e: ExpressionNode, domainOf: (key: string) => VarDomain, refs: Refs = expressionReferences(e)): { canTrue: boolean; canFalse: boolean; exact: boolean } | null {
   const nq = refs.questions.length
   const nk = nq + refs.context.length
   if (nk <= 1) {
@@ -712,11 +772,11 @@ function atoms(e: ExpressionNode, out: ExpressionNode[] = []): ExpressionNode[] 
   return out
 }
 
-function satisfiability(e: ExpressionNode, domainOf: (key: string) => VarDomain): Sat | null {
-  const whole = enumerate(e, domainOf)
+function satisfiability(e: ExpressionNode, domainOf: (key: string) => VarDomain, refsOfE: Refs = expressionReferences(e)): Sat | null {
+  const whole = enumerate(e, domainOf, refsOfE)
   if (whole === null) return null
   if (whole.canTrue && whole.canFalse && e.type !== "and" && e.type !== "or" && e.type !== "not")
-    return { ...whole, why: [], deadAtoms: [], deadRefs: [] }
+    return { canTrue: whole.canTrue, canFalse: whole.canFalse, exact: whole.exact, why: NONE, deadAtoms: NONE, deadRefs: NONE }
   const why: string[] = []
   const deadAtoms: string[] = []
   const deadRefs = new Set<string>()
@@ -724,7 +784,7 @@ function satisfiability(e: ExpressionNode, domainOf: (key: string) => VarDomain)
   for (const a of as) {
     const s = as.length === 1 && a === e ? whole : enumerate(a, domainOf)
     if (s === null) continue
-    const refs = expressionReferences(a).questions
+    const refs = (a === e ? refsOfE : expressionReferences(a)).questions
     const onlyNull = refs.filter((r) => {
       const d = domainOf(r)
       return d.values.length === 1 && d.values[0] === null
@@ -748,7 +808,7 @@ function satisfiability(e: ExpressionNode, domainOf: (key: string) => VarDomain)
   }
   if (!whole.canTrue && why.length === 0 && as.length > 1) why.push("its parts contradict each other")
   // Dead atoms matter only inside a satisfiable condition; a contradiction is reported once.
-  return { ...whole, why, deadAtoms: whole.canTrue ? deadAtoms : [], deadRefs: [...deadRefs] }
+  return { canTrue: whole.canTrue, canFalse: whole.canFalse, exact: whole.exact, why, deadAtoms: whole.canTrue ? deadAtoms : NONE, deadRefs: [...deadRefs] }
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -696,9 +696,11 @@ export function interpret(e: ExpressionNode, env: ExpressionEnvironment): Expres
     case "not":
       return interpret(e.item, env) !== true
     case "and":
-      return e.items.every((x) => interpret(x, env) === true)
+      for (let k = 0; k < e.items.length; k++) if (interpret(e.items[k]!, env) !== true) return false
+      return true
     case "or":
-      return e.items.some((x) => interpret(x, env) === true)
+      for (let k = 0; k < e.items.length; k++) if (interpret(e.items[k]!, env) === true) return true
+      return false
   }
 }
 
@@ -715,15 +717,17 @@ export function expressionReferences(e: ExpressionNode): { questions: string[]; 
 }
 
 function computeReferences(e: ExpressionNode): { questions: string[]; context: string[] } {
-  const qs = new Set<string>()
-  const cs = new Set<string>()
+  // Arrays with a linear membership test: an expression reads a handful of names, and this runs
+  // once per condition in the analysis, where Sets cost more to allocate than they save.
+  const qs: string[] = []
+  const cs: string[] = []
   const walk = (n: ExpressionNode): void => {
     switch (n.type) {
       case "answer":
-        qs.add(n.question)
+        if (!qs.includes(n.question)) qs.push(n.question)
         return
       case "context":
-        cs.add(n.field)
+        if (!cs.includes(n.field)) cs.push(n.field)
         return
       case "call":
         return walk(n.arg)
@@ -739,12 +743,12 @@ function computeReferences(e: ExpressionNode): { questions: string[]; context: s
         return walk(n.item)
       case "and":
       case "or":
-        n.items.forEach(walk)
+        for (let k = 0; k < n.items.length; k++) walk(n.items[k]!)
         return
       case "literal":
         return
     }
   }
   walk(e)
-  return { questions: [...qs], context: [...cs] }
+  return { questions: qs, context: cs }
 }

@@ -6,6 +6,7 @@
 import { z } from "zod"
 import { Condition, RESERVED_WORDS, toExpression, type ExpressionNode } from "./Expression"
 import { ExpressionSyntaxError, ValidationError, type ValidationIssue } from "./Errors"
+import { fastParseDefinition } from "./internal/FastParse"
 
 /**
  * A text shown to people: a plain string, or one string per locale (`{ "en": "...", "zh-CN": "..." }`).
@@ -310,9 +311,14 @@ export function definitionConditions(def: QuestionnaireDefinition): ConditionSit
 export function parseDefinition(input: unknown): QuestionnaireDefinition {
   // Definitions this function produced are trusted as they are (analysis and outline re-enter here).
   if (input !== null && typeof input === "object" && produced.has(input)) return input as QuestionnaireDefinition
-  const r = QuestionnaireDefinition.safeParse(input)
-  if (!r.success) throw ValidationError.fromZod(r.error)
-  const def = r.data
+  // A hand-written fast path accepts the common case and returns what zod would; anything it does
+  // not fully understand (or any invalid input) goes through the schema, which reports the issues.
+  let def = fastParseDefinition(input)
+  if (def === undefined) {
+    const r = QuestionnaireDefinition.safeParse(input)
+    if (!r.success) throw ValidationError.fromZod(r.error)
+    def = r.data
+  }
   const parsed = new Map<string, ExpressionNode>()
   const issues = structuralIssues(def, parsed)
   if (issues.length > 0) throw new ValidationError(issues)
@@ -356,11 +362,18 @@ function structuralIssues(def: QuestionnaireDefinition, parsed: Map<string, Expr
       openSection = undefined
     }
     if (q.type === "singleChoice" || q.type === "multipleChoice") {
-      const ids = new Set<string>()
-      q.choices.forEach((c, ci) => {
-        if (ids.has(c.id)) issues.push({ path: ["questions", qi, "choices", ci, "id"], code: "duplicate_choice_id", message: `Choice id "${c.id}" is used twice in "${q.id}"` })
-        ids.add(c.id)
-      })
+      // Short lists (the usual case) are checked pairwise; long ones with a Set.
+      const cs = q.choices
+      const ids = cs.length > 16 ? new Set<string>() : undefined
+      for (let ci = 0; ci < cs.length; ci++) {
+        const id = cs[ci]!.id
+        let dup = false
+        if (ids !== undefined) {
+          dup = ids.has(id)
+          ids.add(id)
+        } else for (let cj = 0; cj < ci && !dup; cj++) dup = cs[cj]!.id === id
+        if (dup) issues.push({ path: ["questions", qi, "choices", ci, "id"], code: "duplicate_choice_id", message: `Choice id "${id}" is used twice in "${q.id}"` })
+      }
     }
     if (q.type === "multipleChoice") {
       if (q.minSelected !== undefined && q.maxSelected !== undefined && q.minSelected > q.maxSelected)

@@ -17,8 +17,23 @@ export interface VarUse {
   varVar: boolean
 }
 
+// Shared, never-written empty sets: most variables meet few literals and no "contains", so the
+// sets are only allocated on the first write (see `literalsOf`, `containsOf`).
+const NO_LITERALS: Set<LiteralValue> = new Set()
+const NO_CONTAINS: Set<string> = new Set()
+
 export function emptyUse(): VarUse {
-  return { literals: new Set(), containsLiterals: new Set(), ordered: false, counted: false, varVar: false }
+  return { literals: NO_LITERALS, containsLiterals: NO_CONTAINS, ordered: false, counted: false, varVar: false }
+}
+
+function literalsOf(u: VarUse): Set<LiteralValue> {
+  if (u.literals === NO_LITERALS) u.literals = new Set()
+  return u.literals
+}
+
+function containsOf(u: VarUse): Set<string> {
+  if (u.containsLiterals === NO_CONTAINS) u.containsLiterals = new Set()
+  return u.containsLiterals
 }
 
 const isRef = (e: ExpressionNode): e is Extract<ExpressionNode, { type: "answer" | "context" }> => e.type === "answer" || e.type === "context"
@@ -48,8 +63,8 @@ export function collectUses(n: ExpressionNode, uses: Map<string, VarUse>): void 
       const u = useOf(uses, refKey(ref))
       if (counted) u.counted = true
       if (lit !== null && lit.type === "literal") {
-        if (!counted) u.literals.add(lit.value)
-        else if (typeof lit.value === "number") u.literals.add(`#count:${lit.value}`)
+        if (!counted) literalsOf(u).add(lit.value)
+        else if (typeof lit.value === "number") literalsOf(u).add(`#count:${lit.value}`)
       }
       if (n.op !== "==" && n.op !== "!=" && !counted) u.ordered = true
       return
@@ -57,13 +72,13 @@ export function collectUses(n: ExpressionNode, uses: Map<string, VarUse>): void 
     case "in":
       if (isRef(n.value)) {
         const u = useOf(uses, refKey(n.value))
-        for (const x of n.list) u.literals.add(x)
+        for (const x of n.list) literalsOf(u).add(x)
       }
       return
     case "contains":
       if (isRef(n.collection)) {
         const u = useOf(uses, refKey(n.collection))
-        if (n.value.type === "literal" && typeof n.value.value === "string") u.containsLiterals.add(n.value.value)
+        if (n.value.type === "literal" && typeof n.value.value === "string") containsOf(u).add(n.value.value)
         else if (isRef(n.value)) u.varVar = true
       }
       return
@@ -77,7 +92,7 @@ export function collectUses(n: ExpressionNode, uses: Map<string, VarUse>): void 
       return collectUses(n.item, uses)
     case "and":
     case "or":
-      for (const i of n.items) collectUses(i, uses)
+      for (let k = 0; k < n.items.length; k++) collectUses(n.items[k]!, uses)
       return
     default:
       return
@@ -131,14 +146,19 @@ export interface VarDomain {
 
 /** Witnesses for a question's answer. `canBeNull`: the question may be unanswered or hidden. */
 export function questionDomain(q: Question, u: VarUse, canBeNull: boolean, canBeAnswered: boolean): VarDomain {
-  const nul: Witness[] = canBeNull ? [null] : []
   if (!canBeAnswered) return { values: [null], exact: true }
+  const nul: Witness[] = canBeNull ? [null] : []
   switch (q.type) {
     case "singleChoice": {
-      const ids = q.choices.map((c) => c.id)
-      const referenced = ids.filter((id) => u.literals.has(id) || u.containsLiterals.has(id))
-      const other = ids.find((id) => !referenced.includes(id))
-      return { values: [...nul, ...referenced, ...(other !== undefined ? [other] : [])], exact: !u.varVar && !u.ordered }
+      // null (when allowed), the referenced choices in order, then the first unreferenced one.
+      const values: Witness[] = canBeNull ? [null] : []
+      let other: string | undefined
+      for (const c of q.choices) {
+        if (u.literals.has(c.id) || u.containsLiterals.has(c.id)) values.push(c.id)
+        else if (other === undefined) other = c.id
+      }
+      if (other !== undefined) values.push(other)
+      return { values, exact: !u.varVar && !u.ordered }
     }
     case "multipleChoice": {
       const ids = q.choices.map((c) => c.id)
