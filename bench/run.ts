@@ -19,7 +19,8 @@ interface Section {
 const sections: ReadonlyArray<Section> = [
   { name: "rules", run: async (quick) => (await import("./rules/index")).runRulesBench(quick ? { sizes: [50_000] } : undefined) },
   { name: "questionnaire", run: async () => (await import("./questionnaire/index")).runQuestionnaireBench() },
-  { name: "storage", run: async (quick) => (await import("./storage/index")).runStorageBench(quick ? { openItems: 20_000 } : undefined) }
+  { name: "storage", run: async (quick) => (await import("./storage/index")).runStorageBench(quick ? { openItems: 20_000 } : undefined) },
+  { name: "pipeline", run: async (quick) => (await import("./pipeline/index")).runPipelineBench(quick ? { customers: 20_000 } : undefined) }
 ]
 
 const args = process.argv.slice(2)

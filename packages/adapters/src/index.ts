@@ -22,6 +22,11 @@ export { migrate } from "./pg/migrate"
 export { makePgStores } from "./pg/PgStores"
 export * as schema from "./pg/schema"
 
+
 // Rules pushed down to SQL, and business calendars
 export * from "./rules-sql"
 export * from "./calendar"
+
+// Work pipeline
+export { SqlCandidateSource, sqlCandidateSource, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
+export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"

@@ -159,3 +159,45 @@ export { NewTeam, TeamService } from "./TeamService"
 export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
 export { type CustomerScopeFilter, type WorkItemScopeFilter } from "./ports/Storage"
 export { type ScopedWinback } from "./Winback"
+
+// Work pipeline
+export { PipelineActions, pipelineGrants, pipelinePolicy } from "./PipelinePolicy"
+export { defaultPipelineConfig, PipelineConfig } from "./PipelineConfig"
+export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./Candidates"
+export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./Assignment"
+export { defaultRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy } from "./RetryPolicy"
+export {
+  ContactPolicy,
+  ContactQuery,
+  Contactability,
+  type ContactDecision,
+  type ContactReason,
+  defaultContactPolicy,
+  evaluateContact,
+  localDateTime
+} from "./Contactability"
+export {
+  Extraction,
+  type ExtractionPlan,
+  type ExtractionReport,
+  ExtractionRequest,
+  type Exclusions,
+  type PlannedItem,
+  type PlanOptions,
+  ruleOfDefinition,
+  type TaskExtraction,
+  taskSchedule,
+  workItemId
+} from "./Extraction"
+export { csvLines, type CsvSource, type ImportProblemCode, ManualImport, type ManualImportReport, ManualImportRequest, parseImportLine } from "./ManualImport"
+export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery } from "./WorkList"
+export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput } from "./Execution"
+export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
+export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./TaskService"
+export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./CustomerGroupService"
+export { AppointmentService, type Booking, type ReminderOptions } from "./AppointmentService"
+export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, SmsWork } from "./SmsWork"
+export { pipelineLayer, type PipelineServices } from "./Pipeline"
+export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./OfferService"
+export { createPipeline, type PipelineOptions, type PipelineSession } from "./PipelineFacade"
+export { BulkLedgerClaims } from "./BulkClaims"

@@ -1,0 +1,96 @@
+/**
+ * The candidate source of the SQL adapters (PGlite, PostgreSQL): each rule is compiled by
+ * `rules-sql` into one parameterised query over the fact tables and streamed through a
+ * server-side cursor, so a daily extraction over millions of customers never loads their usage
+ * into the process — only the matching ids come back.
+ */
+import { Effect, Layer } from "effect"
+import { CandidateSource, compareIds, StorageError, ValidationError } from "@winback/core"
+import type { Rule } from "@winback/rules"
+import type { Db } from "../pg/Driver"
+import { sql } from "drizzle-orm"
+import { compileRuleSql } from "../rules-sql/RuleSql"
+
+/**
+ * What the SQL candidate source needs of an open storage: a way to run a query outside any transaction.
+ *
+ * @example
+ * ```ts
+ * const runner: SqlRunner = await PostgresStorage.open({ url })
+ * ```
+ */
+export interface SqlRunner {
+  readonly run: <A>(f: (db: Db) => Promise<A>) => Promise<A>
+}
+
+/**
+ * Options of {@link sqlCandidateSource}.
+ *
+ * @example
+ * ```ts
+ * const options: SqlCandidateOptions = { batchSize: 20_000 }
+ * ```
+ */
+export interface SqlCandidateOptions {
+  /** Rows fetched per cursor round trip (default 10,000). */
+  readonly batchSize?: number
+}
+
+/**
+ * The SQL candidate source over an open PGlite or PostgreSQL storage.
+ *
+ * @example
+ * ```ts
+ * import { PgliteStorage, sqlCandidateSource } from "@winback/adapters"
+ * const storage = await PgliteStorage.open()
+ * const candidates = sqlCandidateSource(storage)
+ * ```
+ */
+export const sqlCandidateSource = (storage: SqlRunner, options: SqlCandidateOptions = {}): CandidateSource["Service"] => {
+  let cursorNo = 0
+  return CandidateSource.of({
+    matching: Effect.fn("SqlCandidateSource.matching")(function* (rules: ReadonlyArray<Rule>, asOf: string) {
+      const out: Array<ReadonlyArray<string>> = []
+      for (const rule of rules) {
+        const ids = yield* Effect.tryPromise({
+          try: async () => {
+            // Only the ids leave the database: the rule's query, wrapped, read through a cursor.
+            const { query } = compileRuleSql(rule, { asOf })
+            const size = Math.max(1, Math.floor(options.batchSize ?? 10_000))
+            const cursor = sql.identifier(`wb_candidates_${(cursorNo++).toString(36)}`)
+            const found: Array<string> = []
+            await storage.run((db) =>
+              db.transaction(async (tx) => {
+                await tx.execute(sql`declare ${cursor} no scroll cursor for select wb_m.customer_id from (${query}) wb_m`)
+                for (;;) {
+                  const rows = (await tx.execute(sql`fetch forward ${sql.raw(String(size))} from ${cursor}`)) as unknown as { rows: Array<{ customer_id: unknown }> }
+                  for (const r of rows.rows) found.push(String(r.customer_id))
+                  if (rows.rows.length < size) break
+                }
+                await tx.execute(sql`close ${cursor}`)
+              })
+            )
+            return found
+          },
+          catch: (e) =>
+            ValidationError.adopt(e) ?? new StorageError({ reason: "Unknown", operation: "SqlCandidateSource.matching", cause: e })
+        })
+        out.push([...new Set(ids)].sort(compareIds))
+      }
+      return out
+    })
+  })
+}
+
+/**
+ * The SQL candidate source as a layer.
+ *
+ * @example
+ * ```ts
+ * const live = SqlCandidateSource.layer(storage)
+ * ```
+ */
+export const SqlCandidateSource = {
+  layer: (storage: SqlRunner, options: SqlCandidateOptions = {}): Layer.Layer<CandidateSource> =>
+    Layer.succeed(CandidateSource, sqlCandidateSource(storage, options))
+} as const

@@ -1,0 +1,506 @@
+/**
+ * The work-pipeline suite run on every adapter (memory, PGlite, PostgreSQL): DOMAIN §5 and §6 and
+ * the atomicity contracts of issue 6, against the demo generator's ground truth (expected values
+ * come from the injected patterns, never from the code under test).
+ */
+import { Cause, Deferred, Effect, Exit, Fiber, Layer, ManagedRuntime } from "effect"
+import { TestClock } from "effect/testing"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  type Actor,
+  Actors,
+  CandidateSource,
+  ValidationError,
+  Conflict,
+  directoriesFromStores,
+  Execution,
+  Extraction,
+  type ExtractionReport,
+  ManualImport,
+  memoryCandidateSource,
+  Notifier,
+  Dialer,
+  pipelineLayer,
+  pipelinePolicy,
+  PipelineConfig,
+  defaultPipelineConfig,
+  scopeLayer,
+  SmsGateway,
+  type Stores,
+  storesLayer,
+  type Task,
+  type WorkItem,
+  type HandOutLedgerEntry,
+  type CustomerStore,
+  type BulkLedgerClaims,
+  type Page,
+  type CustomerWork,
+  CustomerGroupService,
+  ScopedStores,
+  WorkList
+} from "@winback/core"
+import { type DemoCustomer, type DemoPattern, generateDemo, seedDemoData } from "@winback/core/demo"
+import { billDrop, birthday, instantiate, zeroBill } from "@winback/rules"
+import { fixtures } from "../src/testing/index"
+
+/** An adapter under test: how to open fresh stores and its candidate source. */
+export interface PipelineAdapter {
+  readonly name: string
+  readonly open: () => Promise<{ readonly stores: Stores; readonly close: () => Promise<void> }>
+  /** The candidate source (and, on SQL adapters, the bulk ledger claims). */
+  readonly candidates: (opened: { readonly stores: Stores; readonly storage?: unknown }) => Layer.Layer<CandidateSource | BulkLedgerClaims, never, CustomerStore> | Layer.Layer<CandidateSource, never, CustomerStore>
+}
+
+const ASOF = "2026-11-25"
+const T0 = Date.parse("2026-11-25T22:00:00.000Z")
+const demoOptions = {
+  seed: 606,
+  customers: 240,
+  asOf: ASOF,
+  months: 5,
+  dailyDays: 35,
+  patternRate: 0.8,
+  regions: ["beijing"],
+  districtsPerRegion: 1,
+  squadsPerDistrict: 2,
+  agentsPerTeam: 3
+}
+
+// ---- Ground truth, from the injected patterns (demo README, "Injected patterns") -------------
+const find = <K extends DemoPattern["kind"]>(c: DemoCustomer, kind: K) => c.patterns.find((p) => p.kind === kind) as Extract<DemoPattern, { kind: K }> | undefined
+const expectsZeroBill = (c: DemoCustomer) => find(c, "zero-bill") !== undefined
+const expectsBillDrop = (c: DemoCustomer) => {
+  const high = c.customer.tier === "gold" || c.customer.tier === "diamond"
+  const anomaly = find(c, "bill-anomaly")
+  const drop = find(c, "bill-drop")?.dropPercent ?? (find(c, "zero-bill") ? 100 : undefined) ?? (anomaly ? (1 - anomaly.ratio) * 100 : 0)
+  return drop > (high ? 30 : 50)
+}
+const expectsBirthday = (c: DemoCustomer) => find(c, "birthday") !== undefined
+
+export const groundTruth = () => {
+  const all: Array<DemoCustomer> = []
+  for (const chunk of generateDemo(demoOptions).chunks()) all.push(...chunk.customers)
+  return all
+}
+
+const task = (id: string, over: Partial<Task>): Task => fixtures.task(id, { status: "active", startsOn: "2026-11-01", skipHolidays: false, cooldownDays: 30, ...over })
+
+/** A recording notifier and SMS gateway. */
+export const outbound = () => {
+  const notices: Array<{ recipientId: string; kind: string; text: string }> = []
+  const texts: Array<{ to: string; text: string; idempotencyKey: string }> = []
+  const layer = Layer.mergeAll(
+    Layer.succeed(Dialer, Dialer.of({ call: () => Effect.succeed({ callId: "pbx-1" }) })),
+    Layer.succeed(Notifier, Notifier.of({ notify: (n) => Effect.sync(() => void notices.push(n)) })),
+    Layer.succeed(
+      SmsGateway,
+      SmsGateway.of({
+        send: (m) =>
+          Effect.sync(() => {
+            texts.push(m)
+            return { messageId: `sms-${texts.length}`, status: "accepted" as const }
+          })
+      })
+    )
+  )
+  return { notices, texts, layer }
+}
+
+/** The full pipeline over some stores. */
+export const pipelineRuntime = (stores: Stores, candidates: Layer.Layer<CandidateSource | BulkLedgerClaims, never, CustomerStore> | Layer.Layer<CandidateSource, never, CustomerStore>) => {
+  const base = storesLayer(stores)
+  const layer = pipelineLayer.pipe(
+    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+    Layer.provideMerge(Layer.mergeAll(candidates, outbound().layer, directoriesFromStores)),
+    Layer.provideMerge(base)
+  )
+  return ManagedRuntime.make(layer)
+}
+
+type Runtime = ReturnType<typeof pipelineRuntime>
+type Services = Runtime extends ManagedRuntime.ManagedRuntime<infer R, infer _E> ? R : never
+
+/** Runs `effect` with the clock at `ms`. */
+export const at = <A, E>(runtime: Runtime, ms: number, effect: Effect.Effect<A, E, Services>, writeBatch = 1000): Promise<A> =>
+  runtime.runPromise(
+    Effect.gen(function* () {
+      yield* TestClock.setTime(ms)
+      return yield* effect
+    }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch }), Effect.provide(TestClock.layer()))
+  )
+
+const actor = (id: string) => Effect.flatMap(Actors, (a) => a.resolve(id))
+
+const allItems = (stores: Stores) =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const out: Array<WorkItem> = []
+      let cursor: string | null = null
+      do {
+        const page: Page<WorkItem> = yield* stores.workItems.list({}, { limit: 1000, cursor })
+        out.push(...page.items)
+        cursor = page.nextCursor
+      } while (cursor)
+      return out
+    })
+  )
+
+const ledgerOf = (stores: Stores, period: string) =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const out: Array<HandOutLedgerEntry> = []
+      let cursor: string | null = null
+      do {
+        const page: Page<HandOutLedgerEntry> = yield* stores.ledger.listByPeriod(period, { limit: 1000, cursor })
+        out.push(...page.items)
+        cursor = page.nextCursor
+      } while (cursor)
+      return out
+    })
+  )
+
+const auditActions = (stores: Stores) =>
+  Effect.runPromise(stores.audit.query({}, { limit: 1000 })).then((p) => p.items.map((e) => e.action))
+
+/** Seeds the demo data, the rule instances and the three alert tasks plus a campaign task. */
+const setup = async (stores: Stores, extra: { campaignMembers?: ReadonlyArray<string> } = {}) => {
+  const summary = await seedDemoData(stores, demoOptions)
+  const rule = (id: string, r: unknown) => fixtures.ruleInstance(`${id}@1`, { status: "active", definition: { rule: r }, templateId: id, effectiveFrom: "2026-01-01" })
+  await Effect.runPromise(
+    Effect.gen(function* () {
+      yield* stores.ruleInstances.insert(rule("zero-bill", instantiate(zeroBill).rule))
+      yield* stores.ruleInstances.insert(rule("bill-drop", instantiate(billDrop).rule))
+      yield* stores.ruleInstances.insert(rule("birthday", instantiate(birthday).rule))
+      yield* stores.tasks.insert(task("t1-zero-bill", { source: "alert", ruleInstanceIds: ["zero-bill@1"], urgency: 1, channel: "phone" } as Partial<Task>))
+      yield* stores.tasks.insert(task("t2-bill-drop", { source: "alert", ruleInstanceIds: ["bill-drop@1"], urgency: 2, channel: "phone" } as Partial<Task>))
+      yield* stores.tasks.insert(task("t3-birthday", { source: "alert", ruleInstanceIds: ["birthday@1"], urgency: 3, channel: "sms" } as Partial<Task>))
+      if (extra.campaignMembers) {
+        yield* stores.customerGroups.insert(fixtures.customerGroup("g-sms", { memberIds: [...extra.campaignMembers], validFrom: "2026-11-01", validUntil: "2026-11-30" }))
+        yield* stores.tasks.insert(task("t4-campaign", { source: "campaign", customerGroupId: "g-sms", urgency: 4, channel: "sms" } as Partial<Task>))
+      }
+    })
+  )
+  return summary
+}
+
+const snapshot = (items: ReadonlyArray<WorkItem>) =>
+  items.map((w) => `${w.id}|${w.taskId}|${w.customerId}|${w.assigneeId}|${w.teamId}|${w.channel}|${w.urgency}|${w.state}`).sort()
+
+/** Registers the suite for one adapter. */
+export const runPipelineSuite = (adapter: PipelineAdapter) => {
+  describe(`work pipeline on ${adapter.name}`, () => {
+    const truth = groundTruth()
+    const byId = new Map(truth.map((c) => [c.customer.id, c]))
+    const Z = truth.filter(expectsZeroBill).map((c) => c.customer.id).sort()
+    const B = truth.filter((c) => expectsBillDrop(c) && !expectsZeroBill(c)).map((c) => c.customer.id).sort()
+    const H = truth.filter((c) => expectsBirthday(c) && !expectsZeroBill(c) && !expectsBillDrop(c)).map((c) => c.customer.id).sort()
+    const overlap = truth.filter((c) => expectsZeroBill(c) && expectsBillDrop(c))
+
+    let opened: { stores: Stores; close: () => Promise<void>; storage?: unknown }
+    let runtime: Runtime
+    let director: string
+    beforeAll(async () => {
+      opened = await adapter.open()
+      const summary = await setup(opened.stores)
+      director = summary.logins.director
+      runtime = pipelineRuntime(opened.stores, adapter.candidates(opened))
+    }, 120_000)
+    afterAll(async () => {
+      await runtime?.dispose()
+      await opened?.close()
+    })
+
+    it("the ground truth has the overlaps the test needs", () => {
+      expect(Z.length).toBeGreaterThan(3)
+      expect(B.length).toBeGreaterThan(3)
+      expect(H.length).toBeGreaterThan(3)
+      expect(overlap.length).toBeGreaterThan(0) // zero bill is also a 100% bill drop
+    })
+
+    let first: ExtractionReport
+    it("two tasks matching one customer in one period: one work item, in the more urgent task", async () => {
+      first = await at(runtime, T0, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF }))))
+      const items = await allItems(opened.stores)
+      const ids = (taskId: string) => items.filter((w) => w.taskId === taskId).map((w) => w.customerId).sort()
+      expect(ids("t1-zero-bill")).toEqual(Z)
+      expect(ids("t2-bill-drop")).toEqual(B)
+      expect(ids("t3-birthday")).toEqual(H)
+      for (const c of overlap) expect(items.filter((w) => w.customerId === c.customer.id).map((w) => w.taskId)).toEqual(["t1-zero-bill"])
+      // One item per customer in the period, owned by the customer's owner manager.
+      expect(new Set(items.map((w) => w.customerId)).size).toBe(items.length)
+      for (const w of items) expect(w.assigneeId).toBe(byId.get(w.customerId)!.customer.ownerManagerId)
+      const t2 = first.tasks.find((t) => t.taskId === "t2-bill-drop")!
+      expect(t2.excluded.dedupPeriod).toBe(overlap.length)
+      expect(first.created).toBe(Z.length + B.length + H.length)
+      expect(await ledgerOf(opened.stores, ASOF)).toHaveLength(items.length)
+      expect((await auditActions(opened.stores)).filter((a) => a === "extraction.run").length).toBe(3)
+    })
+
+    it("a re-run of the period creates nothing new", async () => {
+      const before = snapshot(await allItems(opened.stores))
+      const again = await at(runtime, T0 + 3_600_000, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF }))))
+      expect(again.created).toBe(0)
+      expect(again.tasks.find((t) => t.taskId === "t1-zero-bill")!.excluded.alreadyExtracted).toBe(Z.length)
+      expect(snapshot(await allItems(opened.stores))).toEqual(before)
+    })
+
+    it("a customer handed out is not handed out again within the cool-down, and is after it", async () => {
+      const next = await at(runtime, T0 + 86_400_000, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF, period: "2026-11-26" }))))
+      expect(next.created).toBe(0)
+      // Every candidate of every task is cooling down (a customer matching two tasks counts in both).
+      const cooling = Object.fromEntries(next.tasks.map((t) => [t.taskId, t.excluded.dedupCooldown]))
+      expect(cooling).toEqual({
+        "t1-zero-bill": Z.length,
+        "t2-bill-drop": truth.filter(expectsBillDrop).length,
+        "t3-birthday": truth.filter(expectsBirthday).length
+      })
+      const later = await at(runtime, T0 + 31 * 86_400_000, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF, period: "2026-12-26" }))))
+      expect(later.created).toBe(Z.length + B.length + H.length)
+    })
+
+    it("two extractions of one period at the same time hand each customer out once", async () => {
+      const o = await adapter.open()
+      try {
+        const summary = await setup(o.stores)
+        const rt = pipelineRuntime(o.stores, adapter.candidates(o))
+        const one = Effect.flatMap(actor(summary.logins.director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF })))
+        const [r1, r2] = await at(rt, T0, Effect.all([one, one], { concurrency: 2 }))
+        await rt.dispose()
+        expect(r1.created + r2.created).toBe(Z.length + B.length + H.length)
+        const items = await allItems(o.stores)
+        expect(items).toHaveLength(Z.length + B.length + H.length)
+        expect(new Set(items.map((w) => w.customerId)).size).toBe(items.length)
+      } finally {
+        await o.close()
+      }
+    }, 120_000)
+
+    describe("do-not-disturb", () => {
+      let o2: { stores: Stores; close: () => Promise<void>; storage?: unknown }
+      let rt2: Runtime
+      beforeAll(async () => {
+        o2 = await adapter.open()
+        await setup(o2.stores, { campaignMembers: [Z[0]!, B[0]!] })
+        rt2 = pipelineRuntime(o2.stores, adapter.candidates(o2))
+      }, 120_000)
+      afterAll(async () => {
+        await rt2?.dispose()
+        await o2?.close()
+      })
+      it("a customer on phone DND is filtered from phone tasks and counted, and still gets an SMS task", async () => {
+        const dnd = (id: string, customerId: string, channel: "phone" | "sms", expiresAt: string | null = null) =>
+          o2.stores.dnd.add({ id, customerId, channel, reason: "asked", source: "customer-request", createdBy: "m-x", createdAt: "2026-11-01T00:00:00.000Z", expiresAt, removedAt: null })
+        await Effect.runPromise(
+          Effect.all([
+            dnd("d1", Z[0]!, "phone"),
+            dnd("d2", B[0]!, "sms"),
+            dnd("d3", B[1]!, "phone", "2026-11-20T00:00:00.000Z") // expired before the run: no effect
+          ])
+        )
+        const r = await at(rt2, T0, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF }))))
+        const items = await allItems(o2.stores)
+        const of = (c: string) => items.filter((w) => w.customerId === c).map((w) => w.taskId)
+        // Z[0] is on phone DND: not in t1 (nor t2, also phone); the SMS campaign gets them.
+        expect(of(Z[0]!)).toEqual(["t4-campaign"])
+        expect(r.tasks.find((t) => t.taskId === "t1-zero-bill")!.excluded.dnd).toBe(1)
+        // B[0] is on SMS DND only: still in the phone task; the SMS campaign filters them.
+        expect(of(B[0]!)).toEqual(["t2-bill-drop"])
+        expect(r.tasks.find((t) => t.taskId === "t4-campaign")!.excluded.dnd).toBe(1)
+        expect(of(B[1]!)).toEqual(["t2-bill-drop"])
+      })
+    })
+
+    describe("a run killed midway", () => {
+      const failing = (stores: Stores, mode: "fail" | "hang", reached?: Deferred.Deferred<void>): Stores => {
+        let calls = 0
+        return {
+          ...stores,
+          workItems: {
+            ...stores.workItems,
+            insertMany: (items) =>
+              Effect.suspend(() => {
+                calls++
+                if (calls < 3) return stores.workItems.insertMany(items)
+                if (mode === "fail") return Effect.die(new Error("injected crash after two batches"))
+                return (reached ? Deferred.succeed(reached, undefined) : Effect.void).pipe(Effect.andThen(Effect.never))
+              })
+          }
+        }
+      }
+      for (const mode of ["fail", "hang"] as const) {
+        it(`(${mode === "fail" ? "a crash" : "an interruption"}) leaves nothing, and a re-run equals a clean run`, async () => {
+          const dirty = await adapter.open()
+          const clean = await adapter.open()
+          try {
+            const summary = await setup(dirty.stores)
+            await setup(clean.stores)
+            const reached = Deferred.makeUnsafe<void>()
+            const broken = pipelineRuntime(failing(dirty.stores, mode, reached), adapter.candidates(dirty))
+            const program = Effect.flatMap(actor(summary.logins.director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF })))
+            if (mode === "fail") {
+              const exit = await broken.runPromiseExit(
+                Effect.gen(function* () {
+                  yield* TestClock.setTime(T0)
+                  return yield* program
+                }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 4 }), Effect.provide(TestClock.layer()))
+              )
+              expect(Exit.isFailure(exit)).toBe(true)
+            } else {
+              await broken.runPromise(
+                Effect.gen(function* () {
+                  yield* TestClock.setTime(T0)
+                  const fiber = yield* Effect.forkChild(program.pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 4 })))
+                  yield* Deferred.await(reached)
+                  yield* Fiber.interrupt(fiber)
+                }).pipe(Effect.provide(TestClock.layer()))
+              )
+            }
+            await broken.dispose()
+            expect(await allItems(dirty.stores)).toEqual([])
+            expect(await ledgerOf(dirty.stores, ASOF)).toEqual([])
+            expect((await auditActions(dirty.stores)).filter((a) => a === "extraction.run")).toEqual([])
+
+            const rerun = pipelineRuntime(dirty.stores, adapter.candidates(dirty))
+            const cleanRt = pipelineRuntime(clean.stores, adapter.candidates(clean))
+            await at(rerun, T0, program, 4)
+            await at(cleanRt, T0, program, 4)
+            await rerun.dispose()
+            await cleanRt.dispose()
+            const a = snapshot(await allItems(dirty.stores))
+            expect(a.length).toBe(Z.length + B.length + H.length)
+            expect(a).toEqual(snapshot(await allItems(clean.stores)))
+            const strip = (es: ReadonlyArray<HandOutLedgerEntry>) => es.map((e) => `${e.customerId}|${e.taskId}|${e.urgency}|${e.cooldownUntil}`)
+            expect(strip(await ledgerOf(dirty.stores, ASOF))).toEqual(strip(await ledgerOf(clean.stores, ASOF)))
+          } finally {
+            await dirty.close()
+            await clean.close()
+          }
+        }, 120_000)
+      }
+    })
+
+    describe("manual import and one call for several items", () => {
+      let leader: Actor
+      let agents: ReadonlyArray<string>
+      let outsider: string
+      beforeAll(async () => {
+        const all = await Effect.runPromise(opened.stores.managers.list({}, { limit: 1000 }))
+        const l = all.items.find((m) => m.id === "m-beijing-d1-s1-lead")!
+        agents = all.items.filter((m) => m.teamId === l.teamId && m.roles.includes("agent")).map((m) => m.id).sort()
+        outsider = all.items.find((m) => m.teamId !== l.teamId && m.roles.includes("agent"))!.id
+        leader = await at(runtime, T0, actor(l.id))
+        await Effect.runPromise(
+          Effect.all(
+            ["m1", "m2", "m3"].map((id) => opened.stores.tasks.insert(task(`t-${id}`, { source: "manual", channel: "phone", urgency: 5 } as Partial<Task>)))
+          )
+        )
+        await Effect.runPromise(opened.stores.dnd.add({ id: "d-imp", customerId: truth[5]!.customer.id, channel: "phone", reason: "asked", source: "agent", createdBy: "m-x", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null }))
+      })
+
+      it("a CSV with bad lines writes nothing and reports every bad line with its number and reason", async () => {
+        const c = (i: number) => truth[i]!.customer.id
+        const csv = `\uFEFFcustomer_id,agent_id\r\n${c(0)}\r\n${c(1)},${agents[0]}\r\n\r\n  ${c(2)} , ${agents[1]}  \r\nnobody-42\r\n${c(3)},ghost\r\n${c(4)},${outsider}\r\n${c(0)}\r\n${c(5)}\r\na,b,c\r\n${c(6)}`
+        const exit = await runtime.runPromiseExit(
+          Effect.gen(function* () {
+            yield* TestClock.setTime(T0)
+            return yield* (yield* ManualImport).importCsv(leader, { taskId: "t-m1", agentIds: [...agents] }, csv)
+          }).pipe(Effect.provide(TestClock.layer()))
+        )
+        expect(Exit.isFailure(exit)).toBe(true)
+        const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+        expect(error).toBeInstanceOf(ValidationError)
+        const got = (error as ValidationError).issues.map((i) => `${i.path.join(":")} ${i.code}`)
+        expect(got).toEqual([
+          "line:6 unknown-customer",
+          "line:7 unknown-agent",
+          "line:8 agent-out-of-scope",
+          "line:9 duplicate-line",
+          "line:10 dnd",
+          "line:11 malformed"
+        ])
+        expect((await allItems(opened.stores)).filter((w) => w.taskId === "t-m1")).toEqual([])
+      })
+
+      it("a clean CSV imports every line, spread evenly over the picked agents", async () => {
+        const ids = truth.slice(20, 32).map((c) => c.customer.id)
+        const csv = [`${ids[0]},${agents[2]}`, ...ids.slice(1)].join("\n") + "\n"
+        const r = await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: "t-m1", agentIds: [agents[0]!, agents[1]!] }, csv)))
+        expect(r.items).toBe(12)
+        expect(r.perAgent).toEqual({ [agents[2]!]: 1, [agents[0]!]: 6, [agents[1]!]: 5 })
+        const items = (await allItems(opened.stores)).filter((w) => w.taskId === "t-m1")
+        expect(items.map((w) => w.customerId).sort()).toEqual([...ids].sort())
+      })
+
+      it("the agent sees one customer with the open items of every task, and a DND added during work withholds them at once", async () => {
+        // A customer the agent owns (DND is added on customers in the agent's own scope).
+        const customerId = truth.find((c, i) => i >= 60 && c.customer.ownerManagerId === agents[2])!.customer.id
+        for (const t of ["t-m1", "t-m2"]) {
+          await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agents[2]}\n`)))
+        }
+        const agent = await at(runtime, T0, actor(agents[2]!))
+        const groups: Array<CustomerWork> = []
+        let cursor: string | null = null
+        do {
+          const page: Page<CustomerWork> = await at(runtime, T0, Effect.flatMap(WorkList, (l) => l.byCustomer(agent, {}, { limit: 1, cursor })))
+          groups.push(...page.items)
+          cursor = page.nextCursor
+        } while (cursor)
+        const mine = groups.filter((g) => g.customerId === customerId)
+        expect(mine).toHaveLength(1)
+        expect(mine[0]!.items.map((o) => o.item.taskId).sort()).toEqual(["t-m1", "t-m2"])
+        const view = await at(runtime, T0, Effect.map(ScopedStores, (s) => s.forActor(agent)))
+        await at(runtime, T0 + 60_000, view.contacts.addDnd({ customerId, channel: "phone", reason: "asked during the call" }))
+        const after = await at(runtime, T0 + 120_000, Effect.flatMap(WorkList, (l) => l.customer(agent, customerId)))
+        expect(after.items).toEqual([])
+        expect(after.withheld).toBe(2)
+      })
+
+      it("a customer group built for a channel leaves out customers on DND for it, and counts them", async () => {
+        const ids = truth.slice(100, 110).map((c) => c.customer.id)
+        await Effect.runPromise(opened.stores.dnd.add({ id: "d-grp", customerId: ids[3]!, channel: "sms", reason: "no texts", source: "customer-request", createdBy: "m-x", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null }))
+        const r = await at(runtime, T0, Effect.flatMap(CustomerGroupService, (g) => g.create(leader, { name: "Greetings", validFrom: "2026-11-01", validUntil: "2026-11-30", customerIds: ids, dndChannel: "sms" })))
+        expect(r.filteredDnd).toBe(1)
+        expect(r.group.memberIds).toEqual(ids.filter((id) => id !== ids[3]).sort())
+      })
+
+      it("one call closes three items of one customer atomically, all with the call's serial", async () => {
+        const customerId = truth[40]!.customer.id
+        for (const t of ["t-m1", "t-m2", "t-m3"]) {
+          await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agents[0]}\n`)))
+        }
+        const mine = (await allItems(opened.stores)).filter((w) => w.customerId === customerId && w.taskId.startsWith("t-m")).map((w) => w.id)
+        expect(mine).toHaveLength(3)
+        const r = await at(runtime, T0 + 60_000, Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: mine, disposition: "completed", complete: true })))
+        expect(r.items.map((w) => w.state)).toEqual(["completed", "completed", "completed"])
+        const serials = new Set(r.items.map((w) => w.callSerial))
+        expect(serials.size).toBe(1)
+        expect([...serials][0]).toBe(r.call.serialNumber)
+        const stored = await Effect.runPromise(opened.stores.calls.get(r.call.serialNumber))
+        expect([...stored.workItemIds].sort()).toEqual([...mine].sort())
+        for (const w of await Effect.runPromise(opened.stores.workItems.getMany(mine))) {
+          expect(w.state).toBe("completed")
+          expect(w.callSerial).toBe(r.call.serialNumber)
+        }
+      })
+
+      it("a call over three items where one is already closed changes none of them", async () => {
+        const customerId = truth[41]!.customer.id
+        for (const t of ["t-m1", "t-m2", "t-m3"]) {
+          await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agents[1]}\n`)))
+        }
+        const mine = (await allItems(opened.stores)).filter((w) => w.customerId === customerId && w.taskId.startsWith("t-m")).map((w) => w.id).sort()
+        await at(runtime, T0, Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: [mine[2]!], disposition: "refused", complete: true })))
+        const exit = await runtime.runPromiseExit(Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: mine, disposition: "completed", complete: true })))
+        expect(Exit.isFailure(exit)).toBe(true)
+        const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+        expect(error).toBeInstanceOf(Conflict)
+        const after = await Effect.runPromise(opened.stores.workItems.getMany(mine))
+        expect(after.map((w) => w.state)).toEqual(["open", "open", "completed"])
+        expect(after[0]!.attempts).toEqual([])
+      })
+    })
+  })
+}
+
+/** The memory adapter's candidate source. */
+export const memoryCandidates = () => memoryCandidateSource({ dayWindow: 60, monthWindow: 8 })

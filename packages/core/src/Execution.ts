@@ -1,0 +1,314 @@
+/**
+ * Doing the work (DOMAIN §7): recording a call's outcome on one or several items of the same
+ * customer. One call gets one serial number, recorded on every item it touches and on the call
+ * record; completing several items with one call is atomic (all or none). An item stays open
+ * until it is explicitly completed; a not-reached outcome adds an attempt and the retry policy
+ * sets the earliest next attempt (or none once attempts are used up). Every change goes through
+ * the scoped stores, so scope checks and audit entries come with it, in the same transaction.
+ */
+import { randomUUID } from "node:crypto"
+import { Context, Effect, Layer } from "effect"
+import { z } from "zod"
+import { loadPublished, validateResponse } from "@winback/questionnaire"
+import type { Actor } from "./Actor"
+import { AuditTrail, nowIso } from "./AuditTrail"
+import type { CallRecord } from "./CallRecord"
+import { Conflict, type Forbidden, NotFound, type StorageError, ValidationError } from "./Errors"
+import { PipelineConfig } from "./PipelineConfig"
+import { Id, Instant } from "./Primitives"
+import { CallRecordStore, QuestionnaireStore, TaskStore, Transactions } from "./ports/Storage"
+import { Dialer, type IntegrationError } from "./ports/Outbound"
+import { Contactability, type ContactReason } from "./Contactability"
+import type { ResponseRecord } from "./QuestionnaireRecords"
+import { nextAttempt, type RetryDecision } from "./RetryPolicy"
+import { ScopedStores } from "./ScopedStores"
+import { decode } from "./Validation"
+import { Attachment, Disposition, openWorkItemStates, type WorkItem } from "./WorkItem"
+
+/**
+ * The outcome of one call about one or more items of one customer. `complete: true` closes the
+ * items (explicitly — nothing else does); otherwise each item gets an attempt and stays open.
+ * `rescheduleAt` sets the next attempt after a `reschedule`.
+ *
+ * @example
+ * ```ts
+ * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1", "wi-2", "wi-3"], disposition: "completed", complete: true })
+ * ```
+ */
+export const CallOutcome = z
+  .object({
+    customerId: Id,
+    itemIds: z.array(Id).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, "item ids must be unique"),
+    disposition: Disposition,
+    complete: z.boolean().default(false),
+    note: z.string().max(4000).default(""),
+    startedAt: Instant.optional(),
+    endedAt: Instant.optional(),
+    recordingUri: z.string().min(1).max(2000).nullable().default(null),
+    rescheduleAt: Instant.optional()
+  })
+  .strict()
+  .refine((o) => o.rescheduleAt === undefined || o.disposition === "reschedule", { message: "rescheduleAt goes with the reschedule disposition", path: ["rescheduleAt"] })
+/** @see {@link CallOutcome} */
+export type CallOutcome = z.input<typeof CallOutcome>
+
+/**
+ * What a recorded call did.
+ *
+ * @example
+ * ```ts
+ * const r = yield* execution.recordCall(agent, outcome)
+ * r.call.serialNumber // "C-00000042", also on every item
+ * ```
+ */
+export interface CallResult {
+  readonly call: CallRecord
+  readonly items: ReadonlyArray<WorkItem>
+  /** Per item id: the retry decision (not-completed items only). */
+  readonly retry: Readonly<Record<string, RetryDecision>>
+}
+
+/**
+ * An attachment to add to an item (a recording, a scanned paper questionnaire).
+ *
+ * @example
+ * ```ts
+ * NewAttachment.parse({ kind: "scanned-questionnaire", uri: "s3://scans/wi-1.pdf" })
+ * ```
+ */
+export const NewAttachment = Attachment.pick({ kind: true, uri: true }).strict()
+/** @see {@link NewAttachment} */
+export type NewAttachment = z.input<typeof NewAttachment>
+
+/**
+ * The questionnaire answers given on an item. `completed: true` demands a valid, complete
+ * response; a draft save (`false`) may leave required questions open but no answer may be wrong.
+ *
+ * @example
+ * ```ts
+ * ResponseInput.parse({ workItemId: "wi-1", answers: { reached: "yes", reason: "price" }, context: { tier: "gold" }, completed: true })
+ * ```
+ */
+export const ResponseInput = z
+  .object({
+    workItemId: Id,
+    answers: z.record(z.string(), z.unknown()),
+    context: z.record(z.string(), z.unknown()).default({}),
+    completed: z.boolean().default(true)
+  })
+  .strict()
+/** @see {@link ResponseInput} */
+export type ResponseInput = z.input<typeof ResponseInput>
+
+type Errors = ValidationError | NotFound | Conflict | Forbidden | StorageError
+
+/**
+ * The answer to a dial request: the call center's call id, or why the customer may not be called now.
+ *
+ * @example
+ * ```ts
+ * const d = yield* execution.dial(agent, { customerId: "c-42" })
+ * if (!d.dialled) console.log(d.reasons.map((r) => r.message))
+ * ```
+ */
+export type DialResult =
+  | { readonly dialled: true; readonly callId: string; readonly phone: string }
+  | { readonly dialled: false; readonly reasons: ReadonlyArray<ContactReason | { readonly code: "no-phone"; readonly message: string }> }
+
+/**
+ * The execution service.
+ *
+ * @example
+ * ```ts
+ * const execution = yield* Execution
+ * const r = yield* execution.recordCall(agent, { customerId: "c-42", itemIds: ["wi-1", "wi-2", "wi-3"], disposition: "completed", complete: true })
+ * ```
+ */
+export class Execution extends Context.Service<
+  Execution,
+  {
+    /** Records one call about items of one customer, atomically, with one serial number. */
+    readonly recordCall: (actor: Actor, outcome: CallOutcome) => Effect.Effect<CallResult, Errors>
+    /** Adds an attachment reference to an item. */
+    readonly attach: (actor: Actor, itemId: string, attachment: NewAttachment) => Effect.Effect<WorkItem, Errors>
+    /**
+     * Saves the item's questionnaire response, validated by `@winback/questionnaire` against the
+     * version the task binds (every problem reported, paths `["answers", questionId]`).
+     */
+    readonly saveResponse: (actor: Actor, input: ResponseInput) => Effect.Effect<ResponseRecord, Errors>
+    /**
+     * Dials a customer in scope through the call center from the customer id (never a typed
+     * number), after `canContact` on the phone channel allows it now.
+     */
+    readonly dial: (actor: Actor, input: { readonly customerId: string }) => Effect.Effect<DialResult, Errors | IntegrationError>
+  }
+>()("@winback/core/Execution") {
+  /**
+   * The live implementation.
+   *
+   * @example
+   * ```ts
+   * Execution.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * ```
+   */
+  static readonly layer: Layer.Layer<
+    Execution,
+    never,
+    Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer
+  > = Layer.effect(
+    Execution,
+    Effect.gen(function* () {
+      const tx = yield* Transactions
+      const calls = yield* CallRecordStore
+      const scoped = yield* ScopedStores
+      const trail = yield* AuditTrail
+      const tasks = yield* TaskStore
+      const questionnaires = yield* QuestionnaireStore
+      const contact = yield* Contactability
+      const dialer = yield* Dialer
+
+      const recordCall = Effect.fn("Execution.recordCall")(function* (actor: Actor, input: CallOutcome) {
+        const o = yield* decode(CallOutcome, input, "call outcome")
+        const view = scoped.forActor(actor)
+        const { retry: policy } = yield* PipelineConfig
+        return yield* tx.transaction(
+          Effect.gen(function* () {
+            const at = yield* nowIso
+            const found = yield* view.workItems.getMany(o.itemIds)
+            const byId = new Map(found.map((w) => [w.id, w]))
+            for (const id of o.itemIds) {
+              const w = byId.get(id)
+              if (!w) return yield* new NotFound({ entity: "WorkItem", id })
+              if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
+              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
+            }
+            // One serial for the call: the first item gets it, the others reuse it.
+            const serial = yield* calls.nextSerial()
+            let items: Array<WorkItem>
+            const retry: Record<string, RetryDecision> = {}
+            if (o.complete) {
+              items = [...(yield* view.workItems.complete({ ids: o.itemIds, customerId: o.customerId, disposition: o.disposition, callSerial: serial, note: o.note }))]
+            } else {
+              items = []
+              for (const id of o.itemIds) {
+                const w = byId.get(id)!
+                const decision = nextAttempt(policy, w.attempts, o.disposition, at)
+                retry[id] = decision
+                const next: WorkItem = {
+                  ...w,
+                  state: "in-progress",
+                  attempts: [...w.attempts, { at, by: actor.id, disposition: o.disposition, callSerial: serial, note: o.note }],
+                  nextAttemptAt: o.disposition === "reschedule" ? (o.rescheduleAt ?? null) : decision.nextAttemptAt
+                }
+                items.push(yield* view.workItems.update(next, w.version))
+              }
+            }
+            if (o.recordingUri !== null) {
+              const withRecording: Array<WorkItem> = []
+              for (const w of items) {
+                withRecording.push(
+                  yield* view.workItems.update({ ...w, attachments: [...w.attachments, { kind: "recording", uri: o.recordingUri, addedAt: at, addedBy: actor.id }] }, w.version)
+                )
+              }
+              items = withRecording
+            }
+            const call: CallRecord = {
+              serialNumber: serial,
+              customerId: o.customerId,
+              managerId: actor.id,
+              startedAt: o.startedAt ?? at,
+              endedAt: o.endedAt ?? null,
+              disposition: o.disposition,
+              workItemIds: [...o.itemIds],
+              recordingUri: o.recordingUri
+            }
+            yield* calls.insert(call)
+            yield* trail.record(actor, {
+              action: "call.record",
+              category: "work-item",
+              recordType: "CallRecord",
+              recordId: serial,
+              customerId: o.customerId,
+              before: null,
+              after: call
+            })
+            return { call, items, retry } satisfies CallResult
+          })
+        )
+      })
+
+      const attach = Effect.fn("Execution.attach")(function* (actor: Actor, itemId: string, input: NewAttachment) {
+        const a = yield* decode(NewAttachment, input, "attachment")
+        const view = scoped.forActor(actor)
+        return yield* tx.transaction(
+          Effect.gen(function* () {
+            const w = yield* view.workItems.get(itemId)
+            return yield* view.workItems.update({ ...w, attachments: [...w.attachments, { ...a, addedAt: yield* nowIso, addedBy: actor.id }] }, w.version)
+          })
+        )
+      })
+
+      const saveResponse = Effect.fn("Execution.saveResponse")(function* (actor: Actor, input: ResponseInput) {
+        const r = yield* decode(ResponseInput, input, "response")
+        const view = scoped.forActor(actor)
+        return yield* tx.transaction(
+          Effect.gen(function* () {
+            const item = yield* view.workItems.get(r.workItemId)
+            const task = yield* tasks.get(item.taskId)
+            if (task.questionnaireVersion === null) return yield* new Conflict({ entity: "Task", id: task.id, reason: "binds no questionnaire" })
+            const stored = yield* questionnaires.getVersion(task.questionnaireVersion)
+            const version = yield* Effect.try({
+              try: () => loadPublished({ hash: stored.hash, definition: stored.definition }),
+              catch: (e) => ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: ["version"], code: "unloadable", message: String(e) }] })
+            })
+            const verdict = validateResponse(version, { versionHash: version.hash, context: r.context, answers: r.answers })
+            const blocking = verdict.issues.filter((i) => r.completed || i.code !== "required")
+            if (blocking.length > 0) {
+              return yield* new ValidationError({ subject: `response to ${stored.questionnaireId}`, issues: blocking.map((i) => ({ path: [...i.path], message: i.message, code: i.code })) })
+            }
+            const savedAt = yield* nowIso
+            const before = item.responseId === null ? undefined : yield* questionnaires.responses.get(item.responseId).pipe(Effect.option)
+            const base = {
+              versionHash: version.hash,
+              questionnaireId: stored.questionnaireId,
+              workItemId: item.id,
+              customerId: item.customerId,
+              answers: { ...verdict.answers },
+              completed: verdict.complete && r.completed,
+              savedAt,
+              savedBy: actor.id
+            }
+            const saved =
+              before !== undefined && before._tag === "Some"
+                ? yield* questionnaires.responses.update({ ...before.value, ...base }, before.value.version)
+                : yield* questionnaires.responses.insert({ id: `resp-${randomUUID()}`, ...base, version: 1 })
+            if (item.responseId !== saved.id) yield* view.workItems.update({ ...item, responseId: saved.id }, item.version)
+            yield* trail.record(actor, {
+              action: "response.save",
+              category: "questionnaire",
+              recordType: "Response",
+              recordId: saved.id,
+              customerId: saved.customerId,
+              before: before !== undefined && before._tag === "Some" ? before.value : null,
+              after: saved
+            })
+            return saved
+          })
+        )
+      })
+
+      const dial = Effect.fn("Execution.dial")(function* (actor: Actor, input: { readonly customerId: string }) {
+        const customerId = yield* decode(Id, input.customerId, "customer id")
+        const customer = yield* scoped.forActor(actor).customers.get(customerId)
+        const decision = yield* contact.decide(customer, "phone", yield* nowIso)
+        if (!decision.allowed) return { dialled: false, reasons: decision.reasons } satisfies DialResult
+        const phone = customer.phones[0]
+        if (!phone) return { dialled: false, reasons: [{ code: "no-phone", message: `customer ${customer.id} has no phone number` }] } satisfies DialResult
+        const { callId } = yield* dialer.call({ customerId: customer.id, managerId: actor.id, phone })
+        return { dialled: true, callId, phone } satisfies DialResult
+      })
+
+      return Execution.of({ recordCall, attach, saveResponse, dial })
+    })
+  )
+}

@@ -1,0 +1,126 @@
+/**
+ * The work pipeline for hosts that do not use Effect: `createPipeline(winback, options)` over a
+ * running Promise facade returns `as(managerId)`, whose groups (tasks, rules, extraction, work
+ * list, ...) are the pipeline services as async methods with the acting person bound. Each call
+ * resolves the actor afresh, exactly like `winback.as`, and rejects with the same error classes.
+ */
+import { Effect, Layer } from "effect"
+import { Actors } from "./Actor"
+import { AppointmentService } from "./AppointmentService"
+import { CandidateSource, memoryCandidateSource } from "./Candidates"
+import { Contactability } from "./Contactability"
+import { CustomerGroupService } from "./CustomerGroupService"
+import { Execution } from "./Execution"
+import { Extraction } from "./Extraction"
+import { ManualImport } from "./ManualImport"
+import { OfferService } from "./OfferService"
+import { pipelineLayer } from "./Pipeline"
+import { Dialer, IntegrationError, Notifier, SmsGateway } from "./ports/Outbound"
+import type { CustomerStore } from "./ports/Storage"
+import { RuleService } from "./RuleService"
+import { SmsWork } from "./SmsWork"
+import { TaskService } from "./TaskService"
+import type { Winback } from "./Winback"
+import { WorkList } from "./WorkList"
+
+/** Drops the leading actor argument and turns Effects into Promises. */
+type BoundAsync<T> = {
+  readonly [K in keyof T]: T[K] extends (actor: infer _A, ...args: infer P) => Effect.Effect<infer R, infer _E, infer _X> ? (...args: P) => Promise<R> : never
+}
+
+/**
+ * The pipeline operations of one acting person, as async methods.
+ *
+ * @example
+ * ```ts
+ * const me = pipeline.as("m-1")
+ * const page = await me.workList.byCustomer({}, { limit: 20 })
+ * await me.execution.recordCall({ customerId: "c-42", itemIds: ["wi-1", "wi-2"], disposition: "completed", complete: true })
+ * ```
+ */
+export interface PipelineSession {
+  readonly tasks: BoundAsync<TaskService["Service"]>
+  readonly rules: BoundAsync<RuleService["Service"]>
+  readonly groups: BoundAsync<CustomerGroupService["Service"]>
+  readonly extraction: BoundAsync<Extraction["Service"]>
+  readonly imports: BoundAsync<ManualImport["Service"]>
+  readonly workList: BoundAsync<WorkList["Service"]>
+  readonly execution: BoundAsync<Execution["Service"]>
+  readonly contact: BoundAsync<Pick<Contactability["Service"], "canContact">>
+  readonly appointments: BoundAsync<AppointmentService["Service"]>
+  readonly sms: BoundAsync<SmsWork["Service"]>
+  readonly offers: BoundAsync<OfferService["Service"]>
+}
+
+/**
+ * Options of {@link createPipeline}. Without a candidate source the in-memory evaluator is used
+ * (right for the memory adapter and small data; pass `SqlCandidateSource.layer(storage)` on
+ * PGlite/PostgreSQL). Without a notifier, SMS gateway or dialer, reminders, SMS and dialling fail with
+ * `IntegrationError` ("not configured").
+ *
+ * @example
+ * ```ts
+ * const options: PipelineOptions = { candidates: SqlCandidateSource.layer(storage), smsGateway: mySmsGatewayLayer }
+ * ```
+ */
+export interface PipelineOptions {
+  readonly candidates?: Layer.Layer<CandidateSource, never, CustomerStore>
+  readonly notifier?: Layer.Layer<Notifier>
+  readonly smsGateway?: Layer.Layer<SmsGateway>
+  readonly dialer?: Layer.Layer<Dialer>
+}
+
+const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fail(new IntegrationError({ integration, retryable: false, detail: "not configured" }))
+
+const groups = {
+  tasks: [TaskService, ["create", "update", "submit", "approve", "reject", "pause", "resume", "close", "expireDue", "preview"]],
+  rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview"]],
+  groups: [CustomerGroupService, ["create", "members"]],
+  extraction: [Extraction, ["run", "plan"]],
+  imports: [ManualImport, ["importCsv"]],
+  workList: [WorkList, ["byTask", "byCustomer", "customer"]],
+  execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
+  contact: [Contactability, ["canContact"]],
+  appointments: [AppointmentService, ["book", "cancel", "markDone", "sendDueReminders"]],
+  sms: [SmsWork, ["sendBatch"]],
+  offers: [OfferService, ["use", "decide", "usesOf"]]
+} as const
+
+/**
+ * The work pipeline over a running {@link Winback}.
+ *
+ * @example
+ * ```ts
+ * const winback = await createWinback({ storage: MemoryStorage.layer(), policy: pipelinePolicy })
+ * const pipeline = createPipeline(winback)
+ * const report = await pipeline.as("m-admin").extraction.run({ asOf: "2026-11-25" })
+ * ```
+ */
+export const createPipeline = (winback: Winback, options: PipelineOptions = {}): { readonly as: (managerId: string) => PipelineSession } => {
+  const extra = Layer.mergeAll(
+    options.candidates ?? memoryCandidateSource(),
+    options.notifier ?? Layer.succeed(Notifier, Notifier.of({ notify: () => notConfigured("notifier") })),
+    options.smsGateway ?? Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
+    options.dialer ?? Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") }))
+  )
+  const services = pipelineLayer.pipe(Layer.provide(extra))
+  const as = (managerId: string): PipelineSession => {
+    const out: Record<string, Record<string, (...args: Array<unknown>) => Promise<unknown>>> = {}
+    for (const [group, [tag, methods]] of Object.entries(groups)) {
+      const bound: Record<string, (...args: Array<unknown>) => Promise<unknown>> = {}
+      for (const method of methods) {
+        bound[method] = (...args: Array<unknown>) =>
+          winback.run(
+            Effect.gen(function* () {
+              const actor = yield* (yield* Actors).resolve(managerId)
+              const service = (yield* tag) as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown>>
+              return yield* service[method]!(actor, ...args)
+            }).pipe(Effect.provide(services)) as Effect.Effect<unknown, unknown, never>
+          )
+      }
+      out[group] = bound
+    }
+    return out as unknown as PipelineSession
+  }
+  return { as }
+}

@@ -1,0 +1,223 @@
+/**
+ * The agent's work (DOMAIN §5, §7): by task (volume, completed, pending, follow-up) and by
+ * customer — all open items of a customer across tasks, whichever task the agent came from —
+ * in urgency order, paginated, and always through the acting person's scope (the scoped stores
+ * push it into the query). Items on a channel the customer put on do-not-disturb stop being
+ * offered at once; items waiting for their next attempt are marked not ready.
+ */
+import { Clock, Context, Effect, Layer } from "effect"
+import { z } from "zod"
+import type { Actor } from "./Actor"
+import { compareIds } from "./Candidates"
+import type { Forbidden, NotFound, StorageError, ValidationError } from "./Errors"
+import { type Page, PageRequest } from "./Page"
+import { Id } from "./Primitives"
+import { DndStore, TaskStore } from "./ports/Storage"
+import { ScopedStores } from "./ScopedStores"
+import type { Task } from "./Task"
+import { decode } from "./Validation"
+import { openWorkItemStates, type WorkItem } from "./WorkItem"
+
+/**
+ * One task line of the agent's dashboard.
+ *
+ * @example
+ * ```ts
+ * const row: TaskWorkload = { taskId: "task-zero-bill", name: "Zero bill", urgency: 1, channel: "phone", source: "alert",
+ *   volume: 40, completed: 12, pending: 28, followUp: 5 }
+ * ```
+ */
+export interface TaskWorkload {
+  readonly taskId: string
+  readonly name: string
+  readonly urgency: number
+  readonly channel: Task["channel"]
+  readonly source: Task["source"]
+  /** Every item of the task for the agent (cancelled and expired excluded). */
+  readonly volume: number
+  readonly completed: number
+  /** Open or in progress. */
+  readonly pending: number
+  /** In progress: attempted, waiting for the next attempt or a completion. */
+  readonly followUp: number
+}
+
+/**
+ * An item as the work list offers it.
+ *
+ * @example
+ * ```ts
+ * const o: OfferedItem = { item, ready: false, notBefore: "2026-11-22T12:00:00.000Z" }
+ * ```
+ */
+export interface OfferedItem {
+  readonly item: WorkItem
+  /** False while the retry policy's earliest next attempt lies ahead. */
+  readonly ready: boolean
+  readonly notBefore: string | null
+}
+
+/**
+ * A customer in the work list with all their open items in scope (across tasks, urgency order).
+ *
+ * @example
+ * ```ts
+ * const g: CustomerWork = { customerId: "c-42", urgency: 1, items: [offered1, offered2], withheld: 0 }
+ * ```
+ */
+export interface CustomerWork {
+  readonly customerId: string
+  /** The most urgent level among the items. */
+  readonly urgency: number
+  readonly items: ReadonlyArray<OfferedItem>
+  /** Open items not offered because the customer is on DND for their channel. */
+  readonly withheld: number
+}
+
+/**
+ * Whose work list: an assignee (default the acting person).
+ *
+ * @example
+ * ```ts
+ * WorkListQuery.parse({ assigneeId: "m-1" })
+ * ```
+ */
+export const WorkListQuery = z.object({ assigneeId: Id.optional(), taskId: Id.optional() }).strict()
+/** @see {@link WorkListQuery} */
+export type WorkListQuery = z.input<typeof WorkListQuery>
+
+type Errors = ValidationError | NotFound | Forbidden | StorageError
+
+/**
+ * The work-list service.
+ *
+ * @example
+ * ```ts
+ * const list = yield* WorkList
+ * const tasks = yield* list.byTask(agent)
+ * const page = yield* list.byCustomer(agent, {}, { limit: 20 })
+ * const one = yield* list.customer(agent, "c-42")
+ * ```
+ */
+export class WorkList extends Context.Service<
+  WorkList,
+  {
+    /** Per task, most urgent first: volume, completed, pending, follow-up. */
+    readonly byTask: (actor: Actor, query?: WorkListQuery) => Effect.Effect<ReadonlyArray<TaskWorkload>, Errors>
+    /**
+     * Customers with open items of the assignee, most urgent first; each customer once across
+     * pages, with ALL their open items in the actor's scope (other tasks included).
+     */
+    readonly byCustomer: (actor: Actor, query?: WorkListQuery, page?: PageRequest) => Effect.Effect<Page<CustomerWork>, Errors>
+    /** One customer's open items in scope, across tasks (entering from any task). */
+    readonly customer: (actor: Actor, customerId: string) => Effect.Effect<CustomerWork, Errors>
+  }
+>()("@winback/core/WorkList") {
+  /**
+   * The live implementation over the scoped stores.
+   *
+   * @example
+   * ```ts
+   * WorkList.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * ```
+   */
+  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore> = Layer.effect(
+    WorkList,
+    Effect.gen(function* () {
+      const scoped = yield* ScopedStores
+      const tasks = yield* TaskStore
+      const dnd = yield* DndStore
+
+      const readAll = <A, E>(read: (cursor: string | null) => Effect.Effect<Page<A>, E>) =>
+        Effect.gen(function* () {
+          const out: Array<A> = []
+          let cursor: string | null = null
+          do {
+            const page: Page<A> = yield* read(cursor)
+            out.push(...page.items)
+            cursor = page.nextCursor
+          } while (cursor)
+          return out
+        })
+
+      /** Offers the open items of one customer (already in work-list order). */
+      const offer = (customerId: string, items: ReadonlyArray<WorkItem>, at: string) =>
+        Effect.gen(function* () {
+          const channels = [...new Set(items.map((w) => w.channel))]
+          const blocked = new Set<string>()
+          for (const ch of channels) if ((yield* dnd.blocked([customerId], ch, at)).has(customerId)) blocked.add(ch)
+          const offered = items
+            .filter((w) => !blocked.has(w.channel))
+            .map((item) => ({ item, ready: item.nextAttemptAt === null || item.nextAttemptAt <= at, notBefore: item.nextAttemptAt }))
+          return {
+            customerId,
+            urgency: offered.reduce((u, o) => Math.min(u, o.item.urgency), 99),
+            items: offered,
+            withheld: items.length - offered.length
+          } satisfies CustomerWork
+        })
+
+      const byTask = Effect.fn("WorkList.byTask")(function* (actor: Actor, input?: WorkListQuery) {
+        const q = yield* decode(WorkListQuery, input ?? {}, "work list query")
+        const view = scoped.forActor(actor)
+        const assigneeId = q.assigneeId ?? actor.id
+        const all = q.taskId
+          ? yield* tasks.getMany([q.taskId])
+          : yield* readAll((cursor) => tasks.list({ statuses: ["active", "paused", "expired", "closed"] }, { limit: 1000, cursor }))
+        const rows: Array<TaskWorkload> = []
+        for (const t of all) {
+          const c = yield* view.workItems.countByState({ assigneeId, taskId: t.id })
+          const volume = c.open + c["in-progress"] + c.completed
+          if (volume === 0) continue
+          rows.push({
+            taskId: t.id,
+            name: t.name,
+            urgency: t.urgency,
+            channel: t.channel,
+            source: t.source,
+            volume,
+            completed: c.completed,
+            pending: c.open + c["in-progress"],
+            followUp: c["in-progress"]
+          })
+        }
+        return rows.sort((a, b) => a.urgency - b.urgency || compareIds(a.taskId, b.taskId))
+      })
+
+      const customerWork = Effect.fn("WorkList.customer")(function* (actor: Actor, customerId: string) {
+        const id = yield* decode(Id, customerId, "customer id")
+        const view = scoped.forActor(actor)
+        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const items = yield* readAll((cursor) => view.workItems.list({ customerId: id, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+        return yield* offer(id, items, at)
+      })
+
+      const byCustomer = Effect.fn("WorkList.byCustomer")(function* (actor: Actor, input?: WorkListQuery, pageInput?: PageRequest) {
+        const q = yield* decode(WorkListQuery, input ?? {}, "work list query")
+        const p = yield* decode(PageRequest, pageInput ?? {}, "page")
+        const view = scoped.forActor(actor)
+        const assigneeId = q.assigneeId ?? actor.id
+        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const page = yield* view.workItems.list(
+          { assigneeId, states: [...openWorkItemStates], ...(q.taskId === undefined ? {} : { taskId: q.taskId }) },
+          p
+        )
+        const groups: Array<CustomerWork> = []
+        const done = new Set<string>()
+        for (const first of page.items) {
+          if (done.has(first.customerId)) continue
+          done.add(first.customerId)
+          const items = yield* readAll((cursor) => view.workItems.list({ customerId: first.customerId, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+          // Each customer once across pages: on the page of their first item in this list.
+          const lead = items.find((w) => w.assigneeId === assigneeId && (q.taskId === undefined || w.taskId === q.taskId))
+          if (lead !== undefined && lead.id !== first.id) continue
+          const g = yield* offer(first.customerId, items, at)
+          if (g.items.length > 0) groups.push(g)
+        }
+        return { items: groups, nextCursor: page.nextCursor } satisfies Page<CustomerWork>
+      })
+
+      return WorkList.of({ byTask, byCustomer, customer: customerWork })
+    })
+  )
+}

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createPipeline, createWinback, Forbidden, pipelinePolicy, type Winback } from "@winback/core"
+import { instantiate, zeroBill } from "@winback/rules"
+// Test-only: core does not depend on adapters, but its facade is proven over a real adapter.
+import { MemoryStorage } from "../../adapters/src/memory/MemoryStorage"
+import { fixtures } from "../../adapters/src/testing/index"
+
+describe("createPipeline: the pipeline as async methods", () => {
+  let winback: Winback
+  beforeAll(async () => {
+    winback = await createWinback({ storage: MemoryStorage.layer(), policy: pipelinePolicy })
+    const s = winback.stores
+    await s.teams.insert(fixtures.team("t-a", { adminId: "m-lead" }))
+    await s.managers.insert(fixtures.manager("m-admin", { roles: ["admin"], teamId: "t-a" }))
+    await s.managers.insert(fixtures.manager("m-lead", { roles: ["team-leader"], teamId: "t-a" }))
+    await s.managers.insert(fixtures.manager("m-1", { roles: ["agent"], teamId: "t-a" }))
+    await s.customers.upsertCustomers([fixtures.customer("c-1", { ownerManagerId: "m-1" }), fixtures.customer("c-2", { ownerManagerId: "m-1" })])
+    const month = (customerId: string, month: string, billAmount: number) => ({
+      customerId, month, billAmount, dataMb: 1, callMinutes: 1, competitorCallSeconds: 0, forwardedDays: 0, silentDays: 0, billDate: `${month}-28`, dueDate: `${month}-28`, paidDate: null
+    })
+    // c-1's bill this month (October, as of 25 November) is zero.
+    await s.customers.upsertUsageMonths([month("c-1", "2026-10", 0), month("c-2", "2026-10", 80)])
+    await s.ruleInstances.insert(fixtures.ruleInstance("zb@1", { status: "active", definition: { rule: instantiate(zeroBill).rule } }))
+    await s.tasks.insert(fixtures.task("t-zb", { source: "alert", ruleInstanceIds: ["zb@1"], status: "active", urgency: 1, skipHolidays: false } as never))
+  })
+  afterAll(async () => {
+    await winback.dispose()
+  })
+
+  it("extracts, lists and completes as plain promises, scoped to the acting person", async () => {
+    const pipeline = createPipeline(winback)
+    const report = await pipeline.as("m-admin").extraction.run({ asOf: "2026-11-25" })
+    expect(report.created).toBe(1)
+    const me = pipeline.as("m-1")
+    const page = await me.workList.byCustomer({})
+    expect(page.items.map((g) => g.customerId)).toEqual(["c-1"])
+    const call = await me.execution.recordCall({ customerId: "c-1", itemIds: page.items[0]!.items.map((o) => o.item.id), disposition: "completed", complete: true })
+    expect(call.items[0]!.state).toBe("completed")
+    await expect(me.extraction.run({ asOf: "2026-11-25" })).rejects.toBeInstanceOf(Forbidden)
+  })
+})

@@ -1,0 +1,84 @@
+import { Effect } from "effect"
+import { beforeEach, describe, expect, it } from "vitest"
+import { type CustomerWork, NewDndEntry, type Page, ScopedStores, WorkList } from "@winback/core"
+import { item, task, world, type World } from "./pipelineFixtures"
+
+describe("WorkList: the agent's work", () => {
+  let w: World
+  beforeEach(async () => {
+    w = await world()
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* w.stores.tasks.insert(task("t-risk", { name: "High-risk mobile", urgency: 1 }))
+        yield* w.stores.tasks.insert(task("t-install", { name: "New fixed-line install", urgency: 4 }))
+        yield* w.stores.tasks.insert(task("t-sms", { name: "Greetings", urgency: 6, channel: "sms" }))
+        yield* w.stores.workItems.insertMany([
+          // c-1 is both a high-risk alert and a new-install callback: one customer, two items.
+          item("wi-1", { taskId: "t-risk", customerId: "c-1", urgency: 1, createdAt: "2026-11-25T00:00:01.000Z" }),
+          item("wi-2", { taskId: "t-install", customerId: "c-1", urgency: 4, createdAt: "2026-11-25T00:00:02.000Z" }),
+          item("wi-3", { taskId: "t-install", customerId: "c-2", urgency: 4, createdAt: "2026-11-25T00:00:03.000Z" }),
+          item("wi-4", { taskId: "t-install", customerId: "c-3", urgency: 4, assigneeId: "m-a2", createdAt: "2026-11-25T00:00:04.000Z" }),
+          item("wi-5", { taskId: "t-sms", customerId: "c-2", urgency: 6, channel: "sms", createdAt: "2026-11-25T00:00:05.000Z" }),
+          item("wi-6", { taskId: "t-install", customerId: "c-6", urgency: 4, state: "in-progress", nextAttemptAt: "2026-11-25T04:00:00.000Z", createdAt: "2026-11-25T00:00:06.000Z" }),
+          item("wi-7", { taskId: "t-risk", customerId: "c-6", urgency: 1, state: "completed", createdAt: "2026-11-25T00:00:07.000Z" }),
+          item("wi-8", { taskId: "t-risk", customerId: "c-4", urgency: 1, assigneeId: "m-b1", teamId: "t-b", createdAt: "2026-11-25T00:00:08.000Z" })
+        ])
+      })
+    )
+  })
+
+  it("by task: volume, completed, pending and follow-up, most urgent first", async () => {
+    const agent = await w.actor("m-a1")
+    const rows = await w.run(Effect.flatMap(WorkList, (l) => l.byTask(agent)))
+    expect(rows.map((r) => [r.taskId, r.volume, r.completed, r.pending, r.followUp])).toEqual([
+      ["t-risk", 2, 1, 1, 0],
+      ["t-install", 3, 0, 3, 1],
+      ["t-sms", 1, 0, 1, 0]
+    ])
+  })
+
+  it("by customer: each customer once, with all open items across tasks, whatever task they came from", async () => {
+    const agent = await w.actor("m-a1")
+    const seen: Array<[string, Array<string>]> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<CustomerWork> = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(agent, {}, { limit: 2, cursor })))
+      for (const g of page.items) seen.push([g.customerId, g.items.map((o) => o.item.id)])
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toEqual([
+      ["c-1", ["wi-1", "wi-2"]],
+      ["c-2", ["wi-3", "wi-5"]],
+      ["c-6", ["wi-6"]]
+    ])
+    // Entering from the install task shows the same merged customer.
+    const fromInstall = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(agent, { taskId: "t-install" })))
+    expect(fromInstall.items[0]!.items.map((o) => o.item.id)).toEqual(["wi-1", "wi-2"])
+  })
+
+  it("items waiting for their next attempt are marked not ready", async () => {
+    const agent = await w.actor("m-a1")
+    const c6 = await w.run(Effect.flatMap(WorkList, (l) => l.customer(agent, "c-6")))
+    expect(c6.items).toEqual([expect.objectContaining({ ready: false, notBefore: "2026-11-25T04:00:00.000Z" })])
+  })
+
+  it("a DND added during work withholds that channel's open items at once", async () => {
+    const agent = await w.actor("m-a1")
+    const view = await w.run(Effect.map(ScopedStores, (s) => s.forActor(agent)))
+    await w.run(view.contacts.addDnd(NewDndEntry.parse({ customerId: "c-2", channel: "sms", reason: "no more texts" })))
+    const c2 = await w.run(Effect.flatMap(WorkList, (l) => l.customer(agent, "c-2")))
+    expect(c2.items.map((o) => o.item.id)).toEqual(["wi-3"])
+    expect(c2.withheld).toBe(1)
+  })
+
+  it("is scoped: an agent never sees another team's items; a leader sees the team's", async () => {
+    const agent = await w.actor("m-a1")
+    const other = await w.fail(Effect.flatMap(WorkList, (l) => l.byTask(agent, { assigneeId: "m-b1" })))
+    expect(other._tag).toBe("Forbidden")
+    const c4 = await w.run(Effect.flatMap(WorkList, (l) => l.customer(agent, "c-4")))
+    expect(c4.items).toEqual([])
+    const leader = await w.actor("m-lead-a")
+    const team = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(leader, { assigneeId: "m-a2" })))
+    expect(team.items.map((g) => g.customerId)).toEqual(["c-3"])
+  })
+})
