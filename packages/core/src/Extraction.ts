@@ -38,7 +38,7 @@ import {
 } from "./ports/Storage"
 import type { Task } from "./Task"
 import { decode } from "./Validation"
-import type { WorkItem } from "./WorkItem"
+import { newWorkItem, type WorkItem } from "./WorkItem"
 
 /**
  * What to extract. `asOf` is the data day the rules look at (default: today, UTC, from `Clock`);
@@ -468,7 +468,7 @@ export class Extraction extends Context.Service<
             perAgent[assigneeId ?? "-"] = (perAgent[assigneeId ?? "-"] ?? 0) + 1
             items.push({
               ledger: { customerId: c.id, period, taskId: t.id, urgency: t.urgency, runId, handedOutAt: at, cooldownUntil },
-              item: {
+              item: newWorkItem({
                 id: workItemId(t.id, period, c.id),
                 taskId: t.id,
                 customerId: c.id,
@@ -476,21 +476,9 @@ export class Extraction extends Context.Service<
                 teamId: assigneeId === null ? null : (teamOf.get(assigneeId) ?? null),
                 channel: t.channel,
                 urgency: t.urgency,
-                state: "open",
                 period,
-                attempts: [],
-                disposition: null,
-                callSerial: null,
-                nextAttemptAt: null,
-                dueAt: null,
-                completedAt: null,
-                attachments: [],
-                responseId: null,
-                offerUses: [],
-                createdAt: at,
-                updatedAt: at,
-                version: 1
-              }
+                at
+              })
             })
           }
           reports.push({

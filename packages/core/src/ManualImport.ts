@@ -18,7 +18,7 @@ import { PipelineActions } from "./PipelinePolicy"
 import { Id } from "./Primitives"
 import { CustomerStore, DndStore, ManagerStore, TaskStore, Transactions, WorkItemStore } from "./ports/Storage"
 import { decode } from "./Validation"
-import type { WorkItem } from "./WorkItem"
+import { newWorkItem, type WorkItem } from "./WorkItem"
 
 /**
  * The reason codes of a bad line.
@@ -292,7 +292,7 @@ export class ManualImport extends Context.Service<
         const items: Array<WorkItem> = accepted.map((l) => {
           const assigneeId = l.agentId ?? spread[k++]!
           perAgent[assigneeId] = (perAgent[assigneeId] ?? 0) + 1
-          return {
+          return newWorkItem({
             id: `wi:${task.id}:${importId}:${l.customerId}`,
             taskId: task.id,
             customerId: l.customerId,
@@ -300,21 +300,9 @@ export class ManualImport extends Context.Service<
             teamId: agentTeam.get(assigneeId) ?? null,
             channel: task.channel,
             urgency: task.urgency,
-            state: "open",
             period: importId,
-            attempts: [],
-            disposition: null,
-            callSerial: null,
-            nextAttemptAt: null,
-            dueAt: null,
-            completedAt: null,
-            attachments: [],
-            responseId: null,
-            offerUses: [],
-            createdAt: at,
-            updatedAt: at,
-            version: 1
-          }
+            at
+          })
         })
         const report: ManualImportReport = { importId, taskId: task.id, lines, items: items.length, perAgent, dryRun: req.dryRun }
         if (req.dryRun) return report

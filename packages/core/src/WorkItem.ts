@@ -147,3 +147,47 @@ export const WorkItem = z.object({
 })
 /** @see {@link WorkItem} */
 export type WorkItem = z.infer<typeof WorkItem>
+
+/**
+ * A new, open work item: the fields a hand-out decides, with everything else in its initial state
+ * (no attempts, no disposition, version 1). Extraction and manual import both make items this way.
+ *
+ * @example
+ * ```ts
+ * const item = newWorkItem({ id: "wi-1", taskId: "task-bill-drop", customerId: "cust-42", assigneeId: "m-1",
+ *   teamId: "t-north", channel: "phone", urgency: 1, period: "2026-11-22", at: "2026-11-22T06:00:00.000Z" })
+ * ```
+ */
+export const newWorkItem = (f: {
+  readonly id: string
+  readonly taskId: string
+  readonly customerId: string
+  readonly assigneeId: string | null
+  readonly teamId: string | null
+  readonly channel: WorkItem["channel"]
+  readonly urgency: number
+  readonly period: string
+  readonly at: string
+}): WorkItem => ({
+  id: f.id,
+  taskId: f.taskId,
+  customerId: f.customerId,
+  assigneeId: f.assigneeId,
+  teamId: f.teamId,
+  channel: f.channel,
+  urgency: f.urgency,
+  state: "open",
+  period: f.period,
+  attempts: [],
+  disposition: null,
+  callSerial: null,
+  nextAttemptAt: null,
+  dueAt: null,
+  completedAt: null,
+  attachments: [],
+  responseId: null,
+  offerUses: [],
+  createdAt: f.at,
+  updatedAt: f.at,
+  version: 1
+})

@@ -58,6 +58,7 @@ export {
   Attempt,
   Disposition,
   isReached,
+  newWorkItem,
   openWorkItemStates,
   reachedDispositions,
   WorkItem,
