@@ -148,7 +148,7 @@ export const evaluateContact = (input: {
 }
 
 /**
- * The input of {@link Contactability.canContact}; `at` defaults to now (Effect `Clock`).
+ * The input of `Contactability.canContact` ({@link Contactability}); `at` defaults to now (Effect `Clock`).
  *
  * @example
  * ```ts
