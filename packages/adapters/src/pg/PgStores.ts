@@ -159,7 +159,9 @@ export const makePgStores = (driver: PgDriver): Stores => {
       f.inScope === undefined ? undefined : or(anyOf(s.workItems.assigneeId, f.inScope.assigneeIds), anyOf(s.workItems.teamId, f.inScope.teamIds))
     ],
     sortColumns: [s.workItems.urgency, s.workItems.createdAt, s.workItems.id],
-    sortKey: sortKeys.workItem
+    sortKey: sortKeys.workItem,
+    // The work list is the hot path: read only the record, not the index columns beside it.
+    listColumns: { data: s.workItems.data }
   })
 
   return {

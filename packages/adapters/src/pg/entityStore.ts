@@ -19,6 +19,8 @@ export interface PgEntitySpec<A, F> {
   readonly where: (filter: F) => ReadonlyArray<SQL | undefined>
   /** Sort columns, ascending, matching `sortKey` element by element (the last is the id). */
   readonly sortColumns: ReadonlyArray<PgColumn>
+  /** The columns `fromRow` needs when listing (default: every column). */
+  readonly listColumns?: Record<string, PgColumn>
   readonly sortKey: (a: A) => SortKey
 }
 
@@ -33,7 +35,8 @@ export const keysetPage = async <A>(
   sortColumns: ReadonlyArray<PgColumn>,
   fromRow: (row: any) => A,
   sortKey: (a: A) => SortKey,
-  page?: PageRequest
+  page?: PageRequest,
+  columns?: Record<string, PgColumn>
 ): Promise<Page<A>> => {
   const limit = pageLimit(page)
   const after = pageAfter(page)
@@ -41,8 +44,7 @@ export const keysetPage = async <A>(
     after && after.length === sortColumns.length
       ? sql`(${sql.join(sortColumns.map(ordered), sql`, `)}) > (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`
       : undefined
-  const rows = await db
-    .select()
+  const rows = await (columns ? db.select(columns) : db.select())
     .from(table)
     .where(and(...conditions, keyset))
     .orderBy(...sortColumns.map(ordered))
@@ -93,7 +95,7 @@ export const pgEntityStore = <A extends { readonly version: number }, F>(driver:
       )
     },
     list: (filter, page) =>
-      useDb(driver, `${name}.list`, (db) => keysetPage(db, t, spec.where(filter), spec.sortColumns, spec.fromRow, spec.sortKey, page))
+      useDb(driver, `${name}.list`, (db) => keysetPage(db, t, spec.where(filter), spec.sortColumns, spec.fromRow, spec.sortKey, page, spec.listColumns))
   }
 }
 
