@@ -12,25 +12,7 @@ import type { StorageError } from "./Errors"
 import type { PermissionPolicy } from "./Permissions"
 import { directoriesFromStores } from "./ports/defaultDirectories"
 import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
-import {
-  AppointmentStore,
-  AuditLogStore,
-  CallRecordStore,
-  CustomerGroupStore,
-  CustomerStore,
-  DndStore,
-  HandOutLedgerStore,
-  ManagerStore,
-  ObservationStore,
-  OfferStore,
-  QuestionnaireStore,
-  RuleInstanceStore,
-  TaskStore,
-  TeamStore,
-  Transactions,
-  WorkItemStore
-} from "./ports/Storage"
-import type { StoragePorts, Stores } from "./ports/Stores"
+import { currentStores, type StoragePorts, type Stores } from "./ports/Stores"
 import { emptyScope } from "./Scope"
 
 /** An object whose Effect-returning methods return Promises instead (recursively). */
@@ -132,25 +114,10 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
     runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(
     Effect.gen(function* () {
+      const { transactions, ...stores } = yield* currentStores
       return {
-        stores: {
-          customers: yield* CustomerStore,
-          managers: yield* ManagerStore,
-          teams: yield* TeamStore,
-          tasks: yield* TaskStore,
-          ruleInstances: yield* RuleInstanceStore,
-          customerGroups: yield* CustomerGroupStore,
-          ledger: yield* HandOutLedgerStore,
-          workItems: yield* WorkItemStore,
-          calls: yield* CallRecordStore,
-          dnd: yield* DndStore,
-          appointments: yield* AppointmentStore,
-          offers: yield* OfferStore,
-          observations: yield* ObservationStore,
-          questionnaires: yield* QuestionnaireStore,
-          audit: yield* AuditLogStore
-        },
-        transactions: yield* Transactions,
+        stores,
+        transactions,
         actors: yield* Actors,
         // The shape of a session (method names only): built once for an actor that reaches nothing.
         sessionShape: yield* sessionFor({

@@ -110,7 +110,7 @@ export {
 export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
 // Ports: outbound
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
-export { type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
+export { currentStores, type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
 export { directoriesFromStores } from "./ports/defaultDirectories"
 
 // The Promise facade

@@ -3,7 +3,7 @@
  * {@link Stores} value and hands it to {@link storesLayer}; a host writing its own adapter does the
  * same and proves it with `@winback/adapters/testing`.
  */
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import {
   AppointmentStore,
   AuditLogStore,
@@ -97,3 +97,34 @@ export const storesLayer = (s: Stores): Layer.Layer<StoragePorts> =>
     Layer.succeed(QuestionnaireStore, s.questionnaires),
     Layer.succeed(AuditLogStore, s.audit)
   )
+
+/**
+ * Reads every storage port from the context into one {@link Stores} object — the inverse of
+ * {@link storesLayer}, for code that hands the stores on as a value.
+ *
+ * @example
+ * ```ts
+ * const stores = yield* currentStores
+ * await seedDemoData(stores, { customers: 200 })
+ * ```
+ */
+export const currentStores: Effect.Effect<Stores, never, StoragePorts> = Effect.gen(function* () {
+  return {
+    transactions: yield* Transactions,
+    customers: yield* CustomerStore,
+    managers: yield* ManagerStore,
+    teams: yield* TeamStore,
+    tasks: yield* TaskStore,
+    ruleInstances: yield* RuleInstanceStore,
+    customerGroups: yield* CustomerGroupStore,
+    ledger: yield* HandOutLedgerStore,
+    workItems: yield* WorkItemStore,
+    calls: yield* CallRecordStore,
+    dnd: yield* DndStore,
+    appointments: yield* AppointmentStore,
+    offers: yield* OfferStore,
+    observations: yield* ObservationStore,
+    questionnaires: yield* QuestionnaireStore,
+    audit: yield* AuditLogStore
+  }
+})
