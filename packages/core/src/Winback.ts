@@ -114,10 +114,10 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
     runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(
     Effect.gen(function* () {
-      const { transactions, ...stores } = yield* currentStores
+      // The facade runs each call in its own transaction; `transactions` is for Effect programs.
+      const { transactions: _transactions, ...stores } = yield* currentStores
       return {
         stores,
-        transactions,
         actors: yield* Actors,
         // The shape of a session (method names only): built once for an actor that reaches nothing.
         sessionShape: yield* sessionFor({
