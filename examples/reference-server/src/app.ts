@@ -5,7 +5,7 @@
 import { z } from "zod"
 import { AuditCategory, Channel, IsoDate, TaskStatus, type Winback, WorkItemState } from "@winback/core"
 import { parseQuery, Router } from "./http"
-import { workbenchPage } from "./page"
+import { workbenchRoutes } from "./workbench/routes"
 
 const limit = z.coerce.number().int().min(1).max(200).default(50)
 const cursor = z.string().max(500).optional()
@@ -58,7 +58,7 @@ export const createRouter = ({ winback, today = () => new Date().toISOString().s
   const r = new Router()
 
   r.on("GET", "/health", async () => ({ json: { status: "ok" } }))
-  r.on("GET", "/", async () => ({ text: workbenchPage({ demoLogins }), contentType: "text/html; charset=utf-8" }))
+  workbenchRoutes(r, { demoLogins })
   r.on("GET", "/api", async () => ({ json: { routes: r.list() } }))
 
   r.on("GET", "/api/customers", async (req) => {
