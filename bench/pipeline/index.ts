@@ -22,6 +22,7 @@ import {
 } from "@winback/core"
 import { generateDemo } from "@winback/core/demo"
 import { billDrop, birthday, contractExpiring, dataDrop, instantiate, zeroBill } from "@winback/rules"
+import { type Goal, type SectionResult } from "../goals"
 
 const url = process.env.WINBACK_BENCH_DATABASE_URL ?? process.env.WINBACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
 const asOf = "2026-11-25"
@@ -78,7 +79,7 @@ export interface ExtractResult {
  * const { markdown } = await runPipelineBench({ customers: 20_000 })
  * ```
  */
-export const runPipelineBench = async (opts?: { readonly customers?: number }): Promise<{ markdown: string }> => {
+export const runPipelineBench = async (opts?: { readonly customers?: number }): Promise<SectionResult> => {
   const n = opts?.customers ?? Number(process.env.WINBACK_BENCH_CUSTOMERS ?? 200_000)
   const schema = `bench_pipeline_${process.pid}`
   const storage = await PostgresStorage.open({ url, schema })
@@ -182,7 +183,14 @@ The run happens in a fresh Node process (the loader's memory is not counted).
 |---|---|---|---|---|---|
 ${rows}
 `
-    return { markdown }
+    const goals: Array<Goal> = [
+      {
+        goal: "pipeline: daily extraction over 1,000,000 customers on PostgreSQL, wall time and RSS; RSS < 512 MB (issue 6)",
+        measured: `${n.toLocaleString("en")} customers: ${extractS.toFixed(1)} s, ${report.created.toLocaleString("en")} work items, peak RSS ${mb(peak)}`,
+        met: n >= 1_000_000 && peak < 512 * 2 ** 20
+      }
+    ]
+    return { markdown, goals }
   } finally {
     await storage.run((db) => db.execute(`DROP SCHEMA "${schema}" CASCADE` as never)).catch(() => undefined)
     await storage.close()

@@ -11,6 +11,7 @@ import { type CustomerFacts, type Rule, compileRule, indexFacts } from "@winback
 import { Engine } from "json-rules-engine"
 // @ts-expect-error json-logic-js ships no types
 import jsonLogic from "json-logic-js"
+import { type Goal, type SectionResult, times } from "../goals"
 
 const AS_OF = "2026-11-20"
 const MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10"] as const
@@ -164,7 +165,7 @@ const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? 
  * const { markdown } = await runRulesBench({ sizes: [200_000] })
  * ```
  */
-export async function runRulesBench(opts: { sizes?: number[] } = {}): Promise<{ markdown: string }> {
+export async function runRulesBench(opts: { sizes?: number[] } = {}): Promise<SectionResult> {
   const sizes = opts.sizes ?? [200_000, 1_000_000]
   const compiled = compileRule(billDropRule)
   const test = compiled.at(AS_OF)
@@ -270,7 +271,17 @@ export async function runRulesBench(opts: { sizes?: number[] } = {}): Promise<{ 
         `| ${size.toLocaleString("en")} | ${r.engine} | ${r.records.toLocaleString("en")} | ${r.ms.toFixed(1)} | ${fmt(rate(r))} | ${(rate(r) / jre).toFixed(1)}× | ${(rate(r) / hand).toFixed(2)} | ${r.note} |`
       )
   }
-  return { markdown: lines.join("\n") }
+  const ratios = sizes.map((size) => {
+    const rs = rows.filter((r) => r.size === size)
+    const ours = rate(rs.find((r) => r.engine.endsWith("compiled evaluator"))!)
+    return { size, jre: ours / rate(rs.find((r) => r.engine.startsWith("json-rules-engine"))!), hand: ours / rate(rs.find((r) => r.engine.startsWith("hand"))!) }
+  })
+  const at = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`)
+  const goals: Array<Goal> = [
+    { goal: "rules: bill-drop rule ≥ 100× json-rules-engine (issue 3)", measured: ratios.map((r) => `${times(r.jre)} at ${at(r.size)}`).join(", "), met: ratios.every((r) => r.jre >= 100) },
+    { goal: "rules: bill-drop rule ≥ 1/3 of a hand-written JS loop (issue 3)", measured: ratios.map((r) => `${r.hand.toFixed(2)} at ${at(r.size)}`).join(", "), met: ratios.every((r) => r.hand >= 1 / 3) }
+  ]
+  return { markdown: lines.join("\n"), goals }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import pg from "pg"
 import { PgliteStorage, PostgresStorage, type OpenStorage } from "@winback/adapters"
 import type { WorkItem } from "@winback/core"
+import { type Goal, type SectionResult } from "../goals"
 
 const agents = 500
 
@@ -82,7 +83,7 @@ const measure = async (label: string, storage: OpenStorage, openItems: number, r
 }
 
 /** Runs the storage benchmark and returns its markdown section. */
-export const runStorageBench = async (opts?: { readonly openItems?: number }): Promise<{ markdown: string }> => {
+export const runStorageBench = async (opts?: { readonly openItems?: number }): Promise<SectionResult> => {
   const openItems = opts?.openItems ?? 200_000
   const rows = []
   const lite = await PgliteStorage.open()
@@ -125,7 +126,17 @@ The anchor is the same keyset query hand-written in SQL on its own connection; t
 |---|---:|---:|---:|---:|---:|---:|
 ${rows.map((r) => `| ${r.label} | ${r.openItems.toLocaleString("en")} | ${r.loadS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.rawP50)} | ${fmt(r.rawP99)} |`).join("\n")}
 `
-  return { markdown }
+  const pgRow = rows.find((r) => r.label === "PostgreSQL")
+  const goals: Array<Goal> = [
+    {
+      goal: "storage: work list p99 through the store port < 20 ms at 1,000,000 open items among 500 agents on PostgreSQL (issue 6)",
+      measured: pgRow
+        ? `p99 ${pgRow.p99.toFixed(1)} ms (p50 ${pgRow.p50.toFixed(1)} ms) at ${pgRow.openItems.toLocaleString("en")} open items; hand-written SQL p99 ${fmt(pgRow.rawP99)} ms in the same run`
+        : "PostgreSQL unavailable",
+      met: pgRow !== undefined && pgRow.openItems >= 1_000_000 && pgRow.p99 < 20
+    }
+  ]
+  return { markdown, goals }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
