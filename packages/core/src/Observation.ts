@@ -3,8 +3,9 @@
  * others by default) and compared with the start: stayed, churned or returned; bill before vs after.
  */
 import { z } from "zod"
-import { LineStatus } from "./Customer"
+import { LineStatus, Tier } from "./Customer"
 import { Id, Instant, IsoDate, Money, Version } from "./Primitives"
+import { Disposition } from "./WorkItem"
 
 /**
  * The outcome of an observation window.
@@ -19,7 +20,9 @@ export const ObservationOutcome = z.enum(["stayed", "churned", "returned", "stil
 export type ObservationOutcome = z.infer<typeof ObservationOutcome>
 
 /**
- * One observed customer after one completed work item.
+ * One observed customer after one completed work item. The attribution fields (tier, disposition,
+ * accepted offers and their cost, rule) are snapshotted when the observation opens; they are
+ * optional so that observations written before they existed still read (absent = unknown).
  *
  * @example
  * ```ts
@@ -43,7 +46,17 @@ export const Observation = z.object({
   billAfter: Money.nullable(),
   outcome: ObservationOutcome.nullable(),
   evaluatedAt: Instant.nullable(),
-  version: Version
+  version: Version,
+  /** The customer's tier at the start (it decides the window length). */
+  tier: Tier.nullable().optional(),
+  /** The disposition the item was completed with. */
+  disposition: Disposition.nullable().optional(),
+  /** The offers the customer accepted on the item (not rejected at completion), first one first. */
+  offerIds: z.array(Id).optional(),
+  /** The summed cost of those offers. */
+  offerCost: Money.optional(),
+  /** The rule that handed the customer out (an alert task's first rule instance), if any. */
+  ruleId: Id.nullable().optional()
 })
 /** @see {@link Observation} */
 export type Observation = z.infer<typeof Observation>
