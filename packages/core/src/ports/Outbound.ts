@@ -62,6 +62,8 @@ export class Dialer extends Context.Service<
       readonly customerId: string
       readonly managerId: string
       readonly phone: string
+      /** The open items the agent chose for this call (a call-center adapter hands them back with the call's events). */
+      readonly itemIds?: ReadonlyArray<string>
     }) => Effect.Effect<{ readonly callId: string }, IntegrationError>
   }
 >()("@winback/core/Dialer") {}

@@ -1,0 +1,266 @@
+/**
+ * The dialer (call center) over HTTP: `HttpDialer.layer(config)` implements the core `Dialer` port
+ * as a click-to-call request (the number comes from the customer record, never typed by the
+ * agent), and `callEventHandler(config)` takes the call center's signed call events. On `ended`
+ * it creates the call record (next serial number, recording link) for the items the agent chose
+ * when dialling, and links the recording to those items — once per event id, however often the
+ * call center re-delivers it.
+ */
+import { randomUUID } from "node:crypto"
+import { Effect, Layer } from "effect"
+import { z } from "zod"
+import {
+  type Actor,
+  Actors,
+  AuditTrail,
+  type CallRecord,
+  CallRecordStore,
+  Dialer,
+  Id,
+  IntegrationError,
+  nowIso,
+  parse,
+  ScopedStores,
+  Transactions,
+  type WorkItem
+} from "@winback/core"
+import { errorReply, type InboundReply, type InboundRequest, reply, verifiedBody } from "./inbound"
+import { IntegrationState } from "./IntegrationState"
+import { defaultRetry, type RetryOptions, sendWithRetry } from "./retry"
+
+const RetryConfig = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(20),
+    baseDelayMs: z.number().int().min(0).max(60_000),
+    maxDelayMs: z.number().int().min(0).max(600_000),
+    maxRetryAfterMs: z.number().int().min(0).max(3_600_000)
+  })
+  .partial()
+  .default({})
+
+/**
+ * Configuration of {@link HttpDialer}.
+ *
+ * The request is `POST url` with JSON `{ requestId, agentId, phone, userData: { customerId,
+ * managerId, itemIds } }` (and `requestId` as the idempotency header, so a retried request never
+ * rings the customer twice); the call center answers 2xx with JSON `{ callId }` and hands
+ * `userData` back on every event of the call.
+ *
+ * @example
+ * ```ts
+ * const config: HttpDialerConfig = { url: "https://pbx.example.com/api/click-to-call", authorization: `Bearer ${process.env.PBX_TOKEN}` }
+ * ```
+ */
+export const HttpDialerConfig = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    authorization: z.string().min(1),
+    authHeader: z.string().min(1).default("authorization"),
+    idempotencyHeader: z.string().min(1).default("idempotency-key"),
+    timeoutMs: z.number().int().min(1).max(120_000).default(10_000),
+    retry: RetryConfig
+  })
+  .strict()
+/** @see {@link HttpDialerConfig} */
+export type HttpDialerConfig = z.input<typeof HttpDialerConfig>
+
+const DialAnswer = z.object({ callId: z.string().min(1).max(200) })
+
+/**
+ * The HTTP dialer.
+ *
+ * @example
+ * ```ts
+ * import { HttpDialer } from "@winback/adapters"
+ * const pipeline = createPipeline(winback, { dialer: HttpDialer.layer({ url: "https://pbx.example.com/api/click-to-call", authorization: "Bearer ..." }) })
+ * await pipeline.as("m-1").execution.dial({ customerId: "c-42", itemIds: ["wi-1", "wi-2"] })
+ * ```
+ */
+export const HttpDialer = {
+  /**
+   * The `Dialer` port over HTTP. Throws `ValidationError` on a bad config (at wiring time).
+   *
+   * @example
+   * ```ts
+   * program.pipe(Effect.provide(HttpDialer.layer({ url, authorization: "Bearer ..." })))
+   * ```
+   */
+  layer: (config: HttpDialerConfig, random?: () => number): Layer.Layer<Dialer> => Layer.succeed(Dialer, HttpDialer.make(config, random)),
+
+  /**
+   * The port implementation as a value.
+   *
+   * @example
+   * ```ts
+   * const { callId } = yield* HttpDialer.make({ url, authorization: "Bearer ..." }).call({ customerId: "c-42", managerId: "m-1", phone: "+8613800000042" })
+   * ```
+   */
+  make: (config: HttpDialerConfig, random?: () => number): Dialer["Service"] => {
+    const c = parse(HttpDialerConfig, config, "dialer config")
+    const retry: RetryOptions = { ...defaultRetry, ...c.retry }
+    return Dialer.of({
+      call: (request) =>
+        Effect.gen(function* () {
+          const requestId = `dial-${randomUUID()}`
+          const answer = yield* sendWithRetry(
+            "dialer",
+            {
+              url: c.url,
+              headers: { "content-type": "application/json", accept: "application/json", [c.authHeader]: c.authorization, [c.idempotencyHeader]: requestId },
+              body: JSON.stringify({
+                requestId,
+                agentId: request.managerId,
+                phone: request.phone,
+                userData: { customerId: request.customerId, managerId: request.managerId, itemIds: [...(request.itemIds ?? [])] }
+              })
+            },
+            { timeoutMs: c.timeoutMs, retry, ...(random ? { random } : {}) }
+          )
+          let json: unknown
+          try {
+            json = JSON.parse(answer.text)
+          } catch {
+            json = undefined
+          }
+          const r = DialAnswer.safeParse(json)
+          if (!r.success) return yield* new IntegrationError({ integration: "dialer", retryable: false, detail: `call center answered ${answer.status} without { callId }` })
+          return { callId: r.data.callId }
+        })
+    })
+  }
+} as const
+
+/**
+ * A call event as the call center posts it. `userData` is what {@link HttpDialer} sent with the
+ * click-to-call request; `ended` carries the talk time and the recording link.
+ *
+ * @example
+ * ```ts
+ * CallEvent.parse({ eventId: "ev-9", callId: "pbx-1", type: "ended", at: "2026-11-22T10:04:10Z", durationSeconds: 250,
+ *   recordingUrl: "https://pbx.example.com/rec/pbx-1.mp3", userData: { customerId: "c-42", managerId: "m-1", itemIds: ["wi-1", "wi-2"] } })
+ * ```
+ */
+export const CallEvent = z.object({
+  eventId: z.string().min(1).max(200),
+  callId: z.string().min(1).max(200),
+  type: z.enum(["ringing", "answered", "ended"]),
+  at: z.iso.datetime({ offset: true }),
+  durationSeconds: z.number().int().min(0).max(86_400).optional(),
+  recordingUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+  userData: z.object({ customerId: Id, managerId: Id, itemIds: z.array(Id).max(100).default([]) })
+})
+/** @see {@link CallEvent} */
+export type CallEvent = z.input<typeof CallEvent>
+
+/**
+ * Configuration of {@link callEventHandler}: the shared secret(s), the signature header
+ * (`t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`) and the replay tolerance.
+ *
+ * @example
+ * ```ts
+ * const cfg: CallEventHandlerConfig = { secret: process.env.PBX_EVENT_SECRET!, signatureHeader: "x-pbx-signature" }
+ * ```
+ */
+export const CallEventHandlerConfig = z
+  .object({
+    secret: z.union([z.string().min(16), z.array(z.string().min(16)).min(1)]),
+    signatureHeader: z.string().min(1).default("x-callcenter-signature"),
+    toleranceSeconds: z.number().int().min(1).max(86_400).default(300)
+  })
+  .strict()
+/** @see {@link CallEventHandlerConfig} */
+export type CallEventHandlerConfig = z.input<typeof CallEventHandlerConfig>
+
+/** The services {@link callEventHandler} runs on. */
+export type CallEventServices = Transactions | CallRecordStore | ScopedStores | AuditTrail | Actors | IntegrationState
+
+/**
+ * The call-event handler. Verifies the signature (401), validates the event (400), and answers:
+ * - `ringing` / `answered`: 200, the call's state kept under `call:<callId>`;
+ * - `ended`: 201 `{ serialNumber, itemIds, skippedItemIds }` — in one transaction: the event's
+ *   receipt, a call record with the next serial number, the recording link and the chosen items
+ *   (those of the customer that the manager may still see; others are reported as skipped), the
+ *   recording attached to each item, and the audit entries; the call's state then records the
+ *   serial number;
+ * - a re-delivered event (same `eventId`): 200 `{ duplicate: true }`, nothing new.
+ * Mount it as `POST /integrations/call-center/events`.
+ *
+ * @example
+ * ```ts
+ * const onCallEvent = callEventHandler({ secret: process.env.PBX_EVENT_SECRET! })
+ * router.on("POST", "/integrations/call-center/events", async (req) => await runtime.runPromise(onCallEvent({ headers: req.headers, body: await rawBody(req) })))
+ * ```
+ */
+export const callEventHandler = (config: CallEventHandlerConfig): ((req: InboundRequest) => Effect.Effect<InboundReply, never, CallEventServices>) => {
+  const c = parse(CallEventHandlerConfig, config, "call event handler config")
+  return (req) =>
+    Effect.gen(function* () {
+      const v = yield* verifiedBody(req, { secret: c.secret, header: c.signatureHeader, toleranceSeconds: c.toleranceSeconds }, CallEvent, "call event")
+      if (!v.ok) return v.reply
+      return yield* handleEvent(v.value).pipe(Effect.catch((e) => Effect.succeed(errorReply(e))))
+    })
+}
+
+const handleEvent = (e: z.output<typeof CallEvent>) =>
+  Effect.gen(function* () {
+    const tx = yield* Transactions
+    const state = yield* IntegrationState
+    const receipt = `callcenter-event:${e.eventId}`
+    const at = new Date(e.at).toISOString()
+    if (e.type !== "ended") {
+      return yield* tx.transaction(
+        Effect.gen(function* () {
+          if (!(yield* state.claim(receipt, { callId: e.callId, type: e.type }))) return reply(200, { duplicate: true })
+          const prior = (yield* state.get(`call:${e.callId}`)) as { state?: string } | undefined
+          if (prior?.state !== "ended") yield* state.put(`call:${e.callId}`, { state: e.type, at, customerId: e.userData.customerId, managerId: e.userData.managerId })
+          return reply(200, { recorded: e.type })
+        })
+      )
+    }
+    const actor: Actor = yield* (yield* Actors).resolve(e.userData.managerId)
+    const calls = yield* CallRecordStore
+    const trail = yield* AuditTrail
+    const view = (yield* ScopedStores).forActor(actor)
+    return yield* tx.transaction(
+      Effect.gen(function* () {
+        if (!(yield* state.claim(receipt, { callId: e.callId, type: e.type }))) return reply(200, { duplicate: true })
+        const wanted = [...new Set(e.userData.itemIds)]
+        const found = wanted.length === 0 ? [] : yield* view.workItems.getMany(wanted)
+        const items: Array<WorkItem> = found.filter((w) => w.customerId === e.userData.customerId)
+        const itemIds = items.map((w) => w.id)
+        const skippedItemIds = wanted.filter((id) => !itemIds.includes(id))
+        const recordingUri = e.recordingUrl ?? null
+        const serial = yield* calls.nextSerial()
+        const call: CallRecord = {
+          serialNumber: serial,
+          customerId: e.userData.customerId,
+          managerId: actor.id,
+          startedAt: new Date(Date.parse(at) - (e.durationSeconds ?? 0) * 1000).toISOString(),
+          endedAt: at,
+          disposition: null,
+          workItemIds: itemIds,
+          recordingUri
+        }
+        yield* calls.insert(call)
+        yield* trail.record(actor, {
+          action: "call.record",
+          category: "work-item",
+          recordType: "CallRecord",
+          recordId: serial,
+          customerId: call.customerId,
+          before: null,
+          after: call,
+          note: `call-center call ${e.callId}, event ${e.eventId}`
+        })
+        if (recordingUri !== null) {
+          const now = yield* nowIso
+          for (const w of items) {
+            if (w.attachments.some((a) => a.kind === "recording" && a.uri === recordingUri)) continue
+            yield* view.workItems.update({ ...w, attachments: [...w.attachments, { kind: "recording", uri: recordingUri, addedAt: now, addedBy: actor.id }] }, w.version)
+          }
+        }
+        yield* state.put(`call:${e.callId}`, { state: "ended", at, customerId: call.customerId, managerId: actor.id, serialNumber: serial })
+        return reply(201, { serialNumber: serial, itemIds, skippedItemIds })
+      })
+    )
+  })
