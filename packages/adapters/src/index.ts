@@ -30,3 +30,10 @@ export * from "./calendar"
 // Work pipeline
 export { SqlCandidateSource, sqlCandidateSource, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
 export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"
+
+// HTTP integrations: SMS gateway, dialer (call center), outgoing webhooks (an outbox over the audit log)
+export * from "./http"
+
+// Reports (DOMAIN §8): aggregates in the database, or over the memory tables
+export { type ReportSqlRunner, SqlReportQueries, sqlReportQueries } from "./reports/SqlReportQueries"
+export { MemoryReportQueries, memoryReportQueries } from "./memory/MemoryReportQueries"

@@ -21,6 +21,7 @@ import { Dialer, type IntegrationError } from "./ports/Outbound"
 import { Contactability, type ContactReason } from "./Contactability"
 import type { ResponseRecord } from "./QuestionnaireRecords"
 import { nextAttempt, type RetryDecision } from "./RetryPolicy"
+import { ObservationService } from "./ObservationService"
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
 import { Attachment, Disposition, openWorkItemStates, type WorkItem } from "./WorkItem"
@@ -138,9 +139,11 @@ export class Execution extends Context.Service<
     readonly saveResponse: (actor: Actor, input: ResponseInput) => Effect.Effect<ResponseRecord, Errors>
     /**
      * Dials a customer in scope through the call center from the customer id (never a typed
-     * number), after `canContact` on the phone channel allows it now.
+     * number), after `canContact` on the phone channel allows it now. `itemIds`: the customer's
+     * open items the agent chose for the call, handed to the dialer (the call center's events bring
+     * them back, so the call record links to them).
      */
-    readonly dial: (actor: Actor, input: { readonly customerId: string }) => Effect.Effect<DialResult, Errors | IntegrationError>
+    readonly dial: (actor: Actor, input: { readonly customerId: string; readonly itemIds?: ReadonlyArray<string> }) => Effect.Effect<DialResult, Errors | IntegrationError>
   }
 >()("@winback/core/Execution") {
   /**
@@ -154,7 +157,7 @@ export class Execution extends Context.Service<
   static readonly layer: Layer.Layer<
     Execution,
     never,
-    Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer
+    Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer | ObservationService
   > = Layer.effect(
     Execution,
     Effect.gen(function* () {
@@ -166,6 +169,7 @@ export class Execution extends Context.Service<
       const questionnaires = yield* QuestionnaireStore
       const contact = yield* Contactability
       const dialer = yield* Dialer
+      const observations = yield* ObservationService
 
       const recordCall = Effect.fn("Execution.recordCall")(function* (actor: Actor, input: CallOutcome) {
         const o = yield* decode(CallOutcome, input, "call outcome")
@@ -232,6 +236,8 @@ export class Execution extends Context.Service<
               before: null,
               after: call
             })
+            // Retention effect (DOMAIN §8): a worked completion opens its observation in this transaction.
+            if (o.complete) yield* observations.open(actor, items)
             return { call, items, retry } satisfies CallResult
           })
         )
@@ -297,14 +303,23 @@ export class Execution extends Context.Service<
         )
       })
 
-      const dial = Effect.fn("Execution.dial")(function* (actor: Actor, input: { readonly customerId: string }) {
+      const dial = Effect.fn("Execution.dial")(function* (actor: Actor, input: { readonly customerId: string; readonly itemIds?: ReadonlyArray<string> }) {
         const customerId = yield* decode(Id, input.customerId, "customer id")
         const customer = yield* scoped.forActor(actor).customers.get(customerId)
+        const itemIds = input.itemIds === undefined ? undefined : yield* decode(CallOutcome.shape.itemIds, input.itemIds, "item ids")
+        if (itemIds !== undefined) {
+          const chosen = yield* scoped.forActor(actor).workItems.getMany(itemIds)
+          for (const id of itemIds) {
+            const w = chosen.find((x) => x.id === id)
+            if (!w) return yield* new NotFound({ entity: "WorkItem", id })
+            if (w.customerId !== customerId || !openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is not an open item of customer ${customerId}` })
+          }
+        }
         const decision = yield* contact.decide(customer, "phone", yield* nowIso)
         if (!decision.allowed) return { dialled: false, reasons: decision.reasons } satisfies DialResult
         const phone = customer.phones[0]
         if (!phone) return { dialled: false, reasons: [{ code: "no-phone", message: `customer ${customer.id} has no phone number` }] } satisfies DialResult
-        const { callId } = yield* dialer.call({ customerId: customer.id, managerId: actor.id, phone })
+        const { callId } = yield* dialer.call({ customerId: customer.id, managerId: actor.id, phone, ...(itemIds === undefined ? {} : { itemIds }) })
         return { dialled: true, callId, phone } satisfies DialResult
       })
 

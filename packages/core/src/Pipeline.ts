@@ -11,12 +11,15 @@ import { CustomerGroupService } from "./CustomerGroupService"
 import { Execution } from "./Execution"
 import { Extraction } from "./Extraction"
 import { ManualImport } from "./ManualImport"
+import { ObservationService } from "./ObservationService"
 import { OfferService } from "./OfferService"
 import type { Dialer, Notifier, SmsGateway } from "./ports/Outbound"
+import type { CustomerDirectory, UsageHistoryReader } from "./ports/HostDirectories"
 import type { StoragePorts } from "./ports/Stores"
 import { RuleService } from "./RuleService"
 import { SmsWork } from "./SmsWork"
 import { TaskService } from "./TaskService"
+import { UsageFeed } from "./UsageFeed"
 import { WorkList } from "./WorkList"
 
 /**
@@ -39,6 +42,8 @@ export type PipelineServices =
   | AppointmentService
   | SmsWork
   | OfferService
+  | ObservationService
+  | UsageFeed
 
 /**
  * Every pipeline service. Provide the storage ports, `scopeLayer(pipelinePolicy)`, a candidate
@@ -54,7 +59,7 @@ export type PipelineServices =
  * )
  * ```
  */
-export const pipelineLayer: Layer.Layer<PipelineServices, never, StoragePorts | ScopeServices | CandidateSource | Notifier | SmsGateway | Dialer> = Layer.mergeAll(
+export const pipelineLayer: Layer.Layer<PipelineServices, never, StoragePorts | ScopeServices | CandidateSource | Notifier | SmsGateway | Dialer | CustomerDirectory | UsageHistoryReader> = Layer.mergeAll(
   TaskService.layer,
   RuleService.layer,
   CustomerGroupService.layer,
@@ -63,5 +68,6 @@ export const pipelineLayer: Layer.Layer<PipelineServices, never, StoragePorts | 
   Execution.layer,
   AppointmentService.layer,
   SmsWork.layer,
-  OfferService.layer
-).pipe(Layer.provideMerge(Layer.mergeAll(Extraction.layer, Contactability.layer)))
+  OfferService.layer,
+  UsageFeed.layer
+).pipe(Layer.provideMerge(Layer.mergeAll(Extraction.layer, Contactability.layer, ObservationService.layer)))

@@ -14,14 +14,20 @@ import { Execution } from "./Execution"
 import { Extraction } from "./Extraction"
 import { ManualImport } from "./ManualImport"
 import { OfferService } from "./OfferService"
+import { ObservationService } from "./ObservationService"
+import { ReportQueries } from "./reports/ReportQueries"
+import { ReportService } from "./reports/ReportService"
+import { StorageError } from "./Errors"
 import { pipelineLayer } from "./Pipeline"
 import { Dialer, IntegrationError, Notifier, SmsGateway } from "./ports/Outbound"
 import type { CustomerStore } from "./ports/Storage"
 import { RuleService } from "./RuleService"
 import { SmsWork } from "./SmsWork"
 import { TaskService } from "./TaskService"
+import { UsageFeed } from "./UsageFeed"
 import type { Winback } from "./Winback"
 import { WorkList } from "./WorkList"
+import { WorkPlanService } from "./WorkPlanService"
 
 /** Drops the leading actor argument and turns Effects into Promises. */
 type BoundAsync<T> = {
@@ -50,6 +56,14 @@ export interface PipelineSession {
   readonly appointments: BoundAsync<AppointmentService["Service"]>
   readonly sms: BoundAsync<SmsWork["Service"]>
   readonly offers: BoundAsync<OfferService["Service"]>
+  /** The usage-feed import (admins and system actors). */
+  readonly feeds: BoundAsync<UsageFeed["Service"]>
+  /** Retention-effect observations: evaluate the ones whose window ended. */
+  readonly observations: BoundAsync<Pick<ObservationService["Service"], "evaluateDue">>
+  /** Funnels, observation outcomes, status accounting, agent performance, period reports (needs `options.reports`). */
+  readonly reports: BoundAsync<ReportService["Service"]>
+  /** Work plans: targets per agent and team per period, progress, period close (progress needs `options.reports`). */
+  readonly plans: BoundAsync<WorkPlanService["Service"]>
 }
 
 /**
@@ -68,6 +82,8 @@ export interface PipelineOptions {
   readonly notifier?: Layer.Layer<Notifier>
   readonly smsGateway?: Layer.Layer<SmsGateway>
   readonly dialer?: Layer.Layer<Dialer>
+  /** The report queries of the storage (`SqlReportQueries.layer(storage)`, `MemoryReportQueries.layer(db)`); without it reports reject with `StorageError`. */
+  readonly reports?: Layer.Layer<ReportQueries>
 }
 
 const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fail(new IntegrationError({ integration, retryable: false, detail: "not configured" }))
@@ -83,7 +99,11 @@ const groups = {
   contact: [Contactability, ["canContact"]],
   appointments: [AppointmentService, ["book", "cancel", "markDone", "sendDueReminders"]],
   sms: [SmsWork, ["sendBatch"]],
-  offers: [OfferService, ["use", "decide", "usesOf"]]
+  offers: [OfferService, ["use", "decide", "usesOf"]],
+  feeds: [UsageFeed, ["importFile", "importFiles"]],
+  observations: [ObservationService, ["evaluateDue"]],
+  reports: [ReportService, ["funnel", "observations", "statusAccounting", "agents", "questionnaire", "period"]],
+  plans: [WorkPlanService, ["set", "get", "list", "progress", "closePeriod"]]
 } as const
 
 /**
@@ -103,7 +123,13 @@ export const createPipeline = (winback: Winback, options: PipelineOptions = {}):
     options.smsGateway ?? Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
     options.dialer ?? Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") }))
   )
-  const services = pipelineLayer.pipe(Layer.provide(extra))
+  const noReports = Effect.fail(new StorageError({ reason: "Unknown", operation: "ReportQueries", cause: new Error("no report queries configured: pass options.reports") }))
+  const reports = options.reports ?? Layer.succeed(ReportQueries, ReportQueries.of({ funnel: () => noReports, observations: () => noReports, statusAccounting: () => noReports, responses: () => noReports }))
+  const services = Layer.mergeAll(
+    pipelineLayer.pipe(Layer.provide(extra)),
+    ReportService.layer.pipe(Layer.provide(reports)),
+    WorkPlanService.layer.pipe(Layer.provide(reports))
+  )
   const as = (managerId: string): PipelineSession => {
     const out: Record<string, Record<string, (...args: Array<unknown>) => Promise<unknown>>> = {}
     for (const [group, [tag, methods]] of Object.entries(groups)) {

@@ -31,7 +31,19 @@ export const PipelineActions = {
   /** Propose an offer on a work item in scope. */
   offerUse: "offer.use",
   /** Decide an offer use that needs approval. */
-  offerApprove: "offer.approve"
+  offerApprove: "offer.approve",
+  /** Import the host's usage feed (customers, daily and monthly usage): admins and system jobs. */
+  usageImport: "usage.import",
+  /** Read reports (funnels, observations, agent performance) over the reach of the grant. */
+  reportRead: "report.read",
+  /** Evaluate the observations whose window ended. */
+  observationEvaluate: "observation.evaluate",
+  /** Read work plans (targets and progress) over the reach of the grant. */
+  planRead: "plan.read",
+  /** Set the work plans of the agents and teams in reach. */
+  planManage: "plan.manage",
+  /** Close a plan period: archive the plans in reach with their achieved figures. */
+  planClose: "plan.close"
 } as const
 
 /**
@@ -55,7 +67,20 @@ export const pipelineGrants: ReadonlyArray<Grant> = [
   { role: "approver", reach: "all", actions: [PipelineActions.taskPreview] },
   { role: "admin", reach: "all", actions: [PipelineActions.taskPreview] },
   { role: "director", reach: "all", actions: [PipelineActions.taskPreview] },
-  { role: "team-leader", reach: "all", actions: [PipelineActions.taskPreview] }
+  { role: "team-leader", reach: "all", actions: [PipelineActions.taskPreview] },
+  { role: "admin", reach: "all", actions: [PipelineActions.usageImport] },
+  // Reports: agents see their own figures; leaders, directors and team admins their subtree.
+  { role: "agent", reach: "self", actions: [PipelineActions.reportRead] },
+  { role: "team-leader", reach: "subtree", actions: [PipelineActions.reportRead] },
+  { role: "director", reach: "subtree", actions: [PipelineActions.reportRead] },
+  { role: "admin", reach: "subtree", actions: [PipelineActions.reportRead] },
+  { role: "admin", reach: "all", actions: [PipelineActions.observationEvaluate] },
+  { role: "director", reach: "all", actions: [PipelineActions.observationEvaluate] },
+  // Work plans: agents read their own; leaders and directors plan their subtree; directors and admins close periods.
+  { role: "agent", reach: "self", actions: [PipelineActions.planRead] },
+  { role: "team-leader", reach: "subtree", actions: [PipelineActions.planRead, PipelineActions.planManage] },
+  { role: "director", reach: "subtree", actions: [PipelineActions.planRead, PipelineActions.planManage, PipelineActions.planClose] },
+  { role: "admin", reach: "all", actions: [PipelineActions.planRead, PipelineActions.planManage, PipelineActions.planClose] }
 ]
 
 /**

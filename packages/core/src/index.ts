@@ -202,3 +202,121 @@ export { pipelineLayer, type PipelineServices } from "./Pipeline"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./OfferService"
 export { createPipeline, type PipelineOptions, type PipelineSession } from "./PipelineFacade"
 export { BulkLedgerClaims } from "./BulkClaims"
+
+// Report exports: tables, CSV, XLSX, SVG charts
+export {
+  AgentChartData,
+  agentChartData,
+  agentChartSvg,
+  agentTable,
+  ChartOptions,
+  chartPalette,
+  ColumnType,
+  csvField,
+  CsvOptions,
+  FunnelChartData,
+  funnelChartData,
+  funnelChartSvg,
+  funnelStageLabels,
+  funnelTable,
+  observationTable,
+  periodReportTables,
+  questionnaireTable,
+  ReportCell,
+  ReportColumn,
+  reportCsv,
+  reportCsvLines,
+  type ReportRow,
+  ReportTable,
+  reportXlsx,
+  RetentionChartData,
+  retentionChartData,
+  retentionChartSvg,
+  statusAccountingTable,
+  xmlText,
+  XlsxOptions
+} from "./exports/index"
+
+// Usage feed: the daily CSV batches a host pushes instead of the usage-history port
+export {
+  csvFields,
+  parseFeedLine,
+  readFeedHeader,
+  systemActor,
+  UsageFeed,
+  usageFeedColumns,
+  type UsageFeedFile,
+  UsageFeedKind,
+  UsageFeedOptions,
+  type UsageFeedReport
+} from "./UsageFeed"
+
+// Retention effect and reports (DOMAIN §8)
+export {
+  addMonths,
+  classifyOutcome,
+  defaultObservationConfig,
+  type EvaluationReport,
+  ObservationActions,
+  ObservationConfig,
+  ObservationService,
+  ObservationSettings,
+  statusAtEnd
+} from "./ObservationService"
+export {
+  type AgentPerformance,
+  type AgentPerformanceReport,
+  type FunnelCounts,
+  FunnelDimension,
+  type FunnelReport,
+  type FunnelRow,
+  type FunnelStage,
+  type FunnelStageFigure,
+  funnelStages,
+  type Grouped,
+  type ObservationCounts,
+  ObservationDimension,
+  type ObservationReport,
+  type ObservationRow,
+  type PeriodReport,
+  type ReconciliationMismatch,
+  type ReportFilter,
+  ReportPeriodKind,
+  ReportQueries,
+  ReportRange,
+  type StatusAccounting,
+  type StatusAccountingCounts,
+  type StatusTransition,
+  type TaskQuestionnaireReport,
+  type TaskResponse
+} from "./reports/ReportQueries"
+export {
+  accountStatuses,
+  FunnelQuery,
+  funnelRow,
+  ObservationQuery,
+  observationRow,
+  PeriodQuery,
+  periodOf,
+  QuestionnaireReportQuery,
+  RangeQuery,
+  ReportActions,
+  ReportService,
+  StatusAccountingQuery
+} from "./reports/ReportService"
+
+// Work plans: targets per agent and team per period
+export {
+  WorkPlan,
+  WorkPlanActuals,
+  workPlanId,
+  type WorkPlanMeasure,
+  workPlanMeasures,
+  WorkPlanPeriod,
+  WorkPlanPeriodKind,
+  WorkPlanStatus,
+  WorkPlanSubjectKind,
+  WorkPlanTargets
+} from "./WorkPlan"
+export { type WorkPlanFilter, type WorkPlanScopeFilter, WorkPlanStore } from "./ports/Storage"
+export { type ClosedPeriod, SetWorkPlan, type WorkPlanProgress, WorkPlanQuery, WorkPlanService } from "./WorkPlanService"

@@ -23,7 +23,9 @@ import {
   type UsageDay,
   type UsageMonth,
   verifyAuditChain,
-  type WorkItem
+  type WorkItem,
+  type WorkPlan,
+  type WorkPlanFilter
 } from "@winback/core"
 import { emptyStateCounts, formatSerial, planCompletion } from "../internal/completion"
 import { sortKeys } from "../internal/sortKeys"
@@ -285,6 +287,17 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
       matches: (o, f) =>
         (f.taskId === undefined || o.taskId === f.taskId) && (f.managerId === undefined || o.managerId === f.managerId) &&
         (f.dueOn === undefined || (o.outcome === null && o.endsOn <= f.dueOn))
+    }),
+    workPlans: memoryEntityStore<WorkPlan, WorkPlanFilter>(db, {
+      entity: "WorkPlan",
+      table: "work_plans",
+      id: (p) => p.id,
+      sortKey: (p) => [p.period.from, p.id],
+      matches: (p, f) =>
+        (f.period === undefined || p.period.label === f.period) && (f.subjectKind === undefined || p.subjectKind === f.subjectKind) &&
+        any(f.subjectIds, p.subjectId) && any(f.statuses, p.status) &&
+        (f.inScope === undefined ||
+          (p.subjectKind === "agent" && f.inScope.managerIds.includes(p.subjectId)) || (p.teamId !== null && f.inScope.teamIds.includes(p.teamId)))
     }),
     questionnaires: {
       putVersion: (record) =>

@@ -29,7 +29,9 @@ import {
   type Team,
   verifyAuditChain,
   type WorkItem,
-  type WorkItemState
+  type WorkItemState,
+  type WorkPlan,
+  type WorkPlanFilter
 } from "@winback/core"
 import { emptyStateCounts, formatSerial, planCompletion } from "../internal/completion"
 import { sortKeys } from "../internal/sortKeys"
@@ -502,6 +504,35 @@ export const makePgStores = (driver: PgDriver): Stores => {
       ],
       sortColumns: [s.observations.endsOn, s.observations.id],
       sortKey: sortKeys.observation
+    }),
+
+    workPlans: pgEntityStore<WorkPlan, WorkPlanFilter>(driver, {
+      entity: "WorkPlan",
+      table: s.workPlans,
+      id: (p) => p.id,
+      toRow: (p) => ({
+        id: p.id,
+        version: p.version,
+        data: p,
+        subjectKind: p.subjectKind,
+        subjectId: p.subjectId,
+        teamId: p.teamId,
+        period: p.period.label,
+        periodFrom: p.period.from,
+        status: p.status
+      }),
+      fromRow: fromData,
+      where: (f) => [
+        maybeEq(s.workPlans.period, f.period),
+        maybeEq(s.workPlans.subjectKind, f.subjectKind),
+        maybeAnyOf(s.workPlans.subjectId, f.subjectIds),
+        maybeAnyOf(s.workPlans.status, f.statuses),
+        f.inScope === undefined
+          ? undefined
+          : or(and(eq(s.workPlans.subjectKind, "agent"), anyOf(s.workPlans.subjectId, f.inScope.managerIds)), anyOf(s.workPlans.teamId, f.inScope.teamIds))
+      ],
+      sortColumns: [s.workPlans.periodFrom, s.workPlans.id],
+      sortKey: (p) => [p.period.from, p.id]
     }),
 
     questionnaires: {

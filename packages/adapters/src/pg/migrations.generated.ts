@@ -65,5 +65,20 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
     "statements": [
       "CREATE INDEX \"work_items_team_idx\" ON \"work_items\" USING btree (\"team_id\",\"state\");"
     ]
+  },
+  {
+    "tag": "0003_integration_state",
+    "statements": [
+      "CREATE TABLE \"integration_state\" (\n\t\"key\" text PRIMARY KEY NOT NULL,\n\t\"value\" jsonb NOT NULL,\n\t\"updated_at\" text NOT NULL\n);"
+    ]
+  },
+  {
+    "tag": "0004_work_plans",
+    "statements": [
+      "CREATE TABLE \"work_plans\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"version\" integer NOT NULL,\n\t\"data\" jsonb NOT NULL,\n\t\"subject_kind\" text NOT NULL,\n\t\"subject_id\" text NOT NULL,\n\t\"team_id\" text,\n\t\"period\" text NOT NULL,\n\t\"period_from\" text NOT NULL,\n\t\"status\" text NOT NULL\n);",
+      "CREATE INDEX \"work_plans_period_idx\" ON \"work_plans\" USING btree (\"period\",\"status\");",
+      "CREATE INDEX \"work_plans_subject_idx\" ON \"work_plans\" USING btree (\"subject_id\");",
+      "CREATE INDEX \"work_plans_team_idx\" ON \"work_plans\" USING btree (\"team_id\");"
+    ]
   }
 ]

@@ -246,3 +246,29 @@ export const auditLog = pgTable(
     index("audit_log_customer_idx").on(t.customerId, t.seq)
   ]
 )
+
+/**
+ * Small durable state of the HTTP integrations: outbox cursors of the webhook dispatcher and the
+ * receipts that make inbound call-center events idempotent (one row per key; the primary key
+ * decides which of two concurrent deliveries wins).
+ */
+export const integrationState = pgTable("integration_state", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: text("updated_at").notNull()
+})
+
+/** Work plans: targets per agent or team and period; `team_id` and the subject carry the scope. */
+export const workPlans = pgTable(
+  "work_plans",
+  {
+    ...doc(),
+    subjectKind: text("subject_kind").notNull(),
+    subjectId: text("subject_id").notNull(),
+    teamId: text("team_id"),
+    period: text("period").notNull(),
+    periodFrom: text("period_from").notNull(),
+    status: text("status").notNull()
+  },
+  (t) => [index("work_plans_period_idx").on(t.period, t.status), index("work_plans_subject_idx").on(t.subjectId), index("work_plans_team_idx").on(t.teamId)]
+)

@@ -10,6 +10,7 @@ import { Conflict, type EntityStore, NotFound, type Page, type Stores } from "@w
 import * as f from "./fixtures"
 import { runScopeMatrix } from "./scopeMatrix"
 import { OPEN_TIMEOUT_MS } from "./timeouts"
+import { runWorkPlanSuite, workPlan } from "./workPlans"
 
 /** An adapter under test. */
 export interface ConformanceTarget {
@@ -181,7 +182,17 @@ const entityCases = (): ReadonlyArray<EntityCase<any, any>> => [
     all: {},
     compare: (a, b) => byText(a.id, b.id),
     change: (a) => ({ ...a, completed: false })
-  } satisfies EntityCase<ReturnType<typeof f.response>, object>
+  } satisfies EntityCase<ReturnType<typeof f.response>, object>,
+  {
+    name: "WorkPlanStore",
+    store: (s) => s.workPlans,
+    // Equal period starts across the page boundary on purpose.
+    make: (i) => workPlan(`wp-${i}`, { period: { kind: "month", label: `2026-1${i % 3}`, from: `2026-1${i % 3}-01`, to: `2026-1${i % 3}-28` } }),
+    id: (a) => a.id,
+    all: {},
+    compare: (a, b) => byText(a.period.from, b.period.from) || byText(a.id, b.id),
+    change: (a) => ({ ...a, targets: { calls: 1, reach: 2, retained: 3 } })
+  } satisfies EntityCase<ReturnType<typeof workPlan>, object>
 ]
 
 /**
@@ -207,6 +218,7 @@ export const runConformanceSuite = (target: ConformanceTarget): void => {
     auditSuite(target)
     transactionSuite(target)
     runScopeMatrix(target)
+    runWorkPlanSuite(target)
   })
 }
 

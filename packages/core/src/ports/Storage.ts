@@ -34,6 +34,7 @@ import type { Task, TaskSource, TaskStatus } from "../Task"
 import type { Team } from "../Team"
 import type { CustomerEvent, UsageDay, UsageMonth } from "../Usage"
 import type { Disposition, WorkItem, WorkItemState } from "../WorkItem"
+import type { WorkPlan, WorkPlanStatus, WorkPlanSubjectKind } from "../WorkPlan"
 
 /**
  * The generic shape of a versioned aggregate store.
@@ -503,3 +504,43 @@ export class QuestionnaireStore extends Context.Service<
     readonly responses: EntityStore<ResponseRecord, { readonly workItemId?: string; readonly questionnaireId?: string; readonly customerId?: string }>
   }
 >()("@winback/core/QuestionnaireStore") {}
+
+// --------------------------------------------------------------------------------------------
+// Work plans
+// --------------------------------------------------------------------------------------------
+
+/**
+ * The data scope of an acting person over work plans, pushed into the store query: an agent's plan
+ * is in scope when the agent is one of `managerIds`; any plan is in scope when its team is one of
+ * `teamIds`.
+ *
+ * @example
+ * ```ts
+ * const f: WorkPlanFilter = { period: "2026-11", inScope: { managerIds: ["m-1"], teamIds: ["t-north"] } }
+ * ```
+ */
+export interface WorkPlanScopeFilter {
+  readonly managerIds: ReadonlyArray<string>
+  readonly teamIds: ReadonlyArray<string>
+}
+
+/** Filter for {@link WorkPlanStore} lists, ordered by period start, then id. All given fields must match. */
+export interface WorkPlanFilter {
+  /** The period label (`2026-11`). */
+  readonly period?: string
+  readonly subjectKind?: WorkPlanSubjectKind
+  readonly subjectIds?: ReadonlyArray<string>
+  readonly statuses?: ReadonlyArray<WorkPlanStatus>
+  /** The acting person's scope, ANDed with the fields above (see {@link WorkPlanScopeFilter}). */
+  readonly inScope?: WorkPlanScopeFilter
+}
+
+/**
+ * Work plans (targets per agent and team per period).
+ *
+ * @example
+ * ```ts
+ * const plans = yield* (yield* WorkPlanStore).list({ period: "2026-11", statuses: ["active"] })
+ * ```
+ */
+export class WorkPlanStore extends Context.Service<WorkPlanStore, EntityStore<WorkPlan, WorkPlanFilter>>()("@winback/core/WorkPlanStore") {}

@@ -20,7 +20,8 @@ import {
   TaskStore,
   TeamStore,
   Transactions,
-  WorkItemStore
+  WorkItemStore,
+  WorkPlanStore
 } from "./Storage"
 
 /**
@@ -49,6 +50,7 @@ export interface Stores {
   readonly observations: ObservationStore["Service"]
   readonly questionnaires: QuestionnaireStore["Service"]
   readonly audit: AuditLogStore["Service"]
+  readonly workPlans: WorkPlanStore["Service"]
 }
 
 /** Every storage port service, as provided by {@link storesLayer}. */
@@ -69,6 +71,7 @@ export type StoragePorts =
   | ObservationStore
   | QuestionnaireStore
   | AuditLogStore
+  | WorkPlanStore
 
 /**
  * Provides every storage port from one {@link Stores} object.
@@ -95,7 +98,8 @@ export const storesLayer = (s: Stores): Layer.Layer<StoragePorts> =>
     Layer.succeed(OfferStore, s.offers),
     Layer.succeed(ObservationStore, s.observations),
     Layer.succeed(QuestionnaireStore, s.questionnaires),
-    Layer.succeed(AuditLogStore, s.audit)
+    Layer.succeed(AuditLogStore, s.audit),
+    Layer.succeed(WorkPlanStore, s.workPlans)
   )
 
 /**
@@ -125,6 +129,7 @@ export const currentStores: Effect.Effect<Stores, never, StoragePorts> = Effect.
     offers: yield* OfferStore,
     observations: yield* ObservationStore,
     questionnaires: yield* QuestionnaireStore,
-    audit: yield* AuditLogStore
+    audit: yield* AuditLogStore,
+    workPlans: yield* WorkPlanStore
   }
 })
