@@ -1,21 +1,49 @@
 /**
- * Demo data for the reference server: seeded once, on first start, into empty storage.
+ * Demo data for the reference server, seeded once, on first start, into empty storage: the demo
+ * organisation and customers, then the workbench's demo work (tasks bound to the standard
+ * retention questionnaire, items for the demo agent's team, a task awaiting approval), written
+ * through the packages' own services so it is scoped and audited like real work.
  */
 import { Effect } from "effect"
-import type { Stores } from "@winback/core"
-import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
+import type { PipelineSession, Stores, Winback } from "@winback/core"
+import { type DemoOptionsInput, generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
+import { standardVersionRecord } from "./questionnaires"
 import type { DemoLogin } from "./server"
+import { seedDemoWork } from "./workbench/demoWork"
 
-/** Seeds `customers` demo customers as of `asOf` when the storage has none; answers the demo logins either way. */
+/** What a seed function gets besides the stores: the running services. */
+export interface SeedContext {
+  readonly stores: Stores
+  readonly winback: Winback
+  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
+}
+
+/**
+ * Seeds `customers` demo customers as of `asOf` when the storage has none, then the demo work;
+ * answers the demo logins either way.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ storage, seed: seedIfEmpty({ customers: 1000, asOf: "2026-11-25" }) })
+ * ```
+ */
 export const seedIfEmpty =
-  (options: { readonly customers: number; readonly asOf: string; readonly onProgress?: (n: number) => void }) =>
-  async (stores: Stores): Promise<ReadonlyArray<DemoLogin>> => {
-    const demo = { seed: 1, customers: options.customers, asOf: options.asOf }
+  (options: {
+    readonly customers: number
+    readonly asOf: string
+    readonly onProgress?: (n: number) => void
+    /** Other demo options (regions, team sizes, ...); the seed is 1 unless given. */
+    readonly demo?: Omit<DemoOptionsInput, "customers" | "asOf">
+  }) =>
+  async (ctx: Stores & SeedContext): Promise<ReadonlyArray<DemoLogin>> => {
+    const stores = ctx.stores
+    const demo = { seed: 1, ...options.demo, customers: options.customers, asOf: options.asOf }
+    const { logins } = generateOrg(resolveDemoOptions(demo))
     const existing = await Effect.runPromise(stores.managers.list({}, { limit: 1 }))
     if (existing.items.length === 0) {
       await seedDemoData(stores, demo, { batchSize: 250, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
+      await seedDemoWork(ctx, { asOf: options.asOf, logins, questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`) })
     }
-    const { logins } = generateOrg(resolveDemoOptions(demo))
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],
       ["team leader", logins.teamLeader],

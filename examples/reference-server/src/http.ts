@@ -1,28 +1,100 @@
 /**
- * A small HTTP layer: routes with path parameters, zod-validated queries, and the typed Winback
- * errors mapped to JSON answers with a stable code.
+ * A small HTTP layer: routes with path parameters, zod-validated params, queries and bodies,
+ * authentication before every non-public route, and the typed Winback errors mapped to JSON answers
+ * with a stable code. Each route carries the description the OpenAPI document is generated from.
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { z } from "zod"
-import { Conflict, Forbidden, NotFound, StorageError, ValidationError, isValidationErrorLike } from "@winback/core"
+import { Conflict, Forbidden, IntegrationError, NotFound, StorageError, ValidationError, isValidationErrorLike } from "@winback/core"
 
-/** A handled request. */
+/** Who is calling: a logged-in person (session) or a machine client acting as a manager (API key). */
+export interface Principal {
+  readonly managerId: string
+  readonly via: "session" | "api-key"
+  /** The session id or API key id (never the secret). */
+  readonly credentialId: string
+}
+
+/** A handled request (the shape `Router.on` handlers receive). */
 export interface Request {
   readonly params: Readonly<Record<string, string>>
   readonly query: URLSearchParams
   readonly raw: IncomingMessage
+  /** The authenticated caller, `null` on anonymous requests to public routes. */
+  readonly principal: Principal | null
 }
 
-/** What a handler answers: JSON, or text with a content type. */
-export type Reply = { readonly status?: number; readonly json: unknown } | { readonly status?: number; readonly text: string; readonly contentType: string }
+/** What a handler answers: JSON, text or bytes with a content type, plus optional headers. */
+export type Reply =
+  | { readonly status?: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string | ReadonlyArray<string>>> }
+  | { readonly status?: number; readonly text: string; readonly contentType: string; readonly headers?: Readonly<Record<string, string | ReadonlyArray<string>>> }
+  | { readonly status?: number; readonly bytes: Uint8Array; readonly contentType: string; readonly headers?: Readonly<Record<string, string | ReadonlyArray<string>>> }
 
 type Handler = (req: Request) => Promise<Reply>
 
-interface Route {
-  readonly method: string
+/** HTTP methods the router serves. */
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+
+/** Who may call a route: anyone, or only an authenticated caller. */
+export type Access = "public" | "authenticated"
+
+/** What a route answers, for the API description. */
+export interface ResponseSpec {
+  readonly description: string
+  readonly schema?: z.ZodType
+  /** Default `application/json`. */
+  readonly contentType?: string
+}
+
+/** What a described route's handler receives: validated params, query and body, and the caller. */
+export interface RouteContext<P, Q, B> {
+  readonly params: P
+  readonly query: Q
+  readonly body: B
+  readonly principal: Principal
+  readonly raw: IncomingMessage
+}
+
+/** A described route: method, path, schemas, documentation and handler. */
+export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodType> {
+  readonly method: Method
+  /** `/api/customers/:id` */
+  readonly path: string
+  readonly summary: string
+  readonly tag: string
+  readonly description?: string
+  /** Default `authenticated`. */
+  readonly access?: Access
+  readonly params?: P
+  readonly query?: Q
+  readonly body?: B
+  /** `json` (default when a body schema is given) or `text` (CSV uploads: the raw text is the body). */
+  readonly bodyType?: "json" | "text"
+  /** Extra answers besides the standard error answers; `200` defaults to a JSON object. */
+  readonly responses?: Readonly<Record<number, ResponseSpec>>
+  readonly handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply>
+}
+
+/** One registered route as the OpenAPI generator and the tests see it. */
+export interface RouteInfo {
+  readonly method: Method
+  /** The path as registered (`/api/customers/:id`). */
+  readonly path: string
+  readonly access: Access
+  readonly summary: string
+  readonly tag: string
+  readonly description?: string | undefined
+  readonly params?: z.ZodObject | undefined
+  readonly query?: z.ZodObject | undefined
+  readonly body?: z.ZodType | undefined
+  readonly bodyType?: "json" | "text" | undefined
+  readonly responses: Readonly<Record<number, ResponseSpec>>
+}
+
+interface Route extends RouteInfo {
   readonly pattern: RegExp
   readonly keys: ReadonlyArray<string>
-  readonly handler: Handler
+  readonly run: (raw: IncomingMessage, params: Record<string, string>, query: URLSearchParams, principal: Principal | null) => Promise<Reply>
 }
 
 /** The JSON error body every endpoint answers with. */
@@ -30,82 +102,294 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown }
 }
 
-/** Maps a thrown error to an HTTP status and error body. */
-export const toErrorReply = (e: unknown): { status: number; json: ErrorBody } => {
+/**
+ * An error the HTTP layer answers directly (401, 413, 415, 429): a status, a stable code and
+ * optional headers (e.g. `Retry-After`).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    readonly details?: unknown
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Maps a thrown error to an HTTP status and error body.
+ *
+ * @example
+ * ```ts
+ * toErrorReply(new NotFound({ entity: "Customer", id: "c-1" })) // { status: 404, json: { error: { code: "not_found", ... } } }
+ * ```
+ */
+export const toErrorReply = (e: unknown): { status: number; json: ErrorBody; headers?: Readonly<Record<string, string>> } => {
+  if (e instanceof HttpError) return { status: e.status, json: { error: { code: e.code, message: e.message, details: e.details ?? null } }, headers: e.headers }
   if (e instanceof ValidationError || isValidationErrorLike(e)) {
     return { status: 400, json: { error: { code: "validation_failed", message: (e as unknown as Error).message, details: e.issues } } }
   }
   if (e instanceof NotFound) return { status: 404, json: { error: { code: "not_found", message: e.message, details: { entity: e.entity, id: e.id } } } }
-  if (e instanceof Conflict) return { status: 409, json: { error: { code: "conflict", message: e.message } } }
-  if (e instanceof Forbidden) return { status: 403, json: { error: { code: "forbidden", message: e.message } } }
-  if (e instanceof StorageError && e.isRetryable) return { status: 503, json: { error: { code: "storage_unavailable", message: "storage unavailable, try again" } } }
-  return { status: 500, json: { error: { code: "internal", message: "internal error" } } }
+  if (e instanceof Conflict) return { status: 409, json: { error: { code: "conflict", message: e.message, details: { entity: e.entity, id: e.id, reason: e.reason } } } }
+  if (e instanceof Forbidden) return { status: 403, json: { error: { code: "forbidden", message: e.message, details: { action: e.action, resource: e.resource } } } }
+  if (e instanceof StorageError && e.isRetryable) {
+    return { status: 503, json: { error: { code: "storage_unavailable", message: "storage unavailable, try again", details: null } }, headers: { "retry-after": "1" } }
+  }
+  if (e instanceof IntegrationError) {
+    return { status: e.retryable ? 503 : 502, json: { error: { code: "integration_failed", message: e.message, details: { integration: e.integration } } } }
+  }
+  return { status: 500, json: { error: { code: "internal", message: "internal error", details: null } } }
+}
+
+const isArrayField = (field: unknown): boolean => {
+  let f = field
+  while (f instanceof z.ZodOptional || f instanceof z.ZodDefault) f = (f as z.ZodOptional).unwrap()
+  return f instanceof z.ZodArray
 }
 
 /**
  * Parses the query string with a zod object schema; repeated keys become arrays where the schema
  * wants arrays.
+ *
+ * @example
+ * ```ts
+ * const q = parseQuery(z.object({ limit: z.coerce.number() }), new URLSearchParams("limit=5"))
+ * ```
  */
 export const parseQuery = <S extends z.ZodObject>(schema: S, query: URLSearchParams): z.output<S> => {
   const obj: Record<string, unknown> = {}
   for (const key of new Set(query.keys())) {
     const all = query.getAll(key)
-    const field = schema.shape[key]
-    obj[key] = field instanceof z.ZodArray || (field instanceof z.ZodOptional && field.unwrap() instanceof z.ZodArray) ? all : all[all.length - 1]
+    obj[key] = isArrayField(schema.shape[key]) ? all : all[all.length - 1]
   }
   const r = schema.safeParse(obj)
   if (!r.success) throw ValidationError.fromZod(r.error, "query", ["query"])
   return r.data
 }
 
-/** A router: add routes, then `handle` requests. */
+const jsonLimit = 1024 * 1024
+const textLimit = 20 * 1024 * 1024
+
+/** Reads the request body as text, refusing more than `limit` bytes with 413. */
+const readBody = async (req: IncomingMessage, limit: number): Promise<string> => {
+  const chunks: Array<Buffer> = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new HttpError(413, "payload_too_large", `the body exceeds ${limit} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString("utf8")
+}
+
+/**
+ * Where a NUL character hides in a value (PostgreSQL text and jsonb cannot hold one, so it is
+ * refused at the boundary as invalid input rather than failing in storage).
+ */
+const nulPath = (v: unknown, path: Array<string | number>): Array<string | number> | null => {
+  if (typeof v === "string") return v.includes("\u0000") ? path : null
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nulPath(v[i], [...path, i])
+      if (p) return p
+    }
+    return null
+  }
+  if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes("\u0000")) return [...path, k]
+      const p = nulPath(x, [...path, k])
+      if (p) return p
+    }
+  }
+  return null
+}
+
+/** The deepest nesting a JSON body may have: real inputs are a few levels deep. */
+const maxDepth = 32
+
+/** True when `v` nests deeper than {@link maxDepth} (checked without recursion). */
+const tooDeep = (v: unknown): boolean => {
+  const stack: Array<[unknown, number]> = [[v, 0]]
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!
+    if (x === null || typeof x !== "object") continue
+    if (d >= maxDepth) return true
+    for (const y of Array.isArray(x) ? x : Object.values(x)) stack.push([y, d + 1])
+  }
+  return false
+}
+
+const refuseNul = (v: unknown, root: string): void => {
+  const at = nulPath(v, [root])
+  if (at) throw new ValidationError({ subject: root, issues: [{ path: at, code: "nul_character", message: "text may not contain a NUL character" }] })
+}
+
+const parseBody = async (req: IncomingMessage, schema: z.ZodType, type: "json" | "text"): Promise<unknown> => {
+  const contentType = (req.headers["content-type"] ?? "").toLowerCase()
+  if (type === "json") {
+    // Requiring JSON also makes a cross-site form post impossible (it cannot send this type).
+    if (!contentType.startsWith("application/json")) throw new HttpError(415, "unsupported_media_type", "send the body as application/json")
+    const text = await readBody(req, jsonLimit)
+    let data: unknown
+    try {
+      data = text.length === 0 ? undefined : JSON.parse(text)
+    } catch {
+      throw new ValidationError({ subject: "body", issues: [{ path: ["body"], code: "invalid_json", message: "the body is not valid JSON" }] })
+    }
+    if (tooDeep(data)) throw new ValidationError({ subject: "body", issues: [{ path: ["body"], code: "too_deep", message: `the body nests deeper than ${maxDepth} levels` }] })
+    refuseNul(data, "body")
+    const r = schema.safeParse(data)
+    if (!r.success) throw ValidationError.fromZod(r.error, "body", ["body"])
+    return r.data
+  }
+  if (!contentType.startsWith("text/")) throw new HttpError(415, "unsupported_media_type", "send the body as text/csv")
+  const text = await readBody(req, textLimit)
+  refuseNul(text, "body")
+  const r = schema.safeParse(text)
+  if (!r.success) throw ValidationError.fromZod(r.error, "body", ["body"])
+  return r.data
+}
+
+/** Authenticates a request: the principal, or `null` when it carries no valid credentials. */
+export type Authenticate = (req: IncomingMessage) => Promise<Principal | null>
+
+/** Options of {@link Router}. */
+export interface RouterOptions {
+  /** Without it every non-public route answers 401. */
+  readonly authenticate?: Authenticate
+}
+
+const unauthenticated = () => new HttpError(401, "unauthenticated", "log in (POST /api/login) or send Authorization: Bearer <token or API key>", { "www-authenticate": "Bearer" })
+
+/**
+ * A router: add routes, then `handle` requests.
+ *
+ * @example
+ * ```ts
+ * const router = new Router({ authenticate })
+ * router.route({ method: "GET", path: "/api/things/:id", summary: "One thing", tag: "things",
+ *   params: z.object({ id: z.string() }), handler: async ({ params }) => ({ json: { id: params.id } }) })
+ * createServer((req, res) => void router.handle(req, res)).listen(3000)
+ * ```
+ */
 export class Router {
   private readonly routes: Array<Route> = []
 
-  /** Registers `handler` for `method` and `path` (`/api/customers/:id`). */
-  on(method: string, path: string, handler: Handler): this {
+  constructor(private readonly options: RouterOptions = {}) {}
+
+  private add(info: RouteInfo, run: Route["run"]): void {
+    if (this.routes.some((r) => r.method === info.method && r.path === info.path)) throw new Error(`route ${info.method} ${info.path} registered twice`)
     const keys: Array<string> = []
     const pattern = new RegExp(
-      "^" + path.replace(/:([a-zA-Z]+)/g, (_m, k: string) => {
-        keys.push(k)
-        return "([^/]+)"
-      }) + "/?$"
+      "^" +
+        info.path.replace(/:([a-zA-Z]+)/g, (_m, k: string) => {
+          keys.push(k)
+          return "([^/]+)"
+        }) +
+        "/?$"
     )
-    this.routes.push({ method, pattern, keys, handler })
+    this.routes.push({ ...info, pattern, keys, run })
+  }
+
+  /**
+   * Registers a public, undescribed `handler` for `method` and `path` (the workbench page and its
+   * static assets). Anyone may call it; `req.principal` is set when the caller is logged in.
+   */
+  on(method: Method, path: string, handler: Handler): this {
+    this.add({ method, path, access: "public", summary: `Workbench: ${path}`, tag: "workbench", responses: { 200: { description: "The page or asset", contentType: "text/html" } } }, (raw, params, query, principal) =>
+      handler({ params, query, raw, principal })
+    )
     return this
   }
 
-  /** The registered routes, for the API description. */
-  list(): ReadonlyArray<{ readonly method: string; readonly pattern: string }> {
-    return this.routes.map((r) => ({ method: r.method, pattern: r.pattern.source }))
+  /** Registers a described route: validated params, query and body, authentication unless public. */
+  route<P extends z.ZodObject = z.ZodObject<{}>, Q extends z.ZodObject = z.ZodObject<{}>, B extends z.ZodType = z.ZodUndefined>(spec: RouteSpec<P, Q, B>): this {
+    const access = spec.access ?? "authenticated"
+    this.add(
+      {
+        method: spec.method,
+        path: spec.path,
+        access,
+        summary: spec.summary,
+        tag: spec.tag,
+        description: spec.description,
+        params: spec.params,
+        query: spec.query,
+        body: spec.body,
+        bodyType: spec.body ? (spec.bodyType ?? "json") : undefined,
+        responses: spec.responses ?? {}
+      },
+      async (raw, rawParams, rawQuery, principal) => {
+        if (access === "authenticated" && principal === null) throw unauthenticated()
+        refuseNul(rawParams, "path")
+        refuseNul(Object.fromEntries(rawQuery.entries()), "query")
+        let params: unknown = rawParams
+        if (spec.params) {
+          const r = spec.params.safeParse(rawParams)
+          if (!r.success) throw ValidationError.fromZod(r.error, "path", ["path"])
+          params = r.data
+        }
+        const query = spec.query ? parseQuery(spec.query, rawQuery) : {}
+        const body = spec.body ? await parseBody(raw, spec.body, spec.bodyType ?? "json") : undefined
+        return spec.handler({ params, query, body, principal: principal!, raw } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>)
+      }
+    )
+    return this
   }
 
-  /** Answers one request. */
+  /** The registered routes, for the API description and the tests. */
+  list(): ReadonlyArray<RouteInfo> {
+    return this.routes.map(({ pattern: _p, keys: _k, run: _r, ...info }) => info)
+  }
+
+  /** Answers one request. Never throws: every failure becomes a JSON error answer. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost")
     let reply: Reply
     try {
+      const url = new URL(req.url ?? "/", "http://localhost")
       const matching = this.routes.filter((r) => r.pattern.test(url.pathname))
       const route = matching.find((r) => r.method === req.method)
+      // Authentication comes first so an anonymous caller learns nothing about which routes exist.
+      const principal = this.options.authenticate
+        ? await this.options.authenticate(req).catch(() => {
+            throw new HttpError(503, "storage_unavailable", "could not check the credentials, try again", { "retry-after": "1" })
+          })
+        : null
       if (!route) {
-        reply = matching.length > 0
-          ? { status: 405, json: { error: { code: "method_not_allowed", message: `${req.method} not allowed on ${url.pathname}` } } }
-          : { status: 404, json: { error: { code: "not_found", message: `no route ${url.pathname}` } } }
+        if (principal === null && !(matching.length > 0 && matching.every((r) => r.access === "public"))) {
+          throw unauthenticated()
+        }
+        reply =
+          matching.length > 0
+            ? { status: 405, json: { error: { code: "method_not_allowed", message: `${req.method} not allowed on ${url.pathname}`, details: { allow: matching.map((r) => r.method) } } } }
+            : { status: 404, json: { error: { code: "not_found", message: `no route ${url.pathname}`, details: null } } }
       } else {
         const m = route.pattern.exec(url.pathname)!
-        const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]))
-        reply = await route.handler({ params, query: url.searchParams, raw: req })
+        let params: Record<string, string>
+        try {
+          params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]))
+        } catch {
+          throw new ValidationError({ subject: "path", issues: [{ path: ["path"], code: "invalid_encoding", message: "malformed percent-encoding in the path" }] })
+        }
+        reply = await route.run(req, params, url.searchParams, principal)
       }
     } catch (e) {
       reply = toErrorReply(e)
     }
+    if (res.headersSent) return
+    const headers: Record<string, string | ReadonlyArray<string>> = { "cache-control": "no-store", "x-content-type-options": "nosniff", ...(reply.headers ?? {}) }
     if ("json" in reply) {
-      const body = JSON.stringify(reply.json)
-      res.writeHead(reply.status ?? 200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
-      res.end(body)
-    } else {
-      res.writeHead(reply.status ?? 200, { "content-type": reply.contentType, "cache-control": "no-store" })
+      res.writeHead(reply.status ?? 200, { ...headers, "content-type": "application/json; charset=utf-8" })
+      res.end(JSON.stringify(reply.json))
+    } else if ("text" in reply) {
+      res.writeHead(reply.status ?? 200, { ...headers, "content-type": reply.contentType })
       res.end(reply.text)
+    } else {
+      res.writeHead(reply.status ?? 200, { ...headers, "content-type": reply.contentType })
+      res.end(reply.bytes)
     }
   }
 }

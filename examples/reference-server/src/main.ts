@@ -8,7 +8,7 @@
 import { resolve } from "node:path"
 import { PgliteStorage, PostgresStorage } from "@winback/adapters"
 import { seedIfEmpty } from "./demo"
-import { startServer } from "./server"
+import { demoPassword, startServer } from "./server"
 
 const env = process.env
 const today = new Date().toISOString().slice(0, 10)
@@ -27,8 +27,9 @@ const server = await startServer({
 })
 process.stdout.write("\n")
 console.log(`Winback reference server listening on ${server.url}`)
-console.log("Demo logins (manager ids):")
+console.log(`Demo logins (password for every demo login: ${demoPassword}):`)
 for (const l of server.demoLogins) console.log(`  ${l.role.padEnd(16)} ${l.managerId}  ${l.name}`)
+console.log(`API: ${server.url}/api (OpenAPI at ${server.url}/api/openapi.json, after logging in)`)
 
 const stop = async () => {
   await server.close()

@@ -1,37 +1,79 @@
 /**
- * Starts the reference server over an open storage: seeds demo data when the database is empty,
- * and listens on loopback by default.
+ * Starts the reference server over an open storage: builds Winback with the pipeline policy (and
+ * the SQL candidate source on PGlite/PostgreSQL), opens the credential store (SQL tables on the same
+ * database, or memory), seeds demo data and demo passwords on first start, and listens on loopback
+ * by default.
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { createWinback, type Stores, storesLayer, type Winback } from "@winback/core"
+import type { Layer } from "effect"
+import { type CandidateSource, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
 import { createRouter } from "./app"
+import { type Auth, createAuth } from "./auth/Auth"
+import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
+import { defaultScryptParams, type ScryptParams } from "./auth/passwords"
+import { sqlCredentialStore } from "./auth/SqlCredentialStore"
+import type { SeedContext } from "./demo"
+import type { Router } from "./http"
+import { makeRunAs } from "./routes/support"
+import type { ApiContext } from "./routes/support"
 
-/** A demo login shown on the start page and printed at start. */
+/** A demo login shown on the start page and printed at start (the login is the manager id). */
 export interface DemoLogin {
   readonly role: string
   readonly managerId: string
   readonly name: string
 }
 
+/** The password every demo manager gets on first start. */
+export const demoPassword = "winback-demo"
+
 /** Options of {@link startServer}. */
 export interface ServerOptions {
-  /** The open storage (see `PgliteStorage.open` / `PostgresStorage.open`); closed with the server. */
-  readonly storage: { readonly stores: Stores; readonly close: () => Promise<void> }
+  /**
+   * The open storage: `PgliteStorage.open(...)` / `PostgresStorage.open(...)` (SQL: candidates,
+   * report queries and credentials in the database) or `{ stores, close, db? }` over memory stores
+   * (`db`: the `MemoryDb` under them, for reports). Closed with the server.
+   */
+  readonly storage: { readonly stores: Stores; readonly close: () => Promise<void>; readonly db?: MemoryDb } | OpenStorage
   readonly port?: number
   readonly host?: string
-  /** Seeds demo data (when the storage is empty) and answers the demo logins. */
-  readonly seed?: (stores: Stores) => Promise<ReadonlyArray<DemoLogin>>
+  /**
+   * Seeds demo data (when the storage is empty) and answers the demo logins; runs before the server
+   * listens. It gets the stores, which also carry the running services (`winback`, `pipeline`).
+   */
+  readonly seed?: (ctx: Stores & SeedContext) => Promise<ReadonlyArray<DemoLogin>>
+  /**
+   * Gives every manager this password when no password exists yet (first start). Default: the
+   * exported {@link demoPassword} when seeding, none otherwise.
+   */
+  readonly demoPassword?: string | null
   readonly today?: () => string
+  /** Where credentials live (default: SQL tables on an SQL storage, memory otherwise). */
+  readonly credentials?: CredentialStore
+  /** Password hash cost (tests lower it; stored hashes record theirs). */
+  readonly scrypt?: ScryptParams
+  readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number }
+  readonly sessionTtlMs?: number
+  readonly secureCookie?: boolean
+  /** The auth clock (tests move it to expire sessions). */
+  readonly now?: () => number
+  /** Extra route groups, e.g. reports. */
+  readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
 }
 
 /** A running server. */
 export interface RunningServer {
   readonly url: string
   readonly winback: Winback
+  readonly auth: Auth
+  readonly router: Router
   readonly demoLogins: ReadonlyArray<DemoLogin>
   readonly close: () => Promise<void>
 }
+
+const isSql = (s: ServerOptions["storage"]): s is OpenStorage => "run" in s && typeof (s as OpenStorage).run === "function"
 
 /**
  * Starts the server.
@@ -43,28 +85,66 @@ export interface RunningServer {
  * ```
  */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
-  const demoLogins = options.seed ? await options.seed(options.storage.stores) : []
-  const winback = await createWinback({ storage: storesLayer(options.storage.stores) })
-  const router = createRouter({ winback, demoLogins, ...(options.today ? { today: options.today } : {}) })
-  const server = createServer((req, res) => void router.handle(req, res))
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve())
-  })
-  const addr = server.address() as AddressInfo
-  let closing: Promise<void> | undefined
-  return {
-    url: `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`,
-    winback,
-    demoLogins,
-    close: () =>
-      (closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          server.closeAllConnections()
-        })
-        await winback.dispose()
-        await options.storage.close()
-      })())
+  const storage = options.storage
+  const candidates: Layer.Layer<CandidateSource, never, CustomerStore> = isSql(storage) ? SqlCandidateSource.layer(storage) : memoryCandidateSource()
+  const winback = await createWinback({ storage: storesLayer(storage.stores), policy: pipelinePolicy })
+  try {
+    const reports: Layer.Layer<ReportQueries> | undefined = isSql(storage) ? SqlReportQueries.layer(storage) : storage.db ? MemoryReportQueries.layer(storage.db) : undefined
+    const pipeline = createPipeline(winback, { candidates, ...(reports ? { reports } : {}) })
+    const runAs = makeRunAs(winback, candidates)
+    const auth = await createAuth({
+      store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
+      ...(options.scrypt ? { scrypt: options.scrypt } : {}),
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+      ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
+      ...(options.secureCookie ? { secureCookie: true } : {}),
+      ...(options.now ? { now: options.now } : {})
+    })
+    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback, pipeline }) : []
+    const initial = options.demoPassword === undefined ? (options.seed ? demoPassword : null) : options.demoPassword
+    if (initial !== null && (await auth.countPasswords()) === 0) {
+      const everyone: Array<{ login: string; managerId: string; password: string }> = []
+      let cursor: string | null = null
+      do {
+        const page = await winback.stores.managers.list({}, { limit: 500, cursor })
+        for (const m of page.items) everyone.push({ login: m.id, managerId: m.id, password: initial })
+        cursor = page.nextCursor
+      } while (cursor)
+      // The demo password is public anyway: hash the many demo logins cheaply on first start; each
+      // is rehashed at the full cost on its first successful login (see needsRehash).
+      await auth.setPasswords(everyone, { N: Math.min(2 ** 12, (options.scrypt ?? defaultScryptParams).N), r: 8, p: 1 })
+    }
+    const today = options.today ?? (() => new Date().toISOString().slice(0, 10))
+    const router = createRouter({ winback, pipeline, runAs, auth, today, demoLogins, ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) })
+    const server = createServer((req, res) => void router.handle(req, res))
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject)
+      server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve())
+    })
+    const sweeper = setInterval(() => void auth.sweep().catch(() => undefined), 10 * 60 * 1000)
+    sweeper.unref()
+    const addr = server.address() as AddressInfo
+    let closing: Promise<void> | undefined
+    return {
+      url: `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`,
+      winback,
+      auth,
+      router,
+      demoLogins,
+      close: () =>
+        (closing ??= (async () => {
+          clearInterval(sweeper)
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve())
+            server.closeAllConnections()
+          })
+          await winback.dispose()
+          await storage.close()
+        })())
+    }
+  } catch (e) {
+    await winback.dispose()
+    await storage.close()
+    throw e
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * Reports as the caller may read them (agents: themselves; leaders and directors: their subtree),
+ * each as JSON and as a CSV or XLSX download, with SVG charts for the funnel, retention and agent
+ * comparison — from `@winback/core`'s report service and exports.
+ */
+import { z } from "zod"
+import {
+  agentChartData,
+  agentChartSvg,
+  agentTable,
+  FunnelQuery,
+  funnelChartData,
+  funnelChartSvg,
+  funnelTable,
+  ObservationQuery,
+  observationTable,
+  PeriodQuery,
+  periodReportTables,
+  QuestionnaireReportQuery,
+  questionnaireTable,
+  RangeQuery,
+  type ReportTable,
+  reportCsv,
+  reportXlsx,
+  retentionChartData,
+  retentionChartSvg,
+  StatusAccountingQuery,
+  statusAccountingTable
+} from "@winback/core"
+import type { Reply, Router } from "../http"
+import { type ApiContext, work } from "./support"
+
+type Format = "json" | "csv" | "xlsx" | "svg"
+
+const download = (name: string, ext: string) => ({ "content-disposition": `attachment; filename="${name.replace(/[^A-Za-z0-9._-]+/g, "-")}.${ext}"` })
+
+const formats: Record<Exclude<Format, "json">, { contentType: string; description: string }> = {
+  csv: { contentType: "text/csv; charset=utf-8", description: "CSV (RFC 4180, formula-guarded)" },
+  xlsx: { contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description: "An XLSX workbook" },
+  svg: { contentType: "image/svg+xml", description: "An SVG chart" }
+}
+
+interface ReportSpec<Q extends z.ZodObject, R> {
+  readonly name: string
+  readonly summary: string
+  readonly query: Q
+  readonly load: (ctx: ApiContext, managerId: string, query: z.output<Q>) => Promise<R>
+  readonly tables: (report: R) => ReadonlyArray<ReportTable>
+  readonly chart?: (report: R) => string
+}
+
+const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: ReportSpec<Q, R>): void => {
+  const wanted: ReadonlyArray<Format> = ["json", "csv", "xlsx", ...(spec.chart ? (["svg"] as const) : [])]
+  for (const format of wanted) {
+    if (format === "csv" && spec.name === "period") continue // several tables: XLSX sheets, not one CSV
+    r.route({
+      method: "GET",
+      path: `/api/reports/${spec.name}${format === "json" ? "" : `.${format}`}`,
+      tag: "reports",
+      summary: format === "json" ? spec.summary : `${spec.summary} (${format === "svg" ? "chart" : format.toUpperCase()})`,
+      query: spec.query,
+      responses: { 200: format === "json" ? { description: "The report", schema: z.object({}).loose() } : { description: formats[format].description, contentType: formats[format].contentType } },
+      handler: async ({ principal, query }): Promise<Reply> => {
+        const report = await spec.load(ctx, principal.managerId, query as z.output<Q>)
+        if (format === "json") return { json: report }
+        if (format === "svg") return { text: spec.chart!(report), contentType: formats.svg.contentType }
+        const tables = spec.tables(report)
+        if (format === "csv") return { text: reportCsv(tables[0]!), contentType: formats.csv.contentType, headers: download(`${spec.name}-report`, "csv") }
+        return { bytes: reportXlsx(tables), contentType: formats.xlsx.contentType, headers: download(`${spec.name}-report`, "xlsx") }
+      }
+    })
+  }
+}
+
+/**
+ * Registers the report routes.
+ *
+ * @example
+ * ```ts
+ * reportRoutes(router, ctx)
+ * ```
+ */
+export const reportRoutes = (r: Router, ctx: ApiContext): void => {
+  const as = (id: string) => work(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
+  register(r, ctx, {
+    name: "funnel",
+    summary: "Call funnel: handed out, attempted, reached, completed, retained",
+    query: FunnelQuery,
+    load: (c, id, q) => as(id).funnel(q),
+    tables: (x) => [funnelTable(x)],
+    chart: (x) => funnelChartSvg(funnelChartData(x))
+  })
+  register(r, ctx, {
+    name: "observations",
+    summary: "Retention effect of the calls (observations), by a dimension",
+    query: ObservationQuery,
+    load: (c, id, q) => as(id).observations(q),
+    tables: (x) => [observationTable(x)],
+    chart: (x) => retentionChartSvg(retentionChartData(x))
+  })
+  register(r, ctx, {
+    name: "status-accounting",
+    summary: "Monthly status accounting of the work items",
+    query: StatusAccountingQuery,
+    load: (c, id, q) => as(id).statusAccounting(q),
+    tables: (x) => [statusAccountingTable(x)]
+  })
+  register(r, ctx, {
+    name: "agents",
+    summary: "Agent performance, in rank order",
+    query: RangeQuery,
+    load: (c, id, q) => as(id).agents(q),
+    tables: (x) => [agentTable(x)],
+    chart: (x) => agentChartSvg(agentChartData(x))
+  })
+  register(r, ctx, {
+    name: "questionnaire",
+    summary: "A task's questionnaire answers, summarised",
+    query: QuestionnaireReportQuery,
+    load: (c, id, q) => as(id).questionnaire(q),
+    tables: (x) => [questionnaireTable(x)]
+  })
+  register(r, ctx, {
+    name: "period",
+    summary: "The period report (week, month, half-year, year)",
+    query: PeriodQuery,
+    load: (c, id, q) => as(id).period(q),
+    tables: (x) => periodReportTables(x)
+  })
+}

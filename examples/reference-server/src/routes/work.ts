@@ -1,0 +1,402 @@
+/**
+ * The agent's day: the work list (by customer in urgency order, by task), one customer's open
+ * items with their summary, work items, the questionnaire of an item with live evaluation,
+ * recording a call (several items, responses and offers in one transaction), appointments and DND.
+ */
+import { Effect } from "effect"
+import { z } from "zod"
+import {
+  Appointment,
+  AppointmentState,
+  CallRecord,
+  Channel,
+  Customer,
+  DndEntry,
+  DndSource,
+  Disposition,
+  Execution,
+  Instant,
+  isReached,
+  NotFound,
+  OfferService,
+  OfferUse,
+  QuestionnaireVersionRecord,
+  ResponseRecord,
+  Transactions,
+  ValidationError,
+  WorkItem,
+  WorkItemState
+} from "@winback/core"
+import type { Router } from "../http"
+import { evaluateAnswers } from "../questionnaires"
+import { type ApiContext, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
+
+const OfferedItem = z.object({ item: WorkItem, ready: z.boolean(), notBefore: z.string().nullable() })
+const CustomerWork = z.object({ customerId: z.string(), urgency: z.number(), items: z.array(OfferedItem), withheld: z.number() })
+const TaskWorkload = z.object({
+  taskId: z.string(),
+  name: z.string(),
+  urgency: z.number(),
+  channel: Channel,
+  source: z.string(),
+  volume: z.number(),
+  completed: z.number(),
+  pending: z.number(),
+  followUp: z.number()
+})
+const WorkListQuery = z.object({ assigneeId: IdString.optional(), taskId: IdString.optional(), limit: Limit, cursor: Cursor })
+const WorkItemsQuery = z.object({
+  assigneeId: IdString.optional(),
+  customerId: IdString.optional(),
+  taskId: IdString.optional(),
+  state: z.array(WorkItemState).optional(),
+  limit: Limit,
+  cursor: Cursor
+})
+const Answers = z.record(z.string().max(200), z.unknown())
+const Context = z.record(z.string().max(200), z.unknown())
+const ResponseBody = z.object({ answers: Answers, context: Context.optional(), completed: z.boolean().default(true) }).strict()
+const CallResponse = z.object({ workItemId: IdString, answers: Answers, context: Context.optional(), completed: z.boolean().default(true) }).strict()
+const CallOffer = z.object({ workItemId: IdString, offerId: IdString, accepted: z.boolean(), note: z.string().max(2000).default("") }).strict()
+const RecordCall = z
+  .object({
+    customerId: IdString,
+    itemIds: z.array(IdString).min(1).max(100),
+    disposition: Disposition,
+    complete: z.boolean().default(false),
+    note: z.string().max(4000).default(""),
+    startedAt: Instant.optional(),
+    endedAt: Instant.optional(),
+    recordingUri: z.string().min(1).max(2000).nullable().optional(),
+    rescheduleAt: Instant.optional(),
+    /** Questionnaire responses saved with the call (one per item at most). */
+    responses: z.array(CallResponse).max(100).default([]),
+    /** Offers presented during the call. */
+    offers: z.array(CallOffer).max(20).default([])
+  })
+  .strict()
+const CallAnswer = z.object({
+  call: CallRecord,
+  items: z.array(WorkItem),
+  retry: z.record(z.string(), z.unknown()),
+  responses: z.array(ResponseRecord),
+  offerUses: z.array(OfferUse)
+})
+const QuestionnaireAnswer = z.object({ version: QuestionnaireVersionRecord, context: Context })
+const EvaluateBody = z.object({ answers: Answers, context: Context.default({}) }).strict()
+const Evaluation = z.object({
+  versionHash: z.string(),
+  visible: z.array(z.string()),
+  next: z.string().nullable(),
+  missingRequired: z.array(z.string()),
+  complete: z.boolean(),
+  answers: Answers,
+  ignored: z.array(z.string()),
+  errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), code: z.string(), message: z.string() }))
+})
+const NewAppointmentBody = z
+  .object({
+    customerId: IdString,
+    at: Instant,
+    channel: Channel,
+    note: z.string().max(2000).default(""),
+    workItemId: IdString.nullable().default(null),
+    managerId: IdString.optional()
+  })
+  .strict()
+const AppointmentsQuery = z.object({
+  managerId: IdString.optional(),
+  customerId: IdString.optional(),
+  state: z.array(AppointmentState).optional(),
+  dueBy: Instant.optional(),
+  limit: Limit,
+  cursor: Cursor
+})
+const NewDndBody = z
+  .object({ customerId: IdString, channel: Channel, reason: z.string().min(1).max(1000), source: DndSource.default("agent"), expiresAt: Instant.nullable().default(null) })
+  .strict()
+const DndQuery = z.object({ channel: Channel.optional(), limit: Limit, cursor: Cursor })
+const CustomerWorkView = z.object({ customer: Customer, work: CustomerWork, dnd: z.array(DndEntry) })
+
+/** The questionnaire context the host can fill from the customer record. */
+const contextFor = (record: QuestionnaireVersionRecord, customer: Customer): Record<string, unknown> => {
+  const declared = ((record.definition as { context?: Record<string, { type: string; values?: ReadonlyArray<string> }> } | null)?.context ?? {}) as Record<
+    string,
+    { type: string; values?: ReadonlyArray<string> }
+  >
+  const known: Record<string, unknown> = { customerName: customer.name, tier: customer.tier, region: customer.region }
+  const out: Record<string, unknown> = {}
+  for (const [field, spec] of Object.entries(declared)) {
+    const v = known[field]
+    if (v === undefined) continue
+    if (spec.type === "choice" ? typeof v === "string" && (spec.values ?? []).includes(v) : typeof v === spec.type) out[field] = v
+  }
+  return out
+}
+
+/** A published version by hash, or the newest version of a questionnaire id. */
+const versionOf = async (ctx: ApiContext, id: string): Promise<QuestionnaireVersionRecord> => {
+  if (id.includes(":")) return ctx.winback.stores.questionnaires.getVersion(id)
+  const versions = await ctx.winback.stores.questionnaires.listVersions(id)
+  const newest = [...versions].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1))[0]
+  if (!newest) throw new NotFound({ entity: "Questionnaire", id })
+  return newest
+}
+
+/**
+ * Registers the work routes.
+ *
+ * @example
+ * ```ts
+ * workRoutes(router, ctx)
+ * ```
+ */
+export const workRoutes = (r: Router, ctx: ApiContext): void => {
+  r.route({
+    method: "GET",
+    path: "/api/work-list/customers",
+    tag: "work",
+    summary: "The work list by customer, most urgent first, each customer with all their open items in scope",
+    query: WorkListQuery,
+    responses: { 200: { description: "A page of customers with their items", schema: PageOf(CustomerWork) } },
+    handler: async ({ principal, query }) => {
+      const { limit, cursor, ...q } = query
+      return { json: await work(ctx, principal).workList.byCustomer(q, pageOf({ limit, cursor })) }
+    }
+  })
+  r.route({
+    method: "GET",
+    path: "/api/work-list/tasks",
+    tag: "work",
+    summary: "The work list by task: volume, completed, pending, follow-up",
+    query: WorkListQuery,
+    responses: { 200: { description: "A page of task workloads", schema: PageOf(TaskWorkload) } },
+    handler: async ({ principal, query }) => {
+      const { limit, cursor, ...q } = query
+      return { json: pageArray(await work(ctx, principal).workList.byTask(q), { limit, cursor }) }
+    }
+  })
+  r.route({
+    method: "GET",
+    path: "/api/customers/:id/work",
+    tag: "work",
+    summary: "One customer: the customer record, all open items in scope (urgency order) and DND entries",
+    params: IdParams,
+    responses: { 200: { description: "The customer's work view", schema: CustomerWorkView } },
+    handler: async ({ principal, params }) => {
+      const me = scoped(ctx, principal)
+      const customer = await me.customers.get(params.id)
+      const [items, dnd] = await Promise.all([work(ctx, principal).workList.customer(params.id), me.contacts.dnd(params.id)])
+      return { json: { customer, work: items, dnd } }
+    }
+  })
+  r.route({
+    method: "GET",
+    path: "/api/work-items",
+    tag: "work",
+    summary: "Work items in scope",
+    query: WorkItemsQuery,
+    responses: { 200: { description: "A page of work items", schema: PageOf(WorkItem) } },
+    handler: async ({ principal, query }) => {
+      const { limit, cursor, state, ...f } = query
+      return { json: await scoped(ctx, principal).workItems.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
+    }
+  })
+  r.route({
+    method: "GET",
+    path: "/api/work-items/:id",
+    tag: "work",
+    summary: "One work item",
+    params: IdParams,
+    responses: { 200: { description: "The work item", schema: WorkItem } },
+    handler: async ({ principal, params }) => ({ json: await scoped(ctx, principal).workItems.get(params.id) })
+  })
+  r.route({
+    method: "GET",
+    path: "/api/work-items/:id/questionnaire",
+    tag: "questionnaires",
+    summary: "The questionnaire version the item's task binds, with the context filled from the customer",
+    params: IdParams,
+    responses: { 200: { description: "The published version and its context", schema: QuestionnaireAnswer } },
+    handler: async ({ principal, params }) => {
+      const me = scoped(ctx, principal)
+      const item = await me.workItems.get(params.id)
+      const task = await me.tasks.get(item.taskId)
+      if (task.questionnaireVersion === null) throw new NotFound({ entity: "Questionnaire", id: `of task ${task.id}` })
+      const version = await ctx.winback.stores.questionnaires.getVersion(task.questionnaireVersion)
+      return { json: { version, context: contextFor(version, await me.customers.get(item.customerId)) } }
+    }
+  })
+  r.route({
+    method: "POST",
+    path: "/api/work-items/:id/responses",
+    tag: "work",
+    summary: "Save the item's questionnaire response (a draft with completed: false)",
+    params: IdParams,
+    body: ResponseBody,
+    responses: { 200: { description: "The saved response", schema: ResponseRecord } },
+    handler: async ({ principal, params, body }) => ({
+      json: await work(ctx, principal).execution.saveResponse({ workItemId: params.id, answers: body.answers, context: body.context ?? {}, completed: body.completed })
+    })
+  })
+  r.route({
+    method: "POST",
+    path: "/api/work-items/:id/attachments",
+    tag: "work",
+    summary: "Attach a recording or a scanned questionnaire to an item",
+    params: IdParams,
+    body: z.object({ kind: z.string().min(1).max(60), uri: z.string().min(1).max(2000) }).strict(),
+    responses: { 200: { description: "The item", schema: WorkItem } },
+    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).execution.attach(params.id, body as never) })
+  })
+  r.route({
+    method: "GET",
+    path: "/api/questionnaires/:id",
+    tag: "questionnaires",
+    summary: "A published questionnaire version (by hash), or the newest version of a questionnaire id",
+    params: IdParams,
+    responses: { 200: { description: "The version", schema: QuestionnaireVersionRecord } },
+    handler: async ({ params }) => ({ json: await versionOf(ctx, params.id) })
+  })
+  r.route({
+    method: "POST",
+    path: "/api/questionnaires/:id/evaluate",
+    tag: "questionnaires",
+    summary: "Evaluate answers: visible questions, the next question, completeness and errors (live branching)",
+    params: IdParams,
+    body: EvaluateBody,
+    responses: { 200: { description: "The evaluation", schema: Evaluation } },
+    handler: async ({ params, body }) => ({ json: evaluateAnswers(await versionOf(ctx, params.id), body.answers, body.context) })
+  })
+  r.route({
+    method: "POST",
+    path: "/api/calls",
+    tag: "work",
+    summary: "Record one call about several items of one customer, with questionnaire responses and offers, all or nothing",
+    body: RecordCall,
+    responses: { 200: { description: "The call record, the items, the saved responses and offer uses", schema: CallAnswer } },
+    handler: async ({ principal, body }) => {
+      const { responses, offers, ...outcome } = body
+      const stray = [...responses.map((x, i) => ["responses", i, x.workItemId] as const), ...offers.map((x, i) => ["offers", i, x.workItemId] as const)].filter(
+        ([, , id]) => !outcome.itemIds.includes(id)
+      )
+      if (stray.length > 0) {
+        throw new ValidationError({
+          subject: "body",
+          issues: stray.map(([list, i, id]) => ({ path: ["body", list, i, "workItemId"], code: "not_in_call", message: `${id} is not one of this call's itemIds` }))
+        })
+      }
+      const result = await ctx.runAs(principal.managerId, (actor) =>
+        Effect.gen(function* () {
+          const tx = yield* Transactions
+          return yield* tx.transaction(
+            Effect.gen(function* () {
+              const execution = yield* Execution
+              const offerService = yield* OfferService
+              const saved: Array<ResponseRecord> = []
+              for (const resp of responses) saved.push(yield* execution.saveResponse(actor, { ...resp, context: resp.context ?? {} }))
+              const uses: Array<OfferUse> = []
+              for (const o of offers) uses.push(yield* offerService.use(actor, o))
+              const call = yield* execution.recordCall(actor, outcome)
+              return { ...call, responses: saved, offerUses: uses }
+            })
+          )
+        })
+      )
+      return { json: result }
+    }
+  })
+  r.route({
+    method: "POST",
+    path: "/api/customers/:id/dial",
+    tag: "work",
+    summary: "Click-to-call through the dialer, when the customer may be called now",
+    params: IdParams,
+    responses: { 200: { description: "Dialled, or why not", schema: z.object({ dialled: z.boolean() }).loose() } },
+    handler: async ({ principal, params }) => ({ json: await work(ctx, principal).execution.dial({ customerId: params.id }) })
+  })
+
+  r.route({
+    method: "GET",
+    path: "/api/dispositions",
+    tag: "work",
+    summary: "The call dispositions, and which of them mean the customer was reached",
+    responses: { 200: { description: "Every disposition", schema: z.object({ items: z.array(z.object({ disposition: Disposition, reached: z.boolean() })), nextCursor: z.null() }) } },
+    handler: async () => ({ json: { items: Disposition.options.map((d) => ({ disposition: d, reached: isReached(d) })), nextCursor: null } })
+  })
+
+  // Appointments
+  r.route({
+    method: "GET",
+    path: "/api/appointments",
+    tag: "appointments",
+    summary: "Appointments in scope, by time",
+    query: AppointmentsQuery,
+    responses: { 200: { description: "A page of appointments", schema: PageOf(Appointment) } },
+    handler: async ({ principal, query }) => {
+      const { limit, cursor, state, ...f } = query
+      return { json: await scoped(ctx, principal).appointments.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
+    }
+  })
+  r.route({
+    method: "POST",
+    path: "/api/appointments",
+    tag: "appointments",
+    summary: "Book a callback appointment",
+    body: NewAppointmentBody,
+    responses: { 201: { description: "The booking", schema: z.object({ appointment: Appointment }).loose() } },
+    handler: async ({ principal, body }) => ({ status: 201, json: await work(ctx, principal).appointments.book(body) })
+  })
+  r.route({
+    method: "POST",
+    path: "/api/appointments/:id/cancel",
+    tag: "appointments",
+    summary: "Cancel an appointment",
+    params: IdParams,
+    responses: { 200: { description: "The appointment", schema: Appointment } },
+    handler: async ({ principal, params }) => ({ json: await work(ctx, principal).appointments.cancel(params.id) })
+  })
+  r.route({
+    method: "POST",
+    path: "/api/appointments/:id/done",
+    tag: "appointments",
+    summary: "Mark an appointment done",
+    params: IdParams,
+    responses: { 200: { description: "The appointment", schema: Appointment } },
+    handler: async ({ principal, params }) => ({ json: await work(ctx, principal).appointments.markDone(params.id) })
+  })
+
+  // Do-not-disturb
+  r.route({
+    method: "POST",
+    path: "/api/dnd",
+    tag: "dnd",
+    summary: "Add a DND entry for a customer in scope (effective now)",
+    body: NewDndBody,
+    responses: { 201: { description: "The entry", schema: DndEntry } },
+    handler: async ({ principal, body }) => ({ status: 201, json: await scoped(ctx, principal).contacts.addDnd(body) })
+  })
+  r.route({
+    method: "GET",
+    path: "/api/customers/:id/dnd",
+    tag: "dnd",
+    summary: "A customer's DND entries, newest first",
+    params: IdParams,
+    query: DndQuery,
+    responses: { 200: { description: "A page of entries", schema: PageOf(DndEntry) } },
+    handler: async ({ principal, params, query }) => {
+      const entries = await scoped(ctx, principal).contacts.dnd(params.id)
+      return { json: pageArray(query.channel ? entries.filter((e) => e.channel === query.channel) : entries, query) }
+    }
+  })
+  r.route({
+    method: "GET",
+    path: "/api/customers/:id/calls",
+    tag: "customers",
+    summary: "A customer's call records, oldest first",
+    params: IdParams,
+    query: PageQuery,
+    responses: { 200: { description: "A page of call records", schema: PageOf(CallRecord) } },
+    handler: async ({ principal, params, query }) => ({ json: await scoped(ctx, principal).contacts.calls(params.id, pageOf(query)) })
+  })
+}

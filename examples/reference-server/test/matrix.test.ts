@@ -1,0 +1,773 @@
+/**
+ * The endpoint × role matrix over real HTTP (memory storage): every authenticated route answers 401
+ * without credentials; and for the agent, team leader, district leader, director and approver, a
+ * request about a record in the person's scope gets the outcome written below, and a request about
+ * a record outside it is 403/404 and changes nothing (the record, its customer's work, DND,
+ * appointments, calls and the audit log are read back and compared).
+ *
+ * The demo policy (DOMAIN §1 + the pipeline grants) behind the expectations: agents act on their
+ * own customers and items; a team leader on the team's (the district leader's team is the district
+ * team, whose only member is the district leader); directors read their region's subtree but change
+ * no customer work; the approver reads and decides tasks and rules awaiting approval and nothing
+ * else; leaders and directors are admins (tasks, rules, extraction, API keys for their teams).
+ * Outside-scope records belong to a Shanghai agent: outside every Beijing person's scope.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Customer, createPipeline, newWorkItem } from "@winback/core"
+import { demoPassword, type RunningServer } from "../src/server"
+import { type Answer, asOf, client, demoLogins, demoOrg, startTestServer } from "./support"
+
+type Role = "agent" | "teamLeader" | "districtLeader" | "director" | "approver"
+const roles: ReadonlyArray<Role> = ["agent", "teamLeader", "districtLeader", "director", "approver"]
+/** Expected statuses, in the order agent, team leader, district leader, director, approver. */
+type Row = readonly [number, number, number, number, number]
+
+interface Req {
+  readonly method: string
+  readonly path: string
+  readonly body?: unknown
+  readonly contentType?: string
+  /** What a failed request must leave unchanged. */
+  readonly target?: { readonly customerId?: string; readonly taskId?: string; readonly itemId?: string }
+}
+interface Case {
+  /** The route as registered, e.g. "GET /api/customers/:id". */
+  readonly route: string
+  readonly what: string
+  readonly request: (role: Role) => Promise<Req>
+  readonly expect: Row
+  /** Extra checks on a successful answer. */
+  readonly check?: (role: Role, answer: Answer) => void | Promise<void>
+  /** A POST that writes nothing (a plan); every other successful change must add audit entries. */
+  readonly readOnly?: true
+}
+
+let server: RunningServer
+const as: Record<string, ReturnType<typeof client>> = {}
+const people = {
+  agent: demoLogins.agent,
+  teamLeader: demoLogins.teamLeader,
+  districtLeader: demoLogins.districtLeader,
+  director: demoLogins.director,
+  approver: demoLogins.approver
+}
+const squad = "t-beijing-d1-s1"
+const district = "t-beijing-d1"
+const colleague = demoOrg.managers.find((m) => m.teamId === squad && m.roles.includes("agent") && m.id !== demoLogins.agent)!.id
+const shAgent = demoOrg.managers.find((m) => m.id.startsWith("m-shanghai") && m.roles.includes("agent"))!
+const shDirector = demoOrg.managers.find((m) => m.id.startsWith("m-shanghai") && m.roles.includes("director"))!
+let template: Customer
+let seq = 0
+let pipeline: ReturnType<typeof createPipeline>
+
+/** The owner of a role's in-scope records: the district leader owns their own; the others the agent's. */
+const ownerOf = (role: Role) => (role === "districtLeader" ? { managerId: demoLogins.districtLeader, teamId: district } : { managerId: demoLogins.agent, teamId: squad })
+
+const freshCustomer = async (managerId: string | null, region = "beijing"): Promise<string> => {
+  const id = `c-mx-${++seq}`
+  await server.winback.stores.customers.upsertCustomers([{ ...template, id, ownerManagerId: managerId, region }])
+  return id
+}
+const freshItem = async (customerId: string, assigneeId: string, teamId: string): Promise<string> => {
+  const id = `wi-mx-${++seq}`
+  await server.winback.stores.workItems.insertMany([
+    newWorkItem({ id, taskId: "demo-retention-bill-drop", customerId, assigneeId, teamId, channel: "phone", urgency: 1, period: asOf, at: `${asOf}T00:00:00.000Z` })
+  ])
+  return id
+}
+/** A fresh customer with an open item, in the role's scope. */
+const mine = async (role: Role) => {
+  const o = ownerOf(role)
+  const customerId = await freshCustomer(o.managerId)
+  return { customerId, itemId: await freshItem(customerId, o.managerId, o.teamId) }
+}
+/** A fresh customer with an open item of a Shanghai agent. */
+const theirs = async () => {
+  const customerId = await freshCustomer(shAgent.id, "shanghai")
+  return { customerId, itemId: await freshItem(customerId, shAgent.id, shAgent.teamId!) }
+}
+const manualTask = {
+  source: "manual" as const,
+  type: "retention-callback" as const,
+  urgency: 2,
+  channel: "phone" as const,
+  executionWindow: { from: "09:00", to: "20:00" },
+  cycle: "once" as const,
+  startsOn: asOf,
+  expiresOn: null,
+  skipHolidays: false,
+  questionnaireVersion: null,
+  cooldownDays: 30
+}
+const draftBy = async (author: string) => (await pipeline.as(author).tasks.create({ ...manualTask, name: `draft ${++seq}` })).id
+const pendingTask = async () => {
+  const id = await draftBy(demoLogins.director)
+  await pipeline.as(demoLogins.director).tasks.submit(id)
+  return id
+}
+/** An alert task (over the demo's approved zero-bill rule) awaiting approval: it has a dry run. */
+const pendingAlertTask = async () => {
+  const demoPending = await server.winback.stores.tasks.get("demo-win-back-zero-bill")
+  const t = await pipeline.as(demoLogins.director).tasks.create({
+    ...manualTask,
+    source: "alert",
+    ruleInstanceIds: demoPending.source === "alert" ? demoPending.ruleInstanceIds : [],
+    cycle: "daily",
+    name: `alert ${++seq}`
+  })
+  await pipeline.as(demoLogins.director).tasks.submit(t.id)
+  return t.id
+}
+const activeTask = async () => {
+  const id = await pendingTask()
+  await pipeline.as(demoLogins.approver).tasks.approve(id)
+  return id
+}
+const ruleDraftBy = async (author: string) => (await pipeline.as(author).rules.create({ ruleId: `mx-rule-${++seq}`, name: "Data drop", templateId: "data-drop" })).id
+const approvedRule = async () => {
+  const id = await ruleDraftBy(demoLogins.director)
+  await pipeline.as(demoLogins.director).rules.submit(id)
+  await pipeline.as(demoLogins.approver).rules.approve(id)
+  return id
+}
+const appointmentOf = async (managerId: string, customerId: string) =>
+  (await server.winback.as(managerId).appointments.book({ customerId, at: "2026-11-26T10:00:00.000Z", channel: "phone" })).id
+const pendingOfferUse = async (managerId: string, itemId: string) => (await pipeline.as(managerId).offers.use({ workItemId: itemId, offerId: "of-bonus-100", accepted: true })).id
+
+/** What a failed request must not change. */
+const stateOf = async (target: Req["target"]): Promise<string> => {
+  const s = server.winback.stores
+  const parts: Array<unknown> = [await s.audit.verify(), (await s.tasks.list({}, { limit: 1000 })).items.map((t) => [t.id, t.version, t.status])]
+  if (target?.customerId) {
+    const c = target.customerId
+    parts.push(
+      await s.customers.get(c),
+      await s.workItems.list({ customerId: c }, { limit: 1000 }),
+      await s.dnd.listByCustomer(c),
+      await s.appointments.list({ customerId: c }, { limit: 1000 }),
+      await s.calls.listByCustomer(c, { limit: 1000 })
+    )
+  }
+  if (target?.itemId) parts.push(await s.workItems.get(target.itemId))
+  if (target?.taskId) parts.push(await s.tasks.get(target.taskId))
+  return JSON.stringify(parts)
+}
+
+const auditEntries = async () => ((await server.winback.stores.audit.verify()) as { entries: number }).entries
+
+const send = (role: Role, r: Req) => as[role]!.call(r.method, r.path, r.body, r.contentType ? { "content-type": r.contentType } : {})
+
+const same = (status: number): Row => [status, status, status, status, status]
+const customerRead: Row = [200, 200, 200, 200, 404]
+
+/** Requests about records in the person's scope (for the approver: tasks awaiting approval). */
+const inScope: ReadonlyArray<Case> = [
+  // Customers and their history
+  ...(["", "/usage", "/work", "/calls", "/dnd", "/offer-uses"] as const).map(
+    (tail): Case => ({ route: `GET /api/customers/:id${tail}`, what: "own customer", request: async (r) => ({ method: "GET", path: `/api/customers/${(await mine(r)).customerId}${tail}` }), expect: customerRead })
+  ),
+  { route: "GET /api/work-items/:id", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}` }), expect: customerRead },
+  { route: "GET /api/work-items/:id/questionnaire", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}/questionnaire` }), expect: customerRead },
+  {
+    route: "PATCH /api/customers/:id",
+    what: "own customer",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      return { method: "PATCH", path: `/api/customers/${customerId}`, body: { patch: { tier: "gold" }, expectedVersion: 1 }, target: { customerId } }
+    },
+    expect: [403, 200, 200, 403, 403],
+    check: (_r, a) => expect(a.body.tier).toBe("gold")
+  },
+  // Work
+  {
+    route: "POST /api/calls",
+    what: "own item, with a draft response",
+    request: async (r) => {
+      const { customerId, itemId } = await mine(r)
+      return { method: "POST", path: "/api/calls", body: { customerId, itemIds: [itemId], disposition: "completed", complete: true }, target: { customerId } }
+    },
+    expect: [200, 200, 200, 403, 404],
+    check: (_r, a) => expect(a.body.items[0].state).toBe("completed")
+  },
+  {
+    route: "POST /api/work-items/:id/responses",
+    what: "own item",
+    request: async (r) => {
+      const { customerId, itemId } = await mine(r)
+      return { method: "POST", path: `/api/work-items/${itemId}/responses`, body: { answers: { reached: "yes" }, completed: false }, target: { customerId } }
+    },
+    expect: [200, 200, 200, 403, 404]
+  },
+  {
+    route: "POST /api/work-items/:id/attachments",
+    what: "own item",
+    request: async (r) => {
+      const { customerId, itemId } = await mine(r)
+      return { method: "POST", path: `/api/work-items/${itemId}/attachments`, body: { kind: "recording", uri: "s3://rec/1.mp3" }, target: { customerId } }
+    },
+    expect: [200, 200, 200, 403, 404]
+  },
+  {
+    route: "POST /api/appointments",
+    what: "own customer",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      return { method: "POST", path: "/api/appointments", body: { customerId, at: "2026-11-26T09:30:00.000Z", channel: "phone" }, target: { customerId } }
+    },
+    expect: [201, 201, 201, 403, 404]
+  },
+  ...(["cancel", "done"] as const).map(
+    (action): Case => ({
+      route: `POST /api/appointments/:id/${action}`,
+      what: "own appointment",
+      request: async (r) => {
+        const { customerId } = await mine(r)
+        const id = await appointmentOf(ownerOf(r).managerId, customerId)
+        return { method: "POST", path: `/api/appointments/${id}/${action}`, target: { customerId } }
+      },
+      expect: [200, 200, 200, 403, 404]
+    })
+  ),
+  {
+    route: "POST /api/dnd",
+    what: "own customer",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      return { method: "POST", path: "/api/dnd", body: { customerId, channel: "sms", reason: "asked not to be texted" }, target: { customerId } }
+    },
+    expect: [201, 201, 201, 403, 403]
+  },
+  {
+    route: "POST /api/offer-uses",
+    what: "own item",
+    request: async (r) => {
+      const { customerId, itemId } = await mine(r)
+      return { method: "POST", path: "/api/offer-uses", body: { workItemId: itemId, offerId: "of-bonus-20", accepted: true }, target: { customerId } }
+    },
+    expect: [201, 201, 201, 403, 404]
+  },
+  {
+    route: "POST /api/offer-uses/:id/decision",
+    what: "an offer use awaiting a decision on own team's item (the district leader proposed theirs: maker-checker)",
+    request: async (r) => {
+      const { customerId, itemId } = await mine(r)
+      const useId = await pendingOfferUse(ownerOf(r).managerId, itemId)
+      return { method: "POST", path: `/api/offer-uses/${useId}/decision`, body: { customerId, decision: "approved" }, target: { customerId } }
+    },
+    expect: [403, 200, 403, 403, 403]
+  },
+  {
+    route: "POST /api/allocation/customers",
+    what: "own customer to a colleague (district leader: back to the pool)",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      return { method: "POST", path: "/api/allocation/customers", body: { ids: [customerId], to: r === "districtLeader" ? null : colleague }, target: { customerId } }
+    },
+    expect: [403, 200, 200, 403, 403]
+  },
+  {
+    route: "POST /api/allocation/work-items",
+    what: "own item to a colleague (district leader: reclaimed)",
+    request: async (r) => {
+      const { customerId, itemId } = await mine(r)
+      return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: r === "districtLeader" ? null : colleague }, target: { customerId } }
+    },
+    expect: [403, 200, 200, 403, 403]
+  },
+  // People
+  {
+    route: "GET /api/managers/:id",
+    what: "the agent (agent and approver: themselves)",
+    request: async (r) => ({ method: "GET", path: `/api/managers/${r === "approver" ? demoLogins.approver : demoLogins.agent}` }),
+    expect: same(200)
+  },
+  { route: "GET /api/teams/:id/members", what: "the agent's squad", request: async () => ({ method: "GET", path: `/api/teams/${squad}/members` }), expect: [403, 200, 200, 200, 403] },
+  { route: "GET /api/managers", what: "own team", request: async () => ({ method: "GET", path: "/api/managers" }), expect: [403, 200, 200, 200, 403] },
+  // Tasks
+  { route: "GET /api/tasks/:id", what: "an active task", request: async () => ({ method: "GET", path: "/api/tasks/demo-retention-bill-drop" }), expect: [200, 200, 200, 200, 404] },
+  { route: "GET /api/tasks/:id/preview", what: "a task awaiting approval", request: async () => ({ method: "GET", path: `/api/tasks/${await pendingAlertTask()}/preview` }), expect: [403, 200, 200, 200, 200] },
+  { route: "GET /api/tasks/:id", what: "a draft (not visible to agents or the approver)", request: async () => ({ method: "GET", path: `/api/tasks/${await draftBy(shDirector.id)}` }), expect: [404, 200, 200, 200, 404] },
+  {
+    route: "POST /api/tasks",
+    what: "a manual task draft",
+    request: async () => ({ method: "POST", path: "/api/tasks", body: { ...manualTask, name: "matrix draft" } }),
+    expect: [403, 201, 201, 201, 403],
+    check: (r, a) => expect(a.body).toMatchObject({ status: "draft", authorId: people[r] })
+  },
+  {
+    route: "PATCH /api/tasks/:id",
+    what: "own draft (agent, approver: the director's)",
+    request: async (r) => {
+      const id = await draftBy(r === "agent" || r === "approver" ? demoLogins.director : people[r])
+      return { method: "PATCH", path: `/api/tasks/${id}`, body: { patch: { urgency: 3 }, expectedVersion: 1 }, target: { taskId: id } }
+    },
+    expect: [403, 200, 200, 200, 403]
+  },
+  {
+    route: "POST /api/tasks/:id/submit",
+    what: "own draft (agent, approver: the director's)",
+    request: async (r) => {
+      const id = await draftBy(r === "agent" || r === "approver" ? demoLogins.director : people[r])
+      return { method: "POST", path: `/api/tasks/${id}/submit`, target: { taskId: id } }
+    },
+    expect: [403, 200, 200, 200, 403]
+  },
+  ...(["approve", "reject"] as const).map(
+    (action): Case => ({
+      route: `POST /api/tasks/:id/${action}`,
+      what: "a task awaiting approval",
+      request: async () => {
+        const id = await pendingTask()
+        return { method: "POST", path: `/api/tasks/${id}/${action}`, body: { comment: "read the dry run" }, target: { taskId: id } }
+      },
+      expect: [403, 403, 403, 403, 200]
+    })
+  ),
+  ...(["pause", "close"] as const).map(
+    (action): Case => ({
+      route: `POST /api/tasks/:id/${action}`,
+      what: "an active task",
+      request: async () => {
+        const id = await activeTask()
+        return { method: "POST", path: `/api/tasks/${id}/${action}`, target: { taskId: id } }
+      },
+      expect: [403, 200, 200, 200, 403]
+    })
+  ),
+  {
+    route: "POST /api/tasks/:id/resume",
+    what: "a paused task",
+    request: async () => {
+      const id = await activeTask()
+      await pipeline.as(demoLogins.director).tasks.pause(id)
+      return { method: "POST", path: `/api/tasks/${id}/resume`, target: { taskId: id } }
+    },
+    expect: [403, 200, 200, 200, 403]
+  },
+  {
+    route: "POST /api/tasks/:id/import",
+    what: "own customer into an active manual task",
+    request: async (r) => {
+      const id = await activeTask()
+      const { customerId } = await mine(r)
+      return { method: "POST", path: `/api/tasks/${id}/import`, body: `${customerId},${ownerOf(r).managerId}\n`, contentType: "text/csv", target: { customerId, taskId: id } }
+    },
+    expect: [403, 200, 200, 200, 403]
+  },
+  // Rules, extraction, groups
+  {
+    route: "POST /api/rules",
+    what: "a rule draft from the catalogue",
+    request: async () => ({ method: "POST", path: "/api/rules", body: { ruleId: `mx-rule-${++seq}`, name: "Bill drop", templateId: "bill-drop" } }),
+    expect: [403, 201, 201, 201, 403]
+  },
+  { route: "POST /api/extractions/plan", what: "a plan of every due task", request: async () => ({ method: "POST", path: "/api/extractions/plan", body: { asOf } }), expect: [403, 200, 200, 200, 403], readOnly: true },
+  {
+    route: "POST /api/groups",
+    what: "a group of own customers",
+    request: async (r) => ({ method: "POST", path: "/api/groups", body: { name: "mx", validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await mine(r)).customerId] } }),
+    expect: [403, 201, 201, 201, 403]
+  },
+  ...(["submit"] as const).map(
+    (action): Case => ({
+      route: `POST /api/rules/:id/${action}`,
+      what: "own rule draft (agent, approver: the director's)",
+      request: async (r) => {
+        const id = await ruleDraftBy(r === "agent" || r === "approver" ? demoLogins.director : people[r])
+        return { method: "POST", path: `/api/rules/${encodeURIComponent(id)}/${action}` }
+      },
+      expect: [403, 200, 200, 200, 403]
+    })
+  ),
+  ...(["approve", "reject"] as const).map(
+    (action): Case => ({
+      route: `POST /api/rules/:id/${action}`,
+      what: "a rule awaiting approval",
+      request: async () => {
+        const id = await ruleDraftBy(demoLogins.director)
+        await pipeline.as(demoLogins.director).rules.submit(id)
+        return { method: "POST", path: `/api/rules/${encodeURIComponent(id)}/${action}`, body: action === "reject" ? { reason: "too broad" } : {} }
+      },
+      expect: [403, 403, 403, 403, 200]
+    })
+  ),
+  ...(["retire", "revise"] as const).map(
+    (action): Case => ({
+      route: `POST /api/rules/:id/${action}`,
+      what: "an approved rule",
+      request: async () => ({ method: "POST", path: `/api/rules/${encodeURIComponent(await approvedRule())}/${action}` }),
+      expect: [403, 200, 200, 200, 403]
+    })
+  ),
+  {
+    route: "GET /api/rules/:id/preview",
+    what: "a rule awaiting approval",
+    request: async () => {
+      const id = await ruleDraftBy(demoLogins.director)
+      await pipeline.as(demoLogins.director).rules.submit(id)
+      return { method: "GET", path: `/api/rules/${encodeURIComponent(id)}/preview` }
+    },
+    expect: [403, 200, 200, 200, 200]
+  },
+  {
+    route: "GET /api/groups/:id/members",
+    what: "a group of the agent's customers",
+    request: async () => {
+      const { customerId } = await mine("agent")
+      const g = await pipeline.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [customerId] })
+      return { method: "GET", path: `/api/groups/${g.group.id}/members` }
+    },
+    expect: [403, 200, 200, 200, 403]
+  },
+  // Audit
+  {
+    route: "POST /api/audit/notes",
+    what: "a note (about own customer; the approver: a general note)",
+    request: async (r) => ({ method: "POST", path: "/api/audit/notes", body: r === "approver" ? { note: "general" } : { note: "asked for a copy", customerId: (await mine(r)).customerId } }),
+    expect: [201, 201, 201, 201, 201]
+  },
+  { route: "GET /api/audit/verify", what: "the chain", request: async () => ({ method: "GET", path: "/api/audit/verify" }), expect: [403, 200, 200, 200, 403], check: (_r, a) => expect(a.body.ok).toBe(true) },
+  // API keys
+  { route: "GET /api/api-keys", what: "keys the person manages", request: async () => ({ method: "GET", path: "/api/api-keys" }), expect: [403, 200, 200, 200, 403] },
+  { route: "POST /api/api-keys", what: "a key acting as themselves", request: async (r) => ({ method: "POST", path: "/api/api-keys", body: { name: "mx", managerId: people[r] } }), expect: [403, 201, 201, 201, 403] },
+  {
+    route: "DELETE /api/api-keys/:id",
+    what: "a key they created (agent, approver: the director's)",
+    request: async (r) => {
+      const by = r === "agent" || r === "approver" ? demoLogins.director : people[r]
+      const { info } = await server.auth.createApiKey({ name: "mx", managerId: by }, by)
+      return { method: "DELETE", path: `/api/api-keys/${info.id}` }
+    },
+    expect: [403, 200, 200, 200, 403]
+  }
+]
+
+/** Requests about records outside every Beijing person's scope. */
+const outOfScope: ReadonlyArray<Case> = [
+  ...(["", "/usage", "/work", "/calls", "/dnd", "/offer-uses"] as const).map(
+    (tail): Case => ({
+      route: `GET /api/customers/:id${tail}`,
+      what: "a Shanghai customer",
+      request: async () => ({ method: "GET", path: `/api/customers/${(await theirs()).customerId}${tail}` }),
+      expect: same(404)
+    })
+  ),
+  { route: "GET /api/work-items/:id", what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}` }), expect: same(404) },
+  { route: "GET /api/work-items/:id/questionnaire", what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}/questionnaire` }), expect: same(404) },
+  {
+    route: "PATCH /api/customers/:id",
+    what: "a Shanghai customer",
+    request: async () => {
+      const { customerId } = await theirs()
+      return { method: "PATCH", path: `/api/customers/${customerId}`, body: { patch: { tier: "gold" }, expectedVersion: 1 }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/calls",
+    what: "a Shanghai item",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: "/api/calls", body: { customerId, itemIds: [itemId], disposition: "completed", complete: true, responses: [{ workItemId: itemId, answers: { reached: "yes" }, completed: false }] }, target: { customerId } }
+    },
+    expect: same(404)
+  },
+  {
+    route: "POST /api/work-items/:id/responses",
+    what: "a Shanghai item",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: `/api/work-items/${itemId}/responses`, body: { answers: { reached: "yes" }, completed: false }, target: { customerId } }
+    },
+    expect: same(404)
+  },
+  {
+    route: "POST /api/work-items/:id/attachments",
+    what: "a Shanghai item",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: `/api/work-items/${itemId}/attachments`, body: { kind: "recording", uri: "s3://x" }, target: { customerId } }
+    },
+    expect: same(404)
+  },
+  {
+    route: "POST /api/appointments",
+    what: "a Shanghai customer",
+    request: async () => {
+      const { customerId } = await theirs()
+      return { method: "POST", path: "/api/appointments", body: { customerId, at: "2026-11-26T09:30:00.000Z", channel: "phone" }, target: { customerId } }
+    },
+    expect: same(404)
+  },
+  ...(["cancel", "done"] as const).map(
+    (action): Case => ({
+      route: `POST /api/appointments/:id/${action}`,
+      what: "a Shanghai appointment",
+      request: async () => {
+        const { customerId } = await theirs()
+        const id = await appointmentOf(shAgent.id, customerId)
+        return { method: "POST", path: `/api/appointments/${id}/${action}`, target: { customerId } }
+      },
+      expect: same(404)
+    })
+  ),
+  {
+    route: "POST /api/dnd",
+    what: "a Shanghai customer",
+    request: async () => {
+      const { customerId } = await theirs()
+      return { method: "POST", path: "/api/dnd", body: { customerId, channel: "sms", reason: "x" }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/offer-uses",
+    what: "a Shanghai item",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: "/api/offer-uses", body: { workItemId: itemId, offerId: "of-bonus-20", accepted: true }, target: { customerId } }
+    },
+    expect: same(404)
+  },
+  {
+    route: "POST /api/offer-uses/:id/decision",
+    what: "a Shanghai offer use",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      const useId = await pendingOfferUse(shAgent.id, itemId)
+      return { method: "POST", path: `/api/offer-uses/${useId}/decision`, body: { customerId, decision: "approved" }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/allocation/customers",
+    what: "a Shanghai customer to the agent",
+    request: async () => {
+      const { customerId } = await theirs()
+      return { method: "POST", path: "/api/allocation/customers", body: { ids: [customerId], to: demoLogins.agent }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/allocation/work-items",
+    what: "a Shanghai item to the agent",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: demoLogins.agent }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  { route: "POST /api/customers/:id/dial", what: "a Shanghai customer", request: async () => ({ method: "POST", path: `/api/customers/${(await theirs()).customerId}/dial` }), expect: same(404) },
+  { route: "GET /api/managers/:id", what: "a Shanghai agent", request: async () => ({ method: "GET", path: `/api/managers/${shAgent.id}` }), expect: same(404) },
+  { route: "GET /api/teams/:id/members", what: "a Shanghai squad", request: async () => ({ method: "GET", path: `/api/teams/${shAgent.teamId}/members` }), expect: same(403) },
+  { route: "GET /api/managers", what: "a Shanghai squad", request: async () => ({ method: "GET", path: `/api/managers?teamId=${shAgent.teamId}` }), expect: same(403) },
+  {
+    route: "POST /api/tasks/:id/import",
+    what: "a Shanghai customer into an active manual task",
+    request: async () => {
+      const id = await activeTask()
+      const { customerId } = await theirs()
+      return { method: "POST", path: `/api/tasks/${id}/import`, body: `${customerId},${shAgent.id}\n`, contentType: "text/csv", target: { customerId, taskId: id } }
+    },
+    expect: [403, 400, 400, 400, 403]
+  },
+  {
+    route: "POST /api/audit/notes",
+    what: "a note about a Shanghai customer",
+    request: async () => {
+      const { customerId } = await theirs()
+      return { method: "POST", path: "/api/audit/notes", body: { note: "x", customerId }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  { route: "POST /api/api-keys", what: "a key acting as a Shanghai agent", request: async () => ({ method: "POST", path: "/api/api-keys", body: { name: "x", managerId: shAgent.id } }), expect: same(403) },
+  {
+    route: "DELETE /api/api-keys/:id",
+    what: "the Shanghai director's key",
+    request: async () => {
+      const { info } = await server.auth.createApiKey({ name: "sh", managerId: shDirector.id }, shDirector.id)
+      return { method: "DELETE", path: `/api/api-keys/${info.id}` }
+    },
+    expect: [403, 404, 404, 404, 403]
+  }
+]
+
+/** Lists: everyone may ask; what comes back never holds a Shanghai record. */
+const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: (body: any) => boolean }> = [
+  { route: "GET /api/customers", path: "/api/customers?limit=200", expect: same(200), outside: (b) => b.items.some((c: Customer) => c.region === "shanghai") },
+  { route: "GET /api/work-items", path: "/api/work-items?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: string }) => i.assigneeId === shAgent.id) },
+  { route: "GET /api/work-list/customers", path: `/api/work-list/customers?limit=200`, expect: same(200), outside: (b) => JSON.stringify(b).includes(shAgent.id) },
+  { route: "GET /api/work-list/tasks", path: "/api/work-list/tasks", expect: [200, 200, 200, 200, 403], outside: () => false },
+  { route: "GET /api/appointments", path: "/api/appointments?limit=200", expect: same(200), outside: (b) => b.items.some((a: { managerId: string }) => a.managerId === shAgent.id) },
+  { route: "GET /api/audit", path: "/api/audit?limit=200", expect: same(200), outside: (b) => b.items.some((e: { actorId: string }) => e.actorId.startsWith("m-shanghai")) },
+  { route: "GET /api/tasks", path: "/api/tasks?limit=200", expect: same(200), outside: () => false },
+  { route: "GET /api/rules", path: "/api/rules?limit=200", expect: same(200), outside: () => false }
+]
+
+/** Routes about no particular record: every person may call them. */
+const unscoped: ReadonlyArray<{ route: string; request: () => Promise<Req> }> = [
+  { route: "GET /api", request: async () => ({ method: "GET", path: "/api" }) },
+  { route: "GET /api/openapi.json", request: async () => ({ method: "GET", path: "/api/openapi.json" }) },
+  { route: "GET /api/me", request: async () => ({ method: "GET", path: "/api/me" }) },
+  { route: "GET /api/dispositions", request: async () => ({ method: "GET", path: "/api/dispositions" }) },
+  { route: "GET /api/teams", request: async () => ({ method: "GET", path: "/api/teams" }) },
+  { route: "GET /api/rule-templates", request: async () => ({ method: "GET", path: "/api/rule-templates" }) },
+  { route: "GET /api/offers", request: async () => ({ method: "GET", path: "/api/offers" }) },
+  { route: "GET /api/questionnaires/:id", request: async () => ({ method: "GET", path: "/api/questionnaires/retention-callback" }) },
+  { route: "POST /api/questionnaires/:id/evaluate", request: async () => ({ method: "POST", path: "/api/questionnaires/retention-callback/evaluate", body: { answers: { reached: "yes" } } }) }
+]
+
+beforeAll(async () => {
+  server = await startTestServer()
+  pipeline = createPipeline(server.winback)
+  template = (await server.winback.stores.customers.list({ ownerManagerIds: [demoLogins.agent] }, { limit: 1 })).items[0]!
+  for (const r of roles) {
+    const res = await client(server).post("/api/login", { login: people[r], password: demoPassword })
+    as[r] = client(server, res.body.token)
+  }
+}, 120_000)
+afterAll(() => server?.close())
+
+describe("every authenticated route without credentials", () => {
+  it("answers 401 unauthenticated and changes nothing", async () => {
+    const before = await stateOf(undefined)
+    const routes = server.router.list().filter((r) => r.access === "authenticated")
+    expect(routes.length).toBeGreaterThan(60)
+    for (const r of routes) {
+      const path = r.path.replace(/:([a-zA-Z]+)/g, "x-1")
+      const res = await client(server).call(r.method, path, r.body ? {} : undefined)
+      expect(res.status, `${r.method} ${r.path}`).toBe(401)
+      expect(res.body.error.code).toBe("unauthenticated")
+    }
+    expect(await stateOf(undefined)).toBe(before)
+  })
+
+  it("leaves only health, login and the workbench page public", () => {
+    const open = server.router.list().filter((r) => r.access === "public").map((r) => `${r.method} ${r.path}`)
+    expect(open.filter((r) => !r.startsWith("GET /") || r.startsWith("GET /api")).sort()).toEqual(["POST /api/login"])
+    expect(open).toContain("GET /health")
+    for (const r of open.filter((x) => x !== "POST /api/login" && x !== "GET /health")) expect(r.startsWith("GET /api")).toBe(false)
+  })
+})
+
+describe("every authenticated route is in the matrix", () => {
+  it("has a case for each route", () => {
+    const reportRoutes = server.router.list().filter((r) => r.path.startsWith("/api/reports/")).map((r) => `${r.method} ${r.path}`)
+    expect(reportRoutes.length).toBeGreaterThan(10)
+    const covered = new Set(
+      [...inScope, ...outOfScope].map((c) => c.route).concat(lists.map((l) => l.route), unscoped.map((u) => u.route), reportRoutes, ["POST /api/logout", "POST /api/me/password", "POST /api/extractions/run", "GET /api/rules/:id"])
+    )
+    const missing = server.router
+      .list()
+      .filter((r) => r.access === "authenticated")
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => !covered.has(r))
+    expect(missing, missing.join(", ")).toEqual([])
+  })
+})
+
+const runCase = async (c: Case, kind: "in" | "out") => {
+  for (const [i, role] of roles.entries()) {
+    const req = await c.request(role)
+    const before = await stateOf(req.target)
+    const res = await send(role, req)
+    const label = `${kind} ${c.route} (${c.what}) as ${role}: ${JSON.stringify(res.body).slice(0, 200)}`
+    expect(res.status, label).toBe(c.expect[i])
+    if (res.status >= 400) {
+      expect([400, 403, 404], label).toContain(res.status)
+      expect(typeof res.body.error.code, label).toBe("string")
+      if (req.method !== "GET") expect(await stateOf(req.target), `${label}: changed state`).toBe(before)
+    } else {
+      if (req.method !== "GET" && !c.readOnly) expect(await auditEntries(), `${label}: audited`).toBeGreaterThan(JSON.parse(before)[0].entries)
+      if (c.check) await c.check(role, res)
+    }
+  }
+}
+
+describe("records in scope", () => {
+  for (const c of inScope) it(`${c.route}: ${c.what}`, () => runCase(c, "in"))
+})
+
+describe("records outside scope are 403/404 and unchanged", () => {
+  for (const c of outOfScope) {
+    it(`${c.route}: ${c.what}`, async () => {
+      for (const s of c.expect) expect([403, 404, 400]).toContain(s)
+      await runCase(c, "out")
+    })
+  }
+})
+
+describe("lists hold only records in scope", () => {
+  it("never returns a Shanghai record to a Beijing person", async () => {
+    await theirs()
+    for (const l of lists) {
+      for (const [i, role] of roles.entries()) {
+        const res = await as[role]!.get(l.path)
+        expect(res.status, `${l.route} as ${role}`).toBe(l.expect[i])
+        expect(l.outside(res.body), `${l.route} as ${role}`).toBe(false)
+      }
+    }
+  })
+
+  it("narrows the agent's lists to their own records", async () => {
+    const customers = (await as.agent!.get("/api/customers?limit=200")).body.items as Array<Customer>
+    expect(customers.length).toBeGreaterThan(0)
+    for (const c of customers) expect(c.ownerManagerId).toBe(demoLogins.agent)
+    const items = (await as.agent!.get("/api/work-items?limit=200")).body.items as Array<{ assigneeId: string }>
+    for (const i of items) expect(i.assigneeId).toBe(demoLogins.agent)
+    expect((await as.approver!.get("/api/customers?limit=200")).body.items).toEqual([])
+  })
+})
+
+describe("unscoped routes", () => {
+  it("answer every person", async () => {
+    for (const u of unscoped) for (const role of roles) expect((await send(role, await u.request())).status, `${u.route} as ${role}`).toBe(200)
+  })
+
+  it("rule details and extraction runs follow the policy", async () => {
+    const rule = (await as.director!.get("/api/rules?limit=200")).body.items[0].id as string
+    const expected: Row = [404, 404, 404, 200, 404]
+    for (const [i, role] of roles.entries()) expect((await as[role]!.get(`/api/rules/${encodeURIComponent(rule)}`)).status, role).toBe(expected[i])
+    expect((await as.agent!.post("/api/extractions/run", { asOf })).status).toBe(403)
+    expect((await as.approver!.post("/api/extractions/run", { asOf })).status).toBe(403)
+    expect((await as.director!.post("/api/extractions/run", { asOf })).status).toBe(200)
+  })
+
+  it("logout ends only the caller's session", async () => {
+    const extra = await client(server).post("/api/login", { login: demoLogins.agent, password: demoPassword })
+    const mineOnly = client(server, extra.body.token)
+    expect((await mineOnly.post("/api/logout")).status).toBe(200)
+    expect((await mineOnly.get("/api/me")).status).toBe(401)
+    expect((await as.agent!.get("/api/me")).status).toBe(200)
+  })
+})
+
+describe("reports", () => {
+  /** The query each report needs (one valid example). */
+  const queries: Record<string, string> = {
+    funnel: "from=2026-11-01&to=2026-12-01",
+    observations: "from=2026-11-01&to=2026-12-01",
+    agents: "from=2026-11-01&to=2026-12-01",
+    "status-accounting": "month=2026-11",
+    questionnaire: "from=2026-11-01&to=2026-12-01&taskId=demo-retention-bill-drop",
+    period: "kind=month&on=2026-11-25"
+  }
+  it("every report and format: agents (themselves), leaders and directors (their subtree) read; the approver does not", async () => {
+    const expected: Row = [200, 200, 200, 200, 403]
+    for (const route of server.router.list().filter((r) => r.path.startsWith("/api/reports/"))) {
+      const name = route.path.slice("/api/reports/".length).split(".")[0]!
+      for (const [i, role] of roles.entries()) {
+        const res = await as[role]!.get(`${route.path}?${queries[name]}`)
+        expect(res.status, `${route.path} as ${role}`).toBe(expected[i])
+      }
+    }
+  })
+
+  it("an agent's report counts only their own work, a leader's their subtree's", async () => {
+    const range = queries.agents!
+    const agentRows = (await as.agent!.get(`/api/reports/agents?${range}`)).body.rows as Array<{ agentId: string }>
+    for (const r of agentRows) expect(r.agentId).toBe(demoLogins.agent)
+    const leaderRows = (await as.teamLeader!.get(`/api/reports/agents?${range}`)).body.rows as Array<{ agentId: string }>
+    for (const r of leaderRows) expect(r.agentId.startsWith("m-beijing-d1-s1-")).toBe(true)
+  })
+})
