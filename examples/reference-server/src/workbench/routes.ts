@@ -1,25 +1,69 @@
 /**
  * The agent workbench: the page agents and leaders work in, served by the reference server itself.
- * `workbenchRoutes` registers the page and its static assets on the server's router; the page talks
- * to the JSON API under `/api` as the logged-in person.
+ * `workbenchRoutes` registers the page and its static assets (plain ES modules and CSS from
+ * `./static`, read once at start, no build step) on the server's router; the page talks to the JSON
+ * API under `/api` as the logged-in person. Page and assets are public: they hold no data.
  */
+import { readdirSync, readFileSync } from "node:fs"
 import type { Router } from "../http"
-import { workbenchPage } from "../page"
+import { workbenchCsp, workbenchPage } from "../page"
 
 /** What the workbench needs from the server. */
 export interface WorkbenchOptions {
   /** Demo logins shown on the login screen (empty outside demos). */
   readonly demoLogins?: ReadonlyArray<{ readonly role: string; readonly managerId: string; readonly name: string }>
+  /** The demo password shown beside the demo logins (demo mode only). */
+  readonly demoPassword?: string
+}
+
+const contentTypes: Readonly<Record<string, string>> = {
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml"
+}
+
+/** Sent with the page and every asset: the strict CSP, no framing, no referrer, no sniffing. */
+const securityHeaders: Readonly<Record<string, string>> = {
+  "content-security-policy": workbenchCsp,
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff"
 }
 
 /**
- * Registers the workbench page (`GET /`) and its assets on `router`.
+ * The workbench's static files by name (`app.js` → its text and content type), read once from
+ * `./static` (only plain lowercase names with a known type: nothing else is ever served).
  *
  * @example
  * ```ts
- * workbenchRoutes(router, { demoLogins })
+ * workbenchAssets().get("app.js")?.contentType // "text/javascript; charset=utf-8"
+ * ```
+ */
+export const workbenchAssets = (): ReadonlyMap<string, { readonly text: string; readonly contentType: string }> => {
+  const dir = new URL("./static/", import.meta.url)
+  const out = new Map<string, { text: string; contentType: string }>()
+  for (const name of readdirSync(dir)) {
+    const type = contentTypes[name.slice(name.lastIndexOf(".") + 1)]
+    if (type && /^[a-z][a-z0-9-]*\.[a-z]+$/.test(name)) out.set(name, { text: readFileSync(new URL(name, dir), "utf8"), contentType: type })
+  }
+  return out
+}
+
+/**
+ * Registers the workbench page (`GET /`) and its assets (`GET /workbench/<file>`) on `router`.
+ *
+ * @example
+ * ```ts
+ * workbenchRoutes(router, { demoLogins, demoPassword: "winback-demo" })
  * ```
  */
 export const workbenchRoutes = (router: Router, options: WorkbenchOptions = {}): void => {
-  router.on("GET", "/", async () => ({ text: workbenchPage({ demoLogins: options.demoLogins ?? [] }), contentType: "text/html; charset=utf-8" }))
+  const page = workbenchPage({ demoLogins: options.demoLogins ?? [], ...(options.demoPassword ? { demoPassword: options.demoPassword } : {}) })
+  const assets = workbenchAssets()
+  router.on("GET", "/", async () => ({ text: page, contentType: "text/html; charset=utf-8", headers: securityHeaders }))
+  router.on("GET", "/workbench/:file", async (req) => {
+    const asset = assets.get(req.params.file ?? "")
+    if (!asset) return { status: 404, json: { error: { code: "not_found", message: `no workbench asset ${req.params.file}` } } }
+    return { text: asset.text, contentType: asset.contentType, headers: securityHeaders }
+  })
 }

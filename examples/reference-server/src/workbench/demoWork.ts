@@ -1,0 +1,167 @@
+/**
+ * Demo work for the workbench: tasks, their work items and one task awaiting approval, so the agent
+ * and leader journeys have something to do on a fresh demo database. Everything goes through the
+ * packages' own services as the demo people (the director writes and imports, the approver
+ * approves), so it is scoped and audited like real work. Seeded once: the tasks have fixed ids, and
+ * a database that already holds them is left alone.
+ */
+
+/**
+ * The ids of the demo work's tasks and rule.
+ *
+ * @example
+ * ```ts
+ * await winback.stores.tasks.get(demoWorkIds.pending) // the task awaiting approval
+ * ```
+ */
+export const demoWorkIds = {
+  retention: "demo-retention-bill-drop",
+  care: "demo-care-contract-ends",
+  pending: "demo-win-back-zero-bill",
+  rule: "demo-win-back-zero-bill"
+} as const
+
+import { createPipeline, createWinback, NotFound, type PipelineSession, pipelinePolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
+
+/** Resolves with the record, or null when it does not exist (other failures still reject). */
+const orNull = <A>(p: Promise<A>): Promise<A | null> =>
+  p.catch((e: unknown) => {
+    if (e instanceof NotFound) return null
+    throw e
+  })
+
+/** The running services to seed through (a server's seed context). */
+export interface DemoWorkServices {
+  readonly winback: Winback
+  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
+}
+
+/** The demo people the work is written as (the `logins` of the demo data). */
+export interface DemoWorkLogins {
+  readonly agent: string
+  readonly director: string
+  readonly approver: string
+}
+
+/** Options of {@link seedDemoWork}. */
+export interface DemoWorkOptions {
+  /** The business date the tasks start on (YYYY-MM-DD). */
+  readonly asOf: string
+  readonly logins: DemoWorkLogins
+  /** The published questionnaire the demo tasks bind (stored when missing). */
+  readonly questionnaire: QuestionnaireVersionRecord
+  /** Customers per agent (default 6): a third in both tasks, a third in each task alone. */
+  readonly perAgent?: number
+}
+
+/** What {@link seedDemoWork} created (`seeded: false` when the database already had it). */
+export interface DemoWork {
+  readonly seeded: boolean
+  /** Active manual tasks holding the demo work items, most urgent first. */
+  readonly activeTaskIds: ReadonlyArray<string>
+  /** The alert task waiting for the approver. */
+  readonly pendingTaskId: string | null
+  /** Work items created, per agent. */
+  readonly itemsPerAgent: Readonly<Record<string, number>>
+}
+
+/**
+ * Seeds the demo work: two active manual tasks (a retention callback, urgency 1, and a care call,
+ * urgency 3, both with the questionnaire) whose items go to the agents of the demo agent's team for
+ * the customers they own — a third of those customers have two open items — and an alert task
+ * (zero bill this month) submitted for approval.
+ *
+ * @example
+ * ```ts
+ * // in a startServer seed function (its context carries winback + pipeline), after the demo data:
+ * const work = await seedDemoWork(ctx, { asOf: "2026-11-25", logins, questionnaire: standardVersionRecord(logins.director, now) })
+ * ```
+ */
+export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoWorkOptions): Promise<DemoWork> => {
+  if ("winback" in on) return seedWith(on.winback, on.pipeline, options)
+  // Bare stores: a short-lived Winback over them; the services scope and audit each step exactly
+  // as they do for the API.
+  const stores = on
+  const winback = await createWinback({ storage: storesLayer(stores), policy: pipelinePolicy })
+  try {
+    return await seedWith(winback, createPipeline(winback), options)
+  } finally {
+    await winback.dispose()
+  }
+}
+
+const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"], options: DemoWorkOptions): Promise<DemoWork> => {
+  if ((await orNull(winback.stores.tasks.get(demoWorkIds.retention))) !== null) return { seeded: false, activeTaskIds: [demoWorkIds.retention, demoWorkIds.care], pendingTaskId: demoWorkIds.pending, itemsPerAgent: {} }
+  const { agent, director, approver } = options.logins
+  const dir = pipeline.as(director)
+  const appr = pipeline.as(approver)
+  if ((await orNull(winback.stores.questionnaires.getVersion(options.questionnaire.hash))) === null) await winback.stores.questionnaires.putVersion(options.questionnaire)
+
+  const base = {
+    source: "manual" as const,
+    channel: "phone" as const,
+    executionWindow: { from: "08:00", to: "21:00" },
+    cycle: "once" as const,
+    startsOn: options.asOf,
+    expiresOn: null,
+    skipHolidays: false,
+    questionnaireVersion: options.questionnaire.hash,
+    cooldownDays: 30
+  }
+  const retention = await dir.tasks.create({ ...base, id: demoWorkIds.retention, name: "Retention callback: bill drop", type: "retention-callback", urgency: 1, description: "Customers whose bill fell sharply: find out why and present a retention offer." })
+  const care = await dir.tasks.create({ ...base, id: demoWorkIds.care, name: "Care call: contract ends soon", type: "contract-renewal", urgency: 3, description: "Contract or device agreement ends within two months." })
+  for (const t of [retention, care]) {
+    await dir.tasks.submit(t.id)
+    await appr.tasks.approve(t.id, "demo work")
+  }
+
+  // The items: customers owned by the agents of the demo agent's team, each to their owner.
+  const me = await winback.stores.managers.get(agent)
+  const team = (await winback.stores.managers.list({ teamIds: [me.teamId!] }, { limit: 200 })).items.filter((m) => m.roles.includes("agent"))
+  const perAgent = options.perAgent ?? 6
+  const first: Array<string> = []
+  const second: Array<string> = []
+  const itemsPerAgent: Record<string, number> = {}
+  for (const m of team) {
+    const owned = (await winback.stores.customers.list({ ownerManagerIds: [m.id] }, { limit: perAgent })).items
+    // A third in both tasks (two open items), a third in each task alone: urgency 1 and 3 mix.
+    let items = 0
+    owned.forEach((c, i) => {
+      if (i % 3 !== 2) {
+        first.push(`${c.id},${m.id}`)
+        items += 1
+      }
+      if (i % 3 !== 1) {
+        second.push(`${c.id},${m.id}`)
+        items += 1
+      }
+    })
+    itemsPerAgent[m.id] = items
+  }
+  if (first.length) await dir.imports.importCsv({ taskId: retention.id }, first.join("\n") + "\n")
+  if (second.length) await dir.imports.importCsv({ taskId: care.id }, second.join("\n") + "\n")
+
+  // Awaiting approval: an alert task over an approved rule, so its dry run has real numbers.
+  const rule = await dir.rules.create({ ruleId: demoWorkIds.rule, name: "Zero bill this month (win-back)", templateId: "zero-bill" })
+  await dir.rules.submit(rule.id)
+  await appr.rules.approve(rule.id)
+  const pending = await dir.tasks.create({
+    id: demoWorkIds.pending,
+    source: "alert",
+    ruleInstanceIds: [rule.id],
+    name: "Win-back: zero bill this month",
+    description: "Customers with a zero bill this month: call them before they leave.",
+    type: "retention-callback",
+    urgency: 2,
+    channel: "phone",
+    executionWindow: { from: "09:00", to: "20:00" },
+    cycle: "daily",
+    startsOn: options.asOf,
+    expiresOn: null,
+    skipHolidays: false,
+    questionnaireVersion: options.questionnaire.hash,
+    cooldownDays: 30
+  })
+  await dir.tasks.submit(pending.id)
+  return { seeded: true, activeTaskIds: [retention.id, care.id], pendingTaskId: pending.id, itemsPerAgent }
+}

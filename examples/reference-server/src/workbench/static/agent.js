@@ -1,0 +1,476 @@
+// The agent's views: the work list by customer (urgency order, paginated), and one customer with
+// all their open items, the questionnaire (live branching through the server's evaluation), the
+// call that completes several items at once, an appointment and a do-not-disturb entry.
+import { get, itemsOf, post } from "./api.js"
+import { act, go, showError, showInfo } from "./ui.js"
+import { field, h, replace, select, table, uid, when } from "./dom.js"
+import { paths } from "./paths.js"
+
+// ---- shared look-ups ------------------------------------------------------------------------
+
+const taskCache = new Map()
+/** The task of an id (cached for the page's life); null, with the error shown, when it cannot be read. */
+export async function taskOf(id) {
+  if (!taskCache.has(id))
+    taskCache.set(
+      id,
+      get(paths.task(id)).catch((e) => {
+        showError(e, `Task ${id}`)
+        return null
+      })
+    )
+  return taskCache.get(id)
+}
+export const forgetTask = (id) => taskCache.delete(id)
+
+const channels = [
+  ["phone", "Phone call"],
+  ["sms", "SMS"],
+  ["visit", "Visit"],
+  ["letter", "Letter"],
+  ["email", "Email"]
+]
+const dispositions = [
+  ["completed", "Completed"],
+  ["refused", "Refused"],
+  ["not-account-holder", "Not the account holder"],
+  ["reschedule", "Reschedule"],
+  ["not-in-service", "Number not in service"],
+  ["phone-off", "Phone off"],
+  ["no-answer", "No answer"]
+]
+
+const urgencyBadge = (u) => h("span", { class: `badge u${Math.min(Number(u) || 9, 5)}`, title: "Urgency (1 = most urgent)" }, `U${u}`)
+
+// ---- work list ------------------------------------------------------------------------------
+
+// Cursors of the pages seen so far, so "Previous" can go back without the server keeping state.
+let cursors = [null]
+let pageIndex = 0
+let pageSize = 20
+
+/** The work list by customer: most urgent first, about 20 customers a page (10, 20 or 50 by choice). */
+export async function workListView(params) {
+  if (params.get("reset") !== null || pageIndex >= cursors.length) {
+    cursors = [null]
+    pageIndex = 0
+  }
+  // The API pages over items, showing each customer on the page of their lead item, so a page can
+  // come back empty (e.g. every customer on it is on DND) while more follow: skip such pages.
+  let page = await get(paths.workListByCustomer, { limit: pageSize, cursor: cursors[pageIndex] })
+  for (let skipped = 0; itemsOf(page).length === 0 && page?.nextCursor && skipped < 50; skipped++) {
+    cursors[pageIndex] = page.nextCursor
+    page = await get(paths.workListByCustomer, { limit: pageSize, cursor: page.nextCursor })
+  }
+  const rows = itemsOf(page)
+  const next = page?.nextCursor ?? null
+  const tasks = new Map()
+  await Promise.all([...new Set(rows.flatMap((r) => r.items.map((o) => o.item.taskId)))].map(async (id) => tasks.set(id, await taskOf(id))))
+  const names = await customerNames(rows)
+
+  const list = rows.length
+    ? table(
+        [
+          { title: "Urgency", cell: (r) => urgencyBadge(r.urgency) },
+          {
+            title: "Customer",
+            cell: (r) =>
+              h("a", { href: `#/customers/${encodeURIComponent(r.customerId)}`, class: "customer-link", dataset: { customer: r.customerId } }, names.get(r.customerId) ?? r.customerId, " ", h("small", { class: "muted" }, r.customerId))
+          },
+          { title: "Open items", cell: (r) => String(r.items.length) },
+          {
+            title: "Tasks",
+            cell: (r) => h("ul", { class: "plain" }, r.items.map((o) => h("li", {}, tasks.get(o.item.taskId)?.name ?? o.item.taskId, o.ready === false ? h("small", { class: "muted" }, ` (next attempt ${when(o.notBefore)})`) : null)))
+          },
+          { title: "On DND", cell: (r) => (r.withheld ? `${r.withheld} withheld` : "") }
+        ],
+        rows,
+        { class: "worklist", "aria-label": "Customers with open work, most urgent first" }
+      )
+    : h("p", { class: "empty" }, "No open work. Well done.")
+
+  const prev = h("button", { type: "button", class: "secondary", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; go("#/work") } }, "Previous page")
+  const more = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      disabled: !next,
+      onclick: () => {
+        cursors = cursors.slice(0, pageIndex + 1).concat([next])
+        pageIndex += 1
+        go("#/work")
+      }
+    },
+    "Next page"
+  )
+  const size = select([["10", "10"], ["20", "20"], ["50", "50"]], { name: "pageSize", value: String(pageSize) })
+  size.value = String(pageSize)
+  size.addEventListener("change", () => {
+    pageSize = Number(size.value)
+    cursors = [null]
+    pageIndex = 0
+    go("#/work")
+  })
+  return h(
+    "section",
+    { class: "view", "aria-labelledby": "wl-h" },
+    h(
+      "div",
+      { class: "view-head" },
+      h("h2", { id: "wl-h" }, "Work list"),
+      h("span", { class: "muted page-no" }, `Page ${pageIndex + 1}`),
+      h("div", { class: "field inline" }, h("label", { for: "page-size" }, "Customers per page"), Object.assign(size, { id: "page-size" }))
+    ),
+    list,
+    h("div", { class: "pager" }, prev, more)
+  )
+}
+
+/** Names of the customers of a work-list page: one read per customer (the list answer carries ids only). */
+async function customerNames(rows) {
+  const names = new Map()
+  await Promise.all(
+    rows.map(async (r) => {
+      try {
+        names.set(r.customerId, (await get(paths.customer(r.customerId))).name)
+      } catch (e) {
+        showError(e, `Customer ${r.customerId}`)
+      }
+    })
+  )
+  return names
+}
+
+// ---- one customer ---------------------------------------------------------------------------
+
+/** A customer: summary, open items across tasks, questionnaire, call, appointment and DND. */
+export async function customerView(customerId) {
+  const view = await get(paths.customerWork(customerId))
+  const customer = view.customer
+  const work = view.work
+  const offered = work.items
+  const tasks = new Map()
+  await Promise.all([...new Set(offered.map((o) => o.item.taskId))].map(async (id) => tasks.set(id, await taskOf(id))))
+
+  const root = h("section", { class: "view customer", "aria-labelledby": "cust-h" })
+  const reload = () => go(`#/customers/${encodeURIComponent(customerId)}`)
+
+  // Summary
+  const facts = [
+    ["Customer id", customer.id],
+    ["Tier", customer.tier],
+    ["Line status", customer.lineStatus],
+    ["Payment", customer.paymentType],
+    ["Region", customer.region],
+    ["Contract ends", customer.contractEnd ?? "—"],
+    ["Preferred channel", customer.preferredChannel ?? "—"],
+    ["Owner", customer.ownerManagerId ?? "—"]
+  ]
+  const summary = h(
+    "div",
+    { class: "card summary" },
+    h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v === undefined || v === null ? "—" : String(v))]))
+  )
+
+  // Items: each with a checkbox (which items this call is about)
+  const checks = new Map()
+  const itemRows = offered.map((o) => {
+    const w = o.item
+    const box = h("input", { type: "checkbox", id: uid("item"), checked: true, value: w.id, name: "item" })
+    checks.set(w.id, box)
+    return h(
+      "li",
+      { class: "item", dataset: { item: w.id } },
+      box,
+      h(
+        "label",
+        { for: box.id },
+        urgencyBadge(w.urgency),
+        " ",
+        h("strong", {}, tasks.get(w.taskId)?.name ?? w.taskId),
+        " ",
+        h("span", { class: "muted" }, `${w.channel} · ${w.state} · ${w.attempts?.length ?? 0} attempt(s)${o.ready === false ? ` · next attempt ${when(o.notBefore)}` : ""}`),
+        " ",
+        h("code", {}, w.id)
+      )
+    )
+  })
+  const selectedIds = () => [...checks].filter(([, b]) => b.checked).map(([id]) => id)
+  const items = h(
+    "fieldset",
+    { class: "card items" },
+    h("legend", {}, `Open items (${offered.length})`),
+    offered.length ? h("ul", { class: "plain" }, itemRows) : h("p", { class: "empty" }, "No open items for this customer."),
+    work?.withheld ? h("p", { class: "muted" }, `${work.withheld} item(s) withheld: the customer is on do-not-disturb for their channel.`) : null
+  )
+
+  // Questionnaire of the first item whose task has one; the offer catalogue for the call form
+  const [q, offers] = await Promise.all([
+    questionnairePanel(offered, tasks, customer),
+    get(paths.offers, { limit: 100 }).then(itemsOf, (e) => (showError(e, "Offers"), []))
+  ])
+
+  root.append(
+    h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, "← Work list")),
+    h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, "No open items: no call to record.")), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
+    await historyPanel(customerId, view.dnd)
+  )
+  return root
+}
+
+// ---- questionnaire --------------------------------------------------------------------------
+
+const textOf = (t, vars) => {
+  const s = typeof t === "string" ? t : t && typeof t === "object" ? (t.en ?? Object.values(t)[0] ?? "") : ""
+  return s.replace(/\{(ctx\.)?([a-zA-Z0-9_]+)\}/g, (m, ctx, k) => {
+    const v = ctx ? vars.context[k] : vars.answers[k]
+    return v === undefined || v === null || v === "" ? (ctx ? "" : "…") : Array.isArray(v) ? v.join(", ") : String(v)
+  })
+}
+
+/**
+ * The questionnaire of the customer's first item that has one: every question rendered once, shown
+ * or hidden as the server's evaluation of the current answers says (live branching).
+ */
+async function questionnairePanel(offered, tasks, customer) {
+  const host = offered.find((o) => tasks.get(o.item.taskId)?.questionnaireVersion)
+  const none = { node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, "Questionnaire"), h("p", { class: "empty" }, "No questionnaire for these items.")), response: () => null }
+  if (!host) return none
+  let answer
+  try {
+    answer = await get(paths.itemQuestionnaire(host.item.id))
+  } catch (e) {
+    showError(e, "Questionnaire")
+    return none
+  }
+  const version = answer.version
+  const def = version.definition
+  const qid = version.hash
+  const context = answer.context ?? {}
+  const answers = {}
+  let counted = {}
+  let visible = new Set()
+  const nodes = new Map()
+  const status = h("p", { class: "q-status", role: "status", "aria-live": "polite" })
+
+  const refreshTexts = () => {
+    for (const question of def.questions) {
+      const n = nodes.get(question.id)
+      n.querySelector(".q-text").textContent = textOf(question.text, { context, answers }) + (question.required ? " *" : "")
+    }
+  }
+  // Answers can change faster than evaluations come back: only the latest one may touch the page.
+  let latest = 0
+  const evaluate = async () => {
+    const mine = ++latest
+    try {
+      // Every answer given goes to the server; it answers which count (answers to hidden
+      // questions do not), and those are what the call saves.
+      const r = await post(paths.evaluate(qid), { answers: givenAnswers(), context })
+      if (mine !== latest) return
+      counted = r.answers
+      const ids = r.visible
+      visible = new Set(ids)
+      for (const [id, n] of nodes) n.hidden = !visible.has(id)
+      const errors = r.errors
+      const missing = r.missingRequired
+      status.textContent = r.complete ? "All required questions answered." : `${missing.length ? `${missing.length} required question(s) left.` : "Not complete yet."}${errors.length ? ` ${errors.length} answer(s) need attention.` : ""}`
+      status.dataset.complete = r.complete ? "true" : "false"
+      refreshTexts()
+    } catch (e) {
+      showError(e, "Questionnaire evaluation")
+    }
+  }
+  const givenAnswers = () => Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0)))
+  const onChange = (id, value) => {
+    answers[id] = value
+    void evaluate()
+  }
+
+  const form = h("div", { class: "q-questions" })
+  for (const question of def.questions) {
+    const n = questionNode(question, onChange)
+    nodes.set(question.id, n)
+    form.appendChild(n)
+  }
+  refreshTexts()
+  await evaluate()
+  const title = textOf(def.title, { context, answers }) || "Questionnaire"
+  return {
+    node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, title), h("p", { class: "muted" }, `For item ${host.item.id}`), form, status),
+    response: () => ({ workItemId: host.item.id, answers: counted, context, completed: status.dataset.complete === "true" })
+  }
+}
+
+/** One question as form controls; calls onChange(id, value) on every change. */
+function questionNode(q, onChange) {
+  const wrap = h("div", { class: "question", dataset: { question: q.id } })
+  const text = h("span", { class: "q-text" })
+  const name = `q-${q.id}`
+  const choices = q.choices ?? []
+  if (q.type === "singleChoice" || q.type === "rating") {
+    const opts = q.type === "rating" ? Array.from({ length: (q.max ?? 5) - (q.min ?? 1) + 1 }, (_, i) => ({ id: String((q.min ?? 1) + i), text: String((q.min ?? 1) + i) })) : choices
+    wrap.appendChild(
+      h(
+        "fieldset",
+        { class: q.type === "rating" ? "choices rating" : "choices" },
+        h("legend", {}, text),
+        opts.map((c) => {
+          const input = h("input", { type: "radio", name, id: uid("c"), value: c.id, onchange: () => onChange(q.id, q.type === "rating" ? Number(c.id) : c.id) })
+          return h("span", { class: "choice" }, input, h("label", { for: input.id }, textOf(c.text, { context: {}, answers: {} })))
+        })
+      )
+    )
+  } else if (q.type === "multipleChoice") {
+    const fs = h("fieldset", { class: "choices" }, h("legend", {}, text))
+    const boxes = choices.map((c) => {
+      const input = h("input", { type: "checkbox", name, id: uid("c"), value: c.id })
+      fs.appendChild(h("span", { class: "choice" }, input, h("label", { for: input.id }, textOf(c.text, { context: {}, answers: {} }))))
+      return input
+    })
+    fs.addEventListener("change", () => onChange(q.id, boxes.filter((b) => b.checked).map((b) => b.value)))
+    wrap.appendChild(fs)
+  } else {
+    const control =
+      q.type === "multilineText"
+        ? h("textarea", { rows: 3, name, maxlength: q.maxLength })
+        : h("input", { name, type: q.type === "number" ? "number" : q.type === "date" ? "date" : "text", maxlength: q.maxLength, min: q.min, max: q.max })
+    control.id = uid("q")
+    control.addEventListener("change", () => onChange(q.id, q.type === "number" ? (control.value === "" ? undefined : Number(control.value)) : control.value))
+    wrap.appendChild(h("div", { class: "field" }, h("label", { for: control.id }, text), control))
+  }
+  return wrap
+}
+
+// ---- call, appointment, DND -----------------------------------------------------------------
+
+function callForm(customer, selectedIds, questionnaire, offers, reload) {
+  const disposition = select(dispositions, { name: "disposition" })
+  const complete = h("input", { type: "checkbox", id: uid("complete"), checked: true })
+  const rescheduleAt = h("input", { type: "datetime-local", name: "rescheduleAt" })
+  const rescheduleField = field("Call back at", rescheduleAt, "Your local time")
+  rescheduleField.hidden = true
+  disposition.addEventListener("change", () => {
+    rescheduleField.hidden = disposition.value !== "reschedule"
+  })
+  const offer = select([["", "(none)"], ...offers.map((o) => [o.id, `${o.name}${o.requiresApproval ? " (needs approval)" : ""}`])], { name: "offer" })
+  const accepted = h("input", { type: "checkbox", id: uid("accepted") })
+  const note = h("textarea", { rows: 2, maxlength: 4000, name: "note" })
+  const button = h("button", { type: "submit", class: "primary" }, "Record call")
+  const form = h(
+    "form",
+    { class: "card call", "aria-labelledby": "call-h" },
+    h("h3", { id: "call-h" }, "Record the call"),
+    h("p", { class: "muted" }, "One call for all the items ticked above; the call's serial number goes on each."),
+    field("Disposition", disposition),
+    rescheduleField,
+    h("div", { class: "field inline" }, complete, h("label", { for: complete.id }, "Mark the ticked items complete")),
+    field("Offer presented", offer, "Recorded on the first ticked item"),
+    h("div", { class: "field inline" }, accepted, h("label", { for: accepted.id }, "The customer accepted the offer")),
+    field("Note", note),
+    button
+  )
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const itemIds = selectedIds()
+    const response = questionnaire.response()
+    const body = {
+      customerId: customer.id,
+      itemIds,
+      disposition: disposition.value,
+      complete: complete.checked,
+      note: note.value,
+      ...(disposition.value === "reschedule" && rescheduleAt.value ? { rescheduleAt: new Date(rescheduleAt.value).toISOString() } : {}),
+      ...(response && itemIds.includes(response.workItemId) && Object.keys(response.answers).length ? { responses: [response] } : {}),
+      ...(offer.value && itemIds.length ? { offers: [{ workItemId: itemIds[0], offerId: offer.value, accepted: accepted.checked }] } : {})
+    }
+    const r = await act(button, "Recording the call failed", () => post(paths.recordCall, body))
+    if (!r) return
+    const done = r.items.filter((i) => i.state === "completed").length
+    const uses = r.offerUses
+    showInfo(`Call ${r.call.serialNumber} recorded for ${itemIds.length} item(s); ${done} completed.${uses.length ? ` Offer recorded (${uses.map((u) => u.status).join(", ")}).` : ""}`)
+    reload()
+  })
+  return form
+}
+
+function appointmentForm(customer, offered, tasks) {
+  const at = h("input", { type: "datetime-local", required: true, name: "at" })
+  const channel = select(channels, { name: "channel" })
+  const item = select([["", "(no item)"], ...offered.map((o) => [o.item.id, `${tasks.get(o.item.taskId)?.name ?? o.item.taskId} (${o.item.id})`])], { name: "workItemId" })
+  const note = h("input", { type: "text", maxlength: 2000, name: "note" })
+  const button = h("button", { type: "submit", class: "primary" }, "Book appointment")
+  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, "Book a callback"), field("When", at, "Your local time"), field("Channel", channel), field("For item", item), field("Note", note), button)
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    if (!at.value) return showError(new Error("Choose when to call back."), "Booking")
+    const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, ...(item.value ? { workItemId: item.value } : {}) }
+    const r = await act(button, "Booking failed", () => post(paths.bookAppointment, body))
+    if (!r) return
+    const warnings = r.warnings ?? []
+    showInfo(`Appointment booked for ${when(r.appointment.at)}${warnings.length ? ` (note: ${warnings.map((w) => w.message ?? w.code).join("; ")})` : ""}.`)
+    form.reset()
+  })
+  return form
+}
+
+function dndForm(customer, reload) {
+  const channel = select(channels, { name: "channel" })
+  const reason = h("input", { type: "text", required: true, maxlength: 1000, name: "reason" })
+  const expires = h("input", { type: "date", name: "expiresOn" })
+  const button = h("button", { type: "submit", class: "danger" }, "Add do-not-disturb")
+  const form = h(
+    "form",
+    { class: "card dnd", "aria-labelledby": "dnd-h" },
+    h("h3", { id: "dnd-h" }, "Do not disturb"),
+    h("p", { class: "muted" }, "Takes effect at once: this customer's items on that channel leave the work list."),
+    field("Channel", channel),
+    field("Reason", reason),
+    field("Expires on (optional)", expires),
+    button
+  )
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const body = { customerId: customer.id, channel: channel.value, reason: reason.value.trim(), source: "customer-request", ...(expires.value ? { expiresAt: new Date(`${expires.value}T23:59:59`).toISOString() } : {}) }
+    const r = await act(button, "Adding do-not-disturb failed", () => post(paths.addDnd, body))
+    if (!r) return
+    showInfo(`${customer.name ?? customer.id} is on do-not-disturb for ${channel.value}.`)
+    reload()
+  })
+  return form
+}
+
+/** Recent calls, appointments and DND entries of the customer (whatever the API lets this person read). */
+async function historyPanel(customerId, dndRows) {
+  const [calls, appointments] = await Promise.all([
+    get(paths.customerCalls(customerId), { limit: 20 }).catch((e) => (showError(e, "Calls"), null)),
+    get(paths.appointments, { customerId, limit: 20 }).catch((e) => (showError(e, "Appointments"), null))
+  ])
+  const callRows = itemsOf(calls)
+  const apRows = itemsOf(appointments)
+  return h(
+    "section",
+    { class: "card history", "aria-labelledby": "hist-h" },
+    h("h3", { id: "hist-h" }, "History"),
+    h("h4", {}, "Calls"),
+    callRows.length
+      ? table(
+          [
+            { title: "Serial", cell: (c) => h("code", {}, c.serialNumber) },
+            { title: "When", cell: (c) => when(c.startedAt) },
+            { title: "Disposition", cell: (c) => c.disposition },
+            { title: "Items", cell: (c) => h("span", { title: c.workItemIds.join("\n") }, `${c.workItemIds.length} item(s)`) }
+          ],
+          callRows,
+          { class: "calls" }
+        )
+      : h("p", { class: "empty" }, "No calls yet."),
+    h("h4", {}, "Appointments"),
+    apRows.length
+      ? h("ul", { class: "plain appointments" }, apRows.map((a) => h("li", {}, `${when(a.at)} · ${a.channel} · ${a.state}${a.note ? ` · ${a.note}` : ""}`)))
+      : h("p", { class: "empty" }, "None."),
+    h("h4", {}, "Do-not-disturb"),
+    dndRows.length ? h("ul", { class: "plain dnd-list" }, dndRows.map((d) => h("li", {}, `${d.channel}: ${d.reason} (since ${when(d.createdAt)}${d.expiresAt ? `, until ${when(d.expiresAt)}` : ""}${d.removedAt ? ", removed" : ""})`))) : h("p", { class: "empty" }, "None.")
+  )
+}

@@ -1,0 +1,64 @@
+// The workbench's only way to the server: JSON over fetch, same origin, with the session cookie the
+// login sets. Every non-2xx answer becomes an ApiError carrying the server's stable error code,
+// message and details, so views can show exactly what the API said.
+
+/** An error answer of the API (or a network failure, code "network"). */
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message)
+    this.name = "ApiError"
+    this.status = status
+    this.code = code
+    this.details = details
+  }
+}
+
+let onUnauthenticated = () => {}
+/** Called when any request answers 401 (the session ended): the app shows the login screen. */
+export const setUnauthenticatedHandler = (f) => {
+  onUnauthenticated = f
+}
+
+/** Sends one request; resolves with the parsed JSON body (or null for 204). */
+export async function request(method, path, body) {
+  let res
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+  } catch (e) {
+    throw new ApiError(0, "network", `The server could not be reached (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const type = res.headers.get("content-type") ?? ""
+  const data = res.status === 204 ? null : type.includes("json") ? await res.json().catch(() => null) : await res.text()
+  if (!res.ok) {
+    const err = data && typeof data === "object" && data.error ? data.error : { code: `http_${res.status}`, message: typeof data === "string" && data ? data.slice(0, 300) : res.statusText }
+    const e = new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? res.statusText, err.details)
+    if (res.status === 401 && !path.startsWith("/api/login")) {
+      e.sessionEnded = true // the login screen says so once; views need not repeat it
+      onUnauthenticated(e)
+    }
+    throw e
+  }
+  return data
+}
+
+/** Query string from an object; arrays repeat the key, null/undefined/"" are left out. */
+export const qs = (params) => {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === "") continue
+    for (const x of Array.isArray(v) ? v : [v]) q.append(k, String(x))
+  }
+  const s = q.toString()
+  return s ? `?${s}` : ""
+}
+
+export const get = (path, params = {}) => request("GET", path + qs(params))
+export const post = (path, body = {}) => request("POST", path, body)
+
+/** The items of a page answer, whatever the list's envelope ({ items } or a bare array). */
+export const itemsOf = (page) => (Array.isArray(page) ? page : (page?.items ?? []))

@@ -1,0 +1,122 @@
+// The workbench shell: who is logged in, the navigation, the message area and a tiny hash router.
+// Views live in agent.js (work list, customer, questionnaire, call, appointment, DND) and
+// leader.js (approvals, team work, reports); each renders into <main> and reports errors here.
+import { ApiError, get, post, setUnauthenticatedHandler } from "./api.js"
+import { h, replace } from "./dom.js"
+import { paths } from "./paths.js"
+import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
+import { customerView, workListView } from "./agent.js"
+import { approvalsView, reportsView, teamView } from "./leader.js"
+
+const $ = (id) => document.getElementById(id)
+
+// ---- routing --------------------------------------------------------------------------------
+
+const routes = [
+  [/^#\/work(?:\?(.*))?$/, (m) => workListView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
+  [/^#\/approvals$/, () => approvalsView()],
+  [/^#\/team$/, () => teamView()],
+  [/^#\/reports$/, () => reportsView()]
+]
+
+const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
+
+async function render() {
+  if (!session.me) return showLogin()
+  if (!location.hash) history.replaceState(null, "", defaultRoute())
+  const hash = location.hash
+  const route = routes.find(([re]) => re.test(hash))
+  if (!route) return go(defaultRoute())
+  const main = $("view")
+  for (const a of document.querySelectorAll("#nav a")) a.toggleAttribute("aria-current", hash.startsWith(a.getAttribute("href")))
+  replace(main, h("p", { class: "loading" }, "Loading…"))
+  try {
+    const node = await route[1](route[0].exec(hash))
+    replace(main, node)
+    const heading = main.querySelector("h2")
+    if (heading) {
+      heading.tabIndex = -1
+      heading.focus({ preventScroll: true })
+    }
+  } catch (e) {
+    replace(main, h("p", { class: "empty" }, "This view could not be loaded."))
+    if (!(e instanceof ApiError)) console.error(e) // a bug of the page: keep its stack for the console
+    showError(e)
+  }
+}
+window.addEventListener("hashchange", () => {
+  if (!navigation.keepMessages) clearMessages()
+  navigation.keepMessages = false
+  void render()
+})
+// go() to the current hash asks for a re-render without clearing the messages it just showed.
+window.addEventListener("workbench:render", () => void render())
+
+// ---- login ----------------------------------------------------------------------------------
+
+function showLogin() {
+  $("booting")?.remove()
+  $("app").hidden = true
+  $("login").hidden = false
+  $("login").prepend($("messages")) // messages sit above the login form, or under the top bar
+  $("login-id").focus()
+}
+
+async function showApp() {
+  $("booting")?.remove()
+  $("login").hidden = true
+  $("app").hidden = false
+  $("app").insertBefore($("messages"), $("view"))
+  const me = session.me
+  replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).join(", ")))
+  $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
+  $("nav-team").hidden = !hasRole("team-leader", "director")
+  await render()
+}
+
+$("login-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault()
+  clearMessages()
+  const button = ev.submitter ?? $("login-submit")
+  await act(button, "Login failed", async () => {
+    // The session cookie the answer sets is what every later request carries (the token in the
+    // body is for API clients; the page never stores it).
+    await post(paths.login, { login: $("login-id").value.trim(), password: $("login-password").value })
+    $("login-password").value = ""
+    session.me = await get(paths.me)
+    history.replaceState(null, "", location.pathname)
+    await showApp()
+  })
+})
+
+for (const b of document.querySelectorAll("button[data-login]")) {
+  b.addEventListener("click", () => {
+    $("login-id").value = b.dataset.login
+    if (b.dataset.password) $("login-password").value = b.dataset.password
+    $("login-password").focus()
+  })
+}
+
+$("logout").addEventListener("click", async (ev) => {
+  const done = await act(ev.currentTarget, "Logout failed", () => post(paths.logout))
+  if (done === undefined) return
+  // A fresh page: nothing of this person's session (cached tasks, pages seen) outlives it.
+  location.replace(location.pathname)
+})
+
+setUnauthenticatedHandler(() => {
+  if (!session.me) return
+  session.me = null
+  showLogin()
+  showError(new Error("Your session ended; please log in again."))
+})
+
+// Start: resume the session the cookie carries, or ask for a login.
+try {
+  session.me = await get(paths.me)
+  await showApp()
+} catch (e) {
+  if (!(e instanceof ApiError && e.status === 401)) showError(e)
+  showLogin()
+}

@@ -1,0 +1,30 @@
+// Every API path the workbench calls, in one place (the server's OpenAPI document at
+// /api/openapi.json describes each).
+const enc = encodeURIComponent
+
+export const paths = {
+  login: "/api/login",
+  logout: "/api/logout",
+  me: "/api/me",
+  workListByCustomer: "/api/work-list/customers",
+  customerWork: (id) => `/api/customers/${enc(id)}/work`,
+  customer: (id) => `/api/customers/${enc(id)}`,
+  customerCalls: (id) => `/api/customers/${enc(id)}/calls`,
+  addDnd: "/api/dnd",
+  appointments: "/api/appointments",
+  task: (id) => `/api/tasks/${enc(id)}`,
+  tasks: "/api/tasks",
+  taskPreview: (id) => `/api/tasks/${enc(id)}/preview`,
+  approveTask: (id) => `/api/tasks/${enc(id)}/approve`,
+  rejectTask: (id) => `/api/tasks/${enc(id)}/reject`,
+  itemQuestionnaire: (id) => `/api/work-items/${enc(id)}/questionnaire`,
+  evaluate: (id) => `/api/questionnaires/${enc(id)}/evaluate`,
+  recordCall: "/api/calls",
+  offers: "/api/offers",
+  bookAppointment: "/api/appointments",
+  workItems: "/api/work-items",
+  allocateWorkItems: "/api/allocation/work-items",
+  teams: "/api/teams",
+  teamMembers: (id) => `/api/teams/${enc(id)}/members`,
+  openapi: "/api/openapi.json"
+}

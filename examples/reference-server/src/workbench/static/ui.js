@@ -1,0 +1,80 @@
+// Shared by every view: the session (who is logged in), the message area (errors are always shown,
+// with the API's code and details) and navigation.
+import { ApiError } from "./api.js"
+import { h } from "./dom.js"
+
+const $ = (id) => document.getElementById(id)
+
+/** The session: the logged-in manager as GET /api/me answers it (null when logged out). */
+export const session = { me: null }
+
+export const roleNames = (me) => me?.roles ?? []
+/** Whether the logged-in person holds one of `roles`. */
+export const hasRole = (...roles) => roleNames(session.me).some((r) => roles.includes(r))
+/** The logged-in manager's id. */
+export const meId = () => session.me?.id
+
+// ---- messages -------------------------------------------------------------------------------
+
+/** Shows an error (an ApiError's code, message and details, or any Error) in the alert region. */
+export function showError(e, context) {
+  if (e instanceof ApiError && e.sessionEnded) return
+  const box = $("messages")
+  const code = e instanceof ApiError ? e.code : "error"
+  const details = e instanceof ApiError && e.details != null ? describeDetails(e.details) : []
+  box.appendChild(
+    h(
+      "div",
+      { class: "msg error", role: "alert" },
+      h("strong", {}, context ? `${context}: ` : ""),
+      h("span", { class: "msg-text" }, e instanceof Error ? e.message : String(e)),
+      " ",
+      h("code", { class: "msg-code" }, code),
+      details.length ? h("ul", {}, details.map((d) => h("li", {}, d))) : null,
+      h("button", { type: "button", class: "link", "aria-label": "Dismiss message", onclick: (ev) => ev.currentTarget.parentElement.remove() }, "×")
+    )
+  )
+}
+
+/** Shows a success message (polite live region). */
+export function showInfo(text) {
+  const box = $("messages")
+  box.appendChild(
+    h("div", { class: "msg info", role: "status" }, h("span", { class: "msg-text" }, text), " ", h("button", { type: "button", class: "link", "aria-label": "Dismiss message", onclick: (ev) => ev.currentTarget.parentElement.remove() }, "×"))
+  )
+}
+
+export const clearMessages = () => $("messages").replaceChildren()
+
+const describeDetails = (details) => {
+  if (Array.isArray(details)) return details.map((d) => (d && typeof d === "object" ? `${Array.isArray(d.path) ? d.path.join(".") + ": " : ""}${d.message ?? JSON.stringify(d)}` : String(d)))
+  if (details && typeof details === "object") return Object.entries(details).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+  return [String(details)]
+}
+
+/** Runs an async action with its button disabled, errors shown; resolves with the result or undefined. */
+export async function act(button, context, f) {
+  // A new attempt: the errors of earlier ones are settled (they stay until then, never swallowed).
+  for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
+  if (button) button.disabled = true
+  try {
+    return await f()
+  } catch (e) {
+    showError(e, context)
+    return undefined
+  } finally {
+    if (button) button.disabled = false
+  }
+}
+
+/** Set while the app itself navigates, so the messages it just showed survive the hash change. */
+export const navigation = { keepMessages: false }
+
+/** Navigates to a hash route (re-renders even when it is the current one); keeps the messages. */
+export function go(hash) {
+  if (location.hash === hash) window.dispatchEvent(new Event("workbench:render"))
+  else {
+    navigation.keepMessages = true
+    location.hash = hash
+  }
+}
