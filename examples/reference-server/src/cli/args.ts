@@ -1,0 +1,110 @@
+/**
+ * The `winback` command line: a small, validated argument parser (no dependency). Flags are
+ * `--name value` or `--name=value`; booleans are bare `--name`. Unknown flags are errors, so a typo
+ * in a cron line fails loudly instead of running with defaults.
+ */
+import { z } from "zod"
+import { IsoDate } from "@winback/core"
+
+/** A usage error: printed with the help text, exit code 2. */
+export class UsageError extends Error {}
+
+const storageFlags = {
+  "database-url": z.string().min(1).optional(),
+  "data-dir": z.string().min(1).optional(),
+  as: z.string().min(1).max(200).optional()
+}
+
+/** The flags of each command, validated. */
+export const commands = {
+  "run-daily": z
+    .object({
+      ...storageFlags,
+      "as-of": IsoDate.optional(),
+      "reminder-lead": z.coerce.number().int().min(0).max(1440).default(15)
+    })
+    .strict(),
+  "import-usage": z
+    .object({
+      ...storageFlags,
+      customers: z.string().min(1).optional(),
+      daily: z.string().min(1).optional(),
+      monthly: z.string().min(1).optional(),
+      "dry-run": z.literal(true).optional()
+    })
+    .strict()
+    .refine((f) => f.customers !== undefined || f.daily !== undefined || f.monthly !== undefined, "give at least one of --customers, --daily, --monthly")
+} as const
+
+/** A command name. */
+export type CommandName = keyof typeof commands
+
+const booleans = new Set(["dry-run", "help"])
+
+/** Parses argv (without node and the script) into a command and its validated flags. */
+export const parseArgs = (
+  argv: ReadonlyArray<string>
+): { readonly command: "help"; readonly topic?: string } | { [K in CommandName]: { readonly command: K; readonly flags: z.output<(typeof commands)[K]> } }[CommandName] => {
+  const [command, ...rest] = argv
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") return { command: "help", ...(rest[0] ? { topic: rest[0] } : {}) }
+  if (!Object.hasOwn(commands, command)) throw new UsageError(`unknown command '${command}'`)
+  const raw: Record<string, string | true> = {}
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument '${arg}'`)
+    const eq = arg.indexOf("=")
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    if (name === "help") return { command: "help", topic: command }
+    if (name in raw) throw new UsageError(`--${name} is given twice`)
+    if (eq !== -1) raw[name] = arg.slice(eq + 1)
+    else if (booleans.has(name)) raw[name] = true
+    else {
+      const value = rest[i + 1]
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`)
+      raw[name] = value
+      i++
+    }
+  }
+  const schema = commands[command as CommandName]
+  const r = schema.safeParse(raw)
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => {
+      if (i.code === "unrecognized_keys") return i.keys.map((k) => `unknown option --${k}`).join("; ")
+      return i.path.length ? `--${String(i.path[0])}: ${i.message}` : i.message
+    })
+    throw new UsageError(problems.join("; "))
+  }
+  if (r.data["database-url"] !== undefined && r.data["data-dir"] !== undefined) throw new UsageError("give --database-url or --data-dir, not both")
+  return { command, flags: r.data } as never
+}
+
+/** The help text. */
+export const helpText = `winback — Winback's operations commands
+
+Usage:
+  winback run-daily [--as-of YYYY-MM-DD] [--database-url URL | --data-dir DIR] [--as MANAGER_ID] [--reminder-lead MINUTES]
+  winback import-usage [--customers FILE] [--daily FILE] [--monthly FILE] [--dry-run] [--database-url URL | --data-dir DIR] [--as MANAGER_ID]
+  winback --help
+
+Commands:
+  run-daily      The morning job (run it from cron): expire due tasks, run the extraction of every
+                 active task due on the day, send due appointment reminders, evaluate the retention
+                 observations whose window has ended. Safe to re-run: a second run of the same day
+                 changes nothing. Exit code 1 when a step failed.
+  import-usage   Import the host's usage feed: customers, daily usage and monthly usage CSV files
+                 (format: docs/operations.md). Streamed from disk and imported in ONE transaction:
+                 on any bad line every problem is printed (file:line column: reason), nothing is
+                 written and the exit code is 1. Re-importing a file changes nothing.
+
+Options:
+  --as-of YYYY-MM-DD     The business day (default: today in the machine's time zone; set TZ).
+  --database-url URL     PostgreSQL (default: $WINBACK_DATABASE_URL).
+  --data-dir DIR         Embedded PGlite directory (default: $WINBACK_DATA_DIR or .data/winback).
+                         PGlite allows one process at a time: stop the server or use PostgreSQL.
+  --as MANAGER_ID        Act as this manager (an admin) instead of the system actor; audit entries
+                         name the actor.
+  --reminder-lead MIN    Remind appointments due within this many minutes (default 15).
+  --dry-run              import-usage: check everything, print the counts, write nothing.
+
+Exit codes: 0 ok, 1 failure or bad input lines, 2 bad command line.
+`

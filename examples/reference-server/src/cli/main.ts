@@ -1,0 +1,71 @@
+/**
+ * The `winback` command: `run-daily` (the cron job), `import-usage` (the usage feed), `--help`.
+ * `pnpm --filter @winback/reference-server winback <command> [options]`, or the `winback` bin.
+ */
+import { helpText, parseArgs, UsageError } from "./args"
+import { formatReports, importUsage, UnreadableFile } from "./importUsage"
+import { progressFor } from "./progress"
+import { formatSummary, runDaily } from "./runDaily"
+import { commandRuntime } from "./runtime"
+import { openStorage } from "./storage"
+
+/** Today in the machine's time zone (TZ), as YYYY-MM-DD. */
+const localToday = () => {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`
+}
+
+/** Runs the command line; answers the exit code. */
+export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs(argv)
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e
+    process.stderr.write(`winback: ${e.message}\nRun 'winback --help' for usage.\n`)
+    return 2
+  }
+  if (parsed.command === "help") {
+    process.stdout.write(helpText)
+    return 0
+  }
+  const progress = progressFor(process.stdout)
+  let opened: Awaited<ReturnType<typeof openStorage>>
+  try {
+    opened = await openStorage(parsed.flags)
+  } catch (e) {
+    process.stderr.write(`winback: cannot open the storage: ${e instanceof Error ? e.message : String(e)}\n`)
+    return 1
+  }
+  const command = commandRuntime(opened.storage)
+  try {
+    if (parsed.command === "run-daily") {
+      const asOf = parsed.flags["as-of"] ?? localToday()
+      process.stdout.write(`Winback daily job for ${asOf} on ${opened.description}\n`)
+      const summary = await runDaily(command, { asOf, actorId: parsed.flags.as, reminderLeadMinutes: parsed.flags["reminder-lead"] }, progress)
+      progress.close()
+      process.stdout.write(`${formatSummary(summary)}\n`)
+      return summary.ok ? 0 : 1
+    }
+    const f = parsed.flags
+    process.stdout.write(`Winback usage-feed import on ${opened.description}\n`)
+    const outcome = await importUsage(command, { customers: f.customers, daily: f.daily, monthly: f.monthly, dryRun: f["dry-run"] === true, actorId: f.as }, progress)
+    progress.close()
+    if (outcome.ok) {
+      process.stdout.write(`${formatReports(outcome.reports, outcome.ms)}\n`)
+      return 0
+    }
+    process.stdout.write(`${outcome.total} problem(s); nothing was imported:\n${outcome.problems.map((p) => `  ${p}`).join("\n")}\n`)
+    return 1
+  } catch (e) {
+    progress.close()
+    if (e instanceof UnreadableFile) process.stderr.write(`winback: ${e.message}\n`)
+    else process.stderr.write(`winback: ${e instanceof Error ? `${(e as { _tag?: string })._tag ?? e.name}: ${e.message}` : String(e)}\n`)
+    return 1
+  } finally {
+    await command.runtime.dispose()
+    await opened.storage.close()
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

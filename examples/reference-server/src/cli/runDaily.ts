@@ -1,0 +1,115 @@
+/**
+ * `winback run-daily`: the morning job. Four steps, each reported with its counts and duration:
+ * expire due tasks, run the extraction of the day, send due appointment reminders, evaluate the
+ * observations whose window has ended. A failing step does not stop the others; the job then
+ * exits non-zero. Idempotent: the extraction is planned first and only run when it would hand out
+ * something new, so a second run of the same day writes nothing at all.
+ */
+import { Effect } from "effect"
+import { AppointmentService, Extraction, ObservationService, TaskService } from "@winback/core"
+import { duration, type Progress } from "./progress"
+import type { CommandRuntime } from "./runtime"
+
+/** Options of {@link runDaily}. */
+export interface DailyOptions {
+  readonly asOf: string
+  readonly actorId?: string | undefined
+  readonly reminderLeadMinutes: number
+}
+
+/** One step's result. */
+export interface StepResult {
+  readonly name: string
+  readonly outcome: "ok" | "failed"
+  readonly detail: string
+  readonly counts: Readonly<Record<string, number>>
+  readonly ms: number
+}
+
+/** What the job did. */
+export interface DailySummary {
+  readonly asOf: string
+  readonly actorId: string
+  readonly steps: ReadonlyArray<StepResult>
+  readonly ok: boolean
+  readonly ms: number
+}
+
+const describeError = (e: unknown): string => {
+  if (e instanceof Error) return `${(e as { _tag?: string })._tag ?? e.name}: ${e.message}`
+  return String(e)
+}
+
+/** Runs the daily job. */
+export const runDaily = async (command: CommandRuntime, options: DailyOptions, progress: Progress): Promise<DailySummary> => {
+  const started = performance.now()
+  const { runtime } = command
+  const actor = await command.actor(options.actorId, "run-daily")
+  const asOf = options.asOf
+  const steps: Array<{ name: string; label: string; run: () => Promise<{ detail: string; counts: Record<string, number> }> }> = [
+    {
+      name: "expire",
+      label: "Expire due tasks",
+      run: async () => {
+        const expired = await runtime.runPromise(Effect.flatMap(TaskService, (s) => s.expireDue(actor, asOf)))
+        const items = expired.reduce((n, t) => n + t.items, 0)
+        return { detail: `${expired.length} task(s) expired, ${items} open item(s) closed`, counts: { tasks: expired.length, items } }
+      }
+    },
+    {
+      name: "extraction",
+      label: "Run the extraction",
+      run: async () => {
+        const plan = await runtime.runPromise(Effect.flatMap(Extraction, (s) => s.plan(actor, { asOf })))
+        const due = plan.report.tasks.filter((t) => t.due).length
+        if (plan.items.length === 0) return { detail: `nothing new to hand out (${due} task(s) due)`, counts: { dueTasks: due, created: 0 } }
+        const report = await runtime.runPromise(Effect.flatMap(Extraction, (s) => s.run(actor, { asOf })))
+        return { detail: `${report.created} work item(s) created over ${due} due task(s), period ${report.period}`, counts: { dueTasks: due, created: report.created } }
+      }
+    },
+    {
+      name: "reminders",
+      label: "Send appointment reminders",
+      run: async () => {
+        const r = await runtime.runPromise(Effect.flatMap(AppointmentService, (s) => s.sendDueReminders(actor, { leadMinutes: options.reminderLeadMinutes })))
+        if (r.failed.length > 0) throw new Error(`${r.failed.length} reminder(s) failed (${r.failed.slice(0, 3).map((f) => `${f.id}: ${f.error.detail}`).join("; ")}); ${r.reminded.length} sent`)
+        return { detail: `${r.reminded.length} reminder(s) sent`, counts: { reminded: r.reminded.length } }
+      }
+    },
+    {
+      name: "observations",
+      label: "Evaluate observations",
+      run: async () => {
+        const r = await runtime.runPromise(Effect.flatMap(ObservationService, (s) => s.evaluateDue(actor, { asOf })))
+        return {
+          detail: `${r.evaluated} evaluated (${r.stayed} stayed, ${r.churned} churned, ${r.returned} returned, ${r.stillInactive} still inactive)`,
+          counts: { evaluated: r.evaluated, stayed: r.stayed, churned: r.churned, returned: r.returned, stillInactive: r.stillInactive }
+        }
+      }
+    }
+  ]
+  const results: Array<StepResult> = []
+  for (const [i, step] of steps.entries()) {
+    progress.step(i + 1, steps.length, step.label)
+    const t0 = performance.now()
+    try {
+      const { detail, counts } = await step.run()
+      const ms = performance.now() - t0
+      progress.end("ok", detail, ms)
+      results.push({ name: step.name, outcome: "ok", detail, counts, ms })
+    } catch (e) {
+      const ms = performance.now() - t0
+      const detail = describeError(e)
+      progress.end("failed", detail, ms)
+      results.push({ name: step.name, outcome: "failed", detail, counts: {}, ms })
+    }
+  }
+  return { asOf, actorId: actor.id, steps: results, ok: results.every((r) => r.outcome === "ok"), ms: performance.now() - started }
+}
+
+/** The summary table printed at the end. */
+export const formatSummary = (s: DailySummary): string => {
+  const width = Math.max(...s.steps.map((r) => r.name.length))
+  const lines = s.steps.map((r) => `  ${r.name.padEnd(width)}  ${r.outcome.padEnd(6)} ${duration(r.ms).padStart(8)}  ${r.detail}`)
+  return [`Summary of ${s.asOf} (as ${s.actorId})`, ...lines, `Total ${duration(s.ms)}: ${s.ok ? "ok" : `FAILED (${s.steps.filter((r) => r.outcome === "failed").map((r) => r.name).join(", ")})`}`].join("\n")
+}
