@@ -118,7 +118,9 @@ export async function* csvLines(source: CsvSource): AsyncGenerator<readonly [num
   if (rest.length > 0) yield [++no, rest.endsWith("\r") ? rest.slice(0, -1) : rest] as const
 }
 
-const idPattern = /^[^\s,"]{1,200}$/
+// No whitespace, commas, quotes or control characters: a NUL in an id is refused by PostgreSQL
+// (a StorageError naming no line), so it must be a malformed line here, on every adapter.
+const idPattern = /^[^\s,"\u0000-\u001f\u007f]{1,200}$/
 
 /**
  * Parses one line: `customer_id` or `customer_id,agent_id`, whitespace around fields ignored.

@@ -41,8 +41,9 @@ export type LocalizedText = z.infer<typeof LocalizedText>
  */
 export const QuestionId = z
   .string()
-  .regex(new RegExp(`^(?!(?:${[...RESERVED_WORDS, "end"].join("|")})$)[A-Za-z_][A-Za-z0-9_]*$`), {
-    message: `A question id is an identifier (letters, digits and _, not starting with a digit) and not one of: ${[...RESERVED_WORDS, "end"].join(", ")}`
+  // `__proto__` is refused too: answers are keyed by question id, and that key is an object's prototype.
+  .regex(new RegExp(`^(?!(?:${[...RESERVED_WORDS, "end", "__proto__"].join("|")})$)[A-Za-z_][A-Za-z0-9_]*$`), {
+    message: `A question id is an identifier (letters, digits and _, not starting with a digit) and not one of: ${[...RESERVED_WORDS, "end", "__proto__"].join(", ")}`
   })
 /**
  * The type of {@link QuestionId}: what `QuestionId.parse(input)` returns.

@@ -24,6 +24,8 @@ export interface ValidateOptions {
 }
 
 type Path = ReadonlyArray<string | number>
+/** The largest `dateBetween` offsets: a century either way. */
+const MAX_OFFSET = { days: 36_525, months: 1_200 } as const
 type Range = readonly [number, number]
 const ANY: Range = [-Infinity, Infinity]
 
@@ -238,6 +240,12 @@ export const validateRule = (input: unknown, options: ValidateOptions = {}): Rea
         return
       case "dateBetween": {
         dateRef(c.date, [...path, "date"])
+        // Bounds past a century are typos; past about 270,000 years they are not even dates.
+        for (const key of ["from", "to"] as const) {
+          const o = c[key]
+          if (o?.days !== undefined && Math.abs(o.days) > MAX_OFFSET.days) add([...path, key, "days"], "out_of_range", `An offset of ${o.days} days is more than a century (at most ±${MAX_OFFSET.days})`)
+          if (o?.months !== undefined && Math.abs(o.months) > MAX_OFFSET.months) add([...path, key, "months"], "out_of_range", `An offset of ${o.months} months is more than a century (at most ±${MAX_OFFSET.months})`)
+        }
         if (c.from && c.to) {
           const a = (c.from.months ?? 0) * 31 + (c.from.days ?? 0)
           const b = (c.to.months ?? 0) * 28 + (c.to.days ?? 0)

@@ -13,7 +13,7 @@ import type { QuestionnaireDefinition } from "../Questionnaire"
 
 type Obj = Record<string, unknown>
 
-const QUESTION_ID = new RegExp(`^(?!(?:${[...RESERVED_WORDS, "end"].join("|")})$)[A-Za-z_][A-Za-z0-9_]*$`)
+const QUESTION_ID = new RegExp(`^(?!(?:${[...RESERVED_WORDS, "end", "__proto__"].join("|")})$)[A-Za-z_][A-Za-z0-9_]*$`)
 const CHOICE_ID = /^[A-Za-z0-9_.:-]+$/
 const CONTEXT_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
