@@ -66,6 +66,7 @@ export const ScopedWorkItemFilter = z
   .object({
     assigneeId: Id.optional(),
     customerId: Id.optional(),
+    customerIds: z.array(Id).max(1000).optional(),
     taskId: Id.optional(),
     teamIds: z.array(Id).optional(),
     states: z.array(WorkItemState).optional()

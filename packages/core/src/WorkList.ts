@@ -140,21 +140,25 @@ export class WorkList extends Context.Service<
           return out
         })
 
-      /** Offers the open items of one customer (already in work-list order). */
+      /** Offers the open items of one customer (already in work-list order), given which channels are blocked. */
+      const offerWith = (customerId: string, items: ReadonlyArray<WorkItem>, at: string, blocked: (channel: string) => boolean): CustomerWork => {
+        const offered = items
+          .filter((w) => !blocked(w.channel))
+          .map((item) => ({ item, ready: item.nextAttemptAt === null || item.nextAttemptAt <= at, notBefore: item.nextAttemptAt }))
+        return {
+          customerId,
+          urgency: offered.reduce((u, o) => Math.min(u, o.item.urgency), 99),
+          items: offered,
+          withheld: items.length - offered.length
+        } satisfies CustomerWork
+      }
+
+      /** Offers the open items of one customer, reading their DND entries. */
       const offer = (customerId: string, items: ReadonlyArray<WorkItem>, at: string) =>
         Effect.gen(function* () {
-          const channels = [...new Set(items.map((w) => w.channel))]
           const blocked = new Set<string>()
-          for (const ch of channels) if ((yield* dnd.blocked([customerId], ch, at)).has(customerId)) blocked.add(ch)
-          const offered = items
-            .filter((w) => !blocked.has(w.channel))
-            .map((item) => ({ item, ready: item.nextAttemptAt === null || item.nextAttemptAt <= at, notBefore: item.nextAttemptAt }))
-          return {
-            customerId,
-            urgency: offered.reduce((u, o) => Math.min(u, o.item.urgency), 99),
-            items: offered,
-            withheld: items.length - offered.length
-          } satisfies CustomerWork
+          for (const ch of new Set(items.map((w) => w.channel))) if ((yield* dnd.blocked([customerId], ch, at)).has(customerId)) blocked.add(ch)
+          return offerWith(customerId, items, at, (ch) => blocked.has(ch))
         })
 
       const byTask = Effect.fn("WorkList.byTask")(function* (actor: Actor, input?: WorkListQuery) {
@@ -202,16 +206,31 @@ export class WorkList extends Context.Service<
           { assigneeId, states: [...openWorkItemStates], ...(q.taskId === undefined ? {} : { taskId: q.taskId }) },
           p
         )
+        // One read of every open item of the page's customers and one DND check per channel, instead
+        // of two reads per customer: the work list is the page agents load all day.
+        const customerIds = [...new Set(page.items.map((w) => w.customerId))]
+        const openOfPage =
+          customerIds.length === 0
+            ? []
+            : yield* readAll((cursor) => view.workItems.list({ customerIds, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+        const byCustomerId = new Map<string, Array<WorkItem>>()
+        for (const w of openOfPage) {
+          const list = byCustomerId.get(w.customerId)
+          if (list) list.push(w)
+          else byCustomerId.set(w.customerId, [w])
+        }
+        const blockedOn = new Map<string, ReadonlySet<string>>()
+        for (const ch of new Set(openOfPage.map((w) => w.channel))) blockedOn.set(ch, yield* dnd.blocked(customerIds, ch, at))
         const groups: Array<CustomerWork> = []
         const done = new Set<string>()
         for (const first of page.items) {
           if (done.has(first.customerId)) continue
           done.add(first.customerId)
-          const items = yield* readAll((cursor) => view.workItems.list({ customerId: first.customerId, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+          const items = byCustomerId.get(first.customerId) ?? []
           // Each customer once across pages: on the page of their first item in this list.
           const lead = items.find((w) => w.assigneeId === assigneeId && (q.taskId === undefined || w.taskId === q.taskId))
           if (lead !== undefined && lead.id !== first.id) continue
-          const g = yield* offer(first.customerId, items, at)
+          const g = offerWith(first.customerId, items, at, (ch) => blockedOn.get(ch)?.has(first.customerId) ?? false)
           if (g.items.length > 0) groups.push(g)
         }
         return { items: groups, nextCursor: page.nextCursor } satisfies Page<CustomerWork>

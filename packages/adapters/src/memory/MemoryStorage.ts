@@ -80,6 +80,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
     sortKey: sortKeys.workItem,
     matches: (w, f) =>
       (f.assigneeId === undefined || w.assigneeId === f.assigneeId) && (f.customerId === undefined || w.customerId === f.customerId) &&
+      (f.customerIds === undefined || f.customerIds.includes(w.customerId)) &&
       (f.taskId === undefined || w.taskId === f.taskId) && (f.teamIds === undefined || (w.teamId !== null && f.teamIds.includes(w.teamId))) &&
       any(f.states, w.state) &&
       (f.inScope === undefined ||

@@ -155,6 +155,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
     where: (f) => [
       maybeEq(s.workItems.assigneeId, f.assigneeId),
       maybeEq(s.workItems.customerId, f.customerId),
+      maybeAnyOf(s.workItems.customerId, f.customerIds),
       maybeEq(s.workItems.taskId, f.taskId),
       maybeAnyOf(s.workItems.teamId, f.teamIds),
       maybeAnyOf(s.workItems.state, f.states),

@@ -80,5 +80,11 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
       "CREATE INDEX \"work_plans_subject_idx\" ON \"work_plans\" USING btree (\"subject_id\");",
       "CREATE INDEX \"work_plans_team_idx\" ON \"work_plans\" USING btree (\"team_id\");"
     ]
+  },
+  {
+    "tag": "0005_open_worklist_index",
+    "statements": [
+      "CREATE INDEX \"work_items_open_worklist_idx\" ON \"work_items\" USING btree (\"assignee_id\",\"urgency\",\"created_at\" collate \"C\",\"id\" collate \"C\") WHERE \"work_items\".\"state\" in ('open', 'in-progress');"
+    ]
   }
 ]

@@ -165,6 +165,11 @@ export const workItems = pgTable(
   },
   (t) => [
     index("work_items_worklist_idx").on(t.assigneeId, t.state, t.urgency, t.createdAt, t.id),
+    // The hot path, "first page of an agent's open work", read straight off the index in urgency
+    // order without sorting the agent's whole backlog (the list orders text with collate "C").
+    index("work_items_open_worklist_idx")
+      .on(t.assigneeId, t.urgency, sql`${t.createdAt} collate "C"`, sql`${t.id} collate "C"`)
+      .where(sql`${t.state} in ('open', 'in-progress')`),
     index("work_items_customer_idx").on(t.customerId, t.state),
     index("work_items_task_idx").on(t.taskId, t.state),
     // Scope push-down: a leader's or director's list reads by team.

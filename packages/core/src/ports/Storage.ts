@@ -274,6 +274,8 @@ export class HandOutLedgerStore extends Context.Service<
 export interface WorkItemFilter {
   readonly assigneeId?: string
   readonly customerId?: string
+  /** Items of any of these customers (one read for a page of customers instead of one each). */
+  readonly customerIds?: ReadonlyArray<string>
   readonly taskId?: string
   readonly teamIds?: ReadonlyArray<string>
   readonly states?: ReadonlyArray<WorkItemState>

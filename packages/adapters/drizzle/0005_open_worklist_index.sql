@@ -1,0 +1,1 @@
+CREATE INDEX "work_items_open_worklist_idx" ON "work_items" USING btree ("assignee_id","urgency","created_at" collate "C","id" collate "C") WHERE "work_items"."state" in ('open', 'in-progress');
