@@ -54,6 +54,18 @@ const sections: ReadonlyArray<Section> = [
     title: "Pipeline: one daily extraction on PostgreSQL",
     command: "WINBACK_BENCH_CUSTOMERS=1000000 pnpm bench -- --only pipeline",
     run: async (quick) => (await import("./pipeline/index")).runPipelineBench({ customers: quick ? 20_000 : 1_000_000 })
+  },
+  {
+    name: "reports",
+    title: "Reports: funnel and observation reports over 1,000,000 work items on PostgreSQL",
+    command: "pnpm exec tsx --conditions=@winback/source bench/src/reports.ts [work items]",
+    run: async (quick) => (await import("./src/reports")).runReportsBench({ workItems: quick ? 20_000 : 1_000_000 })
+  },
+  {
+    name: "server",
+    title: "Server: the work-list endpoint under load (autocannon) with 1,000,000 open items on PostgreSQL",
+    command: "pnpm exec tsx --conditions=@winback/source bench/server/index.ts [open items] [seconds]",
+    run: async (quick) => (await import("./server/index")).runServerBench(quick ? { openItems: 20_000, seconds: 5 } : { openItems: 1_000_000, seconds: 30 })
   }
 ]
 

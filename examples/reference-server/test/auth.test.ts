@@ -269,6 +269,11 @@ describe("changing a password", () => {
       expect(log.items.filter((e) => e.action === "password.change").map((e) => e.actorId)).toEqual([demoLogins.teamLeader])
       const key = (await me.post("/api/api-keys", { name: "k", managerId: demoLogins.teamLeader })).body.key as string
       expect((await client(server, key).post("/api/me/password", { currentPassword: "a much longer secret", newPassword: "yet another long one" })).status).toBe(403)
+      // A password is data, whatever it looks like: an SQL/HTML injection string works as a password.
+      const odd = `'; DROP TABLE customers; -- <script>alert(1)</script> =cmd|' /C calc'!A0`
+      expect((await me.post("/api/me/password", { currentPassword: "a much longer secret", newPassword: odd })).body).toEqual({ ok: true })
+      expect((await client(server).post("/api/login", { login: demoLogins.teamLeader, password: odd })).status).toBe(200)
+      expect((await client(server).post("/api/login", { login: demoLogins.teamLeader, password: odd.slice(0, -1) })).status).toBe(401)
     } finally {
       await server.close()
     }

@@ -31,7 +31,7 @@ export const auditRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/audit",
     tag: "audit",
-    summary: "Audit entries in the caller's scope, newest first; time range [from, to)",
+    summary: "Audit entries in the caller's scope, in the order they were written (oldest first); time range [from, to)",
     query: AuditQueryParams,
     responses: { 200: { description: "A page of audit entries", schema: PageOf(AuditEntry) } },
     handler: async ({ principal, query: q }) => {
