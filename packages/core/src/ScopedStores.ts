@@ -371,7 +371,11 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             const reach = yield* perms.scopeFor(actor, Actions.workItemRead)
             if (reach === undefined) return emptyPage<WorkItem>()
             const inScope = workItemScopeFilter(reach.scope)
-            return yield* workItems.list(inScope ? { ...f, inScope } : f, p)
+            // An item whose assignee is in scope is in scope: when the filter names such an assignee,
+            // the scope condition adds nothing — and dropping it keeps PostgreSQL on the work-list
+            // index (the OR of assignee and team otherwise makes it sort the agent's whole backlog).
+            const impliedByAssignee = inScope !== undefined && f.assigneeId !== undefined && inScope.assigneeIds.includes(f.assigneeId)
+            return yield* workItems.list(inScope && !impliedByAssignee ? { ...f, inScope } : f, p)
           }),
           countByState: Effect.fn("ScopedStores.workItems.countByState")(function* (filter?: { readonly assigneeId?: string; readonly taskId?: string }) {
             const assigneeId = filter?.assigneeId ?? actor.id
