@@ -26,7 +26,8 @@ import {
   CandidateSource,
   type WorkItem
 } from "@winback/core"
-import { type DemoCustomer, type DemoPattern, generateDemo, seedDemoData } from "@winback/core/demo"
+import { type DemoCustomer, generateDemo, seedDemoData } from "@winback/core/demo"
+import { expectsBillDrop, expectsBirthday, expectsZeroBill } from "../demoTruth"
 import { billDrop, birthday, instantiate, zeroBill } from "@winback/rules"
 import { PgBulkLedgerClaims } from "../../src/pipeline/PgBulkLedgerClaims"
 import { sqlCandidateSource, type SqlRunner } from "../../src/pipeline/SqlCandidateSource"
@@ -53,16 +54,6 @@ export const demoOptions = {
   agentsPerTeam: 3
 }
 
-// ---- Ground truth, from the injected patterns (demo README, "Injected patterns") -------------
-const find = <K extends DemoPattern["kind"]>(c: DemoCustomer, kind: K) => c.patterns.find((p) => p.kind === kind) as Extract<DemoPattern, { kind: K }> | undefined
-const expectsZeroBill = (c: DemoCustomer) => find(c, "zero-bill") !== undefined
-const expectsBillDrop = (c: DemoCustomer) => {
-  const high = c.customer.tier === "gold" || c.customer.tier === "diamond"
-  const anomaly = find(c, "bill-anomaly")
-  const drop = find(c, "bill-drop")?.dropPercent ?? (find(c, "zero-bill") ? 100 : undefined) ?? (anomaly ? (1 - anomaly.ratio) * 100 : 0)
-  return drop > (high ? 30 : 50)
-}
-const expectsBirthday = (c: DemoCustomer) => find(c, "birthday") !== undefined
 
 /** Every demo customer, in generation order. */
 export const demoCustomers = (): Array<DemoCustomer> => {
