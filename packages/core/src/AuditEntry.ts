@@ -28,6 +28,7 @@ export const AuditCategory = z.enum([
   "questionnaire",
   "extraction",
   "observation",
+  "plan",
   "manual",
   "system"
 ])

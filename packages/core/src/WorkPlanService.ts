@@ -170,7 +170,7 @@ export class WorkPlanService extends Context.Service<
       const trail = yield* AuditTrail
 
       const audit = (actor: Actor, action: string, before: WorkPlan | null, after: WorkPlan) =>
-        trail.record(actor, { action, category: "team", recordType: "WorkPlan", recordId: after.id, customerId: null, before, after })
+        trail.record(actor, { action, category: "plan", recordType: "WorkPlan", recordId: after.id, customerId: null, before, after })
 
       const readScope = (actor: Actor) => Effect.map(perms.scopeFor(actor, PipelineActions.planRead), (s) => s?.scope)
 

@@ -245,6 +245,10 @@ describe("WorkPlanService", () => {
     expect((await w.run(w.as("m-admin")((s, a) => s.closePeriod(a, "2026-11")), DEC_2)).archived).toEqual([])
     const archives = (await Effect.runPromise(w.stores.audit.query({ actorId: "m-admin" }))).items.filter((e) => e.action === "plan.archive")
     expect(archives.map((e) => e.recordId)).toEqual(["wp:2026-11:agent:m-a1", "wp:2026-11:agent:m-b1"])
+    // Plan changes are found under their own audit category.
+    const planEntries = (await Effect.runPromise(w.stores.audit.query({ categories: ["plan"] }))).items
+    expect(new Set(planEntries.map((e) => e.recordType))).toEqual(new Set(["WorkPlan"]))
+    expect(planEntries.filter((e) => e.action === "plan.archive").map((e) => e.recordId)).toEqual(["wp:2026-11:agent:m-a1", "wp:2026-11:agent:m-b1"])
   })
 
   it("a director closes only the plans of their subtree", async () => {
