@@ -130,6 +130,50 @@ const readAll = <A, E>(read: (page: PageRequest) => Effect.Effect<Page<A>, E>): 
   })
 
 /**
+ * The team tree and who belongs to which team: what scope resolution reads besides the person.
+ *
+ * @example
+ * ```ts
+ * const org: OrgSnapshot = { teams: [], memberships: new Map([["m-1", "t-north"]]) }
+ * ```
+ */
+export interface OrgSnapshot {
+  readonly teams: ReadonlyArray<Team>
+  /** Every manager Winback keeps, by id, with their team (`null`: in no team). */
+  readonly memberships: ReadonlyMap<string, string | null>
+}
+
+/**
+ * Options of {@link Actors.cached}.
+ *
+ * @example
+ * ```ts
+ * const options: OrgCacheOptions = { ttlMs: 2000 }
+ * ```
+ */
+export interface OrgCacheOptions {
+  /** How long a loaded {@link OrgSnapshot} is used before it is read again (ms). */
+  readonly ttlMs: number
+  /** The clock (tests move it). Default: `Date.now`. */
+  readonly now?: () => number
+}
+
+type ActorsService = {
+  /** The actor for `managerId`; `Forbidden` when inactive, `NotFound` when unknown to the staff directory. */
+  readonly resolve: (managerId: string) => Effect.Effect<Actor, NotFound | Forbidden | StorageError>
+  /** Every team of the tree (small: a tree per region). */
+  readonly teams: () => Effect.Effect<ReadonlyArray<Team>, StorageError>
+  /**
+   * Forgets any cached team tree and memberships, so the next `resolve` reads them again. Called
+   * after every team and membership change made through Winback; a no-op without a cache.
+   */
+  readonly invalidate: Effect.Effect<void>
+}
+
+const inactive = (managerId: string) =>
+  new Forbidden({ actorId: managerId, action: "act", resource: `manager:${managerId}`, reason: "the manager is not active" })
+
+/**
  * Resolves acting persons. Identity, roles and activity come from the host's `StaffDirectory`;
  * team membership from Winback's `ManagerStore` (Winback keeps the team tree). An inactive or
  * unknown manager cannot act.
@@ -139,17 +183,10 @@ const readAll = <A, E>(read: (page: PageRequest) => Effect.Effect<Page<A>, E>): 
  * const actor = yield* (yield* Actors).resolve("m-1")
  * ```
  */
-export class Actors extends Context.Service<
-  Actors,
-  {
-    /** The actor for `managerId`; `Forbidden` when inactive, `NotFound` when unknown to the staff directory. */
-    readonly resolve: (managerId: string) => Effect.Effect<Actor, NotFound | Forbidden | StorageError>
-    /** Every team of the tree (small: a tree per region). */
-    readonly teams: () => Effect.Effect<ReadonlyArray<Team>, StorageError>
-  }
->()("@winback/core/Actors") {
+export class Actors extends Context.Service<Actors, ActorsService>()("@winback/core/Actors") {
   /**
-   * The live implementation over the staff directory and the manager and team stores.
+   * The live implementation over the staff directory and the manager and team stores: every
+   * `resolve` reads the person, their team, every team and the members of the teams in reach.
    *
    * @example
    * ```ts
@@ -165,9 +202,7 @@ export class Actors extends Context.Service<
       const teams = () => readAll((page) => teamStore.list({}, page))
       const resolve = Effect.fn("Actors.resolve")(function* (managerId: string) {
         const person = yield* staff.get(managerId)
-        if (!person.active) {
-          return yield* new Forbidden({ actorId: managerId, action: "act", resource: `manager:${managerId}`, reason: "the manager is not active" })
-        }
+        if (!person.active) return yield* inactive(managerId)
         const kept = yield* managers.get(managerId).pipe(
           Effect.map((m): Manager | undefined => m),
           Effect.catchTag("NotFound", () => Effect.succeed(undefined))
@@ -179,7 +214,71 @@ export class Actors extends Context.Service<
         const members = wanted.length === 0 ? [] : yield* readAll((page) => managers.list({ teamIds: wanted }, page))
         return buildActor(manager, all, members)
       })
-      return Actors.of({ resolve, teams })
+      return Actors.of({ resolve, teams, invalidate: Effect.void })
     })
   )
+
+  /**
+   * Like {@link Actors.layer}, but the team tree and the memberships (the {@link OrgSnapshot}) are
+   * read once and kept for `ttlMs`, so a `resolve` reads only the person from the staff directory:
+   * roles and activity stay exact on every call (a deactivated manager is refused at once), while
+   * team changes made through Winback (`TeamService`, the facade's manager and team writes) call
+   * `invalidate` and take effect on the next call. Changes written around Winback (another
+   * process, a direct store write in an Effect program) are seen after at most `ttlMs`, or at once
+   * after `yield* (yield* Actors).invalidate`. Concurrent calls share one load.
+   *
+   * @example
+   * ```ts
+   * const winback = await createWinback({ storage, orgCache: { ttlMs: 2000 } }) // uses Actors.cached
+   * ```
+   */
+  static readonly cached = (options: OrgCacheOptions): Layer.Layer<Actors, never, StaffDirectory | ManagerStore | TeamStore> =>
+    Layer.effect(
+      Actors,
+      Effect.gen(function* () {
+        const staff = yield* StaffDirectory
+        const managers = yield* ManagerStore
+        const teamStore = yield* TeamStore
+        const now = options.now ?? Date.now
+        const load: Effect.Effect<OrgSnapshot, StorageError> = Effect.gen(function* () {
+          const teams = yield* readAll((page) => teamStore.list({}, page))
+          const everyone = yield* readAll((page) => managers.list({}, page))
+          return { teams, memberships: new Map(everyone.map((m) => [m.id, m.teamId])) }
+        })
+        // One load per generation: `invalidate` starts a new generation, so a load that began
+        // before a change is never kept after it.
+        let generation = 0
+        let current: { readonly generation: number; readonly expiresAt: number; readonly snapshot: Effect.Effect<OrgSnapshot, StorageError> } | undefined
+        const snapshot = Effect.suspend(() => {
+          const at = now()
+          if (current === undefined || current.generation !== generation || at >= current.expiresAt) {
+            const mine = { generation, expiresAt: at + options.ttlMs, snapshot: Effect.runSync(Effect.cached(load)) }
+            current = mine
+            return mine.snapshot.pipe(
+              Effect.tapError(() =>
+                Effect.sync(() => {
+                  if (current === mine) current = undefined
+                })
+              )
+            )
+          }
+          return current.snapshot
+        })
+        const resolve = Effect.fn("Actors.resolve")(function* (managerId: string) {
+          const person = yield* staff.get(managerId)
+          if (!person.active) return yield* inactive(managerId)
+          const org = yield* snapshot
+          const manager = { ...person, teamId: org.memberships.get(managerId) ?? null }
+          const reach = reachTeams(manager, org.teams)
+          const wanted = new Set([...reach.team, ...reach.subtree, ...reach.administered])
+          const members: Array<Membership> = []
+          if (wanted.size > 0) for (const [id, teamId] of org.memberships) if (teamId !== null && wanted.has(teamId)) members.push({ id, teamId })
+          return buildActor(manager, org.teams, members)
+        })
+        const invalidate = Effect.sync(() => {
+          generation++
+        })
+        return Actors.of({ resolve, teams: () => Effect.map(snapshot, (org) => org.teams), invalidate })
+      })
+    )
 }

@@ -5,7 +5,7 @@
  * directory. The Promise facade's `winback.as(managerId)` is this object, promisified.
  */
 import { Effect, Layer } from "effect"
-import { type Actor, Actors } from "./Actor"
+import { type Actor, Actors, type OrgCacheOptions } from "./Actor"
 import { Allocation } from "./Allocation"
 import { AuditTrail } from "./AuditTrail"
 import { defaultPolicy, type PermissionPolicy, Permissions } from "./Permissions"
@@ -83,15 +83,21 @@ export const actingAs = (managerId: string) =>
 export type ScopeServices = Permissions | Actors | AuditTrail | ScopedStores | Allocation | TeamService
 
 /**
- * Every scope service over the storage ports and the staff directory, under `policy`.
+ * Every scope service over the storage ports and the staff directory, under `policy`. With
+ * `options.orgCache` the team tree and memberships are cached for actor resolution
+ * ({@link Actors.cached}); without it every resolution reads them ({@link Actors.layer}).
  *
  * @example
  * ```ts
  * const live = scopeLayer(defaultPolicy).pipe(Layer.provideMerge(directoriesFromStores), Layer.provideMerge(MemoryStorage.layer()))
+ * const cached = scopeLayer(defaultPolicy, { orgCache: { ttlMs: 2000 } })
  * ```
  */
-export const scopeLayer = (policy: PermissionPolicy = defaultPolicy): Layer.Layer<ScopeServices, never, StoragePorts | StaffDirectory> => {
-  const base = Layer.mergeAll(Permissions.layer(policy), Actors.layer)
+export const scopeLayer = (
+  policy: PermissionPolicy = defaultPolicy,
+  options: { readonly orgCache?: OrgCacheOptions | undefined } = {}
+): Layer.Layer<ScopeServices, never, StoragePorts | StaffDirectory> => {
+  const base = Layer.mergeAll(Permissions.layer(policy), options.orgCache ? Actors.cached(options.orgCache) : Actors.layer)
   const trail = AuditTrail.layer.pipe(Layer.provideMerge(base))
   return Layer.mergeAll(ScopedStores.layer, Allocation.layer, TeamService.layer).pipe(Layer.provideMerge(trail))
 }

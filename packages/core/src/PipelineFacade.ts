@@ -4,8 +4,8 @@
  * list, ...) are the pipeline services as async methods with the acting person bound. Each call
  * resolves the actor afresh, exactly like `winback.as`, and rejects with the same error classes.
  */
-import { Effect, Layer } from "effect"
-import { Actors } from "./Actor"
+import { type Context, Effect, Layer, Scope } from "effect"
+import { type Actor, Actors } from "./Actor"
 import { AppointmentService } from "./AppointmentService"
 import { CandidateSource, memoryCandidateSource } from "./Candidates"
 import { Contactability } from "./Contactability"
@@ -18,14 +18,14 @@ import { ObservationService } from "./ObservationService"
 import { ReportQueries } from "./reports/ReportQueries"
 import { ReportService } from "./reports/ReportService"
 import { StorageError } from "./Errors"
-import { pipelineLayer } from "./Pipeline"
+import { pipelineLayer, type PipelineServices } from "./Pipeline"
 import { Dialer, IntegrationError, Notifier, SmsGateway } from "./ports/Outbound"
 import type { CustomerStore } from "./ports/Storage"
 import { RuleService } from "./RuleService"
 import { SmsWork } from "./SmsWork"
 import { TaskService } from "./TaskService"
 import { UsageFeed } from "./UsageFeed"
-import type { Winback } from "./Winback"
+import type { Winback, WinbackServices } from "./Winback"
 import { WorkList } from "./WorkList"
 import { WorkPlanService } from "./WorkPlanService"
 
@@ -94,7 +94,7 @@ const groups = {
   groups: [CustomerGroupService, ["create", "members"]],
   extraction: [Extraction, ["run", "plan"]],
   imports: [ManualImport, ["importCsv"]],
-  workList: [WorkList, ["byTask", "byCustomer", "customer"]],
+  workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],
   execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
   contact: [Contactability, ["canContact"]],
   appointments: [AppointmentService, ["book", "cancel", "markDone", "sendDueReminders"]],
@@ -107,6 +107,46 @@ const groups = {
 } as const
 
 /**
+ * Every service an Effect program run by {@link Pipeline.runAs} can use.
+ *
+ * @example
+ * ```ts
+ * const program: Effect.Effect<void, never, PipelineProgramServices> = Effect.void
+ * ```
+ */
+export type PipelineProgramServices = PipelineServices | ReportService | WorkPlanService | WinbackServices
+
+/**
+ * The work pipeline of a running {@link Winback}: `as(managerId)` for async methods,
+ * `runAs(managerId, program)` for Effect programs that combine several steps.
+ *
+ * @example
+ * ```ts
+ * const pipeline: Pipeline = createPipeline(winback)
+ * await pipeline.as("m-1").workList.byCustomer({}, { limit: 20 })
+ * ```
+ */
+export interface Pipeline {
+  /** The pipeline operations of one acting person, as async methods. */
+  readonly as: (managerId: string) => PipelineSession
+  /**
+   * Runs an Effect program as `managerId` (resolved afresh for the call) over the pipeline's
+   * services, e.g. steps that must commit in one transaction; rejects with the program's typed error.
+   *
+   * @example
+   * ```ts
+   * const page = await pipeline.runAs("m-1", (actor) =>
+   *   Effect.gen(function* () {
+   *     const list = yield* WorkList
+   *     return yield* list.byCustomer(actor, {}, { limit: 20 })
+   *   })
+   * )
+   * ```
+   */
+  readonly runAs: <A, E>(managerId: string, program: (actor: Actor) => Effect.Effect<A, E, PipelineProgramServices>) => Promise<A>
+}
+
+/**
  * The work pipeline over a running {@link Winback}.
  *
  * @example
@@ -116,7 +156,7 @@ const groups = {
  * const report = await pipeline.as("m-admin").extraction.run({ asOf: "2026-11-25" })
  * ```
  */
-export const createPipeline = (winback: Winback, options: PipelineOptions = {}): { readonly as: (managerId: string) => PipelineSession } => {
+export const createPipeline = (winback: Winback, options: PipelineOptions = {}): Pipeline => {
   const extra = Layer.mergeAll(
     options.candidates ?? memoryCandidateSource(),
     options.notifier ?? Layer.succeed(Notifier, Notifier.of({ notify: () => notConfigured("notifier") })),
@@ -130,23 +170,41 @@ export const createPipeline = (winback: Winback, options: PipelineOptions = {}):
     ReportService.layer.pipe(Layer.provide(reports)),
     WorkPlanService.layer.pipe(Layer.provide(reports))
   )
+  // The services are built once, on first use, over the runtime's ports and kept for the life of
+  // the pipeline (they hold no resources). Providing the layer in every call rebuilt every service
+  // per call, which cost more CPU than the call's own queries.
+  type Services = Layer.Success<typeof services>
+  let built: Promise<Context.Context<Services>> | undefined
+  const context = (): Promise<Context.Context<Services>> =>
+    (built ??= winback
+      .run(Effect.flatMap(Scope.make(), (scope) => Layer.buildWithScope(services, scope)) as Effect.Effect<Context.Context<Services>, never, never>)
+      .catch((e: unknown) => {
+        built = undefined
+        throw e
+      }))
+  const runAs: Pipeline["runAs"] = async (managerId, program) =>
+    winback.run(
+      Effect.gen(function* () {
+        const actor = yield* (yield* Actors).resolve(managerId)
+        return yield* program(actor)
+      }).pipe(Effect.provideContext(await context())) as Effect.Effect<never, never, WinbackServices>
+    )
   const as = (managerId: string): PipelineSession => {
     const out: Record<string, Record<string, (...args: Array<unknown>) => Promise<unknown>>> = {}
     for (const [group, [tag, methods]] of Object.entries(groups)) {
       const bound: Record<string, (...args: Array<unknown>) => Promise<unknown>> = {}
       for (const method of methods) {
         bound[method] = (...args: Array<unknown>) =>
-          winback.run(
+          runAs(managerId, (actor) =>
             Effect.gen(function* () {
-              const actor = yield* (yield* Actors).resolve(managerId)
               const service = (yield* tag) as unknown as Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown>>
               return yield* service[method]!(actor, ...args)
-            }).pipe(Effect.provide(services)) as Effect.Effect<unknown, unknown, never>
+            })
           )
       }
       out[group] = bound
     }
     return out as unknown as PipelineSession
   }
-  return { as }
+  return { as, runAs }
 }

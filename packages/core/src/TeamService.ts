@@ -93,6 +93,8 @@ export class TeamService extends Context.Service<
       const actors = yield* Actors
       const perms = yield* Permissions
       const trail = yield* AuditTrail
+      /** A team or membership change: one transaction, then the cached org (if any) is refreshed. */
+      const changeOrg = <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.ensuring(tx.transaction(change), actors.invalidate)
 
       /** Admins and new members must be active staff of the host. */
       const activeStaff = (actor: Actor, action: string, id: string) =>
@@ -108,7 +110,7 @@ export class TeamService extends Context.Service<
         yield* perms.require(actor, Actions.teamCreateRoot, { type: "none" })
         yield* activeStaff(actor, Actions.teamCreateRoot, t.adminId)
         const team: Team = { id: t.id, name: t.name, region: t.region, parentId: null, adminId: t.adminId, version: 1 }
-        return yield* tx.transaction(
+        return yield* changeOrg(
           Effect.gen(function* () {
             const created = yield* teams.insert(team)
             yield* auditTeam(actor, "team.create", null, created)
@@ -119,7 +121,7 @@ export class TeamService extends Context.Service<
 
       const createChild = Effect.fn("TeamService.createChild")(function* (actor: Actor, parentId: string, input: NewTeam) {
         const t = yield* decode(NewTeam, input, "team")
-        return yield* tx.transaction(
+        return yield* changeOrg(
           Effect.gen(function* () {
             const parent = yield* teams.get(parentId)
             yield* perms.require(actor, Actions.teamCreateChild, { type: "team", team: parent })
@@ -133,7 +135,7 @@ export class TeamService extends Context.Service<
 
       const setAdmin = Effect.fn("TeamService.setAdmin")(function* (actor: Actor, teamId: string, adminId: string) {
         const id = yield* decode(Id, adminId, "admin id")
-        return yield* tx.transaction(
+        return yield* changeOrg(
           Effect.gen(function* () {
             const before = yield* teams.get(teamId)
             yield* perms.require(actor, Actions.teamSetAdmin, { type: "team", team: before })
@@ -149,7 +151,7 @@ export class TeamService extends Context.Service<
       const setMember = Effect.fn("TeamService.setMember")(function* (actor: Actor, managerId: string, teamId: string | null) {
         const target = yield* decode(Id.nullable(), teamId, "team id")
         const person = yield* staff.get(managerId)
-        return yield* tx.transaction(
+        return yield* changeOrg(
           Effect.gen(function* () {
             const kept = yield* managers.get(managerId).pipe(
               Effect.map((m): Manager | undefined => m),

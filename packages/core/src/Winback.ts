@@ -5,8 +5,7 @@
  * `Conflict`, `Forbidden`, `StorageError`).
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
-import type { Actor } from "./Actor"
-import { Actors } from "./Actor"
+import { type Actor, Actors, type OrgCacheOptions } from "./Actor"
 import { type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
 import type { StorageError } from "./Errors"
 import type { PermissionPolicy } from "./Permissions"
@@ -41,6 +40,13 @@ export interface WinbackOptions {
   readonly directories?: Layer.Layer<HostPorts, never, StoragePorts>
   /** Who may do what (default: `defaultPolicy`, DOMAIN §1). See docs/permissions.md. */
   readonly policy?: PermissionPolicy
+  /**
+   * Keep the team tree and memberships in memory for `ttlMs` when resolving actors (see
+   * `Actors.cached`): a busy server then reads only the person per call. Team changes made through
+   * this Winback take effect at once; changes written by another process after at most `ttlMs`.
+   * Default: none (every call reads the tree).
+   */
+  readonly orgCache?: OrgCacheOptions
 }
 
 /**
@@ -108,7 +114,7 @@ const promisify = <T extends object>(service: T, run: <A, E>(e: Effect.Effect<A,
  */
 export const createWinback = async (options: WinbackOptions): Promise<Winback> => {
   const ports = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
-  const layer = Layer.provideMerge(scopeLayer(options.policy), ports)
+  const layer = Layer.provideMerge(scopeLayer(options.policy, { orgCache: options.orgCache }), ports)
   const runtime = ManagedRuntime.make(layer)
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
     runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
@@ -155,9 +161,20 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
     }
     return out as ScopedWinback
   }
+  // Team and membership writes through the facade refresh the cached org at once.
+  const orgWrites = new Set(["managers", "teams"])
+  const isRead = (method: string) => /^(get|list|count)/.test(method)
+  const runInvalidating = <A, E>(effect: Effect.Effect<A, E, WinbackServices>) => run(Effect.ensuring(effect, services.actors.invalidate))
+  const stores = promisify(services.stores, run)
+  for (const group of orgWrites) {
+    const raw = (services.stores as unknown as Record<string, Record<string, unknown>>)[group]!
+    const wrapped = promisify(raw, runInvalidating) as Record<string, unknown>
+    const target = (stores as unknown as Record<string, Record<string, unknown>>)[group]!
+    for (const method of Object.keys(target)) if (!isRead(method)) target[method] = wrapped[method]
+  }
   return {
     as,
-    stores: promisify(services.stores, run),
+    stores,
     directories: promisify(services.directories, run),
     run,
     dispose: () => (disposed ??= runtime.dispose())

@@ -2,25 +2,9 @@
  * What every route module shares: the API context (the running Winback, the pipeline facade, the
  * authentication service), the acting person of a request, and the common schemas (ids, pages).
  */
-import { Effect, Layer } from "effect"
 import { z } from "zod"
-import {
-  type Actor,
-  Actors,
-  type CandidateSource,
-  type CustomerStore,
-  Dialer,
-  IntegrationError,
-  memoryCandidateSource,
-  Notifier,
-  pipelineLayer,
-  type PipelineServices,
-  type PipelineSession,
-  SmsGateway,
-  ValidationError,
-  type Winback,
-  type WinbackServices
-} from "@winback/core"
+import type { Effect } from "effect"
+import { type Actor, type PipelineProgramServices, type PipelineSession, ValidationError, type Winback } from "@winback/core"
 import type { Auth } from "../auth/Auth"
 import type { Principal } from "../http"
 
@@ -29,37 +13,10 @@ export interface ApiContext {
   readonly winback: Winback
   readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
   /** Runs an Effect program as the person (for steps that must commit together). */
-  readonly runAs: <A, E>(managerId: string, program: (actor: Actor) => Effect.Effect<A, E, PipelineServices | WinbackServices>) => Promise<A>
+  readonly runAs: <A, E>(managerId: string, program: (actor: Actor) => Effect.Effect<A, E, PipelineProgramServices>) => Promise<A>
   readonly auth: Auth
   /** The business date (YYYY-MM-DD) used when a request names none. */
   readonly today: () => string
-}
-
-const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fail(new IntegrationError({ integration, retryable: false, detail: "not configured" }))
-
-/**
- * Builds `runAs` over the same services the pipeline facade uses.
- *
- * @example
- * ```ts
- * const runAs = makeRunAs(winback, SqlCandidateSource.layer(storage))
- * ```
- */
-export const makeRunAs = (winback: Winback, candidates?: Layer.Layer<CandidateSource, never, CustomerStore>): ApiContext["runAs"] => {
-  const extra = Layer.mergeAll(
-    candidates ?? memoryCandidateSource(),
-    Layer.succeed(Notifier, Notifier.of({ notify: () => notConfigured("notifier") })),
-    Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
-    Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") }))
-  )
-  const services = pipelineLayer.pipe(Layer.provide(extra))
-  return (managerId, program) =>
-    winback.run(
-      Effect.gen(function* () {
-        const actor = yield* (yield* Actors).resolve(managerId)
-        return yield* program(actor)
-      }).pipe(Effect.provide(services)) as Effect.Effect<never, never, WinbackServices>
-    )
 }
 
 /** The scoped stores of the caller. */
