@@ -1,10 +1,12 @@
 /**
  * The reference server's routes: health, the workbench page, the API index and OpenAPI document,
  * and every API group (auth, work, customers and org, pipeline, audit, reports). Every API route but login
- * acts as the authenticated person through the packages' scoped services.
+ * acts as the authenticated person through the packages' scoped services; the inbound integrations
+ * (when configured) are signed routes called by the SMS gateway and the call center.
  */
 import { z } from "zod"
 import type { Authenticate } from "./http"
+import { type InboundIntegrations, integrationRoutes } from "./integrations"
 import { Router } from "./http"
 import { openApiDocument } from "./openapi"
 import { auditRoutes } from "./routes/audit"
@@ -22,6 +24,8 @@ export interface AppOptions extends ApiContext {
   readonly demoLogins?: ReadonlyArray<{ readonly role: string; readonly managerId: string; readonly name: string }>
   /** The demo password, shown beside the demo logins (demo data only). */
   readonly demoPassword?: string
+  /** The inbound integrations to mount as signed routes (none by default). */
+  readonly integrations?: InboundIntegrations
   /** Extra route groups (added after the built-in ones, before the OpenAPI document is built). */
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
 }
@@ -36,7 +40,7 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
   const r = new Router({ authenticate })
 
@@ -73,6 +77,7 @@ export const createRouter = (options: AppOptions): Router => {
   pipelineRoutes(r, ctx)
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
+  if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r
 }

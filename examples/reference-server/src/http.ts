@@ -1,7 +1,8 @@
 /**
  * A small HTTP layer: routes with path parameters, zod-validated params, queries and bodies,
- * authentication before every non-public route, and the typed Winback errors mapped to JSON answers
- * with a stable code. Each route carries the description the OpenAPI document is generated from.
+ * authentication before every non-public route (a session or API key, or for the inbound
+ * integrations a request signature), and the typed Winback errors mapped to JSON answers with a
+ * stable code. Each route carries the description the OpenAPI document is generated from.
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { z } from "zod"
@@ -35,8 +36,26 @@ type Handler = (req: Request) => Promise<Reply>
 /** HTTP methods the router serves. */
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
-/** Who may call a route: anyone, or only an authenticated caller. */
-export type Access = "public" | "authenticated"
+/**
+ * Who may call a route: anyone, only an authenticated caller (session or API key), or a machine
+ * that signs its request (`signed`: the inbound integrations, whose handler checks an HMAC
+ * signature header over the raw body instead of a login).
+ */
+export type Access = "public" | "authenticated" | "signed"
+
+/**
+ * How a signed route's caller signs: the header and what it carries (for the API description).
+ *
+ * @example
+ * ```ts
+ * const signature: SignatureSpec = { header: "x-gateway-signature", description: "t=<unix>,v1=<hex HMAC-SHA256 of \"t.body\">" }
+ * ```
+ */
+export interface SignatureSpec {
+  /** The request header carrying the signature, e.g. `x-gateway-signature`. */
+  readonly header: string
+  readonly description: string
+}
 
 /** What a route answers, for the API description. */
 export interface ResponseSpec {
@@ -63,8 +82,8 @@ export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject, B exten
   readonly summary: string
   readonly tag: string
   readonly description?: string
-  /** Default `authenticated`. */
-  readonly access?: Access
+  /** Default `authenticated` (signed routes are registered with `Router.signed`). */
+  readonly access?: Exclude<Access, "signed">
   readonly params?: P
   readonly query?: Q
   readonly body?: B
@@ -89,6 +108,47 @@ export interface RouteInfo {
   readonly body?: z.ZodType | undefined
   readonly bodyType?: "json" | "text" | undefined
   readonly responses: Readonly<Record<number, ResponseSpec>>
+  /** Signed routes: the signature header. */
+  readonly signature?: SignatureSpec | undefined
+}
+
+/**
+ * What a signed route's handler receives: the raw body (the signature covers its exact bytes; the
+ * handler verifies the signature before it parses anything) and the request headers.
+ *
+ * @example
+ * ```ts
+ * const handler = async (req: SignedRequest) => ({ json: await verifyAndRecord(req.headers, req.body) })
+ * ```
+ */
+export interface SignedRequest {
+  readonly body: string
+  readonly headers: IncomingMessage["headers"]
+  readonly raw: IncomingMessage
+}
+
+/**
+ * A signed route: no session, the handler authenticates the request by its signature and answers
+ * 401 (JSON error model) when it is missing, forged or stale. `body` only describes the payload
+ * (the handler validates it after the signature).
+ *
+ * @example
+ * ```ts
+ * router.signed({ method: "POST", path: "/api/integrations/sms-status", tag: "integrations", summary: "Delivery status",
+ *   signature: { header: "x-gateway-signature", description: "HMAC-SHA256" }, body: SmsStatusCallbackBody, handler })
+ * ```
+ */
+export interface SignedRouteSpec {
+  readonly method: Method
+  readonly path: string
+  readonly summary: string
+  readonly tag: string
+  readonly description?: string
+  readonly signature: SignatureSpec
+  /** The payload, for the API description. */
+  readonly body?: z.ZodType
+  readonly responses?: Readonly<Record<number, ResponseSpec>>
+  readonly handler: (req: SignedRequest) => Promise<Reply>
 }
 
 interface Route extends RouteInfo {
@@ -301,6 +361,29 @@ export class Router {
   on(method: Method, path: string, handler: Handler): this {
     this.add({ method, path, access: "public", summary: `Workbench: ${path}`, tag: "workbench", responses: { 200: { description: "The page or asset", contentType: "text/html" } } }, (raw, params, query, principal) =>
       handler({ params, query, raw, principal })
+    )
+    return this
+  }
+
+  /**
+   * Registers a signed route (access `signed`): the body is read raw, within the JSON body limit
+   * (413 beyond it), and handed with the headers to `handler`, which verifies the signature.
+   */
+  signed(spec: SignedRouteSpec): this {
+    this.add(
+      {
+        method: spec.method,
+        path: spec.path,
+        access: "signed",
+        summary: spec.summary,
+        tag: spec.tag,
+        description: spec.description,
+        body: spec.body,
+        bodyType: spec.body ? "json" : undefined,
+        responses: spec.responses ?? {},
+        signature: spec.signature
+      },
+      async (raw) => spec.handler({ body: await readBody(raw, jsonLimit), headers: raw.headers, raw })
     )
     return this
   }

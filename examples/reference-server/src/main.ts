@@ -3,11 +3,15 @@
  * set), migrated on open, with demo data seeded on first start.
  *
  * Environment: PORT (3000), HOST (127.0.0.1), WINBACK_DATA_DIR (.data/winback),
- * WINBACK_DATABASE_URL (PostgreSQL instead of PGlite), WINBACK_DEMO_CUSTOMERS (1000).
+ * WINBACK_DATABASE_URL (PostgreSQL instead of PGlite), WINBACK_DEMO_CUSTOMERS (1000); the
+ * integrations, each off unless set: WINBACK_SMS_CALLBACK_SECRET, WINBACK_CALL_EVENT_SECRET,
+ * WINBACK_WEBHOOK_URL + WINBACK_WEBHOOK_SECRET (WINBACK_WEBHOOK_INTERVAL_MS,
+ * WINBACK_WEBHOOK_START_AFTER_SEQ). See docs/reference-server.md.
  */
 import { resolve } from "node:path"
 import { PgliteStorage, PostgresStorage } from "@winback/adapters"
 import { seedIfEmpty } from "./demo"
+import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoPassword, startServer } from "./server"
 
 const env = process.env
@@ -15,6 +19,14 @@ const today = new Date().toISOString().slice(0, 10)
 const url = env.WINBACK_DATABASE_URL
 const dataDir = resolve(env.WINBACK_DATA_DIR ?? ".data/winback")
 const customers = Number(env.WINBACK_DEMO_CUSTOMERS ?? 1000)
+let integrations: IntegrationOptions | undefined
+try {
+  integrations = integrationsFromEnv(env)
+} catch (e) {
+  // The message names the variable, never its value.
+  console.error(`Configuration error: ${(e as Error).message}`)
+  process.exit(1)
+}
 
 console.log(url ? "Opening PostgreSQL…" : `Opening PGlite in ${dataDir}…`)
 const storage = url ? await PostgresStorage.open({ url }) : await PgliteStorage.open({ dataDir })
@@ -23,13 +35,18 @@ const server = await startServer({
   port: Number(env.PORT ?? 3000),
   host: env.HOST ?? "127.0.0.1",
   seed: seedIfEmpty({ customers, asOf: today, onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`) }),
-  today: () => new Date().toISOString().slice(0, 10)
+  today: () => new Date().toISOString().slice(0, 10),
+  ...(integrations ? { integrations } : {})
 })
 process.stdout.write("\n")
 console.log(`Winback reference server listening on ${server.url}`)
 console.log(`Demo logins (password for every demo login: ${demoPassword}):`)
 for (const l of server.demoLogins) console.log(`  ${l.role.padEnd(16)} ${l.managerId}  ${l.name}`)
 console.log(`API: ${server.url}/api (OpenAPI at ${server.url}/api/openapi.json, after logging in)`)
+if (integrations) {
+  console.log("Integrations:")
+  for (const line of describeIntegrations(integrations)) console.log(`  ${line}`)
+}
 
 const stop = async () => {
   await server.close()

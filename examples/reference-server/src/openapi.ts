@@ -41,6 +41,7 @@ const ErrorSchema: Json = {
           enum: [
             "validation_failed",
             "unauthenticated",
+            "bad_signature",
             "invalid_credentials",
             "forbidden",
             "not_found",
@@ -112,16 +113,28 @@ export const openApiDocument = (routes: ReadonlyArray<RouteInfo>, options: OpenA
       responses["401"] = errorResponse("Wrong login or password (invalid_credentials)")
       responses["429"] = errorResponse("Too many failed logins (rate_limited); see Retry-After")
     }
+    if (route.access === "signed") {
+      responses["401"] = errorResponse("Missing, malformed, forged or stale signature (bad_signature)")
+      responses["503"] = errorResponse("Storage temporarily unavailable (storage_unavailable); the sender should retry")
+      if (route.signature) {
+        parameters.push({ name: route.signature.header, in: "header", required: true, description: route.signature.description, schema: { type: "string" } })
+      }
+    }
     if (route.body) {
       responses["413"] = errorResponse("Body too large (payload_too_large)")
-      responses["415"] = errorResponse("Wrong content type (unsupported_media_type)")
+      // Signed routes take the raw body whatever its declared type: the signature covers the bytes.
+      if (route.access !== "signed") responses["415"] = errorResponse("Wrong content type (unsupported_media_type)")
     }
+    const description = [route.description, route.access === "signed" && route.signature ? `Authenticated by its signature, not a login: ${route.signature.description}` : undefined]
+      .filter(Boolean)
+      .join("\n\n")
     const operation: Json = {
       operationId: operationId(route.method, route.path),
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
+      ...(description ? { description } : {}),
       tags: [route.tag],
-      security: route.access === "public" ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
+      // Signed routes need no session: the signature header (a parameter above) authenticates them.
+      security: route.access === "authenticated" ? [{ bearerAuth: [] }, { cookieAuth: [] }] : [],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body
         ? {
@@ -144,7 +157,7 @@ export const openApiDocument = (routes: ReadonlyArray<RouteInfo>, options: OpenA
       title: options.title ?? "Winback reference server",
       version: options.version ?? "0.1.0",
       description:
-        "The HTTP API over the Winback packages. Every endpoint but /health, /api/login and the workbench page acts as the authenticated person: scope and audit come from the packages. Errors are JSON { error: { code, message, details } }."
+        "The HTTP API over the Winback packages. Every endpoint but /health, /api/login and the workbench page acts as the authenticated person: scope and audit come from the packages. The inbound integrations under /api/integrations (when configured) are called by the SMS gateway and the call center and are authenticated by an HMAC-SHA256 signature header instead. Errors are JSON { error: { code, message, details } }."
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }, { cookieAuth: [] }],

@@ -1,13 +1,13 @@
 /**
  * Starts the reference server over an open storage: builds Winback with the pipeline policy (and
  * the SQL candidate source on PGlite/PostgreSQL), opens the credential store (SQL tables on the same
- * database, or memory), seeds demo data and demo passwords on first start, and listens on loopback
- * by default.
+ * database, or memory), seeds demo data and demo passwords on first start, mounts the configured
+ * inbound integrations and runs the webhook dispatcher, and listens on loopback by default.
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import type { Layer } from "effect"
-import { type CandidateSource, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Effect, type Layer } from "effect"
+import { Actors, type CandidateSource, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
 import { createRouter } from "./app"
 import { type Auth, createAuth } from "./auth/Auth"
@@ -16,7 +16,7 @@ import { defaultScryptParams, type ScryptParams } from "./auth/passwords"
 import { sqlCredentialStore } from "./auth/SqlCredentialStore"
 import type { SeedContext } from "./demo"
 import type { Router } from "./http"
-import { makeRunAs } from "./routes/support"
+import { inboundIntegrations, type IntegrationOptions, integrationStateFor, startWebhooks, type WebhookRunner } from "./integrations"
 import type { ApiContext } from "./routes/support"
 
 /** A demo login shown on the start page and printed at start (the login is the manager id). */
@@ -59,8 +59,20 @@ export interface ServerOptions {
   readonly secureCookie?: boolean
   /** The auth clock (tests move it to expire sessions). */
   readonly now?: () => number
+  /**
+   * How long the team tree and memberships are kept in memory for resolving the caller (ms; see
+   * `Actors.cached`). Team changes made through this server apply at once; changes written by
+   * another process sharing the database within this time. `0` reads them on every request.
+   * Default: 5,000.
+   */
+  readonly orgCacheTtlMs?: number
   /** Extra route groups, e.g. reports. */
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
+  /**
+   * The integrations to run (none by default): the SMS status callback and the call events as
+   * signed routes, the webhook dispatcher on an interval. See docs/integrations.md.
+   */
+  readonly integrations?: IntegrationOptions
 }
 
 /** A running server. */
@@ -70,6 +82,8 @@ export interface RunningServer {
   readonly auth: Auth
   readonly router: Router
   readonly demoLogins: ReadonlyArray<DemoLogin>
+  /** The webhook dispatcher, when configured (`runNow`, `status`); stopped by `close`. */
+  readonly webhooks?: WebhookRunner
   readonly close: () => Promise<void>
 }
 
@@ -87,11 +101,13 @@ const isSql = (s: ServerOptions["storage"]): s is OpenStorage => "run" in s && t
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
   const storage = options.storage
   const candidates: Layer.Layer<CandidateSource, never, CustomerStore> = isSql(storage) ? SqlCandidateSource.layer(storage) : memoryCandidateSource()
-  const winback = await createWinback({ storage: storesLayer(storage.stores), policy: pipelinePolicy })
+  const orgCacheTtlMs = options.orgCacheTtlMs ?? 5000
+  const winback = await createWinback({ storage: storesLayer(storage.stores), policy: pipelinePolicy, ...(orgCacheTtlMs > 0 ? { orgCache: { ttlMs: orgCacheTtlMs } } : {}) })
+  let webhooks: WebhookRunner | undefined
   try {
     const reports: Layer.Layer<ReportQueries> | undefined = isSql(storage) ? SqlReportQueries.layer(storage) : storage.db ? MemoryReportQueries.layer(storage.db) : undefined
     const pipeline = createPipeline(winback, { candidates, ...(reports ? { reports } : {}) })
-    const runAs = makeRunAs(winback, candidates)
+    const runAs = pipeline.runAs
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
       ...(options.scrypt ? { scrypt: options.scrypt } : {}),
@@ -101,6 +117,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       ...(options.now ? { now: options.now } : {})
     })
     const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback, pipeline }) : []
+    // The seed writes the organisation straight to the stores: read it afresh.
+    await winback.run(Effect.flatMap(Actors, (actors) => actors.invalidate))
     const initial = options.demoPassword === undefined ? (options.seed ? demoPassword : null) : options.demoPassword
     if (initial !== null && (await auth.countPasswords()) === 0) {
       const everyone: Array<{ login: string; managerId: string; password: string }> = []
@@ -115,7 +133,20 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       await auth.setPasswords(everyone, { N: Math.min(2 ** 12, (options.scrypt ?? defaultScryptParams).N), r: 8, p: 1 })
     }
     const today = options.today ?? (() => new Date().toISOString().slice(0, 10))
-    const router = createRouter({ winback, pipeline, runAs, auth, today, demoLogins, ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) })
+    const integrationState = integrationStateFor(storage)
+    const integrations = options.integrations ? inboundIntegrations(winback, integrationState, options.integrations) : undefined
+    const router = createRouter({
+      winback,
+      pipeline,
+      runAs,
+      auth,
+      today,
+      demoLogins,
+      ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
+      ...(integrations ? { integrations } : {}),
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {})
+    })
+    if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
     const server = createServer((req, res) => void router.handle(req, res))
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -131,9 +162,12 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       auth,
       router,
       demoLogins,
+      ...(webhooks ? { webhooks } : {}),
       close: () =>
         (closing ??= (async () => {
           clearInterval(sweeper)
+          // Drained before the storage closes: a run in flight finishes (or is interrupted) first.
+          await webhooks?.stop()
           await new Promise<void>((resolve) => {
             server.close(() => resolve())
             server.closeAllConnections()
@@ -143,6 +177,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         })())
     }
   } catch (e) {
+    await webhooks?.stop()
     await winback.dispose()
     await storage.close()
     throw e

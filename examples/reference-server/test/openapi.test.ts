@@ -81,7 +81,8 @@ const problems = (doc: Doc): Array<string> => {
 let server: RunningServer
 let doc: Doc
 beforeAll(async () => {
-  server = await startTestServer()
+  // With the inbound integrations mounted, so the signed routes are checked too.
+  server = await startTestServer(undefined, { integrations: { smsStatus: { secret: "sms-callback-secret-0123456789" }, callEvents: { secret: "pbx-event-secret-0123456789" } } })
   const r = await (await loginAs(server, demoLogins.agent)).get("/api/openapi.json")
   expect(r.status).toBe(200)
   doc = r.body
@@ -118,13 +119,16 @@ describe("the OpenAPI document", () => {
     expect(fromDoc).toEqual(fromRouter)
     expect(fromDoc).toContain("POST /api/questionnaires/{id}/evaluate")
     expect(fromDoc).toContain("GET /api/openapi.json")
+    expect(fromDoc).toContain("POST /api/integrations/sms-status")
   })
 
   it("marks exactly the public routes as needing no credentials and documents the error model", () => {
     for (const r of server.router.list()) {
       const op = doc.paths[openApiPath(r.path)][r.method.toLowerCase()]
-      expect(op.security, `${r.method} ${r.path}`).toEqual(r.access === "public" ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }])
-      if (r.access === "authenticated") expect(op.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" })
+      // Signed routes need no session either: their signature header is a documented parameter.
+      expect(op.security, `${r.method} ${r.path}`).toEqual(r.access === "authenticated" ? [{ bearerAuth: [] }, { cookieAuth: [] }] : [])
+      if (r.access !== "public") expect(op.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" })
+      if (r.access === "signed") expect(op.parameters.filter((p: { in: string; required: boolean }) => p.in === "header" && p.required)).toHaveLength(1)
     }
     expect(doc.paths["/api/login"].post.responses["429"]).toBeDefined()
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain("rate_limited")
