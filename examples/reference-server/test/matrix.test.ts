@@ -75,6 +75,15 @@ const freshItem = async (customerId: string, assigneeId: string, teamId: string)
   ])
   return id
 }
+/** A fresh unassigned (pool) item of a team, on a fresh customer of the team's region. */
+const poolItem = async (teamId: string, region = "beijing"): Promise<string> => {
+  const id = `wi-mx-${++seq}`
+  const customerId = await freshCustomer(null, region)
+  await server.winback.stores.workItems.insertMany([
+    newWorkItem({ id, taskId: "demo-retention-bill-drop", customerId, assigneeId: null, teamId, channel: "phone", urgency: 1, period: asOf, at: `${asOf}T00:00:00.000Z` })
+  ])
+  return id
+}
 /** A fresh customer with an open item, in the role's scope. */
 const mine = async (role: Role) => {
   const o = ownerOf(role)
@@ -132,6 +141,22 @@ const approvedRule = async () => {
 }
 const appointmentOf = async (managerId: string, customerId: string) =>
   (await server.winback.as(managerId).appointments.book({ customerId, at: "2026-11-26T10:00:00.000Z", channel: "phone" })).id
+/** A fresh phone DND entry an agent set on the customer (written to the store directly). */
+const dndEntryOf = async (customerId: string) => {
+  const id = `dnd-mx-${++seq}`
+  await server.winback.stores.dnd.add({
+    id,
+    customerId,
+    channel: "phone",
+    reason: "matrix",
+    source: "agent",
+    createdBy: demoLogins.agent,
+    createdAt: "2026-11-24T08:00:00.000Z",
+    expiresAt: null,
+    removedAt: null
+  })
+  return id
+}
 const pendingOfferUse = async (managerId: string, itemId: string) => (await pipeline.as(managerId).offers.use({ workItemId: itemId, offerId: "of-bonus-100", accepted: true })).id
 
 /** What a failed request must not change. */
@@ -238,6 +263,17 @@ const inScope: ReadonlyArray<Case> = [
     expect: [201, 201, 201, 403, 403]
   },
   {
+    route: "DELETE /api/customers/:id/dnd/:entryId",
+    what: "an entry an agent set on own customer",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      const entryId = await dndEntryOf(customerId)
+      return { method: "DELETE", path: `/api/customers/${customerId}/dnd/${entryId}`, body: { reason: "set by mistake" }, target: { customerId } }
+    },
+    expect: [200, 200, 200, 403, 403],
+    check: (_r, a) => expect(a.body.removedAt).toEqual(expect.any(String))
+  },
+  {
     route: "POST /api/offer-uses",
     what: "own item",
     request: async (r) => {
@@ -273,6 +309,30 @@ const inScope: ReadonlyArray<Case> = [
       return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: r === "districtLeader" ? null : colleague }, target: { customerId } }
     },
     expect: [403, 200, 200, 403, 403]
+  },
+  {
+    route: "POST /api/allocation/work-items",
+    what: "a pool item of own team to a colleague (district leader: to themselves)",
+    request: async (r) => {
+      const itemId = await poolItem(ownerOf(r).teamId)
+      return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: r === "districtLeader" ? demoLogins.districtLeader : colleague }, target: { itemId } }
+    },
+    expect: [403, 200, 200, 403, 403],
+    check: (r, a) => expect(a.body.changed[0].assigneeId).toBe(r === "districtLeader" ? demoLogins.districtLeader : colleague)
+  },
+  {
+    route: "GET /api/work-pool",
+    what: "the pool of own team (district leader: the district team)",
+    request: async (r) => {
+      const teamId = ownerOf(r).teamId
+      const itemId = await poolItem(teamId)
+      return { method: "GET", path: `/api/work-pool?teamId=${teamId}&limit=200`, target: { itemId } }
+    },
+    expect: [403, 200, 200, 200, 403],
+    check: (r, a) => {
+      expect(a.body.items.length).toBeGreaterThan(0)
+      expect(a.body.items.every((i: { assigneeId: unknown; teamId: string; state: string }) => i.assigneeId === null && i.teamId === ownerOf(r).teamId && i.state !== "completed")).toBe(true)
+    }
   },
   // People
   {
@@ -521,6 +581,16 @@ const outOfScope: ReadonlyArray<Case> = [
     expect: same(403)
   },
   {
+    route: "DELETE /api/customers/:id/dnd/:entryId",
+    what: "an entry of a Shanghai customer",
+    request: async () => {
+      const { customerId } = await theirs()
+      const entryId = await dndEntryOf(customerId)
+      return { method: "DELETE", path: `/api/customers/${customerId}/dnd/${entryId}`, body: { reason: "x" }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  {
     route: "POST /api/offer-uses",
     what: "a Shanghai item",
     request: async () => {
@@ -545,6 +615,24 @@ const outOfScope: ReadonlyArray<Case> = [
     request: async () => {
       const { customerId } = await theirs()
       return { method: "POST", path: "/api/allocation/customers", body: { ids: [customerId], to: demoLogins.agent }, target: { customerId } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "GET /api/work-pool",
+    what: "the pool of a Shanghai team",
+    request: async () => {
+      const itemId = await poolItem(shAgent.teamId!, "shanghai")
+      return { method: "GET", path: `/api/work-pool?teamId=${shAgent.teamId}`, target: { itemId } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/allocation/work-items",
+    what: "a Shanghai pool item to the agent",
+    request: async () => {
+      const itemId = await poolItem(shAgent.teamId!, "shanghai")
+      return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: demoLogins.agent }, target: { itemId } }
     },
     expect: same(403)
   },
@@ -598,6 +686,7 @@ const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: 
   { route: "GET /api/work-items", path: "/api/work-items?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: string }) => i.assigneeId === shAgent.id) },
   { route: "GET /api/work-list/customers", path: `/api/work-list/customers?limit=200`, expect: same(200), outside: (b) => JSON.stringify(b).includes(shAgent.id) },
   { route: "GET /api/work-list/tasks", path: "/api/work-list/tasks", expect: [200, 200, 200, 200, 403], outside: () => false },
+  { route: "GET /api/work-pool", path: "/api/work-pool?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: unknown; teamId: string }) => i.assigneeId !== null || i.teamId === shAgent.teamId) },
   { route: "GET /api/appointments", path: "/api/appointments?limit=200", expect: same(200), outside: (b) => b.items.some((a: { managerId: string }) => a.managerId === shAgent.id) },
   { route: "GET /api/audit", path: "/api/audit?limit=200", expect: same(200), outside: (b) => b.items.some((e: { actorId: string }) => e.actorId.startsWith("m-shanghai")) },
   { route: "GET /api/tasks", path: "/api/tasks?limit=200", expect: same(200), outside: () => false },

@@ -107,7 +107,9 @@ describe.each(httpAdapters())("dialer and call events on $name", ({ open }) => {
         endedAt: new Date(DAYTIME).toISOString(),
         disposition: null,
         workItemIds: ["wi-1", "wi-2"],
-        recordingUri: "https://pbx.callcenter.test/rec/pbx-1.mp3"
+        recordingUri: "https://pbx.callcenter.test/rec/pbx-1.mp3",
+        externalCallId: "pbx-1",
+        connected: true
       } satisfies CallRecord
     ])
     const items = await Effect.runPromise(opened.stores.workItems.getMany(["wi-1", "wi-2", "wi-3"]))

@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import { sql } from "drizzle-orm"
 import fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   type Attempt,
   type Disposition,
@@ -24,10 +24,10 @@ import {
 import { MemoryDb } from "../src/memory/MemoryDb"
 import { makeMemoryStores } from "../src/memory/MemoryStorage"
 import { memoryReportQueries } from "../src/memory/MemoryReportQueries"
-import { PgliteStorage, type OpenStorage } from "../src/pg/PgStorage"
+import type { OpenStorage } from "../src/pg/PgStorage"
 import { sqlReportQueries } from "../src/reports/SqlReportQueries"
 import { fixtures } from "../src/testing/index"
-import { openPostgres, postgresUrl } from "./support"
+import { differentialStorages } from "./support"
 
 const dispositions: ReadonlyArray<Disposition> = ["completed", "refused", "not-account-holder", "reschedule", "not-in-service", "phone-off", "no-answer"]
 const days = ["2026-10-31", "2026-11-01", "2026-11-02", "2026-11-15", "2026-11-30", "2026-12-01"]
@@ -149,19 +149,7 @@ const answers = (q: ReportQueries["Service"], f: ReportFilter, worked: ReadonlyA
 const truncate = (s: OpenStorage) => s.run((db) => db.execute(sql`truncate work_items, responses, observations`))
 
 describe("report queries: memory = PGlite = PostgreSQL", () => {
-  let lite: OpenStorage
-  let pg: { storage: OpenStorage; close: () => Promise<void> } | undefined
-  beforeAll(async () => {
-    lite = await PgliteStorage.open()
-    if (postgresUrl) {
-      const o = await openPostgres()
-      pg = { storage: o.storage, close: o.close }
-    }
-  }, 60_000)
-  afterAll(async () => {
-    await lite?.close()
-    await pg?.close()
-  })
+  const storages = differentialStorages()
 
   it("answer identically on random data and filters", async () => {
     await fc.assert(
@@ -169,16 +157,17 @@ describe("report queries: memory = PGlite = PostgreSQL", () => {
         const d = rows(data)
         const db = new MemoryDb()
         await load(makeMemoryStores(db), d)
+        const { lite, pg } = storages()
         await truncate(lite)
         await load(lite.stores, d)
         if (pg) {
-          await truncate(pg.storage)
-          await load(pg.storage.stores, d)
+          await truncate(pg)
+          await load(pg.stores, d)
         }
         for (const f of filters) {
           const expected = await answers(memoryReportQueries(db), f, worked)
           expect(await answers(sqlReportQueries(lite), f, worked)).toEqual(expected)
-          if (pg) expect(await answers(sqlReportQueries(pg.storage), f, worked)).toEqual(expected)
+          if (pg) expect(await answers(sqlReportQueries(pg), f, worked)).toEqual(expected)
         }
       }),
       { numRuns: 30 }

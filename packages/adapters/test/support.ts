@@ -1,7 +1,8 @@
 /** Opens the storages the adapter tests run against; Postgres only when its URL is set. */
 import { PGlite } from "@electric-sql/pglite"
+import { afterAll, beforeAll } from "vitest"
 import { makeMemoryStores } from "../src/memory/MemoryStorage"
-import { PgliteStorage, PostgresStorage } from "../src/pg/PgStorage"
+import { type OpenStorage, PgliteStorage, PostgresStorage } from "../src/pg/PgStorage"
 
 /** The PostgreSQL URL of the test server, when set (`.ci/run` always sets it). */
 export const postgresUrl = process.env.WINBACK_TEST_DATABASE_URL
@@ -35,4 +36,22 @@ export const openPostgres = async () => {
       await s.close()
     }
   }
+}
+
+/**
+ * The SQL storages of a differential test, opened before the enclosing `describe` block's tests and
+ * closed after them: PGlite always, PostgreSQL when its URL is set. Read `sql()` inside a test.
+ */
+export const differentialStorages = () => {
+  let lite: OpenStorage | undefined
+  let pg: Awaited<ReturnType<typeof openPostgres>> | undefined
+  beforeAll(async () => {
+    lite = await PgliteStorage.open()
+    if (postgresUrl) pg = await openPostgres()
+  }, 60_000)
+  afterAll(async () => {
+    await lite?.close()
+    await pg?.close()
+  })
+  return (): { readonly lite: OpenStorage; readonly pg: OpenStorage | undefined } => ({ lite: lite!, pg: pg?.storage })
 }

@@ -19,6 +19,30 @@ export const DndSource = z.enum(["customer-request", "agent", "complaint", "regu
 export type DndSource = z.infer<typeof DndSource>
 
 /**
+ * The sources whose entries record the customer's own wish or an obligation from outside the
+ * retention team (the customer asked, a complaint, a regulator). Taking one back is a bigger step
+ * than undoing an entry an agent set during work: the scoped removal asks for the extra action
+ * `dnd.remove-protected` (team leaders by default) on top of `dnd.remove`.
+ *
+ * @example
+ * ```ts
+ * protectedDndSources.includes("customer-request") // true
+ * protectedDndSources.includes("agent") // false
+ * ```
+ */
+export const protectedDndSources: ReadonlyArray<DndSource> = ["customer-request", "complaint", "regulator"]
+
+/**
+ * Whether entries of `source` need `dnd.remove-protected` to be removed (see {@link protectedDndSources}).
+ *
+ * @example
+ * ```ts
+ * isProtectedDndSource(entry.source)
+ * ```
+ */
+export const isProtectedDndSource = (source: DndSource): boolean => protectedDndSources.includes(source)
+
+/**
  * One do-not-disturb entry. `expiresAt` null means until removed.
  *
  * @example

@@ -5,6 +5,9 @@
  * until it is explicitly completed; a not-reached outcome adds an attempt and the retry policy
  * sets the earliest next attempt (or none once attempts are used up). Every change goes through
  * the scoped stores, so scope checks and audit entries come with it, in the same transaction.
+ * A call dialled through the call center is linked by the call center's call id: whichever comes
+ * first — the call center's `ended` event or the agent's recorded outcome — creates the call
+ * record, the other completes it, so one call keeps one record and one serial number.
  */
 import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
@@ -12,7 +15,7 @@ import { z } from "zod"
 import { loadPublished, validateResponse } from "@winback/questionnaire"
 import type { Actor } from "./Actor"
 import { AuditTrail, nowIso } from "./AuditTrail"
-import type { CallRecord } from "./CallRecord"
+import { type CallRecord, linkCallRecord } from "./CallRecord"
 import { Conflict, type Forbidden, NotFound, type StorageError, ValidationError } from "./Errors"
 import { PipelineConfig } from "./PipelineConfig"
 import { Id, Instant } from "./Primitives"
@@ -29,11 +32,14 @@ import { Attachment, Disposition, openWorkItemStates, type WorkItem } from "./Wo
 /**
  * The outcome of one call about one or more items of one customer. `complete: true` closes the
  * items (explicitly — nothing else does); otherwise each item gets an attempt and stays open.
- * `rescheduleAt` sets the next attempt after a `reschedule`.
+ * `rescheduleAt` sets the next attempt after a `reschedule`. `externalCallId`: the call center's
+ * id of the call (the `callId` that `dial` answered); when the call center's event already created
+ * the call's record, the outcome completes that record and reuses its serial number.
  *
  * @example
  * ```ts
  * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1", "wi-2", "wi-3"], disposition: "completed", complete: true })
+ * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "refused", complete: true, externalCallId: "pbx-7781" })
  * ```
  */
 export const CallOutcome = z
@@ -46,7 +52,8 @@ export const CallOutcome = z
     startedAt: Instant.optional(),
     endedAt: Instant.optional(),
     recordingUri: z.string().min(1).max(2000).nullable().default(null),
-    rescheduleAt: Instant.optional()
+    rescheduleAt: Instant.optional(),
+    externalCallId: z.string().min(1).max(200).optional()
   })
   .strict()
   .refine((o) => o.rescheduleAt === undefined || o.disposition === "reschedule", { message: "rescheduleAt goes with the reschedule disposition", path: ["rescheduleAt"] })
@@ -128,7 +135,12 @@ export type DialResult =
 export class Execution extends Context.Service<
   Execution,
   {
-    /** Records one call about items of one customer, atomically, with one serial number. */
+    /**
+     * Records one call about items of one customer, atomically, with one serial number. With an
+     * `externalCallId` whose record the call center's event already created, completes that record
+     * (disposition, items) and reuses its serial; a call whose outcome is already recorded is a
+     * `Conflict`. Racing the event still gives one record.
+     */
     readonly recordCall: (actor: Actor, outcome: CallOutcome) => Effect.Effect<CallResult, Errors>
     /** Adds an attachment reference to an item. */
     readonly attach: (actor: Actor, itemId: string, attachment: NewAttachment) => Effect.Effect<WorkItem, Errors>
@@ -175,19 +187,58 @@ export class Execution extends Context.Service<
         const o = yield* decode(CallOutcome, input, "call outcome")
         const view = scoped.forActor(actor)
         const { retry: policy } = yield* PipelineConfig
+        // The items of the call, in scope, the customer's and still open (read again once a linked record is locked).
+        const openItems = Effect.gen(function* () {
+          const found = yield* view.workItems.getMany(o.itemIds)
+          const byId = new Map(found.map((w) => [w.id, w]))
+          for (const id of o.itemIds) {
+            const w = byId.get(id)
+            if (!w) return yield* new NotFound({ entity: "WorkItem", id })
+            if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
+            if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
+          }
+          return byId
+        })
         return yield* tx.transaction(
           Effect.gen(function* () {
             const at = yield* nowIso
-            const found = yield* view.workItems.getMany(o.itemIds)
-            const byId = new Map(found.map((w) => [w.id, w]))
-            for (const id of o.itemIds) {
-              const w = byId.get(id)
-              if (!w) return yield* new NotFound({ entity: "WorkItem", id })
-              if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
-              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
+            let byId = yield* openItems
+            const fresh = (serialNumber: string): CallRecord => ({
+              serialNumber,
+              customerId: o.customerId,
+              managerId: actor.id,
+              startedAt: o.startedAt ?? at,
+              endedAt: o.endedAt ?? null,
+              disposition: o.disposition,
+              workItemIds: [...o.itemIds],
+              recordingUri: o.recordingUri,
+              ...(o.externalCallId === undefined ? {} : { externalCallId: o.externalCallId })
+            })
+            // The call's record comes first (before any item is written), so a racing call-center
+            // event and this outcome meet on it: the record's lock or its unique call-center call id.
+            const linked = yield* linkCallRecord(o.externalCallId, fresh).pipe(Effect.provideService(CallRecordStore, calls))
+            let call: CallRecord
+            if (linked.created) call = linked.record
+            else {
+              const before = linked.record
+              if (before.customerId !== o.customerId) {
+                return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} is with customer ${before.customerId}, not ${o.customerId}` })
+              }
+              if (before.disposition !== null) {
+                return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} already has its outcome (${before.disposition})` })
+              }
+              call = yield* calls.update({
+                ...before,
+                disposition: o.disposition,
+                workItemIds: [...new Set([...before.workItemIds, ...o.itemIds])],
+                recordingUri: before.recordingUri ?? o.recordingUri,
+                endedAt: before.endedAt ?? o.endedAt ?? null
+              })
+              // The event may have changed the items (their recording) since they were read.
+              byId = yield* openItems
             }
             // One serial for the call: the first item gets it, the others reuse it.
-            const serial = yield* calls.nextSerial()
+            const serial = call.serialNumber
             let items: Array<WorkItem>
             const retry: Record<string, RetryDecision> = {}
             if (o.complete) {
@@ -207,34 +258,24 @@ export class Execution extends Context.Service<
                 items.push(yield* view.workItems.update(next, w.version))
               }
             }
-            if (o.recordingUri !== null) {
+            const recordingUri = call.recordingUri
+            if (recordingUri !== null) {
               const withRecording: Array<WorkItem> = []
               for (const w of items) {
-                withRecording.push(
-                  yield* view.workItems.update({ ...w, attachments: [...w.attachments, { kind: "recording", uri: o.recordingUri, addedAt: at, addedBy: actor.id }] }, w.version)
-                )
+                if (w.attachments.some((a) => a.kind === "recording" && a.uri === recordingUri)) withRecording.push(w)
+                else withRecording.push(yield* view.workItems.update({ ...w, attachments: [...w.attachments, { kind: "recording", uri: recordingUri, addedAt: at, addedBy: actor.id }] }, w.version))
               }
               items = withRecording
             }
-            const call: CallRecord = {
-              serialNumber: serial,
-              customerId: o.customerId,
-              managerId: actor.id,
-              startedAt: o.startedAt ?? at,
-              endedAt: o.endedAt ?? null,
-              disposition: o.disposition,
-              workItemIds: [...o.itemIds],
-              recordingUri: o.recordingUri
-            }
-            yield* calls.insert(call)
             yield* trail.record(actor, {
-              action: "call.record",
+              action: linked.created ? "call.record" : "call.update",
               category: "work-item",
               recordType: "CallRecord",
               recordId: serial,
               customerId: o.customerId,
-              before: null,
-              after: call
+              before: linked.created ? null : linked.record,
+              after: call,
+              ...(o.externalCallId === undefined ? {} : { note: `call-center call ${o.externalCallId}: outcome recorded` })
             })
             // Retention effect (DOMAIN §8): a worked completion opens its observation in this transaction.
             if (o.complete) yield* observations.open(actor, items)

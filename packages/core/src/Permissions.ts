@@ -31,6 +31,13 @@ export const Actions = {
   /** Read a customer's call records and DND entries. */
   contactHistoryRead: "contact-history.read",
   dndAdd: "dnd.add",
+  /** Take back a DND entry of a customer (marked removed, never deleted). */
+  dndRemove: "dnd.remove",
+  /**
+   * Also needed to take back an entry the customer asked for, or one from a complaint or a
+   * regulator (`protectedDndSources`): team leaders by default, not agents.
+   */
+  dndRemoveProtected: "dnd.remove-protected",
   workItemRead: "work-item.read",
   workItemUpdate: "work-item.update",
   workItemComplete: "work-item.complete",
@@ -97,8 +104,10 @@ const A = Actions
 
 /**
  * The defaults of DOMAIN §1:
- * - agent: own customers and items (read, work, complete, DND), active tasks, own audit entries;
- * - team leader: everything of their team, master-data edits and allocation;
+ * - agent: own customers and items (read, work, complete, add and remove DND entries), active
+ *   tasks, own audit entries;
+ * - team leader: everything of their team, master-data edits and allocation, and removing the DND
+ *   entries a customer asked for (or a complaint or regulator set), which agents may not;
  * - director / service manager: reads everything in their subtree, audits, verifies the chain;
  * - approver: reads and decides tasks and rules pending approval;
  * - the admin of a team (any manager set as `Team.adminId`): creates child teams, sets admins,
@@ -118,6 +127,7 @@ export const defaultPolicy: PermissionPolicy = {
         A.customerRead,
         A.contactHistoryRead,
         A.dndAdd,
+        A.dndRemove,
         A.workItemRead,
         A.workItemUpdate,
         A.workItemComplete,
@@ -138,6 +148,8 @@ export const defaultPolicy: PermissionPolicy = {
         A.customerAllocate,
         A.contactHistoryRead,
         A.dndAdd,
+        A.dndRemove,
+        A.dndRemoveProtected,
         A.workItemRead,
         A.workItemUpdate,
         A.workItemComplete,

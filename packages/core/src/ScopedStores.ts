@@ -14,8 +14,8 @@ import { AuditTrail, nowIso } from "./AuditTrail"
 import type { CallRecord } from "./CallRecord"
 import { Channel } from "./Channel"
 import { Customer } from "./Customer"
-import { DndEntry, DndSource } from "./DndEntry"
-import { type Conflict, Forbidden, NotFound, type StorageError, type ValidationError } from "./Errors"
+import { DndEntry, DndSource, isProtectedDndSource } from "./DndEntry"
+import { Conflict, Forbidden, NotFound, type StorageError, type ValidationError } from "./Errors"
 import { type Page, PageRequest } from "./Page"
 import { Actions, describeResource, Permissions, type Resource } from "./Permissions"
 import { Id, Instant } from "./Primitives"
@@ -69,7 +69,9 @@ export const ScopedWorkItemFilter = z
     customerIds: z.array(Id).max(1000).optional(),
     taskId: Id.optional(),
     teamIds: z.array(Id).optional(),
-    states: z.array(WorkItemState).optional()
+    states: z.array(WorkItemState).optional(),
+    /** Only items with no assignee: the team's pool (a leader's scope reaches it, an agent's does not). */
+    unassigned: z.literal(true).optional()
   })
   .strict()
 /** @see {@link ScopedWorkItemFilter} */
@@ -142,6 +144,25 @@ export const NewDndEntry = z
   .strict()
 /** @see {@link NewDndEntry} */
 export type NewDndEntry = z.input<typeof NewDndEntry>
+
+/**
+ * Taking back a do-not-disturb entry of a customer: which entry, and why (the reason goes into the
+ * audit entry's note). The entry is marked removed now, never deleted.
+ *
+ * @example
+ * ```ts
+ * DndRemoval.parse({ customerId: "cust-42", entryId: "dnd-1", reason: "added to the wrong customer" })
+ * ```
+ */
+export const DndRemoval = z
+  .object({
+    customerId: Id,
+    entryId: Id,
+    reason: z.string().trim().min(1).max(1000)
+  })
+  .strict()
+/** @see {@link DndRemoval} */
+export type DndRemoval = z.input<typeof DndRemoval>
 
 /**
  * A callback to book during work. `managerId` defaults to the actor (a leader may book for a
@@ -254,6 +275,14 @@ export interface ScopedView {
     readonly dnd: (customerId: string) => Effect.Effect<ReadonlyArray<DndEntry>, NotFound | StorageError>
     /** Adds a DND entry for a customer in scope, effective now, audited. */
     readonly addDnd: (input: NewDndEntry) => Effect.Effect<DndEntry, ValidationError | NotFound | Conflict | Forbidden | StorageError>
+    /**
+     * Takes back a DND entry of a customer in scope, effective now, audited with before, after and
+     * the reason as note (`dnd.remove`; an entry the customer asked for, or from a complaint or a
+     * regulator, also needs `dnd.remove-protected`). `Forbidden` out of scope or without the
+     * action; `NotFound` for an unknown customer, or an entry that is not this customer's;
+     * `Conflict` when the entry is already removed.
+     */
+    readonly removeDnd: (input: DndRemoval) => Effect.Effect<DndEntry, ValidationError | NotFound | Conflict | Forbidden | StorageError>
   }
 }
 
@@ -595,6 +624,35 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                 return added
               })
             )
+          }),
+          removeDnd: Effect.fn("ScopedStores.contacts.removeDnd")(function* (input: DndRemoval) {
+            const r = yield* decode(DndRemoval, input, "DND removal")
+            return yield* tx.transaction(
+              Effect.gen(function* () {
+                const customer = yield* customers.get(r.customerId)
+                // Scope first, from the customer alone: out of scope says nothing about its entries.
+                yield* requireOn(Actions.dndRemove, customerRes(customer))
+                const before = (yield* dnd.listByCustomer(r.customerId)).find((e) => e.id === r.entryId)
+                if (before === undefined) return yield* new NotFound({ entity: "DndEntry", id: r.entryId })
+                if (isProtectedDndSource(before.source)) yield* requireOn(Actions.dndRemoveProtected, customerRes(customer))
+                if (before.removedAt !== null) {
+                  return yield* new Conflict({ entity: "DndEntry", id: before.id, reason: `already removed at ${before.removedAt}` })
+                }
+                // The store refuses a second removal too (Conflict), so of two racing removals one wins.
+                const after = yield* dnd.remove(before.id, yield* nowIso)
+                yield* trail.record(actor, {
+                  action: Actions.dndRemove,
+                  category: "dnd",
+                  recordType: "DndEntry",
+                  recordId: after.id,
+                  customerId: after.customerId,
+                  before,
+                  after,
+                  note: r.reason
+                })
+                return after
+              })
+            )
           })
         }
 
@@ -608,7 +666,15 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
           contacts: contactView
         }
       }
-      return ScopedStores.of({ forActor })
+      // One view per actor object: a request resolves its actor once and asks for the view from
+      // several services, and building a view defines every scoped operation afresh.
+      const views = new WeakMap<Actor, ScopedView>()
+      const viewOf = (actor: Actor): ScopedView => {
+        let view = views.get(actor)
+        if (view === undefined) views.set(actor, (view = forActor(actor)))
+        return view
+      }
+      return ScopedStores.of({ forActor: viewOf })
     })
   )
 }

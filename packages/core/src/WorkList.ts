@@ -3,15 +3,17 @@
  * customer — all open items of a customer across tasks, whichever task the agent came from —
  * in urgency order, paginated, and always through the acting person's scope (the scoped stores
  * push it into the query). Items on a channel the customer put on do-not-disturb stop being
- * offered at once; items waiting for their next attempt are marked not ready.
+ * offered at once; items waiting for their next attempt are marked not ready. The leader's side:
+ * the team's pool of open unassigned items, which allocation hands out (DOMAIN §1).
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
 import { compareIds } from "./Candidates"
-import type { Forbidden, NotFound, StorageError, ValidationError } from "./Errors"
+import { Forbidden, type NotFound, type StorageError, type ValidationError } from "./Errors"
 import { type Page, PageRequest } from "./Page"
 import { Id } from "./Primitives"
+import { Actions, Permissions } from "./Permissions"
 import { DndStore, TaskStore } from "./ports/Storage"
 import { ScopedStores } from "./ScopedStores"
 import type { Task } from "./Task"
@@ -86,6 +88,18 @@ export const WorkListQuery = z.object({ assigneeId: Id.optional(), taskId: Id.op
 /** @see {@link WorkListQuery} */
 export type WorkListQuery = z.input<typeof WorkListQuery>
 
+/**
+ * Which pool: one team's (default: every team in the actor's scope), optionally one task's.
+ *
+ * @example
+ * ```ts
+ * WorkPoolQuery.parse({ teamId: "t-north", taskId: "task-zero-bill" })
+ * ```
+ */
+export const WorkPoolQuery = z.object({ teamId: Id.optional(), taskId: Id.optional() }).strict()
+/** @see {@link WorkPoolQuery} */
+export type WorkPoolQuery = z.input<typeof WorkPoolQuery>
+
 type Errors = ValidationError | NotFound | Forbidden | StorageError
 
 /**
@@ -97,6 +111,7 @@ type Errors = ValidationError | NotFound | Forbidden | StorageError
  * const tasks = yield* list.byTask(agent)
  * const page = yield* list.byCustomer(agent, {}, { limit: 20 })
  * const one = yield* list.customer(agent, "c-42")
+ * const pool = yield* list.pool(leader, { teamId: "t-north" }, { limit: 50 })
  * ```
  */
 export class WorkList extends Context.Service<
@@ -111,6 +126,12 @@ export class WorkList extends Context.Service<
     readonly byCustomer: (actor: Actor, query?: WorkListQuery, page?: PageRequest) => Effect.Effect<Page<CustomerWork>, Errors>
     /** One customer's open items in scope, across tasks (entering from any task). */
     readonly customer: (actor: Actor, customerId: string) => Effect.Effect<CustomerWork, Errors>
+    /**
+     * The pool: open items with no assignee, in work-list order, of one team (`Forbidden` when the
+     * team is outside the actor's work-item scope) or of every team in scope. An agent's scope
+     * holds no team, so an agent's pool is empty. Hand items out with `Allocation.workItems`.
+     */
+    readonly pool: (actor: Actor, query?: WorkPoolQuery, page?: PageRequest) => Effect.Effect<Page<WorkItem>, Errors>
   }
 >()("@winback/core/WorkList") {
   /**
@@ -121,12 +142,13 @@ export class WorkList extends Context.Service<
    * WorkList.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore> = Layer.effect(
+  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore | Permissions> = Layer.effect(
     WorkList,
     Effect.gen(function* () {
       const scoped = yield* ScopedStores
       const tasks = yield* TaskStore
       const dnd = yield* DndStore
+      const perms = yield* Permissions
 
       const readAll = <A, E>(read: (cursor: string | null) => Effect.Effect<Page<A>, E>) =>
         Effect.gen(function* () {
@@ -236,7 +258,29 @@ export class WorkList extends Context.Service<
         return { items: groups, nextCursor: page.nextCursor } satisfies Page<CustomerWork>
       })
 
-      return WorkList.of({ byTask, byCustomer, customer: customerWork })
+      const pool = Effect.fn("WorkList.pool")(function* (actor: Actor, input?: WorkPoolQuery, pageInput?: PageRequest) {
+        const q = yield* decode(WorkPoolQuery, input ?? {}, "work pool query")
+        const p = yield* decode(PageRequest, pageInput ?? {}, "page")
+        if (q.teamId !== undefined) {
+          // Naming a team outside the scope is refused, not answered with an empty page: the
+          // caller asked for something they may not see.
+          const d = yield* perms.check(actor, Actions.workItemRead, { type: "work-item", workItem: { id: `pool:${q.teamId}`, assigneeId: null, teamId: q.teamId } })
+          if (!d.allowed) {
+            return yield* new Forbidden({ actorId: actor.id, action: Actions.workItemRead, resource: `team:${q.teamId}`, reason: `the team's pool is outside the actor's scope: ${d.reasons.join("; ")}` })
+          }
+        }
+        return yield* scoped.forActor(actor).workItems.list(
+          {
+            unassigned: true,
+            states: [...openWorkItemStates],
+            ...(q.teamId === undefined ? {} : { teamIds: [q.teamId] }),
+            ...(q.taskId === undefined ? {} : { taskId: q.taskId })
+          },
+          p
+        )
+      })
+
+      return WorkList.of({ byTask, byCustomer, customer: customerWork, pool })
     })
   )
 }

@@ -64,9 +64,9 @@ export {
   WorkItem,
   WorkItemState
 } from "./WorkItem"
-export { CallRecord } from "./CallRecord"
+export { CallRecord, type LinkedCallRecord, linkCallRecord } from "./CallRecord"
 export { Appointment, AppointmentState } from "./Appointment"
-export { DndEntry, DndSource, isDndActive } from "./DndEntry"
+export { DndEntry, DndSource, isDndActive, isProtectedDndSource, protectedDndSources } from "./DndEntry"
 export { Offer, OfferUse } from "./Offer"
 export { QuestionnaireVersionRecord, ResponseRecord } from "./QuestionnaireRecords"
 
@@ -146,6 +146,7 @@ export {
 export { type AuditChange, AuditQuery, AuditTrail, ManualAuditNote, nowIso } from "./AuditTrail"
 export {
   CustomerMasterPatch,
+  DndRemoval,
   NewAppointment,
   NewDndEntry,
   ScopedAppointmentFilter,
@@ -191,7 +192,7 @@ export {
   workItemId
 } from "./Extraction"
 export { csvLines, type CsvSource, type ImportProblemCode, ManualImport, type ManualImportReport, ManualImportRequest, parseImportLine } from "./ManualImport"
-export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery } from "./WorkList"
+export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
 export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput } from "./Execution"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
 export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./TaskService"
@@ -200,7 +201,7 @@ export { AppointmentService, type Booking, type ReminderOptions } from "./Appoin
 export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, SmsWork } from "./SmsWork"
 export { pipelineLayer, type PipelineServices } from "./Pipeline"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./OfferService"
-export { createPipeline, type PipelineOptions, type PipelineSession } from "./PipelineFacade"
+export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./PipelineFacade"
 export { BulkLedgerClaims } from "./BulkClaims"
 
 // Report exports: tables, CSV, XLSX, SVG charts

@@ -108,6 +108,49 @@ describe("Execution: dispositions, attempts and the retry policy", () => {
     expect((await Effect.runPromise(w.stores.workItems.get("wi-1"))).responseId).toBe(draft.id)
   })
 
+  it("an outcome with the call center's call id completes that call's record and reuses its serial", async () => {
+    const agent = await w.actor("m-a1")
+    // What the call center's `ended` event left: a record of the call with no outcome yet.
+    const fromEvent = {
+      serialNumber: await Effect.runPromise(w.stores.calls.nextSerial()),
+      customerId: "c-1",
+      managerId: "m-a1",
+      startedAt: "2026-11-25T01:55:00.000Z",
+      endedAt: "2026-11-25T01:59:10.000Z",
+      disposition: null,
+      workItemIds: ["wi-1"],
+      recordingUri: "https://pbx.example.com/rec/pbx-7.mp3",
+      externalCallId: "pbx-7",
+      connected: true
+    }
+    await Effect.runPromise(w.stores.calls.insert(fromEvent))
+    const r = await w.run(
+      Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1", "wi-2"], disposition: "completed", complete: true, externalCallId: "pbx-7" }))
+    )
+    expect(r.call).toEqual({ ...fromEvent, disposition: "completed", workItemIds: ["wi-1", "wi-2"] })
+    expect(r.items.map((i) => [i.callSerial, i.attachments.map((a) => a.uri)])).toEqual([
+      [fromEvent.serialNumber, [fromEvent.recordingUri]],
+      [fromEvent.serialNumber, [fromEvent.recordingUri]]
+    ])
+    expect((await Effect.runPromise(w.stores.calls.listByCustomer("c-1"))).items).toEqual([r.call])
+    const audit = (await Effect.runPromise(w.stores.audit.query({ customerId: "c-1" }, { limit: 100 }))).items.filter((e) => e.recordType === "CallRecord")
+    expect(audit.map((e) => [e.action, e.recordId, (e.before as { disposition?: unknown } | null)?.disposition])).toEqual([["call.update", fromEvent.serialNumber, null]])
+    // The call has its outcome now: a second one for it is refused.
+    await Effect.runPromise(w.stores.workItems.insertMany([item("wi-3", { customerId: "c-1" })]))
+    const again = await w.fail(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-3"], disposition: "completed", complete: true, externalCallId: "pbx-7" })))
+    expect(again._tag).toBe("Conflict")
+    expect((await Effect.runPromise(w.stores.workItems.get("wi-3"))).state).toBe("open")
+  })
+
+  it("a new call with the call center's call id keeps the id on its record, for the event to find", async () => {
+    const agent = await w.actor("m-a1")
+    const r = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "no-answer", externalCallId: "pbx-8" })))
+    expect(r.call).toMatchObject({ externalCallId: "pbx-8", disposition: "no-answer", workItemIds: ["wi-1"] })
+    expect(await Effect.runPromise(w.stores.calls.findByExternalCallId("pbx-8"))).toEqual(r.call)
+    const bad = await w.fail(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-2"], disposition: "no-answer", externalCallId: "" })))
+    expect(bad).toBeInstanceOf(ValidationError)
+  })
+
   it("dials from the customer id through the call center, only when the customer may be called now", async () => {
     await Effect.runPromise(w.stores.dnd.add({ id: "d1", customerId: "c-2", channel: "phone", reason: "x", source: "agent", createdBy: "m-a1", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null }))
     const agent = await w.actor("m-a1")

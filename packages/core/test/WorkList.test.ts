@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
-import { type CustomerWork, NewDndEntry, type Page, ScopedStores, WorkList } from "@winback/core"
+import { Allocation, type CustomerWork, NewDndEntry, type Page, ScopedStores, WorkList } from "@winback/core"
 import { item, task, world, type World } from "./pipelineFixtures"
 
 describe("WorkList: the agent's work", () => {
@@ -80,5 +80,83 @@ describe("WorkList: the agent's work", () => {
     const leader = await w.actor("m-lead-a")
     const team = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(leader, { assigneeId: "m-a2" })))
     expect(team.items.map((g) => g.customerId)).toEqual(["c-3"])
+  })
+})
+
+describe("WorkList.pool: the team's unassigned work a leader hands out", () => {
+  let w: World
+  beforeEach(async () => {
+    w = await world()
+    await Effect.runPromise(
+      w.stores.workItems.insertMany([
+        item("p-1", { customerId: "c-1", assigneeId: null, urgency: 2, createdAt: "2026-11-25T00:00:01.000Z" }),
+        item("p-2", { customerId: "c-2", assigneeId: null, urgency: 1, createdAt: "2026-11-25T00:00:02.000Z" }),
+        item("p-3", { customerId: "c-3", assigneeId: null, state: "in-progress", urgency: 2, createdAt: "2026-11-25T00:00:03.000Z" }),
+        item("p-4", { customerId: "c-3", assigneeId: null, state: "completed" }),
+        item("p-5", { customerId: "c-4", assigneeId: null, teamId: "t-b" }),
+        item("p-6", { customerId: "c-1", assigneeId: "m-a1" })
+      ])
+    )
+  })
+  const poolIds = async (actorId: string, query?: { teamId?: string }) => {
+    const actor = await w.actor(actorId)
+    const ids: Array<string> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<{ id: string }> = await w.run(Effect.flatMap(WorkList, (l) => l.pool(actor, query, { limit: 2, cursor })))
+      ids.push(...page.items.map((i) => i.id))
+      cursor = page.nextCursor
+    } while (cursor)
+    return ids
+  }
+
+  it("a leader sees the open unassigned items of their team, most urgent first, across pages", async () => {
+    expect(await poolIds("m-lead-a", { teamId: "t-a" })).toEqual(["p-2", "p-1", "p-3"])
+    expect(await poolIds("m-lead-a")).toEqual(["p-2", "p-1", "p-3"])
+    expect(await poolIds("m-lead-b")).toEqual(["p-5"])
+  })
+
+  it("a director sees the pools of the subtree; an agent has no pool", async () => {
+    expect(await poolIds("m-dir")).toEqual(["p-2", "p-1", "p-3", "p-5"])
+    expect(await poolIds("m-dir", { teamId: "t-b" })).toEqual(["p-5"])
+    expect(await poolIds("m-a1")).toEqual([])
+  })
+
+  it("naming a team outside the scope is Forbidden; a bad query is a ValidationError", async () => {
+    const leader = await w.actor("m-lead-a")
+    expect((await w.fail(Effect.flatMap(WorkList, (l) => l.pool(leader, { teamId: "t-b" }))))._tag).toBe("Forbidden")
+    const agent = await w.actor("m-a1")
+    expect((await w.fail(Effect.flatMap(WorkList, (l) => l.pool(agent, { teamId: "t-a" }))))._tag).toBe("Forbidden")
+    expect((await w.fail(Effect.flatMap(WorkList, (l) => l.pool(leader, { teamId: "" }))))._tag).toBe("ValidationError")
+    expect((await w.fail(Effect.flatMap(WorkList, (l) => l.pool(leader, { team: "t-a" } as never))))._tag).toBe("ValidationError")
+  })
+
+  it("allocation hands pool items to an agent in scope, audited as assign; they leave the pool", async () => {
+    const leader = await w.actor("m-lead-a")
+    const r = await w.run(Effect.flatMap(Allocation, (a) => a.workItems(leader, { ids: ["p-2", "p-3"], to: "m-a2" })))
+    expect(r.changed.map((i) => [i.id, i.assigneeId, i.teamId])).toEqual([
+      ["p-2", "m-a2", "t-a"],
+      ["p-3", "m-a2", "t-a"]
+    ])
+    expect(await poolIds("m-lead-a")).toEqual(["p-1"])
+    const audit = (await Effect.runPromise(w.stores.audit.query({}))).items.filter((e) => e.recordType === "WorkItem")
+    expect(audit.map((e) => [e.action, e.recordId, e.actorId, (e.before as { assigneeId: unknown }).assigneeId])).toEqual([
+      ["work-item.assign", "p-2", "m-lead-a", null],
+      ["work-item.assign", "p-3", "m-lead-a", null]
+    ])
+    // The agent now has them in their work list.
+    const agent = await w.actor("m-a2")
+    const mine = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(agent)))
+    expect(mine.items.flatMap((g) => g.items.map((o) => o.item.id))).toEqual(expect.arrayContaining(["p-2", "p-3"]))
+  })
+
+  it("refuses to hand pool items to an agent of another team or by an agent, changing nothing", async () => {
+    const leader = await w.actor("m-lead-a")
+    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(leader, { ids: ["p-1"], to: "m-b1" }))))._tag).toBe("Forbidden")
+    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(leader, { ids: ["p-1", "p-5"], to: "m-a1" }))))._tag).toBe("Forbidden")
+    const agent = await w.actor("m-a1")
+    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(agent, { ids: ["p-1"], to: "m-a1" }))))._tag).toBe("Forbidden")
+    expect(await poolIds("m-lead-a")).toEqual(["p-2", "p-1", "p-3"])
+    expect((await Effect.runPromise(w.stores.audit.query({}))).items.filter((e) => e.recordType === "WorkItem")).toEqual([])
   })
 })

@@ -45,6 +45,7 @@ const TaskWorkload = z.object({
   followUp: z.number()
 })
 const WorkListQuery = z.object({ assigneeId: IdString.optional(), taskId: IdString.optional(), limit: Limit, cursor: Cursor })
+const WorkPoolQuery = z.object({ teamId: IdString.optional(), taskId: IdString.optional(), limit: Limit, cursor: Cursor })
 const WorkItemsQuery = z.object({
   assigneeId: IdString.optional(),
   customerId: IdString.optional(),
@@ -69,6 +70,8 @@ const RecordCall = z
     endedAt: Instant.optional(),
     recordingUri: z.string().min(1).max(2000).nullable().optional(),
     rescheduleAt: Instant.optional(),
+    /** The call center's call id (`callId` from the dial answer): completes the call record its event created instead of taking a new serial. */
+    externalCallId: z.string().min(1).max(200).optional(),
     /** Questionnaire responses saved with the call (one per item at most). */
     responses: z.array(CallResponse).max(100).default([]),
     /** Offers presented during the call. */
@@ -116,6 +119,8 @@ const NewDndBody = z
   .object({ customerId: IdString, channel: Channel, reason: z.string().min(1).max(1000), source: DndSource.default("agent"), expiresAt: Instant.nullable().default(null) })
   .strict()
 const DndQuery = z.object({ channel: Channel.optional(), limit: Limit, cursor: Cursor })
+const DndEntryParams = z.object({ id: IdString, entryId: IdString })
+const RemoveDndBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict()
 const CustomerWorkView = z.object({ customer: Customer, work: CustomerWork, dnd: z.array(DndEntry) })
 
 /** The questionnaire context the host can fill from the customer record. */
@@ -174,6 +179,19 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     handler: async ({ principal, query }) => {
       const { limit, cursor, ...q } = query
       return { json: pageArray(await work(ctx, principal).workList.byTask(q), { limit, cursor }) }
+    }
+  })
+  r.route({
+    method: "GET",
+    path: "/api/work-pool",
+    tag: "work",
+    summary:
+      "The unassigned pool: open items with no assignee of one team (403 outside the caller's scope) or of every team in scope, most urgent first; hand them out with POST /api/allocation/work-items",
+    query: WorkPoolQuery,
+    responses: { 200: { description: "A page of unassigned open work items", schema: PageOf(WorkItem) } },
+    handler: async ({ principal, query }) => {
+      const { limit, cursor, ...q } = query
+      return { json: await work(ctx, principal).workList.pool(q, pageOf({ limit, cursor })) }
     }
   })
   r.route({
@@ -388,6 +406,23 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
       const entries = await scoped(ctx, principal).contacts.dnd(params.id)
       return { json: pageArray(query.channel ? entries.filter((e) => e.channel === query.channel) : entries, query) }
     }
+  })
+  r.route({
+    method: "DELETE",
+    path: "/api/customers/:id/dnd/:entryId",
+    tag: "dnd",
+    summary: "Take back a DND entry of a customer in scope (marked removed now, kept for the record)",
+    description:
+      "The entry stops blocking its channel at once; the change is audited (`dnd.remove`, category `dnd`) with the entry before and after and the reason as note. " +
+      "Agents take back entries of their own customers, team leaders those of their team's; an entry the customer asked for, or from a complaint or a regulator, " +
+      "also needs `dnd.remove-protected` (team leaders by default). 403 out of scope or without the action, 404 when the customer is unknown or the entry is not this " +
+      "customer's, 409 when the entry is already removed.",
+    params: DndEntryParams,
+    body: RemoveDndBody,
+    responses: { 200: { description: "The entry, with `removedAt` set", schema: DndEntry } },
+    handler: async ({ principal, params, body }) => ({
+      json: await scoped(ctx, principal).contacts.removeDnd({ customerId: params.id, entryId: params.entryId, reason: body.reason })
+    })
   })
   r.route({
     method: "GET",

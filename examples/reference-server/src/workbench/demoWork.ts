@@ -41,6 +41,8 @@ export interface DemoWorkLogins {
   readonly agent: string
   readonly director: string
   readonly approver: string
+  /** The leader of the agent's team: when given, reclaims a few items into the team's pool. */
+  readonly teamLeader?: string
 }
 
 /** Options of {@link seedDemoWork}. */
@@ -63,13 +65,17 @@ export interface DemoWork {
   readonly pendingTaskId: string | null
   /** Work items created, per agent. */
   readonly itemsPerAgent: Readonly<Record<string, number>>
+  /** The items in the team's unassigned pool (reclaimed by the team leader), in id order. */
+  readonly poolItemIds: ReadonlyArray<string>
 }
 
 /**
  * Seeds the demo work: two active manual tasks (a retention callback, urgency 1, and a care call,
  * urgency 3, both with the questionnaire) whose items go to the agents of the demo agent's team for
  * the customers they own — a third of those customers have two open items — and an alert task
- * (zero bill this month) submitted for approval.
+ * (zero bill this month) submitted for approval. With a team leader among the logins, two more
+ * retention items per agent go back to the team's unassigned pool (reclaimed by the leader, as if
+ * their agent were on leave), so the leader has a pool to hand out.
  *
  * @example
  * ```ts
@@ -91,7 +97,7 @@ export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoW
 }
 
 const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"], options: DemoWorkOptions): Promise<DemoWork> => {
-  if ((await orNull(winback.stores.tasks.get(demoWorkIds.retention))) !== null) return { seeded: false, activeTaskIds: [demoWorkIds.retention, demoWorkIds.care], pendingTaskId: demoWorkIds.pending, itemsPerAgent: {} }
+  if ((await orNull(winback.stores.tasks.get(demoWorkIds.retention))) !== null) return { seeded: false, activeTaskIds: [demoWorkIds.retention, demoWorkIds.care], pendingTaskId: demoWorkIds.pending, itemsPerAgent: {}, poolItemIds: [] }
   const { agent, director, approver } = options.logins
   const dir = pipeline.as(director)
   const appr = pipeline.as(approver)
@@ -119,11 +125,15 @@ const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"]
   const me = await winback.stores.managers.get(agent)
   const team = (await winback.stores.managers.list({ teamIds: [me.teamId!] }, { limit: 200 })).items.filter((m) => m.roles.includes("agent"))
   const perAgent = options.perAgent ?? 6
+  const poolPerAgent = options.logins.teamLeader === undefined ? 0 : 2
   const first: Array<string> = []
   const second: Array<string> = []
+  const pool: Array<string> = []
   const itemsPerAgent: Record<string, number> = {}
   for (const m of team) {
-    const owned = (await winback.stores.customers.list({ ownerManagerIds: [m.id] }, { limit: perAgent })).items
+    const ownedAll = (await winback.stores.customers.list({ ownerManagerIds: [m.id] }, { limit: perAgent + poolPerAgent })).items
+    const owned = ownedAll.slice(0, perAgent)
+    if (options.logins.teamLeader !== undefined) for (const c of ownedAll.slice(perAgent)) pool.push(`${c.id},${m.id}`)
     // A third in both tasks (two open items), a third in each task alone: urgency 1 and 3 mix.
     let items = 0
     owned.forEach((c, i) => {
@@ -138,8 +148,19 @@ const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"]
     })
     itemsPerAgent[m.id] = items
   }
-  if (first.length) await dir.imports.importCsv({ taskId: retention.id }, first.join("\n") + "\n")
+  if (first.length + pool.length) await dir.imports.importCsv({ taskId: retention.id }, [...first, ...pool].join("\n") + "\n")
   if (second.length) await dir.imports.importCsv({ taskId: care.id }, second.join("\n") + "\n")
+
+  // The pool: the leader reclaims the extra items (audited as work-item.reclaim); they stay with
+  // the team, unassigned, until the leader hands them out again.
+  const poolCustomerIds = pool.map((line) => line.split(",")[0]!)
+  const poolItemIds =
+    poolCustomerIds.length === 0
+      ? []
+      : (await winback.stores.workItems.list({ taskId: retention.id, customerIds: poolCustomerIds }, { limit: 1000 })).items.map((w) => w.id).sort()
+  if (poolItemIds.length && options.logins.teamLeader !== undefined) {
+    await winback.as(options.logins.teamLeader).allocation.workItems({ ids: poolItemIds, to: null, note: "demo: back to the team's pool" })
+  }
 
   // Awaiting approval: an alert task over an approved rule, so its dry run has real numbers.
   const rule = await dir.rules.create({ ruleId: demoWorkIds.rule, name: "Zero bill this month (win-back)", templateId: "zero-bill" })
@@ -163,5 +184,5 @@ const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"]
     cooldownDays: 30
   })
   await dir.tasks.submit(pending.id)
-  return { seeded: true, activeTaskIds: [retention.id, care.id], pendingTaskId: pending.id, itemsPerAgent }
+  return { seeded: true, activeTaskIds: [retention.id, care.id], pendingTaskId: pending.id, itemsPerAgent, poolItemIds }
 }

@@ -142,3 +142,20 @@ export const logIn = async (page: Page, managerId: string): Promise<void> => {
   await page.getByRole("button", { name: "Log in" }).click()
   await page.locator("#app").waitFor({ state: "visible" })
 }
+
+/**
+ * A fresh browser context and page on the workbench's browser (Shanghai time, en-US), collecting
+ * page errors and console errors (Chromium's own "Failed to load resource" lines for non-2xx
+ * answers excepted: API errors are asserted through the page's messages instead).
+ */
+export const newPage = async (wb: Workbench): Promise<{ page: Page; errors: Array<string> }> => {
+  const context = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Shanghai" })
+  const page = await context.newPage()
+  const errors: Array<string> = []
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`))
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/^Failed to load resource: the server responded with a status of \d{3}/.test(m.text())) errors.push(`console: ${m.text()}`)
+  })
+  page.setDefaultTimeout(10_000)
+  return { page, errors }
+}

@@ -3,12 +3,12 @@
  * list by customer in urgency order with pages, a customer with all their open items, the
  * questionnaire's live branching, one call completing two items, an appointment, a DND entry that
  * takes the customer off the list) and the leader's (approve a task after reading its dry run,
- * transfer work between agents, reports). Every step is checked on screen and then in storage
+ * transfer work between agents, hand out items of the team's unassigned pool, reports). Every step is checked on screen and then in storage
  * through the API; screenshots of each step go to test-artifacts/e2e/.
  */
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { apiAs, logIn, screenshotter, startWorkbench, type Workbench } from "./support"
+import { apiAs, logIn, newPage, screenshotter, startWorkbench, type Workbench } from "./support"
 
 let wb: Workbench
 
@@ -18,19 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await wb?.close()
 })
-
-const newPage = async (): Promise<{ page: Page; errors: Array<string> }> => {
-  const context = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Shanghai" })
-  const page = await context.newPage()
-  const errors: Array<string> = []
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`))
-  page.on("console", (m) => {
-    // Chromium logs every non-2xx answer; API errors are asserted through the page's messages instead.
-    if (m.type() === "error" && !/^Failed to load resource: the server responded with a status of \d{3}/.test(m.text())) errors.push(`console: ${m.text()}`)
-  })
-  page.setDefaultTimeout(10_000)
-  return { page, errors }
-}
 
 /** Runs a journey; on failure saves a screenshot and adds the page's messages to the error. */
 const journey = async (page: Page, shot: (page: Page, step: string) => Promise<void>, errors: Array<string>, steps: () => Promise<void>): Promise<void> => {
@@ -104,7 +91,7 @@ describe("workbench", () => {
   })
 
   it("agent: work list → customer → questionnaire → one call for two items → appointment → DND", async () => {
-    const { page, errors } = await newPage()
+    const { page, errors } = await newPage(wb)
     const shot = screenshotter("agent")
     const api = await apiAs(wb.server.url, wb.logins.agent)
     await journey(page, shot, errors, async () => {
@@ -267,7 +254,7 @@ describe("workbench", () => {
   })
 
   it("shows customer data as text, never as markup", async () => {
-    const { page, errors } = await newPage()
+    const { page, errors } = await newPage(wb)
     const api = await apiAs(wb.server.url, wb.logins.agent)
     const first = (await api.get("/api/work-list/customers?limit=20")).body.items[0].customerId as string
     const customer = await wb.server.winback.stores.customers.get(first)
@@ -286,7 +273,7 @@ describe("workbench", () => {
   })
 
   it("works from the keyboard, with every control labelled", async () => {
-    const { page, errors } = await newPage()
+    const { page, errors } = await newPage(wb)
     const unlabelled = () =>
       page.evaluate(`[...document.querySelectorAll("input, select, textarea, button")]
         .filter((el) => el.getClientRects().length > 0)
@@ -323,8 +310,8 @@ describe("workbench", () => {
     expect(errors).toEqual([])
   })
 
-  it("leader: approve a task after its dry run, transfer work between agents, reports", async () => {
-    const { page, errors } = await newPage()
+  it("leader: approve a task after its dry run, transfer work between agents, hand out the pool, reports", async () => {
+    const { page, errors } = await newPage(wb)
     const shot = screenshotter("leader")
     const taskId = wb.work.pendingTaskId!
     const approverApi = await apiAs(wb.server.url, wb.logins.approver)
@@ -373,6 +360,31 @@ describe("workbench", () => {
     for (const id of moving) expect((await leaderApi.get(`/api/work-items/${id}`)).body.assigneeId).toBe(to)
     const audit = (await leaderApi.get(`/api/audit?actorId=${wb.logins.teamLeader}&limit=50`)).body.items as Array<{ recordId: string }>
     for (const id of moving) expect(audit.some((e) => e.recordId === id)).toBe(true)
+
+    // The team leader hands out two items of the team's unassigned pool (the demo seed reclaimed
+    // a few items into it), most urgent first on screen as in the API.
+    const teamId = (await leaderApi.get("/api/me")).body.teamId as string
+    const poolBefore = (await leaderApi.get(`/api/work-pool?teamId=${teamId}&limit=200`)).body.items as Array<{ id: string; assigneeId: string | null }>
+    expect(wb.work.poolItemIds.length).toBeGreaterThanOrEqual(2)
+    expect(poolBefore.map((w) => w.id).sort()).toEqual([...wb.work.poolItemIds].sort())
+    expect(poolBefore.every((w) => w.assigneeId === null)).toBe(true)
+    await page.locator("table.pool-table tbody tr").nth(poolBefore.length - 1).waitFor()
+    const poolShown = () => page.locator("table.pool-table tbody tr input[type=checkbox]").evaluateAll((bs) => bs.map((b) => (b as unknown as { value: string }).value))
+    expect(await poolShown()).toEqual(poolBefore.map((w) => w.id))
+    const handing = poolBefore.slice(0, 2).map((w) => w.id)
+    for (const id of handing) await page.locator(`table.pool-table input[value="${id}"]`).check()
+    await page.getByLabel("Hand out to").selectOption(to)
+    await shot(page, "pool")
+    await page.getByRole("button", { name: "Assign selected pool items" }).click()
+    await message(page, "info", `2 pool item(s) assigned to ${to}`)
+    await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobal).document.querySelectorAll("table.pool-table tbody tr").length === n, poolBefore.length - 2)
+    expect(await poolShown()).toEqual(poolBefore.slice(2).map((w) => w.id))
+    await shot(page, "pool-assigned")
+    for (const id of handing) expect((await leaderApi.get(`/api/work-items/${id}`)).body).toMatchObject({ assigneeId: to, teamId })
+    const poolAfter = (await leaderApi.get(`/api/work-pool?teamId=${teamId}&limit=200`)).body.items as Array<{ id: string }>
+    expect(poolAfter.map((w) => w.id)).toEqual(poolBefore.slice(2).map((w) => w.id))
+    const assigned = (await leaderApi.get(`/api/audit?actorId=${wb.logins.teamLeader}&category=work-item&limit=200`)).body.items as Array<{ recordId: string; action: string }>
+    for (const id of handing) expect(assigned.some((e) => e.recordId === id && e.action === "work-item.assign")).toBe(true)
 
     // Reports: one form per report the API describes; the funnel as a table and its chart.
     await page.getByRole("link", { name: "Reports" }).click()

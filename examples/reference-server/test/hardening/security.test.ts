@@ -15,7 +15,7 @@
  */
 import { request } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { makeMemoryStores, type OpenStorage } from "@winback/adapters"
+import { makeMemoryStores, type OpenStorage, signPayload } from "@winback/adapters"
 import { demoPassword, type RunningServer } from "../../src/server"
 import { type Answer, startTestServer } from "../support"
 import { type Client, client, collectOperations, freshItems, loginAs, people, readAll, storageCases } from "./support"
@@ -100,6 +100,46 @@ describe("authentication on every route", () => {
   })
 })
 
+describe("signature on every signed route", () => {
+  let server: RunningServer
+  beforeAll(async () => {
+    server = await startTestServer(undefined, { integrations: { smsStatus: { secret: "sms-callback-secret-0123456789" }, callEvents: { secret: "pbx-event-secret-0123456789" } } })
+  })
+  afterAll(() => server.close())
+
+  it("answers 401 bad_signature to a missing, forged, stale or malformed signature, even with a valid session, and writes nothing", async () => {
+    const director = await loginAs(server, people.director)
+    const token = (await client(server).post("/api/login", { login: people.director, password: demoPassword })).body.token as string
+    const routes = server.router.list().filter((r) => r.access === "signed")
+    expect(routes.length).toBeGreaterThanOrEqual(2)
+    const entries = async () => (await director.get("/api/audit/verify")).body.entries as number
+    const before = await entries()
+    const failures: Array<string> = []
+    for (const route of routes) {
+      const header = route.signature!.header
+      const body = JSON.stringify({ eventId: "ev-1", callId: "c-1", type: "ended", at: "2026-11-25T10:00:00Z", messageId: "m-1", reference: "wi-1:1", status: "delivered" })
+      const t = Math.floor(Date.now() / 1000)
+      const variants: ReadonlyArray<[string, Record<string, string>]> = [
+        ["no signature", {}],
+        ["no signature, valid session", { authorization: `Bearer ${token}` }],
+        ["forged signature", { [header]: signPayload("forged-secret-0123456789", body, t) }],
+        ["stale signature", { [header]: signPayload("sms-callback-secret-0123456789", body, t - 3600) }],
+        ["malformed signature", { [header]: "t=abc,v1=zz" }],
+        ["signature of another body", { [header]: signPayload("pbx-event-secret-0123456789", "{}", t) }]
+      ]
+      for (const [label, headers] of variants) {
+        const res = await fetch(server.url + route.path, { method: route.method, headers: { "content-type": "application/json", ...headers }, body })
+        const answer = res.headers.get("content-type")?.includes("json") ? ((await res.json()) as { error?: { code?: string; details?: unknown } }) : await res.text()
+        if (res.status !== 401 || typeof answer !== "object" || answer.error?.code !== "bad_signature" || answer.error.details !== null) {
+          failures.push(`${route.method} ${route.path} with ${label}: ${res.status} ${JSON.stringify(answer).slice(0, 200)}`)
+        }
+      }
+    }
+    expect(failures).toEqual([])
+    expect(await entries()).toBe(before)
+  })
+})
+
 /**
  * The write endpoints whose bodies carry free text, and which of them the injection suite writes
  * through (the others with the reason they are left to the fuzz suite). A new write endpoint with a
@@ -108,6 +148,7 @@ describe("authentication on every route", () => {
 const injectionCovered = new Set([
   "POST /api/audit/notes",
   "POST /api/dnd",
+  "DELETE /api/customers/{id}/dnd/{entryId}",
   "POST /api/appointments",
   "POST /api/calls",
   "POST /api/work-items/{id}/attachments",
@@ -206,6 +247,15 @@ for (const storage of storageCases) {
         route: "POST /api/dnd (reason)",
         write: (t, n) => agent.post("/api/dnd", { customerId: customerOf(n), channel: "sms", reason: t }),
         read: async (w) => [(await readAll<{ id: string; reason: string }>(agent, `/api/customers/${w.body.customerId}/dnd`)).find((d) => d.id === w.body.id)?.reason]
+      },
+      {
+        route: "DELETE /api/customers/:id/dnd/:entryId (reason, kept as the audit note)",
+        write: async (t, n) => {
+          const added = await agent.post("/api/dnd", { customerId: customerOf(n), channel: "letter", reason: "to take back" })
+          if (added.status !== 201) return added
+          return agent.call("DELETE", `/api/customers/${customerOf(n)}/dnd/${encodeURIComponent(added.body.id)}`, { reason: t })
+        },
+        read: async (w) => [(await readAll<{ action: string; recordId: string; note: string }>(director, `/api/audit?customerId=${w.body.customerId}`)).find((e) => e.action === "dnd.remove" && e.recordId === w.body.id)?.note]
       },
       {
         route: "POST /api/appointments (note)",

@@ -4,7 +4,9 @@
  * agent), and `callEventHandler(config)` takes the call center's signed call events. On `ended`
  * it creates the call record (next serial number, recording link) for the items the agent chose
  * when dialling, and links the recording to those items — once per event id, however often the
- * call center re-delivers it.
+ * call center re-delivers it. The record carries the call center's call id: when the agent's
+ * recorded outcome (`recordCall` with `externalCallId`) got there first, the event enriches that
+ * record instead, so one call keeps one record and one serial number.
  */
 import { randomUUID } from "node:crypto"
 import { Effect, Layer } from "effect"
@@ -15,9 +17,11 @@ import {
   AuditTrail,
   type CallRecord,
   CallRecordStore,
+  Conflict,
   Dialer,
   Id,
   IntegrationError,
+  linkCallRecord,
   nowIso,
   parse,
   ScopedStores,
@@ -178,10 +182,14 @@ export type CallEventServices = Transactions | CallRecordStore | ScopedStores | 
  * The call-event handler. Verifies the signature (401), validates the event (400), and answers:
  * - `ringing` / `answered`: 200, the call's state kept under `call:<callId>`;
  * - `ended`: 201 `{ serialNumber, itemIds, skippedItemIds }` — in one transaction: the event's
- *   receipt, a call record with the next serial number, the recording link and the chosen items
- *   (those of the customer that the manager may still see; others are reported as skipped), the
- *   recording attached to each item, and the audit entries; the call's state then records the
- *   serial number;
+ *   receipt, a call record with the next serial number, the call center's call id, the recording
+ *   link, whether the call was answered, and the chosen items (those of the customer that the
+ *   manager may still see; others are reported as skipped), the recording attached to each item,
+ *   and the audit entries; the call's state then records the serial number;
+ * - `ended` for a call that already has its record (the agent's recorded outcome came first, or
+ *   an earlier `ended` event of the same call): 200 `{ serialNumber, itemIds, skippedItemIds,
+ *   linked: true }` — the record gets the call center's times, recording link and answered flag
+ *   and the chosen items (one `call.update` audit entry); the recording is attached to all its items;
  * - a re-delivered event (same `eventId`): 200 `{ duplicate: true }`, nothing new.
  * Mount it as `POST /integrations/call-center/events`.
  *
@@ -226,41 +234,77 @@ const handleEvent = (e: z.output<typeof CallEvent>) =>
         if (!(yield* state.claim(receipt, { callId: e.callId, type: e.type }))) return reply(200, { duplicate: true })
         const wanted = [...new Set(e.userData.itemIds)]
         const found = wanted.length === 0 ? [] : yield* view.workItems.getMany(wanted)
-        const items: Array<WorkItem> = found.filter((w) => w.customerId === e.userData.customerId)
-        const itemIds = items.map((w) => w.id)
+        const itemIds = found.filter((w) => w.customerId === e.userData.customerId).map((w) => w.id)
         const skippedItemIds = wanted.filter((id) => !itemIds.includes(id))
         const recordingUri = e.recordingUrl ?? null
-        const serial = yield* calls.nextSerial()
-        const call: CallRecord = {
-          serialNumber: serial,
+        const prior = (yield* state.get(`call:${e.callId}`)) as { state?: string } | undefined
+        const connected = prior?.state === "answered" || (e.durationSeconds ?? 0) > 0
+        const startedAt = new Date(Date.parse(at) - (e.durationSeconds ?? 0) * 1000).toISOString()
+        // The record first, before any item: a racing recordCall of the same call meets it here.
+        const linked = yield* linkCallRecord(e.callId, (serialNumber): CallRecord => ({
+          serialNumber,
           customerId: e.userData.customerId,
           managerId: actor.id,
-          startedAt: new Date(Date.parse(at) - (e.durationSeconds ?? 0) * 1000).toISOString(),
+          startedAt,
           endedAt: at,
           disposition: null,
           workItemIds: itemIds,
-          recordingUri
+          recordingUri,
+          externalCallId: e.callId,
+          connected
+        }))
+        let call = linked.record
+        if (linked.created) {
+          yield* trail.record(actor, {
+            action: "call.record",
+            category: "work-item",
+            recordType: "CallRecord",
+            recordId: call.serialNumber,
+            customerId: call.customerId,
+            before: null,
+            after: call,
+            note: `call-center call ${e.callId}, event ${e.eventId}`
+          })
+        } else {
+          const before = linked.record
+          if (before.customerId !== e.userData.customerId) {
+            return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${e.callId} is with customer ${before.customerId}, not ${e.userData.customerId}` })
+          }
+          // The call center knows the call's times, recording and whether it was answered; the
+          // agent's outcome (disposition, items) stays.
+          call = yield* calls.update({
+            ...before,
+            startedAt,
+            endedAt: at,
+            recordingUri: recordingUri ?? before.recordingUri,
+            connected: connected || before.connected === true,
+            workItemIds: [...new Set([...before.workItemIds, ...itemIds])]
+          })
+          yield* trail.record(actor, {
+            action: "call.update",
+            category: "work-item",
+            recordType: "CallRecord",
+            recordId: call.serialNumber,
+            customerId: call.customerId,
+            before,
+            after: call,
+            note: `call-center call ${e.callId}, event ${e.eventId}`
+          })
         }
-        yield* calls.insert(call)
-        yield* trail.record(actor, {
-          action: "call.record",
-          category: "work-item",
-          recordType: "CallRecord",
-          recordId: serial,
-          customerId: call.customerId,
-          before: null,
-          after: call,
-          note: `call-center call ${e.callId}, event ${e.eventId}`
-        })
-        if (recordingUri !== null) {
+        const uri = call.recordingUri
+        if (uri !== null) {
           const now = yield* nowIso
+          // Read after the record is linked: a recordCall that linked first has changed its items.
+          const items: ReadonlyArray<WorkItem> = (yield* view.workItems.getMany(call.workItemIds)).filter((w) => w.customerId === call.customerId)
           for (const w of items) {
-            if (w.attachments.some((a) => a.kind === "recording" && a.uri === recordingUri)) continue
-            yield* view.workItems.update({ ...w, attachments: [...w.attachments, { kind: "recording", uri: recordingUri, addedAt: now, addedBy: actor.id }] }, w.version)
+            if (w.attachments.some((a) => a.kind === "recording" && a.uri === uri)) continue
+            yield* view.workItems.update({ ...w, attachments: [...w.attachments, { kind: "recording", uri, addedAt: now, addedBy: actor.id }] }, w.version)
           }
         }
-        yield* state.put(`call:${e.callId}`, { state: "ended", at, customerId: call.customerId, managerId: actor.id, serialNumber: serial })
-        return reply(201, { serialNumber: serial, itemIds, skippedItemIds })
+        yield* state.put(`call:${e.callId}`, { state: "ended", at, customerId: call.customerId, managerId: actor.id, serialNumber: call.serialNumber })
+        return linked.created
+          ? reply(201, { serialNumber: call.serialNumber, itemIds, skippedItemIds })
+          : reply(200, { serialNumber: call.serialNumber, itemIds, skippedItemIds, linked: true })
       })
     )
   })

@@ -82,7 +82,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
       (f.assigneeId === undefined || w.assigneeId === f.assigneeId) && (f.customerId === undefined || w.customerId === f.customerId) &&
       (f.customerIds === undefined || f.customerIds.includes(w.customerId)) &&
       (f.taskId === undefined || w.taskId === f.taskId) && (f.teamIds === undefined || (w.teamId !== null && f.teamIds.includes(w.teamId))) &&
-      any(f.states, w.state) &&
+      any(f.states, w.state) && (f.unassigned !== true || w.assigneeId === null) &&
       (f.inScope === undefined ||
         (w.assigneeId !== null && f.inScope.assigneeIds.includes(w.assigneeId)) || (w.teamId !== null && f.inScope.teamIds.includes(w.teamId)))
   })
@@ -93,6 +93,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
   const auditHead = () => db.table<{ seq: number; hash: string }>("audit_head").get("head") ?? { seq: 0, hash: auditGenesisHash }
   const versions = () => db.table<QuestionnaireVersionRecord>("questionnaire_versions")
   const calls = () => db.table<CallRecord>("calls")
+  const callsByExternal = () => db.table<string>("calls_by_external")
 
   return {
     transactions: { transaction: (effect) => db.transaction(effect) },
@@ -225,13 +226,34 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
       insert: (record) =>
         db.op(() => {
           if (calls().has(record.serialNumber)) return Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "already exists" }))
+          const ext = record.externalCallId
+          if (ext !== undefined && callsByExternal().has(ext)) {
+            return Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: `call-center call ${ext} already has a record` }))
+          }
           db.write("calls", record.serialNumber, record)
+          if (ext !== undefined) db.write("calls_by_external", ext, record.serialNumber)
           return Effect.succeed(record)
         }),
       get: (serial) =>
         db.op(() => {
           const r = calls().get(serial)
           return r ? Effect.succeed(r) : Effect.fail(new NotFound({ entity: "CallRecord", id: serial }))
+        }),
+      // The memory database runs one transaction at a time, so the lock the contract asks for is implied.
+      findByExternalCallId: (externalCallId) =>
+        db.op(() => {
+          const serial = callsByExternal().get(externalCallId)
+          return serial === undefined ? undefined : calls().get(serial)
+        }),
+      update: (record) =>
+        db.op<CallRecord, NotFound | Conflict>(() => {
+          const before = calls().get(record.serialNumber)
+          if (!before) return Effect.fail(new NotFound({ entity: "CallRecord", id: record.serialNumber }))
+          if (before.customerId !== record.customerId || before.externalCallId !== record.externalCallId) {
+            return Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "the customer and the call-center call id cannot change" }))
+          }
+          db.write("calls", record.serialNumber, record)
+          return Effect.succeed(record)
         }),
       listByCustomer: (customerId, page) => db.op(() => pageOf(calls().values(), (c) => c.customerId === customerId, sortKeys.callRecord, page))
     },
@@ -243,10 +265,11 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
           return Effect.succeed(entry)
         }),
       remove: (id, at) =>
-        db.op(() => {
+        db.op((): Effect.Effect<DndEntry, NotFound | Conflict> => {
           const e = dndRows().get(id)
           if (!e) return Effect.fail(new NotFound({ entity: "DndEntry", id }))
-          const next = e.removedAt === null ? { ...e, removedAt: at } : e
+          if (e.removedAt !== null) return Effect.fail(new Conflict({ entity: "DndEntry", id, reason: `already removed at ${e.removedAt}` }))
+          const next = { ...e, removedAt: at }
           db.write("dnd", id, next)
           return Effect.succeed(next)
         }),

@@ -159,7 +159,14 @@ export const makePgStores = (driver: PgDriver): Stores => {
       maybeEq(s.workItems.taskId, f.taskId),
       maybeAnyOf(s.workItems.teamId, f.teamIds),
       maybeAnyOf(s.workItems.state, f.states),
-      f.inScope === undefined ? undefined : or(anyOf(s.workItems.assigneeId, f.inScope.assigneeIds), anyOf(s.workItems.teamId, f.inScope.teamIds))
+      f.unassigned === true ? isNull(s.workItems.assigneeId) : undefined,
+      // An unassigned item is in scope only through its team: dropping the assignee half of the OR
+      // lets the planner read the pool by team instead of filtering the whole scope.
+      f.inScope === undefined
+        ? undefined
+        : f.unassigned !== true
+          ? or(anyOf(s.workItems.assigneeId, f.inScope.assigneeIds), anyOf(s.workItems.teamId, f.inScope.teamIds))
+          : anyOf(s.workItems.teamId, f.inScope.teamIds)
     ],
     sortColumns: [s.workItems.urgency, s.workItems.createdAt, s.workItems.id],
     sortKey: sortKeys.workItem,
@@ -408,13 +415,49 @@ export const makePgStores = (driver: PgDriver): Stores => {
     calls: {
       nextSerial: () =>
         run("CallRecord.nextSerial", async (db) => formatSerial(Number(rowsOf<{ n: string | number }>(await db.execute(sql`SELECT nextval('call_serial_seq') AS n`))[0]!.n))),
+      // ON CONFLICT DO NOTHING covers both unique keys (serial, call-center call id): a racing insert
+      // waits for the other transaction, then answers no row, without aborting its own transaction.
       insert: (record) =>
         run("CallRecord.insert", (db) =>
-          db.insert(s.callRecords).values({ serialNumber: record.serialNumber, customerId: record.customerId, startedAt: record.startedAt, data: record })
-            .onConflictDoNothing().returning()
+          db
+            .insert(s.callRecords)
+            .values({ serialNumber: record.serialNumber, customerId: record.customerId, startedAt: record.startedAt, externalCallId: record.externalCallId ?? null, data: record })
+            .onConflictDoNothing()
+            .returning()
         ).pipe(
           Effect.flatMap((rows) =>
-            rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "already exists" }))
+            rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "already exists (serial number or call-center call id)" }))
+          )
+        ),
+      findByExternalCallId: (externalCallId) =>
+        run("CallRecord.findByExternalCallId", (db) => db.select().from(s.callRecords).where(eq(s.callRecords.externalCallId, externalCallId)).for("update")).pipe(
+          Effect.map((rows) => rows[0]?.data as CallRecord | undefined)
+        ),
+      update: (record) =>
+        run("CallRecord.update", async (db) => {
+          // One conditional UPDATE (customer and call-center call id unchanged); a miss is then told apart.
+          const ext = record.externalCallId
+          const updated = await db
+            .update(s.callRecords)
+            .set({ startedAt: record.startedAt, data: record })
+            .where(
+              and(
+                eq(s.callRecords.serialNumber, record.serialNumber),
+                eq(s.callRecords.customerId, record.customerId),
+                ext === undefined ? isNull(s.callRecords.externalCallId) : eq(s.callRecords.externalCallId, ext)
+              )
+            )
+            .returning({ serialNumber: s.callRecords.serialNumber })
+          if (updated.length === 1) return "updated" as const
+          const rows = await db.select({ serialNumber: s.callRecords.serialNumber }).from(s.callRecords).where(eq(s.callRecords.serialNumber, record.serialNumber))
+          return rows.length === 0 ? ("missing" as const) : ("moved" as const)
+        }).pipe(
+          Effect.flatMap((r): Effect.Effect<CallRecord, NotFound | Conflict> =>
+            r === "updated"
+              ? Effect.succeed(record)
+              : r === "missing"
+                ? Effect.fail(new NotFound({ entity: "CallRecord", id: record.serialNumber }))
+                : Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "the customer and the call-center call id cannot change" }))
           )
         ),
       get: (serial) =>
@@ -434,14 +477,24 @@ export const makePgStores = (driver: PgDriver): Stores => {
         ),
       remove: (id, at) =>
         run("DndEntry.remove", async (db) => {
-          const rows = await db.select().from(s.dndEntries).where(eq(s.dndEntries.id, id)).for("update")
-          const e = rows[0]?.data as DndEntry | undefined
-          if (!e) return undefined
-          if (e.removedAt !== null) return e
-          const next = { ...e, removedAt: at }
-          await db.update(s.dndEntries).set(dndRow(next)).where(eq(s.dndEntries.id, id))
-          return next
-        }).pipe(Effect.flatMap((e) => (e ? Effect.succeed(e) : Effect.fail(new NotFound({ entity: "DndEntry", id }))))),
+          // One conditional UPDATE: of concurrent removes (in transactions or not) exactly one matches.
+          const updated = await db
+            .update(s.dndEntries)
+            .set({ removedAt: at, data: sql`jsonb_set(${s.dndEntries.data}, '{removedAt}', to_jsonb(${at}::text))` })
+            .where(and(eq(s.dndEntries.id, id), isNull(s.dndEntries.removedAt)))
+            .returning({ data: s.dndEntries.data })
+          if (updated[0]) return { removed: true as const, entry: updated[0].data as DndEntry }
+          const rows = await db.select({ data: s.dndEntries.data }).from(s.dndEntries).where(eq(s.dndEntries.id, id))
+          return rows[0] ? { removed: false as const, entry: rows[0].data as DndEntry } : undefined
+        }).pipe(
+          Effect.flatMap((r): Effect.Effect<DndEntry, NotFound | Conflict> =>
+            r === undefined
+              ? Effect.fail(new NotFound({ entity: "DndEntry", id }))
+              : r.removed
+                ? Effect.succeed(r.entry)
+                : Effect.fail(new Conflict({ entity: "DndEntry", id, reason: `already removed at ${r.entry.removedAt}` }))
+          )
+        ),
       listByCustomer: (customerId) =>
         run("DndEntry.list", async (db) =>
           (await db.select().from(s.dndEntries).where(eq(s.dndEntries.customerId, customerId))

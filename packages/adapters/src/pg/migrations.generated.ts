@@ -86,5 +86,18 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
     "statements": [
       "CREATE INDEX \"work_items_open_worklist_idx\" ON \"work_items\" USING btree (\"assignee_id\",\"urgency\",\"created_at\" collate \"C\",\"id\" collate \"C\") WHERE \"work_items\".\"state\" in ('open', 'in-progress');"
     ]
+  },
+  {
+    "tag": "0006_call_external_id",
+    "statements": [
+      "ALTER TABLE \"call_records\" ADD COLUMN \"external_call_id\" text;",
+      "CREATE UNIQUE INDEX \"call_records_external_call_idx\" ON \"call_records\" USING btree (\"external_call_id\");"
+    ]
+  },
+  {
+    "tag": "0007_work_pool_index",
+    "statements": [
+      "CREATE INDEX \"work_items_pool_idx\" ON \"work_items\" USING btree (\"team_id\",\"urgency\",\"created_at\" collate \"C\",\"id\" collate \"C\") WHERE \"work_items\".\"assignee_id\" is null and \"work_items\".\"state\" in ('open', 'in-progress');"
+    ]
   }
 ]

@@ -15,7 +15,8 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp
+  timestamp,
+  uniqueIndex
 } from "drizzle-orm/pg-core"
 
 // ---------------------------------------------------------------------------------------------
@@ -173,15 +174,30 @@ export const workItems = pgTable(
     index("work_items_customer_idx").on(t.customerId, t.state),
     index("work_items_task_idx").on(t.taskId, t.state),
     // Scope push-down: a leader's or director's list reads by team.
-    index("work_items_team_idx").on(t.teamId, t.state)
+    index("work_items_team_idx").on(t.teamId, t.state),
+    // A leader's pool: a team's open unassigned items in urgency order, without reading the
+    // team's assigned backlog.
+    index("work_items_pool_idx")
+      .on(t.teamId, t.urgency, sql`${t.createdAt} collate "C"`, sql`${t.id} collate "C"`)
+      .where(sql`${t.assigneeId} is null and ${t.state} in ('open', 'in-progress')`)
   ]
 )
 
-/** Call records; serial numbers come from a sequence so they never repeat. */
+/**
+ * Call records; serial numbers come from a sequence so they never repeat. `external_call_id` is
+ * the call center's call id: unique, so the call-center event and the agent's recorded outcome of
+ * one call meet in one record whichever arrives first (a racing second insert waits, then loses).
+ */
 export const callRecords = pgTable(
   "call_records",
-  { serialNumber: text("serial_number").primaryKey(), customerId: text("customer_id").notNull(), startedAt: text("started_at").notNull(), data: jsonb("data").notNull() },
-  (t) => [index("call_records_customer_idx").on(t.customerId, t.startedAt)]
+  {
+    serialNumber: text("serial_number").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    startedAt: text("started_at").notNull(),
+    externalCallId: text("external_call_id"),
+    data: jsonb("data").notNull()
+  },
+  (t) => [index("call_records_customer_idx").on(t.customerId, t.startedAt), uniqueIndex("call_records_external_call_idx").on(t.externalCallId)]
 )
 
 /** Do-not-disturb entries (never deleted: removal sets removed_at). */

@@ -6,7 +6,7 @@
  */
 import { Effect, Exit } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Conflict, type EntityStore, NotFound, type Page, type Stores } from "@winback/core"
+import { CallRecordStore, Conflict, type EntityStore, linkCallRecord, NotFound, type Page, type Stores } from "@winback/core"
 import * as f from "./fixtures"
 import { runScopeMatrix } from "./scopeMatrix"
 import { OPEN_TIMEOUT_MS } from "./timeouts"
@@ -489,6 +489,39 @@ const filterSuite = (target: ConformanceTarget) =>
       expect((await run(s.workItems.countByState({ taskId: "k-1" }))).open).toBe(3)
     })
 
+    it("filters the unassigned pool: no assignee, ANDed with team, state, scope and paging", async () => {
+      const s = stores()
+      await run(
+        s.workItems.insertMany([
+          f.workItem("pw-1", { assigneeId: null, teamId: "pt-1", urgency: 2, createdAt: f.at(1) }),
+          f.workItem("pw-2", { assigneeId: "pa-1", teamId: "pt-1", urgency: 1 }),
+          f.workItem("pw-3", { assigneeId: null, teamId: "pt-1", urgency: 1, createdAt: f.at(5) }),
+          f.workItem("pw-4", { assigneeId: null, teamId: "pt-1", state: "completed" }),
+          f.workItem("pw-5", { assigneeId: null, teamId: "pt-2", urgency: 1 }),
+          f.workItem("pw-6", { assigneeId: null, teamId: null }),
+          f.workItem("pw-7", { assigneeId: null, teamId: "pt-1", urgency: 2, createdAt: f.at(1), state: "in-progress" })
+        ])
+      )
+      const ids = async (filter: object) => (await run(s.workItems.list(filter))).items.map((w) => w.id).filter((id) => id.startsWith("pw-"))
+      const open = ["open", "in-progress"] as const
+      // Work-list order: urgency, then creation time, then id.
+      expect(await ids({ unassigned: true, teamIds: ["pt-1"], states: open })).toEqual(["pw-3", "pw-1", "pw-7"])
+      expect(await ids({ unassigned: true, teamIds: ["pt-1"] })).toEqual(["pw-3", "pw-1", "pw-7", "pw-4"])
+      expect(await ids({ unassigned: true, teamIds: ["pt-1", "pt-2"], states: ["open"] })).toEqual(["pw-5", "pw-3", "pw-1"])
+      expect(await ids({ unassigned: true })).toEqual(expect.arrayContaining(["pw-1", "pw-3", "pw-4", "pw-5", "pw-6", "pw-7"]))
+      expect(await ids({ unassigned: true })).not.toContain("pw-2")
+      // Scope: a leader of pt-1 whose agent is pa-1 sees pt-1's pool only, never the assigned item.
+      expect(await ids({ unassigned: true, inScope: { assigneeIds: ["pa-1"], teamIds: ["pt-1"] } })).toEqual(["pw-3", "pw-1", "pw-7", "pw-4"])
+      // An agent's scope (no teams) holds no pool at all.
+      expect(await ids({ unassigned: true, inScope: { assigneeIds: ["pa-1"], teamIds: [] } })).toEqual([])
+      // With an assignee the pool filter matches nothing.
+      expect(await ids({ unassigned: true, assigneeId: "pa-1" })).toEqual([])
+      // Paging: every pool item of pt-1 exactly once, in order, two at a time.
+      const paged = await allPages((cursor) => s.workItems.list({ unassigned: true, teamIds: ["pt-1"], states: [...open] }, { limit: 2, cursor }))
+      expect(paged.map((w) => w.id)).toEqual(["pw-3", "pw-1", "pw-7"])
+      expect(paged.every((w) => w.assigneeId === null && w.teamId === "pt-1")).toBe(true)
+    })
+
     it("filters appointments by manager, customer, state and due time", async () => {
       const s = stores()
       await run(s.appointments.insert(f.appointment("fa-1", { managerId: "a-1", at: f.at(10) })))
@@ -662,6 +695,46 @@ const callSuite = (target: ConformanceTarget) =>
       const got = await allPages((cursor) => s.calls.listByCustomer("cust-1", { limit: 1, cursor }))
       expect(got.map((c) => c.serialNumber)).toEqual(["C-a", "C-b"])
     })
+
+    it("keeps one record per call-center call id; an update keeps its customer and call id", async () => {
+      const s = stores()
+      const linked = f.callRecord("C-x1", { customerId: "cust-x", startedAt: f.at(30), disposition: null, externalCallId: "pbx-x1" })
+      await run(s.calls.insert(linked))
+      expect(await fail(s.calls.insert(f.callRecord("C-x2", { customerId: "cust-x", externalCallId: "pbx-x1" })))).toBeInstanceOf(Conflict)
+      expect(await fail(s.calls.get("C-x2"))).toBeInstanceOf(NotFound)
+      await run(s.calls.insert(f.callRecord("C-x3", { customerId: "cust-x", startedAt: f.at(20), externalCallId: "pbx-x3" })))
+      expect(await run(s.calls.findByExternalCallId("pbx-x1"))).toEqual(linked)
+      expect(await run(s.calls.findByExternalCallId("pbx-none"))).toBeUndefined()
+      // The call center's times move the record in the customer's history.
+      const completed = { ...linked, startedAt: f.at(10), disposition: "completed" as const, recordingUri: "https://pbx.example.com/rec/x1.mp3", connected: true }
+      expect(await run(s.calls.update(completed))).toEqual(completed)
+      expect(await run(s.calls.get("C-x1"))).toEqual(completed)
+      expect(await run(s.calls.findByExternalCallId("pbx-x1"))).toEqual(completed)
+      expect((await allPages((cursor) => s.calls.listByCustomer("cust-x", { limit: 1, cursor }))).map((c) => c.serialNumber)).toEqual(["C-x1", "C-x3"])
+      expect(await fail(s.calls.update({ ...completed, customerId: "cust-y" }))).toBeInstanceOf(Conflict)
+      expect(await fail(s.calls.update({ ...completed, externalCallId: "pbx-other" }))).toBeInstanceOf(Conflict)
+      expect(await fail(s.calls.update(f.callRecord("C-missing")))).toBeInstanceOf(NotFound)
+      expect(await run(s.calls.get("C-x1"))).toEqual(completed)
+    })
+
+    it("race: of many concurrent transactions linking one call, exactly one inserts the record and the others read it", async () => {
+      const s = stores()
+      const n = 12
+      const results = await Promise.all(
+        Array.from({ length: n }, () =>
+          run(
+            s.transactions.transaction(
+              linkCallRecord("pbx-race", (serialNumber) => f.callRecord(serialNumber, { customerId: "cust-race", disposition: null, externalCallId: "pbx-race" })).pipe(
+                Effect.provideService(CallRecordStore, s.calls)
+              )
+            )
+          )
+        )
+      )
+      expect(results.filter((r) => r.created)).toHaveLength(1)
+      expect(new Set(results.map((r) => r.record.serialNumber)).size).toBe(1)
+      expect((await run(s.calls.listByCustomer("cust-race"))).items).toHaveLength(1)
+    })
   })
 
 const dndSuite = (target: ConformanceTarget) =>
@@ -696,6 +769,50 @@ const dndSuite = (target: ConformanceTarget) =>
         ["d-11", null],
         ["d-10", f.at(3)]
       ])
+    })
+
+    it("lists newest first by instant, then by id, whatever the insertion order", async () => {
+      const s = stores()
+      // Instants across milliseconds, minutes, days and years; two share an instant (then by id).
+      const created: ReadonlyArray<readonly [string, string]> = [
+        ["d-o-3", "2026-11-22T06:00:00.001Z"],
+        ["d-o-1", "2025-12-31T23:59:59.999Z"],
+        ["d-o-6", "2026-11-22T06:00:00.000Z"],
+        ["d-o-2", "2026-11-23T00:00:00.000Z"],
+        ["d-o-5", "2026-11-22T06:00:00.001Z"],
+        ["d-o-4", "2026-02-01T00:00:00.000Z"]
+      ]
+      for (const [id, at] of created) await run(s.dnd.add(f.dndEntry(id, { customerId: "dc-order", createdAt: at })))
+      await run(s.dnd.add(f.dndEntry("d-o-other", { customerId: "dc-order-2", createdAt: "2027-01-01T00:00:00.000Z" })))
+      const expected = [...created]
+        .sort(([ia, a], [ib, b]) => Date.parse(b) - Date.parse(a) || (ia < ib ? -1 : 1))
+        .map(([id]) => id)
+      expect(expected).toEqual(["d-o-2", "d-o-3", "d-o-5", "d-o-6", "d-o-4", "d-o-1"])
+      expect((await run(s.dnd.listByCustomer("dc-order"))).map((e) => e.id)).toEqual(expected)
+    })
+
+    it("removing an entry twice is a Conflict and keeps the first removal", async () => {
+      const s = stores()
+      await run(s.dnd.add(f.dndEntry("d-20", { customerId: "dc-20", createdAt: f.at(0) })))
+      const first = await run(s.dnd.remove("d-20", f.at(10)))
+      expect(first).toEqual({ ...f.dndEntry("d-20", { customerId: "dc-20", createdAt: f.at(0) }), removedAt: f.at(10) })
+      expect(await fail(s.dnd.remove("d-20", f.at(20)))).toBeInstanceOf(Conflict)
+      expect((await run(s.dnd.listByCustomer("dc-20"))).map((e) => e.removedAt)).toEqual([f.at(10)])
+      expect([...(await run(s.dnd.blocked(["dc-20"], "phone", f.at(15))))]).toEqual([])
+    })
+
+    it("race: of many concurrent removals of one entry exactly one succeeds", async () => {
+      const s = stores()
+      const n = target.races?.completions ?? 50
+      await run(s.dnd.add(f.dndEntry("d-race", { customerId: "dc-race", createdAt: f.at(0) })))
+      const exits = await Promise.all(
+        Array.from({ length: n }, (_, i) => Effect.runPromiseExit(s.transactions.transaction(s.dnd.remove("d-race", f.at(10 + i)))))
+      )
+      const wins = exits.filter(Exit.isSuccess)
+      expect(wins).toHaveLength(1)
+      for (const e of exits.filter(Exit.isFailure)) expect(String(e.cause)).toContain("Conflict")
+      const [stored] = await run(s.dnd.listByCustomer("dc-race"))
+      expect(stored!.removedAt).toBe(wins[0]!.value.removedAt)
     })
   })
 

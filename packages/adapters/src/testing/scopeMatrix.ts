@@ -280,6 +280,23 @@ const operations: ReadonlyArray<OperationSpec> = [
     }
   },
   {
+    name: "contacts.removeDnd",
+    family: "customer",
+    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedCustomer(ctx, role, p)
+      const entry = f.dndEntry(f.uniquePrefix("d"), { customerId: c.id, source: "agent" })
+      await Effect.runPromise(ctx.stores.dnd.add(entry))
+      await expectWrite(
+        ctx,
+        outcome,
+        c.id,
+        Effect.flatMap(ctx.session(role), (s) => s.contacts.removeDnd({ customerId: c.id, entryId: entry.id, reason: "scope matrix" })),
+        async () => expect(await Effect.runPromise(ctx.stores.dnd.listByCustomer(c.id))).toEqual([entry])
+      )
+    }
+  },
+  {
     name: "allocation.customers",
     family: "customer",
     expected: { agent: noWrite, "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
@@ -647,6 +664,17 @@ export const runScopeMatrix = (target: ConformanceTarget): void => {
           const cu = await seedCustomer(c, "agent", 0)
           expect(Exit.isFailure(await injectAfter(c, Effect.flatMap(s, (x) => x.contacts.addDnd({ customerId: cu.id, channel: "phone", reason: "x" }))))).toBe(true)
           return { customerId: cu.id, unchanged: async () => expect(await Effect.runPromise(c.stores.dnd.listByCustomer(cu.id))).toEqual([]) }
+        }
+      },
+      {
+        name: "contacts.removeDnd",
+        role: "agent",
+        run: async (c, s) => {
+          const cu = await seedCustomer(c, "agent", 0)
+          const entry = f.dndEntry(f.uniquePrefix("d"), { customerId: cu.id, source: "agent" })
+          await Effect.runPromise(c.stores.dnd.add(entry))
+          expect(Exit.isFailure(await injectAfter(c, Effect.flatMap(s, (x) => x.contacts.removeDnd({ customerId: cu.id, entryId: entry.id, reason: "x" }))))).toBe(true)
+          return { customerId: cu.id, unchanged: async () => expect(await Effect.runPromise(c.stores.dnd.listByCustomer(cu.id))).toEqual([entry]) }
         }
       }
     ]

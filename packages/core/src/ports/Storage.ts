@@ -279,6 +279,11 @@ export interface WorkItemFilter {
   readonly taskId?: string
   readonly teamIds?: ReadonlyArray<string>
   readonly states?: ReadonlyArray<WorkItemState>
+  /**
+   * Only items with no assignee: the pool a leader hands out from (DOMAIN §1). Combine with
+   * `teamIds` for one team's pool; `assigneeId` together with it matches nothing.
+   */
+  readonly unassigned?: true
   /** The acting person's scope, ANDed with the fields above (see {@link WorkItemScopeFilter}). */
   readonly inScope?: WorkItemScopeFilter
 }
@@ -336,12 +341,19 @@ export class WorkItemStore extends Context.Service<
 /**
  * Call records and their serial numbers.
  *
- * Contract: `nextSerial` never returns the same serial twice, even concurrently.
+ * Contracts: `nextSerial` never returns the same serial twice, even concurrently. At most one
+ * record per `externalCallId` (the call center's call id): `insert` fails with `Conflict` when the
+ * serial number or the external call id is taken — also when a concurrent transaction inserted it
+ * first, in which case `insert` waits for that transaction and MUST NOT abort the caller's
+ * transaction, so the caller can read the winner with `findByExternalCallId` and complete it.
+ * `findByExternalCallId` inside a transaction locks the record until the transaction ends, so
+ * two transactions completing one call's record run one after the other.
  *
  * @example
  * ```ts
  * const serial = yield* calls.nextSerial()
  * yield* calls.insert({ serialNumber: serial, ... })
+ * const linked = yield* calls.findByExternalCallId("pbx-7781") // CallRecord | undefined
  * ```
  */
 export class CallRecordStore extends Context.Service<
@@ -350,6 +362,13 @@ export class CallRecordStore extends Context.Service<
     readonly nextSerial: () => Effect.Effect<string, StorageError>
     readonly insert: (record: CallRecord) => Effect.Effect<CallRecord, Conflict | StorageError>
     readonly get: (serialNumber: string) => Effect.Effect<CallRecord, NotFound | StorageError>
+    /** The record of the call center's call `externalCallId`, locked in the current transaction; `undefined` when none. */
+    readonly findByExternalCallId: (externalCallId: string) => Effect.Effect<CallRecord | undefined, StorageError>
+    /**
+     * Replaces the record with the same serial number. Its customer and its `externalCallId`
+     * never change (`Conflict`); an unknown serial is `NotFound`.
+     */
+    readonly update: (record: CallRecord) => Effect.Effect<CallRecord, NotFound | Conflict | StorageError>
     /** Calls of one customer, oldest first. */
     readonly listByCustomer: (customerId: string, page?: PageRequest) => Effect.Effect<Page<CallRecord>, StorageError>
   }
@@ -371,9 +390,13 @@ export class DndStore extends Context.Service<
   DndStore,
   {
     readonly add: (entry: DndEntry) => Effect.Effect<DndEntry, Conflict | StorageError>
-    /** Marks an entry removed at `at` (entries are never deleted, for the record). */
-    readonly remove: (id: string, at: string) => Effect.Effect<DndEntry, NotFound | StorageError>
-    /** All entries of one customer, newest first, removed ones included. */
+    /**
+     * Marks an entry removed at `at` (entries are never deleted, for the record). An entry already
+     * removed fails with `Conflict` and keeps its first `removedAt`. MUST be atomic: of N
+     * concurrent `remove` calls for one entry exactly one succeeds.
+     */
+    readonly remove: (id: string, at: string) => Effect.Effect<DndEntry, NotFound | Conflict | StorageError>
+    /** All entries of one customer, newest first (by `createdAt`, entries of one instant by id), removed ones included. */
     readonly listByCustomer: (customerId: string) => Effect.Effect<ReadonlyArray<DndEntry>, StorageError>
     /** The ids among `customerIds` with an active entry on `channel` at `at`. */
     readonly blocked: (customerIds: ReadonlyArray<string>, channel: Channel, at: string) => Effect.Effect<ReadonlySet<string>, StorageError>

@@ -1,8 +1,9 @@
 // The agent's views: the work list by customer (urgency order, paginated), and one customer with
 // all their open items, the questionnaire (live branching through the server's evaluation), the
-// call that completes several items at once, an appointment and a do-not-disturb entry.
-import { get, itemsOf, post } from "./api.js"
-import { act, go, showError, showInfo } from "./ui.js"
+// call that completes several items at once, an appointment, and adding or taking back a
+// do-not-disturb entry.
+import { del, get, itemsOf, post } from "./api.js"
+import { act, go, hasRole, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 
@@ -214,7 +215,7 @@ export async function customerView(customerId) {
   root.append(
     h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, "← Work list")),
     h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, "No open items: no call to record.")), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
-    await historyPanel(customerId, view.dnd)
+    await historyPanel(customer, view.dnd, reload)
   )
   return root
 }
@@ -415,8 +416,16 @@ function appointmentForm(customer, offered, tasks) {
   return form
 }
 
+const dndSources = [
+  ["customer-request", "The customer asked"],
+  ["agent", "My decision"]
+]
+/** Entries only a team leader may take back (the server's `protectedDndSources`). */
+const protectedDndSources = ["customer-request", "complaint", "regulator"]
+
 function dndForm(customer, reload) {
   const channel = select(channels, { name: "channel" })
+  const source = select(dndSources, { name: "source" })
   const reason = h("input", { type: "text", required: true, maxlength: 1000, name: "reason" })
   const expires = h("input", { type: "date", name: "expiresOn" })
   const button = h("button", { type: "submit", class: "danger" }, "Add do-not-disturb")
@@ -426,13 +435,14 @@ function dndForm(customer, reload) {
     h("h3", { id: "dnd-h" }, "Do not disturb"),
     h("p", { class: "muted" }, "Takes effect at once: this customer's items on that channel leave the work list."),
     field("Channel", channel),
+    field("Who asked", source, "An entry the customer asked for is taken back by a team leader"),
     field("Reason", reason),
     field("Expires on (optional)", expires),
     button
   )
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const body = { customerId: customer.id, channel: channel.value, reason: reason.value.trim(), source: "customer-request", ...(expires.value ? { expiresAt: new Date(`${expires.value}T23:59:59`).toISOString() } : {}) }
+    const body = { customerId: customer.id, channel: channel.value, reason: reason.value.trim(), source: source.value, ...(expires.value ? { expiresAt: new Date(`${expires.value}T23:59:59`).toISOString() } : {}) }
     const r = await act(button, "Adding do-not-disturb failed", () => post(paths.addDnd, body))
     if (!r) return
     showInfo(`${customer.name ?? customer.id} is on do-not-disturb for ${channel.value}.`)
@@ -441,8 +451,37 @@ function dndForm(customer, reload) {
   return form
 }
 
+/** One DND entry: what it blocks, and (while it is active) a reason field and a Remove button. */
+function dndRow(customer, d, reload) {
+  const text = `${d.channel}: ${d.reason} (since ${when(d.createdAt)}${d.expiresAt ? `, until ${when(d.expiresAt)}` : ""}${d.removedAt ? `, removed ${when(d.removedAt)}` : ""})`
+  const active = d.removedAt === null && (d.expiresAt === null || Date.parse(d.expiresAt) > Date.now())
+  if (!active) return h("li", { dataset: { dnd: d.id } }, text)
+  // The server decides (dnd.remove / dnd.remove-protected); the page only leaves out a button that would be refused.
+  const isProtected = protectedDndSources.includes(d.source)
+  if (isProtected && !hasRole("team-leader")) {
+    const why = { "customer-request": "the customer asked for it", complaint: "it comes from a complaint", regulator: "a regulator requires it" }[d.source]
+    return h("li", { dataset: { dnd: d.id } }, text, " ", h("span", { class: "muted" }, `— ${why}: a team leader takes it back`))
+  }
+  if (!hasRole("agent", "team-leader")) return h("li", { dataset: { dnd: d.id } }, text)
+  const reason = h("input", { type: "text", required: true, maxlength: 1000, name: "reason", placeholder: "Why take it back?", "aria-label": `Reason for removing the ${d.channel} entry` })
+  const button = h("button", { type: "submit", class: "secondary" }, "Remove")
+  const form = h("form", { class: "field inline dnd-remove" }, reason, button)
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const why = reason.value.trim()
+    if (!why) return showError(new Error("Say why the entry is taken back."), "Removing do-not-disturb")
+    const path = `${paths.customer(customer.id)}/dnd/${encodeURIComponent(d.id)}`
+    const r = await act(button, "Removing do-not-disturb failed", () => del(path, { reason: why }))
+    if (!r) return
+    showInfo(`${customer.name ?? customer.id}: the ${d.channel} do-not-disturb entry is taken back.`)
+    reload()
+  })
+  return h("li", { dataset: { dnd: d.id } }, text, " ", form)
+}
+
 /** Recent calls, appointments and DND entries of the customer (whatever the API lets this person read). */
-async function historyPanel(customerId, dndRows) {
+async function historyPanel(customer, dndRows, reload) {
+  const customerId = customer.id
   const [calls, appointments] = await Promise.all([
     get(paths.customerCalls(customerId), { limit: 20 }).catch((e) => (showError(e, "Calls"), null)),
     get(paths.appointments, { customerId, limit: 20 }).catch((e) => (showError(e, "Appointments"), null))
@@ -471,6 +510,6 @@ async function historyPanel(customerId, dndRows) {
       ? h("ul", { class: "plain appointments" }, apRows.map((a) => h("li", {}, `${when(a.at)} · ${a.channel} · ${a.state}${a.note ? ` · ${a.note}` : ""}`)))
       : h("p", { class: "empty" }, "None."),
     h("h4", {}, "Do-not-disturb"),
-    dndRows.length ? h("ul", { class: "plain dnd-list" }, dndRows.map((d) => h("li", {}, `${d.channel}: ${d.reason} (since ${when(d.createdAt)}${d.expiresAt ? `, until ${when(d.expiresAt)}` : ""}${d.removedAt ? ", removed" : ""})`))) : h("p", { class: "empty" }, "None.")
+    dndRows.length ? h("ul", { class: "plain dnd-list" }, dndRows.map((d) => dndRow(customer, d, reload))) : h("p", { class: "empty" }, "None.")
   )
 }

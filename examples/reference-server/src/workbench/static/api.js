@@ -59,6 +59,8 @@ export const qs = (params) => {
 
 export const get = (path, params = {}) => request("GET", path + qs(params))
 export const post = (path, body = {}) => request("POST", path, body)
+/** DELETE, with an optional JSON body (e.g. the reason of a removal). */
+export const del = (path, body) => request("DELETE", path, body)
 
 /** The items of a page answer, whatever the list's envelope ({ items } or a bare array). */
 export const itemsOf = (page) => (Array.isArray(page) ? page : (page?.items ?? []))

@@ -1,5 +1,6 @@
 // The leader's views: tasks awaiting approval with their dry-run preview (approve / reject), the
-// team's work items moved between agents (assign / transfer), and the reports the API offers.
+// team's work items moved between agents (assign / transfer), the team's unassigned pool handed
+// out to agents, and the reports the API offers.
 import { get, itemsOf, post, qs } from "./api.js"
 import { forgetTask, taskOf } from "./agent.js"
 import { field, h, replace, select, table, uid } from "./dom.js"
@@ -184,13 +185,97 @@ export async function teamView() {
     await load()
   })
   await load()
+  const pool = await poolCard(teamId, agents, () => load())
   return h(
     "section",
     { class: "view", "aria-labelledby": "tm-h" },
     h("h2", { id: "tm-h" }, "Team work"),
     tree.length > 1 ? h("div", { class: "field inline" }, h("label", { for: "team-select" }, "Team"), Object.assign(teamSelect, { id: "team-select" })) : null,
     h("p", { class: "muted" }, `Team ${teamId ?? "—"}: ${members.length} member(s), ${agents.length} agent(s).`),
-    h("div", { class: "grid" }, h("div", { class: "col wide" }, h("div", { class: "card" }, field("Items of", who), listHost)), h("div", { class: "col" }, form))
+    h("div", { class: "grid" }, h("div", { class: "col wide" }, h("div", { class: "card" }, field("Items of", who), listHost)), h("div", { class: "col" }, form)),
+    pool
+  )
+}
+
+// ---- the unassigned pool --------------------------------------------------------------------
+
+/**
+ * The team's unassigned pool (open items with no assignee, most urgent first, a page at a time);
+ * tick items and hand them to an agent of the team. `onAssigned` refreshes the other lists.
+ */
+async function poolCard(teamId, agents, onAssigned) {
+  const listHost = h("div", { class: "pool-items", "aria-live": "polite" })
+  const to = select(agents.map((m) => [m.id, `${m.name} (${m.id})`]), { name: "pool-to" })
+  to.value = agents[0]?.id ?? ""
+  const assign = h("button", { type: "submit", class: "primary" }, "Assign selected pool items")
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, "More pool items")
+  let checks = new Map()
+  let rows = []
+  let cursor = null
+
+  const render = async () => {
+    const tasks = new Map()
+    await Promise.all([...new Set(rows.map((w) => w.taskId))].map(async (id) => tasks.set(id, await taskOf(id))))
+    checks = new Map()
+    replace(
+      listHost,
+      rows.length
+        ? table(
+            [
+              {
+                title: "Assign",
+                cell: (w) => {
+                  const b = h("input", { type: "checkbox", id: uid("pool"), value: w.id, "aria-label": `Assign ${tasks.get(w.taskId)?.name ?? w.taskId} for ${w.customerId}` })
+                  checks.set(w.id, b)
+                  return b
+                }
+              },
+              { title: "Customer", cell: (w) => w.customerId },
+              { title: "Task", cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
+              { title: "Urgency", cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
+              { title: "State", cell: (w) => w.state },
+              { title: "Due", cell: (w) => (w.dueAt ? new Date(w.dueAt).toLocaleString() : "—") }
+            ],
+            rows,
+            { class: "pool-table", "aria-label": "Unassigned pool" }
+          )
+        : h("p", { class: "empty" }, "The pool is empty.")
+    )
+    more.hidden = cursor === null
+  }
+
+  /** Loads the first page again (`fresh`) or the next one. */
+  const load = async (fresh) => {
+    if (fresh) replace(listHost, h("p", { class: "loading" }, "Loading…"))
+    try {
+      const page = await get(paths.workPool, { teamId, limit: 50, cursor: fresh ? undefined : cursor })
+      rows = fresh ? itemsOf(page) : rows.concat(itemsOf(page))
+      cursor = page.nextCursor ?? null
+      await render()
+    } catch (e) {
+      replace(listHost, h("p", { class: "empty" }, "The pool could not be loaded."))
+      showError(e, "Unassigned pool")
+    }
+  }
+  more.addEventListener("click", () => void load(false))
+
+  const form = h("form", { class: "allocate pool-assign", "aria-labelledby": "pl-a" }, h("h4", { id: "pl-a" }, "Hand out"), field("Hand out to", to), assign)
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const ids = [...checks].filter(([, b]) => b.checked).map(([id]) => id)
+    if (!ids.length) return showError(new Error("Tick the pool items to assign first."), "Unassigned pool")
+    const r = await act(assign, "Assigning pool items failed", () => post(paths.allocateWorkItems, { ids, to: to.value }))
+    if (!r) return
+    showInfo(`${r.changed.length} pool item(s) assigned to ${to.value}.`)
+    await Promise.all([load(true), onAssigned()])
+  })
+  await load(true)
+  return h(
+    "section",
+    { class: "card pool", "aria-labelledby": "pl-h" },
+    h("h3", { id: "pl-h" }, "Unassigned pool"),
+    h("p", { class: "muted" }, "Open items of the team with no agent, most urgent first."),
+    h("div", { class: "grid" }, h("div", { class: "col wide" }, listHost, more), h("div", { class: "col" }, form))
   )
 }
 

@@ -24,6 +24,7 @@ export const paths = {
   bookAppointment: "/api/appointments",
   workItems: "/api/work-items",
   allocateWorkItems: "/api/allocation/work-items",
+  workPool: "/api/work-pool",
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
   openapi: "/api/openapi.json"

@@ -1,0 +1,1 @@
+CREATE INDEX "work_items_pool_idx" ON "work_items" USING btree ("team_id","urgency","created_at" collate "C","id" collate "C") WHERE "work_items"."assignee_id" is null and "work_items"."state" in ('open', 'in-progress');
