@@ -63,7 +63,7 @@ const sections: ReadonlyArray<Section> = [
   },
   {
     name: "server",
-    title: "Server: the work-list endpoint under load (autocannon) with 1,000,000 open items on PostgreSQL",
+    title: "Server: the work-list endpoint under load (steady open-loop 200 req/s and autocannon) with 1,000,000 open items on PostgreSQL",
     command: "pnpm exec tsx --conditions=@winback/source bench/server/index.ts [open items] [seconds]",
     run: async (quick) => (await import("./server/index")).runServerBench(quick ? { openItems: 20_000, seconds: 5 } : { openItems: 1_000_000, seconds: 30 })
   }

@@ -19,6 +19,11 @@ const today = new Date().toISOString().slice(0, 10)
 const url = env.WINBACK_DATABASE_URL
 const dataDir = resolve(env.WINBACK_DATA_DIR ?? ".data/winback")
 const customers = Number(env.WINBACK_DEMO_CUSTOMERS ?? 1000)
+const orgCacheTtlMs = Number(env.WINBACK_ORG_CACHE_TTL_MS ?? 5000)
+if (!Number.isSafeInteger(orgCacheTtlMs) || orgCacheTtlMs < 0) {
+  console.error("Configuration error: WINBACK_ORG_CACHE_TTL_MS must be a whole number of milliseconds (0 turns the cache off)")
+  process.exit(1)
+}
 let integrations: IntegrationOptions | undefined
 try {
   integrations = integrationsFromEnv(env)
@@ -36,6 +41,7 @@ const server = await startServer({
   host: env.HOST ?? "127.0.0.1",
   seed: seedIfEmpty({ customers, asOf: today, onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`) }),
   today: () => new Date().toISOString().slice(0, 10),
+  orgCacheTtlMs,
   ...(integrations ? { integrations } : {})
 })
 process.stdout.write("\n")
