@@ -162,6 +162,11 @@ describe.each(httpAdapters())("dialer and call events on $name", ({ open }) => {
     const invalid = await handle(signed({ ...ended("ev-invalid", "pbx-9", ["wi-1"]), type: "exploded" }))
     expect(invalid.status).toBe(400)
     expect(JSON.stringify(invalid.body)).toContain("type")
+    // PostgreSQL text cannot hold NUL: refused up front on every storage, naming the field.
+    const nul = await handle(signed(ended("ev-nul", "pbx-\u00009", ["wi-1"])))
+    expect(nul).toMatchObject({ status: 400, body: { error: { code: "validation_failed", details: [{ path: ["callId"], code: "nul_character" }] } } })
+    const nulKey = await handle(signed(ended("ev-nul-key", "pbx-10", ["wi-1"], { userData: { customerId: "c-1", managerId: "m-agent", itemIds: ["wi-1"], ["x\u0000"]: 1 } })))
+    expect(nulKey).toMatchObject({ status: 400, body: { error: { details: [{ path: ["userData", "x\u0000"] }] } } })
     expect((await callsOf("c-1")).length).toBe(before)
   })
 })

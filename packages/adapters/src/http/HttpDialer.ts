@@ -191,12 +191,12 @@ export type CallEventServices = Transactions | CallRecordStore | ScopedStores | 
  *   linked: true }` — the record gets the call center's times, recording link and answered flag
  *   and the chosen items (one `call.update` audit entry); the recording is attached to all its items;
  * - a re-delivered event (same `eventId`): 200 `{ duplicate: true }`, nothing new.
- * Mount it as `POST /integrations/call-center/events`.
+ * Mount it as a POST route of your own (the reference server mounts it as `POST /api/integrations/call-events`).
  *
  * @example
  * ```ts
  * const onCallEvent = callEventHandler({ secret: process.env.PBX_EVENT_SECRET! })
- * router.on("POST", "/integrations/call-center/events", async (req) => await runtime.runPromise(onCallEvent({ headers: req.headers, body: await rawBody(req) })))
+ * router.on("POST", "/api/integrations/call-events", async (req) => await runtime.runPromise(onCallEvent({ headers: req.headers, body: await rawBody(req) })))
  * ```
  */
 export const callEventHandler = (config: CallEventHandlerConfig): ((req: InboundRequest) => Effect.Effect<InboundReply, never, CallEventServices>) => {

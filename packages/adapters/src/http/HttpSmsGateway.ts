@@ -188,12 +188,12 @@ export type SmsStatusCallbackBody = z.infer<typeof SmsStatusCallbackBody>
  * stale), validates the body (400), records the status on the item's SMS attempt with an audit
  * entry (200 `{ recorded: true | false }`; `false` for a repeat or a message that is not a work
  * item's, e.g. an appointment reminder to an agent). Storage trouble answers 503 so the gateway
- * retries. Mount it as `POST /integrations/sms/status`.
+ * retries. Mount it as a POST route of your own (the reference server mounts it as `POST /api/integrations/sms-status`).
  *
  * @example
  * ```ts
  * const onStatus = smsStatusCallback({ secret: process.env.SMS_CALLBACK_SECRET! })
- * router.on("POST", "/integrations/sms/status", async (req) => await runtime.runPromise(onStatus({ headers: req.headers, body: await rawBody(req) })))
+ * router.on("POST", "/api/integrations/sms-status", async (req) => await runtime.runPromise(onStatus({ headers: req.headers, body: await rawBody(req) })))
  * ```
  */
 export const smsStatusCallback = (
