@@ -121,7 +121,9 @@ export class WorkList extends Context.Service<
     readonly byTask: (actor: Actor, query?: WorkListQuery) => Effect.Effect<ReadonlyArray<TaskWorkload>, Errors>
     /**
      * Customers with open items of the assignee, most urgent first; each customer once across
-     * pages, with ALL their open items in the actor's scope (other tasks included).
+     * pages, with ALL their open items in the actor's scope (other tasks included). `page.limit`
+     * counts the assignee's items a page reads, so a page holds at most that many customers (fewer
+     * when a customer has several of them); follow `nextCursor` until it is `null`.
      */
     readonly byCustomer: (actor: Actor, query?: WorkListQuery, page?: PageRequest) => Effect.Effect<Page<CustomerWork>, Errors>
     /** One customer's open items in scope, across tasks (entering from any task). */
