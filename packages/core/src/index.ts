@@ -117,7 +117,7 @@ export { directoriesFromStores } from "./ports/defaultDirectories"
 export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./Winback"
 
 // Scope, permissions, teams and audit
-export { type Actor, Actors, buildActor, type Membership, reachTeams, type ResolvedReach } from "./Actor"
+export { type Actor, Actors, buildActor, type Membership, type OrgCacheOptions, type OrgSnapshot, reachTeams, type ResolvedReach } from "./Actor"
 export {
   allScope,
   customerInScope,
