@@ -21,7 +21,7 @@ import type { Stores } from "@winback/core"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "../src/integrations"
 import type { RunningServer } from "../src/server"
 import { pgliteCase, storageCases } from "./hardening/support"
-import { client, demoLogins, direct, loginAs, memoryStorage, startTestServer } from "./support"
+import { client, demoLogins, demoOrg, direct, loginAs, memoryStorage, startTestServer } from "./support"
 
 const smsSecret = "sms-callback-secret-0123456789"
 const pbxSecret = "pbx-event-secret-0123456789"
@@ -90,11 +90,15 @@ type Client = Awaited<ReturnType<typeof loginAs>>
 
 /** Open items of the agent's first customers with at least `n` open items. */
 const openWork = async (agent: Client, skip: ReadonlySet<string>): Promise<{ customerId: string; itemIds: Array<string> }> => {
-  const page = await agent.get("/api/work-list/customers?limit=100")
-  expect(page.status).toBe(200)
-  const c = (page.body.items as Array<{ customerId: string; items: Array<{ item: { id: string } }> }>).find((x) => !skip.has(x.customerId))
-  if (!c) throw new Error("no open work left for the agent")
-  return { customerId: c.customerId, itemIds: c.items.map((o) => o.item.id) }
+  let cursor: string | null = null
+  do {
+    const page = await agent.get(`/api/work-list/customers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)
+    expect(page.status).toBe(200)
+    const c = (page.body.items as Array<{ customerId: string; items: Array<{ item: { id: string } }> }>).find((x) => !skip.has(x.customerId))
+    if (c) return { customerId: c.customerId, itemIds: c.items.map((o) => o.item.id) }
+    cursor = page.body.nextCursor
+  } while (cursor)
+  throw new Error("no open work left for the agent")
 }
 
 const auditEntries = async (server: RunningServer) => ((await server.winback.stores.audit.verify()) as { entries: number }).entries
@@ -294,6 +298,51 @@ describe.each(storages)("integrations on $name", ({ open }) => {
     const otherCalls = (await agent.get(`/api/customers/${other.customerId}/calls`)).body.items
     expect(otherCalls).toHaveLength(1)
     expect(otherCalls[0].serialNumber).toBe(answers.find((a) => a.status === 201)!.body.serialNumber)
+  })
+
+  it("the agent's outcome (with an offer) racing the call center's event for the same call: both succeed, one record, one serial", async () => {
+    // A colleague of the demo agent, whose work the other tests leave alone.
+    const colleagueId = demoOrg.managers.find((m) => m.id !== demoLogins.agent && m.roles.includes("agent") && m.teamId === demoOrg.managers.find((x) => x.id === demoLogins.agent)!.teamId)!.id
+    const colleague = await loginAs(server, colleagueId)
+    for (let round = 0; round < 4; round++) {
+      const work = await openWork(colleague, used)
+      used.add(work.customerId)
+      const callId = `pbx-race-${work.customerId}`
+      const event = JSON.stringify({
+        eventId: `ev-race-${work.customerId}`,
+        callId,
+        type: "ended",
+        at: "2026-11-25T12:00:00Z",
+        durationSeconds: 95,
+        recordingUrl: `https://pbx.example.com/rec/${callId}.mp3`,
+        userData: { customerId: work.customerId, managerId: colleagueId, itemIds: work.itemIds }
+      })
+      // The call center re-delivers while it gets 503 (storage busy), as it is told to.
+      const deliver = async () => {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const r = await postRaw(server, "/api/integrations/call-events", event, { "x-callcenter-signature": signPayload(pbxSecret, event, now()) })
+          if (r.status !== 503) return r
+        }
+        throw new Error("the event was refused five times")
+      }
+      const [outcome, delivered] = await Promise.all([
+        colleague.post("/api/calls", {
+          customerId: work.customerId,
+          itemIds: work.itemIds,
+          disposition: "completed",
+          complete: true,
+          externalCallId: callId,
+          offers: [{ workItemId: work.itemIds[0], offerId: "of-bonus-20", accepted: true }]
+        }),
+        deliver()
+      ])
+      expect(outcome.status, JSON.stringify(outcome.body)).toBe(200)
+      expect([200, 201]).toContain(delivered.status)
+      const calls = (await colleague.get(`/api/customers/${work.customerId}/calls`)).body.items
+      expect(calls).toHaveLength(1)
+      expect(calls[0]).toMatchObject({ serialNumber: outcome.body.call.serialNumber, disposition: "completed", externalCallId: callId })
+      for (const id of work.itemIds) expect((await colleague.get(`/api/work-items/${id}`)).body).toMatchObject({ state: "completed", callSerial: outcome.body.call.serialNumber })
+    }
   })
 
   it("keeps the body limit and documents the signed routes", async () => {

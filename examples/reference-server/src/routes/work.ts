@@ -307,18 +307,26 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
       const result = await ctx.runAs(principal.managerId, (actor) =>
         Effect.gen(function* () {
           const tx = yield* Transactions
-          return yield* tx.transaction(
-            Effect.gen(function* () {
-              const execution = yield* Execution
-              const offerService = yield* OfferService
-              const saved: Array<ResponseRecord> = []
-              for (const resp of responses) saved.push(yield* execution.saveResponse(actor, { ...resp, context: resp.context ?? {} }))
-              const uses: Array<OfferUse> = []
-              for (const o of offers) uses.push(yield* offerService.use(actor, o))
-              const call = yield* execution.recordCall(actor, outcome)
-              return { ...call, responses: saved, offerUses: uses }
-            })
-          )
+          return yield* tx
+            .transaction(
+              Effect.gen(function* () {
+                const execution = yield* Execution
+                const offerService = yield* OfferService
+                const saved: Array<ResponseRecord> = []
+                for (const resp of responses) saved.push(yield* execution.saveResponse(actor, { ...resp, context: resp.context ?? {} }))
+                const uses: Array<OfferUse> = []
+                for (const o of offers) uses.push(yield* offerService.use(actor, o))
+                const call = yield* execution.recordCall(actor, outcome)
+                return { ...call, responses: saved, offerUses: uses }
+              })
+            )
+            .pipe(
+              // The call center's event for the same call writes the same call record and items at
+              // the same moment: this transaction then loses a deadlock (PostgreSQL rolls it back) or
+              // finds an item's version moved on. Both mean "re-read and decide again": the whole
+              // call is tried again on fresh reads, so an item completed meanwhile still refuses it.
+              Effect.retry({ times: 3, while: (e) => (e._tag === "StorageError" && e.isRetryable) || (e._tag === "Conflict" && e.reason.startsWith("stale version")) })
+            )
         })
       )
       return { json: result }
