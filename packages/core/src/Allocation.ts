@@ -31,6 +31,12 @@ export const Allocate = z
   .object({
     ids: z.array(Id).min(1).max(10_000).refine((ids) => new Set(ids).size === ids.length, "ids must be unique"),
     to: Id.nullable(),
+    /**
+     * Only if every record is still with this manager (`null`: unassigned, in the pool); otherwise
+     * `Conflict` and nothing changes. Hand-outs from the pool send `from: null`, so an item another
+     * leader assigned meanwhile is not silently transferred away.
+     */
+    from: Id.nullable().optional(),
     note: z.string().max(4000).optional()
   })
   .strict()
@@ -68,6 +74,7 @@ const summarise = (ids: ReadonlyArray<string>) => (ids.length <= 5 ? ids.join(",
  * const alloc = yield* Allocation
  * yield* alloc.customers(leader, { ids: ["cust-1", "cust-2"], to: "m-2" })   // assign / transfer
  * yield* alloc.workItems(leader, { ids: ["wi-9"], to: null })                 // reclaim
+ * yield* alloc.workItems(leader, { ids: ["wi-7"], to: "m-2", from: null })    // hand out from the pool only
  * ```
  */
 export class Allocation extends Context.Service<
@@ -152,6 +159,7 @@ export class Allocation extends Context.Service<
               return d.allowed ? [] : [{ id: c.id, reason: d.reasons.join("; ") }]
             })
             yield* refuseOutOfScope(actor, Actions.customerAllocate, "customer", denied)
+            yield* requireFrom("Customer", a.from, found.map((c) => [c.id, c.ownerManagerId] as const))
             if (a.to !== null) yield* receiver(actor, Actions.customerAllocate, a.to)
             const changed: Array<Customer> = []
             const unchanged: Array<string> = []
@@ -184,6 +192,17 @@ export class Allocation extends Context.Service<
         )
       })
 
+      /** With `from` given, every record must still be with that manager (or unassigned for `null`). */
+      const requireFrom = (entity: string, from: string | null | undefined, holders: ReadonlyArray<readonly [string, string | null]>) => {
+        if (from === undefined) return Effect.void
+        const moved = holders.filter(([, holder]) => holder !== from)
+        if (moved.length === 0) return Effect.void
+        const [id, holder] = moved[0]!
+        return Effect.fail(
+          new Conflict({ entity, id, reason: `${moved.length} record(s) are no longer ${from === null ? "unassigned" : `with ${from}`} (${id} is ${holder === null ? "unassigned" : `with ${holder}`})` })
+        )
+      }
+
       const allocateWorkItems = Effect.fn("Allocation.workItems")(function* (actor: Actor, input: Allocate) {
         const a = yield* decode(Allocate, input, "allocation")
         return yield* tx.transaction(
@@ -202,6 +221,7 @@ export class Allocation extends Context.Service<
             if (closed.length > 0) {
               return yield* new Conflict({ entity: "WorkItem", id: closed[0]!.id, reason: `${closed.length} item(s) are ${closed[0]!.state}: only open items can be allocated` })
             }
+            yield* requireFrom("WorkItem", a.from, found.map((w) => [w.id, w.assigneeId] as const))
             const target = a.to === null ? null : yield* receiver(actor, Actions.workItemAllocate, a.to)
             const at = yield* nowIso
             const changed: Array<WorkItem> = []

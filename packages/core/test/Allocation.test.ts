@@ -107,6 +107,28 @@ describe("Allocation of work items", () => {
     expect((await Effect.runPromise(stores.workItems.get("w-x"))).teamId).toBe("t-north-1")
   })
 
+  it("hands out from the pool only what is still in it (from: null), all or nothing", async () => {
+    // Another leader assigned w-2 meanwhile: the pool hand-out of w-2 is refused, nothing moves.
+    await run(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.workItems({ ids: ["w-2"], to: "m-a1" })))
+    const e = await failure(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.workItems({ ids: ["w-2"], to: "m-a2", from: null })))
+    expect(e).toBeInstanceOf(Conflict)
+    expect((e as Conflict).id).toBe("w-2")
+    expect((await Effect.runPromise(stores.workItems.get("w-2"))).assigneeId).toBe("m-a1")
+    // Transfers can name the current holder the same way; a wrong holder refuses the whole batch.
+    const mixed = await failure(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.workItems({ ids: ["w-1", "w-2"], to: "m-a2", from: "m-a2" })))
+    expect(mixed).toBeInstanceOf(Conflict)
+    const moved = await run(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.workItems({ ids: ["w-1", "w-2"], to: "m-a2", from: "m-a1" })))
+    expect(moved.changed.map((w) => [w.id, w.assigneeId])).toEqual([["w-1", "m-a2"], ["w-2", "m-a2"]])
+    expect(await actions()).toEqual([
+      ["work-item.assign", "w-2", "m-lead"],
+      ["work-item.transfer", "w-1", "m-lead"],
+      ["work-item.transfer", "w-2", "m-lead"]
+    ])
+    // Customers take the same guard: c-pool is in the region's pool, c-3 is m-a2's.
+    expect(await failure(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.customers({ ids: ["c-pool", "c-3"], to: "m-a1", from: null })))).toBeInstanceOf(Conflict)
+    expect((await Effect.runPromise(stores.customers.get("c-pool"))).ownerManagerId).toBeNull()
+  })
+
   it("refuses closed items with Conflict, and nothing changes", async () => {
     const e = await failure(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.workItems({ ids: ["w-1", "w-done"], to: "m-a2" })))
     expect(e).toBeInstanceOf(Conflict)

@@ -264,7 +264,7 @@ async function poolCard(teamId, agents, onAssigned) {
     ev.preventDefault()
     const ids = [...checks].filter(([, b]) => b.checked).map(([id]) => id)
     if (!ids.length) return showError(new Error("Tick the pool items to assign first."), "Unassigned pool")
-    const r = await act(assign, "Assigning pool items failed", () => post(paths.allocateWorkItems, { ids, to: to.value }))
+    const r = await act(assign, "Assigning pool items failed", () => post(paths.allocateWorkItems, { ids, to: to.value, from: null }))
     if (!r) return
     showInfo(`${r.changed.length} pool item(s) assigned to ${to.value}.`)
     await Promise.all([load(true), onAssigned()])
