@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { z } from "zod"
-import { Conflict, Forbidden, IntegrationError, NotFound, StorageError, ValidationError, isValidationErrorLike } from "@winback/core"
+import { Conflict, Forbidden, IntegrationError, isValidationErrorLike, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
 
 /** Who is calling: a logged-in person (session) or a machine client acting as a manager (API key). */
 export interface Principal {
@@ -244,29 +244,6 @@ const readBody = async (req: IncomingMessage, limit: number): Promise<string> =>
   return Buffer.concat(chunks).toString("utf8")
 }
 
-/**
- * Where a NUL character hides in a value (PostgreSQL text and jsonb cannot hold one, so it is
- * refused at the boundary as invalid input rather than failing in storage).
- */
-const nulPath = (v: unknown, path: Array<string | number>): Array<string | number> | null => {
-  if (typeof v === "string") return v.includes("\u0000") ? path : null
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const p = nulPath(v[i], [...path, i])
-      if (p) return p
-    }
-    return null
-  }
-  if (v !== null && typeof v === "object") {
-    for (const [k, x] of Object.entries(v)) {
-      if (k.includes("\u0000")) return [...path, k]
-      const p = nulPath(x, [...path, k])
-      if (p) return p
-    }
-  }
-  return null
-}
-
 /** The deepest nesting a JSON body may have: real inputs are a few levels deep. */
 const maxDepth = 32
 
@@ -283,7 +260,7 @@ const tooDeep = (v: unknown): boolean => {
 }
 
 const refuseNul = (v: unknown, root: string): void => {
-  const at = nulPath(v, [root])
+  const at = nulCharacterPath(v, [root])
   if (at) throw new ValidationError({ subject: root, issues: [{ path: at, code: "nul_character", message: "text may not contain a NUL character" }] })
 }
 

@@ -32,3 +32,33 @@ export const decode = <S extends z.ZodType>(schema: S, input: unknown, subject?:
   const r = schema.safeParse(input)
   return r.success ? Effect.succeed(r.data) : Effect.fail(ValidationError.fromZod(r.error, subject))
 }
+
+/**
+ * The path of the first string (a value or an object key) holding a NUL character, `null` when
+ * there is none. PostgreSQL text and jsonb cannot hold NUL, so boundaries refuse it as invalid input
+ * naming the field instead of failing later in storage.
+ *
+ * @example
+ * ```ts
+ * nulCharacterPath({ a: ["ok", "x\u0000"] }) // ["a", 1]
+ * nulCharacterPath({ a: "ok" })               // null
+ * ```
+ */
+export const nulCharacterPath = (value: unknown, path: ReadonlyArray<string | number> = []): Array<string | number> | null => {
+  if (typeof value === "string") return value.includes("\u0000") ? [...path] : null
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulCharacterPath(value[i], [...path, i])
+      if (found) return found
+    }
+    return null
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) return [...path, k]
+      const found = nulCharacterPath(v, [...path, k])
+      if (found) return found
+    }
+  }
+  return null
+}

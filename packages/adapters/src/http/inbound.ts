@@ -5,7 +5,7 @@
  */
 import { Clock, Effect } from "effect"
 import type { z } from "zod"
-import { ValidationError } from "@winback/core"
+import { nulCharacterPath, ValidationError } from "@winback/core"
 import { headerOf, type HeadersLike, verifyWebhookSignature } from "./signature"
 
 /**
@@ -74,7 +74,7 @@ export const verifiedBody = <S extends z.ZodType>(
     }
     // PostgreSQL text cannot hold NUL: refuse it here with the field's path, as the server refuses it
     // in every other body, instead of failing later in storage.
-    const nulAt = nulPath(json, [])
+    const nulAt = nulCharacterPath(json)
     if (nulAt !== null) {
       return { ok: false, reply: reply(400, { error: { code: "validation_failed", message: `${subject}: NUL character at ${nulAt.join(".") || "(root)"}`, details: [{ path: nulAt, code: "nul_character", message: "NUL characters are not allowed" }] } }) } as const
     }
@@ -85,26 +85,6 @@ export const verifiedBody = <S extends z.ZodType>(
     }
     return { ok: true, value: r.data } as const
   })
-
-/** The path of the first string (value or key) holding a NUL character, `null` when there is none. */
-const nulPath = (value: unknown, path: ReadonlyArray<string | number>): Array<string | number> | null => {
-  if (typeof value === "string") return value.includes("\u0000") ? [...path] : null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], [...path, i])
-      if (found) return found
-    }
-    return null
-  }
-  if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes("\u0000")) return [...path, k]
-      const found = nulPath(v, [...path, k])
-      if (found) return found
-    }
-  }
-  return null
-}
 
 /** Maps a typed failure to a reply; retryable storage trouble is a 503 so the sender retries. */
 export const errorReply = (e: unknown): InboundReply => {
