@@ -249,20 +249,17 @@ export class Actors extends Context.Service<Actors, ActorsService>()("@winback/c
         // before a change is never kept after it.
         let generation = 0
         let current: { readonly generation: number; readonly expiresAt: number; readonly snapshot: Effect.Effect<OrgSnapshot, StorageError> } | undefined
-        const snapshot = Effect.suspend(() => {
+        const snapshot = Effect.gen(function* () {
           const at = now()
-          if (current === undefined || current.generation !== generation || at >= current.expiresAt) {
-            const mine = { generation, expiresAt: at + options.ttlMs, snapshot: Effect.runSync(Effect.cached(load)) }
-            current = mine
-            return mine.snapshot.pipe(
-              Effect.tapError(() =>
-                Effect.sync(() => {
-                  if (current === mine) current = undefined
-                })
-              )
-            )
-          }
-          return current.snapshot
+          if (current !== undefined && current.generation === generation && at < current.expiresAt) return yield* current.snapshot
+          const mine = { generation, expiresAt: at + options.ttlMs, snapshot: yield* Effect.cached(load) }
+          current = mine
+          // A failed load is not kept: the next call reads again.
+          return yield* Effect.tapError(mine.snapshot, () =>
+            Effect.sync(() => {
+              if (current === mine) current = undefined
+            })
+          )
         })
         const resolve = Effect.fn("Actors.resolve")(function* (managerId: string) {
           const person = yield* staff.get(managerId)
