@@ -6,6 +6,7 @@ export default defineProject({
   test: {
     name: "embed-in-crm",
     include: ["test/**/*.test.ts"],
+    setupFiles: ["../../test/propertyBudget.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000
   }

@@ -5,6 +5,10 @@ export default defineProject({
   ssr: { resolve: { conditions: ["@winback/source"] } },
   test: {
     name: "core",
-    include: ["test/**/*.test.ts"]
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["../../test/propertyBudget.ts"],
+    // Above the property-test budget (test/propertyBudget.ts): a loaded machine runs fewer cases, it does not time out.
+    testTimeout: 60_000,
+    hookTimeout: 120_000
   }
 })

@@ -22,7 +22,7 @@ import {
   TaskService,
   WorkList
 } from "@winback/core"
-import { seedDemoData } from "@winback/core/demo"
+import { demoClockLayer, seedDemoData } from "@winback/core/demo"
 import { PgliteStorage } from "../src/pg/PgStorage"
 import { SqlCandidateSource } from "../src/pipeline/SqlCandidateSource"
 
@@ -39,7 +39,9 @@ it("the work-pipeline guide runs end to end", async () => {
     pipelineLayer.pipe(
       Layer.provideMerge(scopeLayer(pipelinePolicy)),
       Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), outbound, directoriesFromStores)),
-      Layer.provideMerge(storesLayer(storage.stores))
+      Layer.provideMerge(storesLayer(storage.stores)),
+      // The demo's usage ends on 2026-11-25: run on that day (09:00 in Beijing), whatever today is.
+      Layer.provideMerge(demoClockLayer("2026-11-25T01:00:00Z"))
     )
   )
   const as = (managerId: string) => runtime.runPromise(Effect.flatMap(Actors, (a) => a.resolve(managerId)))

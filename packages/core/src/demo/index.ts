@@ -21,5 +21,8 @@ export { type DemoOutcome, type DemoStatusChange } from "./Outcomes"
 // ---- Seeding stores -----------------------------------------------------------------------------
 export { applyDemoOutcomes, type DemoSeedOptions, type DemoSeedSummary, seedDemo, seedDemoData } from "./Seed"
 
+// ---- Running on the demo's day -----------------------------------------------------------------
+export { demoClockLayer } from "./Clock"
+
 // ---- The seeded random source (handy for tests that need their own reproducible noise) ----------
 export { hashSeed, makeRandom, type Random } from "./Random"
