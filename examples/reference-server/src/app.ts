@@ -5,7 +5,8 @@
  * (when configured) are signed routes called by the SMS gateway and the call center.
  */
 import { z } from "zod"
-import type { Authenticate } from "./http"
+import { csrfGuard } from "./auth/csrf"
+import type { Authenticate, RouterOptions } from "./http"
 import { type InboundIntegrations, integrationRoutes } from "./integrations"
 import { Router } from "./http"
 import { openApiDocument } from "./openapi"
@@ -28,6 +29,8 @@ export interface AppOptions extends ApiContext {
   readonly integrations?: InboundIntegrations
   /** Extra route groups (added after the built-in ones, before the OpenAPI document is built). */
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
+  /** The check run on every request after authentication (default: the CSRF check, auth/csrf.ts, with no extra origins). */
+  readonly guard?: RouterOptions["guard"]
 }
 
 /**
@@ -40,9 +43,9 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
-  const r = new Router({ authenticate })
+  const r = new Router({ authenticate, guard: guard ?? csrfGuard() })
 
   r.route({
     method: "GET",

@@ -232,15 +232,38 @@ export const parseQuery = <S extends z.ZodObject>(schema: S, query: URLSearchPar
 const jsonLimit = 1024 * 1024
 const textLimit = 20 * 1024 * 1024
 
+/** How much of an oversized body is read and discarded so the 413 can close the connection cleanly. */
+const discardLimit = 64 * 1024 * 1024
+
+/**
+ * Refuses an oversized body with 413 and `Connection: close`, after reading (and discarding) the
+ * rest of it: closing a socket the client is still writing to makes the kernel answer with a reset,
+ * and the client may never see the 413. Past {@link discardLimit} the connection is cut instead.
+ */
+const tooLarge = async (req: IncomingMessage, limit: number): Promise<HttpError> => {
+  let discarded = 0
+  for await (const chunk of req) {
+    discarded += (chunk as Buffer).length
+    if (discarded > discardLimit) break
+  }
+  return new HttpError(413, "payload_too_large", `the body exceeds ${limit} bytes`, { connection: "close" })
+}
+
 /** Reads the request body as text, refusing more than `limit` bytes with 413. */
 const readBody = async (req: IncomingMessage, limit: number): Promise<string> => {
   const chunks: Array<Buffer> = []
   let size = 0
-  for await (const chunk of req) {
+  let over = false
+  // Not destroyed when the loop ends early: tooLarge reads the rest.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length
-    if (size > limit) throw new HttpError(413, "payload_too_large", `the body exceeds ${limit} bytes`)
+    if (size > limit) {
+      over = true
+      break
+    }
     chunks.push(chunk as Buffer)
   }
+  if (over) throw await tooLarge(req, limit)
   return Buffer.concat(chunks).toString("utf8")
 }
 
@@ -297,6 +320,11 @@ export type Authenticate = (req: IncomingMessage) => Promise<Principal | null>
 export interface RouterOptions {
   /** Without it every non-public route answers 401. */
   readonly authenticate?: Authenticate
+  /**
+   * Runs after authentication on every request and may refuse it by throwing (the CSRF check,
+   * see auth/csrf.ts).
+   */
+  readonly guard?: (req: IncomingMessage, principal: Principal | null) => void
 }
 
 const unauthenticated = () => new HttpError(401, "unauthenticated", "log in (POST /api/login) or send Authorization: Bearer <token or API key>", { "www-authenticate": "Bearer" })
@@ -418,6 +446,7 @@ export class Router {
             throw new HttpError(503, "storage_unavailable", "could not check the credentials, try again", { "retry-after": "1" })
           })
         : null
+      this.options.guard?.(req, principal)
       if (!route) {
         if (principal === null && !(matching.length > 0 && matching.every((r) => r.access === "public"))) {
           throw unauthenticated()

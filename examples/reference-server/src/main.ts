@@ -6,13 +6,15 @@
  * WINBACK_DATABASE_URL (PostgreSQL instead of PGlite), WINBACK_DEMO_CUSTOMERS (1000); the
  * integrations, each off unless set: WINBACK_SMS_CALLBACK_SECRET, WINBACK_CALL_EVENT_SECRET,
  * WINBACK_WEBHOOK_URL + WINBACK_WEBHOOK_SECRET (WINBACK_WEBHOOK_INTERVAL_MS,
- * WINBACK_WEBHOOK_START_AFTER_SEQ). See docs/reference-server.md.
+ * WINBACK_WEBHOOK_START_AFTER_SEQ); logins: WINBACK_TRUST_PROXY (proxies appending X-Forwarded-For,
+ * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
+ * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback). See docs/reference-server.md.
  */
 import { resolve } from "node:path"
 import { PgliteStorage, PostgresStorage } from "@winback/adapters"
 import { seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
-import { demoPassword, startServer } from "./server"
+import { demoLoginsRefusal, demoPassword, startServer } from "./server"
 
 const env = process.env
 const today = new Date().toISOString().slice(0, 10)
@@ -22,6 +24,23 @@ const customers = Number(env.WINBACK_DEMO_CUSTOMERS ?? 1000)
 const orgCacheTtlMs = Number(env.WINBACK_ORG_CACHE_TTL_MS ?? 5000)
 if (!Number.isSafeInteger(orgCacheTtlMs) || orgCacheTtlMs < 0) {
   console.error("Configuration error: WINBACK_ORG_CACHE_TTL_MS must be a whole number of milliseconds (0 turns the cache off)")
+  process.exit(1)
+}
+const host = env.HOST ?? "127.0.0.1"
+const trustProxy = Number(env.WINBACK_TRUST_PROXY ?? 0)
+if (!Number.isSafeInteger(trustProxy) || trustProxy < 0 || trustProxy > 10) {
+  console.error("Configuration error: WINBACK_TRUST_PROXY must be the number of reverse proxies in front (0 ignores X-Forwarded-For)")
+  process.exit(1)
+}
+const allowedOrigins = (env.WINBACK_ALLOWED_ORIGINS ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0)
+const allowDemoLogins = env.WINBACK_ALLOW_DEMO_LOGINS === "1"
+// Checked before the database is opened: nothing is seeded when the start is refused.
+const refusal = demoLoginsRefusal({ host, demo: true, allowDemoLogins })
+if (refusal !== null) {
+  console.error(refusal)
   process.exit(1)
 }
 let integrations: IntegrationOptions | undefined
@@ -38,7 +57,10 @@ const storage = url ? await PostgresStorage.open({ url }) : await PgliteStorage.
 const server = await startServer({
   storage,
   port: Number(env.PORT ?? 3000),
-  host: env.HOST ?? "127.0.0.1",
+  host,
+  allowDemoLogins,
+  trustProxy,
+  allowedOrigins,
   seed: seedIfEmpty({ customers, asOf: today, onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`) }),
   today: () => new Date().toISOString().slice(0, 10),
   orgCacheTtlMs,

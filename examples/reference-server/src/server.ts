@@ -7,11 +7,12 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, type Layer } from "effect"
-import { Actors, type CandidateSource, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Actors, type CandidateSource, NotFound, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
 import { createRouter } from "./app"
 import { type Auth, createAuth } from "./auth/Auth"
 import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
+import { csrfGuard } from "./auth/csrf"
 import { defaultScryptParams, type ScryptParams } from "./auth/passwords"
 import { sqlCredentialStore } from "./auth/SqlCredentialStore"
 import type { SeedContext } from "./demo"
@@ -29,6 +30,42 @@ export interface DemoLogin {
 /** The password every demo manager gets on first start. */
 export const demoPassword = "winback-demo"
 
+const loopbackHosts = new Set(["localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1"])
+
+/**
+ * True when `host` only listens on this machine (127.0.0.0/8, ::1, ::ffff:127.x, localhost).
+ *
+ * @example
+ * ```ts
+ * isLoopback("127.0.0.1") // true
+ * isLoopback("0.0.0.0")   // false
+ * ```
+ */
+export const isLoopback = (host: string): boolean => {
+  const h = host.trim().toLowerCase()
+  return loopbackHosts.has(h) || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+}
+
+/**
+ * Why the server refuses to start: demo logins (whose password is public) on a `host` other
+ * machines can reach, unless `allowDemoLogins` says so explicitly; `null` when it may start.
+ *
+ * @example
+ * ```ts
+ * demoLoginsRefusal({ host: "0.0.0.0", demo: true, allowDemoLogins: false }) // "refusing to start: ..."
+ * ```
+ */
+export const demoLoginsRefusal = (o: { readonly host: string; readonly demo: boolean; readonly allowDemoLogins: boolean }): string | null =>
+  o.demo && !o.allowDemoLogins && !isLoopback(o.host)
+    ? `refusing to start: HOST ${o.host} is reachable from other machines, and this server seeds demo logins whose password ("${demoPassword}") is public. ` +
+      "Listen on loopback (HOST=127.0.0.1), or set WINBACK_ALLOW_DEMO_LOGINS=1 (startServer: allowDemoLogins: true) to run the demo there anyway."
+    : null
+
+/** Thrown by {@link startServer} when {@link demoLoginsRefusal} refuses. */
+export class DemoLoginsRefused extends Error {
+  readonly _tag = "DemoLoginsRefused"
+}
+
 /** Options of {@link startServer}. */
 export interface ServerOptions {
   /**
@@ -38,7 +75,23 @@ export interface ServerOptions {
    */
   readonly storage: { readonly stores: Stores; readonly close: () => Promise<void>; readonly db?: MemoryDb } | OpenStorage
   readonly port?: number
+  /** Where to listen (default 127.0.0.1). Off loopback, demo logins need {@link allowDemoLogins}. */
   readonly host?: string
+  /**
+   * Starts with demo logins (a `seed` or a `demoPassword`) on a host other than loopback. Without
+   * it such a start fails with {@link DemoLoginsRefused}, before anything is seeded.
+   */
+  readonly allowDemoLogins?: boolean
+  /**
+   * How many reverse proxies in front append to `X-Forwarded-For` (default 0: the header is
+   * ignored and the client address, for the login rate limit, is the socket peer).
+   */
+  readonly trustProxy?: number
+  /**
+   * Origins besides the server's own whose pages may send cookie-authenticated writes (e.g. a CRM
+   * page embedding the workbench). See auth/csrf.ts.
+   */
+  readonly allowedOrigins?: ReadonlyArray<string>
   /**
    * Seeds demo data (when the storage is empty) and answers the demo logins; runs before the server
    * listens. It gets the stores, which also carry the running services (`winback`, `pipeline`).
@@ -100,6 +153,16 @@ const isSql = (s: ServerOptions["storage"]): s is OpenStorage => "run" in s && t
  */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
   const storage = options.storage
+  const host = options.host ?? "127.0.0.1"
+  const refusal = demoLoginsRefusal({
+    host,
+    demo: options.seed !== undefined || (options.demoPassword ?? null) !== null,
+    allowDemoLogins: options.allowDemoLogins === true
+  })
+  if (refusal !== null) {
+    await storage.close()
+    throw new DemoLoginsRefused(refusal)
+  }
   const candidates: Layer.Layer<CandidateSource, never, CustomerStore> = isSql(storage) ? SqlCandidateSource.layer(storage) : memoryCandidateSource()
   const orgCacheTtlMs = options.orgCacheTtlMs ?? 5000
   const winback = await createWinback({ storage: storesLayer(storage.stores), policy: pipelinePolicy, ...(orgCacheTtlMs > 0 ? { orgCache: { ttlMs: orgCacheTtlMs } } : {}) })
@@ -114,7 +177,17 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
       ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
       ...(options.secureCookie ? { secureCookie: true } : {}),
-      ...(options.now ? { now: options.now } : {})
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+      // The staff directory says who is active; an unknown manager is not.
+      isActive: (managerId) =>
+        winback.directories.staff.get(managerId).then(
+          (m) => m.active,
+          (e: unknown) => {
+            if (e instanceof NotFound) return false
+            throw e
+          }
+        )
     })
     const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback, pipeline }) : []
     // The seed writes the organisation straight to the stores: read it afresh.
@@ -144,13 +217,14 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       demoLogins,
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
-      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {})
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
     const server = createServer((req, res) => void router.handle(req, res))
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
-      server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve())
+      server.listen(options.port ?? 3000, host, () => resolve())
     })
     const sweeper = setInterval(() => void auth.sweep().catch(() => undefined), 10 * 60 * 1000)
     sweeper.unref()

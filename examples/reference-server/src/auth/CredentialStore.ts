@@ -66,6 +66,12 @@ export interface CredentialStore {
   readonly listApiKeys: (page: { readonly limit: number; readonly cursor: string | null }) => Promise<Page<ApiKeyRecord>>
   /** Marks the key revoked at `at` (keeps an earlier revocation); `null` when there is no such key. */
   readonly revokeApiKey: (id: string, at: string) => Promise<ApiKeyRecord | null>
+  /** The logins that belong to `managerId`. */
+  readonly loginsOf: (managerId: string) => Promise<ReadonlyArray<string>>
+  /** Deletes every session of `managerId` but the one with id `exceptId`; answers how many. */
+  readonly deleteSessionsOf: (managerId: string, exceptId: string | null) => Promise<number>
+  /** Revokes every unrevoked key bound to `managerId` at `at`; answers the keys it revoked. */
+  readonly revokeApiKeysOf: (managerId: string, at: string) => Promise<ReadonlyArray<ApiKeyRecord>>
 }
 
 /**
@@ -116,6 +122,22 @@ export const memoryCredentialStore = (): CredentialStore => {
       const next = k.revokedAt ? k : { ...k, revokedAt: at }
       keys.set(id, next)
       return next
+    },
+    loginsOf: async (managerId) => [...passwords.values()].filter((p) => p.managerId === managerId).map((p) => p.login),
+    deleteSessionsOf: async (managerId, exceptId) => {
+      let n = 0
+      for (const [h, s] of sessions) if (s.managerId === managerId && s.id !== exceptId) n += sessions.delete(h) ? 1 : 0
+      return n
+    },
+    revokeApiKeysOf: async (managerId, at) => {
+      const revoked: Array<ApiKeyRecord> = []
+      for (const k of keys.values()) {
+        if (k.managerId !== managerId || k.revokedAt !== null) continue
+        const next = { ...k, revokedAt: at }
+        keys.set(k.id, next)
+        revoked.push(next)
+      }
+      return revoked
     }
   }
 }

@@ -16,6 +16,7 @@ const ddl = [
   `CREATE TABLE IF NOT EXISTS winback_server_sessions (
     id text PRIMARY KEY, token_hash text NOT NULL UNIQUE, manager_id text NOT NULL, created_at text NOT NULL, expires_at text NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS winback_server_sessions_expires ON winback_server_sessions (expires_at)`,
+  `CREATE INDEX IF NOT EXISTS winback_server_sessions_manager ON winback_server_sessions (manager_id)`,
   `CREATE TABLE IF NOT EXISTS winback_server_api_keys (
     id text PRIMARY KEY, name text NOT NULL, key_hash text NOT NULL UNIQUE, manager_id text NOT NULL,
     created_by text NOT NULL, created_at text NOT NULL, revoked_at text)`
@@ -96,6 +97,11 @@ export const sqlCredentialStore = (storage: Pick<OpenStorage, "run">): Credentia
       return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null }
     },
     revokeApiKey: async (id, at) =>
-      (await query("UPDATE winback_server_api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *", [id, at])).map(apiKey)[0] ?? null
+      (await query("UPDATE winback_server_api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *", [id, at])).map(apiKey)[0] ?? null,
+    loginsOf: async (managerId) => (await query("SELECT login FROM winback_server_passwords WHERE manager_id = $1 ORDER BY login", [managerId])).map((r) => String(r.login)),
+    deleteSessionsOf: async (managerId, exceptId) =>
+      (await query("DELETE FROM winback_server_sessions WHERE manager_id = $1 AND ($2::text IS NULL OR id <> $2) RETURNING id", [managerId, exceptId])).length,
+    revokeApiKeysOf: async (managerId, at) =>
+      (await query("UPDATE winback_server_api_keys SET revoked_at = $2 WHERE manager_id = $1 AND revoked_at IS NULL RETURNING *", [managerId, at])).map(apiKey)
   }
 }

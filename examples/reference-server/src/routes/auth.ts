@@ -5,7 +5,6 @@
 import { Effect } from "effect"
 import { z } from "zod"
 import { type Actor, AuditTrail, Forbidden, NotFound, Role } from "@winback/core"
-import { clientAddress } from "../auth/Auth"
 import type { Principal, Router } from "../http"
 import { type ApiContext, IdParams, IdString, PageOf, PageQuery, pageOf, scoped } from "./support"
 
@@ -68,13 +67,14 @@ export const authRoutes = (r: Router, ctx: ApiContext): void => {
     path: "/api/login",
     tag: "auth",
     summary: "Log in with login and password",
-    description: "Answers a session token (also set as an HttpOnly SameSite=Strict cookie). 10 failures per login or address in 15 minutes answer 429 with Retry-After.",
+    description:
+      "Answers a session token (also set as an HttpOnly SameSite=Strict cookie) and a device cookie. 10 failures per login or address in 15 minutes answer 429 with Retry-After; a device that logged in as this login before is counted on its own, so others' failures do not lock it out. A deactivated manager gets the same 401 as a wrong password.",
     access: "public",
     body: LoginBody,
     responses: { 200: { description: "A session", schema: LoginAnswer } },
     handler: async ({ body, raw }) => {
-      const s = await ctx.auth.login(body.login, body.password, clientAddress(raw))
-      return { json: { token: s.token, managerId: s.managerId, expiresAt: s.expiresAt }, headers: { "set-cookie": s.cookie } }
+      const s = await ctx.auth.login(body.login, body.password, ctx.auth.addressOf(raw), raw)
+      return { json: { token: s.token, managerId: s.managerId, expiresAt: s.expiresAt }, headers: { "set-cookie": [s.cookie, s.deviceCookie] } }
     }
   })
   r.route({
@@ -100,20 +100,51 @@ export const authRoutes = (r: Router, ctx: ApiContext): void => {
     method: "POST",
     path: "/api/me/password",
     tag: "auth",
-    summary: "Change your own password (the current one is checked; at least 12 characters)",
+    summary: "Change your own password (the current one is checked; at least 12 characters); ends your other sessions and revokes your API keys",
     body: ChangePassword,
-    responses: { 200: { description: "Changed", schema: z.object({ ok: z.literal(true) }) } },
+    responses: {
+      200: {
+        description: "Changed: how many other sessions ended and which API keys were revoked",
+        schema: z.object({ ok: z.literal(true), sessionsEnded: z.number().int(), apiKeysRevoked: z.array(z.string()) })
+      }
+    },
     handler: async ({ principal, body, raw }) => {
       if (principal.via !== "session") throw new Forbidden({ actorId: principal.managerId, action: "password.change", resource: "password", reason: "log in with a password to change it" })
       const actor = await scoped(ctx, principal).actor()
-      await ctx.auth.changePassword(actor.id, body.currentPassword, body.newPassword, clientAddress(raw))
+      const ended = await ctx.auth.changePassword(actor.id, body.currentPassword, body.newPassword, ctx.auth.addressOf(raw), principal.credentialId)
+      const after = { sessionsEnded: ended.sessionsEnded, apiKeysRevoked: ended.apiKeysRevoked.map((k) => k.id) }
       await ctx.runAs(principal.managerId, (a) =>
         Effect.gen(function* () {
           const trail = yield* AuditTrail
-          return yield* trail.record(a, { action: "password.change", category: "system", recordType: "Password", recordId: a.id, customerId: null, before: null, after: null })
+          return yield* trail.record(a, { action: "password.change", category: "system", recordType: "Password", recordId: a.id, customerId: null, before: null, after })
         })
       )
-      return { json: { ok: true } }
+      return { json: { ok: true, ...after } }
+    }
+  })
+  r.route({
+    method: "POST",
+    path: "/api/managers/:id/login-reset",
+    tag: "auth",
+    summary: "Lift the login lockout of a manager you lead or administer (team leaders, admins)",
+    description: "After failed logins lock a login, its owner's next attempt from any device is checked again. Audited as login.reset.",
+    params: IdParams,
+    responses: { 200: { description: "The logins reset", schema: z.object({ managerId: z.string(), logins: z.number().int() }) } },
+    handler: async ({ principal, params }) => {
+      const actor = await scoped(ctx, principal).actor()
+      const s = actor.scopes
+      const leads = actor.roles.includes("team-leader") && (s.team.all || s.team.managerIds.includes(params.id))
+      const administers = actor.roles.includes("admin") && (s.administered.all || s.administered.managerIds.includes(params.id))
+      // Nothing is said about managers outside the caller's reach.
+      if (!leads && !administers) throw new NotFound({ entity: "Manager", id: params.id })
+      const logins = await ctx.auth.resetLockout(params.id)
+      await ctx.runAs(principal.managerId, (a) =>
+        Effect.gen(function* () {
+          const trail = yield* AuditTrail
+          return yield* trail.record(a, { action: "login.reset", category: "system", recordType: "Password", recordId: params.id, customerId: null, before: null, after: { logins: logins.length } })
+        })
+      )
+      return { json: { managerId: params.id, logins: logins.length } }
     }
   })
   r.route({

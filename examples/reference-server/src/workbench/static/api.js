@@ -1,5 +1,6 @@
 // The workbench's only way to the server: JSON over fetch, same origin, with the session cookie the
-// login sets. Every non-2xx answer becomes an ApiError carrying the server's stable error code,
+// login sets, and the X-Winback-Csrf header the server demands of every cookie-authenticated write
+// (no other site can send it). Every non-2xx answer becomes an ApiError carrying the server's stable error code,
 // message and details, so views can show exactly what the API said.
 
 /** An error answer of the API (or a network failure, code "network"). */
@@ -26,7 +27,10 @@ export async function request(method, path, body) {
     res = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers:
+        body === undefined
+          ? { accept: "application/json", "x-winback-csrf": "1" }
+          : { accept: "application/json", "content-type": "application/json", "x-winback-csrf": "1" },
       body: body === undefined ? undefined : JSON.stringify(body)
     })
   } catch (e) {
