@@ -262,16 +262,18 @@ describe("changing a password", () => {
       const weak = await me.post("/api/me/password", { currentPassword: demoPassword, newPassword: "short" })
       expect(weak.body.error.details[0].path).toEqual(["body", "newPassword"])
       expect((await me.post("/api/me/password", { currentPassword: "wrong-one", newPassword: "a much longer secret" })).status).toBe(403)
-      expect((await me.post("/api/me/password", { currentPassword: demoPassword, newPassword: "a much longer secret" })).body).toEqual({ ok: true })
+      expect((await me.post("/api/me/password", { currentPassword: demoPassword, newPassword: "a much longer secret" })).body).toEqual({ ok: true, sessionsEnded: 0, apiKeysRevoked: [] })
       expect((await client(server).post("/api/login", { login: demoLogins.teamLeader, password: demoPassword })).status).toBe(401)
       expect((await client(server).post("/api/login", { login: demoLogins.teamLeader, password: "a much longer secret" })).status).toBe(200)
       const log = await server.winback.stores.audit.query({ categories: ["system"] }, { limit: 50 })
       expect(log.items.filter((e) => e.action === "password.change").map((e) => e.actorId)).toEqual([demoLogins.teamLeader])
-      const key = (await me.post("/api/api-keys", { name: "k", managerId: demoLogins.teamLeader })).body.key as string
+      const created = (await me.post("/api/api-keys", { name: "k", managerId: demoLogins.teamLeader })).body
+      const key = created.key as string
       expect((await client(server, key).post("/api/me/password", { currentPassword: "a much longer secret", newPassword: "yet another long one" })).status).toBe(403)
       // A password is data, whatever it looks like: an SQL/HTML injection string works as a password.
+      // The change ends the session the login above opened and revokes the leader's key.
       const odd = `'; DROP TABLE customers; -- <script>alert(1)</script> =cmd|' /C calc'!A0`
-      expect((await me.post("/api/me/password", { currentPassword: "a much longer secret", newPassword: odd })).body).toEqual({ ok: true })
+      expect((await me.post("/api/me/password", { currentPassword: "a much longer secret", newPassword: odd })).body).toEqual({ ok: true, sessionsEnded: 1, apiKeysRevoked: [created.apiKey.id] })
       expect((await client(server).post("/api/login", { login: demoLogins.teamLeader, password: odd })).status).toBe(200)
       expect((await client(server).post("/api/login", { login: demoLogins.teamLeader, password: odd.slice(0, -1) })).status).toBe(401)
     } finally {

@@ -277,7 +277,9 @@ export const createAuth = async (options: AuthOptions) => {
         return found
       })
       const t = now()
-      failures.clear(`login:${login}`)
+      // Only the bucket this attempt was counted on starts afresh: a known device's success does not
+      // lift the lockout others' failures put on the login for unknown devices.
+      failures.clear(keys[0]!)
       if (weak) await store.putPasswords([{ ...record, hash: await hashPassword(password, params), updatedAt: iso(t) }])
       const token = sessionPrefix + randomBytes(32).toString("base64url")
       const expiresAt = iso(t + ttl)
