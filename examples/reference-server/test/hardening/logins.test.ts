@@ -5,6 +5,9 @@
  * logins on a public address, and a 413 that resets the connection.
  */
 import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
 import { request } from "node:http"
 import { connect } from "node:net"
 import { fileURLToPath } from "node:url"
@@ -105,7 +108,7 @@ describe("a lockout others cause does not lock the real user out", () => {
     const first = await login(server, target, demoPassword, { from: "127.0.2.1" })
     expect(first.status).toBe(200)
     const device = `winback_device=${first.cookies.winback_device}`
-    expect(first.headers["set-cookie"]!.find((c) => c.startsWith("winback_device="))).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(([] as Array<string>).concat(first.headers["set-cookie"] ?? []).find((c) => c.startsWith("winback_device="))).toMatch(/HttpOnly; SameSite=Strict/)
     // Someone else fails 10 times from elsewhere: the login is locked for unknown devices.
     for (let i = 0; i < 10; i++) expect((await login(server, target, `guess-${i}`, { from: "127.0.2.2" })).status).toBe(401)
     expect((await login(server, target, demoPassword, { from: "127.0.2.3" })).status).toBe(429)
@@ -329,21 +332,32 @@ describe("demo logins stay on loopback", () => {
 
   it("pnpm start with HOST=0.0.0.0 exits with the reason and opens no database", async () => {
     const root = fileURLToPath(new URL("../../", import.meta.url))
-    const { code, stderr, stdout } = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const child = spawn(fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url)), ["--conditions=@winback/source", "src/main.ts"], {
-        cwd: root,
-        env: { ...process.env, HOST: "0.0.0.0", PORT: "0", WINBACK_DATA_DIR: "/nonexistent/never-created" }
+    const dataDir = join(mkdtempSync(join(tmpdir(), "winback-demo-refusal-")), "data")
+    try {
+      const { code, stderr, stdout } = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+        const child = spawn(fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url)), ["--conditions=@winback/source", "src/main.ts"], {
+          cwd: root,
+          env: { ...process.env, HOST: "0.0.0.0", PORT: "0", WINBACK_DATA_DIR: dataDir, WINBACK_DATABASE_URL: "", WINBACK_ALLOW_DEMO_LOGINS: "" }
+        })
+        // A server that does start is stopped, so the test fails instead of hanging.
+        const stop = setTimeout(() => child.kill("SIGTERM"), 45_000)
+        let [err, out] = ["", ""]
+        child.stderr.on("data", (c: Buffer) => (err += c.toString()))
+        child.stdout.on("data", (c: Buffer) => (out += c.toString()))
+        child.on("exit", (c) => {
+          clearTimeout(stop)
+          resolve({ code: c, stderr: err, stdout: out })
+        })
       })
-      let [err, out] = ["", ""]
-      child.stderr.on("data", (c: Buffer) => (err += c.toString()))
-      child.stdout.on("data", (c: Buffer) => (out += c.toString()))
-      child.on("exit", (c) => resolve({ code: c, stderr: err, stdout: out }))
-    })
-    expect(code).toBe(1)
-    expect(stderr).toContain("refusing to start: HOST 0.0.0.0")
-    expect(stderr).toContain("WINBACK_ALLOW_DEMO_LOGINS=1")
-    expect(stdout).not.toContain("Opening")
-  })
+      expect(stderr).toContain("refusing to start: HOST 0.0.0.0")
+      expect(stderr).toContain("WINBACK_ALLOW_DEMO_LOGINS=1")
+      expect(code).toBe(1)
+      expect(stdout).not.toContain("Opening")
+      expect(existsSync(dataDir)).toBe(false)
+    } finally {
+      rmSync(dirname(dataDir), { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 describe("an oversized body", () => {
