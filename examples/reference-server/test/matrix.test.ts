@@ -487,6 +487,13 @@ const inScope: ReadonlyArray<Case> = [
     expect: [201, 201, 201, 201, 201]
   },
   { route: "GET /api/audit/verify", what: "the chain", request: async () => ({ method: "GET", path: "/api/audit/verify" }), expect: [403, 200, 200, 200, 403], check: (_r, a) => expect(a.body.ok).toBe(true) },
+  // Login lockouts: lifted by the agent's leaders and admins
+  {
+    route: "POST /api/managers/:id/login-reset",
+    what: "lift the agent's login lockout",
+    request: async () => ({ method: "POST", path: `/api/managers/${demoLogins.agent}/login-reset` }),
+    expect: [404, 200, 200, 200, 404]
+  },
   // API keys
   { route: "GET /api/api-keys", what: "keys the person manages", request: async () => ({ method: "GET", path: "/api/api-keys" }), expect: [403, 200, 200, 200, 403] },
   { route: "POST /api/api-keys", what: "a key acting as themselves", request: async (r) => ({ method: "POST", path: "/api/api-keys", body: { name: "mx", managerId: people[r] } }), expect: [403, 201, 201, 201, 403] },
@@ -668,6 +675,7 @@ const outOfScope: ReadonlyArray<Case> = [
     },
     expect: same(403)
   },
+  { route: "POST /api/managers/:id/login-reset", what: "lift a Shanghai agent's login lockout", request: async () => ({ method: "POST", path: `/api/managers/${shAgent.id}/login-reset` }), expect: same(404) },
   { route: "POST /api/api-keys", what: "a key acting as a Shanghai agent", request: async () => ({ method: "POST", path: "/api/api-keys", body: { name: "x", managerId: shAgent.id } }), expect: same(403) },
   {
     route: "DELETE /api/api-keys/:id",

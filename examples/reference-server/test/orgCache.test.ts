@@ -73,7 +73,8 @@ describe("the org cache of the reference server", () => {
         yield* managers.update({ ...kept, active: false }, kept.version)
       })
     )
+    // A deactivation ends the session at once (and the next login gets no token).
     const refused = await agent.get("/api/me")
-    expect(refused.status).toBe(403)
+    expect(refused.status).toBe(401)
   })
 })
