@@ -647,6 +647,8 @@ export const commandArbitraries = (): Array<fc.Arbitrary<fc.AsyncCommand<Record<
         .map(([by, w, i, r, d, c, s]) => new Call(by, w, i, r, d, c, s)),
       8
     ),
+    // Redialling an attempted item without reaching the customer: the retry policy's own ground.
+    weighted(fc.tuple(n, fc.constantFrom(...NOT_REACHED)).map(([i, d]) => new Call("assignee", 0, i, true, d, false, false)), 3),
     weighted(fc.tuple(fc.boolean(), n, n, fc.boolean(), fc.constantFrom("phone" as const, "sms" as const)).map(([b, w, c, any, ch]) => new AddDnd(b, w, c, any && c % 3 === 0, ch)), 2),
     weighted(fc.tuple(n, n, fc.integer({ min: 5, max: 3000 })).map(([w, i, m]) => new Book(w, i, m)), 1),
     weighted(n.map((w) => new SendSms(w)), 1),
