@@ -108,6 +108,8 @@ export const modelConfig = () => {
     commands: Number(env.WINBACK_MODEL_COMMANDS ?? (heavy ? 60 : 25)),
     seed: env.WINBACK_MODEL_SEED === undefined ? undefined : Number(env.WINBACK_MODEL_SEED),
     path: env.WINBACK_MODEL_PATH,
+    /** fast-check's replay path of the commands themselves (printed with a failure). */
+    replayPath: env.WINBACK_MODEL_REPLAY,
     budgetMs,
     /** With ONLY set, the named invariants are strict and the others unchecked. */
     checked: new Set<string>(only ?? INVARIANTS),
@@ -823,7 +825,7 @@ export const runModelSuite = (name: string, openStorage: () => Promise<ModelStor
       async () => {
         settings = cfg
         report = { runs: 0, steps: new Map(), seen: new Map() }
-        const property = fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: cfg.commands, size: "max" }), async (cmds) => {
+        const property = fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: cfg.commands, size: "max", ...(cfg.replayPath === undefined ? {} : { replayPath: cfg.replayPath }) }), async (cmds) => {
           const w = await openWorld(openStorage)
           try {
             w.items = await readAllItems(w.winback)
@@ -854,8 +856,10 @@ export const runModelSuite = (name: string, openStorage: () => Promise<ModelStor
         }
         console.log(lines.join("\n"))
         if (details.failed) {
+          const replay = /replayPath="([^"]*)"/.exec(String(details.counterexample?.[0] ?? ""))?.[1]
+          const sizes = `WINBACK_MODEL_RUNS=${cfg.runs} WINBACK_MODEL_COMMANDS=${cfg.commands}`
           throw new Error(
-            `${fc.defaultReportMessage(details)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\nreplay: WINBACK_MODEL_SEED=${details.seed} WINBACK_MODEL_PATH=${details.counterexamplePath ?? ""} pnpm vitest run --project adapters model.${name}`
+            `${fc.defaultReportMessage(details)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\nreplay: ${sizes} WINBACK_MODEL_SEED=${details.seed} WINBACK_MODEL_PATH=${details.counterexamplePath ?? ""}${replay ? ` WINBACK_MODEL_REPLAY='${replay}'` : ""} pnpm vitest run --project adapters model.${name}`
           )
         }
         expect(report.runs).toBeGreaterThan(0)
