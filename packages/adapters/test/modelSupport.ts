@@ -365,9 +365,13 @@ abstract class ModelCommand implements fc.AsyncCommand<Record<string, never>, Wo
     w.history.push(step)
     const kind = this.label.split("(")[0]!
     if (this instanceof FinalCheck) return void (await checkInvariants(w, this, before, after, outcome))
-    const tally = report!.steps.get(kind) ?? { ok: 0, refused: 0 }
+    const tally = report!.steps.get(kind) ?? { ok: 0, refused: 0, errors: {} }
     if (outcome.ok) tally.ok++
-    else tally.refused++
+    else {
+      tally.refused++
+      const tag = (outcome.error as { _tag?: string })?._tag ?? "other"
+      tally.errors[tag] = (tally.errors[tag] ?? 0) + 1
+    }
     report!.steps.set(kind, tally)
     await checkInvariants(w, this, before, after, outcome)
     // Real time passes between two steps of an agent (and manual import ids, which carry the time, stay apart).
@@ -781,7 +785,7 @@ const checks: Record<InvariantName, (c: CheckContext) => Promise<ReadonlyArray<s
 export interface KnownBrokenReport {
   runs: number
   /** Steps per command kind: succeeded and refused (a refusal is a legitimate outcome). */
-  readonly steps: Map<string, { ok: number; refused: number }>
+  readonly steps: Map<string, { ok: number; refused: number; errors: Record<string, number> }>
   readonly seen: Map<string, { runs: number; path: ReadonlyArray<string>; message: string }>
 }
 
@@ -845,7 +849,7 @@ export const runModelSuite = (name: string, openStorage: () => Promise<ModelStor
           ...(cfg.path === undefined ? {} : { path: cfg.path })
         })
         const lines = [`model-based test on ${name}: ${report.runs} run(s) (${details.numRuns} passed the property${details.interrupted ? ", stopped by the time budget" : ""}), seed ${details.seed}`]
-        lines.push(`  steps (ok/refused): ${[...report.steps].map(([k, t]) => `${k} ${t.ok}/${t.refused}`).join(", ")}`)
+        lines.push(`  steps (ok/refused): ${[...report.steps].map(([k, t]) => `${k} ${t.ok}/${t.refused}${t.refused ? ` (${Object.entries(t.errors).map(([e, n]) => `${e} ${n}`).join(" ")})` : ""}`).join(", ")}`)
         for (const k of cfg.knownBroken) {
           const seen = report.seen.get(k)
           lines.push(
