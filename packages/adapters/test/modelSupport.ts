@@ -373,6 +373,7 @@ abstract class ModelCommand implements fc.AsyncCommand<Record<string, never>, Wo
       tally.errors[tag] = (tally.errors[tag] ?? 0) + 1
     }
     report!.steps.set(kind, tally)
+    for (const o of w.outbound) report!.outbound[o.kind]++
     await checkInvariants(w, this, before, after, outcome)
     // Real time passes between two steps of an agent (and manual import ids, which carry the time, stay apart).
     w.clock.now += 1000
@@ -786,6 +787,8 @@ export interface KnownBrokenReport {
   runs: number
   /** Steps per command kind: succeeded and refused (a refusal is a legitimate outcome). */
   readonly steps: Map<string, { ok: number; refused: number; errors: Record<string, number> }>
+  /** Contacts that reached the outbound ports (what `no-contact-on-dnd` checks). */
+  readonly outbound: { sms: number; dial: number }
   readonly seen: Map<string, { runs: number; path: ReadonlyArray<string>; message: string }>
 }
 
@@ -828,7 +831,7 @@ export const runModelSuite = (name: string, openStorage: () => Promise<ModelStor
       `every invariant holds after every command (${cfg.runs} runs × up to ${cfg.commands} commands)`,
       async () => {
         settings = cfg
-        report = { runs: 0, steps: new Map(), seen: new Map() }
+        report = { runs: 0, steps: new Map(), outbound: { sms: 0, dial: 0 }, seen: new Map() }
         const property = fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: cfg.commands, size: "max", ...(cfg.replayPath === undefined ? {} : { replayPath: cfg.replayPath }) }), async (cmds) => {
           const w = await openWorld(openStorage)
           try {
@@ -849,7 +852,7 @@ export const runModelSuite = (name: string, openStorage: () => Promise<ModelStor
           ...(cfg.path === undefined ? {} : { path: cfg.path })
         })
         const lines = [`model-based test on ${name}: ${report.runs} run(s) (${details.numRuns} passed the property${details.interrupted ? ", stopped by the time budget" : ""}), seed ${details.seed}`]
-        lines.push(`  steps (ok/refused): ${[...report.steps].map(([k, t]) => `${k} ${t.ok}/${t.refused}${t.refused ? ` (${Object.entries(t.errors).map(([e, n]) => `${e} ${n}`).join(" ")})` : ""}`).join(", ")}`)
+        lines.push(`  steps (ok/refused): ${[...report.steps].map(([k, t]) => `${k} ${t.ok}/${t.refused}${t.refused ? ` (${Object.entries(t.errors).map(([e, n]) => `${e} ${n}`).join(" ")})` : ""}`).join(", ")}; outbound: ${report.outbound.sms} SMS, ${report.outbound.dial} dialled`)
         for (const k of cfg.knownBroken) {
           const seen = report.seen.get(k)
           lines.push(
