@@ -7,7 +7,7 @@
  * small model (the organisation, the tasks, the DND entries added, the clock).
  *
  * Sizes and replay (all optional):
- * - `WINBACK_MODEL_RUNS` (default 20) and `WINBACK_MODEL_COMMANDS` (default 25, max per run);
+ * - `WINBACK_MODEL_RUNS` (default 20; memory 60, it is cheap) and `WINBACK_MODEL_COMMANDS` (default 25, max per run);
  *   `WINBACK_HEAVY=1` raises them to 200 × 60 with a 10-minute budget.
  * - A failure prints the seed and path; `WINBACK_MODEL_SEED` + `WINBACK_MODEL_PATH` replay it.
  * - `WINBACK_MODEL_KNOWN_BROKEN`: comma-separated invariant names that only report their
@@ -97,15 +97,21 @@ const names = (v: string | undefined): ReadonlyArray<string> | undefined =>
   v === undefined ? undefined : v.trim() === "none" || v.trim() === "" ? [] : v.split(",").map((s) => s.trim()).filter(Boolean)
 const unknownNames = (xs: ReadonlyArray<string>) => xs.filter((x) => !(INVARIANTS as ReadonlyArray<string>).includes(x))
 
+/** A storage's CI size (the environment overrides it). */
+export interface ModelSizes {
+  readonly runs?: number
+  readonly commands?: number
+}
+
 /** The suite's settings, from the environment. */
-export const modelConfig = () => {
+export const modelConfig = (defaults: ModelSizes = {}) => {
   const only = names(env.WINBACK_MODEL_ONLY)
   const knownBroken = only ?? names(env.WINBACK_MODEL_KNOWN_BROKEN) ?? KNOWN_BROKEN_DEFAULT
   for (const list of [only, knownBroken]) if (list && unknownNames(list).length) throw new Error(`unknown invariant(s): ${unknownNames(list).join(", ")}; known: ${INVARIANTS.join(", ")}`)
   const budgetMs = Number(env.WINBACK_MODEL_BUDGET_MS ?? (heavy ? 600_000 : 20_000))
   return {
-    runs: Number(env.WINBACK_MODEL_RUNS ?? (heavy ? 200 : 20)),
-    commands: Number(env.WINBACK_MODEL_COMMANDS ?? (heavy ? 60 : 25)),
+    runs: Number(env.WINBACK_MODEL_RUNS ?? (heavy ? 200 : (defaults.runs ?? 20))),
+    commands: Number(env.WINBACK_MODEL_COMMANDS ?? (heavy ? 60 : (defaults.commands ?? 25))),
     seed: env.WINBACK_MODEL_SEED === undefined ? undefined : Number(env.WINBACK_MODEL_SEED),
     path: env.WINBACK_MODEL_PATH,
     /** fast-check's replay path of the commands themselves (printed with a failure). */
@@ -520,31 +526,39 @@ class Call extends ModelCommand {
   }
 }
 
+/**
+ * DND added mid-work: by the holder of an open item for its customer on the item's channel (the
+ * customer asks during the call), or by an agent or leader for a customer in their scope, or for
+ * any customer (mostly refused).
+ */
 class AddDnd extends ModelCommand {
   customerId: string | null = null
   constructor(
+    readonly mode: "item" | "own" | "any",
     readonly byLeader: boolean,
     readonly who: number,
     readonly customer: number,
-    readonly anyCustomer: boolean,
     readonly channel: "phone" | "sms"
   ) {
     super()
   }
   get label() {
-    return `dnd(${this.byLeader ? "leader" : "agent"}#${this.who}, customer#${this.customer}${this.anyCustomer ? " any" : ""}, ${this.channel})`
+    return `dnd(${this.mode === "item" ? "holder of open item" : this.byLeader ? "leader" : "agent"}#${this.who}, customer#${this.customer}${this.mode === "any" ? " any" : ""}, ${this.channel})`
   }
   async act(w: World) {
-    const actor = actorOf(w, this.byLeader, this.who)
-    this.actor = actor
     this.customerId = null
+    const item = this.mode === "item" ? pick(w.items.filter((i) => isOpen(i) && i.assigneeId !== null), this.customer) : undefined
+    if (this.mode === "item" && !item) return
+    const actor = item ? item.assigneeId! : actorOf(w, this.byLeader, this.who)
+    this.actor = actor
     const own = [...customerScope(w, actor, w.items)].sort()
-    const customerId = this.anyCustomer || own.length === 0 ? pick(w.customers, this.customer)!.id : pick(own, this.customer)!
-    this.resolved = `${short(actor)}: ${customerId} ${this.channel}`
+    const customerId = item ? item.customerId : this.mode === "any" || own.length === 0 ? pick(w.customers, this.customer)!.id : pick(own, this.customer)!
+    const channel = item && (item.channel === "phone" || item.channel === "sms") ? item.channel : this.channel
+    this.resolved = `${short(actor)}: ${customerId} ${channel}`
     this.customerId = customerId
-    await w.winback.as(actor).contacts.addDnd({ customerId, channel: this.channel, reason: "asked during the call" })
+    await w.winback.as(actor).contacts.addDnd({ customerId, channel, reason: "asked during the call" })
     const per = w.dnd.get(customerId) ?? new Map<string, number>()
-    if (!per.has(this.channel)) per.set(this.channel, w.clock.now)
+    if (!per.has(channel)) per.set(channel, w.clock.now)
     w.dnd.set(customerId, per)
   }
 }
@@ -570,39 +584,51 @@ class Book extends ModelCommand {
   }
 }
 
+/** An SMS batch of the campaign by the holder of an open campaign item (`onDnd`: one whose customer asked for SMS DND, if any). */
 class SendSms extends ModelCommand {
   override readonly partialByDesign = true
-  constructor(readonly who: number) {
+  constructor(
+    readonly item: number,
+    readonly onDnd: boolean
+  ) {
     super()
   }
   get label() {
-    return `sms-batch(agent#${this.who})`
+    return `sms-batch(holder of campaign item#${this.item}${this.onDnd ? ", a customer on SMS DND if any" : ""})`
   }
   async act(w: World) {
-    const actor = pick(w.agents, this.who)!
+    const held = w.items.filter((i) => isOpen(i) && i.assigneeId !== null && i.taskId === "t-campaign-bj")
+    const onDnd = held.filter((i) => w.dnd.get(i.customerId)?.has("sms"))
+    const item = pick(this.onDnd && onDnd.length ? onDnd : held, this.item)
+    if (!item) return
+    const actor = item.assigneeId!
     this.actor = actor
     const r = await w.pipeline.as(actor).sms.sendBatch({ taskId: "t-campaign-bj", template: "Dear {{name}}, a gift is waiting for you." })
     this.resolved = `${short(actor)}: sent ${r.sent.length}, skipped ${r.skipped.length}`
   }
 }
 
+/** Dialling the customer of an open item by its holder; `onDnd` prefers customers who asked for phone DND. */
 class Dial extends ModelCommand {
   constructor(
-    readonly who: number,
-    readonly item: number
+    readonly item: number,
+    readonly onDnd: boolean
   ) {
     super()
   }
   get label() {
-    return `dial(agent#${this.who}, item#${this.item})`
+    return `dial(item#${this.item}${this.onDnd ? ", a customer on phone DND if any" : ""})`
   }
   async act(w: World) {
-    const actor = pick(w.agents, this.who)!
-    this.actor = actor
-    const item = itemFor(w, actor, this.item, false)
+    const held = w.items.filter((i) => isOpen(i) && i.assigneeId !== null)
+    const onDnd = held.filter((i) => w.dnd.get(i.customerId)?.has("phone"))
+    const item = pick(this.onDnd && onDnd.length ? onDnd : held, this.item)
     if (!item) return
+    const actor = item.assigneeId!
+    this.actor = actor
+    this.resolved = `${short(actor)}: ${item.customerId}`
     const r = await w.pipeline.as(actor).execution.dial({ customerId: item.customerId, itemIds: [item.id] })
-    this.resolved = `${short(actor)}: ${item.customerId} ${r.dialled ? "dialled" : `not dialled (${r.reasons.map((x) => x.code).join(",")})`}`
+    this.resolved += r.dialled ? " dialled" : ` not dialled (${r.reasons.map((x) => x.code).join(",")})`
   }
 }
 
@@ -656,10 +682,13 @@ export const commandArbitraries = (): Array<fc.Arbitrary<fc.AsyncCommand<Record<
     ),
     // Redialling an attempted item without reaching the customer: the retry policy's own ground.
     weighted(fc.tuple(n, fc.constantFrom(...NOT_REACHED)).map(([i, d]) => new Call("assignee", 0, i, true, d, false, false)), 3),
-    weighted(fc.tuple(fc.boolean(), n, n, fc.boolean(), fc.constantFrom("phone" as const, "sms" as const)).map(([b, w, c, any, ch]) => new AddDnd(b, w, c, any && c % 3 === 0, ch)), 2),
+    weighted(
+      fc.tuple(fc.constantFrom("item" as const, "item" as const, "own" as const, "any" as const), fc.boolean(), n, n, fc.constantFrom("phone" as const, "sms" as const)).map(([m, b, w, c, ch]) => new AddDnd(m, b, w, c, ch)),
+      3
+    ),
     weighted(fc.tuple(n, n, fc.integer({ min: 5, max: 3000 })).map(([w, i, m]) => new Book(w, i, m)), 1),
-    weighted(n.map((w) => new SendSms(w)), 1),
-    weighted(fc.tuple(n, n).map(([w, i]) => new Dial(w, i)), 2),
+    weighted(fc.tuple(n, fc.boolean()).map(([i, d]) => new SendSms(i, d)), 2),
+    weighted(fc.tuple(n, fc.boolean()).map(([i, d]) => new Dial(i, d)), 4),
     weighted(fc.constant(null).map(() => new Reminders()), 1),
     weighted(fc.constantFrom(2, 30, 125, 250, 24 * 60, 2 * 24 * 60 + 7).map((m) => new Advance(m)), 4)
   )
@@ -820,8 +849,8 @@ const checkInvariants = async (w: World, cmd: ModelCommand, before: ReadonlyArra
  * Registers the model-based test for one storage. `openStorage` gives fresh stores per run (every
  * run, and every shrink step, starts from the seeded demo organisation).
  */
-export const runModelSuite = (name: string, openStorage: () => Promise<ModelStorage>) => {
-  const cfg = modelConfig()
+export const runModelSuite = (name: string, openStorage: () => Promise<ModelStorage>, sizes: ModelSizes = {}) => {
+  const cfg = modelConfig(sizes)
   describe(`model-based test on ${name}`, () => {
     // The first storage of a file boots the engine (PGlite: seconds on a loaded machine): not in the budget.
     beforeAll(async () => {
