@@ -227,6 +227,8 @@ export function sjOrder(op: "<" | "<=" | ">" | ">=", a: Val, b: Val): boolean {
   if (isEmptyVal(a) || isEmptyVal(b)) return false
   const na = asNumber(a)
   const nb = asNumber(b)
+  // survey-core never orders a number against a non-numeric text
+  if ((typeof a === "number" && nb === undefined) || (typeof b === "number" && na === undefined)) return false
   const [x, y] = na !== undefined && nb !== undefined ? [na, nb] : [String(a).toLowerCase(), String(b).toLowerCase()]
   return op === "<" ? x < y : op === "<=" ? x <= y : op === ">" ? x > y : x >= y
 }
