@@ -343,11 +343,11 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
               ? { type: "contains", collection: { type: "answer", question: info.id }, value: { type: "literal", value: other.id } }
               : { type: "compare", op: "==", left: { type: "answer", question: info.id }, right: { type: "literal", value: other.id } }
             : undefined
-        // SurveyJS asks for the other text whenever "other" is chosen.
-        if (otherCond !== undefined) {
-          cq.requiredIf = otherCond
-          pending.push({ q: cq, key: "showIf", cond: c, self: "", extra: otherCond })
-        } else if (c.parts.length > 0) pending.push({ q: cq, key: "showIf", cond: c, self: "" })
+        // SurveyJS asks for the other text whenever "other" is chosen, and keeps it (as the
+        // question's comment) when "other" is unticked and ticked again: so the box shows with its
+        // question and is required while "other" is chosen.
+        if (otherCond !== undefined) cq.requiredIf = otherCond
+        if (c.parts.length > 0) pending.push({ q: cq, key: "showIf", cond: c, self: "" })
       }
       switch (type) {
         case "text": {
@@ -395,7 +395,11 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
           const multi = type === "checkbox" || type === "tagbox"
           const q = { ...base(), type: multi ? "multipleChoice" : "singleChoice", choices } as Json
           if (multi && typeof el.maxSelectedChoices === "number" && el.maxSelectedChoices > 0) q.maxSelected = el.maxSelectedChoices
-          if (multi && typeof el.minSelectedChoices === "number" && el.minSelectedChoices > 0) q.minSelected = Math.min(el.minSelectedChoices, choices.length)
+          if (multi && typeof el.minSelectedChoices === "number" && el.minSelectedChoices > 0) {
+            q.minSelected = Math.min(el.minSelectedChoices, choices.length)
+            // survey-core asks for the minimum even when nothing is ticked: the question is required.
+            q.required = true
+          }
           if (multi && (el.showNoneItem === true || el.hasNone === true))
             warnings.push({ path: [...ep, "showNoneItem"], code: "approximated", message: `${label}: "none" is an ordinary choice (not exclusive of the others)` })
           if (el.showSelectAllItem === true || el.hasSelectAll === true)

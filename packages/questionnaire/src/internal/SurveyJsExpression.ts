@@ -229,7 +229,7 @@ export function sjOrder(op: "<" | "<=" | ">" | ">=", a: Val, b: Val): boolean {
   const nb = asNumber(b)
   // survey-core never orders a number against a non-numeric text
   if ((typeof a === "number" && nb === undefined) || (typeof b === "number" && na === undefined)) return false
-  const [x, y] = na !== undefined && nb !== undefined ? [na, nb] : [String(a).toLowerCase(), String(b).toLowerCase()]
+  const [x, y] = na !== undefined && nb !== undefined ? [na, nb] : [String(a), String(b)]
   return op === "<" ? x < y : op === "<=" ? x <= y : op === ">" ? x > y : x >= y
 }
 
