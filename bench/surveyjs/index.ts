@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Model } from "survey-core"
 import { answer, importSurveyJs, publish, start, type QuestionnaireState } from "@winback/questionnaire"
-import type { SectionResult } from "../goals"
+import type { Goal, SectionResult } from "../goals"
 import { generateChain } from "../questionnaire/generate"
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -88,7 +88,7 @@ export async function runSurveyJsBench(options: { quick?: boolean } = {}): Promi
     }
   ]
   const rows: string[] = []
-  const goals: SectionResult["goals"] = []
+  const goals: Goal[] = []
   for (const c of cases) {
     const r = measure(c, quick ? 5 : c.label.startsWith("chain") ? 15 : 200)
     const x = r.sc / r.ours
