@@ -123,4 +123,49 @@ describe("importSurveyJs", () => {
     expect(r.warnings.map((w) => w.code)).toEqual(["approximated"])
     expect(r.warnings[0]!.message).toContain("validators were dropped")
   })
+
+  it("refuses hostile nesting with short typed errors", () => {
+    let panel: Record<string, unknown> = { type: "text", name: "deep" }
+    for (let k = 0; k < 2000; k++) panel = { type: "panel", name: `p${k}`, elements: [panel] }
+    const nested = (() => {
+      try {
+        importSurveyJs({ elements: [panel] })
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(nested).toBeInstanceOf(ValidationError)
+    expect((nested as ValidationError).issues[0]!.message).toMatch(/nested deeper than 50 levels$/)
+    const expr = `${"(".repeat(2000)}{a} = 1${")".repeat(2000)}`
+    const deep = (() => {
+      try {
+        importSurveyJs({ elements: [{ type: "text", name: "a" }, { type: "text", name: "b", visibleIf: expr }] })
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(deep).toBeInstanceOf(ValidationError)
+    const issue = (deep as ValidationError).issues[0]!
+    expect(issue.path).toEqual(["elements", 1, "visibleIf"])
+    expect(issue.message).toContain("nested deeper than 100 levels")
+    expect(issue.message.length).toBeLessThan(200)
+  })
+
+  it("reads numeric choice values as numbers, as survey-core does", () => {
+    const { definition } = importSurveyJs({ elements: [{ type: "dropdown", name: "n", choices: [1, 2, 10] }, { type: "text", name: "x", visibleIf: "{n} > 2" }] })
+    let s = start(publish(definition))
+    s = answer(s, "n", "10")
+    expect(s.isVisible("x")).toBe(true)
+    s = answer(s, "n", "2")
+    expect(s.isVisible("x")).toBe(false)
+  })
+
+  it("keeps hidden answers as SurveyJS's clearInvisibleValues says", () => {
+    expect(importSurveyJs({ elements: [{ type: "text", name: "a" }] }).definition.hiddenAnswers).toBe("keep")
+    expect(importSurveyJs({ clearInvisibleValues: "onHidden", elements: [{ type: "text", name: "a" }] }).definition.hiddenAnswers).toBe("clear")
+  })
+
+  it("names the legacy key when a survey has no questions", () => {
+    expect(() => importSurveyJs({ questions: [] })).toThrow(/looked in pages\[\]\.elements, pages\[\]\.questions, elements and questions/)
+  })
 })
