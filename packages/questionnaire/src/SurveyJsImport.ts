@@ -455,7 +455,7 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
           return
         }
         case "multipletext": {
-          const items = Array.isArray(el.items) ? (el.items as Json[]) : []
+          const items = Array.isArray(el.items) ? (el.items as unknown[]).filter((x): x is Json => x !== null && typeof x === "object") : []
           const parts: string[] = []
           items.forEach((it, ii) => {
             const iname = String(it?.name ?? "")
@@ -500,7 +500,7 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
         }
         case "matrixdropdown": {
           const rows = Array.isArray(el.rows) ? el.rows : []
-          const cols = Array.isArray(el.columns) ? (el.columns as Json[]) : []
+          const cols = Array.isArray(el.columns) ? (el.columns as unknown[]).filter((x): x is Json => x !== null && typeof x === "object") : []
           const parts: string[] = []
           rows.forEach((r, ri) => {
             const rv = String(r !== null && typeof r === "object" ? (r as Json).value : r)
