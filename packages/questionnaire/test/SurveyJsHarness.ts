@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Model, type Question as SjQuestion } from "survey-core"
+import { mulberry32 } from "../src/internal/Random"
 import { answer, importSurveyJs, publish, start, type QuestionnaireState } from "../src/index"
 
 export type Json = Record<string, unknown>
@@ -14,17 +15,6 @@ export const fixtures = readdirSync(FIXTURES)
   .filter((f) => f.endsWith(".json"))
   .map((f) => [f, JSON.parse(readFileSync(join(FIXTURES, f), "utf8")) as Json] as const)
 
-// A tiny deterministic generator (mulberry32) so paths replay from their seed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface Divergence {
   readonly step: number
@@ -42,7 +32,7 @@ export function runPath(json: Json, seed: number, steps: number): Divergence[] {
   let state: QuestionnaireState = start(version)
   // SurveyJS applies defaultValue on its own; the host does it for us.
   for (const [id, v] of Object.entries(imported.defaults)) if (state.isVisible(id)) state = answer(state, id, v)
-  const rand = rng(seed)
+  const rand = mulberry32(seed)
   const pick = <T,>(xs: ReadonlyArray<T>): T => xs[Math.floor(rand() * xs.length)]!
   // Our question ids per SurveyJS question (matrix rows and multipletext items share their question).
   const ours = new Map<string, string[]>()
