@@ -44,6 +44,12 @@ const sections: ReadonlyArray<Section> = [
     run: async (quick) => (await import("./questionnaire/index")).runQuestionnaireBench({ quick })
   },
   {
+    name: "surveyjs",
+    title: "SurveyJS import: one answer on imported definitions against survey-core",
+    command: "pnpm exec tsx --conditions=@winback/source bench/surveyjs/index.ts [--quick]",
+    run: async (quick) => (await import("./surveyjs/index")).runSurveyJsBench({ quick })
+  },
+  {
     name: "storage",
     title: "Storage: an agent's work list through the port against hand-written SQL",
     command: "pnpm exec tsx --conditions=@winback/source bench/storage/index.ts [open items]",

@@ -8,6 +8,7 @@ import { compileExpression, interpret, expressionReferences as computeReferences
 import { definitionConditions, localize, parseDefinition, type ConditionSite, type Question, type QuestionnaireDefinition } from "./Questionnaire"
 import type { AnswerValue } from "./Runtime"
 import { buildPlan, makeEnv } from "./internal/Plan"
+import { mulberry32 } from "./internal/Random"
 import { checkValue, type StoredValue } from "./internal/Values"
 import { collectUses, contextDomain, emptyUse, questionDomain, type VarDomain, type VarUse, type Witness } from "./internal/Witness"
 
@@ -836,16 +837,6 @@ function defaultAnswer(q: Question): StoredValue | null {
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function explorePaths(def: QuestionnaireDefinition, domainOf: (key: string) => VarDomain, neverShown: Uint8Array, options: AnalysisOptions): PathSpace {
   const plan = buildPlan(def)

@@ -93,7 +93,14 @@ export {
 export { outline, type OutlineOptions } from "./Outline"
 
 // Import
-export { importSurveyJs, type SurveyJsImportOptions, type SurveyJsImportResult } from "./SurveyJsImport"
+export {
+  importSurveyJs,
+  type SurveyJsImportOptions,
+  type SurveyJsImportResult,
+  type SurveyJsStatement,
+  type SurveyJsOutcome,
+  type SurveyJsTrigger
+} from "./SurveyJsImport"
 
 // Standard questionnaires
 export { standardQuestionnaires, retentionCallback, satisfactionCallback, newCustomerCallback, complaintFollowUp } from "./StandardQuestionnaires"
