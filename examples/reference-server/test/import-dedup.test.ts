@@ -28,7 +28,10 @@ describe("POST /api/tasks/:id/import: customers already handed out", () => {
   let fresh: string
   beforeAll(async () => {
     server = await startTestServer()
-    ;[director, approver, leader, agent] = await Promise.all([demoLogins.director, demoLogins.approver, demoLogins.teamLeader, demoLogins.agent].map((l) => loginAs(server, l)))
+    director = await loginAs(server, demoLogins.director)
+    approver = await loginAs(server, demoLogins.approver)
+    leader = await loginAs(server, demoLogins.teamLeader)
+    agent = await loginAs(server, demoLogins.agent)
     const task = await director.post("/api/tasks", {
       source: "manual",
       name: "Complaint follow-up",
