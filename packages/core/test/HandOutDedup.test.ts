@@ -15,7 +15,7 @@ const DAY = 86_400_000
 const importAs = (w: World, who: string, request: ManualImportRequest, csv: string, ms = T0) =>
   w.actor(who).then((a) => w.run(Effect.flatMap(ManualImport, (m) => m.importCsv(a, request, csv)), ms))
 
-const openItems = async (w: World): Promise<Array<WorkItem>> =>
+const openItems = async (w: World): Promise<ReadonlyArray<WorkItem>> =>
   (await Effect.runPromise(w.stores.workItems.list({ states: ["open", "in-progress"] }, { limit: 1000 }))).items
 
 const manualTasks = (w: World, ...ids: Array<string>) =>
