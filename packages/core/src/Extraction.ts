@@ -11,7 +11,7 @@
  * A customer on DND for a task's channel is not claimed by that task, so a less urgent task on
  * another channel (an SMS greeting for a customer who refuses calls) may still get them.
  */
-import { Clock, Context, Effect, Layer, Option } from "effect"
+import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import { isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
 import type { Actor } from "./Actor"
