@@ -4,7 +4,9 @@
  * LF, a BOM, a header, blank lines, stray whitespace, explicit agents — with at most one bad line.
  * A file with a bad line fails with a ValidationError naming exactly that line and its reason,
  * and writes nothing (no item, no audit entry); a clean file imports every line, explicit agents
- * as given and the rest round robin over the picked agents. Never a defect. (ManualImport.test.ts
+ * as given and the rest round robin over the picked agents. Never a defect. Every case starts with
+ * no open work and no cool-down (its own day, a task without cool-down, earlier items closed), so
+ * the hand-out ledger skips no line: dedup has its own tests in pipelineSupport and core. (ManualImport.test.ts
  * covers line splitting and parsing with examples; pipelineSupport one fixed bad file per adapter.)
  *
  * CI: about 2,000 cases (memory 1,500, PGlite 500). `WINBACK_HEAVY=1`: ten times as many.
@@ -64,7 +66,7 @@ const seed = (stores: Stores) =>
         yield* stores.managers.insert(m)
       yield* stores.customers.upsertCustomers(CUSTOMERS.map((id, i) => fixtures.customer(id, { ownerManagerId: AGENTS[i % 2]! })))
       yield* stores.dnd.add({ id: "d-1", customerId: DND, channel: "phone", reason: "asked", source: "customer-request", createdBy: "m-x", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null })
-      yield* stores.tasks.insert(fixtures.task("t-imp", { status: "active", source: "manual", channel: "phone", urgency: 5, skipHolidays: false, startsOn: "2026-11-01" } as Partial<Task>))
+      yield* stores.tasks.insert(fixtures.task("t-imp", { status: "active", source: "manual", channel: "phone", urgency: 5, skipHolidays: false, startsOn: "2026-11-01", cooldownDays: 0 } as Partial<Task>))
     })
   )
 
@@ -180,15 +182,25 @@ const suite = (name: string, open: () => Promise<{ stores: Stores; close: () => 
       expect(audit.ok).toBe(true)
       return { items: Object.values(counts).reduce((a, b) => a + b, 0), audit: audit.entries }
     }
-    /** One import, each at its own instant (import ids come from the clock). */
-    const importFile = async (source: AsyncIterable<Uint8Array>, agentIds: ReadonlyArray<string>) =>
-      runtime.runPromiseExit(
+    /** Closes the open items of earlier cases, so no line meets a customer's open work. */
+    const closeOpen = () =>
+      Effect.runPromise(
         Effect.gen(function* () {
-          yield* TestClock.setTime((clock += 1000))
+          const open = (yield* opened.stores.workItems.list({ taskId: "t-imp", states: ["open"] }, { limit: 1000 })).items
+          for (const w of open) yield* opened.stores.workItems.complete({ ids: [w.id], customerId: w.customerId, by: w.assigneeId ?? "m-a1", at: new Date(clock).toISOString(), disposition: "completed", callSerial: null })
+        })
+      )
+    /** One import, each on its own day (import ids and dedup periods come from the clock). */
+    const importFile = async (source: AsyncIterable<Uint8Array>, agentIds: ReadonlyArray<string>) => {
+      await closeOpen()
+      return runtime.runPromiseExit(
+        Effect.gen(function* () {
+          yield* TestClock.setTime((clock += 86_400_000))
           const leader = yield* (yield* Actors).resolve("m-lead-a")
           return yield* (yield* ManualImport).importCsv(leader, { taskId: "t-imp", agentIds: [...agentIds] }, source)
         }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 3 }), Effect.provide(TestClock.layer()))
       )
+    }
     const failureOf = (exit: Exit.Exit<unknown, unknown>): ValidationError => {
       expect(Exit.isFailure(exit)).toBe(true)
       if (!Exit.isFailure(exit)) throw new Error("unreachable")

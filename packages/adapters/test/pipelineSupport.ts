@@ -235,7 +235,7 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
       expect(snapshot(await allItems(opened.stores))).toEqual(before)
     })
 
-    it("a customer handed out is not handed out again within the cool-down, and is after it", async () => {
+    it("a customer handed out is not handed out again within the cool-down, and after it only when their item in the task is closed", async () => {
       const next = await at(runtime, T0 + 86_400_000, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF, period: "2026-11-26" }))))
       expect(next.created).toBe(0)
       // Every candidate of every task is cooling down (a customer matching two tasks counts in both).
@@ -245,8 +245,22 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
         "t2-bill-drop": truth.filter(expectsBillDrop).length,
         "t3-birthday": truth.filter(expectsBirthday).length
       })
+      // After the cool-down, only customers whose item in the task is closed get a new one (issue
+      // 14: this test used to expect every customer again, a second open item in the same task).
+      // The zero-bill items are done; the bill-drop and birthday items are still open.
+      for (const w of (await allItems(opened.stores)).filter((x) => x.taskId === "t1-zero-bill")) {
+        await Effect.runPromise(opened.stores.workItems.complete({ ids: [w.id], customerId: w.customerId, by: w.assigneeId ?? "m-x", at: "2026-12-01T00:00:00.000Z", disposition: "completed", callSerial: null }))
+      }
       const later = await at(runtime, T0 + 31 * 86_400_000, Effect.flatMap(actor(director), (a) => Effect.flatMap(Extraction, (x) => x.run(a, { asOf: ASOF, period: "2026-12-26" }))))
-      expect(later.created).toBe(Z.length + B.length + H.length)
+      expect(later.created).toBe(Z.length)
+      expect(Object.fromEntries(later.tasks.map((t) => [t.taskId, [t.handedOut, t.excluded.stillOpen]]))).toEqual({
+        "t1-zero-bill": [Z.length, 0],
+        "t2-bill-drop": [0, B.length],
+        "t3-birthday": [0, H.length]
+      })
+      const open = (await allItems(opened.stores)).filter((w) => w.state === "open")
+      expect(open).toHaveLength(Z.length + B.length + H.length)
+      expect(new Set(open.map((w) => w.customerId)).size).toBe(open.length)
     })
 
     it("two extractions of one period at the same time hand each customer out once", async () => {
@@ -374,15 +388,31 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
       let leader: Actor
       let agents: ReadonlyArray<string>
       let outsider: string
+      /**
+       * Customers of the leader's team that no alert task picks (so no extraction handed them
+       * out); each test takes its own, since a customer handed out is not imported again.
+       */
+      let free: Array<string>
+      const take = (owner?: string): string => {
+        const i = free.findIndex((id) => owner === undefined || byId.get(id)!.customer.ownerManagerId === owner)
+        expect(i).toBeGreaterThanOrEqual(0)
+        return free.splice(i, 1)[0]!
+      }
+      const DAY = 86_400_000
       beforeAll(async () => {
         const all = await Effect.runPromise(opened.stores.managers.list({}, { limit: 1000 }))
         const l = all.items.find((m) => m.id === "m-beijing-d1-s1-lead")!
         agents = all.items.filter((m) => m.teamId === l.teamId && m.roles.includes("agent")).map((m) => m.id).sort()
         outsider = all.items.find((m) => m.teamId !== l.teamId && m.roles.includes("agent"))!.id
         leader = await at(runtime, T0, actor(l.id))
+        free = truth
+          .filter((c) => !expectsZeroBill(c) && !expectsBillDrop(c) && !expectsBirthday(c) && agents.includes(c.customer.ownerManagerId ?? ""))
+          .map((c) => c.customer.id)
+          .filter((id) => id !== truth[5]!.customer.id)
+          .sort()
         await Effect.runPromise(
           Effect.all(
-            ["m1", "m2", "m3"].map((id) => opened.stores.tasks.insert(task(`t-${id}`, { source: "manual", channel: "phone", urgency: 5 } as Partial<Task>)))
+            ["m1", "m2", "m3", "c1", "c2"].map((id) => opened.stores.tasks.insert(task(`t-${id}`, { source: "manual", channel: "phone", urgency: 5 } as Partial<Task>)))
           )
         )
         await Effect.runPromise(opened.stores.dnd.add({ id: "d-imp", customerId: truth[5]!.customer.id, channel: "phone", reason: "asked", source: "agent", createdBy: "m-x", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null }))
@@ -413,21 +443,77 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
       })
 
       it("a clean CSV imports every line, spread evenly over the picked agents", async () => {
-        const ids = truth.slice(20, 32).map((c) => c.customer.id)
+        expect(free.length).toBeGreaterThan(30)
+        const ids = Array.from({ length: 12 }, () => take())
         const csv = [`${ids[0]},${agents[2]}`, ...ids.slice(1)].join("\n") + "\n"
         const r = await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: "t-m1", agentIds: [agents[0]!, agents[1]!] }, csv)))
         expect(r.items).toBe(12)
         expect(r.perAgent).toEqual({ [agents[2]!]: 1, [agents[0]!]: 6, [agents[1]!]: 5 })
         const items = (await allItems(opened.stores)).filter((w) => w.taskId === "t-m1")
         expect(items.map((w) => w.customerId).sort()).toEqual([...ids].sort())
+        expect(r.skipped).toEqual([])
+      })
+
+      it("a line for a customer an extraction handed out in this period is skipped and reported, the rest imports", async () => {
+        // A bill-drop customer of the leader's team: extracted on ASOF, their item still open.
+        const handed = B.find((id) => agents.includes(byId.get(id)!.customer.ownerManagerId ?? ""))!
+        const owner = byId.get(handed)!.customer.ownerManagerId!
+        const other = take(owner)
+        const r = await at(runtime, T0 + 60_000, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: "t-m2" }, `${handed},${owner}\n${other},${owner}\n`)))
+        expect(r.period).toBe(ASOF)
+        expect(r.skipped).toEqual([{ line: 1, customerId: handed, reason: "dedup-period", message: `line 1: customer ${handed} was already handed out in period ${ASOF}` }])
+        expect([r.items, r.perAgent]).toEqual([1, { [owner]: 1 }])
+        const items = await allItems(opened.stores)
+        expect(items.filter((w) => w.customerId === handed && w.state === "open").map((w) => w.taskId)).toEqual(["t2-bill-drop"])
+        expect(items.filter((w) => w.customerId === other).map((w) => w.taskId)).toEqual(["t-m2"])
+        expect((await ledgerOf(opened.stores, ASOF)).filter((e) => e.customerId === other).map((e) => e.taskId)).toEqual(["t-m2"])
+      })
+
+      it("two imports of the same customers at the same time: each customer is handed out exactly once", async () => {
+        const ids = Array.from({ length: 6 }, () => take())
+        const csv = ids.map((c) => `${c},${byId.get(c)!.customer.ownerManagerId}`).join("\n") + "\n"
+        const one = (taskId: string) => Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId }, csv))
+        const [r1, r2] = await at(runtime, T0 + 100 * DAY, Effect.all([one("t-c1"), one("t-c2")], { concurrency: 2 }), 2)
+        expect(r1.items + r2.items).toBe(ids.length)
+        // Whichever import lost a customer reports that line as handed out in the period.
+        const skipped = [...r1.skipped, ...r2.skipped]
+        expect(skipped.map((x) => x.reason)).toEqual(ids.map(() => "dedup-period"))
+        expect(skipped.map((x) => x.customerId).sort()).toEqual([...ids].sort())
+        const items = (await allItems(opened.stores)).filter((w) => ids.includes(w.customerId))
+        expect(items.map((w) => w.customerId).sort()).toEqual([...ids].sort())
+        const period = new Date(T0 + 100 * DAY).toISOString().slice(0, 10)
+        expect((await ledgerOf(opened.stores, period)).filter((e) => ids.includes(e.customerId))).toHaveLength(ids.length)
+      })
+
+      it("an import whose dedup read is stale (a concurrent import committed after it) still loses on the ledger's unique key", async () => {
+        const ids = [take(), take()]
+        const csv = ids.map((c) => `${c},${byId.get(c)!.customer.ownerManagerId}`).join("\n") + "\n"
+        const when = T0 + 200 * DAY
+        await at(runtime, when, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: "t-c1" }, csv)))
+        // The second import reads as if the first had not committed yet: no ledger entry, no open work.
+        const stale: Stores = {
+          ...opened.stores,
+          ledger: { ...opened.stores.ledger, coolingDown: () => Effect.succeed([]) },
+          workItems: { ...opened.stores.workItems, list: (f, p) => (f.customerIds ? Effect.succeed({ items: [], nextCursor: null }) : opened.stores.workItems.list(f, p)) }
+        }
+        const rt = pipelineRuntime(stale, adapter.candidates({ ...opened, stores: stale }))
+        try {
+          const r = await at(rt, when + 60_000, Effect.flatMap(actor(leader.id), (a) => Effect.flatMap(ManualImport, (m) => m.importCsv(a, { taskId: "t-c2" }, csv))))
+          expect([r.items, r.skipped.map((x) => `${x.line}:${x.reason}`)]).toEqual([0, ["1:dedup-period", "2:dedup-period"]])
+        } finally {
+          await rt.dispose()
+        }
+        expect((await allItems(opened.stores)).filter((w) => ids.includes(w.customerId)).map((w) => w.taskId)).toEqual(["t-c1", "t-c1"])
       })
 
       it("the agent sees one customer with the open items of every task, and a DND added during work withholds them at once", async () => {
-        // A customer the agent owns (DND is added on customers in the agent's own scope).
-        const customerId = truth.find((c, i) => i >= 60 && c.customer.ownerManagerId === agents[2])!.customer.id
-        for (const t of ["t-m1", "t-m2"]) {
-          await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agents[2]}\n`)))
-        }
+        // A customer the agent owns (DND is added on customers in the agent's own scope). The second
+        // task hands them out after the first task's cool-down (issue 14: both imports used to run in
+        // one period, which the hand-out ledger now refuses).
+        const customerId = take(agents[2])
+        await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: "t-m1" }, `${customerId},${agents[2]}\n`)))
+        const r = await at(runtime, T0 + 31 * DAY, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: "t-m2" }, `${customerId},${agents[2]}\n`)))
+        expect(r.items).toBe(1)
         const agent = await at(runtime, T0, actor(agents[2]!))
         const groups: Array<CustomerWork> = []
         let cursor: string | null = null
@@ -454,14 +540,20 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
         expect(r.group.memberIds).toEqual(ids.filter((id) => id !== ids[3]).sort())
       })
 
-      it("one call closes three items of one customer atomically, all with the call's serial", async () => {
-        const customerId = truth[40]!.customer.id
-        for (const t of ["t-m1", "t-m2", "t-m3"]) {
-          await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agents[0]}\n`)))
+      /** Three items of one customer, one per manual task, each handed out after the previous one's cool-down. */
+      const threeItems = async (customerId: string, agent: string) => {
+        for (const [k, t] of ["t-m1", "t-m2", "t-m3"].entries()) {
+          const r = await at(runtime, T0 + k * 31 * DAY, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agent}\n`)))
+          expect(r.items).toBe(1)
         }
+      }
+
+      it("one call closes three items of one customer atomically, all with the call's serial", async () => {
+        const customerId = take()
+        await threeItems(customerId, agents[0]!)
         const mine = (await allItems(opened.stores)).filter((w) => w.customerId === customerId && w.taskId.startsWith("t-m")).map((w) => w.id)
         expect(mine).toHaveLength(3)
-        const r = await at(runtime, T0 + 60_000, Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: mine, disposition: "completed", complete: true })))
+        const r = await at(runtime, T0 + 63 * DAY, Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: mine, disposition: "completed", complete: true })))
         expect(r.items.map((w) => w.state)).toEqual(["completed", "completed", "completed"])
         const serials = new Set(r.items.map((w) => w.callSerial))
         expect(serials.size).toBe(1)
@@ -475,12 +567,10 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
       })
 
       it("a call over three items where one is already closed changes none of them", async () => {
-        const customerId = truth[41]!.customer.id
-        for (const t of ["t-m1", "t-m2", "t-m3"]) {
-          await at(runtime, T0, Effect.flatMap(ManualImport, (m) => m.importCsv(leader, { taskId: t }, `${customerId},${agents[1]}\n`)))
-        }
+        const customerId = take()
+        await threeItems(customerId, agents[1]!)
         const mine = (await allItems(opened.stores)).filter((w) => w.customerId === customerId && w.taskId.startsWith("t-m")).map((w) => w.id).sort()
-        await at(runtime, T0, Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: [mine[2]!], disposition: "refused", complete: true })))
+        await at(runtime, T0 + 63 * DAY, Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: [mine[2]!], disposition: "refused", complete: true })))
         const exit = await runtime.runPromiseExit(Effect.flatMap(Execution, (x) => x.recordCall(leader, { customerId, itemIds: mine, disposition: "completed", complete: true })))
         expect(Exit.isFailure(exit)).toBe(true)
         const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined

@@ -3,11 +3,15 @@
  * work items (their assignee) between managers in scope, singly or in bulk. A bulk call is one
  * transaction: every record in scope and allowed, or nothing changes; each changed record gets
  * its own audit entry (`customer.assign` / `.transfer` / `.reclaim`, same for `work-item.`).
+ * Handing out or transferring items never splits a customer's open work over two agents
+ * (DOMAIN §5): an item whose customer holds other open items with another agent is refused
+ * (`Conflict`) unless those items move in the same call.
  */
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
 import { AuditTrail, nowIso } from "./AuditTrail"
+import { openWorkOf } from "./BulkClaims"
 import type { Customer } from "./Customer"
 import { Conflict, Forbidden, NotFound, type StorageError, type ValidationError } from "./Errors"
 import type { Manager } from "./Manager"
@@ -223,6 +227,20 @@ export class Allocation extends Context.Service<
             }
             yield* requireFrom("WorkItem", a.from, found.map((w) => [w.id, w.assigneeId] as const))
             const target = a.to === null ? null : yield* receiver(actor, Actions.workItemAllocate, a.to)
+            if (a.to !== null) {
+              // One agent per customer's open work: the customer's other open items must be with
+              // the receiver, in the pool, or moving in this call (their holder is not named).
+              const moving = new Set(a.ids)
+              const open = yield* openWorkOf(workItems, [...new Set(found.map((w) => w.customerId))])
+              const split = found.find((w) => open.get(w.customerId)?.some((o) => !moving.has(o.id) && o.assigneeId !== null && o.assigneeId !== a.to))
+              if (split) {
+                return yield* new Conflict({
+                  entity: "WorkItem",
+                  id: split.id,
+                  reason: `customer ${split.customerId} holds open work with another agent: one agent per customer, so move that work in the same call or hand this item to its holder`
+                })
+              }
+            }
             const at = yield* nowIso
             const changed: Array<WorkItem> = []
             const unchanged: Array<string> = []

@@ -2,20 +2,22 @@
  * Extraction (DOMAIN §3, §5, §6): for one period, every due task's candidates (rules pushed to the
  * candidate source) → scope (the task's region) → do-not-disturb on the task's channel → the
  * hand-out ledger (most urgent task first; nothing handed out again within a cool-down; a period
- * re-run finds every customer already claimed) → assignment → work items. Reading and planning
+ * re-run finds every customer already claimed; a customer whose item in the task is still open is
+ * not given a second one) → assignment (a customer already holding open work with an agent gets
+ * the new item with that agent: one agent per customer) → work items. Reading and planning
  * happen first; every write of a run (ledger claims, items, audit) is ONE transaction, so a run
  * that dies midway leaves nothing and running it again gives exactly what one clean run gives.
  *
  * A customer on DND for a task's channel is not claimed by that task, so a less urgent task on
  * another channel (an SMS greeting for a customer who refuses calls) may still get them.
  */
-import { Clock, Context, Effect, Layer, Option } from "effect"
+import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import { isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
 import type { Actor } from "./Actor"
 import { assign, AssignmentPolicy } from "./Assignment"
 import { AuditTrail } from "./AuditTrail"
-import { BulkLedgerClaims } from "./BulkClaims"
+import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
 import { CandidateSource, compareIds } from "./Candidates"
 import type { Customer } from "./Customer"
 import { type Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "./Errors"
@@ -68,11 +70,12 @@ export type ExtractionRequest = z.input<typeof ExtractionRequest>
  * - `dedupPeriod`: a more urgent task took the customer in this period;
  * - `alreadyExtracted`: this task already handed the customer out in this period (a re-run);
  * - `dedupCooldown`: handed out in an earlier period, cool-down still running;
+ * - `stillOpen`: the cool-down is over but the customer's item in this task is still open;
  * - `calendar`: the task is not due on the day (cycle, start/expiry, public holiday).
  *
  * @example
  * ```ts
- * const e: Exclusions = { scope: 0, dnd: 3, dedupPeriod: 12, alreadyExtracted: 0, dedupCooldown: 40, calendar: 0 }
+ * const e: Exclusions = { scope: 0, dnd: 3, dedupPeriod: 12, alreadyExtracted: 0, dedupCooldown: 40, stillOpen: 2, calendar: 0 }
  * ```
  */
 export interface Exclusions {
@@ -81,6 +84,7 @@ export interface Exclusions {
   readonly dedupPeriod: number
   readonly alreadyExtracted: number
   readonly dedupCooldown: number
+  readonly stillOpen: number
   readonly calendar: number
 }
 
@@ -150,7 +154,7 @@ export interface ExtractionPlan {
   readonly items: ReadonlyArray<PlannedItem>
 }
 
-const emptyExclusions = (): { -readonly [K in keyof Exclusions]: number } => ({ scope: 0, dnd: 0, dedupPeriod: 0, alreadyExtracted: 0, dedupCooldown: 0, calendar: 0 })
+const emptyExclusions = (): { -readonly [K in keyof Exclusions]: number } => ({ scope: 0, dnd: 0, dedupPeriod: 0, alreadyExtracted: 0, dedupCooldown: 0, stillOpen: 0, calendar: 0 })
 
 const chunk = <A>(xs: ReadonlyArray<A>, n: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
@@ -421,7 +425,7 @@ export class Extraction extends Context.Service<
           })
           const blocked = new Set<string>()
           for (const part of chunk(inScope, 1000)) for (const id of yield* dnd.blocked(part, t.channel, at)) blocked.add(id)
-          const selected: Array<Slim> = []
+          const tentative: Array<string> = []
           for (const id of inScope) {
             if (blocked.has(id)) {
               ex.dnd++
@@ -442,6 +446,21 @@ export class Extraction extends Context.Service<
               continue
             }
             taken.add(id)
+            tentative.push(id)
+          }
+          // Open work decides the rest: no second open item in this task (after a cool-down the
+          // first may still be open), and the agent already holding the customer keeps them.
+          const open = yield* openWorkOf(workItems, tentative)
+          const selected: Array<Slim> = []
+          const held = new Map<string, string>()
+          for (const id of tentative) {
+            const mine = open.get(id)
+            if (mine?.some((w) => w.taskId === t.id)) {
+              ex.stillOpen++
+              continue
+            }
+            const holder = openWorkHolder(mine)
+            if (holder !== null) held.set(id, holder)
             selected.push(customerById.get(id)!)
           }
 
@@ -453,7 +472,12 @@ export class Extraction extends Context.Service<
             load.set(a, (load.get(a) ?? 0) + counts.open + counts["in-progress"])
             loadKnown.add(a)
           }
-          const assignees = assign(policy, selected, load)
+          const assignees = assign(
+            policy,
+            selected.filter((c) => !held.has(c.id)),
+            load
+          )
+          for (const [id, holder] of held) assignees.set(id, holder)
           const unknownTeams = [...new Set([...assignees.values()].filter((a): a is string => a !== null && !teamOf.has(a)))]
           for (const part of chunk(unknownTeams, 1000)) {
             const found = yield* managers.getMany(part)
@@ -501,7 +525,6 @@ export class Extraction extends Context.Service<
       const run = Effect.fn("Extraction.run")(function* (actor: Actor, input?: ExtractionRequest) {
         const planned = yield* plan(actor, input)
         const config = yield* PipelineConfig
-        const bulk = yield* Effect.serviceOption(BulkLedgerClaims)
         const { report } = planned
         // Every write of the run in one transaction: claims, items, audit.
         const lostByTask = yield* tx.transaction(
@@ -516,20 +539,14 @@ export class Extraction extends Context.Service<
             for (const t of report.tasks) {
               const mine = byTask.get(t.taskId) ?? []
               const won: Array<WorkItem> = []
-              if (Option.isSome(bulk)) {
-                for (const part of chunk(mine, config.writeBatch)) {
-                  const claimed = yield* bulk.value.claimMany(part.map((p) => p.ledger))
-                  for (const p of part) {
-                    if (claimed.has(p.ledger.customerId)) won.push(p.item)
-                    else lost.set(t.taskId, (lost.get(t.taskId) ?? 0) + 1)
-                  }
-                }
-              } else {
-                for (const p of mine) {
-                  const r = yield* ledger.claim(p.ledger)
-                  if (r.claimed) won.push(p.item)
-                  else lost.set(t.taskId, (lost.get(t.taskId) ?? 0) + 1)
-                }
+              const claimed = yield* claimLedger(
+                ledger,
+                mine.map((p) => p.ledger),
+                config.writeBatch
+              )
+              for (const p of mine) {
+                if (claimed.has(p.ledger.customerId)) won.push(p.item)
+                else lost.set(t.taskId, (lost.get(t.taskId) ?? 0) + 1)
               }
               for (const part of chunk(won, config.writeBatch)) yield* workItems.insertMany(part)
               if (!t.due && t.candidates === 0) continue

@@ -5,18 +5,29 @@
  * the file is streamed and checked line by line, and if any line is bad NOTHING is written and
  * every bad line is reported with its number and reason (a `ValidationError` whose issues have
  * the path `["line", n]` and a reason code).
+ *
+ * Imports go through the hand-out ledger like extraction (DOMAIN §5): a valid line for a customer
+ * already handed out — in this period, within a cool-down, with an item of this task still open —
+ * is skipped and reported per line with the constraint, and the rest imports; a leader may pass
+ * `override: { reason }` (permission `task.import-override`) to import them anyway, audited per
+ * line. A customer holding open work with another agent is always skipped (one agent per
+ * customer's open work); a line without an agent goes to the agent already holding the customer.
+ * The ledger claim is atomic on its unique key: of two concurrent imports of one customer exactly
+ * one hands them out.
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
 import { roundRobin } from "./Assignment"
+import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
 import { AuditTrail } from "./AuditTrail"
 import { Conflict, type Forbidden, type Issue, type NotFound, type StorageError, ValidationError } from "./Errors"
 import { decide, Permissions } from "./Permissions"
 import { PipelineConfig } from "./PipelineConfig"
 import { PipelineActions } from "./PipelinePolicy"
 import { Id } from "./Primitives"
-import { CustomerStore, DndStore, ManagerStore, TaskStore, Transactions, WorkItemStore } from "./ports/Storage"
+import type { HandOutLedgerEntry } from "./HandOutLedger"
+import { CustomerStore, DndStore, HandOutLedgerStore, ManagerStore, TaskStore, Transactions, WorkItemStore } from "./ports/Storage"
 import { decode } from "./Validation"
 import { newWorkItem, type WorkItem } from "./WorkItem"
 
@@ -31,11 +42,45 @@ import { newWorkItem, type WorkItem } from "./WorkItem"
 export type ImportProblemCode = "malformed" | "duplicate-line" | "unknown-customer" | "unknown-agent" | "agent-out-of-scope" | "dnd"
 
 /**
- * An import request. `agentIds`: the agents lines without an agent are spread over.
+ * Why a valid line was not imported (or, with an override, imported anyway):
+ * - `dedup-period`: the customer was already handed out in this period (by any task or import);
+ * - `dedup-cooldown`: handed out in an earlier period, cool-down still running;
+ * - `open-in-task`: the customer's item in this task is still open;
+ * - `open-with-another-agent`: the customer holds open work with another agent (never overridden).
+ *
+ * @example
+ * ```ts
+ * const reason: ImportSkipReason = "dedup-cooldown"
+ * ```
+ */
+export type ImportSkipReason = "dedup-period" | "dedup-cooldown" | "open-in-task" | "open-with-another-agent"
+
+/**
+ * One line the dedup rules held back (`skipped`) or let through under an override (`overridden`).
+ * The message names the constraint only, never another task, agent or period.
+ *
+ * @example
+ * ```ts
+ * const s: ImportLineReport = { line: 4, customerId: "c-9", reason: "dedup-period", message: "line 4: customer c-9 was already handed out in period 2026-11-25" }
+ * ```
+ */
+export interface ImportLineReport {
+  readonly line: number
+  readonly customerId: string
+  readonly reason: ImportSkipReason
+  readonly message: string
+}
+
+/**
+ * An import request. `agentIds`: the agents lines without an agent are spread over. `period`: the
+ * dedup period the lines are handed out in (default: the day of the import, UTC — extraction's
+ * default period). `override`: import lines for customers already handed out anyway, with a
+ * reason (needs `task.import-override`; audited per line).
  *
  * @example
  * ```ts
  * ManualImportRequest.parse({ taskId: "task-vip-callback", agentIds: ["m-1", "m-2"] })
+ * ManualImportRequest.parse({ taskId: "task-vip-callback", override: { reason: "customer asked for a second call this week" } })
  * ```
  */
 export const ManualImportRequest = z
@@ -43,7 +88,9 @@ export const ManualImportRequest = z
     taskId: Id,
     agentIds: z.array(Id).max(10_000).default([]),
     /** Check only: report what would be imported, write nothing. */
-    dryRun: z.boolean().default(false)
+    dryRun: z.boolean().default(false),
+    period: z.string().min(1).max(20).optional(),
+    override: z.object({ reason: z.string().trim().min(1).max(1000) }).strict().optional()
   })
   .strict()
 /** @see {@link ManualImportRequest} */
@@ -61,10 +108,16 @@ export type ManualImportRequest = z.input<typeof ManualImportRequest>
 export interface ManualImportReport {
   readonly importId: string
   readonly taskId: string
+  /** The dedup period the items were handed out in. */
+  readonly period: string
   /** Lines read (blank lines and a header line included). */
   readonly lines: number
   readonly items: number
   readonly perAgent: Readonly<Record<string, number>>
+  /** Valid lines not imported because the customer was already handed out, in line order. */
+  readonly skipped: ReadonlyArray<ImportLineReport>
+  /** Lines imported under the request's override although a dedup constraint held, in line order. */
+  readonly overridden: ReadonlyArray<ImportLineReport>
   readonly dryRun: boolean
 }
 
@@ -142,6 +195,13 @@ export const parseImportLine = (no: number, text: string): { readonly no: number
   return { no, customerId, agentId: agentId ?? null }
 }
 
+const skipWhy: Record<ImportSkipReason, (period: string) => string> = {
+  "dedup-period": (period) => `was already handed out in period ${period}`,
+  "dedup-cooldown": () => "was handed out earlier and the cool-down is still running",
+  "open-in-task": () => "still has an open item in this task",
+  "open-with-another-agent": () => "holds open work with another agent"
+}
+
 const isIssue = (x: unknown): x is Issue => typeof x === "object" && x !== null && "code" in x && "path" in x
 
 /**
@@ -174,7 +234,7 @@ export class ManualImport extends Context.Service<
   static readonly layer: Layer.Layer<
     ManualImport,
     never,
-    Transactions | TaskStore | CustomerStore | ManagerStore | DndStore | WorkItemStore | Permissions | AuditTrail
+    Transactions | TaskStore | CustomerStore | ManagerStore | DndStore | WorkItemStore | HandOutLedgerStore | Permissions | AuditTrail
   > = Layer.effect(
     ManualImport,
     Effect.gen(function* () {
@@ -184,12 +244,14 @@ export class ManualImport extends Context.Service<
       const managers = yield* ManagerStore
       const dnd = yield* DndStore
       const workItems = yield* WorkItemStore
+      const ledger = yield* HandOutLedgerStore
       const perms = yield* Permissions
       const trail = yield* AuditTrail
 
       const importCsv = Effect.fn("ManualImport.importCsv")(function* (actor: Actor, input: ManualImportRequest, source: CsvSource) {
         const req = yield* decode(ManualImportRequest, input, "import request")
         yield* perms.require(actor, PipelineActions.taskImport, { type: "none" })
+        if (req.override) yield* perms.require(actor, PipelineActions.taskImportOverride, { type: "none" })
         const task = yield* tasks.get(req.taskId)
         if (task.source !== "manual") return yield* new Conflict({ entity: "Task", id: task.id, reason: `only manual tasks take imports; this one is ${task.source}` })
         if (task.status !== "active") return yield* new Conflict({ entity: "Task", id: task.id, reason: `the task is ${task.status}; imports go into active tasks` })
@@ -287,30 +349,99 @@ export class ManualImport extends Context.Service<
           return yield* new ValidationError({ subject: `CSV import into ${task.id} (${issues.length} problem(s), nothing imported)`, issues })
         }
 
-        const spread = roundRobin(unassigned.length, req.agentIds)
-        let k = 0
+        // Dedup (DOMAIN §5): what the ledger and the customers' open work say about each line.
+        const period = req.period ?? at.slice(0, 10)
         const importId = `imp:${nowMs.toString(36)}`
-        const perAgent: Record<string, number> = {}
-        const items: Array<WorkItem> = accepted.map((l) => {
-          const assigneeId = l.agentId ?? spread[k++]!
-          perAgent[assigneeId] = (perAgent[assigneeId] ?? 0) + 1
-          return newWorkItem({
-            id: `wi:${task.id}:${importId}:${l.customerId}`,
-            taskId: task.id,
-            customerId: l.customerId,
-            assigneeId,
-            teamId: agentTeam.get(assigneeId) ?? null,
-            channel: task.channel,
-            urgency: task.urgency,
-            period: importId,
-            at
-          })
+        const ids = accepted.map((l) => l.customerId)
+        const open = yield* openWorkOf(workItems, ids)
+        const handedOut = new Map<string, HandOutLedgerEntry>()
+        for (let i = 0; i < ids.length; i += 1000) {
+          for (const e of yield* ledger.coolingDown(ids.slice(i, i + 1000), at)) {
+            if (e.period === period || !handedOut.has(e.customerId)) handedOut.set(e.customerId, e)
+          }
+        }
+        yield* checkAgents([...new Set(accepted.flatMap((l) => (l.agentId !== null ? [] : [openWorkHolder(open.get(l.customerId))])))].filter((a): a is string => a !== null))
+        const skipped: Array<ImportLineReport> = []
+        const overridden = new Map<number, ImportLineReport>()
+        const lineReport = (l: Line, reason: ImportSkipReason): ImportLineReport => ({ line: l.no, customerId: l.customerId, reason, message: `line ${l.no}: customer ${l.customerId} ${skipWhy[reason](period)}` })
+        const going: Array<Line & { readonly assigneeId: string | null }> = []
+        for (const l of accepted) {
+          const mine = open.get(l.customerId)
+          const holder = openWorkHolder(mine)
+          // One agent per customer's open work: a line without an agent follows the holder.
+          const routed = l.agentId ?? (holder !== null && agentTeam.has(holder) ? holder : null)
+          if (holder !== null && routed !== holder) {
+            skipped.push(lineReport(l, "open-with-another-agent"))
+            continue
+          }
+          const prior = handedOut.get(l.customerId)
+          const reason: ImportSkipReason | null = mine?.some((w) => w.taskId === task.id)
+            ? "open-in-task"
+            : prior === undefined
+              ? null
+              : prior.period === period
+                ? "dedup-period"
+                : "dedup-cooldown"
+          if (reason !== null && !req.override) {
+            skipped.push(lineReport(l, reason))
+            continue
+          }
+          if (reason !== null) overridden.set(l.no, lineReport(l, reason))
+          going.push({ ...l, assigneeId: routed })
+        }
+
+        const spread = roundRobin(going.filter((l) => l.assigneeId === null).length, req.agentIds)
+        let k = 0
+        const planned = going.map((l) => {
+          const assigneeId = l.assigneeId ?? spread[k++]!
+          return {
+            line: l,
+            ledger: { customerId: l.customerId, period, taskId: task.id, urgency: task.urgency, runId: importId, handedOutAt: at, cooldownUntil: new Date(nowMs + task.cooldownDays * 86_400_000).toISOString() },
+            item: newWorkItem({
+              id: `wi:${task.id}:${importId}:${l.customerId}`,
+              taskId: task.id,
+              customerId: l.customerId,
+              assigneeId,
+              teamId: agentTeam.get(assigneeId) ?? null,
+              channel: task.channel,
+              urgency: task.urgency,
+              period: importId,
+              at
+            })
+          }
         })
-        const report: ManualImportReport = { importId, taskId: task.id, lines, items: items.length, perAgent, dryRun: req.dryRun }
-        if (req.dryRun) return report
-        yield* tx.transaction(
+        const reportOf = (items: ReadonlyArray<WorkItem>, lost: ReadonlyArray<ImportLineReport>): ManualImportReport => {
+          const perAgent: Record<string, number> = {}
+          for (const w of items) perAgent[w.assigneeId!] = (perAgent[w.assigneeId!] ?? 0) + 1
+          return {
+            importId,
+            taskId: task.id,
+            period,
+            lines,
+            items: items.length,
+            perAgent,
+            skipped: [...skipped, ...lost].sort((a, b) => a.line - b.line),
+            overridden: [...overridden.values()],
+            dryRun: req.dryRun
+          }
+        }
+        if (req.dryRun) return reportOf(planned.map((p) => p.item), [])
+        return yield* tx.transaction(
           Effect.gen(function* () {
+            // The claim on the ledger's unique key decides races with concurrent imports and
+            // extractions: a line whose claim another hand-out won is skipped (unless overridden).
+            const won = yield* claimLedger(
+              ledger,
+              planned.map((p) => p.ledger),
+              config.writeBatch
+            )
+            const kept = planned.filter((p) => won.has(p.line.customerId) || overridden.has(p.line.no))
+            const lost = planned.filter((p) => !won.has(p.line.customerId) && !overridden.has(p.line.no)).map((p) => lineReport(p.line, "dedup-period"))
+            const items = kept.map((p) => p.item)
             for (let i = 0; i < items.length; i += config.writeBatch) yield* workItems.insertMany(items.slice(i, i + config.writeBatch))
+            const report = reportOf(items, lost)
+            const skippedBy: Record<string, number> = {}
+            for (const x of report.skipped) skippedBy[x.reason] = (skippedBy[x.reason] ?? 0) + 1
             yield* trail.record(actor, {
               action: "task.import",
               category: "task",
@@ -318,11 +449,26 @@ export class ManualImport extends Context.Service<
               recordId: task.id,
               customerId: null,
               before: null,
-              after: { importId, lines, items: items.length, perAgent }
+              after: { importId, period, lines, items: items.length, perAgent: report.perAgent, skipped: skippedBy, overridden: report.overridden.length },
+              ...(req.override ? { note: req.override.reason } : {})
             })
+            for (const p of kept) {
+              const o = overridden.get(p.line.no)
+              if (o === undefined) continue
+              yield* trail.record(actor, {
+                action: "task.import-override",
+                category: "task",
+                recordType: "WorkItem",
+                recordId: p.item.id,
+                customerId: p.item.customerId,
+                before: null,
+                after: { taskId: task.id, importId, period, line: o.line, constraint: o.reason, assigneeId: p.item.assigneeId },
+                note: req.override!.reason
+              })
+            }
+            return report
           })
         )
-        return report
       })
       return ManualImport.of({ importCsv })
     })

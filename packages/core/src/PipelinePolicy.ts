@@ -22,6 +22,12 @@ export const PipelineActions = {
   taskPreview: "task.preview",
   /** Import a manual task's CSV. */
   taskImport: "task.import",
+  /**
+   * Import lines for customers already handed out (in this period, within a cool-down, or with an
+   * open item in the task) anyway, with a reason that is audited: leaders for their team,
+   * directors for their subtree. Never overrides "one agent per customer's open work".
+   */
+  taskImportOverride: "task.import-override",
   /** Write rule-instance drafts and submit them. */
   ruleCreate: "rule.create",
   /** Build and change customer groups. */
@@ -59,10 +65,10 @@ export const PipelineActions = {
 export const pipelineGrants: ReadonlyArray<Grant> = [
   { role: "admin", reach: "all", actions: [PipelineActions.taskCreate, PipelineActions.extractionRun, PipelineActions.ruleCreate, PipelineActions.groupManage] },
   // Importing hands work to agents: the importer's reach bounds whom (a leader: their team).
-  { role: "director", reach: "subtree", actions: [PipelineActions.taskImport] },
+  { role: "director", reach: "subtree", actions: [PipelineActions.taskImport, PipelineActions.taskImportOverride] },
   { role: "director", reach: "all", actions: [PipelineActions.taskCreate, PipelineActions.extractionRun, PipelineActions.ruleCreate, PipelineActions.groupManage] },
   { role: "team-leader", reach: "all", actions: [PipelineActions.taskCreate, PipelineActions.groupManage] },
-  { role: "team-leader", reach: "team", actions: [PipelineActions.taskImport, PipelineActions.smsSend, PipelineActions.offerUse, PipelineActions.offerApprove] },
+  { role: "team-leader", reach: "team", actions: [PipelineActions.taskImport, PipelineActions.taskImportOverride, PipelineActions.smsSend, PipelineActions.offerUse, PipelineActions.offerApprove] },
   { role: "agent", reach: "self", actions: [PipelineActions.smsSend, PipelineActions.offerUse] },
   { role: "approver", reach: "all", actions: [PipelineActions.taskPreview] },
   { role: "admin", reach: "all", actions: [PipelineActions.taskPreview] },

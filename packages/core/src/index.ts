@@ -191,7 +191,7 @@ export {
   taskSchedule,
   workItemId
 } from "./Extraction"
-export { csvLines, type CsvSource, type ImportProblemCode, ManualImport, type ManualImportReport, ManualImportRequest, parseImportLine } from "./ManualImport"
+export { csvLines, type CsvSource, type ImportLineReport, type ImportProblemCode, type ImportSkipReason, ManualImport, type ManualImportReport, ManualImportRequest, parseImportLine } from "./ManualImport"
 export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
 export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput } from "./Execution"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"

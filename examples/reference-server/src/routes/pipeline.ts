@@ -55,8 +55,25 @@ const Template = z.object({
 const ExtractionReport = z.object({ runId: z.string(), period: z.string(), asOf: z.string(), at: z.string(), created: z.number(), tasks: z.array(TaskExtraction) })
 const PlannedItem = z.object({ item: z.unknown(), ledger: z.unknown() }).loose()
 const PlanAnswer = z.object({ report: ExtractionReport, items: z.array(PlannedItem), nextCursor: z.string().nullable() })
-const ImportQuery = z.object({ agentId: z.array(IdString).max(10_000).optional(), dryRun: BoolString.optional() })
-const ImportReport = z.object({ importId: z.string(), taskId: z.string(), lines: z.number(), items: z.number(), perAgent: z.record(z.string(), z.number()), dryRun: z.boolean() })
+// overrideReason: import customers already handed out anyway (a leader's `task.import-override`, audited per line).
+const ImportQuery = z.object({ agentId: z.array(IdString).max(10_000).optional(), dryRun: BoolString.optional(), overrideReason: z.string().trim().min(1).max(1000).optional() })
+const ImportLine = z.object({
+  line: z.number(),
+  customerId: z.string(),
+  reason: z.enum(["dedup-period", "dedup-cooldown", "open-in-task", "open-with-another-agent"]),
+  message: z.string()
+})
+const ImportReport = z.object({
+  importId: z.string(),
+  taskId: z.string(),
+  period: z.string(),
+  lines: z.number(),
+  items: z.number(),
+  perAgent: z.record(z.string(), z.number()),
+  skipped: z.array(ImportLine),
+  overridden: z.array(ImportLine),
+  dryRun: z.boolean()
+})
 const GroupMembersQuery = z.object({ asOf: IsoDate.optional(), channel: z.enum(["phone", "sms", "visit", "letter", "email"]).optional(), limit: Limit, cursor: Cursor })
 const GroupMembers = z.object({ groupId: z.string(), asOf: z.string(), filteredDnd: z.number(), items: z.array(z.string()), nextCursor: z.string().nullable() })
 const OffersQuery = z.object({ activeOnly: BoolString.default(true), limit: Limit, cursor: Cursor })
@@ -158,14 +175,23 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     method: "POST",
     path: "/api/tasks/:id/import",
     tag: "tasks",
-    summary: "Import a manual task's CSV (customer id[,agent id] per line); all or nothing, every bad line reported",
+    summary:
+      "Import a manual task's CSV (customer id[,agent id] per line); all or nothing for bad lines, every bad line reported; customers already handed out are skipped and reported per line unless a leader gives overrideReason",
     params: IdParams,
     query: ImportQuery,
     body: z.string().max(20 * 1024 * 1024),
     bodyType: "text",
     responses: { 200: { description: "The import report", schema: ImportReport } },
     handler: async ({ principal, params, query, body }) => ({
-      json: await work(ctx, principal).imports.importCsv({ taskId: params.id, agentIds: query.agentId ?? [], dryRun: query.dryRun ?? false }, body)
+      json: await work(ctx, principal).imports.importCsv(
+        {
+          taskId: params.id,
+          agentIds: query.agentId ?? [],
+          dryRun: query.dryRun ?? false,
+          ...(query.overrideReason === undefined ? {} : { override: { reason: query.overrideReason } })
+        },
+        body
+      )
     })
   })
 

@@ -149,7 +149,9 @@ const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"]
     itemsPerAgent[m.id] = items
   }
   if (first.length + pool.length) await dir.imports.importCsv({ taskId: retention.id }, [...first, ...pool].join("\n") + "\n")
-  if (second.length) await dir.imports.importCsv({ taskId: care.id }, second.join("\n") + "\n")
+  // The same customers in a second task on the same day: the hand-out ledger would skip them (one
+  // task per customer per period), so the demo overrides it, audited, to show work merged per customer.
+  if (second.length) await dir.imports.importCsv({ taskId: care.id, override: { reason: "demo: a third of the customers hold items of both tasks, merged per customer" } }, second.join("\n") + "\n")
 
   // The pool: the leader reclaims the extra items (audited as work-item.reclaim); they stay with
   // the team, unassigned, until the leader hands them out again.

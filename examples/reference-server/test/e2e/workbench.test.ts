@@ -347,9 +347,12 @@ describe("workbench", () => {
     await page.getByLabel("Items of").selectOption(from)
     await page.locator("table.team-table tbody tr").nth(1).waitFor()
     const leaderApi = await apiAs(wb.server.url, wb.logins.teamLeader)
-    const before = (await leaderApi.get(`/api/work-items?assigneeId=${from}&state=open&state=in-progress&limit=100`)).body.items as Array<{ id: string }>
+    const before = (await leaderApi.get(`/api/work-items?assigneeId=${from}&state=open&state=in-progress&limit=100`)).body.items as Array<{ id: string; customerId: string }>
     expect(await page.locator("table.team-table tbody tr").count()).toBe(before.length)
-    const moving = await page.locator("table.team-table tbody tr input[type=checkbox]").evaluateAll((bs) => bs.slice(0, 2).map((b) => (b as unknown as { value: string }).value))
+    // Both open items of one customer: moving only one would leave the customer's work with two
+    // agents, which allocation refuses (one agent per customer, issue 14).
+    const twice = before.find((w) => before.filter((x) => x.customerId === w.customerId).length === 2)!.customerId
+    const moving = before.filter((w) => w.customerId === twice).map((w) => w.id)
     for (const id of moving) await page.locator(`table.team-table input[value="${id}"]`).check()
     await page.getByLabel("To agent").selectOption(to)
     await shot(page, "team-work")

@@ -125,10 +125,17 @@ for (const storage of storageCases) {
       const allocators = leaders
       for (let round = 0; round < rounds; round++) {
         const chosen = [0, 1, 2, 3].map((k) => customers[(round * 4 + k) % customers.length]!)
-        const fresh = await freshItems(director, agent, retention, chosen, people.agent)
-        const ids = chosen.map((c) => fresh.get(c)!)
+        await freshItems(director, agent, retention, chosen, people.agent)
+        // A customer's open work moves as one unit (one agent per customer, issue 14): each
+        // transfer names all the agent's open items of its two customers.
+        const unit = new Map<string, Array<string>>()
+        for (const c of chosen) {
+          const open = await readAll<{ id: string; assigneeId: string | null }>(leader, `/api/work-items?customerId=${encodeURIComponent(c)}&state=open&state=in-progress`)
+          unit.set(c, open.filter((w) => w.assigneeId === people.agent).map((w) => w.id))
+        }
+        const ids = chosen.flatMap((c) => unit.get(c)!)
         const before = await auditHead(director)
-        const answers = await Promise.all(allocators.map((s, j) => s.post("/api/allocation/work-items", { ids: [ids[j % 4]!, ids[(j + 1) % 4]!], to: colleague, note: `round ${round}` })))
+        const answers = await Promise.all(allocators.map((s, j) => s.post("/api/allocation/work-items", { ids: [...unit.get(chosen[j % 4]!)!, ...unit.get(chosen[(j + 1) % 4]!)!], to: colleague, note: `round ${round}` })))
         count(answers)
         for (const r of answers) expect(r.status === 200 || losing(r), `${r.status} ${JSON.stringify(r.body)}`).toBe(true)
         const changed = answers.filter((r) => r.status === 200).flatMap((r) => (r.body.changed as Array<{ id: string }>).map((w) => w.id))
@@ -136,10 +143,12 @@ for (const storage of storageCases) {
         for (const id of ids) expect((await leader.get(`/api/work-items/${encodeURIComponent(id)}`)).body.assigneeId).toBe(colleague)
         for (const c of chosen) {
           const transfers = (await auditOf(c)).filter((e) => e.seq > before.entries && e.action === "work-item.transfer")
-          expect(transfers.map((e) => e.recordId)).toEqual([fresh.get(c)])
-          expect(transfers[0]!.after).toMatchObject({ assigneeId: colleague })
+          expect(transfers.map((e) => e.recordId).sort()).toEqual(unit.get(c)!.slice().sort())
+          for (const t of transfers) expect(t.after).toMatchObject({ assigneeId: colleague })
         }
         expect((await auditHead(director)).ok).toBe(true)
+        // Back to the agent, so later rounds and tests find the customers' work with them.
+        expect((await leader.post("/api/allocation/work-items", { ids, to: people.agent, note: "back" })).status).toBe(200)
       }
     }, timeout)
 

@@ -371,7 +371,16 @@ for (const storage of storageCases) {
       },
       {
         route: "POST /api/allocation/work-items (note)",
-        write: async (t, n) => leader.post("/api/allocation/work-items", { ids: [await item(n)], to: "m-beijing-d1-s1-a02", note: t }),
+        // A colleague's customer: a fresh item with whoever holds the customer's work, then all of
+        // that agent's open items of the customer to the other colleague (one agent per customer).
+        write: async (t, n) => {
+          const c = others[n % others.length]!
+          const openOf = () => readAll<{ id: string; assigneeId: string | null }>(leader, `/api/work-items?customerId=${c}&state=open&state=in-progress`)
+          const holder = (await openOf()).find((w) => w.assigneeId !== null)?.assigneeId ?? "m-beijing-d1-s1-a03"
+          await freshItems(director, leader, "demo-retention-bill-drop", [c], holder)
+          const ids = (await openOf()).filter((w) => w.assigneeId === holder).map((w) => w.id)
+          return leader.post("/api/allocation/work-items", { ids, to: holder === "m-beijing-d1-s1-a03" ? "m-beijing-d1-s1-a02" : "m-beijing-d1-s1-a03", note: t })
+        },
         read: async (w) => {
           const changed = w.body.changed[0]
           const e = (await readAll<{ action: string; recordId: string; note: string }>(director, `/api/audit?customerId=${changed.customerId}`)).find((x) => x.action === "work-item.transfer" && x.recordId === changed.id)

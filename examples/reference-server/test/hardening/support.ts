@@ -59,11 +59,13 @@ export const startOn = async (c: StorageCase): Promise<RunningServer> => startTe
 
 /**
  * Makes one fresh open work item per customer in `task` for `customers` (all owned by `agent`)
- * through the director's CSV import; answers the new item ids by customer.
+ * through the director's CSV import; answers the new item ids by customer. The customers are
+ * usually handed out already (demo work, earlier calls), so the import overrides the hand-out
+ * ledger (audited) — these tests need fresh items, not dedup.
  */
 export const freshItems = async (director: Client, agent: Client, task: string, customers: ReadonlyArray<string>, assignee: string): Promise<Map<string, string>> => {
   const csv = customers.map((c) => `${c},${assignee}`).join("\n") + "\n"
-  const r = await director.call("POST", `/api/tasks/${task}/import`, csv, { "content-type": "text/csv" })
+  const r = await director.call("POST", `/api/tasks/${task}/import?overrideReason=${encodeURIComponent("hardening: fresh items")}`, csv, { "content-type": "text/csv" })
   if (r.status !== 200) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`)
   const importId = r.body.importId as string
   const out = new Map<string, string>()

@@ -202,7 +202,10 @@ export const runCommand = (runtime: Runtime, cmd: Command): Promise<unknown> => 
         return { created: r.created }
       }
       case "import": {
-        const r = yield* (yield* ManualImport).importCsv(actor, { taskId: cmd.taskId, agentIds: [...cmd.agentIds] }, cmd.csv)
+        // Every attempt imports the same list into its own task in one period: the hand-out ledger
+        // would skip every line after the first attempt, so the scenario overrides it (audited).
+        const override = { reason: "crash scenario: every attempt imports the same list" }
+        const r = yield* (yield* ManualImport).importCsv(actor, { taskId: cmd.taskId, agentIds: [...cmd.agentIds], override }, cmd.csv)
         return { items: r.items, perAgent: r.perAgent }
       }
       case "calls": {
