@@ -284,6 +284,11 @@ export interface WorkItemFilter {
    * `teamIds` for one team's pool; `assigneeId` together with it matches nothing.
    */
   readonly unassigned?: true
+  /**
+   * Only items ready to work at this canonical instant: no next attempt scheduled, or one at or
+   * before it. Items waiting for their retry policy's (or a reschedule's) next attempt are left out.
+   */
+  readonly readyAt?: string
   /** The acting person's scope, ANDed with the fields above (see {@link WorkItemScopeFilter}). */
   readonly inScope?: WorkItemScopeFilter
 }
