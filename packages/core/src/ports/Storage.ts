@@ -323,7 +323,8 @@ export interface CompleteWorkItems {
  * Work items.
  *
  * Contract: `complete` is atomic over all its ids — every item must exist, belong to
- * `customerId` and be open or in progress, or nothing changes (`NotFound` / `Conflict`). Of N
+ * `customerId` and be open or in progress, or nothing changes (`NotFound` / `Conflict`). A
+ * not-reached disposition never completes an item (`Conflict`). Of N
  * concurrent completions of one item exactly one succeeds; the others fail with `Conflict`.
  * Completion records the attempt, the disposition and the call serial on every item.
  *
