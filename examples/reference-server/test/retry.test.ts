@@ -130,16 +130,14 @@ describe("POST /api/calls: the retry policy is enforced", () => {
   })
 
   it("a task's retry policy is validated at the API boundary", async () => {
-    const r = await director.post("/api/tasks", {
+    const manualTask = {
       source: "manual", name: "Callbacks", type: "care-callback", urgency: 3, channel: "phone", executionWindow: { from: "09:00", to: "20:00" },
-      cycle: "once", startsOn: "2026-11-25", expiresOn: null, skipHolidays: false, questionnaireVersion: null, retryPolicy: { maxAttempts: 0 }
-    })
+      cycle: "once", startsOn: "2026-11-25", expiresOn: null, skipHolidays: false, questionnaireVersion: null
+    }
+    const r = await director.post("/api/tasks", { ...manualTask, retryPolicy: { maxAttempts: 0 } })
     expect(r.status).toBe(400)
     expect(r.body.error.details.map((i: { path: Array<string | number> }) => i.path.join("."))).toEqual([expect.stringContaining("retryPolicy.maxAttempts")])
-    const ok = await director.post("/api/tasks", {
-      source: "manual", name: "Callbacks", type: "care-callback", urgency: 3, channel: "phone", executionWindow: { from: "09:00", to: "20:00" },
-      cycle: "once", startsOn: "2026-11-25", expiresOn: null, skipHolidays: false, questionnaireVersion: null, retryPolicy: { maxAttempts: 5, delayMinutes: { "no-answer": 30 } }
-    })
+    const ok = await director.post("/api/tasks", { ...manualTask, retryPolicy: { maxAttempts: 5, delayMinutes: { "no-answer": 30 } } })
     expect(ok.status).toBe(201)
     expect(ok.body.retryPolicy).toEqual({ maxAttempts: 5, delayMinutes: { "no-answer": 30 } })
   })
