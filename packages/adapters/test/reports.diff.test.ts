@@ -43,7 +43,7 @@ const itemArb = (i: number) =>
       taskId: fc.constantFrom("t-1", "t-2", "t-3"),
       assigneeId: maybe(fc.constantFrom("m-1", "m-2", "m-3")),
       teamId: maybe(fc.constantFrom("team-a", "team-b")),
-      state: fc.constantFrom("open", "in-progress", "completed", "cancelled"),
+      state: fc.constantFrom("open", "in-progress", "completed", "cancelled", "unreachable"),
       createdAt: instant,
       completedAt: instant,
       disposition: fc.constantFrom(...dispositions),
@@ -184,7 +184,9 @@ describe("report queries: memory = PGlite = PostgreSQL", () => {
         item("w1", { attempts: [reached], state: "completed", disposition: "completed", completedAt: "2026-11-10T09:00:00.000Z", callSerial: "C-1" }),
         item("w2", { attempts: [reached] }),
         item("w3", { attempts: [{ ...reached, disposition: "no-answer" }] }),
-        item("w4", { createdAt: "2026-12-01T00:00:00.000Z" })
+        item("w4", { createdAt: "2026-12-01T00:00:00.000Z" }),
+        // Three no-answers: unreachable, counted apart from the completed work and never connected.
+        item("w5", { state: "unreachable", disposition: "no-answer", attempts: [1, 2, 3].map(() => ({ ...reached, disposition: "no-answer" as const })) })
       ],
       rs: [
         { ...fixtures.response("r1"), workItemId: "w1", completed: true },
@@ -195,7 +197,7 @@ describe("report queries: memory = PGlite = PostgreSQL", () => {
     const q = memoryReportQueries(db)
     const f = { from: "2026-11-01", to: "2026-12-01" }
     const a = await Effect.runPromise(q.funnel(f, "total"))
-    expect(a).toEqual([{ key: null, counts: { submitted: 3, completed: 1, connected: 2, effective: 1, success: 1 } }])
+    expect(a).toEqual([{ key: null, counts: { submitted: 4, completed: 1, unreachable: 1, connected: 2, effective: 1, success: 1 } }])
     const o = await Effect.runPromise(q.observations(f, "offer"))
     expect(o).toEqual([{ key: "of-a", counts: { observed: 1, pending: 0, stayed: 1, churned: 0, returned: 0, stillInactive: 0, billBefore: 10.05, billAfter: 12.1, retainedRevenue: 12.1, offerCost: 20.1 } }])
     const s = await Effect.runPromise(q.statusAccounting(f, ["completed"]))

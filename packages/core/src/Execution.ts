@@ -23,16 +23,20 @@ import { CallRecordStore, QuestionnaireStore, TaskStore, Transactions } from "./
 import { Dialer, type IntegrationError } from "./ports/Outbound"
 import { Contactability, type ContactReason } from "./Contactability"
 import type { ResponseRecord } from "./QuestionnaireRecords"
-import { nextAttempt, type RetryDecision } from "./RetryPolicy"
+import { applyAttempt, effectiveRetryPolicy, type RetryDecision, retryWaitUntil } from "./RetryPolicy"
 import { ObservationService } from "./ObservationService"
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
-import { Attachment, Disposition, openWorkItemStates, type WorkItem } from "./WorkItem"
+import { Attachment, Disposition, isReached, openWorkItemStates, type WorkItem } from "./WorkItem"
 
 /**
  * The outcome of one call about one or more items of one customer. `complete: true` closes the
- * items (explicitly — nothing else does); otherwise each item gets an attempt and stays open.
- * `rescheduleAt` sets the next attempt after a `reschedule`. `externalCallId`: the call center's
+ * items (explicitly — nothing else does) and only goes with a reached disposition: a not-reached
+ * outcome (no-answer, phone-off, not-in-service) with `complete: true` is a `ValidationError`.
+ * Otherwise each item gets an attempt and stays open, or ends `unreachable` once the task's retry
+ * policy is used up. `rescheduleAt` sets the next attempt after a `reschedule`. `inbound: true`:
+ * the customer called in, so an item still waiting for its next attempt may be worked (an outbound
+ * call on a waiting item is a `Conflict`). `externalCallId`: the call center's
  * id of the call (the `callId` that `dial` answered); when the call center's event already created
  * the call's record, the outcome completes that record and reuses its serial number.
  *
@@ -40,6 +44,7 @@ import { Attachment, Disposition, openWorkItemStates, type WorkItem } from "./Wo
  * ```ts
  * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1", "wi-2", "wi-3"], disposition: "completed", complete: true })
  * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "refused", complete: true, externalCallId: "pbx-7781" })
+ * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "completed", complete: true, inbound: true })
  * ```
  */
 export const CallOutcome = z
@@ -53,10 +58,20 @@ export const CallOutcome = z
     endedAt: Instant.optional(),
     recordingUri: z.string().min(1).max(2000).nullable().default(null),
     rescheduleAt: Instant.optional(),
-    externalCallId: z.string().min(1).max(200).optional()
+    externalCallId: z.string().min(1).max(200).optional(),
+    inbound: z.boolean().default(false)
   })
   .strict()
   .refine((o) => o.rescheduleAt === undefined || o.disposition === "reschedule", { message: "rescheduleAt goes with the reschedule disposition", path: ["rescheduleAt"] })
+  .superRefine((o, ctx) => {
+    if (o.complete && !isReached(o.disposition)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["complete"],
+        message: `a not-reached outcome (${o.disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one`
+      })
+    }
+  })
 /** @see {@link CallOutcome} */
 export type CallOutcome = z.input<typeof CallOutcome>
 
@@ -72,7 +87,7 @@ export type CallOutcome = z.input<typeof CallOutcome>
 export interface CallResult {
   readonly call: CallRecord
   readonly items: ReadonlyArray<WorkItem>
-  /** Per item id: the retry decision (not-completed items only). */
+  /** Per item id: the retry decision (not-completed items only; `exhausted` means the item is now `unreachable`). */
   readonly retry: Readonly<Record<string, RetryDecision>>
 }
 
@@ -121,7 +136,7 @@ type Errors = ValidationError | NotFound | Conflict | Forbidden | StorageError
  */
 export type DialResult =
   | { readonly dialled: true; readonly callId: string; readonly phone: string }
-  | { readonly dialled: false; readonly reasons: ReadonlyArray<ContactReason | { readonly code: "no-phone"; readonly message: string }> }
+  | { readonly dialled: false; readonly reasons: ReadonlyArray<ContactReason | { readonly code: "no-phone" | "retry-wait"; readonly message: string }> }
 
 /**
  * The execution service.
@@ -186,23 +201,29 @@ export class Execution extends Context.Service<
       const recordCall = Effect.fn("Execution.recordCall")(function* (actor: Actor, input: CallOutcome) {
         const o = yield* decode(CallOutcome, input, "call outcome")
         const view = scoped.forActor(actor)
-        const { retry: policy } = yield* PipelineConfig
+        const { retry: defaults } = yield* PipelineConfig
         // The items of the call, in scope, the customer's and still open (read again once a linked record is locked).
-        const openItems = Effect.gen(function* () {
-          const found = yield* view.workItems.getMany(o.itemIds)
-          const byId = new Map(found.map((w) => [w.id, w]))
-          for (const id of o.itemIds) {
-            const w = byId.get(id)
-            if (!w) return yield* new NotFound({ entity: "WorkItem", id })
-            if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
-            if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
-          }
-          return byId
-        })
+        // An outbound call on an item waiting for its next attempt is refused; the customer calling in is not.
+        const openItems = (at: string) =>
+          Effect.gen(function* () {
+            const found = yield* view.workItems.getMany(o.itemIds)
+            const byId = new Map(found.map((w) => [w.id, w]))
+            for (const id of o.itemIds) {
+              const w = byId.get(id)
+              if (!w) return yield* new NotFound({ entity: "WorkItem", id })
+              if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
+              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
+              const waiting = o.inbound ? null : retryWaitUntil(w, at)
+              if (waiting !== null) {
+                return yield* new Conflict({ entity: "WorkItem", id, reason: `waits for its next attempt, not before ${waiting} (an outbound call is refused until then; record a customer's own call with inbound: true)` })
+              }
+            }
+            return byId
+          })
         return yield* tx.transaction(
           Effect.gen(function* () {
             const at = yield* nowIso
-            let byId = yield* openItems
+            let byId = yield* openItems(at)
             const fresh = (serialNumber: string): CallRecord => ({
               serialNumber,
               customerId: o.customerId,
@@ -235,7 +256,7 @@ export class Execution extends Context.Service<
                 endedAt: before.endedAt ?? o.endedAt ?? null
               })
               // The event may have changed the items (their recording) since they were read.
-              byId = yield* openItems
+              byId = yield* openItems(at)
             }
             // One serial for the call: the first item gets it, the others reuse it.
             const serial = call.serialNumber
@@ -245,17 +266,14 @@ export class Execution extends Context.Service<
               items = [...(yield* view.workItems.complete({ ids: o.itemIds, customerId: o.customerId, disposition: o.disposition, callSerial: serial, note: o.note }))]
             } else {
               items = []
+              // Each item's task decides its retry policy (the pipeline's default where it sets none).
+              const policies = new Map((yield* tasks.getMany([...new Set([...byId.values()].map((w) => w.taskId))])).map((t) => [t.id, effectiveRetryPolicy(defaults, t.retryPolicy)]))
               for (const id of o.itemIds) {
                 const w = byId.get(id)!
-                const decision = nextAttempt(policy, w.attempts, o.disposition, at)
-                retry[id] = decision
-                const next: WorkItem = {
-                  ...w,
-                  state: "in-progress",
-                  attempts: [...w.attempts, { at, by: actor.id, disposition: o.disposition, callSerial: serial, note: o.note }],
-                  nextAttemptAt: o.disposition === "reschedule" ? (o.rescheduleAt ?? null) : decision.nextAttemptAt
-                }
-                items.push(yield* view.workItems.update(next, w.version))
+                const attempt = { at, by: actor.id, disposition: o.disposition, callSerial: serial, note: o.note }
+                const applied = applyAttempt(policies.get(w.taskId) ?? defaults, w, attempt, o.rescheduleAt)
+                retry[id] = applied.decision
+                items.push(yield* view.workItems.update(applied.item, w.version))
               }
             }
             const recordingUri = call.recordingUri
@@ -348,15 +366,20 @@ export class Execution extends Context.Service<
         const customerId = yield* decode(Id, input.customerId, "customer id")
         const customer = yield* scoped.forActor(actor).customers.get(customerId)
         const itemIds = input.itemIds === undefined ? undefined : yield* decode(CallOutcome.shape.itemIds, input.itemIds, "item ids")
+        const now = yield* nowIso
         if (itemIds !== undefined) {
           const chosen = yield* scoped.forActor(actor).workItems.getMany(itemIds)
+          const waits: Array<{ readonly code: "retry-wait"; readonly message: string }> = []
           for (const id of itemIds) {
             const w = chosen.find((x) => x.id === id)
             if (!w) return yield* new NotFound({ entity: "WorkItem", id })
             if (w.customerId !== customerId || !openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is not an open item of customer ${customerId}` })
+            const waiting = retryWaitUntil(w, now)
+            if (waiting !== null) waits.push({ code: "retry-wait", message: `item ${id} waits for its next attempt, not before ${waiting}` })
           }
+          if (waits.length > 0) return { dialled: false, reasons: waits } satisfies DialResult
         }
-        const decision = yield* contact.decide(customer, "phone", yield* nowIso)
+        const decision = yield* contact.decide(customer, "phone", now)
         if (!decision.allowed) return { dialled: false, reasons: decision.reasons } satisfies DialResult
         const phone = customer.phones[0]
         if (!phone) return { dialled: false, reasons: [{ code: "no-phone", message: `customer ${customer.id} has no phone number` }] } satisfies DialResult

@@ -71,7 +71,9 @@ export const ScopedWorkItemFilter = z
     teamIds: z.array(Id).optional(),
     states: z.array(WorkItemState).optional(),
     /** Only items with no assignee: the team's pool (a leader's scope reaches it, an agent's does not). */
-    unassigned: z.literal(true).optional()
+    unassigned: z.literal(true).optional(),
+    /** Only items not waiting for a next attempt at this instant (see `WorkItemFilter.readyAt`). */
+    readyAt: Instant.optional()
   })
   .strict()
 /** @see {@link ScopedWorkItemFilter} */

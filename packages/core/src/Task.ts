@@ -6,6 +6,7 @@
 import { z } from "zod"
 import { Channel } from "./Channel"
 import { Id, Instant, IsoDate, Version } from "./Primitives"
+import { RetryPolicyOverride } from "./RetryPolicy"
 
 /**
  * Where a task's customers come from.
@@ -133,6 +134,11 @@ const TaskBase = z.object({
   knowledgeLinks: z.array(z.object({ title: z.string().min(1).max(200), url: z.url() })).default([]),
   /** Cool-down in days before a customer handed out by this task may be handed out again. */
   cooldownDays: z.number().int().min(0).max(3650).default(30),
+  /**
+   * The task's retry policy for not-reached outcomes (maximum attempts, delays); fields left out
+   * come from the pipeline config's default (`PipelineConfig.retry`).
+   */
+  retryPolicy: RetryPolicyOverride.optional(),
   status: TaskStatus,
   authorId: Id,
   approvals: z.array(Approval).default([]),

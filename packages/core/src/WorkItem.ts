@@ -49,15 +49,28 @@ export const reachedDispositions: ReadonlyArray<Disposition> = ["completed", "re
 export const isReached = (d: Disposition): boolean => reachedDispositions.includes(d)
 
 /**
+ * Dispositions where the customer was not reached (DOMAIN §7). They never complete an item: each
+ * one counts an attempt, and the retry policy schedules the next or ends the item as `unreachable`.
+ *
+ * @example
+ * ```ts
+ * notReachedDispositions.includes("phone-off") // true
+ * ```
+ */
+export const notReachedDispositions: ReadonlyArray<Disposition> = ["not-in-service", "phone-off", "no-answer"]
+
+/**
  * Work item state: open (not yet attempted), in-progress (attempted, follow-up pending),
- * completed (explicitly closed by the agent), cancelled (reclaimed or DND), expired (task ended).
+ * completed (explicitly closed by the agent), cancelled (reclaimed or DND), expired (task ended),
+ * unreachable (the retry policy's attempts are used up without reaching the customer; reported
+ * apart from completed work).
  *
  * @example
  * ```ts
  * WorkItemState.parse("in-progress")
  * ```
  */
-export const WorkItemState = z.enum(["open", "in-progress", "completed", "cancelled", "expired"])
+export const WorkItemState = z.enum(["open", "in-progress", "completed", "cancelled", "expired", "unreachable"])
 /** @see {@link WorkItemState} */
 export type WorkItemState = z.infer<typeof WorkItemState>
 

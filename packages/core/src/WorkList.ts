@@ -3,8 +3,10 @@
  * customer — all open items of a customer across tasks, whichever task the agent came from —
  * in urgency order, paginated, and always through the acting person's scope (the scoped stores
  * push it into the query). Items on a channel the customer put on do-not-disturb stop being
- * offered at once; items waiting for their next attempt are marked not ready. The leader's side:
- * the team's pool of open unassigned items, which allocation hands out (DOMAIN §1).
+ * offered at once; items waiting for their next attempt (retry policy or reschedule) are not offered
+ * before it — the store query leaves them out (`readyAt`) unless `includeWaiting` asks to see them,
+ * marked not ready. The leader's side: the team's pool of open unassigned items, which allocation
+ * hands out (DOMAIN §1), under the same rule.
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
@@ -18,6 +20,7 @@ import { DndStore, TaskStore } from "./ports/Storage"
 import { ScopedStores } from "./ScopedStores"
 import type { Task } from "./Task"
 import { decode } from "./Validation"
+import { waitingUntil } from "./RetryPolicy"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
 
 /**
@@ -26,7 +29,7 @@ import { openWorkItemStates, type WorkItem } from "./WorkItem"
  * @example
  * ```ts
  * const row: TaskWorkload = { taskId: "task-zero-bill", name: "Zero bill", urgency: 1, channel: "phone", source: "alert",
- *   volume: 40, completed: 12, pending: 28, followUp: 5 }
+ *   volume: 40, completed: 12, unreachable: 3, pending: 25, followUp: 5 }
  * ```
  */
 export interface TaskWorkload {
@@ -38,6 +41,8 @@ export interface TaskWorkload {
   /** Every item of the task for the agent (cancelled and expired excluded). */
   readonly volume: number
   readonly completed: number
+  /** Ended without reaching the customer once the retry policy was used up (not part of `completed`). */
+  readonly unreachable: number
   /** Open or in progress. */
   readonly pending: number
   /** In progress: attempted, waiting for the next attempt or a completion. */
@@ -77,26 +82,30 @@ export interface CustomerWork {
 }
 
 /**
- * Whose work list: an assignee (default the acting person).
+ * Whose work list: an assignee (default the acting person). `includeWaiting: true` also lists the
+ * items still waiting for their next attempt (marked `ready: false`); by default they are left out
+ * until their time.
  *
  * @example
  * ```ts
  * WorkListQuery.parse({ assigneeId: "m-1" })
+ * WorkListQuery.parse({ includeWaiting: true })
  * ```
  */
-export const WorkListQuery = z.object({ assigneeId: Id.optional(), taskId: Id.optional() }).strict()
+export const WorkListQuery = z.object({ assigneeId: Id.optional(), taskId: Id.optional(), includeWaiting: z.boolean().default(false) }).strict()
 /** @see {@link WorkListQuery} */
 export type WorkListQuery = z.input<typeof WorkListQuery>
 
 /**
  * Which pool: one team's (default: every team in the actor's scope), optionally one task's.
+ * `includeWaiting: true` also lists items waiting for their next attempt.
  *
  * @example
  * ```ts
  * WorkPoolQuery.parse({ teamId: "t-north", taskId: "task-zero-bill" })
  * ```
  */
-export const WorkPoolQuery = z.object({ teamId: Id.optional(), taskId: Id.optional() }).strict()
+export const WorkPoolQuery = z.object({ teamId: Id.optional(), taskId: Id.optional(), includeWaiting: z.boolean().default(false) }).strict()
 /** @see {@link WorkPoolQuery} */
 export type WorkPoolQuery = z.input<typeof WorkPoolQuery>
 
@@ -168,7 +177,7 @@ export class WorkList extends Context.Service<
       const offerWith = (customerId: string, items: ReadonlyArray<WorkItem>, at: string, blocked: (channel: string) => boolean): CustomerWork => {
         const offered = items
           .filter((w) => !blocked(w.channel))
-          .map((item) => ({ item, ready: item.nextAttemptAt === null || item.nextAttemptAt <= at, notBefore: item.nextAttemptAt }))
+          .map((item) => ({ item, ready: waitingUntil(item, at) === null, notBefore: item.nextAttemptAt }))
         return {
           customerId,
           urgency: offered.reduce((u, o) => Math.min(u, o.item.urgency), 99),
@@ -195,7 +204,7 @@ export class WorkList extends Context.Service<
         const rows: Array<TaskWorkload> = []
         for (const t of all) {
           const c = yield* view.workItems.countByState({ assigneeId, taskId: t.id })
-          const volume = c.open + c["in-progress"] + c.completed
+          const volume = c.open + c["in-progress"] + c.completed + c.unreachable
           if (volume === 0) continue
           rows.push({
             taskId: t.id,
@@ -205,6 +214,7 @@ export class WorkList extends Context.Service<
             source: t.source,
             volume,
             completed: c.completed,
+            unreachable: c.unreachable,
             pending: c.open + c["in-progress"],
             followUp: c["in-progress"]
           })
@@ -226,8 +236,9 @@ export class WorkList extends Context.Service<
         const view = scoped.forActor(actor)
         const assigneeId = q.assigneeId ?? actor.id
         const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const ready = q.includeWaiting ? {} : { readyAt: at }
         const page = yield* view.workItems.list(
-          { assigneeId, states: [...openWorkItemStates], ...(q.taskId === undefined ? {} : { taskId: q.taskId }) },
+          { assigneeId, states: [...openWorkItemStates], ...ready, ...(q.taskId === undefined ? {} : { taskId: q.taskId }) },
           p
         )
         // One read of every open item of the page's customers and one DND check per channel, instead
@@ -236,7 +247,7 @@ export class WorkList extends Context.Service<
         const openOfPage =
           customerIds.length === 0
             ? []
-            : yield* readAll((cursor) => view.workItems.list({ customerIds, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+            : yield* readAll((cursor) => view.workItems.list({ customerIds, states: [...openWorkItemStates], ...ready }, { limit: 1000, cursor }))
         const byCustomerId = new Map<string, Array<WorkItem>>()
         for (const w of openOfPage) {
           const list = byCustomerId.get(w.customerId)
@@ -275,6 +286,7 @@ export class WorkList extends Context.Service<
           {
             unassigned: true,
             states: [...openWorkItemStates],
+            ...(q.includeWaiting ? {} : { readyAt: new Date(yield* Clock.currentTimeMillis).toISOString() }),
             ...(q.teamId === undefined ? {} : { teamIds: [q.teamId] }),
             ...(q.taskId === undefined ? {} : { taskId: q.taskId })
           },

@@ -59,6 +59,7 @@ export {
   Disposition,
   isReached,
   newWorkItem,
+  notReachedDispositions,
   openWorkItemStates,
   reachedDispositions,
   WorkItem,
@@ -167,7 +168,7 @@ export { PipelineActions, pipelineGrants, pipelinePolicy } from "./PipelinePolic
 export { defaultPipelineConfig, PipelineConfig } from "./PipelineConfig"
 export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./Candidates"
 export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./Assignment"
-export { defaultRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy } from "./RetryPolicy"
+export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./RetryPolicy"
 export {
   ContactPolicy,
   ContactQuery,

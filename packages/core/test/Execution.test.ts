@@ -25,11 +25,11 @@ describe("Execution: dispositions, attempts and the retry policy", () => {
     const r = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "no-answer" })))
     expect(r.items[0]).toMatchObject({ state: "in-progress", nextAttemptAt: "2026-11-25T04:00:00.000Z", completedAt: null })
     expect(r.items[0]!.attempts).toMatchObject([{ by: "m-a1", disposition: "no-answer", callSerial: r.call.serialNumber }])
-    // Third attempt with the default policy (3 attempts): no further attempt is scheduled, the item stays open.
+    // Third attempt with the default policy (3 attempts): no further attempt, the item ends unreachable.
     await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "phone-off" })), T0 + 3 * 3_600_000)
     const third = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "no-answer" })), T0 + 9 * 3_600_000)
     expect(third.retry["wi-1"]).toEqual({ nextAttemptAt: null, exhausted: true, attemptNo: 3 })
-    expect(third.items[0]).toMatchObject({ state: "in-progress", nextAttemptAt: null })
+    expect(third.items[0]).toMatchObject({ state: "unreachable", nextAttemptAt: null, disposition: "no-answer", completedAt: null })
     // Three calls, three serials.
     expect(new Set(third.items[0]!.attempts.map((a) => a.callSerial)).size).toBe(3)
   })

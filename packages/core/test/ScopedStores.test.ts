@@ -79,7 +79,7 @@ describe("scoped reads", () => {
   })
 
   it("counts by state for an assignee in scope only", async () => {
-    expect(await run(Effect.flatMap(as("m-a1"), (s) => s.workItems.countByState()))).toEqual({ open: 1, "in-progress": 0, completed: 1, cancelled: 0, expired: 0 })
+    expect(await run(Effect.flatMap(as("m-a1"), (s) => s.workItems.countByState()))).toEqual({ open: 1, "in-progress": 0, completed: 1, cancelled: 0, expired: 0, unreachable: 0 })
     expect((await run(Effect.flatMap(as("m-lead"), (s) => s.workItems.countByState({ assigneeId: "m-a2" })))).open).toBe(1)
     expect(await failure(Effect.flatMap(as("m-a1"), (s) => s.workItems.countByState({ assigneeId: "m-a2" })))).toBeInstanceOf(Forbidden)
   })

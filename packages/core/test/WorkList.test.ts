@@ -21,19 +21,20 @@ describe("WorkList: the agent's work", () => {
           item("wi-5", { taskId: "t-sms", customerId: "c-2", urgency: 6, channel: "sms", createdAt: "2026-11-25T00:00:05.000Z" }),
           item("wi-6", { taskId: "t-install", customerId: "c-6", urgency: 4, state: "in-progress", nextAttemptAt: "2026-11-25T04:00:00.000Z", createdAt: "2026-11-25T00:00:06.000Z" }),
           item("wi-7", { taskId: "t-risk", customerId: "c-6", urgency: 1, state: "completed", createdAt: "2026-11-25T00:00:07.000Z" }),
-          item("wi-8", { taskId: "t-risk", customerId: "c-4", urgency: 1, assigneeId: "m-b1", teamId: "t-b", createdAt: "2026-11-25T00:00:08.000Z" })
+          item("wi-8", { taskId: "t-risk", customerId: "c-4", urgency: 1, assigneeId: "m-b1", teamId: "t-b", createdAt: "2026-11-25T00:00:08.000Z" }),
+          item("wi-10", { taskId: "t-risk", customerId: "c-3", urgency: 1, state: "unreachable", disposition: "no-answer", createdAt: "2026-11-25T00:00:10.000Z" })
         ])
       })
     )
   })
 
-  it("by task: volume, completed, pending and follow-up, most urgent first", async () => {
+  it("by task: volume, completed, unreachable apart, pending and follow-up, most urgent first", async () => {
     const agent = await w.actor("m-a1")
     const rows = await w.run(Effect.flatMap(WorkList, (l) => l.byTask(agent)))
-    expect(rows.map((r) => [r.taskId, r.volume, r.completed, r.pending, r.followUp])).toEqual([
-      ["t-risk", 2, 1, 1, 0],
-      ["t-install", 3, 0, 3, 1],
-      ["t-sms", 1, 0, 1, 0]
+    expect(rows.map((r) => [r.taskId, r.volume, r.completed, r.unreachable, r.pending, r.followUp])).toEqual([
+      ["t-risk", 3, 1, 1, 1, 0],
+      ["t-install", 3, 0, 0, 3, 1],
+      ["t-sms", 1, 0, 0, 1, 0]
     ])
   })
 
@@ -46,18 +47,29 @@ describe("WorkList: the agent's work", () => {
       for (const g of page.items) seen.push([g.customerId, g.items.map((o) => o.item.id)])
       cursor = page.nextCursor
     } while (cursor)
+    // c-6's only open item waits for its next attempt (04:00): not offered before then.
     expect(seen).toEqual([
       ["c-1", ["wi-1", "wi-2"]],
-      ["c-2", ["wi-3", "wi-5"]],
-      ["c-6", ["wi-6"]]
+      ["c-2", ["wi-3", "wi-5"]]
     ])
     // Entering from the install task shows the same merged customer.
     const fromInstall = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(agent, { taskId: "t-install" })))
     expect(fromInstall.items[0]!.items.map((o) => o.item.id)).toEqual(["wi-1", "wi-2"])
   })
 
-  it("items waiting for their next attempt are marked not ready", async () => {
+  it("items waiting for their next attempt are left out until their time, or listed not ready on request", async () => {
     const agent = await w.actor("m-a1")
+    const ids = (p: Page<CustomerWork>) => p.items.map((g) => [g.customerId, g.items.map((o) => [o.item.id, o.ready])])
+    const waiting = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(agent, { includeWaiting: true })))
+    expect(ids(waiting)).toEqual([
+      ["c-1", [["wi-1", true], ["wi-2", true]]],
+      ["c-2", [["wi-3", true], ["wi-5", true]]],
+      ["c-6", [["wi-6", false]]]
+    ])
+    // At 04:00 the next attempt is due: c-6 is offered again, ready.
+    const due = await w.run(Effect.flatMap(WorkList, (l) => l.byCustomer(agent)), Date.parse("2026-11-25T04:00:00.000Z"))
+    expect(ids(due).map(([c]) => c)).toEqual(["c-1", "c-2", "c-6"])
+    expect(ids(due)[2]).toEqual(["c-6", [["wi-6", true]]])
     const c6 = await w.run(Effect.flatMap(WorkList, (l) => l.customer(agent, "c-6")))
     expect(c6.items).toEqual([expect.objectContaining({ ready: false, notBefore: "2026-11-25T04:00:00.000Z" })])
   })

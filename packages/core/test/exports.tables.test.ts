@@ -20,7 +20,7 @@ const range = { from: "2026-11-01", to: "2026-12-01" }
 const row = (key: string | null, label: string, submitted: number, connected: number, effective: number, success: number): FunnelRow => ({
   key,
   label,
-  counts: { submitted, completed: connected + 5, connected, effective, success },
+  counts: { submitted, completed: connected + 5, unreachable: 2, connected, effective, success },
   stages: [
     { stage: "submitted", count: submitted, rate: null, ofSubmitted: 1 },
     { stage: "connected", count: connected, rate: submitted ? connected / submitted : null, ofSubmitted: submitted ? connected / submitted : null },
@@ -81,8 +81,8 @@ const agents: AgentPerformanceReport = {
 describe("report tables", () => {
   it("a funnel report prints the DOMAIN §8 figures in CSV, total last, rates against the stage before", () => {
     const lines = reportCsv(funnelTable(funnel)).split("\r\n")
-    expect(lines[0]).toBe("Team,Submitted,Connected,Connected % of submitted,Effective contact,Effective % of connected,Offer accepted,Accepted % of effective,Handled (completed)")
-    expect(lines[3]).toBe("Total,22171,16229,73.20%,14259,87.86%,12329,86.46%,16234")
+    expect(lines[0]).toBe("Team,Submitted,Connected,Connected % of submitted,Effective contact,Effective % of connected,Offer accepted,Accepted % of effective,Handled (completed),Unreachable (attempts used up)")
+    expect(lines[3]).toBe("Total,22171,16229,73.20%,14259,87.86%,12329,86.46%,16234,2")
     expect(lines).toHaveLength(5) // header, two teams, total, and the empty string after the last CRLF
   })
 
@@ -138,7 +138,7 @@ describe("report tables", () => {
       "Questionnaire task-1"
     ])
     const f = wb.getWorksheet("Funnel")!
-    expect(f.getRow(2).values).toEqual([undefined, "Total", 22171, 16229, 16229 / 22171, 14259, 14259 / 16229, 12329, 12329 / 14259, 16234])
+    expect(f.getRow(2).values).toEqual([undefined, "Total", 22171, 16229, 16229 / 22171, 14259, 14259 / 16229, 12329, 12329 / 14259, 16234, 2])
     expect(f.getRow(2).getCell(4).numFmt).toBe("0.00%")
     expect(wb.getWorksheet("Agent performance")!.getRow(3).getCell(18).value).toBe(-250)
   })

@@ -25,7 +25,7 @@ describe("report arithmetic (pure)", () => {
   it("reproduces the rates of DOMAIN §8's campaign, each against the stage before", () => {
     // 22,171 submitted; connected 73.20% of submitted; 14,259 effective (87.86%); 12,329 accepted (86.46%).
     const connected = Math.round(22171 * 0.732)
-    const row = funnelRow(null, "All", { submitted: 22171, completed: connected, connected, effective: 14259, success: 12329 })
+    const row = funnelRow(null, "All", { submitted: 22171, completed: connected, unreachable: 0, connected, effective: 14259, success: 12329 })
     expect(row.stages.map((s) => s.stage)).toEqual(["submitted", "connected", "effective", "success"])
     expect(row.stages[0]!.rate).toBeNull()
     expect(row.stages[1]!.rate!.toFixed(4)).toBe("0.7320")
@@ -38,7 +38,7 @@ describe("report arithmetic (pure)", () => {
     fc.assert(
       fc.property(fc.nat(1000), fc.nat(1000), fc.nat(1000), fc.nat(1000), (a, b, c, d) => {
         const [submitted, connected, effective, success] = [a + b + c + d, b + c + d, c + d, d]
-        const row = funnelRow("k", "k", { submitted, completed: 0, connected, effective, success })
+        const row = funnelRow("k", "k", { submitted, completed: 0, unreachable: 0, connected, effective, success })
         for (const s of row.stages.slice(1)) {
           const before = row.stages[row.stages.indexOf(s) - 1]!.count
           if (before === 0) expect(s.rate).toBeNull()
@@ -94,7 +94,7 @@ describe("ReportService: scope in every query, team subtrees, validation", () =>
   let w: World
   let seen: Array<ReportFilter>
   let runtime: ManagedRuntime.ManagedRuntime<ReportService | Actors, never>
-  const funnelOf = (submitted: number): FunnelCounts => ({ submitted, completed: submitted, connected: submitted, effective: 0, success: 0 })
+  const funnelOf = (submitted: number): FunnelCounts => ({ submitted, completed: submitted, unreachable: 0, connected: submitted, effective: 0, success: 0 })
   const obsOf = (observed: number): ObservationCounts => ({ observed, pending: observed, stayed: 0, churned: 0, returned: 0, stillInactive: 0, billBefore: 0, billAfter: 0, retainedRevenue: 10, offerCost: 4 })
   beforeEach(async () => {
     w = await world()

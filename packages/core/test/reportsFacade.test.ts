@@ -32,7 +32,7 @@ describe("createPipeline: observations and reports as async methods", () => {
     const today = ob.startedOn
     const to = new Date(Date.parse(`${today}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10)
     const funnel = await pipeline.as("m-lead").reports.funnel({ from: today, to })
-    expect(funnel.total.counts).toEqual({ submitted: 1, completed: 1, connected: 1, effective: 0, success: 0 })
+    expect(funnel.total.counts).toEqual({ submitted: 1, completed: 1, unreachable: 0, connected: 1, effective: 0, success: 0 })
     const outcomes = await pipeline.as("m-lead").reports.observations({ from: today, to, by: "agent" })
     expect(outcomes.rows.map((r) => [r.key, r.counts.observed, r.counts.pending])).toEqual([["m-1", 1, 1]])
     // Nothing is due yet; agents may not run the evaluation.

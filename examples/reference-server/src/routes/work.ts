@@ -29,7 +29,7 @@ import {
 } from "@winback/core"
 import type { Router } from "../http"
 import { evaluateAnswers } from "../questionnaires"
-import { type ApiContext, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
+import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
 
 const OfferedItem = z.object({ item: WorkItem, ready: z.boolean(), notBefore: z.string().nullable() })
 const CustomerWork = z.object({ customerId: z.string(), urgency: z.number(), items: z.array(OfferedItem), withheld: z.number() })
@@ -41,11 +41,14 @@ const TaskWorkload = z.object({
   source: z.string(),
   volume: z.number(),
   completed: z.number(),
+  unreachable: z.number(),
   pending: z.number(),
   followUp: z.number()
 })
-const WorkListQuery = z.object({ assigneeId: IdString.optional(), taskId: IdString.optional(), limit: Limit, cursor: Cursor })
-const WorkPoolQuery = z.object({ teamId: IdString.optional(), taskId: IdString.optional(), limit: Limit, cursor: Cursor })
+/** `includeWaiting=true` also lists items waiting for their next attempt (retry policy or reschedule), marked `ready: false`. */
+const IncludeWaiting = BoolString.optional()
+const WorkListQuery = z.object({ assigneeId: IdString.optional(), taskId: IdString.optional(), includeWaiting: IncludeWaiting, limit: Limit, cursor: Cursor })
+const WorkPoolQuery = z.object({ teamId: IdString.optional(), taskId: IdString.optional(), includeWaiting: IncludeWaiting, limit: Limit, cursor: Cursor })
 const WorkItemsQuery = z.object({
   assigneeId: IdString.optional(),
   customerId: IdString.optional(),
@@ -72,6 +75,8 @@ const RecordCall = z
     rescheduleAt: Instant.optional(),
     /** The call center's call id (`callId` from the dial answer): completes the call record its event created instead of taking a new serial. */
     externalCallId: z.string().min(1).max(200).optional(),
+    /** The customer called in (a callback): allowed while an item waits for its next attempt; an outbound call then is 409. */
+    inbound: z.boolean().default(false),
     /** Questionnaire responses saved with the call (one per item at most). */
     responses: z.array(CallResponse).max(100).default([]),
     /** Offers presented during the call. */
@@ -161,7 +166,8 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/work-list/customers",
     tag: "work",
-    summary: "The work list by customer, most urgent first, each customer with all their open items in scope",
+    summary:
+      "The work list by customer, most urgent first, each customer with all their open items in scope; items waiting for their next attempt are left out until then (includeWaiting=true lists them, not ready)",
     query: WorkListQuery,
     responses: { 200: { description: "A page of customers with their items", schema: PageOf(CustomerWork) } },
     handler: async ({ principal, query }) => {
@@ -173,7 +179,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/work-list/tasks",
     tag: "work",
-    summary: "The work list by task: volume, completed, pending, follow-up",
+    summary: "The work list by task: volume, completed, unreachable (attempts used up), pending, follow-up",
     query: WorkListQuery,
     responses: { 200: { description: "A page of task workloads", schema: PageOf(TaskWorkload) } },
     handler: async ({ principal, query }) => {
@@ -290,7 +296,8 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     method: "POST",
     path: "/api/calls",
     tag: "work",
-    summary: "Record one call about several items of one customer, with questionnaire responses and offers, all or nothing",
+    summary:
+      "Record one call about several items of one customer, with questionnaire responses and offers, all or nothing. A not-reached outcome (no-answer, phone-off, not-in-service) with complete: true is 400; an outbound call on an item waiting for its next attempt is 409 (inbound: true, the customer calling in, is allowed); the last attempt the task's retry policy allows ends the item unreachable",
     body: RecordCall,
     responses: { 200: { description: "The call record, the items, the saved responses and offer uses", schema: CallAnswer } },
     handler: async ({ principal, body }) => {

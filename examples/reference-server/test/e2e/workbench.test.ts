@@ -177,6 +177,16 @@ describe("workbench", () => {
     await message(page, "error", "validation_failed")
     for (const box of await page.locator("fieldset.items input[type=checkbox]").all()) await box.check()
 
+    // A not-reached outcome never completes: picking one unticks and disables "complete"; a reached one gives it back.
+    const completeBox = page.locator("form.call").getByLabel("Mark the ticked items complete")
+    expect(await completeBox.isChecked()).toBe(true)
+    for (const notReached of ["no-answer", "phone-off", "not-in-service"]) {
+      await page.locator("form.call").getByLabel("Disposition").selectOption(notReached)
+      expect([await completeBox.isChecked(), await completeBox.isDisabled()]).toEqual([false, true])
+    }
+    await page.locator("form.call").getByLabel("Disposition").selectOption("completed")
+    expect([await completeBox.isChecked(), await completeBox.isDisabled()]).toEqual([true, false])
+
     // One call completes both items, with the offer the customer accepted.
     await page.locator("form.call").getByLabel("Offer presented").selectOption("of-bonus-20")
     await page.locator("form.call").getByLabel("The customer accepted the offer").check()

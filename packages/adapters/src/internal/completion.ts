@@ -1,5 +1,5 @@
 /** The completion rules of the WorkItemStore contract, shared by every adapter of this package. */
-import { type CompleteWorkItems, Conflict, NotFound, openWorkItemStates, type WorkItem } from "@winback/core"
+import { type CompleteWorkItems, Conflict, isReached, NotFound, openWorkItemStates, type WorkItem } from "@winback/core"
 
 /**
  * Checks that every item can be completed by `input` and returns the completed records, or the
@@ -12,6 +12,9 @@ export const planCompletion = (
   if (input.ids.length === 0) return { ok: false, error: new Conflict({ entity: "WorkItem", id: "-", reason: "no items to complete" }) }
   if (new Set(input.ids).size !== input.ids.length) {
     return { ok: false, error: new Conflict({ entity: "WorkItem", id: input.ids.join(","), reason: "an item is listed twice" }) }
+  }
+  if (!isReached(input.disposition)) {
+    return { ok: false, error: new Conflict({ entity: "WorkItem", id: input.ids.join(","), reason: `a not-reached outcome (${input.disposition}) never completes an item` }) }
   }
   const next: Array<WorkItem> = []
   for (const id of input.ids) {
@@ -39,7 +42,7 @@ export const planCompletion = (
 }
 
 /** Zero counts for every work item state. */
-export const emptyStateCounts = () => ({ open: 0, "in-progress": 0, completed: 0, cancelled: 0, expired: 0 })
+export const emptyStateCounts = () => ({ open: 0, "in-progress": 0, completed: 0, cancelled: 0, expired: 0, unreachable: 0 })
 
 /** Formats call serial number `n`. */
 export const formatSerial = (n: number): string => `C-${String(n).padStart(10, "0")}`

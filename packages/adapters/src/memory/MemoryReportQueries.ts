@@ -90,14 +90,15 @@ export const memoryReportQueries = (db: MemoryDb): ReportQueries["Service"] => {
       db.op(() => {
         const effective = completedResponseItems()
         const obs = observations()
-        const groups = new Map<string | null, { submitted: number; completed: number; connected: number; effective: number; success: number }>()
+        const groups = new Map<string | null, { submitted: number; completed: number; unreachable: number; connected: number; effective: number; success: number }>()
         for (const w of items()) {
           if (!itemMatches(f, w)) continue
           const key = funnelKey(w, by)
           let g = groups.get(key)
-          if (!g) groups.set(key, (g = { submitted: 0, completed: 0, connected: 0, effective: 0, success: 0 }))
+          if (!g) groups.set(key, (g = { submitted: 0, completed: 0, unreachable: 0, connected: 0, effective: 0, success: 0 }))
           g.submitted++
           if (w.state === "completed") g.completed++
+          else if (w.state === "unreachable") g.unreachable++
           if (!w.attempts.some((a) => isReached(a.disposition))) continue
           g.connected++
           if (!effective.has(w.id)) continue

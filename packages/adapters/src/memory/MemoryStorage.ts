@@ -83,6 +83,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
       (f.customerIds === undefined || f.customerIds.includes(w.customerId)) &&
       (f.taskId === undefined || w.taskId === f.taskId) && (f.teamIds === undefined || (w.teamId !== null && f.teamIds.includes(w.teamId))) &&
       any(f.states, w.state) && (f.unassigned !== true || w.assigneeId === null) &&
+      (f.readyAt === undefined || w.nextAttemptAt === null || w.nextAttemptAt <= f.readyAt) &&
       (f.inScope === undefined ||
         (w.assigneeId !== null && f.inScope.assigneeIds.includes(w.assigneeId)) || (w.teamId !== null && f.inScope.teamIds.includes(w.teamId)))
   })

@@ -160,6 +160,11 @@ export const makePgStores = (driver: PgDriver): Stores => {
       maybeAnyOf(s.workItems.teamId, f.teamIds),
       maybeAnyOf(s.workItems.state, f.states),
       f.unassigned === true ? isNull(s.workItems.assigneeId) : undefined,
+      // The next attempt lives in the record (no column of its own); instants are canonical ISO
+      // strings, so a byte-order comparison is a time comparison.
+      f.readyAt === undefined
+        ? undefined
+        : or(sql`${s.workItems.data}->>'nextAttemptAt' is null`, sql`(${s.workItems.data}->>'nextAttemptAt') collate "C" <= ${f.readyAt}`),
       // An unassigned item is in scope only through its team: dropping the assignee half of the OR
       // lets the planner read the pool by team instead of filtering the whole scope.
       f.inScope === undefined

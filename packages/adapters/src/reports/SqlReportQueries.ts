@@ -112,6 +112,7 @@ export const sqlReportQueries = (storage: ReportSqlRunner): ReportQueries["Servi
         select w.k,
           count(*)::int as submitted,
           count(*) filter (where w.state = 'completed')::int as completed,
+          count(*) filter (where w.state = 'unreachable')::int as unreachable,
           count(*) filter (where w.connected)::int as connected,
           count(*) filter (where w.connected and r.work_item_id is not null)::int as effective,
           count(*) filter (where w.connected and r.work_item_id is not null and o.has_offer)::int as success
@@ -126,7 +127,7 @@ export const sqlReportQueries = (storage: ReportSqlRunner): ReportQueries["Servi
       )
       return rows.map((r) => ({
         key: key(r["k"]),
-        counts: { submitted: num(r["submitted"]), completed: num(r["completed"]), connected: num(r["connected"]), effective: num(r["effective"]), success: num(r["success"]) }
+        counts: { submitted: num(r["submitted"]), completed: num(r["completed"]), unreachable: num(r["unreachable"]), connected: num(r["connected"]), effective: num(r["effective"]), success: num(r["success"]) }
       }))
     }),
 

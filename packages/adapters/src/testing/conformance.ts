@@ -485,7 +485,7 @@ const filterSuite = (target: ConformanceTarget) =>
       expect(await ids({ customerIds: ["c-2"], states: ["open", "in-progress"] })).toEqual([])
       expect(await ids({ customerIds: [] })).toEqual([])
       expect(await ids({ taskId: "k-1", teamIds: ["t-2", "t-9"] })).toEqual(["fw-3"])
-      expect(await run(s.workItems.countByState({ assigneeId: "a-1" }))).toEqual({ open: 1, "in-progress": 0, completed: 1, cancelled: 0, expired: 0 })
+      expect(await run(s.workItems.countByState({ assigneeId: "a-1" }))).toEqual({ open: 1, "in-progress": 0, completed: 1, cancelled: 0, expired: 0, unreachable: 0 })
       expect((await run(s.workItems.countByState({ taskId: "k-1" }))).open).toBe(3)
     })
 
@@ -520,6 +520,33 @@ const filterSuite = (target: ConformanceTarget) =>
       const paged = await allPages((cursor) => s.workItems.list({ unassigned: true, teamIds: ["pt-1"], states: [...open] }, { limit: 2, cursor }))
       expect(paged.map((w) => w.id)).toEqual(["pw-3", "pw-1", "pw-7"])
       expect(paged.every((w) => w.assigneeId === null && w.teamId === "pt-1")).toBe(true)
+    })
+
+    it("filters work items ready at an instant: no next attempt, or one at or before it (waiting items left out), ANDed with the rest", async () => {
+      const s = stores()
+      await run(
+        s.workItems.insertMany([
+          f.workItem("rw-1", { assigneeId: "ra-1", urgency: 1, createdAt: f.at(1) }),
+          f.workItem("rw-2", { assigneeId: "ra-1", urgency: 1, createdAt: f.at(2), state: "in-progress", nextAttemptAt: f.at(120) }),
+          f.workItem("rw-3", { assigneeId: "ra-1", urgency: 2, createdAt: f.at(3), state: "in-progress", nextAttemptAt: f.at(60) }),
+          f.workItem("rw-4", { assigneeId: "ra-1", urgency: 2, createdAt: f.at(4), state: "unreachable" }),
+          f.workItem("rw-5", { assigneeId: null, teamId: "rt-1", urgency: 1, createdAt: f.at(5), state: "in-progress", nextAttemptAt: f.at(90) }),
+          f.workItem("rw-6", { assigneeId: null, teamId: "rt-1", urgency: 1, createdAt: f.at(6) })
+        ])
+      )
+      const ids = async (filter: object) => (await run(s.workItems.list(filter))).items.map((w) => w.id).filter((id) => id.startsWith("rw-"))
+      const open = ["open", "in-progress"] as const
+      expect(await ids({ assigneeId: "ra-1", states: open })).toEqual(["rw-1", "rw-2", "rw-3"])
+      expect(await ids({ assigneeId: "ra-1", states: open, readyAt: f.at(59) })).toEqual(["rw-1"])
+      // Exactly at the next attempt the item is ready again.
+      expect(await ids({ assigneeId: "ra-1", states: open, readyAt: f.at(60) })).toEqual(["rw-1", "rw-3"])
+      expect(await ids({ assigneeId: "ra-1", states: open, readyAt: f.at(200) })).toEqual(["rw-1", "rw-2", "rw-3"])
+      expect(await ids({ assigneeId: "ra-1", readyAt: f.at(0) })).toEqual(["rw-1", "rw-4"])
+      // The pool honours it too, with scope and paging.
+      expect(await ids({ unassigned: true, teamIds: ["rt-1"], states: open, readyAt: f.at(30) })).toEqual(["rw-6"])
+      expect(await ids({ unassigned: true, teamIds: ["rt-1"], states: open, readyAt: f.at(90), inScope: { assigneeIds: [], teamIds: ["rt-1"] } })).toEqual(["rw-5", "rw-6"])
+      const paged = await allPages((cursor) => s.workItems.list({ assigneeId: "ra-1", readyAt: f.at(100) }, { limit: 1, cursor }))
+      expect(paged.map((w) => w.id)).toEqual(["rw-1", "rw-3", "rw-4"])
     })
 
     it("filters appointments by manager, customer, state and due time", async () => {
@@ -604,6 +631,14 @@ const workItemSuite = (target: ConformanceTarget) =>
       disposition: "completed" as const,
       callSerial,
       note: "done"
+    })
+
+    it("a not-reached disposition never completes an item: refused, nothing written", async () => {
+      const s = stores()
+      await run(s.workItems.insertMany([f.workItem("w-nr")]))
+      const e = await fail(s.workItems.complete({ ...complete(["w-nr"]), disposition: "no-answer" }))
+      expect(e).toBeInstanceOf(Conflict)
+      expect(await run(s.workItems.get("w-nr"))).toMatchObject({ state: "open", attempts: [], version: 1 })
     })
 
     it("insertMany is all-or-nothing: one existing id writes nothing", async () => {

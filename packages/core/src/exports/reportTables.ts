@@ -46,7 +46,8 @@ const funnelRowCells = (r: FunnelRow): ReportRow => {
     effectiveRate: rate("effective"),
     success: r.counts.success,
     successRate: rate("success"),
-    completed: r.counts.completed
+    completed: r.counts.completed,
+    unreachable: r.counts.unreachable
   }
 }
 
@@ -69,7 +70,8 @@ export const funnelTable = (report: FunnelReport, name = `Funnel by ${groupLabel
     { key: "effectiveRate", label: "Effective % of connected", type: "percent" },
     { key: "success", label: funnelStageLabels.success, type: "integer" },
     { key: "successRate", label: "Accepted % of effective", type: "percent" },
-    { key: "completed", label: "Handled (completed)", type: "integer" }
+    { key: "completed", label: "Handled (completed)", type: "integer" },
+    { key: "unreachable", label: "Unreachable (attempts used up)", type: "integer" }
   ]
   const rows = report.by === "total" ? [report.total] : [...report.rows, { ...report.total, label: report.total.label || "Total" }]
   return { name, columns, rows: rows.map((r) => ({ ...funnelRowCells(r) }) as Record<string, string | number | null>) }

@@ -284,6 +284,11 @@ export interface WorkItemFilter {
    * `teamIds` for one team's pool; `assigneeId` together with it matches nothing.
    */
   readonly unassigned?: true
+  /**
+   * Only items ready to work at this canonical instant: no next attempt scheduled, or one at or
+   * before it. Items waiting for their retry policy's (or a reschedule's) next attempt are left out.
+   */
+  readonly readyAt?: string
   /** The acting person's scope, ANDed with the fields above (see {@link WorkItemScopeFilter}). */
   readonly inScope?: WorkItemScopeFilter
 }
@@ -318,7 +323,8 @@ export interface CompleteWorkItems {
  * Work items.
  *
  * Contract: `complete` is atomic over all its ids — every item must exist, belong to
- * `customerId` and be open or in progress, or nothing changes (`NotFound` / `Conflict`). Of N
+ * `customerId` and be open or in progress, or nothing changes (`NotFound` / `Conflict`). A
+ * not-reached disposition never completes an item (`Conflict`). Of N
  * concurrent completions of one item exactly one succeeds; the others fail with `Conflict`.
  * Completion records the attempt, the disposition and the call serial on every item.
  *

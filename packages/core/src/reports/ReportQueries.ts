@@ -88,16 +88,20 @@ export interface ReportFilter {
  * Funnel counts of one group of work items handed out in the range. Every stage is a subset of the
  * one before: `connected` = reached on some attempt; `effective` = connected and its questionnaire
  * completed; `success` = effective and an offer accepted (as snapshotted on the item's observation
- * at completion). `completed` counts items explicitly closed (any disposition) — the volume handled.
+ * at completion). `completed` counts items explicitly closed (any disposition) — the volume handled;
+ * `unreachable` counts, apart from it, the items that ended with the retry policy's attempts used
+ * up without reaching the customer (never part of `completed`).
  *
  * @example
  * ```ts
- * const c: FunnelCounts = { submitted: 22171, completed: 16229, connected: 16229, effective: 14259, success: 12329 }
+ * const c: FunnelCounts = { submitted: 22171, completed: 16229, unreachable: 3120, connected: 16229, effective: 14259, success: 12329 }
  * ```
  */
 export interface FunnelCounts {
   readonly submitted: number
   readonly completed: number
+  /** Items that ended `unreachable` (reported apart from completed work). */
+  readonly unreachable: number
   readonly connected: number
   readonly effective: number
   readonly success: number

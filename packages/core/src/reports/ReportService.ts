@@ -217,11 +217,12 @@ export const observationRow = (key: string | null, label: string, c: Observation
   billChange: Math.round((c.billAfter - c.billBefore) * 100) / 100
 })
 
-const zeroFunnel: FunnelCounts = { submitted: 0, completed: 0, connected: 0, effective: 0, success: 0 }
+const zeroFunnel: FunnelCounts = { submitted: 0, completed: 0, unreachable: 0, connected: 0, effective: 0, success: 0 }
 const zeroObs: ObservationCounts = { observed: 0, pending: 0, stayed: 0, churned: 0, returned: 0, stillInactive: 0, billBefore: 0, billAfter: 0, retainedRevenue: 0, offerCost: 0 }
 const addFunnel = (a: FunnelCounts, b: FunnelCounts): FunnelCounts => ({
   submitted: a.submitted + b.submitted,
   completed: a.completed + b.completed,
+  unreachable: a.unreachable + b.unreachable,
   connected: a.connected + b.connected,
   effective: a.effective + b.effective,
   success: a.success + b.success

@@ -40,6 +40,8 @@ const dispositions = [
   ["phone-off", "Phone off"],
   ["no-answer", "No answer"]
 ]
+// Not reached: never completes an item (the retry policy schedules the next attempt or ends it unreachable).
+const notReached = new Set(["not-in-service", "phone-off", "no-answer"])
 
 const urgencyBadge = (u) => h("span", { class: `badge u${Math.min(Number(u) || 9, 5)}`, title: "Urgency (1 = most urgent)" }, `U${u}`)
 
@@ -58,10 +60,11 @@ export async function workListView(params) {
   }
   // The API pages over items, showing each customer on the page of their lead item, so a page can
   // come back empty (e.g. every customer on it is on DND) while more follow: skip such pages.
-  let page = await get(paths.workListByCustomer, { limit: pageSize, cursor: cursors[pageIndex] })
+  // Waiting customers are listed too, with their next attempt time, so the agent sees the whole day.
+  let page = await get(paths.workListByCustomer, { limit: pageSize, cursor: cursors[pageIndex], includeWaiting: "true" })
   for (let skipped = 0; itemsOf(page).length === 0 && page?.nextCursor && skipped < 50; skipped++) {
     cursors[pageIndex] = page.nextCursor
-    page = await get(paths.workListByCustomer, { limit: pageSize, cursor: page.nextCursor })
+    page = await get(paths.workListByCustomer, { limit: pageSize, cursor: page.nextCursor, includeWaiting: "true" })
   }
   const rows = itemsOf(page)
   const next = page?.nextCursor ?? null
@@ -178,7 +181,8 @@ export async function customerView(customerId) {
   const checks = new Map()
   const itemRows = offered.map((o) => {
     const w = o.item
-    const box = h("input", { type: "checkbox", id: uid("item"), checked: true, value: w.id, name: "item" })
+    // An item waiting for its next attempt is not ticked: an outbound call on it is refused until then.
+    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false, value: w.id, name: "item" })
     checks.set(w.id, box)
     return h(
       "li",
@@ -191,7 +195,11 @@ export async function customerView(customerId) {
         " ",
         h("strong", {}, tasks.get(w.taskId)?.name ?? w.taskId),
         " ",
-        h("span", { class: "muted" }, `${w.channel} · ${w.state} · ${w.attempts?.length ?? 0} attempt(s)${o.ready === false ? ` · next attempt ${when(o.notBefore)}` : ""}`),
+        h(
+          "span",
+          { class: "muted", dataset: { attempts: String(w.attempts?.length ?? 0) } },
+          `${w.channel} · ${w.state} · ${w.attempts?.length ?? 0} attempt(s)${w.nextAttemptAt ? ` · next attempt ${when(w.nextAttemptAt)}${o.ready === false ? " (waiting)" : ""}` : ""}`
+        ),
         " ",
         h("code", {}, w.id)
       )
@@ -352,8 +360,17 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
   const rescheduleAt = h("input", { type: "datetime-local", name: "rescheduleAt" })
   const rescheduleField = field("Call back at", rescheduleAt, "Your local time")
   rescheduleField.hidden = true
+  // A not-reached outcome never completes an item: untick and disable "complete" for it, and give
+  // the agent's own choice back when they pick a reached outcome again.
+  let wantComplete = complete.checked
+  complete.addEventListener("change", () => {
+    wantComplete = complete.checked
+  })
   disposition.addEventListener("change", () => {
     rescheduleField.hidden = disposition.value !== "reschedule"
+    const reached = !notReached.has(disposition.value)
+    complete.disabled = !reached
+    complete.checked = reached && wantComplete
   })
   const offer = select([["", "(none)"], ...offers.map((o) => [o.id, `${o.name}${o.requiresApproval ? " (needs approval)" : ""}`])], { name: "offer" })
   const accepted = h("input", { type: "checkbox", id: uid("accepted") })
@@ -389,8 +406,10 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
     const r = await act(button, "Recording the call failed", () => post(paths.recordCall, body))
     if (!r) return
     const done = r.items.filter((i) => i.state === "completed").length
+    const unreachable = r.items.filter((i) => i.state === "unreachable").length
+    const next = r.items.map((i) => i.nextAttemptAt).filter(Boolean).sort()[0]
     const uses = r.offerUses
-    showInfo(`Call ${r.call.serialNumber} recorded for ${itemIds.length} item(s); ${done} completed.${uses.length ? ` Offer recorded (${uses.map((u) => u.status).join(", ")}).` : ""}`)
+    showInfo(`Call ${r.call.serialNumber} recorded for ${itemIds.length} item(s); ${done} completed${unreachable ? `, ${unreachable} unreachable (attempts used up)` : ""}${next ? `; next attempt ${when(next)}` : ""}.${uses.length ? ` Offer recorded (${uses.map((u) => u.status).join(", ")}).` : ""}`)
     reload()
   })
   return form
