@@ -191,7 +191,17 @@ export {
   taskSchedule,
   workItemId
 } from "./Extraction"
-export { csvLines, type CsvSource, type ImportProblemCode, ManualImport, type ManualImportReport, ManualImportRequest, parseImportLine } from "./ManualImport"
+export {
+  type ImportProblemCode,
+  ManualImport,
+  manualImportHeaderAliases,
+  type ManualImportReport,
+  ManualImportRequest,
+  parseImportLine,
+  readImportHeader
+} from "./ManualImport"
+// Reading call-center CSV files: strict decoding (GBK, GB18030, UTF-8 with or without BOM, UTF-16), RFC 4180 quoting
+export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./CsvReader"
 export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
 export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput } from "./Execution"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
@@ -240,10 +250,10 @@ export {
 
 // Usage feed: the daily CSV batches a host pushes instead of the usage-history port
 export {
-  csvFields,
   parseFeedLine,
   readFeedHeader,
   systemActor,
+  usageFeedHeaderAliases,
   UsageFeed,
   usageFeedColumns,
   type UsageFeedFile,
