@@ -226,27 +226,41 @@ const describe = (e: CsvError, line: number): string => {
 export async function* readCsv(source: CsvSource, options: { readonly encoding?: CsvEncoding } = {}): AsyncGenerator<CsvRecord | CsvProblem> {
   const skipped: Array<CsvProblem> = []
   const state: { undecodable?: Undecodable } = {}
+  /** The line the last parsed record ended on (parsing runs ahead of the consumer). */
   let lastLine = 0
+  let lastSkipped = -1
   const parser = parse({
-    record_delimiter: ["\r\n", "\n", "\r"],
+    record_delimiter: ["\n"],
     relax_column_count: true,
     trim: true,
-    info: true,
     raw: true,
     skip_records_with_error: true,
+    // With `raw`, csv-parse hands `{ record, raw }`; `lines` is where the record ends (a quoted field may span lines).
+    on_record: (parsed: { readonly record: Array<string>; readonly raw: string }, context: { readonly lines: number }) => {
+      lastLine = context.lines
+      return { line: context.lines - countNewlines(parsed.raw.replace(/\n$/, "")), fields: parsed.record }
+    },
     on_skip: (e: CsvError | undefined) => {
       if (!e) return
       const line = e.code === "CSV_QUOTE_NOT_CLOSED" ? lastLine + 1 : Number((e as { lines?: number }).lines ?? lastLine + 1)
-      if (skipped.some((s) => s.line === line) || line === lastSkipped) return
+      // One report per line (csv-parse may report a broken line twice).
+      if (line === lastSkipped) return
       lastSkipped = line
       skipped.push({ line, code: "malformed", message: describe(e, line) })
     }
   })
-  let lastSkipped = -1
-  // csv-parse's web stream reads UTF-8 bytes: hand it the strictly decoded text re-encoded.
+  // csv-parse reads UTF-8 bytes: hand it the strictly decoded text re-encoded, with every line
+  // break as LF (its line count takes CRLF inside a quoted field for two lines).
   const encoder = new TextEncoder()
   const utf8 = async function* (text: AsyncIterable<string>) {
-    for await (const t of text) yield encoder.encode(t)
+    let carry = ""
+    for await (const t of text) {
+      let chunk = carry + t
+      carry = ""
+      if (chunk.endsWith("\r")) [chunk, carry] = [chunk.slice(0, -1), "\r"]
+      yield encoder.encode(chunk.replace(/\r\n?/g, "\n"))
+    }
+    if (carry) yield encoder.encode("\n")
   }
   const records = ReadableStream.from(utf8(textOf(source, options.encoding ?? "auto", state))).pipeThrough(parser)
   // Problems are found while records wait in the stream: hand both out in line order.
@@ -255,17 +269,14 @@ export async function* readCsv(source: CsvSource, options: { readonly encoding?:
     while (skipped.length > 0 && skipped[0]!.line < line) yield skipped.shift()!
   }
   try {
-    for await (const r of records as AsyncIterable<{ record: Array<string>; info: { lines: number }; raw: string }>) {
-      const inner = r.raw.replace(/(\r\n|\n|\r)$/, "")
-      const line = r.info.lines - (inner.match(/\r\n|\n|\r/g)?.length ?? 0)
-      lastLine = r.info.lines
+    for await (const { line, fields } of records as AsyncIterable<{ line: number; fields: Array<string> }>) {
       yield* problemsBefore(line)
-      if (r.record.length === 1 && r.record[0] === "") continue
-      if (r.record.some((f) => badText.test(f))) {
+      if (fields.length === 1 && fields[0] === "") continue
+      if (fields.some((f) => badText.test(f))) {
         yield { line, code: "malformed", message: `line ${line}: the line holds a NUL character or a lone UTF-16 surrogate` }
         continue
       }
-      yield { line, fields: r.record }
+      yield { line, fields }
     }
   } finally {
     // An abandoned read (the importer stops at a bad header) must not leave the stream pulling.

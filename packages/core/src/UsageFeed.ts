@@ -167,8 +167,9 @@ export const readFeedHeader = (kind: UsageFeedKind, fields: ReadonlyArray<string
   const names = fields.map((f) => canonicalColumn(f, usageFeedHeaderAliases[kind]))
   const issues: Array<Issue> = []
   const seen = new Set<string>()
-  for (const n of names) {
-    if (!Object.hasOwn(known, n)) issues.push(at(n.slice(0, 60), "unknown-column", `'${n.slice(0, 60)}' is not a column of the ${kind} file (columns: ${usageFeedColumns[kind].join(", ")})`))
+  for (const [i, n] of names.entries()) {
+    const given = fields[i]!.trim().slice(0, 60)
+    if (!Object.hasOwn(known, n)) issues.push(at(given, "unknown-column", `'${given}' is not a column of the ${kind} file (columns: ${usageFeedColumns[kind].join(", ")})`))
     else if (seen.has(n)) issues.push(at(n, "duplicate-column", `column ${n} appears twice`))
     seen.add(n)
   }
