@@ -236,10 +236,10 @@ export async function* readCsv(source: CsvSource, options: { readonly encoding?:
     raw: true,
     skip_records_with_error: true,
     // With `raw`, csv-parse hands `{ record, raw }`; `lines` is where the record ends (a quoted field may span lines).
-    on_record: (parsed: { readonly record: Array<string>; readonly raw: string }, context: { readonly lines: number }) => {
+    on_record: ((parsed: { readonly record: Array<string>; readonly raw: string }, context: { readonly lines: number }) => {
       lastLine = context.lines
       return { line: context.lines - countNewlines(parsed.raw.replace(/\n$/, "")), fields: parsed.record }
-    },
+    }) as never,
     on_skip: (e: CsvError | undefined) => {
       if (!e) return
       const line = e.code === "CSV_QUOTE_NOT_CLOSED" ? lastLine + 1 : Number((e as { lines?: number }).lines ?? lastLine + 1)

@@ -20,7 +20,7 @@ export {
   ValidationError,
   type WinbackError
 } from "./Errors"
-export { decode, nulCharacterPath, parse } from "./Validation"
+export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./Validation"
 
 // Value types
 export { canonicalInstant, Id, Instant, IsoDate, IsoMonth, Money, Version } from "./Primitives"

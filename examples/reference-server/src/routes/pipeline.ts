@@ -7,6 +7,7 @@ import { z } from "zod"
 import {
   AlertTask,
   CampaignTask,
+  CsvEncoding,
   CustomerGroup,
   ExtractionRequest,
   IsoDate,
@@ -19,7 +20,8 @@ import {
   RuleInstanceRecord,
   Task,
   TaskSource,
-  TaskStatus
+  TaskStatus,
+  ValidationError
 } from "@winback/core"
 import { templateCatalogue } from "../catalogue"
 import type { Router } from "../http"
@@ -55,7 +57,27 @@ const Template = z.object({
 const ExtractionReport = z.object({ runId: z.string(), period: z.string(), asOf: z.string(), at: z.string(), created: z.number(), tasks: z.array(TaskExtraction) })
 const PlannedItem = z.object({ item: z.unknown(), ledger: z.unknown() }).loose()
 const PlanAnswer = z.object({ report: ExtractionReport, items: z.array(PlannedItem), nextCursor: z.string().nullable() })
-const ImportQuery = z.object({ agentId: z.array(IdString).max(10_000).optional(), dryRun: BoolString.optional() })
+const ImportQuery = z.object({ agentId: z.array(IdString).max(10_000).optional(), dryRun: BoolString.optional(), encoding: CsvEncoding.optional() })
+
+/** The encodings a `charset` of the upload's Content-Type may name (WHATWG labels; GB2312 files are read as their superset). */
+const charsets: Readonly<Record<string, CsvEncoding>> = {
+  "utf-8": "utf-8",
+  utf8: "utf-8",
+  "utf-16le": "utf-16le",
+  "utf-16be": "utf-16be",
+  gbk: "gbk",
+  gb2312: "gbk",
+  gb18030: "gb18030"
+}
+/** The encoding of an upload: `?encoding=` wins, then the Content-Type's charset, else `auto`. */
+const uploadEncoding = (query: CsvEncoding | undefined, contentType: string | undefined): CsvEncoding => {
+  if (query) return query
+  const charset = /;\s*charset="?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase()
+  if (charset === undefined) return "auto"
+  const known = charsets[charset]
+  if (!known) throw new ValidationError({ subject: "content-type", issues: [{ path: ["headers", "content-type"], code: "unsupported_charset", message: `charset ${charset.slice(0, 40)} is not supported (${Object.keys(charsets).join(", ")})` }] })
+  return known
+}
 const ImportReport = z.object({ importId: z.string(), taskId: z.string(), lines: z.number(), items: z.number(), perAgent: z.record(z.string(), z.number()), dryRun: z.boolean() })
 const GroupMembersQuery = z.object({ asOf: IsoDate.optional(), channel: z.enum(["phone", "sms", "visit", "letter", "email"]).optional(), limit: Limit, cursor: Cursor })
 const GroupMembers = z.object({ groupId: z.string(), asOf: z.string(), filteredDnd: z.number(), items: z.array(z.string()), nextCursor: z.string().nullable() })
@@ -159,13 +181,18 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     path: "/api/tasks/:id/import",
     tag: "tasks",
     summary: "Import a manual task's CSV (customer id[,agent id] per line); all or nothing, every bad line reported",
+    description:
+      "RFC 4180 CSV (quoted fields), an optional header (customer_id / customerId / 客户编号, agent_id / 坐席工号, …). The encoding: a byte-order mark, else `?encoding=` or the Content-Type's charset (gbk, gb18030, utf-16le, …), else strict UTF-8; bytes that do not decode are refused with their line. Problems: the first 100 by line, then a count.",
     params: IdParams,
     query: ImportQuery,
-    body: z.string().max(20 * 1024 * 1024),
+    body: z.instanceof(Uint8Array),
     bodyType: "text",
     responses: { 200: { description: "The import report", schema: ImportReport } },
-    handler: async ({ principal, params, query, body }) => ({
-      json: await work(ctx, principal).imports.importCsv({ taskId: params.id, agentIds: query.agentId ?? [], dryRun: query.dryRun ?? false }, body)
+    handler: async ({ principal, params, query, body, raw }) => ({
+      json: await work(ctx, principal).imports.importCsv(
+        { taskId: params.id, agentIds: query.agentId ?? [], dryRun: query.dryRun ?? false, encoding: uploadEncoding(query.encoding, raw.headers["content-type"]) },
+        body
+      )
     })
   })
 
