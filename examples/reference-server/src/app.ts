@@ -11,6 +11,7 @@ import { type InboundIntegrations, integrationRoutes } from "./integrations"
 import { Router } from "./http"
 import { openApiDocument } from "./openapi"
 import { auditRoutes } from "./routes/audit"
+import { jobRoutes } from "./routes/jobs"
 import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { pipelineRoutes } from "./routes/pipeline"
@@ -80,6 +81,7 @@ export const createRouter = (options: AppOptions): Router => {
   pipelineRoutes(r, ctx)
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
+  jobRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

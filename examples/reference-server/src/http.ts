@@ -4,9 +4,10 @@
  * integrations a request signature), and the typed Winback errors mapped to JSON answers with a
  * stable code. Each route carries the description the OpenAPI document is generated from.
  */
+import { randomUUID } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { z } from "zod"
-import { Conflict, Forbidden, IntegrationError, isValidationErrorLike, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
+import { Conflict, Forbidden, IntegrationError, isValidationErrorLike, loneSurrogatePath, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
 
 /** Who is calling: a logged-in person (session) or a machine client acting as a manager (API key). */
 export interface Principal {
@@ -87,7 +88,7 @@ export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject, B exten
   readonly params?: P
   readonly query?: Q
   readonly body?: B
-  /** `json` (default when a body schema is given) or `text` (CSV uploads: the raw text is the body). */
+  /** `json` (default when a body schema is given) or `text` (CSV uploads: the body is the raw bytes of a `text/*` request, decoded by the handler). */
   readonly bodyType?: "json" | "text"
   /** Extra answers besides the standard error answers; `200` defaults to a JSON object. */
   readonly responses?: Readonly<Record<number, ResponseSpec>>
@@ -249,8 +250,8 @@ const tooLarge = async (req: IncomingMessage, limit: number): Promise<HttpError>
   return new HttpError(413, "payload_too_large", `the body exceeds ${limit} bytes`, { connection: "close" })
 }
 
-/** Reads the request body as text, refusing more than `limit` bytes with 413. */
-const readBody = async (req: IncomingMessage, limit: number): Promise<string> => {
+/** Reads the request body's bytes, refusing more than `limit` bytes with 413. */
+const readBytes = async (req: IncomingMessage, limit: number): Promise<Buffer> => {
   const chunks: Array<Buffer> = []
   let size = 0
   let over = false
@@ -264,7 +265,20 @@ const readBody = async (req: IncomingMessage, limit: number): Promise<string> =>
     chunks.push(chunk as Buffer)
   }
   if (over) throw await tooLarge(req, limit)
-  return Buffer.concat(chunks).toString("utf8")
+  return Buffer.concat(chunks)
+}
+
+/** Reads the request body as text (signed routes: the handler checks the signature over it). */
+const readBody = async (req: IncomingMessage, limit: number): Promise<string> => (await readBytes(req, limit)).toString("utf8")
+
+/** Reads a JSON body's text: bytes that are not UTF-8 are refused, never stored as U+FFFD. */
+const readUtf8 = async (req: IncomingMessage, limit: number): Promise<string> => {
+  const bytes = await readBytes(req, limit)
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+  } catch {
+    throw new ValidationError({ subject: "body", issues: [{ path: ["body"], code: "invalid_encoding", message: "the body is not valid UTF-8" }] })
+  }
 }
 
 /** The deepest nesting a JSON body may have: real inputs are a few levels deep. */
@@ -285,6 +299,9 @@ const tooDeep = (v: unknown): boolean => {
 const refuseNul = (v: unknown, root: string): void => {
   const at = nulCharacterPath(v, [root])
   if (at) throw new ValidationError({ subject: root, issues: [{ path: at, code: "nul_character", message: "text may not contain a NUL character" }] })
+  // Half of a UTF-16 pair (JSON's "\ud800") has no UTF-8 form: storage would fail with a 500.
+  const lone = loneSurrogatePath(v, [root])
+  if (lone) throw new ValidationError({ subject: root, issues: [{ path: lone, code: "lone_surrogate", message: "text may not contain a lone UTF-16 surrogate (half of a surrogate pair)" }] })
 }
 
 const parseBody = async (req: IncomingMessage, schema: z.ZodType, type: "json" | "text"): Promise<unknown> => {
@@ -292,7 +309,7 @@ const parseBody = async (req: IncomingMessage, schema: z.ZodType, type: "json" |
   if (type === "json") {
     // Requiring JSON also makes a cross-site form post impossible (it cannot send this type).
     if (!contentType.startsWith("application/json")) throw new HttpError(415, "unsupported_media_type", "send the body as application/json")
-    const text = await readBody(req, jsonLimit)
+    const text = await readUtf8(req, jsonLimit)
     let data: unknown
     try {
       data = text.length === 0 ? undefined : JSON.parse(text)
@@ -306,9 +323,9 @@ const parseBody = async (req: IncomingMessage, schema: z.ZodType, type: "json" |
     return r.data
   }
   if (!contentType.startsWith("text/")) throw new HttpError(415, "unsupported_media_type", "send the body as text/csv")
-  const text = await readBody(req, textLimit)
-  refuseNul(text, "body")
-  const r = schema.safeParse(text)
+  // The bytes as sent: the CSV reader detects or takes the encoding and refuses what it cannot decode, by line.
+  const bytes = new Uint8Array(await readBytes(req, textLimit))
+  const r = schema.safeParse(bytes)
   if (!r.success) throw ValidationError.fromZod(r.error, "body", ["body"])
   return r.data
 }
@@ -325,6 +342,8 @@ export interface RouterOptions {
    * see auth/csrf.ts).
    */
   readonly guard?: (req: IncomingMessage, principal: Principal | null) => void
+  /** Where unexpected failures (the 500 answers) are logged, with their request id; default `console.error`. */
+  readonly logError?: (entry: { readonly requestId: string; readonly method: string; readonly path: string; readonly error: unknown }) => void
 }
 
 const unauthenticated = () => new HttpError(401, "unauthenticated", "log in (POST /api/login) or send Authorization: Bearer <token or API key>", { "www-authenticate": "Bearer" })
@@ -436,6 +455,8 @@ export class Router {
   /** Answers one request. Never throws: every failure becomes a JSON error answer. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: Reply
+    // Every answer carries a request id; a 500 is logged under it, so a user's report finds the log line.
+    const requestId = randomUUID()
     try {
       const url = new URL(req.url ?? "/", "http://localhost")
       const matching = this.routes.filter((r) => r.pattern.test(url.pathname))
@@ -466,10 +487,16 @@ export class Router {
         reply = await route.run(req, params, url.searchParams, principal)
       }
     } catch (e) {
-      reply = toErrorReply(e)
+      const answer = toErrorReply(e)
+      if (answer.status === 500) {
+        const path = (req.url ?? "/").split("?")[0]!
+        const log = this.options.logError ?? ((x) => console.error(`[${x.requestId}] ${x.method} ${x.path} failed:`, x.error))
+        log({ requestId, method: req.method ?? "?", path, error: e })
+        reply = { ...answer, json: { error: { ...answer.json.error, message: `internal error (request ${requestId})`, details: { requestId } } } }
+      } else reply = answer
     }
     if (res.headersSent) return
-    const headers: Record<string, string | ReadonlyArray<string>> = { "cache-control": "no-store", "x-content-type-options": "nosniff", ...(reply.headers ?? {}) }
+    const headers: Record<string, string | ReadonlyArray<string>> = { "cache-control": "no-store", "x-content-type-options": "nosniff", "x-request-id": requestId, ...(reply.headers ?? {}) }
     if ("json" in reply) {
       res.writeHead(reply.status ?? 200, { ...headers, "content-type": "application/json; charset=utf-8" })
       res.end(JSON.stringify(reply.json))

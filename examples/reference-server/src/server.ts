@@ -6,8 +6,8 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { Effect, type Layer } from "effect"
-import { Actors, type CandidateSource, NotFound, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Effect, Layer } from "effect"
+import { Actors, type CandidateSource, Notifier, NotFound, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
 import { createRouter } from "./app"
 import { type Auth, createAuth } from "./auth/Auth"
@@ -169,7 +169,9 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   let webhooks: WebhookRunner | undefined
   try {
     const reports: Layer.Layer<ReportQueries> | undefined = isSql(storage) ? SqlReportQueries.layer(storage) : storage.db ? MemoryReportQueries.layer(storage.db) : undefined
-    const pipeline = createPipeline(winback, { candidates, ...(reports ? { reports } : {}) })
+    // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
+    const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
+    const pipeline = createPipeline(winback, { candidates, notifier, ...(reports ? { reports } : {}) })
     const runAs = pipeline.runAs
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),

@@ -13,15 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type OpenStorage, PgliteStorage, PostgresStorage } from "@winback/adapters"
 import { fixtures } from "@winback/adapters/testing"
 import type { Stores } from "@winback/core"
+import { startServer } from "../src/server"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = join(here, "../src/cli/winback.mjs")
 const ASOF = "2026-11-25"
 
 /** Runs `winback args`; answers the exit code and the output. */
-const winback = (args: ReadonlyArray<string>): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+const winback = (args: ReadonlyArray<string>, extraEnv: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve, reject) => {
-    const env = { ...process.env }
+    const env = { ...process.env, ...extraEnv }
     delete env.WINBACK_DATABASE_URL
     delete env.WINBACK_DATA_DIR
     const child = spawn(process.execPath, [bin, ...args], { cwd: join(here, ".."), env, stdio: ["ignore", "pipe", "pipe"] })
@@ -256,7 +257,63 @@ const registerSuite = (target: Target, options: { readonly extra: boolean }) => 
       expect(written).toEqual([[], []])
     }, 120_000)
 
+    it("import-usage decodes GBK, GB18030, UTF-8 with a BOM and UTF-16LE files: the stored names are the names written, byte for byte", async () => {
+      const header = "id,name,region,tier,line_status,payment_type,activated_on,time_zone\n"
+      const row = (id: string) => `${id},NAME,beijing,gold,active,postpaid,2019-06-01,Asia/Shanghai\n`
+      // Each name's bytes in its file, as the GB18030 standard and Unicode give them (checked with iconv).
+      const cases = [
+        { id: "c-gbk", encoding: "gbk", name: "张三", bytes: [0xd5, 0xc5, 0xc8, 0xfd] },
+        // 𠀀 (U+20000) is a four-byte GB18030 sequence; € is A2 E3.
+        { id: "c-gb18030", encoding: "gb18030", name: "李伟𠀀王芳€", bytes: [0xc0, 0xee, 0xce, 0xb0, 0x95, 0x32, 0x82, 0x36, 0xcd, 0xf5, 0xb7, 0xbc, 0xa2, 0xe3] },
+        { id: "c-utf8bom", encoding: null, name: "张三", bytes: [0xef, 0xbb, 0xbf] },
+        { id: "c-utf16", encoding: null, name: "王芳𠀀", bytes: [] }
+      ] as const
+      const ascii = (t: string) => Buffer.from(t, "latin1")
+      for (const c of cases) {
+        const [before, after] = row(c.id).split("NAME") as [string, string]
+        const file =
+          c.id === "c-utf8bom"
+            ? Buffer.concat([Buffer.from(c.bytes), Buffer.from(header + before + c.name + after, "utf8")])
+            : c.id === "c-utf16"
+              ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(header + before + c.name + after, "utf16le")])
+              : Buffer.concat([ascii(header + before), Buffer.from(c.bytes), ascii(after)])
+        const path = join(dir, `customers-${c.id}.csv`)
+        writeFileSync(path, file)
+        const r = await winback(["import-usage", "--customers", path, ...(c.encoding ? ["--encoding", c.encoding] : []), ...target.flags()])
+        expect(r.stderr, c.id).toBe("")
+        expect(r.code, c.id).toBe(0)
+        const [stored] = await withStorage(target, (s) => Effect.runPromise(s.customers.getMany([c.id])))
+        expect(Buffer.from(stored!.name, "utf8").equals(Buffer.from(c.name, "utf8")), `${c.id}: ${stored!.name}`).toBe(true)
+      }
+      // Without --encoding a GBK file is refused with the line, and nothing is written.
+      const r = await winback(["import-usage", "--customers", join(dir, "customers-c-gbk.csv"), ...target.flags()])
+      expect(r.code).toBe(1)
+      expect(r.stdout).toMatch(/customers-c-gbk\.csv:2: line 2 is not valid UTF-8; name the file's encoding \(gb18030/)
+    }, 240_000)
+
     if (options.extra) {
+      it("the data directory is locked while the server runs on it: run-daily says to use --server, and --server runs the job in the server", async () => {
+        const storage = await PgliteStorage.open({ dataDir: target.flags()[1]! })
+        const server = await startServer({ storage, port: 0, scrypt: { N: 1024, r: 8, p: 1 }, today: () => ASOF })
+        try {
+          const locked = await winback(["run-daily", "--as-of", ASOF, ...target.flags()])
+          expect(locked.code).toBe(1)
+          expect(locked.stderr).toContain(`is in use by process ${process.pid}`)
+          expect(locked.stderr).toContain("winback run-daily --server")
+          const { key } = await server.auth.createApiKey({ name: "cron", managerId: "m-admin" }, "m-admin")
+          const viaServer = await winback(["run-daily", "--as-of", ASOF, "--server", server.url], { WINBACK_API_KEY: key })
+          expect(viaServer.stderr).toBe("")
+          expect(viaServer.code).toBe(0)
+          expect(viaServer.stdout).toMatch(/extraction\s+ok\s+.*nothing new to hand out/)
+          expect(viaServer.stdout).toMatch(/Summary of 2026-11-25 \(as m-admin\)/)
+          const refused = await winback(["run-daily", "--server", server.url], { WINBACK_API_KEY: "not-a-key" })
+          expect(refused.code).toBe(1)
+          expect(refused.stderr).toContain("the server refused the job (401)")
+        } finally {
+          await server.close()
+        }
+      }, 240_000)
+
       it("exits 1 with the reason when a step fails (an agent may not run the job), and still runs the other steps", async () => {
         const r = await winback(["run-daily", "--as-of", ASOF, "--as", "m-1", ...target.flags()])
         expect(r.code).toBe(1)

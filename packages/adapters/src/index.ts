@@ -16,6 +16,7 @@ export { MemoryDb } from "./memory/MemoryDb"
 
 // Storage: PGlite and PostgreSQL (one drizzle schema, one set of migrations)
 export { type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
+export { DataDirectoryLocked, type DataDirectoryHolder } from "./pg/DataDirectoryLock"
 export type { PostgresOptions } from "./pg/postgresDriver"
 export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
 export { migrate } from "./pg/migrate"

@@ -110,7 +110,8 @@ const mixArb: fc.Arbitrary<Mix> = fc.record({
   cuts: fc.array(fc.nat(), { maxLength: 4 })
 })
 
-const malformedLines = ["a,b,c", "c 01", '"c-01"', ",m-a1", "c-01,", "c-01,m a1", "x".repeat(201), "c-01;m-a1,zz,yy"]
+// A quoted "c-01" is a good line (RFC 4180), and so is "c-01," (no agent: an empty Excel cell).
+const malformedLines = ["a,b,c", "c 01", 'c"01', ",m-a1", "c-01,m a1", "x".repeat(201), "c-01;m-a1,zz,yy"]
 
 /** The file text, and (written out independently of the service) the bad line's number and code. */
 const render = (m: Mix) => {
@@ -232,7 +233,8 @@ const suite = (name: string, open: () => Promise<{ stores: Stores; close: () => 
             return
           }
           const error = failureOf(exit)
-          const lines = new TextDecoder().decode(bytes).split("\n").length
+          // Line breaks as an editor shows them: CRLF, LF, or a lone CR.
+          const lines = new TextDecoder().decode(bytes).split(/\r\n|\r|\n/).length
           for (const i of error.issues as ReadonlyArray<Issue>) {
             if (i.path[0] === "line") expect(Number(i.path[1])).toBeGreaterThanOrEqual(1), expect(Number(i.path[1])).toBeLessThanOrEqual(lines)
             else expect(i.path).toEqual(["agentIds"]) // lines without an agent, none picked (not the case here)

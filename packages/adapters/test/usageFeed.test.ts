@@ -190,10 +190,13 @@ const registerSuite = (name: string, open: () => Promise<Opened>) => {
         "c-1,2026-11-21,4.20,310,12.5,3,0,maybe,0",
         dailyLine("c-unknown", "2026-11-21"),
         "c-1,2026-11-21,4.20",
-        'c-1,"2026-11-21,4.20,310,12.5,3,0,false,0',
+        'c-1,20"26-11-21,4.20,310,12.5,3,0,false,0',
         "c-1,2026-11-21,4.20,310,12.5,3.5,0,false,0",
         "c-1,2026-11-21,4.20,310,12.5,3,9999999999,false,0",
-        `c-1,2026-11-21,4.20,310,12.5,3,0,false,0\u0000`
+        `c-1,2026-11-21,4.20,310,12.5,3,0,false,0\u0000`,
+        // RFC 4180: a quoted field may span lines, so a quote never closed takes the rest of the file.
+        'c-1,"2026-11-21,4.20,310,12.5,3,0,false,0',
+        dailyLine("c-1", "2026-11-22")
       ].join("\n")
       const monthly = [MONTHLY_HEADER, "c-1,2026-13,95,8200,310,75,0,2,2026-11-01,2026-11-20,", "c-1,2026-10,95,8200,310,75,32,2,2026-11-01,2026-11-20,", "c-1,2026-10,95,8200,310,75,0,2,2026-11-20,2026-11-01,"].join("\n")
       const e = await failure(admin, [
@@ -219,6 +222,7 @@ const registerSuite = (name: string, open: () => Promise<Opened>) => {
         "daily:line:10:outgoing_calls invalid_format",
         "daily:line:11:competitor_call_seconds too_big",
         "daily:line:12 malformed",
+        "daily:line:13 malformed",
         "monthly:line:2:month invalid_format",
         "monthly:line:3:forwarded_days too_big",
         "monthly:line:4:due_date inconsistent"

@@ -28,6 +28,7 @@ import { PipelineActions } from "./PipelinePolicy"
 import { Id } from "./Primitives"
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import { CustomerStore, DndStore, HandOutLedgerStore, ManagerStore, TaskStore, Transactions, WorkItemStore } from "./ports/Storage"
+import { canonicalColumn, CsvEncoding, type CsvSource, ProblemList, readCsv } from "./CsvReader"
 import { decode } from "./Validation"
 import { newWorkItem, type WorkItem } from "./WorkItem"
 
@@ -90,7 +91,9 @@ export const ManualImportRequest = z
     /** Check only: report what would be imported, write nothing. */
     dryRun: z.boolean().default(false),
     period: z.string().min(1).max(20).optional(),
-    override: z.object({ reason: z.string().trim().min(1).max(1000) }).strict().optional()
+    override: z.object({ reason: z.string().trim().min(1).max(1000) }).strict().optional(),
+    /** The file's encoding when it is given as bytes (default `auto`: a BOM, else strict UTF-8). */
+    encoding: CsvEncoding.default("auto")
   })
   .strict()
 /** @see {@link ManualImportRequest} */
@@ -129,46 +132,24 @@ interface Line {
 }
 
 /**
- * A CSV source: the whole text, lines, or a stream of text / byte chunks (a file or HTTP body).
+ * Header names a manual import list may use (besides `customer_id` and `agent_id` in any case,
+ * camelCase or with spaces: `customerId`, `Customer ID`): the column names of Chinese call-center
+ * exports.
  *
  * @example
  * ```ts
- * const source: CsvSource = fs.createReadStream("list.csv")
+ * manualImportHeaderAliases["客户编号"] // "customer_id"
  * ```
  */
-export type CsvSource = string | Iterable<string> | AsyncIterable<string | Uint8Array>
-
-/**
- * Splits a CSV source into lines, streaming: handles CRLF and LF, a UTF-8 BOM, and a last line
- * without a newline. Line numbers start at 1.
- *
- * @example
- * ```ts
- * for await (const [no, text] of csvLines("c-1\r\nc-2,m-1\n")) console.log(no, text)
- * ```
- */
-export async function* csvLines(source: CsvSource): AsyncGenerator<readonly [number, string]> {
-  const decoder = new TextDecoder("utf-8")
-  let rest = ""
-  let no = 0
-  let first = true
-  const chunks: AsyncIterable<string | Uint8Array> | Iterable<string> = typeof source === "string" ? [source] : source
-  for await (const c of chunks as AsyncIterable<string | Uint8Array>) {
-    let text = rest + (typeof c === "string" ? c : decoder.decode(c, { stream: true }))
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-      first = false
-    }
-    let start = 0
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", start)) {
-      const line = text.slice(start, i)
-      yield [++no, line.endsWith("\r") ? line.slice(0, -1) : line] as const
-      start = i + 1
-    }
-    rest = text.slice(start)
-  }
-  rest += decoder.decode()
-  if (rest.length > 0) yield [++no, rest.endsWith("\r") ? rest.slice(0, -1) : rest] as const
+export const manualImportHeaderAliases: Readonly<Record<string, "customer_id" | "agent_id">> = {
+  客户编号: "customer_id",
+  客户id: "customer_id",
+  客户号: "customer_id",
+  agent: "agent_id",
+  manager_id: "agent_id",
+  坐席工号: "agent_id",
+  坐席编号: "agent_id",
+  客户经理编号: "agent_id"
 }
 
 // No whitespace, commas, quotes or control characters: a NUL in an id is refused by PostgreSQL
@@ -176,23 +157,46 @@ export async function* csvLines(source: CsvSource): AsyncGenerator<readonly [num
 const idPattern = /^[^\s,"\u0000-\u001f\u007f]{1,200}$/
 
 /**
- * Parses one line: `customer_id` or `customer_id,agent_id`, whitespace around fields ignored.
- * Undefined for a blank line; an issue for a malformed one.
+ * Reads a header row: the index of `customer_id` and of `agent_id` (or -1), or the issue of a bad
+ * header. Undefined when the row is not a header (its first field is no customer-id column name).
  *
  * @example
  * ```ts
- * parseImportLine(3, " c-1 , m-2 ") // { no: 3, customerId: "c-1", agentId: "m-2" }
+ * readImportHeader(1, ["客户编号", "坐席工号"]) // { customer: 0, agent: 1 }
+ * readImportHeader(1, ["c-1", "m-2"])           // undefined: a data line
  * ```
  */
-export const parseImportLine = (no: number, text: string): { readonly no: number; readonly customerId: string; readonly agentId: string | null } | Issue | undefined => {
-  const trimmed = text.trim()
-  if (trimmed === "") return undefined
-  const fields = trimmed.split(",").map((f) => f.trim())
-  if (fields.length > 2) return { path: ["line", no], code: "malformed", message: `line ${no}: expected customer_id or customer_id,agent_id, got ${fields.length} fields` }
-  const [customerId, agentId] = fields as [string, string | undefined]
+export const readImportHeader = (no: number, fields: ReadonlyArray<string>): { readonly customer: number; readonly agent: number } | Issue | undefined => {
+  const names = fields.map((f) => canonicalColumn(f, manualImportHeaderAliases))
+  if (!names.includes("customer_id")) return undefined
+  for (const [i, n] of names.entries()) {
+    if (n !== "customer_id" && n !== "agent_id") return { path: ["line", no], code: "malformed", message: `line ${no}: '${fields[i]!.slice(0, 40)}' is not a column of an import list (customer_id, agent_id)` }
+    if (names.indexOf(n) !== i) return { path: ["line", no], code: "malformed", message: `line ${no}: column ${n} appears twice` }
+  }
+  return { customer: names.indexOf("customer_id"), agent: names.indexOf("agent_id") }
+}
+
+/**
+ * Parses one record: `customer_id` or `customer_id,agent_id` (or the columns a header named),
+ * fields already unquoted and trimmed. An issue for a malformed record.
+ *
+ * @example
+ * ```ts
+ * parseImportLine(3, ["c-1", "m-2"]) // { no: 3, customerId: "c-1", agentId: "m-2" }
+ * ```
+ */
+export const parseImportLine = (
+  no: number,
+  fields: ReadonlyArray<string>,
+  columns: { readonly customer: number; readonly agent: number } = { customer: 0, agent: 1 },
+  width = 2
+): { readonly no: number; readonly customerId: string; readonly agentId: string | null } | Issue => {
+  if (fields.length > width) return { path: ["line", no], code: "malformed", message: `line ${no}: expected ${width === 2 ? "customer_id or customer_id,agent_id" : `${width} field(s) like the header`}, got ${fields.length} fields` }
+  const customerId = fields[columns.customer] ?? ""
+  const agent = columns.agent === -1 ? "" : (fields[columns.agent] ?? "")
   if (!idPattern.test(customerId)) return { path: ["line", no], code: "malformed", message: `line ${no}: '${customerId.slice(0, 40)}' is not a customer id` }
-  if (agentId !== undefined && !idPattern.test(agentId)) return { path: ["line", no], code: "malformed", message: `line ${no}: '${agentId.slice(0, 40)}' is not an agent id` }
-  return { no, customerId, agentId: agentId ?? null }
+  if (agent !== "" && !idPattern.test(agent)) return { path: ["line", no], code: "malformed", message: `line ${no}: '${agent.slice(0, 40)}' is not an agent id` }
+  return { no, customerId, agentId: agent === "" ? null : agent }
 }
 
 const skipWhy: Record<ImportSkipReason, (period: string) => string> = {
@@ -259,7 +263,7 @@ export class ManualImport extends Context.Service<
         const nowMs = yield* Clock.currentTimeMillis
         const at = new Date(nowMs).toISOString()
 
-        const issues: Array<Issue> = []
+        const issues = new ProblemList()
         const agentTeam = new Map<string, string | null>()
         const agentProblem = new Map<string, { code: ImportProblemCode; why: string }>()
         /** Checks agents once each: known, active, and someone the actor may hand work to. */
@@ -284,7 +288,7 @@ export class ManualImport extends Context.Service<
         yield* checkAgents(req.agentIds)
         req.agentIds.forEach((a, i) => {
           const p = agentProblem.get(a)
-          if (p) issues.push({ path: ["agentIds", i], code: p.code, message: p.why })
+          if (p) issues.add({ path: ["agentIds", i], code: p.code, message: p.why })
         })
 
         const accepted: Array<Line> = []
@@ -308,30 +312,44 @@ export class ManualImport extends Context.Service<
             else if (blocked.has(l.customerId)) problems.push(["dnd", `customer ${l.customerId} is on do-not-disturb for ${task.channel}`])
             const ap = l.agentId ? agentProblem.get(l.agentId) : undefined
             if (ap) problems.push([ap.code, ap.why])
-            for (const [code, why] of problems) issues.push({ path: ["line", l.no], code, message: `line ${l.no}: ${why}` })
+            for (const [code, why] of problems) issues.add({ path: ["line", l.no], code, message: `line ${l.no}: ${why}` })
             if (problems.length === 0) accepted.push(l)
           }
         })
 
-        const iterator = csvLines(source)[Symbol.asyncIterator]()
+        let header: { readonly customer: number; readonly agent: number; readonly width: number } | undefined
+        let first = true
+        const iterator = readCsv(source, { encoding: req.encoding })[Symbol.asyncIterator]()
         for (;;) {
           const next = yield* Effect.tryPromise({
             try: () => iterator.next(),
             catch: (e) => new ValidationError({ subject: "CSV import", issues: [{ path: [], code: "unreadable", message: `the file could not be read: ${String(e)}` }] })
           })
           if (next.done) break
-          const [no, text] = next.value
-          lines = no
-          const parsed = parseImportLine(no, text)
-          if (parsed === undefined) continue
-          if (isIssue(parsed)) {
-            issues.push(parsed)
+          const record = next.value
+          lines = record.line
+          if (!("fields" in record)) {
+            issues.add({ path: ["line", record.line], code: record.code, message: record.message })
             continue
           }
-          if (no === 1 && parsed.customerId.toLowerCase() === "customer_id") continue // a header line
+          if (first) {
+            first = false
+            const h = readImportHeader(record.line, record.fields)
+            if (h !== undefined) {
+              if (isIssue(h)) issues.add(h)
+              else header = { ...h, width: record.fields.length }
+              continue
+            }
+          }
+          const parsed = header ? parseImportLine(record.line, record.fields, header, header.width) : parseImportLine(record.line, record.fields)
+          if (isIssue(parsed)) {
+            issues.add(parsed)
+            continue
+          }
+          const no = parsed.no
           const earlier = seen.get(parsed.customerId)
           if (earlier !== undefined) {
-            issues.push({ path: ["line", no], code: "duplicate-line", message: `line ${no}: customer ${parsed.customerId} is already on line ${earlier}` })
+            issues.add({ path: ["line", no], code: "duplicate-line", message: `line ${no}: customer ${parsed.customerId} is already on line ${earlier}` })
             continue
           }
           seen.set(parsed.customerId, no)
@@ -342,11 +360,11 @@ export class ManualImport extends Context.Service<
 
         const unassigned = accepted.filter((l) => l.agentId === null)
         if (unassigned.length > 0 && req.agentIds.length === 0) {
-          issues.push({ path: ["agentIds"], code: "missing-agents", message: `${unassigned.length} line(s) have no agent: pick the agents to spread them over` })
+          issues.add({ path: ["agentIds"], code: "missing-agents", message: `${unassigned.length} line(s) have no agent: pick the agents to spread them over` })
         }
-        if (issues.length > 0) {
-          issues.sort((a, b) => (a.path[0] === b.path[0] ? Number(a.path[1] ?? 0) - Number(b.path[1] ?? 0) : a.path[0] === "line" ? 1 : -1))
-          return yield* new ValidationError({ subject: `CSV import into ${task.id} (${issues.length} problem(s), nothing imported)`, issues })
+        if (issues.total > 0) {
+          const listed = issues.report((a, b) => (a.path[0] === b.path[0] ? Number(a.path[1] ?? 0) - Number(b.path[1] ?? 0) : a.path[0] === "line" ? 1 : -1))
+          return yield* new ValidationError({ subject: `CSV import into ${task.id} (${issues.total} problem(s), nothing imported)`, issues: listed })
         }
 
         // Dedup (DOMAIN §5): what the ledger and the customers' open work say about each line.

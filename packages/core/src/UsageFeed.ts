@@ -1,8 +1,8 @@
 /**
  * The usage feed (DOMAIN §10): hosts that do not implement the `UsageHistoryReader` port push
  * daily batches instead — three CSV files (customers, daily usage, monthly usage) in a documented
- * format (docs/operations.md). Each file is streamed line by line through the manual import's
- * line splitter, every line validated with zod, and written in batches inside ONE storage
+ * format (docs/operations.md). Each file is streamed through the CSV reader (strict decoding of
+ * GBK / GB18030 / UTF-8 / UTF-16, csv-parse with RFC 4180 quoting), every record validated with zod, and written in batches inside ONE storage
  * transaction: one bad line anywhere and nothing of the file (or of the files imported together)
  * remains, and every bad line is reported with its line number, column and reason. Writes are
  * upserts, so re-importing a file is a no-op and a later line for the same key replaces it.
@@ -15,7 +15,7 @@ import { Channel } from "./Channel"
 import { Customer, LineStatus, PaymentType, TariffSensitivity, Tier } from "./Customer"
 import type { Forbidden, Issue, StorageError } from "./Errors"
 import { ValidationError } from "./Errors"
-import { csvLines, type CsvSource } from "./ManualImport"
+import { canonicalColumn, CsvEncoding, type CsvSource, ProblemList, readCsv } from "./CsvReader"
 import { Permissions } from "./Permissions"
 import { PipelineConfig } from "./PipelineConfig"
 import { PipelineActions } from "./PipelinePolicy"
@@ -135,50 +135,19 @@ export const usageFeedColumns: { readonly [K in UsageFeedKind]: ReadonlyArray<st
 const personal = new Set(["name", "phones"])
 
 /**
- * Splits one CSV line into fields (RFC 4180 within a line: `"a, b"` and `""` escapes inside
- * quotes; a quoted field cannot span lines). Unquoted fields are trimmed. Undefined when a quote is
- * not closed or text follows a closing quote.
+ * Header names the feed files may use besides the documented column names (which are also read in
+ * any case, camelCase or with spaces: `customerId`, `Bill Amount`): the Chinese names of call-center
+ * exports, and `customer_id` for the customers file's `id`.
  *
  * @example
  * ```ts
- * csvFields(' c-1 ,"Li, Wei",""quoted""') // undefined (a quote inside an unquoted field)
- * csvFields('c-1,"Li, Wei","say ""hi"""') // ["c-1", "Li, Wei", 'say "hi"']
+ * usageFeedHeaderAliases.daily["客户编号"] // "customer_id"
  * ```
  */
-export const csvFields = (line: string): Array<string> | undefined => {
-  const out: Array<string> = []
-  let i = 0
-  for (;;) {
-    while (line[i] === " " || line[i] === "\t") i++
-    if (line[i] === '"') {
-      let value = ""
-      i++
-      for (;;) {
-        const q = line.indexOf('"', i)
-        if (q === -1) return undefined
-        value += line.slice(i, q)
-        if (line[q + 1] === '"') {
-          value += '"'
-          i = q + 2
-          continue
-        }
-        i = q + 1
-        break
-      }
-      while (line[i] === " " || line[i] === "\t") i++
-      out.push(value)
-      if (i === line.length) return out
-      if (line[i] !== ",") return undefined
-      i++
-    } else {
-      const comma = line.indexOf(",", i)
-      const raw = comma === -1 ? line.slice(i) : line.slice(i, comma)
-      if (raw.includes('"')) return undefined
-      out.push(raw.trim())
-      if (comma === -1) return out
-      i = comma + 1
-    }
-  }
+export const usageFeedHeaderAliases: { readonly [K in UsageFeedKind]: Readonly<Record<string, string>> } = {
+  customers: { customer_id: "id", 客户编号: "id", 客户id: "id", 姓名: "name", 客户姓名: "name" },
+  daily: { 客户编号: "customer_id", 客户id: "customer_id", 日期: "day" },
+  monthly: { 客户编号: "customer_id", 客户id: "customer_id", 月份: "month" }
 }
 
 /** The typed row of each file. */
@@ -189,19 +158,18 @@ type Row = { readonly customers: Customer; readonly daily: UsageDay; readonly mo
  *
  * @example
  * ```ts
- * const h = readFeedHeader("daily", "customer_id,day,charge,data_mb,call_minutes,outgoing_calls,competitor_call_seconds,forwarded_to_other_operator,reminder_sms_delivered", 1)
+ * const h = readFeedHeader("daily", ["customer_id", "day", "charge", "data_mb", "call_minutes", "outgoing_calls", "competitor_call_seconds", "forwarded_to_other_operator", "reminder_sms_delivered"], 1)
  * ```
  */
-export const readFeedHeader = (kind: UsageFeedKind, line: string, no: number): { readonly columns: ReadonlyArray<string> } | { readonly issues: ReadonlyArray<Issue> } => {
-  const fields = csvFields(line)
+export const readFeedHeader = (kind: UsageFeedKind, fields: ReadonlyArray<string>, no: number): { readonly columns: ReadonlyArray<string> } | { readonly issues: ReadonlyArray<Issue> } => {
   const at = (column: string | null, code: string, message: string): Issue => ({ path: [kind, "line", no, ...(column ? [column] : [])], code, message: `line ${no}: ${message}` })
-  if (!fields) return { issues: [at(null, "malformed-header", "the header row is not valid CSV")] }
   const known: Record<string, { readonly required: boolean }> = columns[kind]
-  const names = fields.map((f) => f.toLowerCase())
+  const names = fields.map((f) => canonicalColumn(f, usageFeedHeaderAliases[kind]))
   const issues: Array<Issue> = []
   const seen = new Set<string>()
-  for (const n of names) {
-    if (!Object.hasOwn(known, n)) issues.push(at(n.slice(0, 60), "unknown-column", `'${n.slice(0, 60)}' is not a column of the ${kind} file (columns: ${usageFeedColumns[kind].join(", ")})`))
+  for (const [i, n] of names.entries()) {
+    const given = fields[i]!.trim().slice(0, 60)
+    if (!Object.hasOwn(known, n)) issues.push(at(given, "unknown-column", `'${given}' is not a column of the ${kind} file (columns: ${usageFeedColumns[kind].join(", ")})`))
     else if (seen.has(n)) issues.push(at(n, "duplicate-column", `column ${n} appears twice`))
     seen.add(n)
   }
@@ -209,28 +177,23 @@ export const readFeedHeader = (kind: UsageFeedKind, line: string, no: number): {
   return issues.length ? { issues } : { columns: names }
 }
 
-const hasBadText = (s: string) => /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)
-
 /**
- * Parses one data line of a file given its header columns: the typed row, or every issue of the
+ * Parses one data record (its fields, unquoted and trimmed) of a file given its header columns: the typed row, or every issue of the
  * line (path `[kind, "line", no, column]`). Pure; the importer adds the checks against storage.
  *
  * @example
  * ```ts
  * const header = ["customer_id", "month", "bill_amount", "data_mb", "call_minutes", "competitor_call_seconds", "forwarded_days", "silent_days", "bill_date", "due_date", "paid_date"]
- * parseFeedLine("monthly", header, 2, "c-1,2026-10,95.00,8200,310,75,0,2,2026-11-01,2026-11-20,")
+ * parseFeedLine("monthly", header, 2, ["c-1", "2026-10", "95.00", "8200", "310", "75", "0", "2", "2026-11-01", "2026-11-20", ""])
  * ```
  */
 export const parseFeedLine = <K extends UsageFeedKind>(
   kind: K,
   header: ReadonlyArray<string>,
   no: number,
-  line: string
+  fields: ReadonlyArray<string>
 ): { readonly row: Row[K] } | { readonly issues: ReadonlyArray<Issue> } => {
   const at = (column: string | null, code: string, message: string): Issue => ({ path: [kind, "line", no, ...(column ? [column] : [])], code, message: `line ${no}${column ? `, column ${column}` : ""}: ${message}` })
-  if (hasBadText(line)) return { issues: [at(null, "malformed", "the line holds a NUL character or text that is not valid UTF-8")] }
-  const fields = csvFields(line)
-  if (!fields) return { issues: [at(null, "malformed", "a quoted field is not closed, or text follows a closing quote")] }
   if (fields.length !== header.length) return { issues: [at(null, "malformed", `expected ${header.length} fields like the header, got ${fields.length}`)] }
   const spec: Record<string, { readonly schema: z.ZodType<unknown, string> }> = columns[kind]
   const values: Record<string, unknown> = {}
@@ -316,14 +279,16 @@ const FileMeta = z.object({ kind: UsageFeedKind, name: z.string().min(1).max(500
 
 /**
  * Options of an import. `dryRun`: check everything (storage checks included) and report the
- * counts, then roll back — nothing is written and no audit entry remains.
+ * counts, then roll back — nothing is written and no audit entry remains. `encoding`: the files'
+ * encoding when given as bytes (default `auto`: a byte-order mark, else strict UTF-8; see
+ * {@link CsvEncoding}).
  *
  * @example
  * ```ts
- * UsageFeedOptions.parse({ dryRun: true })
+ * UsageFeedOptions.parse({ dryRun: true, encoding: "gb18030" })
  * ```
  */
-export const UsageFeedOptions = z.object({ dryRun: z.boolean().default(false) }).strict()
+export const UsageFeedOptions = z.object({ dryRun: z.boolean().default(false), encoding: CsvEncoding.default("auto") }).strict()
 /** @see {@link UsageFeedOptions} */
 export type UsageFeedOptions = z.input<typeof UsageFeedOptions>
 
@@ -348,9 +313,6 @@ export interface UsageFeedReport {
   readonly unchanged: number
   readonly dryRun: boolean
 }
-
-/** At most this many problems are listed per import; the rest are counted. */
-const maxListedIssues = 1000
 
 /** Rolls a dry run's transaction back while carrying its reports out. */
 class DryRunRollback extends Data.TaggedError("DryRunRollback")<{ readonly reports: ReadonlyArray<UsageFeedReport> }> {}
@@ -421,19 +383,17 @@ export class UsageFeed extends Context.Service<
         actor: Actor,
         file: UsageFeedFile,
         importId: string,
-        issues: { list: Array<Issue>; total: number },
+        issues: ProblemList,
         /** Customer ids accepted by a customers file earlier in the same import (not yet written once a problem was found). */
         accepted: Set<string>,
-        dryRun: boolean
+        dryRun: boolean,
+        encoding: CsvEncoding
       ) =>
         Effect.gen(function* () {
           const { kind } = file
           const batchSize = Math.max(1, (yield* PipelineConfig).writeBatch)
           const report = { kind, name: file.name ?? null, lines: 0, rows: 0, inserted: 0, updated: 0, unchanged: 0, dryRun }
-          const add = (i: Issue) => {
-            issues.total++
-            if (issues.list.length < maxListedIssues) issues.list.push(i)
-          }
+          const add = (i: Issue) => issues.add(i)
           let header: ReadonlyArray<string> | undefined
           let pending: Array<{ no: number; row: Customer | UsageDay | UsageMonth }> = []
 
@@ -488,18 +448,22 @@ export class UsageFeed extends Context.Service<
             }
           })
 
-          const iterator = csvLines(file.source)[Symbol.asyncIterator]()
+          const iterator = readCsv(file.source, { encoding })[Symbol.asyncIterator]()
           for (;;) {
             const next = yield* Effect.tryPromise({
               try: () => iterator.next(),
               catch: (e) => new ValidationError({ subject: `${kind} file`, issues: [{ path: [kind], code: "unreadable", message: `the ${kind} file could not be read: ${String(e)}` }] })
             })
             if (next.done) break
-            const [no, line] = next.value
-            report.lines = no
-            if (line.trim() === "") continue
+            const record = next.value
+            const no = record.line
+            report.lines = Math.max(report.lines, no)
+            if (!("fields" in record)) {
+              add({ path: [kind, "line", no], code: record.code, message: record.message })
+              continue
+            }
             if (header === undefined) {
-              const h = readFeedHeader(kind, line, no)
+              const h = readFeedHeader(kind, record.fields, no)
               if ("issues" in h) {
                 h.issues.forEach(add)
                 // Without a header the lines cannot be read; stop reading this file.
@@ -509,7 +473,7 @@ export class UsageFeed extends Context.Service<
               header = h.columns
               continue
             }
-            const parsed = parseFeedLine(kind, header, no, line)
+            const parsed = parseFeedLine(kind, header, no, record.fields)
             if ("issues" in parsed) {
               parsed.issues.forEach(add)
               continue
@@ -543,21 +507,20 @@ export class UsageFeed extends Context.Service<
         if (files.length === 0) return yield* new ValidationError({ subject: "usage feed", issues: [{ path: ["files"], code: "too_small", message: "no file to import" }] })
         yield* perms.require(actor, PipelineActions.usageImport, { type: "none" })
         const importId = `feed:${(yield* Clock.currentTimeMillis).toString(36)}`
-        const issues = { list: [] as Array<Issue>, total: 0 }
+        const issues = new ProblemList()
         const accepted = new Set<string>()
         const run = tx.transaction(
           Effect.gen(function* () {
             const reports: Array<UsageFeedReport> = []
             for (const f of files) {
               const start = issues.list.length
-              reports.push(yield* importOne(actor, f, importId, issues, accepted, opts.dryRun))
+              reports.push(yield* importOne(actor, f, importId, issues, accepted, opts.dryRun, opts.encoding))
               // Storage checks run per batch, after the line checks: list each file's problems by line.
               const mine = issues.list.splice(start).sort((a, b) => Number(a.path[2] ?? 0) - Number(b.path[2] ?? 0))
               issues.list.push(...mine)
             }
             if (issues.total > 0) {
-              const more = issues.total - issues.list.length
-              const listed = more > 0 ? [...issues.list, { path: [], code: "more-problems", message: `and ${more} more problem(s) not listed` }] : issues.list
+              const listed = issues.report()
               return yield* new ValidationError({ subject: `usage feed ${files.map((f) => f.name ?? f.kind).join(", ")} (${issues.total} problem(s), nothing imported)`, issues: listed })
             }
             if (opts.dryRun) return yield* new DryRunRollback({ reports })

@@ -44,19 +44,39 @@ export const decode = <S extends z.ZodType>(schema: S, input: unknown, subject?:
  * nulCharacterPath({ a: "ok" })               // null
  * ```
  */
-export const nulCharacterPath = (value: unknown, path: ReadonlyArray<string | number> = []): Array<string | number> | null => {
-  if (typeof value === "string") return value.includes("\u0000") ? [...path] : null
+export const nulCharacterPath = (value: unknown, path: ReadonlyArray<string | number> = []): Array<string | number> | null =>
+  textPath(value, path, (t) => t.includes("\u0000"))
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * The path of the first string (or object key) in `value` holding a lone UTF-16 surrogate (half
+ * of a pair, e.g. JSON's `"\ud800"`), or `null`. Such text has no UTF-8 form, so storage cannot
+ * keep it: refuse it at the boundary like NUL.
+ *
+ * @example
+ * ```ts
+ * loneSurrogatePath({ note: "ok", name: "x\ud800" }) // ["name"]
+ * loneSurrogatePath({ name: "😀" })                   // null (a whole pair)
+ * ```
+ */
+export const loneSurrogatePath = (value: unknown, path: ReadonlyArray<string | number> = []): Array<string | number> | null =>
+  textPath(value, path, (t) => loneSurrogate.test(t))
+
+/** The path of the first string or key of `value` that `bad` picks. */
+const textPath = (value: unknown, path: ReadonlyArray<string | number>, bad: (text: string) => boolean): Array<string | number> | null => {
+  if (typeof value === "string") return bad(value) ? [...path] : null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulCharacterPath(value[i], [...path, i])
+      const found = textPath(value[i], [...path, i], bad)
       if (found) return found
     }
     return null
   }
   if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
-      if (k.includes("\u0000")) return [...path, k]
-      const found = nulCharacterPath(v, [...path, k])
+      if (bad(k)) return [...path, k]
+      const found = textPath(v, [...path, k], bad)
       if (found) return found
     }
   }

@@ -20,7 +20,7 @@ export {
   ValidationError,
   type WinbackError
 } from "./Errors"
-export { decode, nulCharacterPath, parse } from "./Validation"
+export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./Validation"
 
 // Value types
 export { canonicalInstant, Id, Instant, IsoDate, IsoMonth, Money, Version } from "./Primitives"
@@ -192,7 +192,19 @@ export {
   taskSchedule,
   workItemId
 } from "./Extraction"
-export { csvLines, type CsvSource, type ImportLineReport, type ImportProblemCode, type ImportSkipReason, ManualImport, type ManualImportReport, ManualImportRequest, parseImportLine } from "./ManualImport"
+export {
+  type ImportLineReport,
+  type ImportProblemCode,
+  type ImportSkipReason,
+  ManualImport,
+  manualImportHeaderAliases,
+  type ManualImportReport,
+  ManualImportRequest,
+  parseImportLine,
+  readImportHeader
+} from "./ManualImport"
+// Reading call-center CSV files: strict decoding (GBK, GB18030, UTF-8 with or without BOM, UTF-16), RFC 4180 quoting
+export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./CsvReader"
 export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
 export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput } from "./Execution"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
@@ -241,10 +253,10 @@ export {
 
 // Usage feed: the daily CSV batches a host pushes instead of the usage-history port
 export {
-  csvFields,
   parseFeedLine,
   readFeedHeader,
   systemActor,
+  usageFeedHeaderAliases,
   UsageFeed,
   usageFeedColumns,
   type UsageFeedFile,

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { nulCharacterPath } from "@winback/core"
+import { loneSurrogatePath, nulCharacterPath } from "@winback/core"
 
 const clean = fc.jsonValue().filter((v) => !JSON.stringify(v).includes("\\u0000"))
 
@@ -28,5 +28,14 @@ describe("nulCharacterPath", () => {
       }),
       { numRuns: 300 }
     )
+  })
+})
+
+describe("loneSurrogatePath", () => {
+  it("names the first value or key holding half of a surrogate pair, and passes whole pairs", () => {
+    expect(loneSurrogatePath({ a: "ok", b: ["x", "y\uD800"] })).toEqual(["b", 1])
+    expect(loneSurrogatePath({ ["k\uDC00"]: 1 }, ["body"])).toEqual(["body", "k\uDC00"])
+    expect(loneSurrogatePath({ a: "\uDC00\uD800" })).toEqual(["a"])
+    expect(loneSurrogatePath({ a: "😀 张三", b: [1, null, true] })).toBeNull()
   })
 })

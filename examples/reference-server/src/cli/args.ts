@@ -4,7 +4,7 @@
  * in a cron line fails loudly instead of running with defaults.
  */
 import { z } from "zod"
-import { IsoDate } from "@winback/core"
+import { CsvEncoding, IsoDate } from "@winback/core"
 
 /** A usage error: printed with the help text, exit code 2. */
 export class UsageError extends Error {}
@@ -21,7 +21,8 @@ export const commands = {
     .object({
       ...storageFlags,
       "as-of": IsoDate.optional(),
-      "reminder-lead": z.coerce.number().int().min(0).max(1440).default(15)
+      "reminder-lead": z.coerce.number().int().min(0).max(1440).default(15),
+      server: z.url({ protocol: /^https?$/ }).optional()
     })
     .strict(),
   "import-usage": z
@@ -30,7 +31,8 @@ export const commands = {
       customers: z.string().min(1).optional(),
       daily: z.string().min(1).optional(),
       monthly: z.string().min(1).optional(),
-      "dry-run": z.literal(true).optional()
+      "dry-run": z.literal(true).optional(),
+      encoding: CsvEncoding.optional()
     })
     .strict()
     .refine((f) => f.customers !== undefined || f.daily !== undefined || f.monthly !== undefined, "give at least one of --customers, --daily, --monthly")
@@ -75,6 +77,9 @@ export const parseArgs = (
     throw new UsageError(problems.join("; "))
   }
   if (r.data["database-url"] !== undefined && r.data["data-dir"] !== undefined) throw new UsageError("give --database-url or --data-dir, not both")
+  if ("server" in r.data && r.data.server !== undefined && (r.data["database-url"] !== undefined || r.data["data-dir"] !== undefined || r.data.as !== undefined)) {
+    throw new UsageError("--server runs the job in the server as the API key's manager: give no --database-url, --data-dir or --as with it")
+  }
   return { command, flags: r.data } as never
 }
 
@@ -83,7 +88,8 @@ export const helpText = `winback — Winback's operations commands
 
 Usage:
   winback run-daily [--as-of YYYY-MM-DD] [--database-url URL | --data-dir DIR] [--as MANAGER_ID] [--reminder-lead MINUTES]
-  winback import-usage [--customers FILE] [--daily FILE] [--monthly FILE] [--dry-run] [--database-url URL | --data-dir DIR] [--as MANAGER_ID]
+  winback run-daily --server URL [--as-of YYYY-MM-DD] [--reminder-lead MINUTES]      (API key in $WINBACK_API_KEY)
+  winback import-usage [--customers FILE] [--daily FILE] [--monthly FILE] [--encoding ENC] [--dry-run] [--database-url URL | --data-dir DIR] [--as MANAGER_ID]
   winback --help
 
 Commands:
@@ -100,11 +106,18 @@ Options:
   --as-of YYYY-MM-DD     The business day (default: today in the machine's time zone; set TZ).
   --database-url URL     PostgreSQL (default: $WINBACK_DATABASE_URL).
   --data-dir DIR         Embedded PGlite directory (default: $WINBACK_DATA_DIR or .data/winback).
-                         PGlite allows one process at a time: stop the server or use PostgreSQL.
+                         PGlite allows one process at a time: while the server runs on it, a
+                         second opener is refused (DataDirectoryLocked) — use --server.
+  --server URL           run-daily: have the running reference server run the job (POST
+                         /api/jobs/run-daily) with the API key of an admin in $WINBACK_API_KEY.
   --as MANAGER_ID        Act as this manager (an admin) instead of the system actor; audit entries
                          name the actor.
   --reminder-lead MIN    Remind appointments due within this many minutes (default 15).
   --dry-run              import-usage: check everything, print the counts, write nothing.
+  --encoding ENC         import-usage: the files' encoding when they have no byte-order mark:
+                         utf-8, gb18030 or gbk (Excel on Chinese Windows), utf-16le, utf-16be.
+                         Default auto: a BOM decides, else the file must be valid UTF-8; bytes
+                         that do not decode are refused with their line.
 
 Exit codes: 0 ok, 1 failure or bad input lines, 2 bad command line.
 `

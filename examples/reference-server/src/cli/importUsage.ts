@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import { basename } from "node:path"
 import { Effect } from "effect"
-import { UsageFeed, type UsageFeedFile, type UsageFeedKind, type UsageFeedReport, ValidationError } from "@winback/core"
+import { type CsvEncoding, UsageFeed, type UsageFeedFile, type UsageFeedKind, type UsageFeedReport, ValidationError } from "@winback/core"
 import { duration, type Progress } from "./progress"
 import type { CommandRuntime } from "./runtime"
 
@@ -18,6 +18,7 @@ export interface ImportOptions {
   readonly daily?: string | undefined
   readonly monthly?: string | undefined
   readonly dryRun: boolean
+  readonly encoding?: CsvEncoding | undefined
   readonly actorId?: string | undefined
 }
 
@@ -58,7 +59,7 @@ export const importUsage = async (command: CommandRuntime, options: ImportOption
   }
   const feed: Array<UsageFeedFile> = files.map((f) => ({ kind: f.kind, name: basename(f.path), source: stream(f.path) }))
   progress.step(1, 1, `Import ${files.map((f) => basename(f.path)).join(", ")}${options.dryRun ? " (dry run)" : ""}`)
-  const result = await command.runtime.runPromise(Effect.result(Effect.flatMap(UsageFeed, (s) => s.importFiles(actor, feed, { dryRun: options.dryRun }))))
+  const result = await command.runtime.runPromise(Effect.result(Effect.flatMap(UsageFeed, (s) => s.importFiles(actor, feed, { dryRun: options.dryRun, ...(options.encoding ? { encoding: options.encoding } : {}) }))))
   const ms = performance.now() - started
   if (result._tag === "Success") {
     const rows = result.success.reduce((n, r) => n + r.rows, 0)

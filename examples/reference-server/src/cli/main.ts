@@ -2,10 +2,11 @@
  * The `winback` command: `run-daily` (the cron job), `import-usage` (the usage feed), `--help`.
  * `pnpm --filter @winback/reference-server winback <command> [options]`, or the `winback` bin.
  */
+import { DataDirectoryLocked } from "@winback/adapters"
 import { helpText, parseArgs, UsageError } from "./args"
 import { formatReports, importUsage, UnreadableFile } from "./importUsage"
 import { progressFor } from "./progress"
-import { formatSummary, runDaily } from "./runDaily"
+import { formatSummary, runDaily, runDailyOnServer } from "./runDaily"
 import { commandRuntime } from "./runtime"
 import { openStorage } from "./storage"
 
@@ -30,10 +31,34 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 0
   }
   const progress = progressFor(process.stdout)
+  if (parsed.command === "run-daily" && parsed.flags.server !== undefined) {
+    const key = process.env.WINBACK_API_KEY
+    if (!key) {
+      process.stderr.write("winback: --server needs the API key of an admin in WINBACK_API_KEY\n")
+      return 2
+    }
+    try {
+      const summary = await runDailyOnServer(parsed.flags.server, key, { asOf: parsed.flags["as-of"], reminderLeadMinutes: parsed.flags["reminder-lead"] })
+      process.stdout.write(`Winback daily job for ${summary.asOf} on the server ${new URL(parsed.flags.server).origin}\n${formatSummary(summary)}\n`)
+      return summary.ok ? 0 : 1
+    } catch (e) {
+      process.stderr.write(`winback: ${e instanceof Error ? e.message : String(e)}\n`)
+      return 1
+    }
+  }
   let opened: Awaited<ReturnType<typeof openStorage>>
   try {
     opened = await openStorage(parsed.flags)
   } catch (e) {
+    if (e instanceof DataDirectoryLocked) {
+      process.stderr.write(
+        `winback: ${e.message}.\n` +
+          (parsed.command === "run-daily"
+            ? "Is the reference server running on it? Run the job through the server: winback run-daily --server http://HOST:PORT (with an admin's API key in WINBACK_API_KEY).\n"
+            : "Is the reference server running on it? Stop it for the import, or use PostgreSQL (WINBACK_DATABASE_URL) for the server and the commands.\n")
+      )
+      return 1
+    }
     process.stderr.write(`winback: cannot open the storage: ${e instanceof Error ? e.message : String(e)}\n`)
     return 1
   }
@@ -49,7 +74,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     const f = parsed.flags
     process.stdout.write(`Winback usage-feed import on ${opened.description}\n`)
-    const outcome = await importUsage(command, { customers: f.customers, daily: f.daily, monthly: f.monthly, dryRun: f["dry-run"] === true, actorId: f.as }, progress)
+    const outcome = await importUsage(command, { customers: f.customers, daily: f.daily, monthly: f.monthly, dryRun: f["dry-run"] === true, encoding: f.encoding, actorId: f.as }, progress)
     progress.close()
     if (outcome.ok) {
       process.stdout.write(`${formatReports(outcome.reports, outcome.ms)}\n`)

@@ -7,6 +7,7 @@ import { z } from "zod"
 import {
   AlertTask,
   CampaignTask,
+  CsvEncoding,
   CustomerGroup,
   ExtractionRequest,
   IsoDate,
@@ -19,7 +20,8 @@ import {
   RuleInstanceRecord,
   Task,
   TaskSource,
-  TaskStatus
+  TaskStatus,
+  ValidationError
 } from "@winback/core"
 import { templateCatalogue } from "../catalogue"
 import type { Router } from "../http"
@@ -56,7 +58,32 @@ const ExtractionReport = z.object({ runId: z.string(), period: z.string(), asOf:
 const PlannedItem = z.object({ item: z.unknown(), ledger: z.unknown() }).loose()
 const PlanAnswer = z.object({ report: ExtractionReport, items: z.array(PlannedItem), nextCursor: z.string().nullable() })
 // overrideReason: import customers already handed out anyway (a leader's `task.import-override`, audited per line).
-const ImportQuery = z.object({ agentId: z.array(IdString).max(10_000).optional(), dryRun: BoolString.optional(), overrideReason: z.string().trim().min(1).max(1000).optional() })
+const ImportQuery = z.object({
+  agentId: z.array(IdString).max(10_000).optional(),
+  dryRun: BoolString.optional(),
+  overrideReason: z.string().trim().min(1).max(1000).optional(),
+  encoding: CsvEncoding.optional()
+})
+
+/** The encodings a `charset` of the upload's Content-Type may name (WHATWG labels; GB2312 files are read as their superset). */
+const charsets: Readonly<Record<string, CsvEncoding>> = {
+  "utf-8": "utf-8",
+  utf8: "utf-8",
+  "utf-16le": "utf-16le",
+  "utf-16be": "utf-16be",
+  gbk: "gbk",
+  gb2312: "gbk",
+  gb18030: "gb18030"
+}
+/** The encoding of an upload: `?encoding=` wins, then the Content-Type's charset, else `auto`. */
+const uploadEncoding = (query: CsvEncoding | undefined, contentType: string | undefined): CsvEncoding => {
+  if (query) return query
+  const charset = /;\s*charset="?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase()
+  if (charset === undefined) return "auto"
+  const known = charsets[charset]
+  if (!known) throw new ValidationError({ subject: "content-type", issues: [{ path: ["headers", "content-type"], code: "unsupported_charset", message: `charset ${charset.slice(0, 40)} is not supported (${Object.keys(charsets).join(", ")})` }] })
+  return known
+}
 const ImportLine = z.object({
   line: z.number(),
   customerId: z.string(),
@@ -177,17 +204,20 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     tag: "tasks",
     summary:
       "Import a manual task's CSV (customer id[,agent id] per line); all or nothing for bad lines, every bad line reported; customers already handed out are skipped and reported per line unless a leader gives overrideReason",
+    description:
+      "RFC 4180 CSV (quoted fields), an optional header (customer_id / customerId / 客户编号, agent_id / 坐席工号, …). The encoding: a byte-order mark, else `?encoding=` or the Content-Type's charset (gbk, gb18030, utf-16le, …), else strict UTF-8; bytes that do not decode are refused with their line. Problems: the first 100 by line, then a count.",
     params: IdParams,
     query: ImportQuery,
-    body: z.string().max(20 * 1024 * 1024),
+    body: z.instanceof(Uint8Array),
     bodyType: "text",
     responses: { 200: { description: "The import report", schema: ImportReport } },
-    handler: async ({ principal, params, query, body }) => ({
+    handler: async ({ principal, params, query, body, raw }) => ({
       json: await work(ctx, principal).imports.importCsv(
         {
           taskId: params.id,
           agentIds: query.agentId ?? [],
           dryRun: query.dryRun ?? false,
+          encoding: uploadEncoding(query.encoding, raw.headers["content-type"]),
           ...(query.overrideReason === undefined ? {} : { override: { reason: query.overrideReason } })
         },
         body

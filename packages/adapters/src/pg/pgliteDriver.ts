@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs"
 import { PGlite } from "@electric-sql/pglite"
 import { drizzle } from "drizzle-orm/pglite"
+import { lockDataDirectory } from "./DataDirectoryLock"
 import type { Db, PgDriver } from "./Driver"
 
 /** A tiny FIFO lock: PGlite runs one statement stream, so transactions must not interleave. */
@@ -16,27 +17,36 @@ const makeLock = () => {
   }
 }
 
-/** Opens PGlite in `dataDir` (a directory on disk) or in memory when absent. */
+/**
+ * Opens PGlite in `dataDir` (a directory on disk) or in memory when absent. A directory is locked
+ * for this process first (`DataDirectoryLocked` when another process has it open) and released on
+ * close.
+ */
 export const makePgliteDriver = async (options: {
   readonly dataDir?: string
   readonly client?: PGlite
   /** A schema to use instead of `public` (created if missing). PGlite has one session: one schema at a time. */
   readonly schema?: string
 }): Promise<PgDriver & { readonly client: PGlite }> => {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`)
   if (options.dataDir && !options.client) mkdirSync(options.dataDir, { recursive: true })
-  const client = options.client ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite())
-  await client.waitReady
-  if (options.schema !== undefined) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`)
-    await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`)
+  const lock = options.dataDir && !options.client ? await lockDataDirectory(options.dataDir) : undefined
+  let client: PGlite
+  try {
+    client = options.client ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite())
+    await client.waitReady
+    if (options.schema !== undefined) await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`)
+  } catch (e) {
+    await lock?.release()
+    throw e
   }
   const db = drizzle(client) as unknown as Db
-  const lock = makeLock()
+  const queue = makeLock()
   return {
     dialect: "pglite",
     client,
     run: async (f) => {
-      const release = await lock()
+      const release = await queue()
       try {
         return await f(db)
       } finally {
@@ -44,7 +54,7 @@ export const makePgliteDriver = async (options: {
       }
     },
     begin: async () => {
-      const release = await lock()
+      const release = await queue()
       try {
         await client.exec("BEGIN")
       } catch (e) {
@@ -59,7 +69,11 @@ export const makePgliteDriver = async (options: {
       }
     },
     close: async () => {
-      if (!options.client) await client.close()
+      try {
+        if (!options.client) await client.close()
+      } finally {
+        await lock?.release()
+      }
     }
   }
 }
