@@ -28,7 +28,8 @@ export const Actions = {
   customerEdit: "customer.edit",
   /**
    * Also needed to change a customer's `region` (it moves the customer into another region's pool
-   * and scope): admins only by default.
+   * and scope), over the customer as it is and as it would be (unowned) in the new region: by
+   * default admins whose administered teams span both regions.
    */
   customerMoveRegion: "customer.move-region",
   /** Assign, transfer, reclaim customers. */
@@ -176,7 +177,10 @@ export const defaultPolicy: PermissionPolicy = {
     { role: "director", reach: "all", actions: [A.taskRead, A.ruleRead, A.auditVerify] },
     { role: "approver", reach: "all", actions: [A.taskRead, A.ruleRead, A.taskApprove, A.ruleApprove], statuses: ["pending-approval"] },
     { role: "approver", reach: "self", actions: [A.auditRead, A.auditNote] },
-    { role: "admin", reach: "all", actions: [A.teamCreateRoot, A.auditVerify, A.customerMoveRegion] },
+    { role: "admin", reach: "all", actions: [A.teamCreateRoot, A.auditVerify] },
+    // A region move takes the customer out of one region's scope into another's: only an admin
+    // over both regions (the teams they administer span them) may make it.
+    { role: "admin", reach: "administered", actions: [A.customerMoveRegion] },
     { role: "*", reach: "administered", actions: [A.teamCreateChild, A.teamSetAdmin, A.teamMaintainMembers, A.managerRead] }
   ]
 }

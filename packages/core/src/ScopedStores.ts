@@ -395,7 +395,11 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                 const before = (yield* visibleCustomer(id)).customer
                 // Holding work grants no master-data edit: the check is on the customer alone.
                 yield* requireOn(Actions.customerEdit, customerRes(before))
-                if (change.region !== undefined && change.region !== before.region) yield* requireOn(Actions.customerMoveRegion, customerRes(before))
+                if (change.region !== undefined && change.region !== before.region) {
+                  // Over the customer where it is and where it would land (as part of that region's pool).
+                  yield* requireOn(Actions.customerMoveRegion, customerRes(before))
+                  yield* requireOn(Actions.customerMoveRegion, customerRes({ id: before.id, ownerManagerId: null, region: change.region }))
+                }
                 const after = yield* customers.update({ ...before, ...change }, expectedVersion)
                 yield* trail.record(actor, {
                   action: Actions.customerEdit,

@@ -600,7 +600,7 @@ const operations: ReadonlyArray<OperationSpec> = [
  *
  * @example
  * ```ts
- * console.log(`scope matrix: ${scopeMatrixCaseCount} cases`) // 210
+ * console.log(`scope matrix: ${scopeMatrixCaseCount} cases`) // 266
  * ```
  */
 export const scopeMatrixCaseCount = operations.reduce((n, op) => n + roles.reduce((m, r) => m + (op.expected[r][1] === null ? 1 : 2), 0), 0)
