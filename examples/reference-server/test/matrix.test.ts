@@ -978,3 +978,63 @@ describe("reports", () => {
     for (const r of leaderRows) expect(r.agentId.startsWith("m-beijing-d1-s1-")).toBe(true)
   })
 })
+
+describe("imports, previews and task populations stay in scope (issue 14)", () => {
+  /** An approved zero-bill rule in force on the demo day. */
+  const ruleInForce = async () => {
+    const d = await pipeline.as(demoLogins.director).rules.create({ ruleId: `mx-zero-${++seq}`, name: "Zero bill", templateId: "zero-bill", effectiveFrom: "2026-11-01" })
+    await pipeline.as(demoLogins.director).rules.submit(d.id)
+    return (await pipeline.as(demoLogins.approver).rules.approve(d.id, { effectiveFrom: "2026-11-01" })).id
+  }
+  const regionOf = async (id: string) => (await server.winback.stores.customers.get(id)).region
+
+  it("a leader's import refuses a Shanghai customer per line exactly as an unknown id, naming no owner, writing nothing", async () => {
+    const taskId = await activeTaskBy(demoLogins.teamLeader)
+    const shanghai = (await theirs()).customerId
+    const before = await stateOf({ taskId })
+    const res = await send("teamLeader", { method: "POST", path: `/api/tasks/${taskId}/import`, body: `${shanghai},${demoLogins.agent}\nc-nobody-${++seq},${demoLogins.agent}\n`, contentType: "text/csv" })
+    expect(res.status).toBe(400)
+    const lines = (res.body.error.details as Array<{ path: Array<unknown>; code: string; message: string }>).map((i) => [i.path, i.code, i.message.replace(/customer \S+ /, "customer X ")])
+    expect(lines).toEqual([
+      [["line", 1], "unknown-customer", "line 1: customer X is unknown or outside your scope"],
+      [["line", 2], "unknown-customer", "line 2: customer X is unknown or outside your scope"]
+    ])
+    expect(JSON.stringify(res.body)).not.toContain(shAgent.id)
+    expect(await stateOf({ taskId })).toBe(before)
+  })
+
+  it("a rule preview counts only the caller's customers: the approver sees none, a leader only theirs", async () => {
+    const rule = encodeURIComponent(await ruleInForce())
+    const director = (await as.director!.get(`/api/rules/${rule}/preview?asOf=${asOf}`)).body as { count: number; sample: Array<string> }
+    expect(director.count).toBeGreaterThan(0)
+    for (const id of director.sample) expect(await regionOf(id)).toBe("beijing")
+    const leader = (await as.teamLeader!.get(`/api/rules/${rule}/preview?asOf=${asOf}`)).body as { count: number; sample: Array<string> }
+    expect(leader.count).toBeLessThanOrEqual(director.count)
+    for (const id of leader.sample) expect((await as.teamLeader!.get(`/api/customers/${id}`)).status).toBe(200)
+    // The approver previews a revision awaiting approval (the only rules they read): no customer counts.
+    const revised = await pipeline.as(demoLogins.director).rules.revise(decodeURIComponent(rule))
+    await pipeline.as(demoLogins.director).rules.submit(revised.id)
+    expect((await as.approver!.get(`/api/rules/${encodeURIComponent(revised.id)}/preview?asOf=${asOf}`)).body).toEqual({ count: 0, sample: [] })
+    expect((await as.director!.get(`/api/rules/${encodeURIComponent(revised.id)}/preview?asOf=${asOf}`)).body.count).toBe(director.count)
+  })
+
+  it("a director's task reaches only their region's customers; the same task by the Shanghai director only Shanghai's", async () => {
+    const ruleInstanceIds = [await ruleInForce()]
+    const population = async (author: string) => {
+      const t = await pipeline.as(author).tasks.create({ ...manualTask, source: "alert", ruleInstanceIds, cycle: "daily", name: `population ${++seq}` })
+      await pipeline.as(author).tasks.submit(t.id)
+      const preview = (await as.approver!.get(`/api/tasks/${t.id}/preview?asOf=${asOf}`)).body
+      const plan = await pipeline.as(author).extraction.plan({ asOf, taskIds: [t.id] }, { extraTasks: [await server.winback.stores.tasks.get(t.id)], anyRuleStatus: true })
+      return { preview, regions: new Set(await Promise.all(plan.items.map((p) => regionOf(p.item.customerId)))), picked: plan.items.length }
+    }
+    const beijing = await population(demoLogins.director)
+    const shanghai = await population(shDirector.id)
+    expect(beijing.picked).toBeGreaterThan(0)
+    expect(shanghai.picked).toBeGreaterThan(0)
+    expect([...beijing.regions]).toEqual(["beijing"])
+    expect([...shanghai.regions]).toEqual(["shanghai"])
+    // The approver sees the task's own figures, but no customer's id.
+    expect(beijing.preview.result.handedOut).toBe(beijing.picked)
+    expect(beijing.preview.sample).toEqual([])
+  })
+})
