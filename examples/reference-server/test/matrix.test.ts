@@ -2,8 +2,9 @@
  * The endpoint × role matrix over real HTTP (memory storage): every authenticated route answers 401
  * without credentials; and for the agent, team leader, district leader, director and approver, a
  * request about a record in the person's scope gets the outcome written below, and a request about
- * a record outside it is 403/404 and changes nothing (the record, its customer's work, DND,
- * appointments, calls and the audit log are read back and compared).
+ * a record outside it is 404 (a customer or item the person cannot read: as an unknown id) or 403
+ * (readable but not theirs to change) and changes nothing (the record, its customer's work, DND,
+ * appointments, calls and the audit log are read back and compared); no refusal names the owner.
  *
  * The demo policy (DOMAIN §1 + the pipeline grants) behind the expectations: agents act on their
  * own customers and items; a team leader on the team's (the district leader's team is the district
@@ -132,6 +133,19 @@ const activeTask = async () => {
   await pipeline.as(demoLogins.approver).tasks.approve(id)
   return id
 }
+/** An active manual task written (and submitted) by `author`. */
+const activeTaskBy = async (author: string) => {
+  const id = await draftBy(author)
+  await pipeline.as(author).tasks.submit(id)
+  await pipeline.as(demoLogins.approver).tasks.approve(id)
+  return id
+}
+/** A fresh Shanghai customer with an open item assigned to the role's in-scope person (the agent; the district leader: themselves). */
+const heldForeign = async (role: Role) => {
+  const o = ownerOf(role)
+  const customerId = await freshCustomer(shAgent.id, "shanghai")
+  return { customerId, itemId: await freshItem(customerId, o.managerId, o.teamId) }
+}
 const ruleDraftBy = async (author: string) => (await pipeline.as(author).rules.create({ ruleId: `mx-rule-${++seq}`, name: "Data drop", templateId: "data-drop" })).id
 const approvedRule = async () => {
   const id = await ruleDraftBy(demoLogins.director)
@@ -193,6 +207,39 @@ const inScope: ReadonlyArray<Case> = [
   ),
   { route: "GET /api/work-items/:id", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}` }), expect: customerRead },
   { route: "GET /api/work-items/:id/questionnaire", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}/questionnaire` }), expect: customerRead },
+  // Holding open work grants read access to its customer (issue 14): a Shanghai customer whose item
+  // the person (or, for leaders and the director, their agent) holds reads like their own.
+  {
+    route: "GET /api/customers/:id",
+    what: "a Shanghai customer the person (their agent) holds an open item for",
+    request: async (r) => ({ method: "GET", path: `/api/customers/${(await heldForeign(r)).customerId}` }),
+    expect: customerRead
+  },
+  {
+    route: "GET /api/customers/:id/calls",
+    what: "a Shanghai customer the person (their agent) holds an open item for",
+    request: async (r) => ({ method: "GET", path: `/api/customers/${(await heldForeign(r)).customerId}/calls` }),
+    expect: customerRead
+  },
+  {
+    route: "POST /api/calls",
+    what: "an item the person holds for a Shanghai customer",
+    request: async (r) => {
+      const { customerId, itemId } = await heldForeign(r)
+      return { method: "POST", path: "/api/calls", body: { customerId, itemIds: [itemId], disposition: "completed", complete: true }, target: { customerId } }
+    },
+    expect: [200, 200, 200, 403, 404],
+    check: (_r, a) => expect(a.body.items[0].state).toBe("completed")
+  },
+  {
+    route: "PATCH /api/customers/:id",
+    what: "own customer's region (customer.move-region: only an admin over both regions)",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      return { method: "PATCH", path: `/api/customers/${customerId}`, body: { patch: { region: "shanghai" }, expectedVersion: 1 }, target: { customerId } }
+    },
+    expect: [403, 403, 403, 403, 404]
+  },
   {
     route: "PATCH /api/customers/:id",
     what: "own customer",
@@ -200,7 +247,7 @@ const inScope: ReadonlyArray<Case> = [
       const { customerId } = await mine(r)
       return { method: "PATCH", path: `/api/customers/${customerId}`, body: { patch: { tier: "gold" }, expectedVersion: 1 }, target: { customerId } }
     },
-    expect: [403, 200, 200, 403, 403],
+    expect: [403, 200, 200, 403, 404],
     check: (_r, a) => expect(a.body.tier).toBe("gold")
   },
   // Work
@@ -260,7 +307,7 @@ const inScope: ReadonlyArray<Case> = [
       const { customerId } = await mine(r)
       return { method: "POST", path: "/api/dnd", body: { customerId, channel: "sms", reason: "asked not to be texted" }, target: { customerId } }
     },
-    expect: [201, 201, 201, 403, 403]
+    expect: [201, 201, 201, 403, 404]
   },
   {
     route: "DELETE /api/customers/:id/dnd/:entryId",
@@ -270,7 +317,7 @@ const inScope: ReadonlyArray<Case> = [
       const entryId = await dndEntryOf(customerId)
       return { method: "DELETE", path: `/api/customers/${customerId}/dnd/${entryId}`, body: { reason: "set by mistake" }, target: { customerId } }
     },
-    expect: [200, 200, 200, 403, 403],
+    expect: [200, 200, 200, 403, 404],
     check: (_r, a) => expect(a.body.removedAt).toEqual(expect.any(String))
   },
   {
@@ -290,7 +337,7 @@ const inScope: ReadonlyArray<Case> = [
       const useId = await pendingOfferUse(ownerOf(r).managerId, itemId)
       return { method: "POST", path: `/api/offer-uses/${useId}/decision`, body: { customerId, decision: "approved" }, target: { customerId } }
     },
-    expect: [403, 200, 403, 403, 403]
+    expect: [403, 200, 403, 403, 404]
   },
   {
     route: "POST /api/allocation/customers",
@@ -299,7 +346,7 @@ const inScope: ReadonlyArray<Case> = [
       const { customerId } = await mine(r)
       return { method: "POST", path: "/api/allocation/customers", body: { ids: [customerId], to: r === "districtLeader" ? null : colleague }, target: { customerId } }
     },
-    expect: [403, 200, 200, 403, 403]
+    expect: [403, 200, 200, 403, 404]
   },
   {
     route: "POST /api/allocation/work-items",
@@ -308,7 +355,7 @@ const inScope: ReadonlyArray<Case> = [
       const { customerId, itemId } = await mine(r)
       return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: r === "districtLeader" ? null : colleague }, target: { customerId } }
     },
-    expect: [403, 200, 200, 403, 403]
+    expect: [403, 200, 200, 403, 404]
   },
   {
     route: "POST /api/allocation/work-items",
@@ -317,7 +364,7 @@ const inScope: ReadonlyArray<Case> = [
       const itemId = await poolItem(ownerOf(r).teamId)
       return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: r === "districtLeader" ? demoLogins.districtLeader : colleague }, target: { itemId } }
     },
-    expect: [403, 200, 200, 403, 403],
+    expect: [404, 200, 200, 403, 404],
     check: (r, a) => expect(a.body.changed[0].assigneeId).toBe(r === "districtLeader" ? demoLogins.districtLeader : colleague)
   },
   {
@@ -386,9 +433,9 @@ const inScope: ReadonlyArray<Case> = [
   ...(["pause", "close"] as const).map(
     (action): Case => ({
       route: `POST /api/tasks/:id/${action}`,
-      what: "an active task",
-      request: async () => {
-        const id = await activeTask()
+      what: "an active task of their own tree (agent, approver: the director's)",
+      request: async (r) => {
+        const id = await activeTaskBy(r === "agent" || r === "approver" ? demoLogins.director : people[r])
         return { method: "POST", path: `/api/tasks/${id}/${action}`, target: { taskId: id } }
       },
       expect: [403, 200, 200, 200, 403]
@@ -396,10 +443,11 @@ const inScope: ReadonlyArray<Case> = [
   ),
   {
     route: "POST /api/tasks/:id/resume",
-    what: "a paused task",
-    request: async () => {
-      const id = await activeTask()
-      await pipeline.as(demoLogins.director).tasks.pause(id)
+    what: "a paused task of their own tree (agent, approver: the director's)",
+    request: async (r) => {
+      const author = r === "agent" || r === "approver" ? demoLogins.director : people[r]
+      const id = await activeTaskBy(author)
+      await pipeline.as(author).tasks.pause(id)
       return { method: "POST", path: `/api/tasks/${id}/resume`, target: { taskId: id } }
     },
     expect: [403, 200, 200, 200, 403]
@@ -528,7 +576,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const { customerId } = await theirs()
       return { method: "PATCH", path: `/api/customers/${customerId}`, body: { patch: { tier: "gold" }, expectedVersion: 1 }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   {
     route: "POST /api/calls",
@@ -585,7 +633,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const { customerId } = await theirs()
       return { method: "POST", path: "/api/dnd", body: { customerId, channel: "sms", reason: "x" }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   {
     route: "DELETE /api/customers/:id/dnd/:entryId",
@@ -595,7 +643,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const entryId = await dndEntryOf(customerId)
       return { method: "DELETE", path: `/api/customers/${customerId}/dnd/${entryId}`, body: { reason: "x" }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   {
     route: "POST /api/offer-uses",
@@ -614,7 +662,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const useId = await pendingOfferUse(shAgent.id, itemId)
       return { method: "POST", path: `/api/offer-uses/${useId}/decision`, body: { customerId, decision: "approved" }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   {
     route: "POST /api/allocation/customers",
@@ -623,7 +671,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const { customerId } = await theirs()
       return { method: "POST", path: "/api/allocation/customers", body: { ids: [customerId], to: demoLogins.agent }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   {
     route: "GET /api/work-pool",
@@ -641,7 +689,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const itemId = await poolItem(shAgent.teamId!, "shanghai")
       return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: demoLogins.agent }, target: { itemId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   {
     route: "POST /api/allocation/work-items",
@@ -650,12 +698,67 @@ const outOfScope: ReadonlyArray<Case> = [
       const { customerId, itemId } = await theirs()
       return { method: "POST", path: "/api/allocation/work-items", body: { ids: [itemId], to: demoLogins.agent }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   { route: "POST /api/customers/:id/dial", what: "a Shanghai customer", request: async () => ({ method: "POST", path: `/api/customers/${(await theirs()).customerId}/dial` }), expect: same(404) },
   { route: "GET /api/managers/:id", what: "a Shanghai agent", request: async () => ({ method: "GET", path: `/api/managers/${shAgent.id}` }), expect: same(404) },
   { route: "GET /api/teams/:id/members", what: "a Shanghai squad", request: async () => ({ method: "GET", path: `/api/teams/${shAgent.teamId}/members` }), expect: same(403) },
   { route: "GET /api/managers", what: "a Shanghai squad", request: async () => ({ method: "GET", path: `/api/managers?teamId=${shAgent.teamId}` }), expect: same(403) },
+  {
+    route: "GET /api/customers/:id",
+    what: "a Shanghai customer whose item the person held, now completed",
+    request: async (r) => {
+      const { customerId, itemId } = await heldForeign(r)
+      await server.winback.stores.workItems.update({ ...(await server.winback.stores.workItems.get(itemId)), state: "completed" }, 1)
+      return { method: "GET", path: `/api/customers/${customerId}` }
+    },
+    expect: same(404)
+  },
+  ...(["pause", "close"] as const).map(
+    (action): Case => ({
+      route: `POST /api/tasks/:id/${action}`,
+      what: "the Shanghai director's active task",
+      request: async () => {
+        const id = await activeTaskBy(shDirector.id)
+        return { method: "POST", path: `/api/tasks/${id}/${action}`, target: { taskId: id } }
+      },
+      expect: same(403)
+    })
+  ),
+  {
+    route: "POST /api/tasks/:id/resume",
+    what: "the Shanghai director's paused task",
+    request: async () => {
+      const id = await activeTaskBy(shDirector.id)
+      await pipeline.as(shDirector.id).tasks.pause(id)
+      return { method: "POST", path: `/api/tasks/${id}/resume`, target: { taskId: id } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "PATCH /api/tasks/:id",
+    what: "the Shanghai director's draft",
+    request: async () => {
+      const id = await draftBy(shDirector.id)
+      return { method: "PATCH", path: `/api/tasks/${id}`, body: { patch: { urgency: 3 }, expectedVersion: 1 }, target: { taskId: id } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/tasks/:id/submit",
+    what: "the Shanghai director's draft",
+    request: async () => {
+      const id = await draftBy(shDirector.id)
+      return { method: "POST", path: `/api/tasks/${id}/submit`, target: { taskId: id } }
+    },
+    expect: same(403)
+  },
+  {
+    route: "POST /api/groups",
+    what: "a group naming a Shanghai customer",
+    request: async () => ({ method: "POST", path: "/api/groups", body: { name: "mx", validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await theirs()).customerId] } }),
+    expect: [403, 400, 400, 400, 403]
+  },
   {
     route: "POST /api/tasks/:id/import",
     what: "a Shanghai customer into an active manual task",
@@ -673,7 +776,7 @@ const outOfScope: ReadonlyArray<Case> = [
       const { customerId } = await theirs()
       return { method: "POST", path: "/api/audit/notes", body: { note: "x", customerId }, target: { customerId } }
     },
-    expect: same(403)
+    expect: same(404)
   },
   { route: "POST /api/managers/:id/login-reset", what: "lift a Shanghai agent's login lockout", request: async () => ({ method: "POST", path: `/api/managers/${shAgent.id}/login-reset` }), expect: same(404) },
   { route: "POST /api/api-keys", what: "a key acting as a Shanghai agent", request: async () => ({ method: "POST", path: "/api/api-keys", body: { name: "x", managerId: shAgent.id } }), expect: same(403) },
@@ -689,8 +792,9 @@ const outOfScope: ReadonlyArray<Case> = [
 ]
 
 /** Lists: everyone may ask; what comes back never holds a Shanghai record. */
-const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: (body: any) => boolean }> = [
-  { route: "GET /api/customers", path: "/api/customers?limit=200", expect: same(200), outside: (b) => b.items.some((c: Customer) => c.region === "shanghai") },
+const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: (body: any, heldByBeijing: ReadonlySet<string>) => boolean }> = [
+  // A Shanghai customer shows only while someone in Beijing holds open work for it (the cases above hand some out).
+  { route: "GET /api/customers", path: "/api/customers?limit=200", expect: same(200), outside: (b, held) => b.items.some((c: Customer) => c.region === "shanghai" && !held.has(c.id)) },
   { route: "GET /api/work-items", path: "/api/work-items?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: string }) => i.assigneeId === shAgent.id) },
   { route: "GET /api/work-list/customers", path: `/api/work-list/customers?limit=200`, expect: same(200), outside: (b) => JSON.stringify(b).includes(shAgent.id) },
   { route: "GET /api/work-list/tasks", path: "/api/work-list/tasks", expect: [200, 200, 200, 200, 403], outside: () => false },
@@ -773,6 +877,8 @@ const runCase = async (c: Case, kind: "in" | "out") => {
     if (res.status >= 400) {
       expect([400, 403, 404], label).toContain(res.status)
       expect(typeof res.body.error.code, label).toBe("string")
+      // A refusal names no one the request did not name: never the owner of a Shanghai record.
+      if (!JSON.stringify(req).includes(shAgent.id)) expect(JSON.stringify(res.body), `${label}: names the owner`).not.toContain(shAgent.id)
       if (req.method !== "GET") expect(await stateOf(req.target), `${label}: changed state`).toBe(before)
     } else {
       if (req.method !== "GET" && !c.readOnly) expect(await auditEntries(), `${label}: audited`).toBeGreaterThan(JSON.parse(before)[0].entries)
@@ -797,11 +903,18 @@ describe("records outside scope are 403/404 and unchanged", () => {
 describe("lists hold only records in scope", () => {
   it("never returns a Shanghai record to a Beijing person", async () => {
     await theirs()
+    const heldByBeijing = new Set<string>()
+    let cursor: string | null = null
+    do {
+      const page: Awaited<ReturnType<typeof server.winback.stores.workItems.list>> = await server.winback.stores.workItems.list({ states: ["open", "in-progress"] }, { limit: 1000, cursor })
+      for (const w of page.items) if (w.assigneeId !== null && !w.assigneeId.startsWith("m-shanghai")) heldByBeijing.add(w.customerId)
+      cursor = page.nextCursor
+    } while (cursor)
     for (const l of lists) {
       for (const [i, role] of roles.entries()) {
         const res = await as[role]!.get(l.path)
         expect(res.status, `${l.route} as ${role}`).toBe(l.expect[i])
-        expect(l.outside(res.body), `${l.route} as ${role}`).toBe(false)
+        expect(l.outside(res.body, heldByBeijing), `${l.route} as ${role}`).toBe(false)
       }
     }
   })
@@ -809,7 +922,12 @@ describe("lists hold only records in scope", () => {
   it("narrows the agent's lists to their own records", async () => {
     const customers = (await as.agent!.get("/api/customers?limit=200")).body.items as Array<Customer>
     expect(customers.length).toBeGreaterThan(0)
-    for (const c of customers) expect(c.ownerManagerId).toBe(demoLogins.agent)
+    // Their own customers, and those they hold open work for (while it is open).
+    for (const c of customers) {
+      if (c.ownerManagerId === demoLogins.agent) continue
+      const held = (await server.winback.stores.workItems.list({ customerId: c.id, assigneeId: demoLogins.agent, states: ["open", "in-progress"] })).items
+      expect(held.length, `${c.id} is neither owned nor held by the agent`).toBeGreaterThan(0)
+    }
     const items = (await as.agent!.get("/api/work-items?limit=200")).body.items as Array<{ assigneeId: string }>
     for (const i of items) expect(i.assigneeId).toBe(demoLogins.agent)
     expect((await as.approver!.get("/api/customers?limit=200")).body.items).toEqual([])
@@ -866,5 +984,65 @@ describe("reports", () => {
     for (const r of agentRows) expect(r.agentId).toBe(demoLogins.agent)
     const leaderRows = (await as.teamLeader!.get(`/api/reports/agents?${range}`)).body.rows as Array<{ agentId: string }>
     for (const r of leaderRows) expect(r.agentId.startsWith("m-beijing-d1-s1-")).toBe(true)
+  })
+})
+
+describe("imports, previews and task populations stay in scope (issue 14)", () => {
+  /** An approved zero-bill rule in force on the demo day. */
+  const ruleInForce = async () => {
+    const d = await pipeline.as(demoLogins.director).rules.create({ ruleId: `mx-zero-${++seq}`, name: "Zero bill", templateId: "zero-bill", effectiveFrom: "2026-11-01" })
+    await pipeline.as(demoLogins.director).rules.submit(d.id)
+    return (await pipeline.as(demoLogins.approver).rules.approve(d.id, { effectiveFrom: "2026-11-01" })).id
+  }
+  const regionOf = async (id: string) => (await server.winback.stores.customers.get(id)).region
+
+  it("a leader's import refuses a Shanghai customer per line exactly as an unknown id, naming no owner, writing nothing", async () => {
+    const taskId = await activeTaskBy(demoLogins.teamLeader)
+    const shanghai = (await theirs()).customerId
+    const before = await stateOf({ taskId })
+    const res = await send("teamLeader", { method: "POST", path: `/api/tasks/${taskId}/import`, body: `${shanghai},${demoLogins.agent}\nc-nobody-${++seq},${demoLogins.agent}\n`, contentType: "text/csv" })
+    expect(res.status).toBe(400)
+    const lines = (res.body.error.details as Array<{ path: Array<unknown>; code: string; message: string }>).map((i) => [i.path, i.code, i.message.replace(/customer \S+ /, "customer X ")])
+    expect(lines).toEqual([
+      [["line", 1], "unknown-customer", "line 1: customer X is unknown or outside your scope"],
+      [["line", 2], "unknown-customer", "line 2: customer X is unknown or outside your scope"]
+    ])
+    expect(JSON.stringify(res.body)).not.toContain(shAgent.id)
+    expect(await stateOf({ taskId })).toBe(before)
+  })
+
+  it("a rule preview counts only the caller's customers: the approver sees none, a leader only theirs", async () => {
+    const rule = encodeURIComponent(await ruleInForce())
+    const director = (await as.director!.get(`/api/rules/${rule}/preview?asOf=${asOf}`)).body as { count: number; sample: Array<string> }
+    expect(director.count).toBeGreaterThan(0)
+    for (const id of director.sample) expect(await regionOf(id)).toBe("beijing")
+    const leader = (await as.teamLeader!.get(`/api/rules/${rule}/preview?asOf=${asOf}`)).body as { count: number; sample: Array<string> }
+    expect(leader.count).toBeLessThanOrEqual(director.count)
+    for (const id of leader.sample) expect((await as.teamLeader!.get(`/api/customers/${id}`)).status).toBe(200)
+    // The approver previews a revision awaiting approval (the only rules they read): no customer counts.
+    const revised = await pipeline.as(demoLogins.director).rules.revise(decodeURIComponent(rule))
+    await pipeline.as(demoLogins.director).rules.submit(revised.id)
+    expect((await as.approver!.get(`/api/rules/${encodeURIComponent(revised.id)}/preview?asOf=${asOf}`)).body).toEqual({ count: 0, sample: [] })
+    expect((await as.director!.get(`/api/rules/${encodeURIComponent(revised.id)}/preview?asOf=${asOf}`)).body.count).toBe(director.count)
+  })
+
+  it("a director's task reaches only their region's customers; the same task by the Shanghai director only Shanghai's", async () => {
+    const ruleInstanceIds = [await ruleInForce()]
+    const population = async (author: string) => {
+      const t = await pipeline.as(author).tasks.create({ ...manualTask, source: "alert", ruleInstanceIds, cycle: "daily", name: `population ${++seq}` })
+      await pipeline.as(author).tasks.submit(t.id)
+      const preview = (await as.approver!.get(`/api/tasks/${t.id}/preview?asOf=${asOf}`)).body
+      const plan = await pipeline.as(author).extraction.plan({ asOf, taskIds: [t.id] }, { extraTasks: [await server.winback.stores.tasks.get(t.id)], anyRuleStatus: true })
+      return { preview, regions: new Set(await Promise.all(plan.items.map((p) => regionOf(p.item.customerId)))), picked: plan.items.length }
+    }
+    const beijing = await population(demoLogins.director)
+    const shanghai = await population(shDirector.id)
+    expect(beijing.picked).toBeGreaterThan(0)
+    expect(shanghai.picked).toBeGreaterThan(0)
+    expect([...beijing.regions]).toEqual(["beijing"])
+    expect([...shanghai.regions]).toEqual(["shanghai"])
+    // The approver sees the task's own figures, but no customer's id.
+    expect(beijing.preview.result.handedOut).toBe(beijing.picked)
+    expect(beijing.preview.sample).toEqual([])
   })
 })

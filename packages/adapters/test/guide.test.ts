@@ -53,7 +53,8 @@ it("the work-pipeline guide runs end to end", async () => {
     rules.create(admin, { ruleId: "zero-bill", name: "Zero bill this month", templateId: "zero-bill" })
   )
   await runtime.runPromise(rules.submit(admin, draftRule.id))
-  const preview = await runtime.runPromise(rules.preview(approver, draftRule.id, "2026-11-25"))
+  // Previews count only the customers the caller may read: the author previews their region.
+  const preview = await runtime.runPromise(rules.preview(admin, draftRule.id, "2026-11-25"))
   await runtime.runPromise(rules.approve(approver, draftRule.id))
   // --- guide: define a task ---
   const tasks = await runtime.runPromise(TaskService)
@@ -108,7 +109,10 @@ it("the work-pipeline guide runs end to end", async () => {
   // --- guide: end ---
 
   expect(preview.count).toBeGreaterThan(0)
-  expect(dryRun.result.handedOut).toBe(preview.count - dryRun.result.excluded.dnd - dryRun.result.excluded.scope)
+  // The director's preview counts their region; the task (theirs) reaches the same customers, the
+  // other regions' matches are excluded by scope.
+  expect(dryRun.result.candidates).toBe(preview.count + dryRun.result.excluded.scope)
+  expect(dryRun.result.handedOut).toBe(preview.count - dryRun.result.excluded.dnd)
   expect(report.created).toBe(dryRun.result.handedOut)
   expect(again.created).toBe(0)
   expect(myTasks[0]).toMatchObject({ taskId: task.id, pending: report.tasks[0]!.loadPerAgent[agentId] })

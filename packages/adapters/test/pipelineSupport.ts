@@ -181,6 +181,7 @@ const snapshot = (items: ReadonlyArray<WorkItem>) =>
 export const runPipelineSuite = (adapter: PipelineAdapter) => {
   describe(`work pipeline on ${adapter.name}`, () => {
     const truth = groundTruth()
+    const allTruth = truth
     const byId = new Map(truth.map((c) => [c.customer.id, c]))
     const Z = truth.filter(expectsZeroBill).map((c) => c.customer.id).sort()
     const B = truth.filter((c) => expectsBillDrop(c) && !expectsZeroBill(c)).map((c) => c.customer.id).sort()
@@ -399,12 +400,16 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
         return free.splice(i, 1)[0]!
       }
       const DAY = 86_400_000
+      // The leader's import and group reach only their squad's customers (and the region's pool): the
+      // ground truth's customers in that scope, in the same order.
+      let truth: ReadonlyArray<(typeof allTruth)[number]> = []
       beforeAll(async () => {
         const all = await Effect.runPromise(opened.stores.managers.list({}, { limit: 1000 }))
         const l = all.items.find((m) => m.id === "m-beijing-d1-s1-lead")!
         agents = all.items.filter((m) => m.teamId === l.teamId && m.roles.includes("agent")).map((m) => m.id).sort()
         outsider = all.items.find((m) => m.teamId !== l.teamId && m.roles.includes("agent"))!.id
         leader = await at(runtime, T0, actor(l.id))
+        truth = allTruth.filter((t) => (t.customer.ownerManagerId !== null ? [...agents, l.id].includes(t.customer.ownerManagerId) : t.customer.region === "beijing"))
         free = truth
           .filter((c) => !expectsZeroBill(c) && !expectsBillDrop(c) && !expectsBirthday(c) && agents.includes(c.customer.ownerManagerId ?? ""))
           .map((c) => c.customer.id)

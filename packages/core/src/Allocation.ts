@@ -16,6 +16,7 @@ import type { Customer } from "./Customer"
 import { Conflict, Forbidden, NotFound, type StorageError, type ValidationError } from "./Errors"
 import type { Manager } from "./Manager"
 import { Actions, decide, Permissions } from "./Permissions"
+import { withOpenWork } from "./OpenWork"
 import { Id } from "./Primitives"
 import { StaffDirectory } from "./ports/HostDirectories"
 import { CustomerStore, ManagerStore, Transactions, WorkItemStore } from "./ports/Storage"
@@ -137,6 +138,13 @@ export class Allocation extends Context.Service<
           return { id: to, teamId }
         })
 
+      // Scope check: a record the actor cannot read is NotFound, exactly as an unknown id, so a
+      // refusal never tells that it exists (nor names it among the refused ones).
+      const hideUnreadable = <A extends { readonly id: string }, E>(entity: string, found: ReadonlyArray<A>, readable: (a: A) => Effect.Effect<boolean, E>) =>
+        Effect.gen(function* () {
+          for (const a of found) if (!(yield* readable(a))) return yield* new NotFound({ entity, id: a.id })
+        })
+
       const refuseOutOfScope = (actor: Actor, action: string, entity: string, denied: ReadonlyArray<{ id: string; reason: string }>) =>
         denied.length === 0
           ? Effect.void
@@ -158,6 +166,11 @@ export class Allocation extends Context.Service<
               const have = new Set(found.map((c) => c.id))
               return yield* new NotFound({ entity: "Customer", id: a.ids.find((id) => !have.has(id))! })
             }
+            // Readable counts holding open work (as reads do); allocating it does not.
+            const readable = (c: Customer) => withOpenWork(workItems, c).pipe(Effect.map((h) => decide(perms.policy, actor, Actions.customerRead, { type: "customer", customer: h }).allowed))
+            yield* hideUnreadable("Customer", found, (c) =>
+              decide(perms.policy, actor, Actions.customerRead, { type: "customer", customer: c }).allowed ? Effect.succeed(true) : readable(c)
+            )
             const denied = found.flatMap((c) => {
               const d = decide(perms.policy, actor, Actions.customerAllocate, { type: "customer", customer: c })
               return d.allowed ? [] : [{ id: c.id, reason: d.reasons.join("; ") }]
@@ -216,6 +229,7 @@ export class Allocation extends Context.Service<
               const have = new Set(found.map((w) => w.id))
               return yield* new NotFound({ entity: "WorkItem", id: a.ids.find((id) => !have.has(id))! })
             }
+            yield* hideUnreadable("WorkItem", found, (w) => Effect.succeed(decide(perms.policy, actor, Actions.workItemRead, { type: "work-item", workItem: w }).allowed))
             const denied = found.flatMap((w) => {
               const d = decide(perms.policy, actor, Actions.workItemAllocate, { type: "work-item", workItem: w })
               return d.allowed ? [] : [{ id: w.id, reason: d.reasons.join("; ") }]

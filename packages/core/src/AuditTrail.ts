@@ -8,11 +8,12 @@ import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
 import { AuditCategory, type AuditEntry, type AuditEntryInput } from "./AuditEntry"
-import { Forbidden, type NotFound, type StorageError, type ValidationError } from "./Errors"
+import { type Forbidden, NotFound, type StorageError, type ValidationError } from "./Errors"
 import { type Page, PageRequest } from "./Page"
 import { Actions, Permissions } from "./Permissions"
 import { Id, Instant } from "./Primitives"
-import { AuditLogStore, type AuditVerification, CustomerStore } from "./ports/Storage"
+import { withOpenWork } from "./OpenWork"
+import { AuditLogStore, type AuditVerification, CustomerStore, WorkItemStore } from "./ports/Storage"
 import { decode } from "./Validation"
 
 /**
@@ -115,11 +116,12 @@ export class AuditTrail extends Context.Service<
    * AuditTrail.layer.pipe(Layer.provide(Permissions.layer()), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<AuditTrail, never, AuditLogStore | CustomerStore | Permissions> = Layer.effect(
+  static readonly layer: Layer.Layer<AuditTrail, never, AuditLogStore | CustomerStore | WorkItemStore | Permissions> = Layer.effect(
     AuditTrail,
     Effect.gen(function* () {
       const log = yield* AuditLogStore
       const customers = yield* CustomerStore
+      const workItems = yield* WorkItemStore
       const perms = yield* Permissions
       const record = Effect.fn("AuditTrail.record")(function* (actor: Actor, change: AuditChange) {
         const entry: AuditEntryInput = {
@@ -141,11 +143,10 @@ export class AuditTrail extends Context.Service<
         const n = yield* decode(ManualAuditNote, input, "audit note")
         yield* perms.require(actor, Actions.auditNote, { type: "none" })
         if (n.customerId !== null) {
-          const c = yield* customers.get(n.customerId)
+          // A customer the actor cannot read (holding open work counts) is NotFound, as an unknown id.
+          const c = yield* withOpenWork(workItems, yield* customers.get(n.customerId))
           const d = yield* perms.check(actor, Actions.customerRead, { type: "customer", customer: c })
-          if (!d.allowed) {
-            return yield* new Forbidden({ actorId: actor.id, action: Actions.auditNote, resource: `customer:${c.id}`, reason: d.reasons.join("; ") })
-          }
+          if (!d.allowed) return yield* new NotFound({ entity: "Customer", id: n.customerId })
         }
         return yield* record(actor, {
           action: "audit.note",

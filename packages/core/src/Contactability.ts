@@ -15,6 +15,7 @@ import { type DndEntry, isDndActive } from "./DndEntry"
 import { NotFound, type StorageError, type ValidationError } from "./Errors"
 import type { Page } from "./Page"
 import { Actions, Permissions } from "./Permissions"
+import { withOpenWork } from "./OpenWork"
 import { Id, Instant } from "./Primitives"
 import { CustomerStore, DndStore, WorkItemStore } from "./ports/Storage"
 import { decode } from "./Validation"
@@ -220,7 +221,7 @@ export class Contactability extends Context.Service<
       const canContact = Effect.fn("Contactability.canContact")(function* (actor: Actor, input: ContactQuery) {
         const q = yield* decode(ContactQuery, input, "contact query")
         const customer = yield* customers.get(q.customerId)
-        const d = yield* perms.check(actor, Actions.customerRead, { type: "customer", customer })
+        const d = yield* perms.check(actor, Actions.customerRead, { type: "customer", customer: yield* withOpenWork(workItems, customer) })
         if (!d.allowed) return yield* new NotFound({ entity: "Customer", id: q.customerId })
         return yield* decideFor(customer, q.channel, q.at ?? (yield* nowIso))
       })

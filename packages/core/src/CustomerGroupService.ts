@@ -17,7 +17,8 @@ import { ruleOfDefinition } from "./Extraction"
 import { Permissions } from "./Permissions"
 import { PipelineActions } from "./PipelinePolicy"
 import { Id, IsoDate } from "./Primitives"
-import { CustomerGroupStore, CustomerStore, DndStore, RuleInstanceStore, Transactions } from "./ports/Storage"
+import { CustomerGroupStore, DndStore, RuleInstanceStore, Transactions } from "./ports/Storage"
+import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
 
 /**
@@ -94,13 +95,13 @@ export class CustomerGroupService extends Context.Service<
   static readonly layer: Layer.Layer<
     CustomerGroupService,
     never,
-    Transactions | CustomerGroupStore | CustomerStore | RuleInstanceStore | DndStore | CandidateSource | Permissions | AuditTrail
+    Transactions | CustomerGroupStore | ScopedStores | RuleInstanceStore | DndStore | CandidateSource | Permissions | AuditTrail
   > = Layer.effect(
     CustomerGroupService,
     Effect.gen(function* () {
       const tx = yield* Transactions
       const groups = yield* CustomerGroupStore
-      const customers = yield* CustomerStore
+      const scoped = yield* ScopedStores
       const rules = yield* RuleInstanceStore
       const dnd = yield* DndStore
       const candidates = yield* CandidateSource
@@ -124,8 +125,11 @@ export class CustomerGroupService extends Context.Service<
         if (n.customerIds !== undefined) {
           const unique = [...new Set(n.customerIds)].sort(compareIds)
           const known = new Set<string>()
-          for (let i = 0; i < unique.length; i += 1000) for (const c of yield* customers.getMany(unique.slice(i, i + 1000))) known.add(c.id)
-          const unknown = n.customerIds.flatMap((id, i) => (known.has(id) ? [] : [{ path: ["customerIds", i], code: "unknown-customer", message: `customer ${id} is unknown` }]))
+          // Only customers the actor may read: unknown and out of scope read alike (no existence oracle).
+          for (const c of yield* scoped.forActor(actor).customers.getMany(unique)) known.add(c.id)
+          const unknown = n.customerIds.flatMap((id, i) =>
+            known.has(id) ? [] : [{ path: ["customerIds", i], code: "unknown-customer", message: `customer ${id} is unknown or outside your scope` }]
+          )
           if (unknown.length) return yield* new ValidationError({ subject: "customer group", issues: unknown })
           const r = yield* withoutDnd(unique, n.dndChannel, now)
           memberIds = r.kept
@@ -179,6 +183,8 @@ export class CustomerGroupService extends Context.Service<
           if (!rule) return yield* new Conflict({ entity: "RuleInstance", id: r.id, reason: "has no rule in its definition" })
           ids = (yield* candidates.matching([rule], asOf))[0]!
         }
+        // Members, and the DND count, only among the customers the actor may read.
+        ids = (yield* scoped.forActor(actor).customers.getMany(ids)).map((c) => c.id)
         const r = yield* withoutDnd(ids, options.channel, yield* nowIso)
         return { groupId, asOf, customerIds: r.kept, filteredDnd: r.filtered } satisfies GroupMembers
       })

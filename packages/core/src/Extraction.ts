@@ -14,7 +14,7 @@
 import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import { isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
-import type { Actor } from "./Actor"
+import { type Actor, Actors } from "./Actor"
 import { assign, AssignmentPolicy } from "./Assignment"
 import { AuditTrail } from "./AuditTrail"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
@@ -23,7 +23,7 @@ import type { Customer } from "./Customer"
 import { type Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "./Errors"
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import type { Page } from "./Page"
-import { Permissions } from "./Permissions"
+import { Permissions, scopeFor } from "./Permissions"
 import { PipelineConfig } from "./PipelineConfig"
 import { PipelineActions } from "./PipelinePolicy"
 import { Id, IsoDate } from "./Primitives"
@@ -38,6 +38,7 @@ import {
   Transactions,
   WorkItemStore
 } from "./ports/Storage"
+import { customerInScope, type ScopeSet } from "./Scope"
 import type { Task } from "./Task"
 import { decode } from "./Validation"
 import { newWorkItem, type WorkItem } from "./WorkItem"
@@ -65,7 +66,7 @@ export type ExtractionRequest = z.input<typeof ExtractionRequest>
 
 /**
  * How many candidates of a task were left out, by reason.
- * - `scope`: outside the task's region (or unknown to the customer store);
+ * - `scope`: outside the task's region or its author's scope (or unknown to the customer store);
  * - `dnd`: do-not-disturb on the task's channel;
  * - `dedupPeriod`: a more urgent task took the customer in this period;
  * - `alreadyExtracted`: this task already handed the customer out in this period (a re-run);
@@ -289,6 +290,7 @@ export class Extraction extends Context.Service<
     | ManagerStore
     | CandidateSource
     | Permissions
+    | Actors
     | AuditTrail
   > = Layer.effect(
     Extraction,
@@ -304,7 +306,23 @@ export class Extraction extends Context.Service<
       const managers = yield* ManagerStore
       const candidates = yield* CandidateSource
       const perms = yield* Permissions
+      const actors = yield* Actors
       const trail = yield* AuditTrail
+
+      /**
+       * The customers a task may reach: its author's `task.create` reach (a director's task stays in
+       * their tree). A task whose author is not a known manager was written by a system job
+       * straight to the store (only `TaskService` sets authors from actors): its region bounds it.
+       * An author who is no longer active reaches nobody.
+       */
+      const authorScope = (t: Task) =>
+        actors.resolve(t.authorId).pipe(
+          Effect.map((author): ScopeSet | "unbounded" | string => scopeFor(perms.policy, author, PipelineActions.taskCreate)?.scope ?? `the task's author ${t.authorId} may not manage tasks: it reaches no customers`),
+          Effect.catchTags({
+            NotFound: () => Effect.succeed("unbounded" as const),
+            Forbidden: () => Effect.succeed(`the task's author ${t.authorId} is not active: it reaches no customers`)
+          })
+        )
 
       const plan = Effect.fn("Extraction.plan")(function* (
         actor: Actor,
@@ -417,9 +435,13 @@ export class Extraction extends Context.Service<
             reports.push({ taskId: t.id, urgency: t.urgency, due: false, candidates: ids.length, handedOut: 0, excluded: ex, loadPerAgent: {}, warnings: warnings.get(t.id)! })
             continue
           }
+          const bound = yield* authorScope(t)
+          if (typeof bound === "string" && bound !== "unbounded") warnings.get(t.id)!.push(bound)
           const inScope = ids.filter((id) => {
             const c = customerById.get(id)
-            const ok = c !== undefined && (t.region === null || c.region === t.region)
+            const ok =
+              c !== undefined && (t.region === null || c.region === t.region) &&
+              (bound === "unbounded" || (typeof bound !== "string" && customerInScope(bound, c)))
             if (!ok) ex.scope++
             return ok
           })

@@ -22,13 +22,14 @@ import { roundRobin } from "./Assignment"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
 import { AuditTrail } from "./AuditTrail"
 import { Conflict, type Forbidden, type Issue, type NotFound, type StorageError, ValidationError } from "./Errors"
-import { decide, Permissions } from "./Permissions"
+import { decide, Permissions, scopeFor } from "./Permissions"
 import { PipelineConfig } from "./PipelineConfig"
 import { PipelineActions } from "./PipelinePolicy"
 import { Id } from "./Primitives"
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import { CustomerStore, DndStore, HandOutLedgerStore, ManagerStore, TaskStore, Transactions, WorkItemStore } from "./ports/Storage"
 import { canonicalColumn, CsvEncoding, type CsvSource, ProblemList, readCsv } from "./CsvReader"
+import { customerScopeFilter } from "./Scope"
 import { decode } from "./Validation"
 import { newWorkItem, type WorkItem } from "./WorkItem"
 
@@ -285,6 +286,17 @@ export class ManualImport extends Context.Service<
             }
           })
 
+        // Scope check: a line reaches only the customers in the importer's import reach (the query
+        // carries the scope); unknown and out of scope read alike, so a refusal reveals no existence.
+        const importReach = scopeFor(perms.policy, actor, PipelineActions.taskImport)
+        const importable = (ids: ReadonlyArray<string>) =>
+          Effect.gen(function* () {
+            if (importReach === undefined) return new Set<string>()
+            const inScope = customerScopeFilter(importReach.scope)
+            const found = inScope === undefined ? yield* customers.getMany(ids) : (yield* customers.list({ ids, inScope }, { limit: ids.length })).items
+            return new Set(found.map((c) => c.id))
+          })
+
         yield* checkAgents(req.agentIds)
         req.agentIds.forEach((a, i) => {
           const p = agentProblem.get(a)
@@ -299,7 +311,7 @@ export class ManualImport extends Context.Service<
           const batch = pending
           pending = []
           if (batch.length === 0) return
-          const known = new Set((yield* customers.getMany(batch.map((l) => l.customerId))).map((c) => c.id))
+          const known = yield* importable(batch.map((l) => l.customerId))
           const blocked = yield* dnd.blocked(
             batch.map((l) => l.customerId),
             task.channel,
@@ -308,7 +320,7 @@ export class ManualImport extends Context.Service<
           yield* checkAgents(batch.flatMap((l) => (l.agentId ? [l.agentId] : [])))
           for (const l of batch) {
             const problems: Array<[ImportProblemCode, string]> = []
-            if (!known.has(l.customerId)) problems.push(["unknown-customer", `customer ${l.customerId} is unknown`])
+            if (!known.has(l.customerId)) problems.push(["unknown-customer", `customer ${l.customerId} is unknown or outside your scope`])
             else if (blocked.has(l.customerId)) problems.push(["dnd", `customer ${l.customerId} is on do-not-disturb for ${task.channel}`])
             const ap = l.agentId ? agentProblem.get(l.agentId) : undefined
             if (ap) problems.push([ap.code, ap.why])

@@ -129,7 +129,8 @@ export class OfferService extends Context.Service<
             const item = yield* view.workItems.get(n.workItemId)
             if (!openWorkItemStates.includes(item.state)) return yield* new Conflict({ entity: "WorkItem", id: item.id, reason: `is ${item.state}` })
             const customer = yield* customers.get(item.customerId)
-            yield* perms.require(actor, PipelineActions.offerUse, { type: "customer", customer })
+            // Offering is part of working the item: its holder may, while it is open.
+            yield* perms.require(actor, PipelineActions.offerUse, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
             const offer = yield* offers.get(n.offerId)
             if (!offer.active) return yield* new Conflict({ entity: "Offer", id: offer.id, reason: "is retired" })
             const at = yield* nowIso
@@ -165,7 +166,8 @@ export class OfferService extends Context.Service<
         const d = yield* decode(OfferDecision, input, "offer decision")
         return yield* tx.transaction(
           Effect.gen(function* () {
-            const customer = yield* customers.get(d.customerId)
+            // A customer the actor cannot read is NotFound (as an unknown id), before anything about its offers.
+            const customer = yield* scoped.forActor(actor).customers.get(d.customerId)
             const before = foldOfferUses(yield* entriesOf(d.customerId)).find((u) => u.id === d.offerUseId)
             if (!before) return yield* new NotFound({ entity: "OfferUse", id: d.offerUseId })
             yield* perms.require(actor, PipelineActions.offerApprove, { type: "customer", customer })
@@ -195,9 +197,7 @@ export class OfferService extends Context.Service<
       })
 
       const usesOf = Effect.fn("OfferService.usesOf")(function* (actor: Actor, customerId: string) {
-        const customer = yield* customers.get(customerId)
-        const may = yield* perms.check(actor, Actions.customerRead, { type: "customer", customer })
-        if (!may.allowed) return yield* new NotFound({ entity: "Customer", id: customerId })
+        yield* scoped.forActor(actor).customers.get(customerId)
         return foldOfferUses(yield* entriesOf(customerId))
       })
 

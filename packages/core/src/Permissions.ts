@@ -9,7 +9,7 @@ import type { Actor } from "./Actor"
 import type { Customer } from "./Customer"
 import { Forbidden } from "./Errors"
 import { Role } from "./Manager"
-import { customerInScope, emptyScope, Reach, type ScopeSet, unionScopes, workItemInScope } from "./Scope"
+import { customerInScope, emptyScope, Reach, type ScopedCustomer, type ScopeSet, unionScopes, workItemInScope } from "./Scope"
 import { parse } from "./Validation"
 import type { WorkItem } from "./WorkItem"
 
@@ -26,6 +26,12 @@ export const Actions = {
   customerRead: "customer.read",
   /** Edit customer master data (DOMAIN §1: leader only, every edit recorded). */
   customerEdit: "customer.edit",
+  /**
+   * Also needed to change a customer's `region` (it moves the customer into another region's pool
+   * and scope), over the customer as it is and as it would be (unowned) in the new region: by
+   * default admins whose administered teams span both regions.
+   */
+  customerMoveRegion: "customer.move-region",
   /** Assign, transfer, reclaim customers. */
   customerAllocate: "customer.allocate",
   /** Read a customer's call records and DND entries. */
@@ -172,6 +178,9 @@ export const defaultPolicy: PermissionPolicy = {
     { role: "approver", reach: "all", actions: [A.taskRead, A.ruleRead, A.taskApprove, A.ruleApprove], statuses: ["pending-approval"] },
     { role: "approver", reach: "self", actions: [A.auditRead, A.auditNote] },
     { role: "admin", reach: "all", actions: [A.teamCreateRoot, A.auditVerify] },
+    // A region move takes the customer out of one region's scope into another's: only an admin
+    // over both regions (the teams they administer span them) may make it.
+    { role: "admin", reach: "administered", actions: [A.customerMoveRegion] },
     { role: "*", reach: "administered", actions: [A.teamCreateChild, A.teamSetAdmin, A.teamMaintainMembers, A.managerRead] }
   ]
 }
@@ -212,10 +221,10 @@ export const extendPolicy = (
  * ```
  */
 export type Resource =
-  | { readonly type: "customer"; readonly customer: Pick<Customer, "id" | "ownerManagerId" | "region"> }
+  | { readonly type: "customer"; readonly customer: Pick<Customer, "id"> & ScopedCustomer }
   | { readonly type: "work-item"; readonly workItem: Pick<WorkItem, "id" | "assigneeId" | "teamId"> }
   | { readonly type: "appointment"; readonly appointment: { readonly id: string; readonly managerId: string } }
-  | { readonly type: "task"; readonly task: { readonly id: string; readonly status: string } }
+  | { readonly type: "task"; readonly task: { readonly id: string; readonly status: string; readonly authorId?: string } }
   | { readonly type: "rule"; readonly rule: { readonly id: string; readonly status: string } }
   | { readonly type: "team"; readonly team: { readonly id: string } }
   | { readonly type: "manager"; readonly manager: { readonly id: string } }
@@ -282,22 +291,26 @@ const inScope = (scope: ScopeSet, r: Resource): boolean => {
       return scope.managerIds.includes(r.appointment.managerId)
     case "audit-entry":
       return scope.managerIds.includes(r.entry.actorId)
-    // Tasks and rules are organisation-wide: any reach but `none` covers them; statuses narrow.
+    // A task with its author is in the reach of its author (managing a task follows the author's
+    // team tree); otherwise tasks and rules are organisation-wide. Statuses narrow.
     case "task":
+      return r.task.authorId === undefined || scope.managerIds.includes(r.task.authorId)
     case "rule":
     case "none":
       return true
   }
 }
 
+// Says nothing about the record beyond its id: a refusal must not name an owner, assignee, team
+// or region the caller may not read.
 const whyOut = (reach: Reach, r: Resource): string => {
   switch (r.type) {
     case "customer":
-      return r.customer.ownerManagerId === null
-        ? `unowned customer in region ${r.customer.region} is outside the ${reach} pool`
-        : `owner ${r.customer.ownerManagerId} is outside ${reach}`
+      return `is outside the ${reach} scope`
     case "work-item":
-      return `assignee ${r.workItem.assigneeId ?? "(none)"} and team ${r.workItem.teamId ?? "(none)"} are outside ${reach}`
+      return `is outside the ${reach} scope`
+    case "task":
+      return `was written outside the ${reach} scope`
     default:
       return `outside ${reach}`
   }

@@ -55,7 +55,9 @@ export const PipelineActions = {
 /**
  * The pipeline's default grants: admins and directors run extractions and write tasks, rules and
  * groups; leaders import manual lists for their team (directors for their subtree); agents work
- * their own customers.
+ * their own customers. Managing a task (edit, submit, pause, resume, close) and the customers its
+ * extraction reaches follow its author's `task.create` reach: a leader's and a director's task
+ * stay within their team tree, an admin's within the teams they administer.
  *
  * @example
  * ```ts
@@ -63,11 +65,14 @@ export const PipelineActions = {
  * ```
  */
 export const pipelineGrants: ReadonlyArray<Grant> = [
-  { role: "admin", reach: "all", actions: [PipelineActions.taskCreate, PipelineActions.extractionRun, PipelineActions.ruleCreate, PipelineActions.groupManage] },
+  { role: "admin", reach: "all", actions: [PipelineActions.extractionRun, PipelineActions.ruleCreate, PipelineActions.groupManage] },
+  { role: "admin", reach: "administered", actions: [PipelineActions.taskCreate] },
   // Importing hands work to agents: the importer's reach bounds whom (a leader: their team).
   { role: "director", reach: "subtree", actions: [PipelineActions.taskImport, PipelineActions.taskImportOverride] },
-  { role: "director", reach: "all", actions: [PipelineActions.taskCreate, PipelineActions.extractionRun, PipelineActions.ruleCreate, PipelineActions.groupManage] },
-  { role: "team-leader", reach: "all", actions: [PipelineActions.taskCreate, PipelineActions.groupManage] },
+  { role: "director", reach: "all", actions: [PipelineActions.extractionRun, PipelineActions.ruleCreate, PipelineActions.groupManage] },
+  { role: "director", reach: "subtree", actions: [PipelineActions.taskCreate] },
+  { role: "team-leader", reach: "all", actions: [PipelineActions.groupManage] },
+  { role: "team-leader", reach: "subtree", actions: [PipelineActions.taskCreate] },
   { role: "team-leader", reach: "team", actions: [PipelineActions.taskImport, PipelineActions.taskImportOverride, PipelineActions.smsSend, PipelineActions.offerUse, PipelineActions.offerApprove] },
   { role: "agent", reach: "self", actions: [PipelineActions.smsSend, PipelineActions.offerUse] },
   { role: "approver", reach: "all", actions: [PipelineActions.taskPreview] },

@@ -27,6 +27,7 @@ import { Actions, Permissions } from "./Permissions"
 import { PipelineActions } from "./PipelinePolicy"
 import { Id, IsoDate } from "./Primitives"
 import { RuleInstanceStore, Transactions } from "./ports/Storage"
+import { ScopedStores } from "./ScopedStores"
 import type { RuleInstanceRecord } from "./RuleInstanceRecord"
 import { decode } from "./Validation"
 
@@ -126,13 +127,14 @@ export class RuleService extends Context.Service<
    * RuleService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<RuleService, never, Transactions | RuleInstanceStore | CandidateSource | Permissions | AuditTrail> = Layer.effect(
+  static readonly layer: Layer.Layer<RuleService, never, Transactions | RuleInstanceStore | CandidateSource | Permissions | ScopedStores | AuditTrail> = Layer.effect(
     RuleService,
     Effect.gen(function* () {
       const tx = yield* Transactions
       const store = yield* RuleInstanceStore
       const candidates = yield* CandidateSource
       const perms = yield* Permissions
+      const scoped = yield* ScopedStores
       const trail = yield* AuditTrail
 
       const audit = (actor: Actor, action: string, before: RuleInstanceRecord | null, after: RuleInstanceRecord) =>
@@ -223,7 +225,9 @@ export class RuleService extends Context.Service<
           Effect.catchTag("Forbidden", (e) => perms.require(actor, PipelineActions.ruleCreate, { type: "none" }).pipe(Effect.mapError(() => e)))
         )
         const [ids] = yield* candidates.matching([instanceOf(r).rule], day)
-        return { count: ids!.length, sample: ids!.slice(0, 10) }
+        // Only the customers the actor may read count: a preview is no oracle on anyone else.
+        const visible = (yield* scoped.forActor(actor).customers.getMany(ids!)).map((c) => c.id)
+        return { count: visible.length, sample: visible.slice(0, 10) }
       })
       return RuleService.of({ create, submit, approve, reject, retire, revise, preview })
     })

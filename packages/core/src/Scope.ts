@@ -84,15 +84,34 @@ export const unionScopes = (scopes: ReadonlyArray<ScopeSet>): ScopeSet =>
       }
 
 /**
- * Whether a customer is in scope: owned by a manager in scope, or unowned in a pool region.
+ * A customer as scope sees it. `openWorkHolders` lists the assignees of the customer's open work
+ * items when the check is about reading the customer (see {@link customerInScope}); leave it out
+ * for decisions that holding work does not grant (master-data edits, allocation).
  *
  * @example
  * ```ts
- * customerInScope(actor.scopes.team, customer)
+ * const c: ScopedCustomer = { ownerManagerId: "m-2", region: "beijing", openWorkHolders: ["m-1"] }
  * ```
  */
-export const customerInScope = (scope: ScopeSet, c: Pick<Customer, "ownerManagerId" | "region">): boolean =>
-  scope.all || (c.ownerManagerId !== null ? scope.managerIds.includes(c.ownerManagerId) : scope.poolRegions.includes(c.region))
+export interface ScopedCustomer extends Pick<Customer, "ownerManagerId" | "region"> {
+  readonly openWorkHolders?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * Whether a customer is in scope: owned by a manager in scope, or unowned in a pool region — or
+ * one of the managers in scope holds open work for it (`openWorkHolders`): work is never handed to
+ * someone who cannot open it, so holding an open item grants read access to its customer while
+ * the item is open (DOMAIN §1).
+ *
+ * @example
+ * ```ts
+ * customerInScope(actor.scopes.self, { ...customer, openWorkHolders: ["m-1"] }) // true for m-1
+ * ```
+ */
+export const customerInScope = (scope: ScopeSet, c: ScopedCustomer): boolean =>
+  scope.all ||
+  (c.ownerManagerId !== null ? scope.managerIds.includes(c.ownerManagerId) : scope.poolRegions.includes(c.region)) ||
+  (c.openWorkHolders?.some((m) => scope.managerIds.includes(m)) ?? false)
 
 /**
  * Whether a work item is in scope: assigned to a manager in scope, or belonging to a team in scope.
@@ -107,14 +126,18 @@ export const workItemInScope = (scope: ScopeSet, w: Pick<WorkItem, "assigneeId" 
 
 /**
  * The store filter that restricts a customer list to `scope` (undefined for the unlimited scope).
+ * With `openWork` (reads) it also admits the customers that a manager in scope holds open work
+ * for — the same rule as {@link customerInScope} with `openWorkHolders`, pushed into the query.
  *
  * @example
  * ```ts
  * customers.list({ tiers: ["gold"], inScope: customerScopeFilter(scope) })
  * ```
  */
-export const customerScopeFilter = (scope: ScopeSet): CustomerScopeFilter | undefined =>
-  scope.all ? undefined : { ownerManagerIds: scope.managerIds, unownedRegions: scope.poolRegions }
+export const customerScopeFilter = (scope: ScopeSet, options: { readonly openWork?: boolean } = { openWork: true }): CustomerScopeFilter | undefined =>
+  scope.all
+    ? undefined
+    : { ownerManagerIds: scope.managerIds, unownedRegions: scope.poolRegions, ...(options.openWork === false ? {} : { openWorkOf: scope.managerIds }) }
 
 /**
  * The store filter that restricts a work-item list to `scope` (undefined for the unlimited scope).

@@ -30,7 +30,8 @@ import {
   WorkItemStore
 } from "./ports/Storage"
 import type { RuleInstanceRecord } from "./RuleInstanceRecord"
-import { customerScopeFilter, workItemScopeFilter } from "./Scope"
+import { withOpenWork } from "./OpenWork"
+import { customerScopeFilter, type ScopedCustomer, workItemScopeFilter } from "./Scope"
 import { Task, TaskSource, TaskStatus } from "./Task"
 import { decode } from "./Validation"
 import { Disposition, WorkItem, WorkItemState } from "./WorkItem"
@@ -346,16 +347,40 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
         /** Reads a record and hides it (NotFound) when `action` does not cover it. */
         const readable = <A, E>(entity: string, id: string, read: Effect.Effect<A, E>, action: string, resource: (a: A) => Resource) =>
           Effect.flatMap(read, (a) => Effect.flatMap(can(action, resource(a)), (ok) => (ok ? Effect.succeed(a) : hiddenAs<A>(entity, id))))
-        const customerRes = (c: Customer): Resource => ({ type: "customer", customer: c })
+        const customerRes = (c: Pick<Customer, "id"> & ScopedCustomer): Resource => ({ type: "customer", customer: c })
         const itemRes = (w: WorkItem): Resource => ({ type: "work-item", workItem: w })
+        /**
+         * The customer, when `action` (a read) covers it — holding open work for it counts — with
+         * its open-work holders attached for the checks that follow; `NotFound` otherwise, exactly
+         * as for an unknown id, so a refusal never tells that an unreadable customer exists.
+         */
+        const visibleCustomer = (id: string, action: string = Actions.customerRead) =>
+          Effect.gen(function* () {
+            const customer = yield* customers.get(id)
+            const held = yield* withOpenWork(workItems, customer)
+            if (!(yield* can(action, customerRes(held)))) return yield* hiddenAs<never>("Customer", id)
+            return { customer, held }
+          })
+        /** The item, when the actor may read it; `NotFound` otherwise (as for an unknown id). */
+        const visibleItem = (w: WorkItem) => Effect.flatMap(can(Actions.workItemRead, itemRes(w)), (ok) => (ok ? Effect.succeed(w) : hiddenAs<WorkItem>("WorkItem", w.id)))
 
         const customerView: ScopedView["customers"] = {
           get: Effect.fn("ScopedStores.customers.get")(function* (id: string) {
-            return yield* readable("Customer", id, customers.get(id), Actions.customerRead, customerRes)
+            return (yield* visibleCustomer(id)).customer
           }),
           getMany: Effect.fn("ScopedStores.customers.getMany")(function* (ids: ReadonlyArray<string>) {
-            const found = yield* customers.getMany(ids)
-            return yield* Effect.filter(found, (c) => can(Actions.customerRead, customerRes(c)))
+            const reach = yield* perms.scopeFor(actor, Actions.customerRead)
+            if (reach === undefined || ids.length === 0) return []
+            const inScope = customerScopeFilter(reach.scope)
+            if (inScope === undefined) return yield* customers.getMany(ids)
+            // The scope (with the open-work rule) in the store query, as for lists.
+            const unique = [...new Set(ids)]
+            const byId = new Map<string, Customer>()
+            for (let i = 0; i < unique.length; i += 1000) {
+              const part = unique.slice(i, i + 1000)
+              for (const c of (yield* customers.list({ ids: part, inScope }, { limit: part.length })).items) byId.set(c.id, c)
+            }
+            return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []))
           }),
           list: Effect.fn("ScopedStores.customers.list")(function* (filter?: ScopedCustomerFilter, page?: PageRequest) {
             const f = yield* decode(ScopedCustomerFilter, filter ?? {}, "customer filter")
@@ -369,8 +394,14 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             const change = yield* decode(CustomerMasterPatch, patch, "customer master data")
             return yield* tx.transaction(
               Effect.gen(function* () {
-                const before = yield* customers.get(id)
+                const before = (yield* visibleCustomer(id)).customer
+                // Holding work grants no master-data edit: the check is on the customer alone.
                 yield* requireOn(Actions.customerEdit, customerRes(before))
+                if (change.region !== undefined && change.region !== before.region) {
+                  // Over the customer where it is and where it would land (as part of that region's pool).
+                  yield* requireOn(Actions.customerMoveRegion, customerRes(before))
+                  yield* requireOn(Actions.customerMoveRegion, customerRes({ id: before.id, ownerManagerId: null, region: change.region }))
+                }
                 const after = yield* customers.update({ ...before, ...change }, expectedVersion)
                 yield* trail.record(actor, {
                   action: Actions.customerEdit,
@@ -417,7 +448,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             const next = yield* decode(WorkItem, item, "work item")
             return yield* tx.transaction(
               Effect.gen(function* () {
-                const before = yield* workItems.get(next.id)
+                const before = yield* visibleItem(yield* workItems.get(next.id))
                 yield* requireOn(Actions.workItemUpdate, itemRes(before))
                 const moved = (["customerId", "taskId", "assigneeId", "teamId"] as const).filter((k) => before[k] !== next[k])
                 if (next.state === "completed" && before.state !== "completed") {
@@ -455,6 +486,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             return yield* tx.transaction(
               Effect.gen(function* () {
                 const before = yield* workItems.getMany(c.ids)
+                for (const w of before) yield* visibleItem(w)
                 for (const w of before) yield* requireOn(Actions.workItemComplete, itemRes(w))
                 const at = yield* nowIso
                 const done = yield* workItems.complete({
@@ -500,8 +532,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             const n = yield* decode(NewAppointment, input, "appointment")
             return yield* tx.transaction(
               Effect.gen(function* () {
-                const customer = yield* customers.get(n.customerId)
-                yield* requireOn(Actions.customerRead, customerRes(customer))
+                yield* visibleCustomer(n.customerId)
                 const appointment: Appointment = {
                   id: `ap-${randomUUID()}`,
                   customerId: n.customerId,
@@ -590,8 +621,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
         }
 
         /** The customer, when the actor may read its contact history; NotFound otherwise. */
-        const contactCustomer = (customerId: string) =>
-          readable("Customer", customerId, customers.get(customerId), Actions.contactHistoryRead, customerRes)
+        const contactCustomer = (customerId: string) => visibleCustomer(customerId, Actions.contactHistoryRead)
 
         const contactView: ScopedView["contacts"] = {
           calls: Effect.fn("ScopedStores.contacts.calls")(function* (customerId: string, page?: PageRequest) {
@@ -606,8 +636,9 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             const n = yield* decode(NewDndEntry, input, "DND entry")
             return yield* tx.transaction(
               Effect.gen(function* () {
-                const customer = yield* customers.get(n.customerId)
-                yield* requireOn(Actions.dndAdd, customerRes(customer))
+                // Unreadable: NotFound. Adding DND is part of working the customer: holding open work counts.
+                const { held } = yield* visibleCustomer(n.customerId)
+                yield* requireOn(Actions.dndAdd, customerRes(held))
                 const entry: DndEntry = yield* decode(
                   DndEntry,
                   { id: `dnd-${randomUUID()}`, ...n, createdBy: actor.id, createdAt: yield* nowIso, removedAt: null },
@@ -631,8 +662,8 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
             const r = yield* decode(DndRemoval, input, "DND removal")
             return yield* tx.transaction(
               Effect.gen(function* () {
-                const customer = yield* customers.get(r.customerId)
                 // Scope first, from the customer alone: out of scope says nothing about its entries.
+                const { customer } = yield* visibleCustomer(r.customerId)
                 yield* requireOn(Actions.dndRemove, customerRes(customer))
                 const before = (yield* dnd.listByCustomer(r.customerId)).find((e) => e.id === r.entryId)
                 if (before === undefined) return yield* new NotFound({ entity: "DndEntry", id: r.entryId })

@@ -169,7 +169,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
             continue
           }
           const customer = yield* customers.get(item.customerId)
-          const may = yield* perms.check(actor, PipelineActions.smsSend, { type: "customer", customer })
+          const may = yield* perms.check(actor, PipelineActions.smsSend, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
           if (!may.allowed) {
             skipped.push({ itemId: item.id, reasons: [{ code: "forbidden", message: may.reasons.join("; ") }] })
             continue

@@ -18,6 +18,7 @@ import { Actions, Permissions } from "./Permissions"
 import { PipelineActions } from "./PipelinePolicy"
 import { IsoDate } from "./Primitives"
 import { CustomerGroupStore, RuleInstanceStore, TaskStore, Transactions, WorkItemStore } from "./ports/Storage"
+import { ScopedStores } from "./ScopedStores"
 import type { Page } from "./Page"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
 import { canTransitionTask, Task, type TaskStatus } from "./Task"
@@ -127,7 +128,7 @@ export class TaskService extends Context.Service<
   static readonly layer: Layer.Layer<
     TaskService,
     never,
-    Transactions | TaskStore | RuleInstanceStore | CustomerGroupStore | WorkItemStore | Extraction | Permissions | AuditTrail
+    Transactions | TaskStore | RuleInstanceStore | CustomerGroupStore | WorkItemStore | Extraction | Permissions | ScopedStores | AuditTrail
   > = Layer.effect(
     TaskService,
     Effect.gen(function* () {
@@ -138,6 +139,7 @@ export class TaskService extends Context.Service<
       const workItems = yield* WorkItemStore
       const extraction = yield* Extraction
       const perms = yield* Permissions
+      const scoped = yield* ScopedStores
       const trail = yield* AuditTrail
 
       const audit = (actor: Actor, action: string, before: Task | null, after: Task, note?: string) =>
@@ -156,7 +158,10 @@ export class TaskService extends Context.Service<
           })
         )
 
-      const mayManage = (actor: Actor) => () => perms.require(actor, PipelineActions.taskCreate, { type: "none" })
+      // Managing a task (edit, submit, pause, resume, close) follows its author: the actor's
+      // task.create reach must hold the author (a leader: their own team tree).
+      const mayManage = (actor: Actor) => (t: Task) =>
+        perms.require(actor, PipelineActions.taskCreate, { type: "task", task: { id: t.id, status: t.status, authorId: t.authorId } })
 
       const create = Effect.fn("TaskService.create")(function* (actor: Actor, input: NewTask) {
         yield* perms.require(actor, PipelineActions.taskCreate, { type: "none" })
@@ -184,6 +189,7 @@ export class TaskService extends Context.Service<
         return yield* tx.transaction(
           Effect.gen(function* () {
             const before = yield* tasks.get(id)
+            yield* mayManage(actor)(before)
             if (before.status !== "draft" && before.status !== "rejected") {
               return yield* new Conflict({ entity: "Task", id, reason: `a ${before.status} task cannot be edited; only drafts (a change to a live task is a new task that goes through approval)` })
             }
@@ -244,7 +250,7 @@ export class TaskService extends Context.Service<
       })
       const resume = Effect.fn("TaskService.resume")(function* (actor: Actor, id: string) {
         return yield* move(actor, id, "active", "task.resume", (t) =>
-          t.status === "paused" ? mayManage(actor)() : Effect.fail(new Conflict({ entity: "Task", id: t.id, reason: `only a paused task resumes; this one is ${t.status}` }))
+          t.status === "paused" ? mayManage(actor)(t) : Effect.fail(new Conflict({ entity: "Task", id: t.id, reason: `only a paused task resumes; this one is ${t.status}` }))
         )
       })
       /** Moves the open items of a task to `state`; one audit entry lists them. */
@@ -317,13 +323,14 @@ export class TaskService extends Context.Service<
         )
         const result = plan.report.tasks.find((t) => t.taskId === id)
         if (!result) return yield* new Conflict({ entity: "Task", id, reason: "manual tasks take imports, not extractions: nothing to preview" })
-        return {
-          taskId: id,
-          asOf: plan.report.asOf,
-          period: plan.report.period,
-          result,
-          sample: plan.items.filter((p) => p.item.taskId === id).slice(0, 10).map((p) => p.item.customerId)
-        } satisfies TaskPreview
+        // The figures are the task's own population (bounded by its author's scope, as the run);
+        // the sample names only customers the previewer may read.
+        const picked = plan.items.filter((p) => p.item.taskId === id).map((p) => p.item.customerId)
+        const sample: Array<string> = []
+        for (let i = 0; i < picked.length && sample.length < 10; i += 100) {
+          for (const c of yield* scoped.forActor(actor).customers.getMany(picked.slice(i, i + 100))) if (sample.length < 10) sample.push(c.id)
+        }
+        return { taskId: id, asOf: plan.report.asOf, period: plan.report.period, result, sample } satisfies TaskPreview
       })
 
       return TaskService.of({ create, update, submit, approve, reject, pause, resume, close, expireDue, preview })

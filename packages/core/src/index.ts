@@ -125,11 +125,13 @@ export {
   customerScopeFilter,
   emptyScope,
   Reach,
+  type ScopedCustomer,
   type ScopeSet,
   unionScopes,
   workItemInScope,
   workItemScopeFilter
 } from "./Scope"
+export { openWorkHolders, withOpenWork } from "./OpenWork"
 export {
   type Action,
   Actions,

@@ -62,10 +62,11 @@ describe("Allocation of customers", () => {
     expect((await run(Effect.flatMap(actingAs("m-lead"), (s) => s.customers.get("c-2")))).id).toBe("c-2")
   })
 
-  it("is all or nothing: one customer out of scope and nothing moves", async () => {
+  it("is all or nothing: one customer out of scope and nothing moves (NotFound: the caller cannot read it)", async () => {
     const e = await failure(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.customers({ ids: ["c-1", "c-south", "c-2"], to: "m-a2" })))
-    expect(e).toBeInstanceOf(Forbidden)
-    expect((e as Forbidden).resource).toBe("customer:c-south")
+    expect(e).toBeInstanceOf(NotFound)
+    expect(e).toMatchObject({ entity: "Customer", id: "c-south" })
+    expect(String((e as NotFound).message)).not.toContain("m-a3")
     expect(await owners(["c-1", "c-south", "c-2"])).toEqual(["m-a1", "m-a3", "m-a1"])
     expect(await actions()).toEqual([])
     expect(await failure(Effect.flatMap(actingAs("m-lead"), (s) => s.allocation.customers({ ids: ["c-1", "c-ghost"], to: "m-a2" })))).toBeInstanceOf(NotFound)

@@ -46,7 +46,7 @@ describe("AuditTrail", () => {
   })
 
   it("a note about a customer out of scope is refused; a bad note is a ValidationError", async () => {
-    expect(await failure(Effect.flatMap(actingAs("m-a1"), (s) => s.audit.note({ note: "peek", customerId: "c-a3" })))).toBeInstanceOf(Forbidden)
+    expect(await failure(Effect.flatMap(actingAs("m-a1"), (s) => s.audit.note({ note: "peek", customerId: "c-a3" })))).toBeInstanceOf(NotFound)
     expect(await failure(Effect.flatMap(actingAs("m-a1"), (s) => s.audit.note({ note: "", customerId: "c-a1" })))).toBeInstanceOf(ValidationError)
     expect(await failure(Effect.flatMap(actingAs("m-a1"), (s) => s.audit.note({ note: "x", customerId: "c-ghost" })))).toBeInstanceOf(NotFound)
     expect((await Effect.runPromise(stores.audit.verify())).entries).toBe(0)

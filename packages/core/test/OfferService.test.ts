@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Forbidden, OfferService } from "@winback/core"
+import { Forbidden, NotFound, OfferService } from "@winback/core"
 import { item, world } from "./pipelineFixtures"
 
 const offer = (id: string, cost: number, requiresApproval: boolean) => ({
@@ -27,7 +27,7 @@ describe("OfferService", () => {
     expect((await Effect.runPromise(w.stores.workItems.get("wi-1"))).offerUses).toEqual([cheap.id, costly.id])
 
     expect(await w.fail(Effect.flatMap(OfferService, (o) => o.decide(agent, { customerId: "c-1", offerUseId: costly.id, decision: "approved" })))).toBeInstanceOf(Forbidden)
-    expect(await w.fail(Effect.flatMap(OfferService, (o) => o.decide(otherLeader, { customerId: "c-1", offerUseId: costly.id, decision: "approved" })))).toBeInstanceOf(Forbidden)
+    expect(await w.fail(Effect.flatMap(OfferService, (o) => o.decide(otherLeader, { customerId: "c-1", offerUseId: costly.id, decision: "approved" })))).toBeInstanceOf(NotFound)
     const approved = await w.run(Effect.flatMap(OfferService, (o) => o.decide(leader, { customerId: "c-1", offerUseId: costly.id, decision: "approved", comment: "worth keeping" })))
     expect(approved.approvals).toMatchObject([{ by: "m-lead-a", decision: "approved", comment: "worth keeping" }])
     expect((await w.fail(Effect.flatMap(OfferService, (o) => o.decide(leader, { customerId: "c-1", offerUseId: costly.id, decision: "rejected" }))))._tag).toBe("Conflict")

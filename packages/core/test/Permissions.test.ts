@@ -53,7 +53,7 @@ describe("decide: DOMAIN §1 defaults", () => {
     })
     expect(decide(defaultPolicy, a, "customer.read", customer("c-2", "m-a2"))).toEqual({
       allowed: false,
-      reasons: ["role agent grants customer.read over self: customer:c-2 owner m-a2 is outside self"]
+      reasons: ["role agent grants customer.read over self: customer:c-2 is outside the self scope"]
     })
   })
 
@@ -70,7 +70,7 @@ describe("decide: DOMAIN §1 defaults", () => {
   it("leaders see the unowned customers of their team's region; agents never", () => {
     expect(decide(defaultPolicy, actor("m-lead"), "customer.read", customer("p-1", null, "beijing")).allowed).toBe(true)
     expect(decide(defaultPolicy, actor("m-lead"), "customer.read", customer("p-2", null, "shanghai")).reasons).toEqual([
-      "role team-leader grants customer.read over team: customer:p-2 unowned customer in region shanghai is outside the team pool"
+      "role team-leader grants customer.read over team: customer:p-2 is outside the team scope"
     ])
     expect(decide(defaultPolicy, actor("m-a1"), "customer.read", customer("p-1", null, "beijing")).allowed).toBe(false)
   })

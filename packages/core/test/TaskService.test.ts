@@ -115,7 +115,11 @@ describe("TaskService.preview: the dry run an approver sees", () => {
       excluded: { scope: 1, dnd: 1, dedupPeriod: 1, dedupCooldown: 1, alreadyExtracted: 0, calendar: 0 },
       loadPerAgent: { "m-a2": 1 }
     })
-    expect(p.sample).toEqual(["c-5"])
+    // The approver reads no customers: the figures are the task's, the sample names nobody.
+    expect(p.sample).toEqual([])
+    const byAuthor = await w.run(Effect.flatMap(TaskService, (s) => s.preview(dir, draft.id, { asOf: "2026-11-25", assignment: { kind: "least-loaded", agentIds: ["m-a1", "m-a2"] } })))
+    expect(byAuthor.result).toEqual(p.result)
+    expect(byAuthor.sample).toEqual(["c-5"])
     // Nothing written: no ledger entries, no items for the period.
     expect((await Effect.runPromise(w.stores.ledger.listByPeriod("2026-11-25"))).items).toEqual([])
     expect((await Effect.runPromise(w.stores.workItems.list({}))).items.map((i) => i.id)).toEqual(["wi-old"])

@@ -162,12 +162,12 @@ describe("WorkList.pool: the team's unassigned work a leader hands out", () => {
     expect(mine.items.flatMap((g) => g.items.map((o) => o.item.id))).toEqual(expect.arrayContaining(["p-2", "p-3"]))
   })
 
-  it("refuses to hand pool items to an agent of another team or by an agent, changing nothing", async () => {
+  it("refuses to hand pool items to an agent of another team (Forbidden) or items the caller cannot read (NotFound), changing nothing", async () => {
     const leader = await w.actor("m-lead-a")
     expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(leader, { ids: ["p-1"], to: "m-b1" }))))._tag).toBe("Forbidden")
-    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(leader, { ids: ["p-1", "p-5"], to: "m-a1" }))))._tag).toBe("Forbidden")
+    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(leader, { ids: ["p-1", "p-5"], to: "m-a1" }))))._tag).toBe("NotFound") // p-5: another team's pool, unreadable
     const agent = await w.actor("m-a1")
-    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(agent, { ids: ["p-1"], to: "m-a1" }))))._tag).toBe("Forbidden")
+    expect((await w.fail(Effect.flatMap(Allocation, (a) => a.workItems(agent, { ids: ["p-1"], to: "m-a1" }))))._tag).toBe("NotFound") // agents never read the pool
     expect(await poolIds("m-lead-a")).toEqual(["p-2", "p-1", "p-3"])
     expect((await Effect.runPromise(w.stores.audit.query({}))).items.filter((e) => e.recordType === "WorkItem")).toEqual([])
   })

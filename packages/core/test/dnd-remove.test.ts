@@ -117,18 +117,22 @@ describe("contacts.removeDnd", () => {
     expect((await port(stores.audit.query({ categories: ["dnd"] }))).items.map((e) => [e.action, e.actorId, e.recordId])).toEqual([["dnd.remove", "m-lead", "d-2"]])
   })
 
-  it("outside the actor's scope it is Forbidden and changes nothing", async () => {
+  it("outside the actor's scope it is NotFound (unreadable) or Forbidden (reads only) and changes nothing", async () => {
     await seedEntry("d-3", "c-a1")
     const before = await snapshot("c-a1")
-    // another agent of the same squad, an agent and a leader of another squad, a director (reads only), an approver
-    for (const who of ["m-a2", "m-a3", "m-lead-s", "m-dir", "m-appr"]) {
+    // another agent of the same squad, an agent and a leader of another squad, an approver: cannot read the customer
+    for (const who of ["m-a2", "m-a3", "m-lead-s", "m-appr"]) {
       const e = await failure(removeAs(who, { customerId: "c-a1", entryId: "d-3", reason: "not mine" }))
-      expect(e, who).toBeInstanceOf(Forbidden)
+      expect(e, who).toBeInstanceOf(NotFound)
       expect(await snapshot("c-a1"), who).toBe(before)
     }
+    // a director reads the customer but may not change it
+    expect(await failure(removeAs("m-dir", { customerId: "c-a1", entryId: "d-3", reason: "not mine" }))).toBeInstanceOf(Forbidden)
+    expect(await snapshot("c-a1")).toBe(before)
     expect(await blockedNow(["c-a1"], "phone")).toEqual(["c-a1"])
     // Out of scope, an unknown entry is refused the same way: the answer tells nothing about entries.
-    expect(await failure(removeAs("m-a3", { customerId: "c-a1", entryId: "d-nope", reason: "probe" }))).toBeInstanceOf(Forbidden)
+    expect(await failure(removeAs("m-a3", { customerId: "c-a1", entryId: "d-nope", reason: "probe" }))).toBeInstanceOf(NotFound)
+    expect(await failure(removeAs("m-dir", { customerId: "c-a1", entryId: "d-nope", reason: "probe" }))).toBeInstanceOf(Forbidden)
   })
 
   it("an entry the customer asked for (or a complaint or regulator set) needs a leader", async () => {
@@ -197,7 +201,7 @@ describe("contacts.removeDnd", () => {
       expect(removed.removedAt).not.toBeNull()
       expect(await blockedNow(["c-a1"], "sms", Date.now() + 1000)).toEqual([])
       await expect(winback.as("m-a1").contacts.removeDnd({ customerId: "c-a1", entryId: added.id, reason: "again" })).rejects.toBeInstanceOf(Conflict)
-      await expect(winback.as("m-a3").contacts.removeDnd({ customerId: "c-a1", entryId: added.id, reason: "x" })).rejects.toBeInstanceOf(Forbidden)
+      await expect(winback.as("m-a3").contacts.removeDnd({ customerId: "c-a1", entryId: added.id, reason: "x" })).rejects.toBeInstanceOf(NotFound)
       expect((await winback.as("m-a1").audit.query({ categories: ["dnd"] })).items.map((e) => e.action).sort()).toEqual(["dnd.add", "dnd.remove"])
     } finally {
       await winback.dispose()

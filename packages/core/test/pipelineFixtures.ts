@@ -41,7 +41,7 @@ export const customer = (id: string, ownerManagerId: string | null, over: Partia
   fixtures.customer(id, { ownerManagerId, name: `Customer ${id}`, ...over })
 
 export const task = (id: string, over: Partial<Task> = {}): Task =>
-  fixtures.task(id, { status: "active", skipHolidays: false, startsOn: "2026-11-01", ...over })
+  fixtures.task(id, { status: "active", skipHolidays: false, startsOn: "2026-11-01", authorId: "m-dir", ...over })
 
 export const item = (id: string, over: Partial<WorkItem> = {}): WorkItem => ({
   id,

@@ -16,6 +16,7 @@ import {
   type HandOutLedgerEntry,
   isDndActive,
   NotFound,
+  openWorkItemStates,
   type QuestionnaireVersionRecord,
   type StoragePorts,
   type Stores,
@@ -62,17 +63,39 @@ const groupBy = <A>(rows: ReadonlyArray<A>, key: (a: A) => string): Map<string, 
  * ```
  */
 export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
-  const customers = memoryEntityStore<Customer, import("@winback/core").CustomerFilter>(db, {
+  /** The customers with an open work item assigned to one of `assigneeIds` (the SQL adapters' EXISTS). */
+  const openWorkCustomers = (assigneeIds: ReadonlyArray<string> | undefined): ReadonlySet<string> => {
+    const held = new Set<string>()
+    if (assigneeIds === undefined || assigneeIds.length === 0) return held
+    const who = new Set(assigneeIds)
+    for (const w of db.table<WorkItem>("work_items").values()) {
+      if (w.assigneeId !== null && who.has(w.assigneeId) && openWorkItemStates.includes(w.state)) held.add(w.customerId)
+    }
+    return held
+  }
+  type CustomerFilter = import("@winback/core").CustomerFilter
+  const customerMatches = (c: Customer, f: CustomerFilter, held: ReadonlySet<string>) =>
+    any(f.ids, c.id) && (f.ownerManagerIds === undefined || (c.ownerManagerId !== null && f.ownerManagerIds.includes(c.ownerManagerId))) &&
+    (f.region === undefined || c.region === f.region) && any(f.tiers, c.tier) &&
+    (f.inScope === undefined ||
+      (c.ownerManagerId !== null ? f.inScope.ownerManagerIds.includes(c.ownerManagerId) : f.inScope.unownedRegions.includes(c.region)) ||
+      held.has(c.id))
+  const customerBase = memoryEntityStore<Customer, CustomerFilter>(db, {
     entity: "Customer",
     table: "customers",
     id: (c) => c.id,
     sortKey: sortKeys.customer,
-    matches: (c, f) =>
-      any(f.ids, c.id) && (f.ownerManagerIds === undefined || (c.ownerManagerId !== null && f.ownerManagerIds.includes(c.ownerManagerId))) &&
-      (f.region === undefined || c.region === f.region) && any(f.tiers, c.tier) &&
-      (f.inScope === undefined ||
-        (c.ownerManagerId !== null ? f.inScope.ownerManagerIds.includes(c.ownerManagerId) : f.inScope.unownedRegions.includes(c.region)))
+    matches: (c, f) => customerMatches(c, f, openWorkCustomers(f.inScope?.openWorkOf))
   })
+  const customers = {
+    ...customerBase,
+    // The open-work set once per list, not once per customer.
+    list: (f: CustomerFilter, page?: import("@winback/core").PageRequest) =>
+      db.op(() => {
+        const held = openWorkCustomers(f.inScope?.openWorkOf)
+        return pageOf(db.table<Customer>("customers").values(), (c) => customerMatches(c, f, held), sortKeys.customer, page)
+      })
+  }
   const workItems = memoryEntityStore<WorkItem, import("@winback/core").WorkItemFilter>(db, {
     entity: "WorkItem",
     table: "work_items",

@@ -19,6 +19,7 @@ import {
   type Manager,
   NotFound,
   type Observation,
+  openWorkItemStates,
   type Offer,
   type QuestionnaireVersionRecord,
   type ResponseRecord,
@@ -87,6 +88,13 @@ const customerFromRow = (r: typeof s.customers.$inferSelect): Customer => ({
 
 const fromData = <A>(r: { data: unknown }): A => r.data as A
 
+/**
+ * The customer row has an open work item assigned to one of `assigneeIds` (the read access that
+ * holding work grants; the memory adapter applies the same rule). Served by `work_items_customer_idx`.
+ */
+const holdsOpenWork = (assigneeIds: ReadonlyArray<string>): SQL =>
+  sql`exists (select 1 from ${s.workItems} where ${s.workItems.customerId} = ${s.customers.id} and ${anyOf(s.workItems.state, openWorkItemStates)} and ${anyOf(s.workItems.assigneeId, assigneeIds)})`
+
 const workItemRow = (w: WorkItem) => ({
   id: w.id,
   version: w.version,
@@ -139,7 +147,8 @@ export const makePgStores = (driver: PgDriver): Stores => {
         ? undefined
         : or(
             anyOf(s.customers.ownerManagerId, f.inScope.ownerManagerIds),
-            and(isNull(s.customers.ownerManagerId), anyOf(s.customers.region, f.inScope.unownedRegions))
+            and(isNull(s.customers.ownerManagerId), anyOf(s.customers.region, f.inScope.unownedRegions)),
+            f.inScope.openWorkOf === undefined || f.inScope.openWorkOf.length === 0 ? undefined : holdsOpenWork(f.inScope.openWorkOf)
           )
     ],
     sortColumns: [s.customers.id],

@@ -30,7 +30,11 @@ import type { ConformanceTarget } from "./conformance"
 import * as f from "./fixtures"
 import { OPEN_TIMEOUT_MS } from "./timeouts"
 
-/** The outcome a cell of the matrix expects. */
+/**
+ * The outcome a cell of the matrix expects. A write on a record the role cannot read is `hidden`
+ * (NotFound, as an unknown id: nothing says it exists); on one it reads but may not change,
+ * `forbidden`.
+ */
 type Outcome = "ok" | "hidden" | "forbidden"
 /** Expected outcome for [record in scope, record out of scope]; null = no such record for the role. */
 type Cell = readonly [Outcome, Outcome | null]
@@ -135,7 +139,7 @@ interface Ctx {
 /** One scoped operation: what it reads or writes, how to run it, and how to tell what happened. */
 interface OperationSpec {
   readonly name: string
-  readonly family: "customer" | "pool" | "work-item" | "appointment" | "task" | "rule" | "audit"
+  readonly family: "customer" | "pool" | "open-work" | "work-item" | "appointment" | "task" | "rule" | "audit"
   readonly expected: Record<MatrixRole, Cell>
   /** Seeds a fresh record for the cell, runs the operation, asserts the outcome. */
   readonly check: (ctx: Ctx, role: MatrixRole, placement: 0 | 1, outcome: Outcome) => Promise<void>
@@ -179,7 +183,7 @@ const expectRead = async <A>(ctx: Ctx, outcome: Outcome, eff: Effect.Effect<A, u
   }
 }
 
-/** Write semantics: ok = succeeded and audited; forbidden = Forbidden, nothing changed, nothing audited. */
+/** Write semantics: ok = succeeded and audited; forbidden = Forbidden, hidden = NotFound; either way nothing changed, nothing audited. */
 const expectWrite = async <A>(
   ctx: Ctx,
   outcome: Outcome,
@@ -193,14 +197,34 @@ const expectWrite = async <A>(
     expect(Exit.isSuccess(exit), `expected success, got ${String(failureOf(exit))}`).toBe(true)
     expect(await auditCount(ctx, customerId)).toBe(before + 1)
   } else {
-    expect(failureOf(exit)).toBeInstanceOf(Forbidden)
+    expect(failureOf(exit)).toBeInstanceOf(outcome === "hidden" ? NotFound : Forbidden)
     expect(await auditCount(ctx, customerId)).toBe(before)
     await unchanged()
   }
 }
 
+/** Who holds work for a customer outside the role's own customers, per role (someone in the role's scope). */
+const holderOf: Record<MatrixRole, string> = { agent: "m-a1", "team-leader": "m-a2", director: "m-a4", approver: "m-appr" }
+
+/**
+ * A customer outside the role's customer scope (owned elsewhere) with a work item assigned to the
+ * role's {@link holderOf}: open for placement 0 (holding it grants read access), completed for
+ * placement 1 (the access ends with the work).
+ */
+const seedHeldCustomer = async (ctx: Ctx, role: MatrixRole, placement: 0 | 1): Promise<Customer> => {
+  const c = f.customer(f.uniquePrefix("mh"), { ...customerPlacement[role][1] })
+  await Effect.runPromise(ctx.stores.customers.upsertCustomers([c]))
+  const w = f.workItem(f.uniquePrefix("mhw"), { customerId: c.id, assigneeId: holderOf[role], teamId: null, state: placement === 0 ? "open" : "completed" })
+  await Effect.runPromise(ctx.stores.workItems.insertMany([w]))
+  return c
+}
+
 const readCells = { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: ["ok", "hidden"], approver: ["hidden", "hidden"] } as const
 const noWrite = ["forbidden", "forbidden"] as const
+/** Reads the record but may not change it; cannot read the one outside. */
+const readOnly = ["forbidden", "hidden"] as const
+/** Reads neither record (the approver reads no customers or items). */
+const unseen = ["hidden", "hidden"] as const
 
 const customerUnchanged = (ctx: Ctx, c: Customer) => async () => expect(await Effect.runPromise(ctx.stores.customers.get(c.id))).toEqual(c)
 const itemUnchanged = (ctx: Ctx, w: WorkItem) => async () => expect(await Effect.runPromise(ctx.stores.workItems.get(w.id))).toEqual(w)
@@ -237,7 +261,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "customers.update (master data)",
     family: "customer",
-    expected: { agent: noWrite, "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: readOnly, "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p)
       await expectWrite(ctx, outcome, c.id, Effect.flatMap(ctx.session(role), (s) => s.customers.update(c.id, { tier: "diamond" }, c.version)), customerUnchanged(ctx, c))
@@ -267,7 +291,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "contacts.addDnd",
     family: "customer",
-    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p)
       await expectWrite(
@@ -282,7 +306,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "contacts.removeDnd",
     family: "customer",
-    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p)
       const entry = f.dndEntry(f.uniquePrefix("d"), { customerId: c.id, source: "agent" })
@@ -299,7 +323,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "allocation.customers",
     family: "customer",
-    expected: { agent: noWrite, "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: readOnly, "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p)
       await expectWrite(ctx, outcome, c.id, Effect.flatMap(ctx.session(role), (s) => s.allocation.customers({ ids: [c.id], to: receiverOf[role] })), customerUnchanged(ctx, c))
@@ -309,10 +333,66 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "audit.note (about a customer)",
     family: "customer",
-    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: ["ok", "forbidden"], approver: noWrite },
+    expected: { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: ["ok", "hidden"], approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p)
       await expectWrite(ctx, outcome, c.id, Effect.flatMap(ctx.session(role), (s) => s.audit.note({ note: "scope matrix", customerId: c.id })), async () => {})
+    }
+  },
+  // ---- open work: holding it grants read access to its customer while it is open -------------
+  {
+    name: "customers.get (held open work)",
+    family: "open-work",
+    expected: readCells,
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedHeldCustomer(ctx, role, p)
+      await expectRead(ctx, outcome, Effect.flatMap(ctx.session(role), (s) => s.customers.get(c.id)), (x) => x.id === c.id)
+    }
+  },
+  {
+    name: "customers.list (held open work)",
+    family: "open-work",
+    expected: readCells,
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedHeldCustomer(ctx, role, p)
+      await expectRead(ctx, outcome, Effect.flatMap(ctx.session(role), (s) => s.customers.list({ ids: [c.id] })), (pg) => pg.items.some((x) => x.id === c.id))
+    }
+  },
+  {
+    name: "customers.getMany (held open work)",
+    family: "open-work",
+    expected: readCells,
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedHeldCustomer(ctx, role, p)
+      await expectRead(ctx, outcome, Effect.flatMap(ctx.session(role), (s) => s.customers.getMany([c.id])), (xs) => xs.some((x) => x.id === c.id))
+    }
+  },
+  {
+    name: "contacts.calls (held open work)",
+    family: "open-work",
+    expected: readCells,
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedHeldCustomer(ctx, role, p)
+      await Effect.runPromise(ctx.stores.calls.insert(f.callRecord(f.uniquePrefix("C-"), { customerId: c.id })))
+      await expectRead(ctx, outcome, Effect.flatMap(ctx.session(role), (s) => s.contacts.calls(c.id)), (pg) => pg.items.length === 1)
+    }
+  },
+  {
+    name: "allocation.customers (held open work: reading is not allocating)",
+    family: "open-work",
+    expected: { agent: readOnly, "team-leader": readOnly, director: readOnly, approver: unseen },
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedHeldCustomer(ctx, role, p)
+      await expectWrite(ctx, outcome, c.id, Effect.flatMap(ctx.session(role), (s) => s.allocation.customers({ ids: [c.id], to: receiverOf[role] })), customerUnchanged(ctx, c))
+    }
+  },
+  {
+    name: "customers.update (region: customer.move-region is admin-only)",
+    family: "customer",
+    expected: { agent: readOnly, "team-leader": readOnly, director: readOnly, approver: unseen },
+    check: async (ctx, role, p, outcome) => {
+      const c = await seedCustomer(ctx, role, p)
+      await expectWrite(ctx, outcome, c.id, Effect.flatMap(ctx.session(role), (s) => s.customers.update(c.id, { region: "shanghai" }, c.version)), customerUnchanged(ctx, c))
     }
   },
   // ---- the pool: unowned customers of a region ----------------------------------------------
@@ -337,7 +417,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "allocation.customers (assign from the pool)",
     family: "pool",
-    expected: { agent: noWrite, "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: unseen, "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p, true)
       await expectWrite(ctx, outcome, c.id, Effect.flatMap(ctx.session(role), (s) => s.allocation.customers({ ids: [c.id], to: receiverOf[role] })), customerUnchanged(ctx, c))
@@ -375,7 +455,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "workItems.update",
     family: "work-item",
-    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const w = await seedItem(ctx, role, p)
       const next = { ...w, state: "in-progress" as const, nextAttemptAt: f.at(120) }
@@ -386,7 +466,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "workItems.complete",
     family: "work-item",
-    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const w = await seedItem(ctx, role, p)
       await expectWrite(
@@ -402,7 +482,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "allocation.workItems",
     family: "work-item",
-    expected: { agent: noWrite, "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: readOnly, "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const w = await seedItem(ctx, role, p)
       await expectWrite(ctx, outcome, w.customerId, Effect.flatMap(ctx.session(role), (s) => s.allocation.workItems({ ids: [w.id], to: receiverOf[role] })), itemUnchanged(ctx, w))
@@ -447,7 +527,7 @@ const operations: ReadonlyArray<OperationSpec> = [
   {
     name: "appointments.book (for a customer)",
     family: "customer",
-    expected: { agent: ["ok", "forbidden"], "team-leader": ["ok", "forbidden"], director: noWrite, approver: noWrite },
+    expected: { agent: ["ok", "hidden"], "team-leader": ["ok", "hidden"], director: readOnly, approver: unseen },
     check: async (ctx, role, p, outcome) => {
       const c = await seedCustomer(ctx, role, p)
       await expectWrite(
@@ -520,7 +600,7 @@ const operations: ReadonlyArray<OperationSpec> = [
  *
  * @example
  * ```ts
- * console.log(`scope matrix: ${scopeMatrixCaseCount} cases`) // 210
+ * console.log(`scope matrix: ${scopeMatrixCaseCount} cases`) // 266
  * ```
  */
 export const scopeMatrixCaseCount = operations.reduce((n, op) => n + roles.reduce((m, r) => m + (op.expected[r][1] === null ? 1 : 2), 0), 0)

@@ -87,16 +87,20 @@ export class Transactions extends Context.Service<
 /**
  * The data scope of an acting person over customers, pushed into the store query: a customer is in
  * scope when its owner is one of `ownerManagerIds`, or when it has no owner and its region is one of
- * `unownedRegions` (the allocation pool a leader hands out from).
+ * `unownedRegions` (the allocation pool a leader hands out from), or when one of `openWorkOf`
+ * holds an open work item (state `open` or `in-progress`) for it — holding work grants read access
+ * to its customer while the work is open.
  *
  * @example
  * ```ts
- * const f: CustomerFilter = { inScope: { ownerManagerIds: ["m-1", "m-2"], unownedRegions: ["beijing"] } }
+ * const f: CustomerFilter = { inScope: { ownerManagerIds: ["m-1", "m-2"], unownedRegions: ["beijing"], openWorkOf: ["m-1", "m-2"] } }
  * ```
  */
 export interface CustomerScopeFilter {
   readonly ownerManagerIds: ReadonlyArray<string>
   readonly unownedRegions: ReadonlyArray<string>
+  /** Assignees whose open work items admit their customers (absent: nobody's). */
+  readonly openWorkOf?: ReadonlyArray<string>
 }
 
 /**
