@@ -5,9 +5,9 @@
  */
 import { Effect } from "effect"
 import { PgliteStorage, SqlCandidateSource } from "@winback/adapters"
-import { createPipeline, createWinback, CustomerStore, IsoDate, parse, pipelinePolicy, storesLayer, Transactions } from "@winback/core"
+import { createPipeline, createWinback, CustomerStore, IsoDate, parse, storesLayer, Transactions } from "@winback/core"
 import type { Crm } from "./crm"
-import { crmDirectories } from "./ports"
+import { crmDirectories, crmPolicy } from "./ports"
 
 /**
  * Starts Winback over the CRM: `as(staffCode)` is the work pipeline acting as a CRM employee,
@@ -20,7 +20,7 @@ import { crmDirectories } from "./ports"
  */
 export const embedWinback = async (crm: Crm, options: { readonly dataDir?: string } = {}) => {
   const storage = await PgliteStorage.open(options)
-  const winback = await createWinback({ storage: storesLayer(storage.stores), directories: crmDirectories(crm), policy: pipelinePolicy }).catch(
+  const winback = await createWinback({ storage: storesLayer(storage.stores), directories: crmDirectories(crm), policy: crmPolicy }).catch(
     (e: unknown) => storage.close().then(() => Promise.reject(e))
   )
   const pipeline = createPipeline(winback, { candidates: SqlCandidateSource.layer(storage) })

@@ -17,7 +17,10 @@ import {
   StaffDirectory,
   StorageError,
   UsageDay,
-  UsageHistoryReader
+  UsageHistoryReader,
+  extendPolicy,
+  pipelinePolicy,
+  type PermissionPolicy
 } from "@winback/core"
 import type { Crm, CrmCustomerRow, CrmStaffRow, CrmUsageRow } from "./crm"
 
@@ -149,3 +152,18 @@ export const crmDirectories = (crm: Crm): Layer.Layer<HostPorts> => {
     )
   )
 }
+
+/**
+ * Winback's permission policy for this CRM: the pipeline's grants, plus one for a CRM without a
+ * team tree. Winback scopes admins to the teams they administer; this CRM keeps no teams, so its
+ * IT admin (who writes the rules and the tasks) reads and targets every customer. Sales reps still
+ * read only the customers they own or hold open work for, and compliance approves by the figures.
+ *
+ * @example
+ * ```ts
+ * const winback = await createWinback({ storage, directories: crmDirectories(crm), policy: crmPolicy })
+ * ```
+ */
+export const crmPolicy: PermissionPolicy = extendPolicy(pipelinePolicy, {
+  grants: [{ role: "admin", reach: "all", actions: ["customer.read", "task.create"] }]
+})

@@ -102,8 +102,11 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
       cooldownDays: 30
     })
     await admin.tasks.submit(task.id)
+    // The author previews who would be handed out; compliance approves by the figures, since an
+    // approver reads no customer (a preview never names a customer its caller may not read).
+    expect((await admin.tasks.preview(task.id, { asOf })).sample).toEqual(["C-1001", "C-1002", "C-1005"])
     const preview = await compliance.tasks.preview(task.id, { asOf })
-    expect(preview.sample).toEqual(["C-1001", "C-1002", "C-1005"])
+    expect([preview.result.handedOut, preview.sample]).toEqual([3, []])
     await compliance.tasks.approve(task.id, "three customers, each with their account manager")
 
     const report = await admin.extraction.run({ asOf })
