@@ -76,6 +76,26 @@ describe("the agent's day", () => {
     const wrong = await agent.post(`/api/questionnaires/${hash}/evaluate`, { answers: { reached: "maybe", satisfaction: 9 } })
     expect(wrong.body.complete).toBe(false)
     expect(wrong.body.errors.map((e: { path: Array<string> }) => e.path.at(-1)).sort()).toEqual(["reached", "satisfaction"])
+    // The agent reads the customer's name, not the raw placeholder, in the locale asked for.
+    const name = view.body.customer.name as string
+    expect(q.body.texts.reached).toBe(`Am I speaking with ${name}, the account holder?`)
+    const zh = await agent.get(`/api/work-items/${first.items[0].item.id}/questionnaire?locale=zh-CN`)
+    expect(zh.body.texts.reached).toBe(`请问是机主${name}本人吗？`)
+    expect((await agent.get(`/api/work-items/${first.items[0].item.id}/questionnaire?locale=<b>`)).status).toBe(400)
+    const piped = await agent.post(`/api/questionnaires/${hash}/evaluate?locale=en`, {
+      answers: { reached: "yes", satisfaction: 2, leaving_considered: "yes", reasons: ["price"], competitor: "AcmeTel" },
+      context: q.body.context
+    })
+    expect(piped.body.texts.reached).toBe(`Am I speaking with ${name}, the account holder?`)
+    expect(piped.body.texts.competitor_fee).toBe("What monthly fee does AcmeTel ask?")
+    for (const text of Object.values(piped.body.texts as Record<string, string>)) expect(text).not.toMatch(/\{[^}]*\}/)
+    // No offer question shown: whether the offer was accepted is neither asked nor required.
+    expect(stays.body).toMatchObject({ missingRequired: [], complete: true })
+    expect(stays.body.visible).not.toContain("offer_accepted")
+    const noOffer = await agent.post(`/api/questionnaires/${hash}/evaluate`, { answers: { reached: "yes", satisfaction: 2, leaving_considered: "yes", reasons: ["network"], offer_presented: "none" } })
+    expect(noOffer.body).toMatchObject({ missingRequired: [], complete: true })
+    const offered = await agent.post(`/api/questionnaires/${hash}/evaluate`, { answers: { reached: "yes", satisfaction: 2, leaving_considered: "yes", reasons: ["network"], offer_presented: "bonus_credit" } })
+    expect(offered.body.missingRequired).toEqual(["offer_accepted"])
     // By questionnaire id: the newest version.
     expect((await agent.get("/api/questionnaires/retention-callback")).body.hash).toBe(q.body.version.hash)
     expect((await agent.get("/api/questionnaires/no-such")).status).toBe(404)
