@@ -68,7 +68,7 @@ export { type EventOutcome, type IncomingEvent, onEvent } from "./EventRules"
 
 // ---- Schedules and the business-calendar port -------------------------------------------------
 export { Schedule, isDue, isWithinWindow, nextRuns, parseSchedule, windowOn } from "./Schedule"
-export { type BusinessCalendar, fixedCalendar } from "./BusinessCalendar"
+export { type BusinessCalendar, CalendarDataMissing, fixedCalendar, isCalendarDataMissing } from "./BusinessCalendar"
 
 // ---- Time helpers the SQL compiler shares (as-of arithmetic on day/month numbers) -------------
 export { addOffset, dayNumber, isoDay, isoMonth, monthNumber } from "./AsOf"
