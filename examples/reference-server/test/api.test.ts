@@ -273,6 +273,43 @@ describe("rules, extraction, import, groups", () => {
     expect((await director.post("/api/extractions/run", { asOf })).body.created).toBe(0)
   })
 
+  it("skips public holidays by the region's calendar (China) by default, and says when a year has no holiday data", async () => {
+    const pending = await director.get("/api/tasks/demo-win-back-zero-bill")
+    const created = await director.post("/api/tasks", {
+      source: "alert",
+      ruleInstanceIds: pending.body.ruleInstanceIds,
+      name: "Zero bill, holidays skipped",
+      type: "retention-callback",
+      urgency: 2,
+      channel: "phone",
+      executionWindow: { from: "09:00", to: "20:00" },
+      cycle: "daily",
+      startsOn: "2026-09-01",
+      expiresOn: null,
+      skipHolidays: true,
+      questionnaireVersion: null
+    })
+    expect(created.status).toBe(201)
+    const preview = (day: string) => director.get(`/api/tasks/${created.body.id}/preview?asOf=${day}`)
+    // National Day 2026 is a holiday in chinaCalendar(): not due, and no "no calendar" warning.
+    // (The demo rule's effective date adds its own warning before 25 November; only calendar ones count here.)
+    const calendarWarnings = (r: { body: { result: { warnings: Array<string> } } }) => r.body.result.warnings.filter((w) => /calendar|holiday/.test(w))
+    const nationalDay = await preview("2026-10-01")
+    expect(nationalDay.status).toBe(200)
+    expect(nationalDay.body.result.due).toBe(false)
+    expect(calendarWarnings(nationalDay)).toEqual([])
+    // An ordinary Monday after the Golden Week is due.
+    const ordinary = await preview("2026-10-12")
+    expect(ordinary.body.result.due).toBe(true)
+    expect(calendarWarnings(ordinary)).toEqual([])
+    // 2027 has no data in chinese-days: the task is not silently treated as on a working day.
+    const past = await preview("2027-10-01")
+    expect(past.body.result.due).toBe(true)
+    expect(calendarWarnings(past)).toHaveLength(1)
+    expect(calendarWarnings(past)[0]).toContain("no public-holiday data for 2027")
+    expect(calendarWarnings(past)[0]).toContain("holidays are not skipped on 2027-10-01")
+  })
+
   it("imports a manual task's CSV all or nothing, reporting every bad line", async () => {
     const task = await director.post("/api/tasks", {
       source: "manual",
