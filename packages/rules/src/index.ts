@@ -53,6 +53,7 @@ export {
 
 // ---- Evaluation: plan (shared with the SQL compiler), memory evaluator, explanations ----------
 export { type Leaf, type PlanCond, type PlanNum, type RulePlan, planRule } from "./Plan"
+export { type ExactSpec, exactTie } from "./ExactDecimal"
 export {
   type CompileOptions,
   type CompiledRule,
