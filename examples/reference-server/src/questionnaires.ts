@@ -10,7 +10,7 @@
  */
 import type { QuestionnaireVersionRecord } from "@winback/core"
 import { ValidationError } from "@winback/core"
-import { loadPublished, publish, retentionCallback, validateResponse } from "@winback/questionnaire"
+import { answer, loadPublished, publish, questionTexts, retentionCallback, start, validateResponse, type PublishedQuestionnaire } from "@winback/questionnaire"
 
 /** The evaluation of a (partial) set of answers. */
 export interface Evaluation {
@@ -28,6 +28,8 @@ export interface Evaluation {
   /** Answers given to questions that are hidden or unknown. */
   readonly ignored: ReadonlyArray<string>
   readonly errors: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly code: string; readonly message: string }>
+  /** Every question's text in the requested locale with context and counted answers piped in. */
+  readonly texts: Readonly<Record<string, string>>
 }
 
 const load = (record: QuestionnaireVersionRecord) => {
@@ -39,6 +41,34 @@ const load = (record: QuestionnaireVersionRecord) => {
 }
 
 /**
+ * The questions' texts as the agent reads them: `{ctx.customerName}` and `{competitor}` resolved
+ * from the context and the answers that count. A context the version does not accept (wrong type)
+ * pipes in nothing rather than failing: evaluation reports it, texts stay readable.
+ */
+const textsOf = (version: PublishedQuestionnaire, answers: Readonly<Record<string, unknown>>, visible: ReadonlyArray<string>, context: Readonly<Record<string, unknown>>, locale: string | undefined) => {
+  let s
+  try {
+    s = start(version, context)
+  } catch {
+    s = start(version)
+  }
+  // In path order each counted answer's question is visible once the earlier ones are answered.
+  for (const id of visible) if (answers[id] !== undefined) s = answer(s, id, answers[id])
+  return questionTexts(s, locale)
+}
+
+/**
+ * The resolved question texts of a stored version for a context, before any answer.
+ *
+ * @example
+ * ```ts
+ * questionTextsFor(record, { customerName: "Li Lei" }, "zh-CN").reached // "请问是机主Li Lei本人吗？"
+ * ```
+ */
+export const questionTextsFor = (record: QuestionnaireVersionRecord, context: Readonly<Record<string, unknown>>, locale?: string): Readonly<Record<string, string>> =>
+  textsOf(load(record), {}, [], context, locale)
+
+/**
  * Evaluates answers against a stored published version.
  *
  * @example
@@ -47,7 +77,12 @@ const load = (record: QuestionnaireVersionRecord) => {
  * e.next // the next question to ask
  * ```
  */
-export const evaluateAnswers = (record: QuestionnaireVersionRecord, answers: Readonly<Record<string, unknown>>, context: Readonly<Record<string, unknown>>): Evaluation => {
+export const evaluateAnswers = (
+  record: QuestionnaireVersionRecord,
+  answers: Readonly<Record<string, unknown>>,
+  context: Readonly<Record<string, unknown>>,
+  locale?: string
+): Evaluation => {
   const version = load(record)
   const v = validateResponse(version, { versionHash: version.hash, context, answers })
   const answered = (id: string) => {
@@ -65,7 +100,8 @@ export const evaluateAnswers = (record: QuestionnaireVersionRecord, answers: Rea
     complete: v.valid && v.complete,
     answers: v.answers,
     ignored: v.ignored,
-    errors: errors.map((i) => ({ path: i.path, code: i.code, message: i.message }))
+    errors: errors.map((i) => ({ path: i.path, code: i.code, message: i.message })),
+    texts: textsOf(version, v.answers, v.visible, context, locale)
   }
 }
 

@@ -8,7 +8,8 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
 import { Actors, type CandidateSource, Notifier, NotFound, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
-import { type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
+import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
+import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
 import { type Auth, createAuth } from "./auth/Auth"
 import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
@@ -126,6 +127,14 @@ export interface ServerOptions {
    * signed routes, the webhook dispatcher on an interval. See docs/integrations.md.
    */
   readonly integrations?: IntegrationOptions
+  /**
+   * The business calendar "skip holidays" and the holiday contact rule read. Default: the demo
+   * region's, `chinaCalendar()` (mainland China, with make-up working days). A day past the
+   * calendar's data is a warning on the task and a `calendar-data-missing` contact reason, never
+   * a silent working day. `null` runs without a calendar (holidays are not skipped; extraction
+   * says so on every task that asks to skip them).
+   */
+  readonly calendar?: BusinessCalendar | null
 }
 
 /** A running server. */
@@ -171,7 +180,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     const reports: Layer.Layer<ReportQueries> | undefined = isSql(storage) ? SqlReportQueries.layer(storage) : storage.db ? MemoryReportQueries.layer(storage.db) : undefined
     // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
     const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
-    const pipeline = createPipeline(winback, { candidates, notifier, ...(reports ? { reports } : {}) })
+    const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
+    const pipeline = createPipeline(winback, { candidates, notifier, ...(reports ? { reports } : {}), config: { calendar } })
     const runAs = pipeline.runAs
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),

@@ -76,6 +76,26 @@ describe("the agent's day", () => {
     const wrong = await agent.post(`/api/questionnaires/${hash}/evaluate`, { answers: { reached: "maybe", satisfaction: 9 } })
     expect(wrong.body.complete).toBe(false)
     expect(wrong.body.errors.map((e: { path: Array<string> }) => e.path.at(-1)).sort()).toEqual(["reached", "satisfaction"])
+    // The agent reads the customer's name, not the raw placeholder, in the locale asked for.
+    const name = view.body.customer.name as string
+    expect(q.body.texts.reached).toBe(`Am I speaking with ${name}, the account holder?`)
+    const zh = await agent.get(`/api/work-items/${first.items[0].item.id}/questionnaire?locale=zh-CN`)
+    expect(zh.body.texts.reached).toBe(`请问是机主${name}本人吗？`)
+    expect((await agent.get(`/api/work-items/${first.items[0].item.id}/questionnaire?locale=<b>`)).status).toBe(400)
+    const piped = await agent.post(`/api/questionnaires/${hash}/evaluate?locale=en`, {
+      answers: { reached: "yes", satisfaction: 2, leaving_considered: "yes", reasons: ["price"], competitor: "AcmeTel" },
+      context: q.body.context
+    })
+    expect(piped.body.texts.reached).toBe(`Am I speaking with ${name}, the account holder?`)
+    expect(piped.body.texts.competitor_fee).toBe("What monthly fee does AcmeTel ask?")
+    for (const text of Object.values(piped.body.texts as Record<string, string>)) expect(text).not.toMatch(/\{[^}]*\}/)
+    // No offer question shown: whether the offer was accepted is neither asked nor required.
+    expect(stays.body).toMatchObject({ missingRequired: [], complete: true })
+    expect(stays.body.visible).not.toContain("offer_accepted")
+    const noOffer = await agent.post(`/api/questionnaires/${hash}/evaluate`, { answers: { reached: "yes", satisfaction: 2, leaving_considered: "yes", reasons: ["network"], offer_presented: "none" } })
+    expect(noOffer.body).toMatchObject({ missingRequired: [], complete: true })
+    const offered = await agent.post(`/api/questionnaires/${hash}/evaluate`, { answers: { reached: "yes", satisfaction: 2, leaving_considered: "yes", reasons: ["network"], offer_presented: "bonus_credit" } })
+    expect(offered.body.missingRequired).toEqual(["offer_accepted"])
     // By questionnaire id: the newest version.
     expect((await agent.get("/api/questionnaires/retention-callback")).body.hash).toBe(q.body.version.hash)
     expect((await agent.get("/api/questionnaires/no-such")).status).toBe(404)
@@ -251,6 +271,43 @@ describe("rules, extraction, import, groups", () => {
     expect(run.status).toBe(200)
     expect(run.body.created).toBe(plan.body.report.created)
     expect((await director.post("/api/extractions/run", { asOf })).body.created).toBe(0)
+  })
+
+  it("skips public holidays by the region's calendar (China) by default, and says when a year has no holiday data", async () => {
+    const pending = await director.get("/api/tasks/demo-win-back-zero-bill")
+    const created = await director.post("/api/tasks", {
+      source: "alert",
+      ruleInstanceIds: pending.body.ruleInstanceIds,
+      name: "Zero bill, holidays skipped",
+      type: "retention-callback",
+      urgency: 2,
+      channel: "phone",
+      executionWindow: { from: "09:00", to: "20:00" },
+      cycle: "daily",
+      startsOn: "2026-09-01",
+      expiresOn: null,
+      skipHolidays: true,
+      questionnaireVersion: null
+    })
+    expect(created.status).toBe(201)
+    const preview = (day: string) => director.get(`/api/tasks/${created.body.id}/preview?asOf=${day}`)
+    // National Day 2026 is a holiday in chinaCalendar(): not due, and no "no calendar" warning.
+    // (The demo rule's effective date adds its own warning before 25 November; only calendar ones count here.)
+    const calendarWarnings = (r: { body: { result: { warnings: Array<string> } } }) => r.body.result.warnings.filter((w) => /calendar|holiday/.test(w))
+    const nationalDay = await preview("2026-10-01")
+    expect(nationalDay.status).toBe(200)
+    expect(nationalDay.body.result.due).toBe(false)
+    expect(calendarWarnings(nationalDay)).toEqual([])
+    // An ordinary Monday after the Golden Week is due.
+    const ordinary = await preview("2026-10-12")
+    expect(ordinary.body.result.due).toBe(true)
+    expect(calendarWarnings(ordinary)).toEqual([])
+    // 2027 has no data in chinese-days: the task is not silently treated as on a working day.
+    const past = await preview("2027-10-01")
+    expect(past.body.result.due).toBe(true)
+    expect(calendarWarnings(past)).toHaveLength(1)
+    expect(calendarWarnings(past)[0]).toContain("no public-holiday data for 2027")
+    expect(calendarWarnings(past)[0]).toContain("holidays are not skipped on 2027-10-01")
   })
 
   it("imports a manual task's CSV all or nothing, reporting every bad line", async () => {

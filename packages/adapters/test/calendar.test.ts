@@ -1,4 +1,4 @@
-import { fixedCalendar, isDue, nextRuns, parseSchedule } from "@winback/rules"
+import { CalendarDataMissing, fixedCalendar, isDue, nextRuns, parseSchedule } from "@winback/rules"
 import { describe, expect, it } from "vitest"
 import { chinaCalendar, holidaysCalendar } from "../src/calendar"
 
@@ -22,6 +22,38 @@ describe("chinaCalendar (chinese-days)", () => {
     const s = parseSchedule({ cycle: "daily", window: { start: "09:00", end: "18:00" }, timeZone: "Asia/Shanghai", startsOn: "2025-09-26", workdaysOnly: true, skipHolidays: true })
     expect(nextRuns(s, "2025-09-26", 4, cn)).toEqual(["2025-09-26", "2025-09-28", "2025-09-29", "2025-09-30"])
     expect(nextRuns(s, "2025-10-01", 2, cn)).toEqual(["2025-10-09", "2025-10-10"])
+  })
+})
+
+describe("chinaCalendar past its data", () => {
+  const cn = chinaCalendar()
+  it("refuses to guess on a year without holiday data: National Day 2027 is a typed CalendarDataMissing, not a working day", () => {
+    const missing = (f: () => unknown): CalendarDataMissing => {
+      try {
+        f()
+      } catch (e) {
+        if (e instanceof CalendarDataMissing) return e
+        throw e
+      }
+      throw new Error("expected CalendarDataMissing")
+    }
+    const e = missing(() => cn.isHoliday("2027-10-01"))
+    expect(e).toMatchObject({ _tag: "CalendarDataMissing", calendar: "CN", day: "2027-10-01", year: 2027, covered: { from: 2004, to: 2026 } })
+    expect(e.message).toContain("no public-holiday data for 2027")
+    expect(missing(() => cn.isWorkday("2027-10-01")).year).toBe(2027)
+    expect(missing(() => cn.isHoliday("2028-01-01")).year).toBe(2028) // a Saturday: still no data
+    expect(missing(() => cn.isHoliday("2003-10-01")).year).toBe(2003)
+    // The first and last covered years answer.
+    expect(cn.isHoliday("2004-10-01")).toBe(true)
+    expect(cn.isHoliday("2026-12-31")).toBe(false)
+  })
+  it("a schedule that skips holidays fails loudly on such a day; a host-supplied calendar covers the year", () => {
+    const s = parseSchedule({ cycle: "daily", window: { start: "09:00", end: "18:00" }, timeZone: "Asia/Shanghai", startsOn: "2026-01-01", skipHolidays: true })
+    expect(() => isDue(s, "2027-10-01", cn)).toThrow(CalendarDataMissing)
+    const host = fixedCalendar({ name: "CN-2027", holidays: ["2027-10-01", "2027-10-04"], years: { from: 2027, to: 2027 } })
+    expect(isDue(s, "2027-10-01", host)).toBe(false)
+    expect(isDue(s, "2027-10-08", host)).toBe(true)
+    expect(() => host.isHoliday("2028-10-02")).toThrow(CalendarDataMissing)
   })
 })
 

@@ -308,6 +308,53 @@ describe("memory and SQL agree", () => {
     }
   }, 120_000)
 
+  it("on cent-valued bills exactly on a threshold, one cent either side: money compared exactly (every backend)", async () => {
+    const billDrop = catalogue.find((t) => t.id === "bill-drop")!
+    const asOf = isoDay(BASE)
+    const months = ["2025-11", "2025-12", "2026-01", "2026-02"]
+    const customer = (id: string, bills: ReadonlyArray<number>): CustomerFacts => ({
+      customer: { id, name: id, tier: "gold", region: "north", lineStatus: "active", paymentType: "postpaid", contractEnd: null, birthday: null, activatedOn: "2020-01-01", ownerManagerId: null, preferredChannel: null, tariffSensitivity: null, creditLevel: null, timeZone: "UTC" },
+      monthly: months.map((m, i) => {
+        const billDate = `${isoMonth(monthNumber(m) + 1)}-03`
+        return { month: m, billAmount: bills[i]!, dataMb: 1, callMinutes: 1, competitorCallSeconds: 0, forwardedDays: 0, silentDays: 0, billDate, dueDate: isoDay(dayNumber(billDate) + 19), paidDate: null }
+      })
+    })
+    // Previous three bills average A cents (A = 20k, so A·(100 − p)/100 is whole cents); this
+    // month's bill is on the p% drop, or one cent either side of it.
+    const caseArb = fc.record({ k: fc.integer({ min: 1, max: 5_000 }), spread: fc.nat(), side: fc.constantFrom(-1, 0, 1) })
+    for (const b of backends) {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 19 }).map((i) => i * 5), fc.array(caseArb, { minLength: 1, maxLength: 12 }), async (p, cases) => {
+          const facts = cases.map((c, i) => {
+            const a = 20 * c.k
+            const d = c.spread % (a + 1)
+            const onThreshold = (a * (100 - p)) / 100
+            return customer(`t${i}`, [(a + d) / 100, (a - d) / 100, a / 100, (onThreshold + c.side) / 100])
+          })
+          await reset(b.db, facts)
+          const drop = instantiate(billDrop, { dropPercent: p }).rule
+          // The same threshold as a product: this month <= average × (100 − p)%.
+          const times: Rule = {
+            when: {
+              op: "compare",
+              left: { kind: "monthly", fn: "value", metric: "billAmount", months: 1 },
+              cmp: "<=",
+              right: { kind: "arith", op: "*", left: { kind: "monthly", fn: "avg", metric: "billAmount", months: 3, skip: 1 }, right: (100 - p) / 100 }
+            }
+          }
+          // "Dropped by more than p%" holds exactly for the bills below the threshold.
+          const expected = cases.flatMap((c, i) => (c.side < 0 ? [`t${i}`] : [])).sort()
+          expect(compileRule(drop).filter(indexFacts(facts), asOf).map((f) => f.id).sort()).toEqual(expected)
+          expect((await findRuleMatches(b.db, drop, { asOf })).map((m) => m.customerId).sort()).toEqual(expected)
+          const atMost = cases.flatMap((c, i) => (c.side <= 0 ? [`t${i}`] : [])).sort()
+          expect((await findRuleMatches(b.db, times, { asOf })).map((m) => m.customerId).sort()).toEqual(atMost)
+          await agree(b, facts, [drop, times], [asOf])
+        }),
+        { endOnFailure: true, numRuns: Number(process.env.WINBACK_FC_RUNS ?? 25) }
+      )
+    }
+  }, 120_000)
+
   it("on every catalogue template, defaults and random parameters, over generated customers", async () => {
     const variants: Rule[] = catalogue.flatMap((t) => [instantiate(t).rule])
     variants.push(

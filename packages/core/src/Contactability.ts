@@ -6,7 +6,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
-import type { BusinessCalendar } from "@winback/rules"
+import { type BusinessCalendar, isCalendarDataMissing } from "@winback/rules"
 import type { Actor } from "./Actor"
 import { nowIso } from "./AuditTrail"
 import { Channel } from "./Channel"
@@ -67,7 +67,8 @@ export const defaultContactPolicy: ContactPolicy = ContactPolicy.parse({})
  * ```
  */
 export interface ContactReason {
-  readonly code: "dnd" | "outside-hours" | "holiday" | "frequency-cap"
+  /** `calendar-data-missing`: the business calendar has no holiday data for the day's year, so a holiday channel is refused rather than risk a call on a public holiday. */
+  readonly code: "dnd" | "outside-hours" | "holiday" | "calendar-data-missing" | "frequency-cap"
   readonly message: string
 }
 
@@ -133,8 +134,13 @@ export const evaluateContact = (input: {
   if (hours && !(hours.from <= local.time && local.time < hours.to)) {
     reasons.push({ code: "outside-hours", message: `${local.time} in ${input.timeZone} is outside the ${input.channel} hours ${hours.from}–${hours.to}` })
   }
-  if (input.calendar && input.policy.holidayChannels.includes(input.channel) && input.calendar.isHoliday(local.day)) {
-    reasons.push({ code: "holiday", message: `${local.day} is a public holiday (${input.calendar.name}) in the customer's time zone` })
+  if (input.calendar && input.policy.holidayChannels.includes(input.channel)) {
+    try {
+      if (input.calendar.isHoliday(local.day)) reasons.push({ code: "holiday", message: `${local.day} is a public holiday (${input.calendar.name}) in the customer's time zone` })
+    } catch (e) {
+      if (!isCalendarDataMissing(e)) throw e
+      reasons.push({ code: "calendar-data-missing", message: `cannot tell whether ${local.day} is a public holiday: ${e.message}` })
+    }
   }
   const cap = input.policy.frequency[input.channel]
   if (cap) {

@@ -13,7 +13,7 @@
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import { z } from "zod"
-import { isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
+import { isCalendarDataMissing, isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
 import { type Actor, Actors } from "./Actor"
 import { assign, AssignmentPolicy } from "./Assignment"
 import { AuditTrail } from "./AuditTrail"
@@ -355,8 +355,15 @@ export class Extraction extends Context.Service<
           try {
             due.set(t.id, isDue(taskSchedule(t, config.calendar !== undefined), asOf, config.calendar))
           } catch (e) {
-            warnings.get(t.id)!.push(`the task's schedule is invalid: ${adoptRulesError(e).message}`)
-            due.set(t.id, false)
+            if (isCalendarDataMissing(e)) {
+              // The calendar has no holiday data for this year: the task runs on its cycle as if
+              // no calendar were configured, and says so on the task instead of guessing.
+              warnings.get(t.id)!.push(`skipHolidays could not be applied: ${e.message}; holidays are not skipped on ${asOf}`)
+              due.set(t.id, isDue(taskSchedule(t, false), asOf))
+            } else {
+              warnings.get(t.id)!.push(`the task's schedule is invalid: ${adoptRulesError(e).message}`)
+              due.set(t.id, false)
+            }
           }
         }
         const wanted = runTasks.filter((t) => due.get(t.id) || options?.includeNotDue)

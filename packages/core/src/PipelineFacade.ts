@@ -19,6 +19,7 @@ import { ReportQueries } from "./reports/ReportQueries"
 import { ReportService } from "./reports/ReportService"
 import { StorageError } from "./Errors"
 import { pipelineLayer, type PipelineServices } from "./Pipeline"
+import { defaultPipelineConfig, PipelineConfig } from "./PipelineConfig"
 import { Dialer, IntegrationError, Notifier, SmsGateway } from "./ports/Outbound"
 import type { CustomerStore } from "./ports/Storage"
 import { RuleService } from "./RuleService"
@@ -84,6 +85,12 @@ export interface PipelineOptions {
   readonly dialer?: Layer.Layer<Dialer>
   /** The report queries of the storage (`SqlReportQueries.layer(storage)`, `MemoryReportQueries.layer(db)`); without it reports reject with `StorageError`. */
   readonly reports?: Layer.Layer<ReportQueries>
+  /**
+   * The operator's pipeline settings over `defaultPipelineConfig` — above all the business
+   * calendar "skip holidays" and holiday contact rules read (`{ calendar: chinaCalendar() }`).
+   * Without a calendar holidays are not skipped and each extraction says so on the task.
+   */
+  readonly config?: Partial<PipelineConfig>
 }
 
 const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fail(new IntegrationError({ integration, retryable: false, detail: "not configured" }))
@@ -166,6 +173,7 @@ export const createPipeline = (winback: Winback, options: PipelineOptions = {}):
   const noReports = Effect.fail(new StorageError({ reason: "Unknown", operation: "ReportQueries", cause: new Error("no report queries configured: pass options.reports") }))
   const reports = options.reports ?? Layer.succeed(ReportQueries, ReportQueries.of({ funnel: () => noReports, observations: () => noReports, statusAccounting: () => noReports, responses: () => noReports }))
   const services = Layer.mergeAll(
+    Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, ...options.config }),
     pipelineLayer.pipe(Layer.provide(extra)),
     ReportService.layer.pipe(Layer.provide(reports)),
     WorkPlanService.layer.pipe(Layer.provide(reports))

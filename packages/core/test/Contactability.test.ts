@@ -28,6 +28,18 @@ describe("canContact: every reason", () => {
     expect(d.reasons[1]!.message).toContain("22:30 in Asia/Shanghai")
   })
 
+  it("refuses a holiday channel when the calendar has no data for the year, and says why; other channels go on", () => {
+    const calendar = fixedCalendar({ name: "CN", holidays: ["2026-10-01"], years: { from: 2004, to: 2026 } })
+    const on = (channel: "phone" | "email") =>
+      evaluateContact({ policy: { ...defaultContactPolicy, holidayChannels: ["phone"] }, channel, at: "2027-10-01T02:00:00.000Z", timeZone: "Asia/Shanghai", dnd: [], contactTimes: [], calendar })
+    const phone = on("phone")
+    expect(phone.allowed).toBe(false)
+    expect(phone.reasons.map((r) => r.code)).toEqual(["calendar-data-missing"])
+    expect(phone.reasons[0]!.message).toContain("cannot tell whether 2027-10-01 is a public holiday")
+    expect(phone.reasons[0]!.message).toContain("no public-holiday data for 2027")
+    expect(on("email").reasons.filter((r) => r.code === "calendar-data-missing")).toEqual([])
+  })
+
   it("allows a contact inside hours with no DND; expired and removed DND entries do not count", () => {
     const d = evaluateContact({
       policy: defaultContactPolicy,

@@ -681,6 +681,24 @@ export function questionText(state: QuestionnaireState, questionId: string, loca
 }
 
 /**
+ * Every question's text for a locale, resolved as {@link questionText} resolves one: context fields
+ * (`{ctx.customerName}`) and answers (`{competitor}`) piped in, so a UI never shows the raw
+ * placeholders. Keyed by question id, in the definition's order, hidden questions included (their
+ * texts are ready when an answer shows them).
+ *
+ * @example
+ * ```ts
+ * const s = start(version, { customerName: "Li Lei" })
+ * questionTexts(s, "en").reached // "Am I speaking with Li Lei, the account holder?"
+ * ```
+ */
+export function questionTexts(state: QuestionnaireState, locale?: string): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const id of state.core.plan.ids) out[id] = questionText(state, id, locale)
+  return out
+}
+
+/**
  * A submitted response as stored or sent to a server for validation.
  *
  * @example

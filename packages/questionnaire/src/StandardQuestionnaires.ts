@@ -86,7 +86,7 @@ export const retentionCallback: QuestionnaireDefinitionInput = {
       ]
     },
     {
-      id: "offer_accepted", section: "offer", type: "singleChoice", required: true, showIf: 'offer_presented != "none"',
+      id: "offer_accepted", section: "offer", type: "singleChoice", required: true, showIf: 'answered(offer_presented) and offer_presented != "none"',
       text: t("Did the customer accept the offer?", "客户是否接受方案？"),
       choices: [{ id: "yes", text: t("Accepted", "接受") }, { id: "think", text: t("Will think about it", "考虑一下") }, { id: "no", text: t("Declined", "拒绝") }]
     },

@@ -62,6 +62,7 @@ export {
   explain,
   trace,
   questionText,
+  questionTexts,
   responseOf,
   QuestionnaireState,
   AnswerValue,

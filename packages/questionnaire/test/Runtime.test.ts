@@ -14,6 +14,7 @@ import {
   explain,
   trace,
   questionText,
+  questionTexts,
   responseOf,
   validateResponse,
   resumeToken,
@@ -246,6 +247,19 @@ describe("log, trace and piping", () => {
     s = answer(s, "competitor", "AcmeTel")
     expect(questionText(s, "fee", "en")).toBe("What does AcmeTel charge for Price?")
     expect(questionText(s, "fee", "zh-CN")).toBe("What does AcmeTel charge for 资费?")
+  })
+
+  it("resolves every question's text at once, hidden questions included, with no raw placeholders", () => {
+    let s = start(version, { name: "Li Lei" })
+    const before = questionTexts(s, "en")
+    expect(Object.keys(before)).toEqual(version.definition.questions.map((q) => q.id))
+    expect(before.reason).toBe("Why, Li Lei?")
+    expect(before.fee).toBe("What does  charge for ?")
+    s = answer(s, "reason", "price")
+    s = answer(s, "competitor", "AcmeTel")
+    expect(questionTexts(s, "zh-CN").reason).toBe("为什么？")
+    expect(questionTexts(s, "en").fee).toBe("What does AcmeTel charge for Price?")
+    for (const text of Object.values(questionTexts(s, "en"))) expect(text).not.toMatch(/\{[^}]*\}/)
   })
 })
 

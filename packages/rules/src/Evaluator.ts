@@ -99,7 +99,7 @@ export interface CompileOptions extends ValidateOptions {
 }
 
 const factsAccess = (plan: RulePlan, asOf: number): Access<IndexedFacts> => {
-  const leafFns = plan.leaves.map((l) => compileLeaf(l, asOf))
+  const leafFns = plan.leaves.map((l) => compileLeaf(l, asOf, plan.catalog))
   return {
     leaf: (id) => leafFns[id]!,
     attr: (field) => (f) => f.attrs[field],
@@ -134,7 +134,7 @@ export const compileRule = (rule: Rule, options: CompileOptions = {}): CompiledR
   }
   const leafValues = (f: IndexedFacts, asOf: string): Array<number | null> => {
     const D = dayNumber(asOf)
-    return plan.leaves.map((l) => compileLeaf(l, D)(f))
+    return plan.leaves.map((l) => compileLeaf(l, D, plan.catalog)(f))
   }
   return {
     plan,

@@ -19,6 +19,14 @@ export const FactField = z.strictObject({
   nullable: z.boolean().optional(),
   /** Smallest possible value of a numeric fact (used to reject impossible thresholds). */
   min: z.number().optional(),
+  /**
+   * Decimal places of a `number` fact that is a decimal quantity, above all money (`2`: cents).
+   * Values are rounded to it when read (half away from zero, from their 15 significant digits),
+   * sums and averages are computed on the integer units, and comparisons within a hair of a
+   * threshold are decided exactly — so a bill of 0.10 after 0.10, 0.20, 0.30 has dropped by
+   * exactly 50%, not by 50.000000000000004%. Facts without it are compared as IEEE doubles.
+   */
+  scale: z.number().int().min(0).max(6).optional(),
   description: z.string().optional()
 })
 /** @see {@link FactField} */
@@ -83,7 +91,7 @@ export const defaultFactCatalog: FactCatalog = {
     timeZone: { type: "string", description: "IANA time zone" }
   },
   daily: {
-    charge: { type: "number", min: 0, description: "Charges of the day" },
+    charge: { type: "number", min: 0, scale: 2, description: "Charges of the day" },
     dataMb: { type: "number", min: 0, description: "Data volume (MB)" },
     callMinutes: { type: "number", min: 0, description: "Call minutes" },
     outgoingCalls: { type: "int", min: 0, description: "Number of outgoing calls" },
@@ -92,7 +100,7 @@ export const defaultFactCatalog: FactCatalog = {
     reminderSmsDelivered: { type: "boolean", description: "A payment reminder SMS was delivered that day" }
   },
   monthly: {
-    billAmount: { type: "number", min: 0, description: "Bill amount" },
+    billAmount: { type: "number", min: 0, scale: 2, description: "Bill amount" },
     dataMb: { type: "number", min: 0, description: "Data volume (MB)" },
     callMinutes: { type: "number", min: 0, description: "Call minutes" },
     competitorCallSeconds: { type: "int", min: 0, description: "Seconds on calls with a competitor's customer-service number" },

@@ -8,6 +8,7 @@
 import type { FactCatalog } from "./FactCatalog"
 import { defaultFactCatalog, tierAttribute } from "./FactCatalog"
 import type { AggregateFn, Cmp, Condition, DailyCondition, DateRef, NumExpr, Offset, Rule } from "./Rule"
+import { type ExactSpec, exactLeaves, exactSpecOf } from "./internal/exact"
 
 /**
  * One read of a customer's history or attributes, evaluated to a number (or null).
@@ -54,7 +55,18 @@ export type PlanNum =
 export type PlanCond =
   | { readonly t: "all" | "any"; readonly of: ReadonlyArray<PlanCond> }
   | { readonly t: "not"; readonly of: PlanCond }
-  | { readonly t: "cmp"; readonly l: PlanNum; readonly cmp: Cmp; readonly r: PlanNum }
+  | {
+      readonly t: "cmp"
+      readonly l: PlanNum
+      readonly cmp: Cmp
+      readonly r: PlanNum
+      /**
+       * Set when every value both sides read is decimal (money with a `scale`, integers, counts,
+       * days): the leaves it reads with how to recover their exact values. Near ties are then
+       * decided in exact arithmetic, identically in memory and SQL.
+       */
+      readonly exact?: ReadonlyMap<number, ExactSpec> | undefined
+    }
   | { readonly t: "attr"; readonly field: string; readonly cmp: "=" | "!=" | "in" | "notIn" | "isNull" | "notNull"; readonly values: ReadonlyArray<string | boolean>; readonly tier?: { readonly cmp: Cmp; readonly value: string } | undefined }
   | { readonly t: "dateBetween"; readonly leaf: number; readonly from: Offset | undefined; readonly to: Offset | undefined }
   | { readonly t: "anniversary"; readonly leaf: number }
@@ -151,8 +163,14 @@ export const planRule = (rule: Rule, catalog: FactCatalog = defaultFactCatalog):
         return { t: c.op, of: c.of.map(cond) }
       case "not":
         return { t: "not", of: cond(c.of) }
-      case "compare":
-        return { t: "cmp", l: num(c.left), cmp: c.cmp, r: num(c.right) }
+      case "compare": {
+        const l = num(c.left)
+        const r = num(c.right)
+        const specs = leaves.map((x) => exactSpecOf(x, catalog))
+        const left = exactLeaves(l, specs)
+        const exact = left && exactLeaves(r, specs, left)
+        return exact ? { t: "cmp", l, cmp: c.cmp, r, exact } : { t: "cmp", l, cmp: c.cmp, r }
+      }
       case "attribute": {
         attributes.add(c.field)
         const v = c.value

@@ -53,6 +53,7 @@ export {
 
 // ---- Evaluation: plan (shared with the SQL compiler), memory evaluator, explanations ----------
 export { type Leaf, type PlanCond, type PlanNum, type RulePlan, planRule } from "./Plan"
+export { type ExactSpec, exactTie } from "./ExactDecimal"
 export {
   type CompileOptions,
   type CompiledRule,
@@ -68,7 +69,7 @@ export { type EventOutcome, type IncomingEvent, onEvent } from "./EventRules"
 
 // ---- Schedules and the business-calendar port -------------------------------------------------
 export { Schedule, isDue, isWithinWindow, nextRuns, parseSchedule, windowOn } from "./Schedule"
-export { type BusinessCalendar, fixedCalendar } from "./BusinessCalendar"
+export { type BusinessCalendar, CalendarDataMissing, fixedCalendar, isCalendarDataMissing } from "./BusinessCalendar"
 
 // ---- Time helpers the SQL compiler shares (as-of arithmetic on day/month numbers) -------------
 export { addOffset, dayNumber, isoDay, isoMonth, monthNumber } from "./AsOf"

@@ -130,3 +130,39 @@ describe("compiled evaluator (properties)", () => {
     )
   })
 })
+
+describe("money is compared exactly (cents), not in binary floating point", () => {
+  const billed = (bills: ReadonlyArray<number>) =>
+    bills.map((b, i) => month(`2026-${String(7 + i).padStart(2, "0")}`, b, `2026-${String(8 + i).padStart(2, "0")}-03`))
+  const asOf = "2026-11-20"
+  const dropped = (pct: number, bills: ReadonlyArray<number>) =>
+    compileRule(instantiate(billDrop, { dropPercent: pct }).rule).matches(indexCustomerFacts({ customer: cust, monthly: billed(bills) }), asOf)
+
+  it("bills 0.10, 0.20, 0.30 then 0.10 dropped by exactly 50%, not by more", () => {
+    // In doubles (0.1 + 0.2 + 0.3) / 3 is 0.20000000000000004 and the drop −50.00000000000001%.
+    expect(((0.1 - (0.1 + 0.2 + 0.3) / 3) / ((0.1 + 0.2 + 0.3) / 3)) * 100 < -50).toBe(true)
+    expect(dropped(50, [0.1, 0.2, 0.3, 0.1])).toBe(false)
+    expect(dropped(50, [0.1, 0.2, 0.3, 0.09])).toBe(true)
+    expect(dropped(49, [0.1, 0.2, 0.3, 0.1])).toBe(true)
+  })
+
+  it("bills are read to the cent, half away from zero (as PostgreSQL's round does)", () => {
+    const avg: NumExpr = { kind: "monthly", fn: "avg", metric: "billAmount", months: 3, skip: 1 }
+    expect(value(avg, { monthly: billed([0.1, 0.2, 0.3, 0.1]) }, asOf)).toBe(0.2)
+    expect(value({ kind: "monthly", fn: "value", metric: "billAmount", months: 1 }, { monthly: billed([1, 1, 1, 0.145]) }, asOf)).toBe(0.15)
+  })
+
+  it("a bill exactly on any whole-percent threshold never counts as 'more than' it; one cent less always does", () => {
+    // Three previous bills averaging A cents (A = 20k so that A·(100 − p)/100 is whole cents).
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 1, max: 19 }).map((i) => i * 5), fc.nat(), (k, p, spread) => {
+        const a = 20 * k
+        const d = spread % (a + 1)
+        const onThreshold = (a * (100 - p)) / 100
+        const bills = [(a + d) / 100, (a - d) / 100, a / 100]
+        expect(dropped(p, [...bills, onThreshold / 100])).toBe(false)
+        expect(dropped(p, [...bills, (onThreshold - 1) / 100])).toBe(true)
+      })
+    )
+  })
+})

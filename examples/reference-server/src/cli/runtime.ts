@@ -1,18 +1,20 @@
 /**
  * The Effect runtime the commands run the pipeline services in: every pipeline service over the
  * open storage, the SQL candidate source and bulk ledger claims, the scope services under
- * `pipelinePolicy`, and the outbound ports of a command line (no SMS gateway or dialer; reminders
+ * `pipelinePolicy`, the demo region's business calendar (`chinaCalendar()`), and the outbound ports of a command line (no SMS gateway or dialer; reminders
  * are in-app notices, counted).
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { type OpenStorage, PgBulkLedgerClaims, SqlCandidateSource } from "@winback/adapters"
+import { chinaCalendar, type OpenStorage, PgBulkLedgerClaims, SqlCandidateSource } from "@winback/adapters"
 import {
   type Actor,
   Actors,
+  defaultPipelineConfig,
   Dialer,
   directoriesFromStores,
   IntegrationError,
   Notifier,
+  PipelineConfig,
   pipelineLayer,
   pipelinePolicy,
   scopeLayer,
@@ -33,7 +35,8 @@ export const commandRuntime = (storage: OpenStorage) => {
   )
   const layer = pipelineLayer.pipe(
     Layer.provideMerge(scopeLayer(pipelinePolicy)),
-    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), outbound, directoriesFromStores)),
+    // The demo region's calendar (mainland China), as the server's: "skip holidays" skips them.
+    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), outbound, directoriesFromStores, Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, calendar: chinaCalendar() }))),
     Layer.provideMerge(storesLayer(storage.stores))
   )
   const runtime = ManagedRuntime.make(layer)

@@ -28,7 +28,7 @@ import {
   WorkItemState
 } from "@winback/core"
 import type { Router } from "../http"
-import { evaluateAnswers } from "../questionnaires"
+import { evaluateAnswers, questionTextsFor } from "../questionnaires"
 import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
 
 const OfferedItem = z.object({ item: WorkItem, ready: z.boolean(), notBefore: z.string().nullable() })
@@ -90,7 +90,10 @@ const CallAnswer = z.object({
   responses: z.array(ResponseRecord),
   offerUses: z.array(OfferUse)
 })
-const QuestionnaireAnswer = z.object({ version: QuestionnaireVersionRecord, context: Context })
+/** `?locale=en` / `zh-CN`: the locale texts are resolved in (the questionnaire's default when absent or unknown). */
+const LocaleQuery = z.object({ locale: z.string().trim().min(1).max(35).regex(/^[A-Za-z0-9-]+$/).optional() }).strict()
+const Texts = z.record(z.string(), z.string())
+const QuestionnaireAnswer = z.object({ version: QuestionnaireVersionRecord, context: Context, texts: Texts })
 const EvaluateBody = z.object({ answers: Answers, context: Context.default({}) }).strict()
 const Evaluation = z.object({
   versionHash: z.string(),
@@ -100,7 +103,8 @@ const Evaluation = z.object({
   complete: z.boolean(),
   answers: Answers,
   ignored: z.array(z.string()),
-  errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), code: z.string(), message: z.string() }))
+  errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), code: z.string(), message: z.string() })),
+  texts: Texts
 })
 const NewAppointmentBody = z
   .object({
@@ -239,16 +243,18 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/work-items/:id/questionnaire",
     tag: "questionnaires",
-    summary: "The questionnaire version the item's task binds, with the context filled from the customer",
+    summary: "The questionnaire version the item's task binds, with the context filled from the customer and the question texts resolved",
     params: IdParams,
-    responses: { 200: { description: "The published version and its context", schema: QuestionnaireAnswer } },
-    handler: async ({ principal, params }) => {
+    query: LocaleQuery,
+    responses: { 200: { description: "The published version, its context and the resolved question texts", schema: QuestionnaireAnswer } },
+    handler: async ({ principal, params, query }) => {
       const me = scoped(ctx, principal)
       const item = await me.workItems.get(params.id)
       const task = await me.tasks.get(item.taskId)
       if (task.questionnaireVersion === null) throw new NotFound({ entity: "Questionnaire", id: `of task ${task.id}` })
       const version = await ctx.winback.stores.questionnaires.getVersion(task.questionnaireVersion)
-      return { json: { version, context: contextFor(version, await me.customers.get(item.customerId)) } }
+      const context = contextFor(version, await me.customers.get(item.customerId))
+      return { json: { version, context, texts: questionTextsFor(version, context, query.locale) } }
     }
   })
   r.route({
@@ -288,9 +294,10 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     tag: "questionnaires",
     summary: "Evaluate answers: visible questions, the next question, completeness and errors (live branching)",
     params: IdParams,
+    query: LocaleQuery,
     body: EvaluateBody,
-    responses: { 200: { description: "The evaluation", schema: Evaluation } },
-    handler: async ({ params, body }) => ({ json: evaluateAnswers(await versionOf(ctx, params.id), body.answers, body.context) })
+    responses: { 200: { description: "The evaluation, with the question texts resolved from the context and answers", schema: Evaluation } },
+    handler: async ({ params, query, body }) => ({ json: evaluateAnswers(await versionOf(ctx, params.id), body.answers, body.context, query.locale) })
   })
   r.route({
     method: "POST",

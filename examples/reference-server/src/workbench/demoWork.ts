@@ -22,6 +22,7 @@ export const demoWorkIds = {
 } as const
 
 import { createPipeline, createWinback, NotFound, type PipelineSession, pipelinePolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
+import { chinaCalendar } from "@winback/adapters"
 
 /** Resolves with the record, or null when it does not exist (other failures still reject). */
 const orNull = <A>(p: Promise<A>): Promise<A | null> =>
@@ -90,7 +91,7 @@ export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoW
   const stores = on
   const winback = await createWinback({ storage: storesLayer(stores), policy: pipelinePolicy })
   try {
-    return await seedWith(winback, createPipeline(winback), options)
+    return await seedWith(winback, createPipeline(winback, { config: { calendar: chinaCalendar() } }), options)
   } finally {
     await winback.dispose()
   }

@@ -147,6 +147,10 @@ describe("workbench", () => {
     expect(await page.locator("fieldset.items").textContent()).toContain("Care call: contract ends soon")
     await page.locator(".questionnaire [data-question='reached']").waitFor()
     await shot(page, "customer")
+    // The question reads the customer's name, resolved by the server, never the raw placeholder.
+    const reachedText = await page.locator(".questionnaire [data-question='reached'] .q-text").textContent()
+    expect(reachedText).toMatch(/^Am I speaking with \S.*, the account holder\? \*$/)
+    expect(await page.locator(".questionnaire").textContent()).not.toContain("{ctx.")
 
     // Live branching: questions appear and disappear as the answers change.
     await choose(page, "reached", "No, someone else")
@@ -166,6 +170,8 @@ describe("workbench", () => {
     await choose(page, "satisfaction", "2")
     await page.locator("[data-question='competitor'] input").fill("CarrierX unlimited 59")
     await page.locator("[data-question='competitor'] input").press("Tab")
+    // A piped answer: the next question names the competitor offer just typed.
+    await page.locator("[data-question='competitor_fee'] .q-text", { hasText: "What monthly fee does CarrierX unlimited 59 ask?" }).waitFor()
     await choose(page, "offer_presented", "Bonus credit")
     await waitShown(page, "offer_accepted", true)
     await choose(page, "offer_accepted", "Accepted")

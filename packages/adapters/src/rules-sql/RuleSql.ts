@@ -22,6 +22,8 @@ import {
   assertValidRule,
   dayNumber,
   defaultFactCatalog,
+  type ExactSpec,
+  exactTie,
   explainLeaves,
   isoDay,
   planRule
@@ -82,6 +84,25 @@ const MS_DAY = 86_400_000
 
 const cmpSql = (cmp: string): SQL => sql.raw(cmp === "!=" ? "<>" : cmp)
 
+/** A rational in SQL numeric arithmetic: numerator and a positive denominator. */
+interface QSql {
+  readonly n: SQL
+  readonly d: SQL
+}
+const num1 = sql`1::numeric`
+
+/**
+ * 10^scale of a decimal metric (money), or undefined for plain doubles. Such metrics are read as
+ * integer units — `round(x::numeric, scale)` takes the double's 15 significant digits and rounds
+ * half away from zero, as the memory evaluator's indexing does — so sums are exact and one
+ * division makes the value, the same correctly rounded double on both sides.
+ */
+const unitOf = (catalog: FactCatalog, kind: "daily" | "monthly", metric: string | undefined): number | undefined => {
+  const f = metric === undefined ? undefined : catalog[kind][metric]
+  return f?.type === "number" && f.scale !== undefined ? 10 ** f.scale : undefined
+}
+const unitsOf = (x: SQL, unit: number): SQL => sql`(round(${x}::numeric, ${Math.round(Math.log10(unit))}::int) * ${unit}::numeric)::float8`
+
 /**
  * A compiled rule: the plan and the query (for one as-of day).
  *
@@ -103,6 +124,22 @@ export interface RuleSql {
    * (`s0`, `s1`, … depth-first) — for differential testing and debugging a rule.
    */
   readonly traceQuery: SQL
+}
+
+/** One aggregate of a window; decimal metrics (`unit`) sum integer units and divide once. */
+const scaled = (fn: string, unit: number | undefined, x: SQL, ord: SQL, filter: SQL): SQL => {
+  const u = unit === undefined ? sql`` : sql` / ${f8(unit)}`
+  return fn === "count"
+    ? sql`count(*) filter (where ${filter})::float8`
+    : fn === "sum"
+      ? sql`(coalesce(sum(${x}${ord}) filter (where ${filter}), 0)${u})`
+      : fn === "avg"
+        ? unit === undefined
+          ? sql`(sum(${x}${ord}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
+          : sql`(sum(${x}) filter (where ${filter}) / (nullif(count(*) filter (where ${filter}), 0) * ${unit}::int)::float8)`
+        : fn === "value"
+          ? sql`(sum(${x}${ord}) filter (where ${filter})${u})`
+          : sql`(${sql.raw(fn)}(${x}) filter (where ${filter})${u})`
 }
 
 /**
@@ -133,7 +170,9 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       case "metric":
         return typeof c.value === "boolean"
           ? sql`(${dUsage(c.metric)} ${cmpSql(c.cmp)} ${c.value}::boolean)`
-          : sql`(${dUsage(c.metric)}::float8 ${cmpSql(c.cmp)} ${f8(c.value)})`
+          : unitOf(catalog, "daily", c.metric) !== undefined
+            ? sql`(${unitsOf(dUsage(c.metric), unitOf(catalog, "daily", c.metric)!)} / ${f8(unitOf(catalog, "daily", c.metric)!)} ${cmpSql(c.cmp)} ${f8(c.value)})`
+            : sql`(${dUsage(c.metric)}::float8 ${cmpSql(c.cmp)} ${f8(c.value)})`
     }
   }
 
@@ -151,19 +190,11 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     const cols = dailyLeaves.map((l) => {
       const win = sql`${dayCol} between ${day(D - l.hi)} and ${day(D - l.lo)}`
       const filter = l.where ? sql`${win} and ${dailyPred(l.where)}` : win
-      const x = l.metric ? sql`${dUsage(l.metric)}::float8` : sql`null`
-      // Integer sums are exact in any order: only floating-point metrics pay for the ordered sum.
-      const ord = l.metric && catalog.daily[l.metric]?.type === "int" ? sql`` : sql` order by ${dayCol}`
-      const agg =
-        l.fn === "count"
-          ? sql`count(*) filter (where ${filter})::float8`
-          : l.fn === "sum"
-            ? sql`coalesce(sum(${x}${ord}) filter (where ${filter}), 0)`
-            : l.fn === "avg"
-              ? sql`(sum(${x}${ord}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
-              : l.fn === "value"
-                ? sql`sum(${x}${ord}) filter (where ${filter})`
-                : sql`${sql.raw(l.fn)}(${x}) filter (where ${filter})`
+      const unit = unitOf(catalog, "daily", l.metric)
+      const x = l.metric ? (unit !== undefined ? unitsOf(dUsage(l.metric), unit) : sql`${dUsage(l.metric)}::float8`) : sql`null`
+      // Integer sums (and sums of integer units) are exact in any order: only floating-point metrics pay for the ordered sum.
+      const ord = (l.metric && catalog.daily[l.metric]?.type === "int") || unit !== undefined ? sql`` : sql` order by ${dayCol}`
+      const agg = scaled(l.fn, unit, x, ord, filter)
       const v = l.complete ? sql`case when count(*) filter (where ${win}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
       return sql`${v} as ${id(`l${l.id}`)}`
     })
@@ -195,18 +226,10 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         return sql`max(${m(field)} - ${epoch}) filter (where ${K} = ${ago}::int)::float8 as ${id(`l${l.id}`)}`
       }
       const filter = sql`${K} between ${l.lo}::int and ${l.hi}::int`
-      const x = sql`${m(l.metric)}::float8`
-      const ord = catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo ? sql`` : sql` order by ${K} desc`
-      const agg =
-        l.fn === "count"
-          ? sql`count(*) filter (where ${filter})::float8`
-          : l.fn === "sum"
-            ? sql`coalesce(sum(${x}${ord}) filter (where ${filter}), 0)`
-            : l.fn === "avg"
-              ? sql`(sum(${x}${ord}) filter (where ${filter}) / nullif(count(*) filter (where ${filter}), 0)::float8)`
-              : l.fn === "value"
-                ? sql`sum(${x}${ord}) filter (where ${filter})`
-                : sql`${sql.raw(l.fn)}(${x}) filter (where ${filter})`
+      const unit = unitOf(catalog, "monthly", l.metric)
+      const x = unit !== undefined ? unitsOf(m(l.metric), unit) : sql`${m(l.metric)}::float8`
+      const ord = catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo || unit !== undefined ? sql`` : sql` order by ${K} desc`
+      const agg = scaled(l.fn, unit, x, ord, filter)
       const v = l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
       return sql`${v} as ${id(`l${l.id}`)}`
     })
@@ -288,6 +311,52 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         return sql`(${f8(D)} - ${leafCol(e.leaf)})`
     }
   }
+  // Exact rationals for near ties (see `exactTie` in @winback/rules): a leaf's exact value is
+  // recovered from its double exactly as the memory evaluator recovers it — the smallest row count
+  // c whose grid value round(v·unit·c)/(unit·c) is v itself.
+  const exactLeaf = (i: number, spec: ExactSpec): QSql => {
+    const v = leafCol(i)
+    const unit = 10 ** spec.scale
+    const c =
+      spec.maxDen === 1
+        ? sql`1`
+        : sql`coalesce((select c from generate_series(1, ${spec.maxDen}::int) c where round(${v} * (${unit}::int * c)::float8) / (${unit}::int * c)::float8 = ${v} order by c limit 1), 1)`
+    return { n: sql`round(${v} * (${unit}::int * ${c})::float8)::numeric`, d: sql`(${unit}::int * ${c})::numeric` }
+  }
+  const dec = (v: number): SQL => sql`${String(v)}::numeric`
+  const qsub = (a: QSql, b: QSql): QSql => ({ n: sql`(${a.n} * ${b.d} - ${b.n} * ${a.d})`, d: sql`(${a.d} * ${b.d})` })
+  const qdiv = (a: QSql, b: QSql): QSql => ({ n: sql`(${a.n} * ${b.d} * sign(${b.n}))`, d: sql`(${a.d} * abs(nullif(${b.n}, 0)))` })
+  const numQ = (e: PlanNum, specs: ReadonlyMap<number, ExactSpec>): QSql => {
+    switch (e.t) {
+      case "const":
+        return { n: dec(e.v), d: num1 }
+      case "leaf":
+        return exactLeaf(e.leaf, specs.get(e.leaf)!)
+      case "table": {
+        const whens = [...e.values].map(([k, v]) => sql`when ${attrCol(e.field)} = ${k} then ${dec(v)}`)
+        const otherwise = e.otherwise === null ? sql`null::numeric` : dec(e.otherwise)
+        return { n: whens.length ? sql`(case ${sql.join(whens, sql` `)} else ${otherwise} end)` : otherwise, d: num1 }
+      }
+      case "daysSince":
+        return qsub({ n: sql`${D}::numeric`, d: num1 }, exactLeaf(e.leaf, specs.get(e.leaf)!))
+      case "arith": {
+        const a = numQ(e.l, specs)
+        const b = numQ(e.r, specs)
+        return e.op === "+"
+          ? { n: sql`(${a.n} * ${b.d} + ${b.n} * ${a.d})`, d: sql`(${a.d} * ${b.d})` }
+          : e.op === "-"
+            ? qsub(a, b)
+            : e.op === "*"
+              ? { n: sql`(${a.n} * ${b.n})`, d: sql`(${a.d} * ${b.d})` }
+              : qdiv(a, b)
+      }
+      case "pct": {
+        const f = numQ(e.from, specs)
+        const r = qdiv(qsub(numQ(e.to, specs), f), f)
+        return { n: sql`(${r.n} * 100)`, d: r.d }
+      }
+    }
+  }
   const sides: SQL[] = []
   const cond = (c: PlanCond): SQL => {
     switch (c.t) {
@@ -301,6 +370,11 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         const l = num(c.l)
         const r = num(c.r)
         sides.push(l, r)
+        if (c.exact) {
+          const a = numQ(c.l, c.exact)
+          const b = numQ(c.r, c.exact)
+          return sql`coalesce(case when abs(${l} - ${r}) <= ${f8(exactTie)} * (abs(${l}) + abs(${r})) then ${a.n} * ${b.d} ${cmpSql(c.cmp)} ${b.n} * ${a.d} else ${l} ${cmpSql(c.cmp)} ${r} end, false)`
+        }
         return sql`coalesce(${l} ${cmpSql(c.cmp)} ${r}, false)`
       }
       case "attr": {

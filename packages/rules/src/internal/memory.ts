@@ -5,6 +5,7 @@ import type { FactCatalog } from "../FactCatalog"
 import type { Leaf } from "../Plan"
 import type { DailyCondition } from "../Rule"
 import { dayNumber, dayOfInstant, dayStartMs, monthNumber } from "./dates"
+import { toUnits } from "./exact"
 import { compare } from "./semantics"
 
 /**
@@ -64,6 +65,16 @@ interface CatalogShape {
   readonly dateAttrs: ReadonlyArray<string>
   readonly daily: ReadonlyArray<string>
   readonly monthly: ReadonlyArray<readonly [string, boolean]>
+  /** Decimal metrics (money) and their scale: indexed as integer units. */
+  readonly dailyScale: Readonly<Record<string, number>>
+  readonly monthlyScale: Readonly<Record<string, number>>
+}
+const scalesOf = (fields: Readonly<Record<string, { readonly type: string; readonly scale?: number | undefined }>>): Record<string, number> =>
+  Object.fromEntries(Object.entries(fields).flatMap(([k, f]) => (f.type === "number" && f.scale !== undefined ? [[k, f.scale] as const] : [])))
+/** 10^scale of a metric (1 for plain doubles): leaves divide the integer units by it. */
+export const unitOf = (catalog: FactCatalog, kind: "daily" | "monthly", metric: string | undefined): number => {
+  const f = metric === undefined ? undefined : catalog[kind][metric]
+  return f?.type === "number" && f.scale !== undefined ? 10 ** f.scale : 1
 }
 const shapes = new WeakMap<FactCatalog, CatalogShape>()
 const shapeOf = (catalog: FactCatalog): CatalogShape => {
@@ -72,7 +83,9 @@ const shapeOf = (catalog: FactCatalog): CatalogShape => {
     s = {
       dateAttrs: Object.entries(catalog.attributes).filter(([, f]) => f.type === "date").map(([k]) => k),
       daily: Object.keys(catalog.daily),
-      monthly: Object.entries(catalog.monthly).map(([k, f]) => [k, f.type === "date"] as const)
+      monthly: Object.entries(catalog.monthly).map(([k, f]) => [k, f.type === "date"] as const),
+      dailyScale: scalesOf(catalog.daily),
+      monthlyScale: scalesOf(catalog.monthly)
     }
     shapes.set(catalog, s)
   }
@@ -103,7 +116,10 @@ export const indexCustomer = (
   if (daily.length) {
     const ds = sortedBy(daily, (r) => r.day)
     days = ds.map((r) => cachedDay(r.day))
-    for (const m of shape.daily) dailyCols[m] = ds.map((r) => toNum(r[m]))
+    for (const m of shape.daily) {
+      const sc = shape.dailyScale[m]
+      dailyCols[m] = sc === undefined ? ds.map((r) => toNum(r[m])) : ds.map((r) => toUnits(toNum(r[m]), sc))
+    }
   } else for (const m of shape.daily) dailyCols[m] = EMPTY
   const monthlyCols: Record<string, ReadonlyArray<number>> = {}
   let months: ReadonlyArray<number> = EMPTY
@@ -113,7 +129,11 @@ export const indexCustomer = (
     months = ms.map((r) => cachedMonth(r.month))
     billDays = ms.map((r) => toDay(r["billDate"]))
     const first = ms[0]!
-    for (const [m, isDate] of shape.monthly) if (m in first) monthlyCols[m] = ms.map((r) => (isDate ? toDay(r[m]) : toNum(r[m])))
+    for (const [m, isDate] of shape.monthly) {
+      if (!(m in first)) continue
+      const sc = shape.monthlyScale[m]
+      monthlyCols[m] = ms.map((r) => (isDate ? toDay(r[m]) : sc === undefined ? toNum(r[m]) : toUnits(toNum(r[m]), sc)))
+    }
   }
   let evAt: ReadonlyArray<number> = EMPTY
   let evType: ReadonlyArray<string> = []
@@ -127,24 +147,26 @@ export const indexCustomer = (
 
 type DayPred = (f: IndexedFacts, p: number) => boolean
 
-export const compileDaily = (c: DailyCondition): DayPred => {
+export const compileDaily = (c: DailyCondition, catalog: FactCatalog): DayPred => {
   switch (c.op) {
     case "all": {
-      const fs = c.of.map(compileDaily)
+      const fs = c.of.map((o) => compileDaily(o, catalog))
       return (f, p) => fs.every((g) => g(f, p))
     }
     case "any": {
-      const fs = c.of.map(compileDaily)
+      const fs = c.of.map((o) => compileDaily(o, catalog))
       return (f, p) => fs.some((g) => g(f, p))
     }
     case "not": {
-      const g = compileDaily(c.of)
+      const g = compileDaily(c.of, catalog)
       return (f, p) => !g(f, p)
     }
     case "metric": {
       const m = c.metric
       const v = typeof c.value === "boolean" ? (c.value ? 1 : 0) : c.value
       const cmp = c.cmp
+      const unit = unitOf(catalog, "daily", m)
+      if (unit !== 1) return (f, p) => compare(f.daily[m]![p]! / unit, cmp, v)
       return (f, p) => compare(f.daily[m]![p]!, cmp, v)
     }
   }
@@ -159,31 +181,31 @@ const monthPos = (f: IndexedFacts, asOf: number): number => {
 }
 
 /** Specialised unfiltered aggregates over positions pa..pb (same operations as `aggregate`). */
-const rangeFn = (fn: string): ((col: ReadonlyArray<number>, pa: number, pb: number) => number | null) | undefined => {
+const rangeFn = (fn: string, unit: number): ((col: ReadonlyArray<number>, pa: number, pb: number) => number | null) | undefined => {
   switch (fn) {
     case "sum":
       return (col, pa, pb) => {
         if (pb < pa) return 0
         let s = col[pa]!
         for (let p = pa + 1; p <= pb; p++) s += col[p]!
-        return s
+        return s / unit
       }
     case "avg":
       return (col, pa, pb) => {
         if (pb < pa) return null
         let s = col[pa]!
         for (let p = pa + 1; p <= pb; p++) s += col[p]!
-        return s / (pb - pa + 1)
+        return s / ((pb - pa + 1) * unit)
       }
     case "value":
-      return (col, pa, pb) => (pb < pa ? null : col[pa]!)
+      return (col, pa, pb) => (pb < pa ? null : col[pa]! / unit)
     default:
       return undefined
   }
 }
 
 /** Aggregates positions pa..pb (inclusive, oldest first) of `col`, optionally filtered. */
-const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: number, pb: number, where: DayPred | undefined, f: IndexedFacts): number | null => {
+const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: number, pb: number, where: DayPred | undefined, f: IndexedFacts, unit: number): number | null => {
   if (fn === "count") {
     if (!where) return pb - pa + 1 > 0 ? pb - pa + 1 : 0
     let n = 0
@@ -203,21 +225,22 @@ const aggregate = (fn: string, col: ReadonlyArray<number> | undefined, pa: numbe
     if (v < mn) mn = v
     if (v > mx) mx = v
   }
+  // Decimal metrics are integer units here: the sums are exact, one division makes the value.
   switch (fn) {
     case "sum":
-      return s
+      return n === 0 ? 0 : s / unit
     case "avg":
-      return n === 0 ? null : s / n
+      return n === 0 ? null : s / (n * unit)
     case "min":
-      return n === 0 ? null : mn
+      return n === 0 ? null : mn / unit
     case "max":
-      return n === 0 ? null : mx
+      return n === 0 ? null : mx / unit
     default: // value
-      return n === 0 ? null : s
+      return n === 0 ? null : s / unit
   }
 }
 
-export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => number | null) => {
+export const compileLeaf = (leaf: Leaf, asOf: number, catalog: FactCatalog): ((f: IndexedFacts) => number | null) => {
   // Finding "this month" is one or two comparisons from the end; memoising it across leaves
   // measured slower (a shared mutable memo) than recomputing it.
   const thisMonthPos = monthPos
@@ -276,8 +299,9 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
       const hiDay = asOf - leaf.lo
       const loDay = asOf - leaf.hi
       const size = leaf.hi - leaf.lo + 1
-      const where = leaf.where ? compileDaily(leaf.where) : undefined
+      const where = leaf.where ? compileDaily(leaf.where, catalog) : undefined
       const metric = leaf.metric
+      const unit = unitOf(catalog, "daily", metric)
       const fn = leaf.fn
       const complete = leaf.complete
       return (f) => {
@@ -288,13 +312,14 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
         while (pa >= 0 && d[pa]! >= loDay) pa--
         pa++
         if (complete && pb - pa + 1 !== size) return null
-        return aggregate(fn, metric === undefined ? undefined : f.daily[metric], pa, pb, where, f)
+        return aggregate(fn, metric === undefined ? undefined : f.daily[metric], pa, pb, where, f, unit)
       }
     }
     case "monthly": {
       const { lo, hi, fn, complete, metric } = leaf
       const size = hi - lo + 1
-      const fast = rangeFn(fn)
+      const unit = unitOf(catalog, "monthly", metric)
+      const fast = rangeFn(fn, unit)
       // Locates the window [pa, pb] of positions, or returns false when the window is not contiguous.
       const slow = (f: IndexedFacts, p0: number): number | null => {
         const ms = f.months
@@ -306,7 +331,7 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
         pa++
         if (complete && pb - pa + 1 !== size) return null
         const col = f.monthly[metric]
-        return fast && col ? fast(col, pa, pb) : aggregate(fn, col, pa, pb, undefined, f)
+        return fast && col ? fast(col, pa, pb) : aggregate(fn, col, pa, pb, undefined, f, unit)
       }
       const empty = fn === "sum" || fn === "count" ? 0 : null
       // Inlined fast paths for the shapes baselines use; anything else goes through `slow`.
@@ -320,7 +345,7 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
           const p = p0 - lo
           if (p >= 0 && ms[p] === ms[p0]! - lo) {
             const col = f.monthly[metric]
-            return col ? col[p]! : NaN
+            return col ? col[p]! / unit : NaN
           }
           return slow(f, p0)
         }
@@ -337,7 +362,7 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
           if (col && pa >= 0 && ms[pa] === ms[p0]! - hi && ms[pb] === ms[p0]! - lo) {
             let s = col[pa]!
             for (let p = pa + 1; p <= pb; p++) s += col[p]!
-            return fn === "sum" ? s : s / size
+            return fn === "sum" ? s / unit : s / (size * unit)
           }
           return slow(f, p0)
         }
@@ -347,7 +372,7 @@ export const compileLeaf = (leaf: Leaf, asOf: number): ((f: IndexedFacts) => num
       }
     }
     case "streak": {
-      const pred = compileDaily(leaf.where)
+      const pred = compileDaily(leaf.where, catalog)
       const w = leaf.days
       if (leaf.mode === "current") {
         return (f) => {

@@ -4,6 +4,7 @@
 import type { PlanCond, PlanNum } from "../Plan"
 import type { Cmp } from "../Rule"
 import { addOffset, civil } from "./civil"
+import { compareQ, evalExact, nearTie, type Q, recover, TIE } from "./exact"
 
 export interface Access<X> {
   readonly leaf: (id: number) => (x: X) => number | null
@@ -136,6 +137,42 @@ export const compileCond = <X>(c: PlanCond, acc: Access<X>, asOf: number): CondF
     }
     case "cmp": {
       const l = compileNum(c.l, acc, asOf)
+      if (c.exact) {
+        // Doubles decide unless the sides are within a hair of each other; then exact rationals do.
+        const r = compileNum(c.r, acc, asOf)
+        const op = cmpFn(c.cmp)
+        const cmp = c.cmp
+        const specs = c.exact
+        const leafFns = new Map([...specs.keys()].map((id) => [id, acc.leaf(id)] as const))
+        const exactly = (x: X): boolean => {
+          const leaf = (id: number): Q | null => {
+            const v = leafFns.get(id)!(x)
+            return v === null ? null : recover(v, specs.get(id)!)
+          }
+          const attr = (f: string): unknown => acc.attr(f)(x)
+          const qa = evalExact(c.l, leaf, attr, asOf)
+          if (qa === null) return false
+          const qb = evalExact(c.r, leaf, attr, asOf)
+          return qb !== null && compareQ(qa, cmp, qb)
+        }
+        // The hot shape (bill below a share of a baseline) without the call through `op`.
+        if (cmp === "<")
+          return (x) => {
+            const a = l(x)
+            if (a === null) return false
+            const b = r(x)
+            if (b === null) return false
+            const d = a - b
+            return (d < 0 ? -d : d) > TIE * ((a < 0 ? -a : a) + (b < 0 ? -b : b)) ? a < b : exactly(x)
+          }
+        return (x) => {
+          const a = l(x)
+          if (a === null) return false
+          const b = r(x)
+          if (b === null) return false
+          return nearTie(a, b) ? exactly(x) : op(a, b)
+        }
+      }
       if (c.r.t === "const") {
         const b = c.r.v
         const op = cmpFn(c.cmp)

@@ -243,12 +243,13 @@ const textOf = (t, vars) => {
  * or hidden as the server's evaluation of the current answers says (live branching).
  */
 async function questionnairePanel(offered, tasks, customer) {
+  const locale = document.documentElement.lang || undefined
   const host = offered.find((o) => tasks.get(o.item.taskId)?.questionnaireVersion)
   const none = { node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, "Questionnaire"), h("p", { class: "empty" }, "No questionnaire for these items.")), response: () => null }
   if (!host) return none
   let answer
   try {
-    answer = await get(paths.itemQuestionnaire(host.item.id))
+    answer = await get(paths.itemQuestionnaire(host.item.id, locale))
   } catch (e) {
     showError(e, "Questionnaire")
     return none
@@ -257,6 +258,8 @@ async function questionnairePanel(offered, tasks, customer) {
   const def = version.definition
   const qid = version.hash
   const context = answer.context ?? {}
+  // The server resolves {ctx.customerName} and piped answers; the page shows its texts as they are.
+  let texts = answer.texts ?? {}
   const answers = {}
   let counted = {}
   let visible = new Set()
@@ -266,7 +269,7 @@ async function questionnairePanel(offered, tasks, customer) {
   const refreshTexts = () => {
     for (const question of def.questions) {
       const n = nodes.get(question.id)
-      n.querySelector(".q-text").textContent = textOf(question.text, { context, answers }) + (question.required ? " *" : "")
+      n.querySelector(".q-text").textContent = (texts[question.id] ?? textOf(question.text, { context, answers })) + (question.required ? " *" : "")
     }
   }
   // Answers can change faster than evaluations come back: only the latest one may touch the page.
@@ -276,9 +279,10 @@ async function questionnairePanel(offered, tasks, customer) {
     try {
       // Every answer given goes to the server; it answers which count (answers to hidden
       // questions do not), and those are what the call saves.
-      const r = await post(paths.evaluate(qid), { answers: givenAnswers(), context })
+      const r = await post(paths.evaluate(qid, locale), { answers: givenAnswers(), context })
       if (mine !== latest) return
       counted = r.answers
+      texts = r.texts ?? texts
       const ids = r.visible
       visible = new Set(ids)
       for (const [id, n] of nodes) n.hidden = !visible.has(id)
