@@ -34,11 +34,12 @@ export async function approvalsView() {
 
 /** Why candidates were left out, in words (the API's keys are the Extraction report's). */
 const exclusionNames = {
-  scope: "Outside the task's region",
+  scope: "Outside the task's region or its author's scope",
   dnd: "On do-not-disturb for the channel",
   dedupPeriod: "Taken by a more urgent task this period",
   alreadyExtracted: "Already handed out this period",
   dedupCooldown: "Handed out recently (cool-down)",
+  stillOpen: "Still has an open item of this task",
   calendar: "Task not due that day"
 }
 
