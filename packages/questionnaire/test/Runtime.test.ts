@@ -96,6 +96,29 @@ describe("start / answer", () => {
     expect(s.isVisible("fee")).toBe(true)
   })
 
+  it("keeps hidden answers under policy keep-and-read and lets them feed conditions, as SurveyJS's default does", () => {
+    const kept = publish({ ...callDef, hiddenAnswers: "keep-and-read" })
+    let s = start(kept)
+    s = answer(s, "reason", "price")
+    s = answer(s, "competitor", "AcmeTel")
+    expect(s.isVisible("fee")).toBe(true)
+    s = answer(s, "reason", "network")
+    expect(s.isVisible("competitor")).toBe(false)
+    expect(s.answerOf("competitor")).toBeNull() // not on the path...
+    expect(s.isVisible("fee")).toBe(true) // ...but its remembered answer still shows fee
+    // only reason's dependents (competitor, detail): fee reads competitor's answer, which did not change
+    expect(s.changes).toEqual({ shown: [], hidden: ["competitor"], cleared: [], reevaluated: 2 })
+    expect(responseOf(s).answers.competitor).toBe("AcmeTel")
+    expect(explain(s, "fee").inputs).toEqual({ competitor: "AcmeTel" })
+    expect(questionText(s, "fee")).toBe("What does  charge for Network?")
+    // a server re-evaluating the response sees the same path
+    const r = validateResponse(kept, responseOf(s))
+    expect(r.visible).toEqual(s.visibleQuestions)
+    expect(r.ignored).toEqual(["competitor"])
+    s = answer(s, "reason", "price")
+    expect(s.answerOf("competitor")).toBe("AcmeTel")
+  })
+
   it("applies requiredIf", () => {
     let s = start(version)
     expect(s.isRequired("detail")).toBe(false)
@@ -357,6 +380,32 @@ describe("properties", () => {
         })
       }),
       { numRuns: 250 }
+    )
+  })
+
+  it("under keep-and-read the incremental state equals a from-scratch evaluation reading every stored answer", () => {
+    fc.assert(
+      fc.property(definitionArb.map((d) => ({ ...d, hiddenAnswers: "keep-and-read" as const })), contextArb, stepsArb, (d, ctx, steps) => {
+        const v = loadUnchecked(d)
+        const ids = v.definition.questions.map((q) => q.id)
+        let s = start(v, ctx)
+        steps.forEach((step, k) => {
+          s = applyStep(s, step, ids, k)
+          // from scratch: every stored answer, hidden or not, as one fresh call
+          const stored = responseOf(s).answers
+          const scratch = validateResponse(v, { versionHash: v.hash, context: ctx, answers: stored })
+          expect(scratch.visible).toEqual(s.visibleQuestions)
+          expect(scratch.missingRequired).toEqual(s.missingRequired)
+          expect(scratch.answers).toEqual(s.answers)
+          expect([...scratch.ignored].sort()).toEqual(Object.keys(stored).filter((id) => !s.isVisible(id)).sort())
+          // the resume token, rebuilt by one forward pass, agrees too
+          const fresh = resume(v, resumeToken(s))
+          expect(fresh.visibleQuestions).toEqual(s.visibleQuestions)
+          for (const id of ids) expect(fresh.isRequired(id)).toBe(s.isRequired(id))
+          expect(fresh.isComplete).toBe(s.isComplete)
+        })
+      }),
+      { numRuns: 200 }
     )
   })
 
