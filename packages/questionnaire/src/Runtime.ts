@@ -731,7 +731,7 @@ export type SubmittedResponse = z.infer<typeof SubmittedResponse>
 
 /**
  * The response of a call, ready to submit: version hash, context and stored answers (including
- * remembered answers of hidden questions under the `"keep"` policy).
+ * remembered answers of hidden questions under the `"keep"` and `"keep-and-read"` policies).
  *
  * @example
  * ```ts
