@@ -409,6 +409,56 @@ describe("properties", () => {
     )
   })
 
+  // Dense single-choice definitions where every answer is valid, so answers are often hidden and
+  // read again: conditions over one or two earlier questions, some jumps.
+  const denseArb = fc
+    .array(fc.record({ shape: fc.nat(5), a: fc.nat(), b: fc.nat(), x: fc.nat(2), y: fc.nat(2), jump: fc.nat(4), to: fc.nat() }), { minLength: 2, maxLength: 10 })
+    .map((spec) => ({
+      id: "dense",
+      title: "Dense",
+      hiddenAnswers: "keep-and-read" as const,
+      questions: spec.map((q, i) => {
+        const a = `q${q.a % Math.max(i, 1)}`
+        const b = `q${q.b % Math.max(i, 1)}`
+        const shows = [undefined, `${a} == "c${q.x}"`, `${a} == "c${q.x}" or ${b} == "c${q.y}"`, `answered(${a}) and ${b} != "c${q.y}"`, `not answered(${a})`, `${a} != "c${q.x}"`]
+        const showIf = i === 0 ? undefined : shows[q.shape]
+        const to = i + 1 + (q.to % Math.max(spec.length - i - 1, 1))
+        return {
+          id: `q${i}`,
+          type: "singleChoice" as const,
+          text: `Q${i}`,
+          required: q.shape % 2 === 0,
+          choices: [0, 1, 2].map((c) => ({ id: `c${c}`, text: `C${c}` })),
+          ...(showIf !== undefined ? { showIf } : {}),
+          ...(q.jump === 0 && i < spec.length - 1 ? { jumps: [{ when: `q${i} == "c2"`, to: to >= spec.length ? "end" : `q${to}` }] } : {})
+        }
+      })
+    }))
+
+  it("under keep-and-read, on dense definitions where answers are hidden and read again, the incremental state equals a from-scratch evaluation", () => {
+    let withHidden = 0 // answer steps taken while some hidden question holds a remembered answer
+    fc.assert(
+      fc.property(denseArb, fc.array(fc.record({ q: fc.nat(), v: fc.nat(3) }), { maxLength: 40 }), (d, steps) => {
+        const v = loadUnchecked(d)
+        let s = start(v)
+        for (const step of steps) {
+          const shown = s.visibleQuestions // an agent answers what is shown
+          if (shown.length === 0) break
+          const id = shown[step.q % shown.length]!
+          s = answer(s, id, step.v === 3 ? null : `c${step.v}`)
+          const stored = responseOf(s).answers
+          const scratch = validateResponse(v, { versionHash: v.hash, answers: stored })
+          expect(scratch.visible).toEqual(s.visibleQuestions)
+          expect(scratch.missingRequired).toEqual(s.missingRequired)
+          expect(scratch.complete).toBe(s.isComplete)
+          if (scratch.ignored.length > 0) withHidden++
+        }
+      }),
+      { numRuns: 300 }
+    )
+    expect(withHidden).toBeGreaterThan(40) // the property really exercised remembered hidden answers
+  })
+
   it("a hidden question never holds an answer under the clear policy", () => {
     fc.assert(
       fc.property(definitionArb.map((d) => ({ ...d, hiddenAnswers: "clear" as const })), contextArb, stepsArb, (d, ctx, steps) => {
