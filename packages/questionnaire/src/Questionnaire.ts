@@ -213,8 +213,9 @@ export type Section = z.infer<typeof Section>
  * A whole questionnaire definition.
  *
  * - `hiddenAnswers`: what happens to the answer of a question that becomes hidden. `"clear"`
- *   (default) drops it; `"keep"` remembers it and restores it if the question shows again. Either
- *   way conditions never see answers of hidden questions.
+ *   (default) drops it; `"keep"` remembers it and restores it if the question shows again, but
+ *   conditions read a hidden question as unanswered; `"keep-and-read"` remembers it and conditions
+ *   still read it (SurveyJS's default, `clearInvisibleValues: "onComplete"`).
  * - `defaultLocale`: the locale used when a text has no entry for the requested one.
  *
  * @example
@@ -234,7 +235,7 @@ export const QuestionnaireDefinition = z.object({
   title: LocalizedText,
   description: LocalizedText.optional(),
   defaultLocale: z.string().min(1).optional(),
-  hiddenAnswers: z.enum(["clear", "keep"]).default("clear"),
+  hiddenAnswers: z.enum(["clear", "keep", "keep-and-read"]).default("clear"),
   context: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), ContextField).optional(),
   sections: z.array(Section).optional(),
   questions: z.array(Question).min(1)

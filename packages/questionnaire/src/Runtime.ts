@@ -406,7 +406,7 @@ export function answer(state: QuestionnaireState, questionId: string, value: unk
   answers[i] = v
   missing += contrib(i)
 
-  const env = makeEnv(visible, answers, core.context)
+  const env = makeEnv(visible, answers, core.context, plan.readHidden)
   const heap = new IndexHeap()
   const queued = new Uint8Array(n)
   const enqueue = (k: number): void => {
@@ -432,8 +432,11 @@ export function answer(state: QuestionnaireState, questionId: string, value: unk
       visible[k] = vis
       ;(vis === 1 ? shown : hidden).push(plan.ids[k]!)
       if (answers[k] !== undefined) {
-        const deps = plan.dependents[k]!
-        for (let d = 0; d < deps.length; d++) if (deps[d]! > k) enqueue(deps[d]!)
+        // Under "keep-and-read" what k's dependents read does not change with k's visibility.
+        if (!plan.readHidden) {
+          const deps = plan.dependents[k]!
+          for (let d = 0; d < deps.length; d++) if (deps[d]! > k) enqueue(deps[d]!)
+        }
         if (vis === 0 && !plan.keepHidden) {
           answers[k] = undefined
           cleared.push(plan.ids[k]!)
@@ -566,7 +569,7 @@ export interface Explanation {
   readonly required: boolean
   readonly reason: string
   readonly condition?: string | undefined
-  /** Values the condition read (answers of visible questions, context fields). */
+  /** Values the condition read (answers of visible questions — of hidden ones too under `"keep-and-read"` —, context fields). */
   readonly inputs?: Readonly<Record<string, ExpressionValue>> | undefined
   readonly jump?: { readonly from: string; readonly to: string; readonly condition: string } | undefined
 }
@@ -574,7 +577,12 @@ export interface Explanation {
 function inputsOf(state: QuestionnaireState, e: ExpressionNode): Record<string, ExpressionValue> {
   const refs = expressionReferences(e)
   const out: Record<string, ExpressionValue> = {}
-  for (const q of refs.questions) out[q] = state.answerOf(q)
+  const { plan, answers } = state.core
+  for (const q of refs.questions) {
+    const i = plan.index.get(q)
+    // What the condition read: a remembered hidden answer too under "keep-and-read".
+    out[q] = plan.readHidden && i !== undefined ? toAnswer(answers[i]) : state.answerOf(q)
+  }
   for (const f of refs.context) out[`ctx.${f}`] = ctxValue(state.context, f)
   return out
 }
@@ -723,7 +731,7 @@ export type SubmittedResponse = z.infer<typeof SubmittedResponse>
 
 /**
  * The response of a call, ready to submit: version hash, context and stored answers (including
- * remembered answers of hidden questions under the `"keep"` policy).
+ * remembered answers of hidden questions under the `"keep"` and `"keep-and-read"` policies).
  *
  * @example
  * ```ts

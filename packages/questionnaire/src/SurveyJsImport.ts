@@ -993,13 +993,14 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
 
   const title = text(survey.title) ?? "Imported survey"
   const slug = typeof survey.title === "string" ? survey.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") : ""
-  // SurveyJS keeps hidden answers until completion ("onComplete", the default) or for good ("none").
+  // SurveyJS keeps hidden answers until completion ("onComplete", the default) or for good
+  // ("none"), and its conditions keep reading them: our "keep-and-read".
   const clear = survey.clearInvisibleValues === "onHidden" || survey.clearInvisibleValues === "onHiddenContainer"
   const raw = {
     id: options.id ?? (slug || "imported"),
     title,
     defaultLocale: typeof survey.locale === "string" && survey.locale !== "" ? survey.locale : defaultLocale,
-    hiddenAnswers: clear ? "clear" : "keep",
+    hiddenAnswers: clear ? "clear" : "keep-and-read",
     ...(Object.keys(context).length > 0 ? { context } : {}),
     ...(sections.length > 0 ? { sections } : {}),
     questions

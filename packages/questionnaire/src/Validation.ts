@@ -16,7 +16,8 @@ import { checkValue, type StoredValue } from "./internal/Values"
  * - `complete`: every visible required question is answered.
  * - `visible`: the questions the response's path shows, in order.
  * - `answers`: the accepted answers of visible questions (normalized).
- * - `ignored`: answers to hidden questions that the `"keep"` policy tolerates.
+ * - `ignored`: answers to hidden questions that the `"keep"` and `"keep-and-read"` policies tolerate
+ *   (under `"keep-and-read"` they still feed conditions, so they can decide what is visible).
  *
  * @example
  * ```ts

@@ -62,7 +62,7 @@ export const definitionArb: fc.Arbitrary<QuestionnaireDefinitionInput> = fc
     n: fc.integer({ min: 1, max: 10 }),
     types: fc.array(questionShape, { minLength: 10, maxLength: 10 }),
     flags: fc.array(fc.array(fc.nat({ max: 1000 }), { minLength: 12, maxLength: 12 }), { minLength: 10, maxLength: 10 }),
-    keep: fc.boolean()
+    keep: fc.constantFrom("clear" as const, "keep" as const, "keep-and-read" as const)
   })
   .map(({ n, types, flags, keep }) => {
     const qs: Q[] = []
@@ -107,7 +107,7 @@ export const definitionArb: fc.Arbitrary<QuestionnaireDefinitionInput> = fc
     return {
       id: "generated",
       title: "Generated",
-      hiddenAnswers: keep ? ("keep" as const) : ("clear" as const),
+      hiddenAnswers: keep,
       context: { tier: { type: "choice" as const, values: ["diamond", "gold", "silver"] } },
       questions: qs
     }

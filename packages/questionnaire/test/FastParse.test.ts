@@ -21,7 +21,7 @@ function agrees(input: unknown): boolean {
 const KEYS = ["id", "text", "title", "type", "choices", "showIf", "requiredIf", "jumps", "when", "to", "min", "max", "minLength", "maxLength", "minSelected", "maxSelected", "integer", "pattern", "required", "section", "sections", "description", "defaultLocale", "hiddenAnswers", "context", "values", "minLabel", "maxLabel", "questions", "extra", "__proto__", "en"]
 const oddValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom<unknown>(undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, 1.5, 2 ** 53, -1, 0, "", "end", "and", "q0", "2026-01-01", "2026-1-1", "a b", {}, [], { en: "" }, { en: "Hi" }, { type: "answer", question: "q0" }, "keep", "clear", "rating", "text", "date", "choice", true, null)
+  fc.constantFrom<unknown>(undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, 1.5, 2 ** 53, -1, 0, "", "end", "and", "q0", "2026-01-01", "2026-1-1", "a b", {}, [], { en: "" }, { en: "Hi" }, { type: "answer", question: "q0" }, "keep", "keep-and-read", "clear", "rating", "text", "date", "choice", true, null)
 )
 
 // Every object or array inside a value, with itself.

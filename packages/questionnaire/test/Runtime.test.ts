@@ -96,6 +96,29 @@ describe("start / answer", () => {
     expect(s.isVisible("fee")).toBe(true)
   })
 
+  it("keeps hidden answers under policy keep-and-read and lets them feed conditions, as SurveyJS's default does", () => {
+    const kept = publish({ ...callDef, hiddenAnswers: "keep-and-read" })
+    let s = start(kept)
+    s = answer(s, "reason", "price")
+    s = answer(s, "competitor", "AcmeTel")
+    expect(s.isVisible("fee")).toBe(true)
+    s = answer(s, "reason", "network")
+    expect(s.isVisible("competitor")).toBe(false)
+    expect(s.answerOf("competitor")).toBeNull() // not on the path...
+    expect(s.isVisible("fee")).toBe(true) // ...but its remembered answer still shows fee
+    // only reason's dependents (competitor, detail): fee reads competitor's answer, which did not change
+    expect(s.changes).toEqual({ shown: [], hidden: ["competitor"], cleared: [], reevaluated: 2 })
+    expect(responseOf(s).answers.competitor).toBe("AcmeTel")
+    expect(explain(s, "fee").inputs).toEqual({ competitor: "AcmeTel" })
+    expect(questionText(s, "fee")).toBe("What does  charge for Network?")
+    // a server re-evaluating the response sees the same path
+    const r = validateResponse(kept, responseOf(s))
+    expect(r.visible).toEqual(s.visibleQuestions)
+    expect(r.ignored).toEqual(["competitor"])
+    s = answer(s, "reason", "price")
+    expect(s.answerOf("competitor")).toBe("AcmeTel")
+  })
+
   it("applies requiredIf", () => {
     let s = start(version)
     expect(s.isRequired("detail")).toBe(false)
@@ -358,6 +381,82 @@ describe("properties", () => {
       }),
       { numRuns: 250 }
     )
+  })
+
+  it("under keep-and-read the incremental state equals a from-scratch evaluation reading every stored answer", () => {
+    fc.assert(
+      fc.property(definitionArb.map((d) => ({ ...d, hiddenAnswers: "keep-and-read" as const })), contextArb, stepsArb, (d, ctx, steps) => {
+        const v = loadUnchecked(d)
+        const ids = v.definition.questions.map((q) => q.id)
+        let s = start(v, ctx)
+        steps.forEach((step, k) => {
+          s = applyStep(s, step, ids, k)
+          // from scratch: every stored answer, hidden or not, as one fresh call
+          const stored = responseOf(s).answers
+          const scratch = validateResponse(v, { versionHash: v.hash, context: ctx, answers: stored })
+          expect(scratch.visible).toEqual(s.visibleQuestions)
+          expect(scratch.missingRequired).toEqual(s.missingRequired)
+          expect(scratch.answers).toEqual(s.answers)
+          expect([...scratch.ignored].sort()).toEqual(Object.keys(stored).filter((id) => !s.isVisible(id)).sort())
+          // the resume token, rebuilt by one forward pass, agrees too
+          const fresh = resume(v, resumeToken(s))
+          expect(fresh.visibleQuestions).toEqual(s.visibleQuestions)
+          for (const id of ids) expect(fresh.isRequired(id)).toBe(s.isRequired(id))
+          expect(fresh.isComplete).toBe(s.isComplete)
+        })
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  // Dense single-choice definitions where every answer is valid, so answers are often hidden and
+  // read again: conditions over one or two earlier questions, some jumps.
+  const denseArb = fc
+    .array(fc.record({ shape: fc.nat(5), a: fc.nat(), b: fc.nat(), x: fc.nat(2), y: fc.nat(2), jump: fc.nat(4), to: fc.nat() }), { minLength: 2, maxLength: 10 })
+    .map((spec) => ({
+      id: "dense",
+      title: "Dense",
+      hiddenAnswers: "keep-and-read" as const,
+      questions: spec.map((q, i) => {
+        const a = `q${q.a % Math.max(i, 1)}`
+        const b = `q${q.b % Math.max(i, 1)}`
+        const shows = [undefined, `${a} == "c${q.x}"`, `${a} == "c${q.x}" or ${b} == "c${q.y}"`, `answered(${a}) and ${b} != "c${q.y}"`, `not answered(${a})`, `${a} != "c${q.x}"`]
+        const showIf = i === 0 ? undefined : shows[q.shape]
+        const to = i + 1 + (q.to % Math.max(spec.length - i - 1, 1))
+        return {
+          id: `q${i}`,
+          type: "singleChoice" as const,
+          text: `Q${i}`,
+          required: q.shape % 2 === 0,
+          choices: [0, 1, 2].map((c) => ({ id: `c${c}`, text: `C${c}` })),
+          ...(showIf !== undefined ? { showIf } : {}),
+          ...(q.jump === 0 && i < spec.length - 1 ? { jumps: [{ when: `q${i} == "c2"`, to: to >= spec.length ? "end" : `q${to}` }] } : {})
+        }
+      })
+    }))
+
+  it("under keep-and-read, on dense definitions where answers are hidden and read again, the incremental state equals a from-scratch evaluation", () => {
+    let withHidden = 0 // answer steps taken while some hidden question holds a remembered answer
+    fc.assert(
+      fc.property(denseArb, fc.array(fc.record({ q: fc.nat(), v: fc.nat(3) }), { maxLength: 40 }), (d, steps) => {
+        const v = loadUnchecked(d)
+        let s = start(v)
+        for (const step of steps) {
+          const shown = s.visibleQuestions // an agent answers what is shown
+          if (shown.length === 0) break
+          const id = shown[step.q % shown.length]!
+          s = answer(s, id, step.v === 3 ? null : `c${step.v}`)
+          const stored = responseOf(s).answers
+          const scratch = validateResponse(v, { versionHash: v.hash, answers: stored })
+          expect(scratch.visible).toEqual(s.visibleQuestions)
+          expect(scratch.missingRequired).toEqual(s.missingRequired)
+          expect(scratch.complete).toBe(s.isComplete)
+          if (scratch.ignored.length > 0) withHidden++
+        }
+      }),
+      { numRuns: 300 }
+    )
+    expect(withHidden).toBeGreaterThan(40) // the property really exercised remembered hidden answers
   })
 
   it("a hidden question never holds an answer under the clear policy", () => {

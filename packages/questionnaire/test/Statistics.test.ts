@@ -44,6 +44,24 @@ describe("questionnaireStatistics", () => {
     expect(stats.byVersion[v2.hash]).toEqual({ responses: 3, completed: 3 })
   })
 
+  it("under keep-and-read, counts a question shown by a remembered hidden answer as shown, and not the hidden answer", () => {
+    const kr = publish({
+      id: "kr",
+      title: "Keep and read",
+      hiddenAnswers: "keep-and-read",
+      questions: [
+        { id: "unhappy", type: "singleChoice", text: "Unhappy?", choices: [{ id: "yes", text: "Yes" }, { id: "no", text: "No" }] },
+        { id: "why", type: "text", text: "Why?", showIf: 'unhappy == "yes"' },
+        { id: "offer", type: "text", text: "Offer made", showIf: "answered(why)" }
+      ]
+    })
+    // why answered, then unhappy changed to "no": why is hidden, its remembered answer still shows offer
+    const st = questionnaireStatistics([kr], [{ versionHash: kr.hash, answers: { unhappy: "no", why: "price", offer: "discount" } }])
+    const k = (id: string) => st.questions.find((x) => x.id === id)!
+    expect(k("why")).toMatchObject({ eligible: 1, shown: 0, answered: 0, skippedByLogic: 1 })
+    expect(k("offer")).toMatchObject({ eligible: 1, shown: 1, answered: 1 })
+  })
+
   it("merges questions across versions by id, with the latest text, in the latest order", () => {
     expect(stats.questions.map((x) => x.id)).toEqual(["score", "why", "spend", "comment"])
     expect(q("why").text).toBe("Why so low?")

@@ -9,13 +9,14 @@ import fc from "fast-check"
 import { fixtures, runPath, type Json } from "./SurveyJsHarness"
 
 describe("SurveyJS import vs survey-core 3.1.1", () => {
-  for (const [file, json] of fixtures) {
-    it(`${file}: 30 seeded answer paths agree on visibility, required flags and completeness`, () => {
-      const found: string[] = []
-      for (let seed = 1; seed <= 30 && found.length < 5; seed++) for (const d of runPath(json, seed, 25)) found.push(`seed ${seed} step ${d.step}: ${d.what}`)
-      expect(found).toEqual([])
-    })
-  }
+  for (const mode of ["onComplete", "onHiddenContainer"] as const)
+    for (const [file, json] of fixtures) {
+      it(`${file} (clearInvisibleValues: ${mode}): 30 seeded answer paths agree on visibility, required flags and completeness`, () => {
+        const found: string[] = []
+        for (let seed = 1; seed <= 30 && found.length < 5; seed++) for (const d of runPath(json, seed, 25, mode)) found.push(`seed ${seed} step ${d.step}: ${d.what}`)
+        expect(found).toEqual([])
+      })
+    }
 
   // Random definitions: choice (text or numeric values, names with spaces), checkbox, boolean,
   // number, text and rating questions whose visibleIf / requiredIf read an earlier question in the
@@ -73,12 +74,13 @@ describe("SurveyJS import vs survey-core 3.1.1", () => {
       return { pages: [{ name: "p", elements: els }] } as Json
     })
 
-  it("random definitions: seeded answer paths agree with survey-core", () => {
-    fc.assert(
-      fc.property(definition, fc.integer({ min: 1, max: 1_000_000 }), (json, seed) => {
-        expect(runPath(json, seed, 20)).toEqual([])
-      }),
-      { numRuns: 300 }
-    )
-  })
+  for (const mode of ["onComplete", "onHiddenContainer"] as const)
+    it(`random definitions (clearInvisibleValues: ${mode}): seeded answer paths agree with survey-core`, () => {
+      fc.assert(
+        fc.property(definition, fc.integer({ min: 1, max: 1_000_000 }), (json, seed) => {
+          expect(runPath(json, seed, 20, mode)).toEqual([])
+        }),
+        { numRuns: 300 }
+      )
+    })
 })

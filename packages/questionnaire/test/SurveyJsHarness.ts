@@ -21,14 +21,17 @@ export interface Divergence {
   readonly what: string
 }
 
+/**
+ * SurveyJS's hidden-value modes the differential runs in: its default `"onComplete"` (imported as
+ * `hiddenAnswers: "keep-and-read"`) and `"onHiddenContainer"` (imported as `"clear"`).
+ */
+export type HiddenMode = "onComplete" | "onHiddenContainer"
+
 /** Runs one random answer path; returns every divergence found (none expected). */
-export function runPath(json: Json, seed: number, steps: number): Divergence[] {
-  const imported = importSurveyJs({ ...json, clearInvisibleValues: "onHiddenContainer" })
+export function runPath(json: Json, seed: number, steps: number, mode: HiddenMode = "onComplete"): Divergence[] {
+  const imported = importSurveyJs({ ...json, clearInvisibleValues: mode })
   const version = publish(imported.definition)
-  // The one documented difference: our conditions never read a hidden question's answer, where
-  // SurveyJS's default ("onComplete") still reads it until completion. survey-core runs with
-  // "onHiddenContainer", which is what our "clear" policy does (docs/questionnaire/surveyjs.md).
-  const model = new Model({ ...json, clearInvisibleValues: "onHiddenContainer" })
+  const model = new Model({ ...json, clearInvisibleValues: mode })
   let state: QuestionnaireState = start(version)
   // SurveyJS applies defaultValue on its own; the host does it for us.
   for (const [id, v] of Object.entries(imported.defaults)) if (state.isVisible(id)) state = answer(state, id, v)

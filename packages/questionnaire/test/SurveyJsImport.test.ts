@@ -161,7 +161,7 @@ describe("importSurveyJs", () => {
   })
 
   it("keeps hidden answers as SurveyJS's clearInvisibleValues says", () => {
-    expect(importSurveyJs({ elements: [{ type: "text", name: "a" }] }).definition.hiddenAnswers).toBe("keep")
+    expect(importSurveyJs({ elements: [{ type: "text", name: "a" }] }).definition.hiddenAnswers).toBe("keep-and-read")
     expect(importSurveyJs({ clearInvisibleValues: "onHidden", elements: [{ type: "text", name: "a" }] }).definition.hiddenAnswers).toBe("clear")
   })
 

@@ -225,7 +225,7 @@ export function fastParseDefinition(input: unknown): QuestionnaireDefinition | u
     if ("description" in d) out.description = localized(d.description)
     if ("defaultLocale" in d) out.defaultLocale = nonEmpty(d.defaultLocale)
     if ("hiddenAnswers" in d) {
-      if (d.hiddenAnswers !== "clear" && d.hiddenAnswers !== "keep") fail()
+      if (d.hiddenAnswers !== "clear" && d.hiddenAnswers !== "keep" && d.hiddenAnswers !== "keep-and-read") fail()
       out.hiddenAnswers = d.hiddenAnswers
     } else out.hiddenAnswers = "clear"
     if ("context" in d) out.context = contextFields(d.context)

@@ -28,7 +28,10 @@ export interface Plan {
   readonly jumps: ReadonlyArray<ReadonlyArray<PlanJump>>
   /** For question i: the sorted indices whose conditions read i's answer. */
   readonly dependents: ReadonlyArray<Int32Array>
+  /** Hidden answers are remembered (policies `"keep"` and `"keep-and-read"`). */
   readonly keepHidden: boolean
+  /** Conditions read remembered hidden answers (policy `"keep-and-read"`). */
+  readonly readHidden: boolean
   readonly patterns: Map<string, RegExp>
 }
 
@@ -84,7 +87,8 @@ export function buildPlan(def: QuestionnaireDefinition): Plan {
     staticRequired,
     jumps,
     dependents: deps.map((s) => Int32Array.from([...s].sort((a, b) => a - b))),
-    keepHidden: def.hiddenAnswers === "keep",
+    keepHidden: def.hiddenAnswers !== "clear",
+    readHidden: def.hiddenAnswers === "keep-and-read",
     patterns: new Map()
   }
 }
@@ -103,10 +107,12 @@ export interface Evaluation {
 export function makeEnv(
   visible: Uint8Array,
   answers: ReadonlyArray<StoredValue | undefined>,
-  context: Readonly<Record<string, unknown>>
+  context: Readonly<Record<string, unknown>>,
+  readHidden = false
 ): CompiledEnv {
   return {
-    read: (i) => (visible[i] === 1 ? ((answers[i] ?? null) as ExpressionValue) : null),
+    // Under "keep-and-read" a hidden question's remembered answer still feeds conditions.
+    read: readHidden ? (i) => (answers[i] ?? null) as ExpressionValue : (i) => (visible[i] === 1 ? ((answers[i] ?? null) as ExpressionValue) : null),
     ctx: (f) => ctxValue(context, f)
   }
 }
@@ -121,7 +127,7 @@ export function forwardPass(plan: Plan, answers: ReadonlyArray<StoredValue | und
   const required = new Uint8Array(n)
   const jumpTo = new Int32Array(n).fill(-1)
   const span = new Int32Array(n + 1)
-  const env = makeEnv(visible, answers, context)
+  const env = makeEnv(visible, answers, context, plan.readHidden)
   for (let i = 0; i < n; i++) {
     const s = plan.showIf[i]
     const vis = span[i] === 0 && (s === null || s === undefined || s(env))
