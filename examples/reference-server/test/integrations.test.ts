@@ -211,11 +211,15 @@ describe.each(storages)("integrations on $name", ({ open }) => {
     expect(await note()).toBe("sms gw-77 delivered")
     // The message reached the customer: the item is completed.
     expect((await agent.get(`/api/work-items/${itemId}`)).body).toMatchObject({ state: "completed", disposition: "completed", nextAttemptAt: null })
-    expect(await auditEntries(server)).toBe(before + 1)
+    // The status change and the completion (which the host also gets as work_item.completed).
+    expect(await auditEntries(server)).toBe(before + 2)
+    await waitFor("the webhook of the item completed by its delivery report", () =>
+      eventsOf(receiver).find((e) => e.type === "work_item.completed" && e.data.workItemId === itemId && e.data.completedBy === "system:sms-gateway")
+    )
     // The gateway re-delivers: nothing changes.
     const again = await postRaw(server, "/api/integrations/sms-status", body, { "x-gateway-signature": signPayload(smsSecret, body, now()) })
     expect(again.body).toMatchObject({ recorded: false })
-    expect(await auditEntries(server)).toBe(before + 1)
+    expect(await auditEntries(server)).toBe(before + 2)
     // A signed but invalid body: 400 in the error model.
     const invalid = JSON.stringify({ messageId: "gw-77" })
     const bad = await postRaw(server, "/api/integrations/sms-status", invalid, { "x-gateway-signature": signPayload(smsSecret, invalid, now()) })

@@ -142,7 +142,10 @@ describe.each(httpAdapters())("SMS batch and delivery status on $name", ({ open 
     // The message reached the customer: the item is completed.
     expect(s1).toMatchObject({ state: "completed", disposition: "completed", nextAttemptAt: null })
     const audit = await Effect.runPromise(opened.stores.audit.query({ actorId: smsGatewayActorId }, { limit: 10 }))
-    expect(audit.items.map((e) => [e.action, e.recordId, e.customerId])).toEqual([["sms.status", "wi-s1", "c-1"]])
+    expect(audit.items.map((e) => [e.action, e.recordId, e.customerId])).toEqual([
+      ["sms.status", "wi-s1", "c-1"],
+      ["work-item.complete", "wi-s1", "c-1"]
+    ])
     expect(audit.items[0]!.note).toContain("accepted -> delivered")
   })
 

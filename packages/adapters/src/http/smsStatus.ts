@@ -115,6 +115,21 @@ export const recordSmsStatus = (
           after: JSON.parse(JSON.stringify(after)),
           note: `sms ${r.messageId}: ${previous} -> ${r.status}${r.at ? ` at ${r.at}` : ""}`
         })
+        // A completion is audited as one (so the host's `work_item.completed` webhook fires for it too).
+        if (after.state === "completed" && item.state !== "completed") {
+          yield* log.append({
+            actorId: smsGatewayActorId,
+            at: now,
+            action: "work-item.complete",
+            category: "work-item",
+            recordType: "WorkItem",
+            recordId: item.id,
+            customerId: item.customerId,
+            before: JSON.parse(JSON.stringify(item)),
+            after: JSON.parse(JSON.stringify(after)),
+            note: `sms ${r.messageId} delivered`
+          })
+        }
         return { changed: true, item: after, previous }
       })
     )
