@@ -113,6 +113,15 @@ describe("a not-reached outcome never completes an item; the retry policy is enf
     expect((await Effect.runPromise(w.stores.audit.query({ customerId: "c-2", categories: ["customer"] }))).items).toEqual([])
   })
 
+  it("a reschedule is a time the customer agreed to, not a retry wait: the item waits in the work list, an earlier call is accepted", async () => {
+    const agent = await w.actor("m-a1")
+    const r = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "reschedule", rescheduleAt: "2026-11-26T02:00:00.000Z" })), T0)
+    expect(r.items[0]).toMatchObject({ state: "in-progress", nextAttemptAt: "2026-11-26T02:00:00.000Z" })
+    // An hour later, well before the agreed time, the agent calls again: accepted (DOMAIN §7 refuses only after a not-reached outcome).
+    const early = await call(T0 + HOUR, { itemIds: ["wi-1"], disposition: "completed", complete: true })
+    expect(early.items[0]).toMatchObject({ state: "completed" })
+  })
+
   it("a task's own retry policy overrides the pipeline default: its delays, its maximum", async () => {
     const agent = await w.actor("m-a1")
     const on5 = (at: number, disposition: "no-answer" | "not-in-service") =>
