@@ -194,7 +194,7 @@ export const integrationRoutes = (r: Router, inbound: InboundIntegrations): void
       tag: "integrations",
       summary: "The SMS gateway reports a message's delivery status",
       description:
-        "Records the status on the work item's SMS attempt (the item comes from `reference`, the `<itemId>:<attempt>` key the message was sent with), audited as `sms.status`. A repeated or late status, or a message that is not a work item's, answers 200 with `recorded: false`.",
+        "Records the status on the work item's SMS attempt (the item comes from `reference`, the `<itemId>:<attempt>` key the message was sent with), audited as `sms.status`. `delivered` completes the item; a final `failed` keeps the message counted as a not-reached attempt under the task's retry policy (sent again after its delay, or `unreachable` after the last attempt). A repeated or late status, or a message that is not a work item's, answers 200 with `recorded: false`.",
       signature: { header: inbound.smsStatus.signatureHeader, description: signatureText(inbound.smsStatus.signatureHeader) },
       body: SmsStatusCallbackBody,
       responses: { 200: { description: "Recorded, or nothing to change", schema: z.object({ recorded: z.boolean() }).loose() } },

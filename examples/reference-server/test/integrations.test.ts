@@ -209,16 +209,78 @@ describe.each(storages)("integrations on $name", ({ open }) => {
     expect(ok.status).toBe(200)
     expect(ok.body).toMatchObject({ recorded: true, itemId, status: "delivered" })
     expect(await note()).toBe("sms gw-77 delivered")
-    expect(await auditEntries(server)).toBe(before + 1)
+    // The message reached the customer: the item is completed.
+    expect((await agent.get(`/api/work-items/${itemId}`)).body).toMatchObject({ state: "completed", disposition: "completed", nextAttemptAt: null })
+    // The status change and the completion (which the host also gets as work_item.completed).
+    expect(await auditEntries(server)).toBe(before + 2)
+    await waitFor("the webhook of the item completed by its delivery report", () =>
+      eventsOf(receiver).find((e) => e.type === "work_item.completed" && e.data.workItemId === itemId && e.data.completedBy === "system:sms-gateway")
+    )
     // The gateway re-delivers: nothing changes.
     const again = await postRaw(server, "/api/integrations/sms-status", body, { "x-gateway-signature": signPayload(smsSecret, body, now()) })
     expect(again.body).toMatchObject({ recorded: false })
-    expect(await auditEntries(server)).toBe(before + 1)
+    expect(await auditEntries(server)).toBe(before + 2)
     // A signed but invalid body: 400 in the error model.
     const invalid = JSON.stringify({ messageId: "gw-77" })
     const bad = await postRaw(server, "/api/integrations/sms-status", invalid, { "x-gateway-signature": signPayload(smsSecret, invalid, now()) })
     expect(bad.status).toBe(400)
     expect(bad.body.error).toMatchObject({ code: "validation_failed", details: expect.any(Array) })
+  })
+
+  /**
+   * Set-up for tests that must not use up the demo agent's work: a copy (new id, open, no attempts)
+   * of one of the agent's items, of a customer an earlier test already took.
+   */
+  const extraItem = async (id: string) => {
+    const page = await direct(storage.stores, (s) => s.workItems.list({ assigneeId: demoLogins.agent }, { limit: 500 }))
+    const base = page.items.find((w) => used.has(w.customerId))!
+    const copy = { ...base, id, state: "open" as const, attempts: [], disposition: null, callSerial: null, nextAttemptAt: null, completedAt: null, attachments: [], offerUses: [], responseId: null, version: 1 }
+    await direct(storage.stores, (s) => s.workItems.insertMany([copy]))
+    return copy
+  }
+
+  it("a finally failed SMS stays a not-reached attempt: neither completed nor open for ever (retry time kept, unreachable on the last)", async () => {
+    const sent = async (id: string, next: string | null, state: "in-progress" | "unreachable", messageId: string) => {
+      const itemId = (await extraItem(id)).id
+      // Set-up: the item as SmsWork leaves it after the gateway accepted the message (a not-reached
+      // attempt under the retry policy until a report says delivered).
+      await direct(storage.stores, (s) =>
+        Effect.flatMap(s.workItems.get(itemId), (item) =>
+          s.workItems.update(
+            {
+              ...item,
+              state,
+              nextAttemptAt: next,
+              disposition: state === "unreachable" ? "no-answer" : null,
+              attempts: [...item.attempts, { at: "2026-11-25T09:00:00.000Z", by: demoLogins.agent, disposition: "no-answer", callSerial: null, note: `sms ${messageId} accepted` }]
+            },
+            item.version
+          )
+        )
+      )
+      const body = JSON.stringify({ messageId, reference: `${itemId}:1`, status: "UNDELIVERED", detail: "absent subscriber" })
+      const r = await postRaw(server, "/api/integrations/sms-status", body, { "x-gateway-signature": signPayload(smsSecret, body, now()) })
+      expect(r.body).toMatchObject({ recorded: true, itemId, status: "failed" })
+      return (await agent.get(`/api/work-items/${itemId}`)).body
+    }
+    const open = await sent("wi-sms-failed-1", "2026-11-25T11:00:00.000Z", "in-progress", "gw-81")
+    expect(open).toMatchObject({ state: "in-progress", disposition: null, nextAttemptAt: "2026-11-25T11:00:00.000Z" })
+    expect(open.attempts.at(-1)).toMatchObject({ disposition: "phone-off", note: "sms gw-81 failed (absent subscriber)" })
+    // The message was the last attempt the policy allowed: the item stays unreachable, now as phone-off.
+    const last = await sent("wi-sms-failed-2", null, "unreachable", "gw-82")
+    expect(last).toMatchObject({ state: "unreachable", disposition: "phone-off", nextAttemptAt: null, completedAt: null })
+  })
+
+  it("a number not in service reaches the host as the signed webhook customer.wrong_number", async () => {
+    const w = await extraItem("wi-wrong-number-1")
+    const r = await agent.post("/api/calls", { customerId: w.customerId, itemIds: [w.id], disposition: "not-in-service" })
+    expect(r.status).toBe(200)
+    expect(r.body.items[0]).toMatchObject({ state: "unreachable", disposition: "not-in-service" })
+    const index = await waitFor("the wrong-number webhook", () => {
+      const i = eventsOf(receiver).findIndex((e) => e.type === "customer.wrong_number" && e.data.customerId === w.customerId)
+      return i >= 0 ? i : undefined
+    })
+    expect(eventsOf(receiver)[index]!.data).toMatchObject({ customerId: w.customerId, callSerial: r.body.call.serialNumber, workItemIds: [w.id], reportedBy: demoLogins.agent })
   })
 
   it("creates one call record with serial number and recording link for a signed call event, however often it is delivered", async () => {

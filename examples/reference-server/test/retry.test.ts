@@ -77,6 +77,8 @@ describe("POST /api/calls: the retry policy is enforced", () => {
     // The default policy: the next attempt two hours after the no-answer.
     expect(item.state).toBe("in-progress")
     expect(Date.parse(item.nextAttemptAt) - Date.parse(item.attempts[0].at)).toBe(2 * 3_600_000)
+    // A no-answer is not a wrong number: nothing for the contact-data keeper.
+    expect((await director.get(`/api/audit?customerId=${customerId}&category=customer`)).body.items).toEqual([])
     const again = await agent.post("/api/calls", { customerId, itemIds: [itemId], disposition: "no-answer" })
     expect(again.status).toBe(409)
     expect(again.body.error.details).toMatchObject({ entity: "WorkItem", id: itemId })
@@ -98,6 +100,14 @@ describe("POST /api/calls: the retry policy is enforced", () => {
     expect(r.status).toBe(200)
     expect(r.body.items[0]).toMatchObject({ state: "unreachable", disposition: "not-in-service", nextAttemptAt: null, completedAt: null })
     expect(r.body.retry[itemId]).toEqual({ nextAttemptAt: null, exhausted: true, attemptNo: 1 })
+    // The wrong number feeds back to whoever keeps the contact data (DOMAIN §7): one audit entry on the customer.
+    for (const reader of [agent, director]) {
+      const log = await reader.get(`/api/audit?customerId=${customerId}&category=customer`)
+      expect(log.status).toBe(200)
+      expect(log.body.items.map((e: { action: string; recordId: string; after: { workItemIds: Array<string> } }) => [e.action, e.recordId, e.after.workItemIds])).toEqual([
+        ["customer.wrong-number", customerId, [itemId]]
+      ])
+    }
     const again = await agent.post("/api/calls", { customerId, itemIds: [itemId], disposition: "completed", complete: true, inbound: true })
     expect(again.status).toBe(409)
     expect(again.body.error.details.reason).toBe("is unreachable")
@@ -142,3 +152,4 @@ describe("POST /api/calls: the retry policy is enforced", () => {
     expect(ok.body.retryPolicy).toEqual({ maxAttempts: 5, delayMinutes: { "no-answer": 30 } })
   })
 })
+

@@ -128,6 +128,9 @@ describe.each(httpAdapters())("SMS batch and delivery status on $name", ({ open 
     expect([...gw.sent.values()].map((m) => m.text).sort()).toEqual(["Dear Customer c-1, we miss you.", "Dear Customer c-2, we miss you."])
     const s1 = await item("wi-s1")
     expect(s1.attempts.map((a) => a.note)).toEqual([`sms ${gw.sent.get("wi-s1:1")!.messageId} accepted`])
+    // Accepted is not delivered: a not-reached attempt under the retry policy (next message after 2 h).
+    expect(s1.attempts.map((a) => a.disposition)).toEqual(["no-answer"])
+    expect(s1).toMatchObject({ state: "in-progress", nextAttemptAt: new Date(DAYTIME + 120 * 60_000).toISOString() })
   })
 
   it("a signed delivery report records the status on the item's SMS attempt, audited", async () => {
@@ -136,8 +139,13 @@ describe.each(httpAdapters())("SMS batch and delivery status on $name", ({ open 
     expect(r).toEqual({ status: 200, body: { recorded: true, itemId: "wi-s1", status: "delivered" } })
     const s1 = await item("wi-s1")
     expect(s1.attempts.map((a) => a.note)).toEqual([`sms ${messageId} delivered`])
+    // The message reached the customer: the item is completed.
+    expect(s1).toMatchObject({ state: "completed", disposition: "completed", nextAttemptAt: null })
     const audit = await Effect.runPromise(opened.stores.audit.query({ actorId: smsGatewayActorId }, { limit: 10 }))
-    expect(audit.items.map((e) => [e.action, e.recordId, e.customerId])).toEqual([["sms.status", "wi-s1", "c-1"]])
+    expect(audit.items.map((e) => [e.action, e.recordId, e.customerId])).toEqual([
+      ["sms.status", "wi-s1", "c-1"],
+      ["work-item.complete", "wi-s1", "c-1"]
+    ])
     expect(audit.items[0]!.note).toContain("accepted -> delivered")
   })
 
@@ -153,7 +161,12 @@ describe.each(httpAdapters())("SMS batch and delivery status on $name", ({ open 
     const messageId = gw.sent.get("wi-s2:1")!.messageId
     const r = await callback({ messageId, reference: "wi-s2:1", status: "undelivered", detail: "handset off for 72h" })
     expect(r.body).toEqual({ recorded: true, itemId: "wi-s2", status: "failed" })
-    expect((await item("wi-s2")).attempts.map((a) => a.note)).toEqual([`sms ${messageId} failed (handset off for 72h)`])
+    const s2 = await item("wi-s2")
+    expect(s2.attempts.map((a) => a.note)).toEqual([`sms ${messageId} failed (handset off for 72h)`])
+    // Still a not-reached attempt (now phone-off), neither completed nor open for ever: the next message
+    // keeps the time the retry policy gave it.
+    expect(s2.attempts.map((a) => a.disposition)).toEqual(["phone-off"])
+    expect(s2).toMatchObject({ state: "in-progress", disposition: null, nextAttemptAt: new Date(DAYTIME + 120 * 60_000).toISOString() })
   })
 
   it("unknown messages are acknowledged without a change; forged, stale and invalid reports are refused", async () => {

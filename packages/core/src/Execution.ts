@@ -139,6 +139,20 @@ export type DialResult =
   | { readonly dialled: false; readonly reasons: ReadonlyArray<ContactReason | { readonly code: "no-phone" | "retry-wait"; readonly message: string }> }
 
 /**
+ * The audit action of the wrong-number feedback (DOMAIN §7): written on the customer when a
+ * "not in service" call ends their items `unreachable`, so whoever keeps the contact data finds it
+ * (the host CRM, system of record for contact data, through the webhook `customer.wrong_number`;
+ * a leader in the audit log, category `customer`).
+ *
+ * @example
+ * ```ts
+ * const page = yield* audit.query({ customerId: "cust-42", categories: ["customer"] })
+ * page.items.filter((e) => e.action === wrongNumberAction)
+ * ```
+ */
+export const wrongNumberAction = "customer.wrong-number"
+
+/**
  * The execution service.
  *
  * @example
@@ -275,6 +289,22 @@ export class Execution extends Context.Service<
                 retry[id] = applied.decision
                 items.push(yield* view.workItems.update(applied.item, w.version))
               }
+            }
+            // DOMAIN §7: a wrong number feeds back to whoever keeps the contact data — one audit entry
+            // on the customer (`customer.wrong-number`, which the host also receives as the webhook
+            // `customer.wrong_number`) when a "not in service" attempt ends items unreachable.
+            const wrongNumber = items.filter((w) => w.state === "unreachable" && w.disposition === "not-in-service")
+            if (o.disposition === "not-in-service" && wrongNumber.length > 0) {
+              yield* trail.record(actor, {
+                action: wrongNumberAction,
+                category: "customer",
+                recordType: "Customer",
+                recordId: o.customerId,
+                customerId: o.customerId,
+                before: null,
+                after: { customerId: o.customerId, callSerial: serial, workItemIds: wrongNumber.map((w) => w.id), taskIds: [...new Set(wrongNumber.map((w) => w.taskId))] },
+                note: `number not in service on call ${serial}: the customer's contact data needs correcting`
+              })
             }
             const recordingUri = call.recordingUri
             if (recordingUri !== null) {

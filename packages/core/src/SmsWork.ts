@@ -14,13 +14,30 @@ import type { Customer } from "./Customer"
 import { Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "./Errors"
 import type { Page } from "./Page"
 import { Permissions } from "./Permissions"
+import { PipelineConfig } from "./PipelineConfig"
 import { PipelineActions } from "./PipelinePolicy"
 import { Id } from "./Primitives"
 import { type IntegrationError, SmsGateway, type SmsStatus } from "./ports/Outbound"
+import { applyAttempt, effectiveRetryPolicy } from "./RetryPolicy"
 import { CustomerStore, TaskStore } from "./ports/Storage"
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
-import type { WorkItem } from "./WorkItem"
+import type { Disposition, WorkItem } from "./WorkItem"
+
+/**
+ * The not-reached disposition an SMS attempt counts as until the gateway reports it delivered: a
+ * message the gateway could not deliver counts as `phone-off` (the handset did not take it), one it
+ * only accepted (or could not say) as `no-answer` (no delivery confirmed yet). Either way the task's
+ * retry policy schedules the next message after its delay and ends the item `unreachable` at the
+ * maximum; a later "delivered" report completes the item.
+ *
+ * @example
+ * ```ts
+ * smsAttemptDisposition("failed") // "phone-off"
+ * smsAttemptDisposition("accepted") // "no-answer"
+ * ```
+ */
+export const smsAttemptDisposition = (status: Exclude<SmsStatus, "delivered">): Disposition => (status === "failed" ? "phone-off" : "no-answer")
 
 /**
  * Fills `{{field}}` placeholders. Every missing field is reported (a `ValidationError` with one
@@ -150,6 +167,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
       const sendBatch = Effect.fn("SmsWork.sendBatch")(function* (actor: Actor, input: SmsBatch) {
         const b = yield* decode(SmsBatch, input, "SMS batch")
         const task = yield* tasks.get(b.taskId)
+        const policy = effectiveRetryPolicy((yield* PipelineConfig).retry, task.retryPolicy)
         if (task.channel !== "sms") return yield* new Conflict({ entity: "Task", id: task.id, reason: `is a ${task.channel} task; batch sending is for SMS tasks` })
         const view = scoped.forActor(actor)
         const items: Array<WorkItem> = []
@@ -197,17 +215,14 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
             continue
           }
           const note = `sms ${r.success.messageId} ${r.success.status}`
-          if (r.success.status === "accepted" || r.success.status === "delivered") {
+          // Only a delivered message completes the item (DOMAIN §7: the work is really done); any other
+          // status is a not-reached attempt under the task's retry policy until a report says delivered.
+          const status = r.success.status
+          if (status === "delivered") {
             yield* view.workItems.complete({ ids: [item.id], customerId: item.customerId, disposition: "completed", callSerial: null, note })
           } else {
-            yield* view.workItems.update(
-              {
-                ...item,
-                state: "in-progress",
-                attempts: [...item.attempts, { at: now, by: actor.id, disposition: r.success.status === "failed" ? "not-in-service" : "no-answer", callSerial: null, note }]
-              },
-              item.version
-            )
+            const attempt = { at: now, by: actor.id, disposition: smsAttemptDisposition(status), callSerial: null, note }
+            yield* view.workItems.update(applyAttempt(policy, item, attempt).item, item.version)
           }
           sent.push({ itemId: item.id, messageId: r.success.messageId, status: r.success.status })
         }

@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
-import { Conflict, Execution, RetryPolicy, TaskService, ValidationError, WorkList, defaultPipelineConfig, defaultRetryPolicy, effectiveRetryPolicy } from "@winback/core"
+import { Conflict, Execution, RetryPolicy, TaskService, ValidationError, WorkList, defaultPipelineConfig, defaultRetryPolicy, effectiveRetryPolicy, wrongNumberAction } from "@winback/core"
 import { item, T0, task, world, type World } from "./pipelineFixtures"
 
 const MIN = 60_000
@@ -98,6 +98,28 @@ describe("a not-reached outcome never completes an item; the retry policy is enf
     const r = await call(T0, { itemIds: ["wi-1"], disposition: "not-in-service" })
     expect(r.retry["wi-1"]).toEqual({ nextAttemptAt: null, exhausted: true, attemptNo: 1 })
     expect(r.items[0]).toMatchObject({ state: "unreachable", disposition: "not-in-service" })
+  })
+
+  it("a number not in service feeds back to whoever keeps the contact data: one customer audit entry", async () => {
+    await call(T0, { itemIds: ["wi-1", "wi-2"], disposition: "not-in-service" })
+    const entries = (await Effect.runPromise(w.stores.audit.query({ customerId: "c-1", categories: ["customer"] }))).items
+    expect(entries.map((e) => [e.action, e.recordType, e.recordId, e.actorId])).toEqual([[wrongNumberAction, "Customer", "c-1", "m-a1"]])
+    expect(entries[0]!.after).toMatchObject({ customerId: "c-1", workItemIds: ["wi-1", "wi-2"], taskIds: ["t-1"] })
+  })
+
+  it("a number not in service that the task still retries is not yet reported as a wrong number", async () => {
+    const agent = await w.actor("m-a1")
+    await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-2", itemIds: ["wi-5"], disposition: "not-in-service" })), T0)
+    expect((await Effect.runPromise(w.stores.audit.query({ customerId: "c-2", categories: ["customer"] }))).items).toEqual([])
+  })
+
+  it("a reschedule is a time the customer agreed to, not a retry wait: the item waits in the work list, an earlier call is accepted", async () => {
+    const agent = await w.actor("m-a1")
+    const r = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "reschedule", rescheduleAt: "2026-11-26T02:00:00.000Z" })), T0)
+    expect(r.items[0]).toMatchObject({ state: "in-progress", nextAttemptAt: "2026-11-26T02:00:00.000Z" })
+    // An hour later, well before the agreed time, the agent calls again: accepted (DOMAIN §7 refuses only after a not-reached outcome).
+    const early = await call(T0 + HOUR, { itemIds: ["wi-1"], disposition: "completed", complete: true })
+    expect(early.items[0]).toMatchObject({ state: "completed" })
   })
 
   it("a task's own retry policy overrides the pipeline default: its delays, its maximum", async () => {

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { renderSms, SmsWork, ValidationError } from "@winback/core"
-import { customer, item, task, world } from "./pipelineFixtures"
+import { customer, item, T0, task, world } from "./pipelineFixtures"
 
 describe("SMS work", () => {
   it("renders templates with customer fields and reports every missing field", () => {
@@ -44,13 +44,15 @@ describe("SMS work", () => {
       ["wi-c-6", ["outside-hours"]], // 21:00 in New York
       ["wi-c-7", ["missing-field", "missing-field"]] // paid: no arrears nor bill month to quote
     ])
-    const done = await Effect.runPromise(w.stores.workItems.get("wi-c-1"))
-    expect(done).toMatchObject({ state: "completed", disposition: "completed" })
-    expect(done.attempts.at(-1)!.note).toBe("sms sms-1 accepted")
+    // Accepted is not delivered: the item stays open, the message counted as a not-reached attempt
+    // (no-answer) until a delivery report says otherwise, the next one after the policy's 2 h.
+    const sentItem = await Effect.runPromise(w.stores.workItems.get("wi-c-1"))
+    expect(sentItem).toMatchObject({ state: "in-progress", disposition: null, nextAttemptAt: "2026-11-25T04:00:00.000Z" })
+    expect(sentItem.attempts.map((a) => [a.disposition, a.note])).toEqual([["no-answer", "sms sms-1 accepted"]])
   })
 
-  it("a failed delivery keeps the item open with the status recorded", async () => {
-    const w = await world({ smsStatus: "failed" })
+  it("a message the gateway reports delivered at once completes the item", async () => {
+    const w = await world({ smsStatus: "delivered" })
     await Effect.runPromise(
       Effect.gen(function* () {
         yield* w.stores.tasks.insert(task("t-greet", { channel: "sms", type: "greeting" }))
@@ -59,8 +61,33 @@ describe("SMS work", () => {
     )
     const agent = await w.actor("m-a1")
     await w.run(Effect.flatMap(SmsWork, (s) => s.sendBatch(agent, { taskId: "t-greet", template: "Happy birthday, {{name}}!" })))
+    expect(await Effect.runPromise(w.stores.workItems.get("wi-1"))).toMatchObject({ state: "completed", disposition: "completed", nextAttemptAt: null })
+  })
+
+  it("a failed delivery is a not-reached attempt: sent again after the policy's delay, unreachable at the maximum", async () => {
+    const w = await world({ smsStatus: "failed" })
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* w.stores.tasks.insert(task("t-greet", { channel: "sms", type: "greeting", retryPolicy: { maxAttempts: 2, delayMinutes: { "phone-off": 60 } } }))
+        yield* w.stores.workItems.insertMany([item("wi-1", { taskId: "t-greet", customerId: "c-1", channel: "sms" })])
+      })
+    )
+    const agent = await w.actor("m-a1")
+    const send = (at: number) => w.run(Effect.flatMap(SmsWork, (s) => s.sendBatch(agent, { taskId: "t-greet", template: "Happy birthday, {{name}}!" })), at)
+    await send(T0)
     const w1 = await Effect.runPromise(w.stores.workItems.get("wi-1"))
-    expect(w1.state).toBe("in-progress")
-    expect(w1.attempts.map((a) => a.note)).toEqual(["sms sms-1 failed"])
+    expect(w1).toMatchObject({ state: "in-progress", nextAttemptAt: "2026-11-25T03:00:00.000Z" })
+    expect(w1.attempts.map((a) => [a.disposition, a.note])).toEqual([["phone-off", "sms sms-1 failed"]])
+    // Before the task's 60 minutes nothing is sent.
+    const early = await send(T0 + 59 * 60_000)
+    expect(early.skipped).toEqual([{ itemId: "wi-1", reasons: [{ code: "not-before", message: "next attempt not before 2026-11-25T03:00:00.000Z" }] }])
+    expect(w.texts).toHaveLength(1)
+    // After it the second message goes out (its own idempotency key) and, failing too, ends the item.
+    await send(T0 + 60 * 60_000)
+    expect(w.texts.map((t) => t.idempotencyKey)).toEqual(["wi-1:1", "wi-1:2"])
+    expect(await Effect.runPromise(w.stores.workItems.get("wi-1"))).toMatchObject({ state: "unreachable", disposition: "phone-off", nextAttemptAt: null })
+    // An unreachable item is no longer worked by a batch.
+    expect((await send(T0 + 10 * 60 * 60_000)).sent).toEqual([])
+    expect(w.texts).toHaveLength(2)
   })
 })

@@ -9,7 +9,7 @@
  */
 import { Clock, Context, Duration, Effect, Layer } from "effect"
 import { z } from "zod"
-import { type AuditEntry, AuditLogStore, encodeCursor, type IntegrationError, parse, type StorageError } from "@winback/core"
+import { type AuditEntry, AuditLogStore, encodeCursor, type IntegrationError, parse, type StorageError, wrongNumberAction } from "@winback/core"
 import { IntegrationState } from "./IntegrationState"
 import { defaultRetry, type RetryOptions, sendWithRetry } from "./retry"
 import { signPayload } from "./signature"
@@ -22,7 +22,7 @@ import { signPayload } from "./signature"
  * WebhookEventType.parse("customer.churned")
  * ```
  */
-export const WebhookEventType = z.enum(["work_item.completed", "customer.churned", "appointment.due"])
+export const WebhookEventType = z.enum(["work_item.completed", "customer.churned", "appointment.due", "customer.wrong_number"])
 /** @see {@link WebhookEventType} */
 export type WebhookEventType = z.infer<typeof WebhookEventType>
 
@@ -49,7 +49,9 @@ const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v ===
 /**
  * The webhook event an audit entry stands for, if any: a completed work item
  * (`work-item.complete`), a churned customer (`observation.churned`, an observation whose outcome
- * became `churned`), an appointment reminder that fired (`appointment.remind`).
+ * became `churned`), an appointment reminder that fired (`appointment.remind`), a number found not
+ * in service that ended the customer's items unreachable (`customer.wrong-number`: the host, which
+ * keeps the contact data, should correct it).
  *
  * @example
  * ```ts
@@ -107,6 +109,19 @@ export const webhookEventOf = (entry: AuditEntry): WebhookEvent | undefined => {
         at: after.at ?? null,
         channel: after.channel ?? null,
         note: after.note ?? ""
+      }
+    }
+  }
+  if (entry.action === wrongNumberAction && entry.recordType === "Customer") {
+    return {
+      ...base,
+      type: "customer.wrong_number",
+      data: {
+        customerId: entry.customerId,
+        callSerial: after.callSerial ?? null,
+        workItemIds: after.workItemIds ?? [],
+        taskIds: after.taskIds ?? [],
+        reportedBy: entry.actorId
       }
     }
   }

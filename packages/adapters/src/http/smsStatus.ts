@@ -59,7 +59,10 @@ const finalSmsStatus = (s: SmsStatus) => s === "delivered" || s === "failed"
 /**
  * Records a delivery status on the SMS work record: the item's attempt that carries the message
  * (its note `sms <messageId> <status>`, written by `SmsWork.sendBatch`) gets the new status, in
- * one transaction with an audit entry (`sms.status`, actor {@link smsGatewayActorId}). A repeated
+ * one transaction with an audit entry (`sms.status`, actor {@link smsGatewayActorId}). A final
+ * `delivered` completes the item (the message reached the customer); a final `failed` leaves the
+ * attempt counted as not reached (`phone-off`) under the task's retry policy, so the item is sent
+ * again after the policy's delay or stays `unreachable` at the maximum. A repeated
  * report, or a late `accepted`/`unknown` after a final `delivered`/`failed`, changes nothing
  * (`changed: false`). An item without that message fails with `NotFound` (entity `SmsMessage`).
  *
@@ -87,8 +90,19 @@ export const recordSmsStatus = (
         if (previous === r.status || (finalSmsStatus(previous) && !finalSmsStatus(r.status))) return { changed: false, item, previous }
         const now = yield* nowIso
         const note = `sms ${r.messageId} ${r.status}${r.detail ? ` (${r.detail})` : ""}`
-        const attempts = item.attempts.map((a, i) => (i === index ? { ...a, note } : a))
-        const after = yield* items.update({ ...item, attempts, updatedAt: now }, item.version)
+        // SmsWork counted the message as a not-reached attempt under the task's retry policy. A final
+        // "failed" keeps it counted (as phone-off: the handset did not take it; the next attempt time
+        // stays); "delivered" reached the customer and completes the item, even one the policy had
+        // just ended unreachable on this very message.
+        const disposition = r.status === "failed" ? ("phone-off" as const) : attempt.disposition
+        const attempts = item.attempts.map((a, i) => (i === index ? { ...a, note, disposition } : a))
+        const last = index === item.attempts.length - 1
+        const reopenable = item.state === "open" || item.state === "in-progress" || (item.state === "unreachable" && last)
+        const next: WorkItem =
+          r.status === "delivered" && reopenable
+            ? { ...item, attempts, state: "completed", disposition: "completed", nextAttemptAt: null, completedAt: now, updatedAt: now }
+            : { ...item, attempts, ...(item.state === "unreachable" && last ? { disposition } : {}), updatedAt: now }
+        const after = yield* items.update(next, item.version)
         yield* log.append({
           actorId: smsGatewayActorId,
           at: now,
@@ -101,6 +115,21 @@ export const recordSmsStatus = (
           after: JSON.parse(JSON.stringify(after)),
           note: `sms ${r.messageId}: ${previous} -> ${r.status}${r.at ? ` at ${r.at}` : ""}`
         })
+        // A completion is audited as one (so the host's `work_item.completed` webhook fires for it too).
+        if (after.state === "completed" && item.state !== "completed") {
+          yield* log.append({
+            actorId: smsGatewayActorId,
+            at: now,
+            action: "work-item.complete",
+            category: "work-item",
+            recordType: "WorkItem",
+            recordId: item.id,
+            customerId: item.customerId,
+            before: JSON.parse(JSON.stringify(item)),
+            after: JSON.parse(JSON.stringify(after)),
+            note: `sms ${r.messageId} delivered`
+          })
+        }
         return { changed: true, item: after, previous }
       })
     )
