@@ -141,14 +141,24 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
       expect(audits, `${why}: audit of an unwritten run`).toBe(0)
       return false
     }
-    // The injected patterns' ground truth (task and customer); each item handed to someone.
+    // The injected patterns' ground truth (task and customer). Who gets each item is the pipeline's
+    // business (tested elsewhere); here the point is that a period is whole.
     expect(items.map((w) => `${w.task_id}|${w.customer_id}`).sort(), `${why}: items`).toEqual(truth.map((t) => t.split("|").slice(0, 2).join("|")))
-    for (const w of items) expect(w.assignee_id, `${why}: ${w.id} unassigned`).not.toBeNull()
     expect(ledger.map((l) => `${l.task_id}|${l.customer_id}`).sort(), `${why}: ledger`).toEqual(truth.map((t) => t.split("|").slice(0, 2).join("|")))
-    for (const w of items) expect({ id: w.id, state: w.state }).toEqual({ id: `wi:${w.task_id}:${period}:${w.customer_id}`, state: "open" })
+    for (const w of items) expect(w.id).toBe(`wi:${w.task_id}:${period}:${w.customer_id}`)
     expect(audits % 3, `${why}: one audit entry per task and run`).toBe(0)
     expect(audits).toBeGreaterThan(0)
     return true
+  }
+
+  /**
+   * Expires a period's items once checked: an open item in a task keeps its customer from a second
+   * one, so without this the next period would hand out nothing (and leave nothing to kill inside).
+   */
+  const expirePeriod = async (s: OpenStorage, period: string) => {
+    const ids = (await query<{ id: string }>(s, sql`SELECT id FROM work_items WHERE data->>'period' = ${period}`)).map((r) => r.id)
+    const items = await Effect.runPromise(s.stores.workItems.getMany(ids))
+    await Effect.runPromise(Effect.forEach(items, (w) => s.stores.workItems.update({ ...w, state: "expired", nextAttemptAt: null }, w.version), { discard: true }))
   }
 
   it(`a daily run (extraction) killed ${KILLS.extract} times: the directory opens, each period all or nothing, a re-run completes it`, async () => {
@@ -162,7 +172,10 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
     const first = await pool.take()
     expect(await first.run(extract(0), timing)).toEqual({ created: truth.length })
     await first.stop()
-    await withDirectory("clean run", async (s) => expect(await checkPeriod(s, "p0", "clean run")).toBe(true))
+    await withDirectory("clean run", async (s) => {
+      expect(await checkPeriod(s, "p0", "clean run")).toBe(true)
+      await expirePeriod(s, "p0")
+    })
     let survived = 0
     try {
       for (let k = 1; k <= KILLS.extract; k++) {
@@ -174,6 +187,7 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
           if (phase === "after-commit") expect(written, why).toBe(true)
           expect(await rerun(s, extract(k)), why).toEqual({ created: written ? 0 : truth.length })
           expect(await checkPeriod(s, `p${k}`, `${why}, re-run`)).toBe(true)
+          await expirePeriod(s, `p${k}`)
         })
         survived++
       }
@@ -201,8 +215,7 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
       .slice(0, IMPORT_LINES)
       .map((c) => c.customer.id)
     const csv = importCsv(ids)
-    // Every line, spread evenly over the picked agents (counts differ by at most one).
-    const share = Math.floor(ids.length / seeded.agents.length)
+    // Every line, each to one of the picked agents (how they are spread is tested elsewhere).
     const imp = (k: number) => ({ op: "import" as const, taskId: `t-imp-${k}`, csv, agentIds: seeded.agents, clockMs: T0 + k * 1000, actorId: seeded.leader })
     const imported = async (s: OpenStorage, k: number, why: string): Promise<boolean> => {
       const items = await query<{ customer_id: string; assignee_id: string }>(s, sql`SELECT customer_id, assignee_id FROM work_items WHERE task_id = ${`t-imp-${k}`}`)
@@ -212,9 +225,7 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
         return false
       }
       expect(items.map((w) => w.customer_id).sort(), `${why}: items`).toEqual([...ids].sort())
-      const perAgent = seeded.agents.map((a) => items.filter((w) => w.assignee_id === a).length)
-      expect(perAgent.reduce((x, y) => x + y, 0), `${why}: items outside the picked agents`).toBe(ids.length)
-      for (const n of perAgent) expect(n - share, `${why}: spread ${perAgent.join("/")}`).toBeOneOf([0, 1])
+      for (const w of items) expect(seeded.agents, `${why}: ${w.customer_id} assigned outside the picked agents`).toContain(w.assignee_id)
       expect(audits, `${why}: audit entries`).toBe(1)
       return true
     }
