@@ -32,7 +32,7 @@ const SEED = Number(process.env.WINBACK_CRASH_SEED ?? Math.floor(Math.random() *
 const DAY = 86_400_000
 /** Calls per attempt of the call scenario (the kill lands somewhere in the sequence). */
 const CALLS = 6
-/** Lines of one import. */
+/** Lines of one import (at most). */
 const IMPORT_LINES = 120
 
 describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL at random points", () => {
@@ -116,6 +116,16 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
     return true
   }
 
+  /**
+   * Expires a period's items once checked: an open item in a task keeps its customer from a second
+   * one, so without this the next period would hand out nothing (and leave nothing to kill inside).
+   */
+  const expirePeriod = async (period: string) => {
+    const ids = (await periodItems(period)).map((r) => r.id)
+    const items = await Effect.runPromise(storage.stores.workItems.getMany(ids))
+    await Effect.runPromise(Effect.forEach(items, (w) => storage.stores.workItems.update({ ...w, state: "expired", nextAttemptAt: null }, w.version), { discard: true }))
+  }
+
   it(`an extraction killed ${KILLS} times: each period all or nothing, a re-run completes it to the ground truth`, async () => {
     expect(truth.length).toBeGreaterThan(30)
     const started = performance.now()
@@ -128,6 +138,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
     // A clean run first: the ground truth holds, and it shows where the run spends its time.
     expect(await w.run(extract(0), timing)).toEqual({ created: truth.length })
     expect(await checkPeriod("p0", "clean run")).toBe(true)
+    await expirePeriod("p0")
     let survived = 0
     try {
       for (let k = 1; k <= KILLS; k++) {
@@ -144,6 +155,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
         w = await pool.take()
         expect(await w.run(extract(k), written ? undefined : timing), why).toEqual({ created: written ? 0 : truth.length })
         expect(await checkPeriod(`p${k}`, `${why}, re-run`)).toBe(true)
+        await expirePeriod(`p${k}`)
         survived++
       }
       await w.stop()
@@ -169,7 +181,11 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
     const started = performance.now()
     const rng = prng(SEED + 1)
     const phases = emptyPhases()
-    const ids = customers.slice(0, IMPORT_LINES).map((c) => c.customer.id)
+    // The leader imports customers of the own team (an import refuses customers outside its scope).
+    const ids = customers
+      .filter((c) => seeded.agents.includes(c.customer.ownerManagerId ?? ""))
+      .slice(0, IMPORT_LINES)
+      .map((c) => c.customer.id)
     const csv = importCsv(ids)
     // Round robin in file order over the picked agents, written out independently of the service.
     const expected = ids.map((c, i) => `${c}|${seeded.agents[i % seeded.agents.length]}`).sort()
@@ -190,7 +206,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
     const before = pool.spawned
     const timing = new Timing()
     let w: Worker = await pool.take()
-    expect(await w.run(imp(0), timing)).toMatchObject({ items: IMPORT_LINES })
+    expect(await w.run(imp(0), timing)).toMatchObject({ items: ids.length })
     expect(await taskState(0, "clean import")).toBe(true)
     let survived = 0
     try {
@@ -206,7 +222,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
         await verifyAudit()
         w = await pool.take()
         // An import is not idempotent by design (a second import is a second list): re-run only what died unwritten.
-        if (!written) expect(await w.run(imp(k), timing), why).toMatchObject({ items: IMPORT_LINES })
+        if (!written) expect(await w.run(imp(k), timing), why).toMatchObject({ items: ids.length })
         expect(await taskState(k, `${why}, re-run`)).toBe(true)
         survived++
       }
