@@ -4,8 +4,7 @@
  * seeded random delay after it reported that it started a command.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
-import { existsSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
@@ -36,7 +35,10 @@ export interface Launcher {
 export const prepareLauncher = async (): Promise<Launcher> => {
   const wanted = process.env.WINBACK_CRASH_RUNNER ?? (existsSync(esbuild) ? "bundle" : "tsx")
   if (wanted === "tsx") return { mode: "tsx", command: tsx, args: ["--conditions=@winback/source", workerScript], dispose: () => undefined }
-  const outfile = join(tmpdir(), `winback-crash-worker-${process.pid}-${Date.now().toString(36)}.mjs`)
+  // Inside the package's node_modules, so that the bundle resolves what it leaves external there.
+  const outDir = join(here, "../../node_modules/.cache")
+  mkdirSync(outDir, { recursive: true })
+  const outfile = join(outDir, `winback-crash-worker-${process.pid}-${Date.now().toString(36)}.mjs`)
   await new Promise<void>((ok, fail) =>
     execFile(
       esbuild,
@@ -48,6 +50,8 @@ export const prepareLauncher = async (): Promise<Launcher> => {
         "--conditions=@winback/source",
         `--outfile=${outfile}`,
         "--log-level=error",
+        // PGlite loads its WebAssembly and data files next to its own module: keep it in place.
+        "--external:@electric-sql/pglite",
         // CommonJS dependencies (pg) call require(): give the ES module one.
         "--banner:js=import { createRequire as __winbackRequire } from 'node:module'; const require = __winbackRequire(import.meta.url);"
       ],
@@ -71,10 +75,13 @@ export const prng = (seed: number) => {
 }
 
 /** Where the worker was when it died, from the last event it wrote. */
-export type KillPhase = "before-transaction" | "inside-transaction" | "commit-pending" | "after-commit"
+export type KillPhase = "during-open" | "before-transaction" | "inside-transaction" | "commit-pending" | "after-commit"
 
-const phaseOf = (last: WorkerEvent | undefined): KillPhase => {
+const phaseOf = (last: WorkerEvent | undefined, embedded: boolean): KillPhase => {
   switch (last?.ev) {
+    case "started":
+      // The embedded worker opens its directory after "started"; it died before saying "opened".
+      return embedded ? "during-open" : "before-transaction"
     case "tx-begin":
     case "write":
       return "inside-transaction"
@@ -104,7 +111,11 @@ export class Worker {
   /** The application_name of the worker's PostgreSQL connections. */
   readonly app = `winback-crash-${process.pid}-${++workerCounter}`
 
+  /** Whether it runs on an embedded data directory (opened by each command). */
+  private readonly embedded: boolean
+
   constructor(launcher: Launcher, env: Record<string, string>) {
+    this.embedded = env.WINBACK_CRASH_DATADIR !== undefined
     this.proc = spawn(launcher.command, [...launcher.args], {
       cwd: repoRoot,
       // The workspace's Node 22 first on PATH (tsx's launcher runs `node`).
@@ -185,7 +196,7 @@ export class Worker {
     timing?.observe({ txBegin: o.txBegin, txEnd: o.total === undefined ? undefined : o.txEnd, total: o.total })
     const failed = mine.find((e) => e.ev === "error")
     if (failed) throw new Error(`worker failed before the kill: ${JSON.stringify(failed)}`)
-    return { phase: phaseOf(mine[mine.length - 1]), writes: mine.filter((e) => e.ev === "write").length }
+    return { phase: phaseOf(mine[mine.length - 1], this.embedded), writes: mine.filter((e) => e.ev === "write").length }
   }
 
   /** SIGKILL to the worker's whole process group (the tsx launcher and the script's process). */
@@ -281,4 +292,4 @@ const offsets = (events: ReadonlyArray<WorkerEvent>, times: ReadonlyArray<number
 }
 
 /** Counts of where the kills landed. */
-export const emptyPhases = (): Record<KillPhase, number> => ({ "before-transaction": 0, "inside-transaction": 0, "commit-pending": 0, "after-commit": 0 })
+export const emptyPhases = (): Record<KillPhase, number> => ({ "during-open": 0, "before-transaction": 0, "inside-transaction": 0, "commit-pending": 0, "after-commit": 0 })

@@ -142,6 +142,8 @@ export type Command =
 export type WorkerEvent =
   | { readonly ev: "ready" }
   | { readonly ev: "started" }
+  /** The embedded worker has opened its data directory (PGlite started, migrations checked). */
+  | { readonly ev: "opened" }
   | { readonly ev: "tx-begin" }
   | { readonly ev: "write"; readonly n: number }
   | { readonly ev: "tx-commit" }
