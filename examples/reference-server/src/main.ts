@@ -8,10 +8,13 @@
  * WINBACK_WEBHOOK_URL + WINBACK_WEBHOOK_SECRET (WINBACK_WEBHOOK_INTERVAL_MS,
  * WINBACK_WEBHOOK_START_AFTER_SEQ); logins: WINBACK_TRUST_PROXY (proxies appending X-Forwarded-For,
  * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
- * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback). See docs/reference-server.md.
+ * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback); holidays: WINBACK_CALENDAR (china | none),
+ * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published).
+ * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
 import { PgliteStorage, PostgresStorage } from "@winback/adapters"
+import { calendarFromEnv } from "./calendar"
 import { seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoLoginsRefusal, demoPassword, startServer } from "./server"
@@ -44,8 +47,10 @@ if (refusal !== null) {
   process.exit(1)
 }
 let integrations: IntegrationOptions | undefined
+let calendar: ReturnType<typeof calendarFromEnv>
 try {
   integrations = integrationsFromEnv(env)
+  calendar = calendarFromEnv(env)
 } catch (e) {
   // The message names the variable, never its value.
   console.error(`Configuration error: ${(e as Error).message}`)
@@ -60,6 +65,7 @@ const server = await startServer({
   host,
   allowDemoLogins,
   trustProxy,
+  calendar,
   allowedOrigins,
   seed: seedIfEmpty({ customers, asOf: today, onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`) }),
   today: () => new Date().toISOString().slice(0, 10),

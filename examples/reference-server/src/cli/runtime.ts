@@ -1,11 +1,12 @@
 /**
  * The Effect runtime the commands run the pipeline services in: every pipeline service over the
  * open storage, the SQL candidate source and bulk ledger claims, the scope services under
- * `pipelinePolicy`, the demo region's business calendar (`chinaCalendar()`), and the outbound ports of a command line (no SMS gateway or dialer; reminders
+ * `pipelinePolicy`, the server's business calendar (`calendarFromEnv`: chinese-days, plus an operator's holidays file), and the outbound ports of a command line (no SMS gateway or dialer; reminders
  * are in-app notices, counted).
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { chinaCalendar, type OpenStorage, PgBulkLedgerClaims, SqlCandidateSource } from "@winback/adapters"
+import { type OpenStorage, PgBulkLedgerClaims, SqlCandidateSource } from "@winback/adapters"
+import { calendarFromEnv } from "../calendar"
 import {
   type Actor,
   Actors,
@@ -35,8 +36,8 @@ export const commandRuntime = (storage: OpenStorage) => {
   )
   const layer = pipelineLayer.pipe(
     Layer.provideMerge(scopeLayer(pipelinePolicy)),
-    // The demo region's calendar (mainland China), as the server's: "skip holidays" skips them.
-    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), outbound, directoriesFromStores, Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, calendar: chinaCalendar() }))),
+    // The server's calendar (WINBACK_CALENDAR, WINBACK_HOLIDAYS_FILE; default mainland China): "skip holidays" skips them.
+    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), outbound, directoriesFromStores, Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, calendar: calendarFromEnv(process.env) ?? undefined }))),
     Layer.provideMerge(storesLayer(storage.stores))
   )
   const runtime = ManagedRuntime.make(layer)
