@@ -75,8 +75,11 @@ export function runPath(json: Json, seed: number, steps: number, mode: HiddenMod
     if (move.sj === undefined) model.clearValue(name)
     else model.setValue(name, move.sj)
     for (const [id, v] of move.ours) if (state.isVisible(id)) state = answer(state, id, v)
-    // Sometimes describe "other" (or comment) too: SurveyJS keeps it as the question's comment.
     const commentId = Object.keys(imported.names).find((k) => imported.names[k] === `${name}-Comment`)
+    // Clearing a question in SurveyJS clears its comment ("other" text) too; in Winback the host
+    // clears the companion question itself (docs/questionnaire/surveyjs.md).
+    if (move.sj === undefined && commentId !== undefined && state.isVisible(commentId)) state = answer(state, commentId, null)
+    // Sometimes describe "other" (or comment) too: SurveyJS keeps it as the question's comment.
     if (commentId !== undefined && state.isVisible(commentId) && rand() < 0.5) {
       const t = rand() < 0.2 ? "" : "details"
       sq.comment = t
