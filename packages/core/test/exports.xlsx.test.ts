@@ -72,6 +72,17 @@ describe("reportXlsx", () => {
     for (const ws of wb.worksheets) expect(ws.getRow(3).getCell(2).value).toBe(16229)
   })
 
+  it("never starts or ends a sheet name with an apostrophe, which Excel refuses (found by the round-trip property)", async () => {
+    const wb = await load(
+      reportXlsx([
+        { ...funnel, name: " ' " },
+        { ...funnel, name: "'Q4' retention '" },
+        { ...funnel, name: `${"x".repeat(30)}'tail` }
+      ])
+    )
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Sheet1", "Q4' retention", "x".repeat(30)])
+  })
+
   it("writes a sheet named __proto__ like any other name, touching no prototype", async () => {
     const before = Object.keys(Object.prototype)
     const bytes = reportXlsx([{ ...funnel, name: "__proto__" }])

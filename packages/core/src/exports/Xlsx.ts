@@ -92,11 +92,16 @@ const formatCode = (c: ReportColumn): string | undefined => {
   }
 }
 
-/** Sheet names: at most 31 characters, none of []:*?/\, not blank, unique ignoring case. */
+/**
+ * Sheet names as Excel accepts them: at most 31 characters, none of []:*?/\, neither starting nor
+ * ending with an apostrophe (blanks around one included: " ' " would trim to "'"), not blank, and
+ * unique ignoring case.
+ */
 const sheetNames = (names: ReadonlyArray<string>): Array<string> => {
   const used = new Set<string>()
+  const edges = /^['\s]+|['\s]+$/g
   return names.map((raw, i) => {
-    const base = raw.replace(INVALID_XML, "").replace(/[[\]:*?/\\]/g, "_").replace(/^'+|'+$/g, "").trim().slice(0, 31) || `Sheet${i + 1}`
+    const base = raw.replace(INVALID_XML, "").replace(/[[\]:*?/\\]/g, "_").replace(edges, "").slice(0, 31).replace(edges, "") || `Sheet${i + 1}`
     let name = base
     for (let n = 2; used.has(name.toLowerCase()); n++) {
       const suffix = ` (${n})`
