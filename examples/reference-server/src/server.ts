@@ -108,7 +108,7 @@ export interface ServerOptions {
   readonly credentials?: CredentialStore
   /** Password hash cost (tests lower it; stored hashes record theirs). */
   readonly scrypt?: ScryptParams
-  readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number }
+  readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number; readonly maxFailuresPerAddress?: number }
   readonly sessionTtlMs?: number
   readonly secureCookie?: boolean
   /** The auth clock (tests move it to expire sessions). */

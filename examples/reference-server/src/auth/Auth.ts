@@ -32,8 +32,13 @@ export interface AuthOptions {
   readonly sessionTtlMs?: number
   /** Cost of new password hashes (default {@link defaultScryptParams}); weaker stored hashes are upgraded on login. */
   readonly scrypt?: ScryptParams
-  /** Failed logins allowed per login and per address in the window (default 10 in 15 minutes). */
-  readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number }
+  /**
+   * Failed logins allowed in the window: `maxFailures` per login (default 10 in 15 minutes) and
+   * `maxFailuresPerAddress` per client address (default 10 × `maxFailures`): a call center's agents
+   * often share one address behind NAT and log in together at the start of a shift, and every
+   * login is counted against its address while its password is checked.
+   */
+  readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number; readonly maxFailuresPerAddress?: number }
   /** Add `Secure` to the cookie (when served over HTTPS). */
   readonly secureCookie?: boolean
   /** The clock (tests move it). */
@@ -79,7 +84,8 @@ export type ApiKeyInfo = Omit<ApiKeyRecord, "keyHash">
 class FailureWindow {
   private readonly failures = new Map<string, Array<{ readonly at: number }>>()
   constructor(
-    private readonly max: number,
+    /** The allowance of a bucket, by its key (`ip:…` buckets are larger than `login:…` ones). */
+    private readonly maxOf: (key: string) => number,
     private readonly windowMs: number
   ) {}
   private recent(key: string, now: number): Array<{ readonly at: number }> {
@@ -91,7 +97,8 @@ class FailureWindow {
   /** Seconds until `key` may try again, or 0. */
   retryAfter(key: string, now: number): number {
     const list = this.recent(key, now)
-    return list.length >= this.max ? Math.max(1, Math.ceil((list[list.length - this.max]!.at + this.windowMs - now) / 1000)) : 0
+    const max = this.maxOf(key)
+    return list.length >= max ? Math.max(1, Math.ceil((list[list.length - max]!.at + this.windowMs - now) / 1000)) : 0
   }
   /**
    * Reserves one attempt on every key at once, or none: answers the seconds to wait when any key
@@ -172,7 +179,8 @@ export const createAuth = async (options: AuthOptions) => {
   const limit = options.rateLimit ?? { maxFailures: 10, windowMs: 15 * 60 * 1000 }
   const isActive = options.isActive ?? (async () => true)
   const deviceKey = options.deviceKey ?? randomBytes(32)
-  const failures = new FailureWindow(limit.maxFailures, limit.windowMs)
+  const perAddress = limit.maxFailuresPerAddress ?? limit.maxFailures * 10
+  const failures = new FailureWindow((key) => (key.startsWith("ip:") ? perAddress : limit.maxFailures), limit.windowMs)
   await store.init()
   // Unknown logins verify against a hash at the current cost, so timing does not tell which logins exist.
   const dummyHash = await hashPassword(randomBytes(16).toString("hex"), params)
