@@ -9,7 +9,11 @@
 import fc from "fast-check"
 
 const budget = Number(process.env.WINBACK_FC_BUDGET_MS ?? 30_000)
-const seed = process.env.WINBACK_FC_SEED === undefined ? undefined : Number(process.env.WINBACK_FC_SEED)
+/** The seed every property uses unless `WINBACK_FC_SEED` says otherwise. */
+const DEFAULT_SEED = 20261206
+const requested = process.env.WINBACK_FC_SEED
+const seed = requested === "random" ? undefined : requested === undefined || requested === "" ? DEFAULT_SEED : Number(requested)
+if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`WINBACK_FC_SEED must be an integer or "random", got ${JSON.stringify(requested)}`)
 fc.configureGlobal({
   ...fc.readConfigureGlobal(),
   interruptAfterTimeLimit: budget,

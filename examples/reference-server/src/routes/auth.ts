@@ -68,7 +68,7 @@ export const authRoutes = (r: Router, ctx: ApiContext): void => {
     tag: "auth",
     summary: "Log in with login and password",
     description:
-      "Answers a session token (also set as an HttpOnly SameSite=Strict cookie) and a device cookie. 10 failures per login or address in 15 minutes answer 429 with Retry-After; a device that logged in as this login before is counted on its own, so others' failures do not lock it out. A deactivated manager gets the same 401 as a wrong password.",
+      "Answers a session token (also set as an HttpOnly SameSite=Strict cookie) and a device cookie. 10 failures per login (100 per address) in 15 minutes answer 429 with Retry-After; a device that logged in as this login before is counted on its own, so others' failures do not lock it out. A deactivated manager gets the same 401 as a wrong password.",
     access: "public",
     body: LoginBody,
     responses: { 200: { description: "A session", schema: LoginAnswer } },
