@@ -5,7 +5,8 @@
 #   2. a plain-JS CRM host (scripts/pack-smoke.crm.mjs) on memory and PGlite storage;
 #   3. the CRM host on the oldest supported zod minor (4.0.x);
 #   4. a host on effect 3, which npm refuses (peer conflict) and which, forced, fails on load with
-#      Winback's message naming the versions;
+#      Winback's message naming the versions; the same for a forced host on zod 3;
+#   5. the README snippet as TypeScript against the packed declarations (tsc, strict, nodenext);
 # on Node 22 (the workspace's) and, unless PACK_SMOKE_NODE24=0, on Node 24 (npm's `node` package).
 # Needs `pnpm build` first. Usage: scripts/pack-smoke.sh
 set -euo pipefail
@@ -33,14 +34,15 @@ blank() { # name, npm install arguments...
   cp "$root/scripts/pack-smoke.crm.mjs" crm.mjs
   npm_i "$@"
 }
-say "install: four blank projects and Node 24, in parallel"
+say "install: five blank projects and Node 24, in parallel"
 pids=()
-blank host "${tarballs[@]}" effect@^4.1.0 zod@^4.0.0 >"$work/host.log" 2>&1 & pids+=($!)
+blank host "${tarballs[@]}" effect@^4.1.0 zod@^4.0.0 typescript@~5.9.3 @types/node@22 >"$work/host.log" 2>&1 & pids+=($!)
 blank host-zod40 "${tarballs[@]}" effect@^4.1.0 zod@~4.0.0 >"$work/host-zod40.log" 2>&1 & pids+=($!)
 # effect 3: npm must refuse the peer conflict; the forced install (--legacy-peer-deps) is what we run.
 ( blank host-effect3 "${tarballs[@]}" effect@3 zod@^4.0.0 && echo "npm accepted effect 3 next to Winback" ) >"$work/host-effect3-strict.log" 2>&1 &
 strict=$!
 ( sleep 1; blank host-effect3-forced --legacy-peer-deps "${tarballs[@]}" effect@3 zod@^4.0.0 ) >"$work/host-effect3.log" 2>&1 & pids+=($!)
+( sleep 2; blank host-zod3-forced --legacy-peer-deps "${tarballs[@]}" effect@^4.1.0 zod@3 ) >"$work/host-zod3.log" 2>&1 & pids+=($!)
 if [ "${PACK_SMOKE_NODE24:-1}" != 0 ]; then
   (mkdir -p "$work/node24" && cd "$work/node24" && npm init -y >/dev/null && npm_i node@24) >"$work/node24.log" 2>&1 & pids+=($!)
 fi
@@ -51,6 +53,12 @@ nodes=(node)
 [ "${PACK_SMOKE_NODE24:-1}" != 0 ] && nodes+=("$work/node24/node_modules/.bin/node")
 cd "$work/host"
 if grep -q 'from "effect"' crm.mjs; then echo "the CRM host must not import effect" >&2; exit 1; fi
+say "a TypeScript host: the README's 'A taste' typechecks against the packed declarations"
+cp taste.mjs taste.ts
+npm pkg set type=module >/dev/null
+printf '%s\n' '{ "compilerOptions": { "target": "es2023", "module": "nodenext", "moduleResolution": "nodenext", "strict": true,' \
+  '  "noEmit": true, "skipLibCheck": true, "types": ["node"] }, "include": ["taste.ts"] }' > tsconfig.json
+./node_modules/.bin/tsc -p . && echo "tsc: taste.ts typechecks"
 for n in "${nodes[@]}"; do
   say "host on Node $("$n" -v): latest supported effect and zod"
   "$n" taste.mjs && echo "README 'A taste': ran"
@@ -71,5 +79,11 @@ cd "$work/host-effect3-forced"
 if node taste.mjs >run.log 2>&1; then echo "Winback ran on effect 3" >&2; exit 1; fi
 grep -q 'Winback needs effect \^4.1.0 (>=4.1.0 <5.0.0); this project has effect 3\.' run.log || { cat run.log >&2; exit 1; }
 grep -m1 -o 'Winback needs effect.*; this project has effect [0-9.]*[0-9]' run.log
+
+say "host on zod 3, forced (--legacy-peer-deps): Winback says what it needs on load"
+cd "$work/host-zod3-forced"
+if node taste.mjs >run.log 2>&1; then echo "Winback ran on zod 3" >&2; exit 1; fi
+grep -q 'Winback needs zod \^4.0.0 (>=4.0.0 <5.0.0); this project has zod 3\.' run.log || { cat run.log >&2; exit 1; }
+grep -m1 -o 'Winback needs zod.*; this project has zod [0-9.]*[0-9]' run.log
 
 say "pack smoke: passed"
