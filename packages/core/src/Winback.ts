@@ -6,6 +6,7 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type Actor, Actors, type OrgCacheOptions } from "./Actor"
+import { checkPeerVersions } from "./PeerVersions"
 import { type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
 import type { StorageError } from "./Errors"
 import type { PermissionPolicy } from "./Permissions"
@@ -113,6 +114,7 @@ const promisify = <T extends object>(service: T, run: <A, E>(e: Effect.Effect<A,
  * ```
  */
 export const createWinback = async (options: WinbackOptions): Promise<Winback> => {
+  checkPeerVersions()
   const ports = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
   const layer = Layer.provideMerge(scopeLayer(options.policy, { orgCache: options.orgCache }), ports)
   const runtime = ManagedRuntime.make(layer)

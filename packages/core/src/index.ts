@@ -8,6 +8,9 @@
  * @packageDocumentation
  */
 
+// First: the peer dependency check (effect, zod) runs before any other module of the package.
+export { checkPeerVersions, inPeerRange, installedPeerVersions, type PeerName, peerRanges, PeerVersionMismatch } from "./PeerVersions"
+
 // Errors and validation
 export {
   Conflict,

@@ -2,7 +2,10 @@
  * The in-memory database behind the memory stores: plain maps of immutable records, one lock,
  * and transactions that snapshot a table on first write and restore it on failure.
  */
-import { Context, Effect, Exit, Semaphore } from "effect"
+import { Context, Effect, Exit } from "effect"
+// `Semaphore` through the namespace: a host on effect 3 (which has no such export) then gets
+// @winback/core's peer version message instead of a link error (see core's PeerVersions.ts).
+import * as effect from "effect"
 
 const InMemoryTx = Context.Reference<MemoryDb | undefined>("@winback/adapters/InMemoryTx", { defaultValue: () => undefined })
 
@@ -19,7 +22,7 @@ const InMemoryTx = Context.Reference<MemoryDb | undefined>("@winback/adapters/In
 export class MemoryDb {
   private readonly tables = new Map<string, Map<string, unknown>>()
   private snapshots: Map<string, Map<string, unknown>> | undefined
-  private readonly lock = Semaphore.makeUnsafe(1)
+  private readonly lock = effect.Semaphore.makeUnsafe(1)
   private counters = new Map<string, number>()
 
   /** The table `name` (created empty on first use). */

@@ -5,6 +5,10 @@
  * Streams customers in chunks; seeds any `Stores`. See README.md in this folder for the data shapes.
  */
 
+// The peer dependency check (effect, zod) first: it then sits in the chunk shared with the main
+// entry and runs before the shared zod schemas are built (see ../PeerVersions.ts).
+export { checkPeerVersions } from "../PeerVersions"
+
 // ---- Options ------------------------------------------------------------------------------------
 export { DemoOptions, type DemoOptionsInput, DemoRegion, defaultDemoRegions, resolveDemoOptions } from "./Options"
 
