@@ -10,7 +10,7 @@ import { planRule, type RulePlan } from "./Plan"
 import type { Rule } from "./Rule"
 import { assertValidRule, type ValidateOptions } from "./Validate"
 import { dayNumber } from "./internal/dates"
-import { compileLeaf, fullLayoutOf, type IndexedFacts, indexCustomer, layoutOf, needsOf } from "./internal/memory"
+import { compileLeaf, fullLayoutOf, type IndexedFacts, indexCustomer, layoutOf, needsOf, rawIndexer } from "./internal/memory"
 import { type Access, compileCond } from "./internal/semantics"
 
 export type { IndexedFacts } from "./internal/memory"
@@ -131,12 +131,12 @@ const factsAccess = (plan: RulePlan, asOf: number): Access<IndexedFacts> => {
 // (once per evaluation, shared by every leaf of it) with only the parts the plan reads.
 const rawPredicate = (plan: RulePlan, asOf: number): ((c: CustomerFacts) => boolean) => {
   const catalog = plan.catalog
-  const layout = layoutOf(catalog, needsOf(plan.leaves))
+  const index = rawIndexer(layoutOf(catalog, needsOf(plan.leaves)), asOf)
   let of: CustomerFacts | undefined
   let cur: IndexedFacts | undefined
   const indexed = (c: CustomerFacts): IndexedFacts => {
     if (of !== c) {
-      cur = indexCustomer(layout, c.customer, c.daily, c.monthly, c.events)
+      cur = index(c)
       of = c
     }
     return cur!

@@ -168,36 +168,31 @@ const dayKey = (r: { readonly day: string }): string => r.day
 const monthKey = (r: { readonly month: string }): string => r.month
 
 /**
- * Month numbers of rows already in month order, all valid `YYYY-MM` (the usual case: one pass, no
- * string comparison, since valid month numbers order like their strings); undefined otherwise.
+ * Writes the month numbers of rows already in month order, all valid `YYYY-MM`, into `out` (the
+ * usual case: one pass, no string comparison, since valid month numbers order like their
+ * strings); false otherwise (the caller sorts by string, as ever).
  */
-const sortedMonths = (rows: MonthlyRows): number[] | undefined => {
-  const n = rows.length
-  const out = new Array<number>(n)
+const fillSortedMonths = (rows: MonthlyRows, out: number[]): boolean => {
   let prev = -Infinity
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows.length; i++) {
     const v = validMonthNumber(rows[i]!.month)
-    if (!(v >= prev)) return undefined
+    if (!(v >= prev)) return false
     out[i] = prev = v
   }
-  return out
+  return true
 }
-/** The same for days of daily rows (valid calendar dates). */
-const sortedDays = (rows: DailyRows): number[] | undefined => {
-  const n = rows.length
-  const out = new Array<number>(n)
+/** The same for the days of daily rows (valid calendar dates). */
+const fillSortedDays = (rows: DailyRows, out: number[]): boolean => {
   let prev = -Infinity
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows.length; i++) {
     const v = validDayNumber(rows[i]!.day)
-    if (!(v >= prev)) return undefined
+    if (!(v >= prev)) return false
     out[i] = prev = v
   }
-  return out
+  return true
 }
-
-const column = (rows: ReadonlyArray<Rec>, c: Col): number[] => {
+const fillColumn = (rows: ReadonlyArray<Rec>, c: Col, out: number[]): number[] => {
   const n = rows.length
-  const out = new Array<number>(n)
   const m = c.name
   if (c.kind === "units") {
     const sc = c.scale
@@ -206,16 +201,124 @@ const column = (rows: ReadonlyArray<Rec>, c: Col): number[] => {
   else for (let i = 0; i < n; i++) out[i] = toNum(rows[i]![m])
   return out
 }
-const billDayColumn = (rows: MonthlyRows): number[] => {
-  const n = rows.length
-  const out = new Array<number>(n)
-  for (let i = 0; i < n; i++) out[i] = toDay(rows[i]!["billDate"])
+const fillBillDays = (rows: MonthlyRows, out: number[]): number[] => {
+  for (let i = 0; i < rows.length; i++) out[i] = toDay(rows[i]!["billDate"])
   return out
+}
+/**
+ * Bill days as far as "this month" as of `asOf` needs them: leaves find it by scanning from the
+ * newest row for the first bill day on or before `asOf`, and never read past it; the rows before
+ * it are not parsed (left at -Infinity, which that scan would stop at as well).
+ */
+const fillBillDaysUpTo = (rows: MonthlyRows, out: number[], asOf: number): number[] => {
+  let i = rows.length - 1
+  for (; i >= 0; i--) {
+    const v = toDay(rows[i]!["billDate"])
+    out[i] = v
+    if (v <= asOf) break
+  }
+  while (--i >= 0) out[i] = -Infinity
+  return out
+}
+
+/** Where the arrays of one customer's columns come from: fresh ones, or reused ones (see `rawIndexer`). */
+type Alloc = (slot: number, n: number) => number[]
+const fresh: Alloc = (_slot, n) => new Array<number>(n)
+// Array slots: 0 days, 1 months, 2 bill days, 3… daily columns, then monthly columns.
+const DAYS = 0
+const MONTHS = 1
+const BILL_DAYS = 2
+
+interface Parts {
+  dates: Record<string, number | null>
+  days: ReadonlyArray<number>
+  daily: Record<string, ReadonlyArray<number> | undefined>
+  months: ReadonlyArray<number>
+  billDays: ReadonlyArray<number>
+  monthly: Record<string, ReadonlyArray<number> | undefined>
+  evAt: ReadonlyArray<number>
+  evType: ReadonlyArray<string>
+}
+
+/**
+ * Fills `into` with one customer's facts as `layout` says (the parts a rule does not read are
+ * left as they are). Every column is computed the same way whatever the layout and allocator.
+ */
+const fill = (
+  layout: Layout,
+  into: Parts,
+  alloc: Alloc,
+  customer: Rec,
+  daily: DailyRows | undefined,
+  monthly: MonthlyRows | undefined,
+  events: EventRows | undefined,
+  /** Set when only "this month" as of this day is read from the bill days (see `fillBillDaysUpTo`). */
+  billCut?: number
+): void => {
+  const dates = into.dates
+  for (const k of layout.dateAttrs) {
+    const v = customer[k]
+    dates[k] = typeof v === "string" ? dayNumber(v) : null
+  }
+  if (layout.daily) {
+    const cols = into.daily
+    const dc = layout.dailyCols
+    if (daily !== undefined && daily.length > 0) {
+      let ds: DailyRows = daily
+      let dn = alloc(DAYS, daily.length)
+      if (!fillSortedDays(daily, dn)) {
+        ds = sortedBy(daily, dayKey)
+        dn = ds.map((r) => dayNumber(r.day))
+      }
+      into.days = dn
+      for (let j = 0; j < dc.length; j++) {
+        const c = dc[j]!
+        if (c.kind !== "skip") cols[c.name] = fillColumn(ds, c, alloc(3 + j, ds.length))
+      }
+    } else {
+      into.days = EMPTY
+      if (cols !== layout.noDaily) for (const c of dc) if (c.kind !== "skip") cols[c.name] = EMPTY
+    }
+  }
+  if (layout.monthly) {
+    const cols = into.monthly
+    const mc = layout.monthlyCols
+    if (monthly !== undefined && monthly.length > 0) {
+      let ms: MonthlyRows = monthly
+      let mn = alloc(MONTHS, monthly.length)
+      if (!fillSortedMonths(monthly, mn)) {
+        ms = sortedBy(monthly, monthKey)
+        mn = ms.map((r) => monthNumber(r.month))
+      }
+      into.months = mn
+      const bd = billCut === undefined ? fillBillDays(ms, alloc(BILL_DAYS, ms.length)) : fillBillDaysUpTo(ms, alloc(BILL_DAYS, ms.length), billCut)
+      into.billDays = bd
+      const first = ms[0]!
+      const base = 3 + layout.dailyCols.length
+      for (let j = 0; j < mc.length; j++) {
+        const c = mc[j]!
+        cols[c.name] = !(c.name in first) ? undefined : c.name === "billDate" ? bd : fillColumn(ms, c, alloc(base + j, ms.length))
+      }
+    } else {
+      into.months = EMPTY
+      into.billDays = EMPTY
+      for (const c of mc) cols[c.name] = undefined
+    }
+  }
+  if (layout.events) {
+    if (events !== undefined && events.length > 0) {
+      const ev = events.map((e) => ({ type: e.type, ms: typeof e.at === "string" ? Date.parse(e.at) : e.at.getTime() })).sort((a, b) => a.ms - b.ms)
+      into.evAt = ev.map((e) => e.ms)
+      into.evType = ev.map((e) => e.type)
+    } else {
+      into.evAt = EMPTY
+      into.evType = NO_EVENT_TYPES
+    }
+  }
 }
 
 /**
  * Indexes one customer's facts as `layout` says (the parts a rule does not read are left empty).
- * Every column is computed the same way whatever the layout.
  */
 export const indexCustomer = (
   layout: Layout,
@@ -224,49 +327,52 @@ export const indexCustomer = (
   monthly: MonthlyRows | undefined,
   events: EventRows | undefined
 ): IndexedFacts => {
-  const dates: Record<string, number | null> = {}
-  for (const k of layout.dateAttrs) {
-    const v = customer[k]
-    dates[k] = typeof v === "string" ? dayNumber(v) : null
-  }
-  let dailyCols: Readonly<Record<string, ReadonlyArray<number>>> = layout.noDaily
-  let days: ReadonlyArray<number> = EMPTY
-  if (daily !== undefined && daily.length > 0 && layout.daily) {
-    let ds: DailyRows = daily
-    let dn = sortedDays(daily)
-    if (dn === undefined) {
-      ds = sortedBy(daily, dayKey)
-      dn = ds.map((r) => dayNumber(r.day))
-    }
-    days = dn
-    const cols: Record<string, ReadonlyArray<number>> = {}
-    for (const c of layout.dailyCols) cols[c.name] = c.kind === "skip" ? EMPTY : column(ds, c)
-    dailyCols = cols
-  }
+  const parts: Parts = { dates: {}, days: EMPTY, daily: layout.noDaily, months: EMPTY, billDays: EMPTY, monthly: {}, evAt: EMPTY, evType: NO_EVENT_TYPES }
+  if (layout.daily && daily !== undefined && daily.length > 0) parts.daily = {}
+  // Monthly columns absent from the rows stay absent (not undefined-valued) in indexed facts.
+  fill(layout, parts, fresh, customer, daily, monthly, events)
   const monthlyCols: Record<string, ReadonlyArray<number>> = {}
-  let months: ReadonlyArray<number> = EMPTY
-  let billDays: ReadonlyArray<number> = EMPTY
-  if (monthly !== undefined && monthly.length > 0 && layout.monthly) {
-    let ms: MonthlyRows = monthly
-    let mn = sortedMonths(monthly)
-    if (mn === undefined) {
-      ms = sortedBy(monthly, monthKey)
-      mn = ms.map((r) => monthNumber(r.month))
-    }
-    months = mn
-    const bd = billDayColumn(ms)
-    billDays = bd
-    const first = ms[0]!
-    for (const c of layout.monthlyCols) if (c.name in first) monthlyCols[c.name] = c.name === "billDate" ? bd : column(ms, c)
+  for (const k in parts.monthly) if (parts.monthly[k] !== undefined) monthlyCols[k] = parts.monthly[k]
+  return {
+    id: customer.id,
+    attrs: customer,
+    dates: parts.dates,
+    days: parts.days,
+    daily: parts.daily as Record<string, ReadonlyArray<number>>,
+    months: parts.months,
+    billDays: parts.billDays,
+    monthly: monthlyCols,
+    evAt: parts.evAt,
+    evType: parts.evType
   }
-  let evAt: ReadonlyArray<number> = EMPTY
-  let evType: ReadonlyArray<string> = NO_EVENT_TYPES
-  if (events !== undefined && events.length > 0 && layout.events) {
-    const ev = events.map((e) => ({ type: e.type, ms: typeof e.at === "string" ? Date.parse(e.at) : e.at.getTime() })).sort((a, b) => a.ms - b.ms)
-    evAt = ev.map((e) => e.ms)
-    evType = ev.map((e) => e.type)
+}
+
+/**
+ * For evaluation straight from raw facts: returns a function that indexes a customer into ONE
+ * reused `IndexedFacts` (and reused arrays, one per column and row count), so evaluating a batch
+ * allocates nothing per customer in the usual case. Its result is valid until the next call.
+ */
+export const rawIndexer = (layout: Layout, asOf: number): ((c: { readonly customer: Rec & { readonly id: string }; readonly daily?: DailyRows | undefined; readonly monthly?: MonthlyRows | undefined; readonly events?: EventRows | undefined }) => IndexedFacts) => {
+  const pools: Array<Array<number[] | undefined>> = []
+  const reuse: Alloc = (slot, n) => {
+    if (n > 1024) return new Array<number>(n)
+    const pool = (pools[slot] ??= [])
+    let a = pool[n]
+    if (a === undefined) pool[n] = a = new Array<number>(n).fill(0.5)
+    return a
   }
-  return { id: customer.id, attrs: customer, dates, days, daily: dailyCols, months, billDays, monthly: monthlyCols, evAt, evType }
+  const dailyCols: Record<string, ReadonlyArray<number>> = { ...layout.noDaily }
+  // The same property order as `indexCustomer`'s result, so leaves see one object shape.
+  const out = { id: "", attrs: {} as Rec, dates: {} as Record<string, number | null>, days: EMPTY, daily: dailyCols, months: EMPTY, billDays: EMPTY, monthly: {} as Record<string, ReadonlyArray<number>>, evAt: EMPTY, evType: NO_EVENT_TYPES }
+  const parts = out as unknown as Parts
+  // Bill days serve only to find "this month" unless the rule reads the billDate column itself.
+  const billCut = layout.monthlyCols.some((c) => c.name === "billDate") ? undefined : asOf
+  return (c) => {
+    out.id = c.customer.id
+    out.attrs = c.customer
+    fill(layout, parts, reuse, c.customer, c.daily, c.monthly, c.events, billCut)
+    return out
+  }
 }
 
 type DayPred = (f: IndexedFacts, p: number) => boolean
