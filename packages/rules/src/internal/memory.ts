@@ -497,7 +497,9 @@ export const compileLeaf = (leaf: Leaf, asOf: number, catalog: FactCatalog): ((f
           const target = f.months[p0]! - ago
           for (let p = p0; p >= 0 && f.months[p]! >= target; p--) {
             if (f.months[p] === target) {
-              const v = f.monthly[k]![p]!
+              // Rows without the field (like a NULL column in SQL) have no date.
+              const col = f.monthly[k]
+              const v = col === undefined ? NaN : col[p]!
               return Number.isNaN(v) ? null : v
             }
           }
