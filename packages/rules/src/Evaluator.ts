@@ -36,7 +36,9 @@ export interface CustomerFacts {
 }
 
 /**
- * Indexes customers' facts once (sorted numeric arrays) for fast repeated evaluation.
+ * Indexes customers' facts once (sorted numeric arrays) for fast repeated evaluation. Worth it
+ * when several rules (or several as-of days) run over the same customers; for one rule over
+ * fresh records, `CompiledRule.countRaw` / `filterRaw` skip this step and are faster end to end.
  *
  * @example
  * ```ts
@@ -72,6 +74,10 @@ export const indexCustomerFacts = (facts: CustomerFacts, catalog: FactCatalog = 
  * @example
  * ```ts
  * const rule = compileRule(billDrop)
+ * // One pass over fresh records: no indexing step, usage read only where the rule needs it.
+ * const n = rule.countRaw(rawCustomers, "2026-11-20")
+ * // Many rules over the same customers: index once, then bind each rule to the day.
+ * const customers = indexFacts(rawCustomers)
  * const test = rule.at("2026-11-20")          // bind once per batch
  * const picked = customers.filter(test)
  * const why = picked.map((c) => rule.explain(c, "2026-11-20"))
