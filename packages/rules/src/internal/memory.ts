@@ -297,12 +297,15 @@ const fill = (
       const base = 3 + layout.dailyCols.length
       for (let j = 0; j < mc.length; j++) {
         const c = mc[j]!
-        cols[c.name] = !(c.name in first) ? undefined : c.name === "billDate" ? bd : fillColumn(ms, c, alloc(base + j, ms.length))
+        // A column absent from the rows stays absent (reused facts: cleared).
+        if (!(c.name in first)) {
+          if (cols[c.name] !== undefined) cols[c.name] = undefined
+        } else cols[c.name] = c.name === "billDate" ? bd : fillColumn(ms, c, alloc(base + j, ms.length))
       }
     } else {
       into.months = EMPTY
       into.billDays = EMPTY
-      for (const c of mc) cols[c.name] = undefined
+      for (const c of mc) if (cols[c.name] !== undefined) cols[c.name] = undefined
     }
   }
   if (layout.events) {
@@ -317,6 +320,20 @@ const fill = (
   }
 }
 
+/** An empty `IndexedFacts` (one object literal, so eager and raw facts share one shape). */
+const blank = (customer: Rec & { readonly id: string }, daily: Record<string, ReadonlyArray<number>>): Parts & { id: string; attrs: Rec } => ({
+  id: customer.id,
+  attrs: customer,
+  dates: {},
+  days: EMPTY,
+  daily,
+  months: EMPTY,
+  billDays: EMPTY,
+  monthly: {},
+  evAt: EMPTY,
+  evType: NO_EVENT_TYPES
+})
+
 /**
  * Indexes one customer's facts as `layout` says (the parts a rule does not read are left empty).
  */
@@ -327,24 +344,9 @@ export const indexCustomer = (
   monthly: MonthlyRows | undefined,
   events: EventRows | undefined
 ): IndexedFacts => {
-  const parts: Parts = { dates: {}, days: EMPTY, daily: layout.noDaily, months: EMPTY, billDays: EMPTY, monthly: {}, evAt: EMPTY, evType: NO_EVENT_TYPES }
-  if (layout.daily && daily !== undefined && daily.length > 0) parts.daily = {}
-  // Monthly columns absent from the rows stay absent (not undefined-valued) in indexed facts.
-  fill(layout, parts, fresh, customer, daily, monthly, events)
-  const monthlyCols: Record<string, ReadonlyArray<number>> = {}
-  for (const k in parts.monthly) if (parts.monthly[k] !== undefined) monthlyCols[k] = parts.monthly[k]
-  return {
-    id: customer.id,
-    attrs: customer,
-    dates: parts.dates,
-    days: parts.days,
-    daily: parts.daily as Record<string, ReadonlyArray<number>>,
-    months: parts.months,
-    billDays: parts.billDays,
-    monthly: monthlyCols,
-    evAt: parts.evAt,
-    evType: parts.evType
-  }
+  const out = blank(customer, layout.daily && daily !== undefined && daily.length > 0 ? {} : layout.noDaily)
+  fill(layout, out, fresh, customer, daily, monthly, events)
+  return out as IndexedFacts
 }
 
 /**
@@ -361,17 +363,14 @@ export const rawIndexer = (layout: Layout, asOf: number): ((c: { readonly custom
     if (a === undefined) pool[n] = a = new Array<number>(n).fill(0.5)
     return a
   }
-  const dailyCols: Record<string, ReadonlyArray<number>> = { ...layout.noDaily }
-  // The same property order as `indexCustomer`'s result, so leaves see one object shape.
-  const out = { id: "", attrs: {} as Rec, dates: {} as Record<string, number | null>, days: EMPTY, daily: dailyCols, months: EMPTY, billDays: EMPTY, monthly: {} as Record<string, ReadonlyArray<number>>, evAt: EMPTY, evType: NO_EVENT_TYPES }
-  const parts = out as unknown as Parts
+  const out = blank({ id: "" }, { ...layout.noDaily })
   // Bill days serve only to find "this month" unless the rule reads the billDate column itself.
   const billCut = layout.monthlyCols.some((c) => c.name === "billDate") ? undefined : asOf
   return (c) => {
     out.id = c.customer.id
     out.attrs = c.customer
-    fill(layout, parts, reuse, c.customer, c.daily, c.monthly, c.events, billCut)
-    return out
+    fill(layout, out, reuse, c.customer, c.daily, c.monthly, c.events, billCut)
+    return out as IndexedFacts
   }
 }
 
