@@ -221,6 +221,9 @@ const checkRule = (input: unknown, customers: ReadonlyArray<CustomerFacts>, asOf
   const indexed = indexFacts(customers)
   const picked = compiled.filter(indexed, asOf)
   expect(compiled.count(indexed, asOf)).toBe(picked.length)
+  // Straight from the raw facts (no indexFacts step): the same customers, in the same order.
+  expect(compiled.filterRaw(customers, asOf)).toEqual(customers.filter((_, i) => picked.includes(indexed[i]!)))
+  expect(compiled.countRaw(customers, asOf)).toBe(picked.length)
   for (const f of indexed) {
     const verdict = compiled.matches(f, asOf)
     expect(typeof verdict).toBe("boolean")

@@ -4,7 +4,7 @@
 import type { FactCatalog } from "../FactCatalog"
 import type { Leaf } from "../Plan"
 import type { DailyCondition } from "../Rule"
-import { dayNumber, dayOfInstant, dayStartMs, monthNumber } from "./dates"
+import { dayNumber, dayOfInstant, dayStartMs, monthNumber, validDayNumber, validMonthNumber } from "./dates"
 import { toUnits } from "./exact"
 import { compare } from "./semantics"
 
@@ -38,111 +38,340 @@ type Rec = Readonly<Record<string, unknown>>
 
 const toNum = (v: unknown): number => (typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "number" ? v : NaN)
 
-// Day and month strings repeat a lot across customers (bill dates, days of a batch): parse once.
-const dayCache = new Map<string, number>()
-const monthCache = new Map<string, number>()
-const cachedDay = (s: string): number => {
-  let n = dayCache.get(s)
-  if (n === undefined) {
-    n = dayNumber(s)
-    if (dayCache.size > 50_000) dayCache.clear()
-    dayCache.set(s, n)
-  }
-  return n
-}
-const cachedMonth = (s: string): number => {
-  let n = monthCache.get(s)
-  if (n === undefined) {
-    n = monthNumber(s)
-    if (monthCache.size > 10_000) monthCache.clear()
-    monthCache.set(s, n)
-  }
-  return n
-}
-const toDay = (v: unknown): number => (typeof v === "string" ? cachedDay(v) : NaN)
+// Day and month strings are read digit by digit (see `dayNumber`): faster than a cache lookup.
+const toDay = (v: unknown): number => (typeof v === "string" ? dayNumber(v) : NaN)
 
-interface CatalogShape {
-  readonly dateAttrs: ReadonlyArray<string>
-  readonly daily: ReadonlyArray<string>
-  readonly monthly: ReadonlyArray<readonly [string, boolean]>
-  /** Decimal metrics (money) and their scale: indexed as integer units. */
-  readonly dailyScale: Readonly<Record<string, number>>
-  readonly monthlyScale: Readonly<Record<string, number>>
-}
-const scalesOf = (fields: Readonly<Record<string, { readonly type: string; readonly scale?: number | undefined }>>): Record<string, number> =>
-  Object.fromEntries(Object.entries(fields).flatMap(([k, f]) => (f.type === "number" && f.scale !== undefined ? [[k, f.scale] as const] : [])))
 /** 10^scale of a metric (1 for plain doubles): leaves divide the integer units by it. */
 export const unitOf = (catalog: FactCatalog, kind: "daily" | "monthly", metric: string | undefined): number => {
   const f = metric === undefined ? undefined : catalog[kind][metric]
   return f?.type === "number" && f.scale !== undefined ? 10 ** f.scale : 1
 }
-const shapes = new WeakMap<FactCatalog, CatalogShape>()
-const shapeOf = (catalog: FactCatalog): CatalogShape => {
-  let s = shapes.get(catalog)
-  if (!s) {
-    s = {
-      dateAttrs: Object.entries(catalog.attributes).filter(([, f]) => f.type === "date").map(([k]) => k),
-      daily: Object.keys(catalog.daily),
-      monthly: Object.entries(catalog.monthly).map(([k, f]) => [k, f.type === "date"] as const),
-      dailyScale: scalesOf(catalog.daily),
-      monthlyScale: scalesOf(catalog.monthly)
-    }
-    shapes.set(catalog, s)
-  }
-  return s
+const EMPTY: ReadonlyArray<number> = Object.freeze([])
+const NO_EVENT_TYPES: ReadonlyArray<string> = Object.freeze([])
+
+/**
+ * What a rule reads of a customer, so evaluation straight from raw facts indexes only that:
+ * date attributes, daily rows (and which metrics), monthly rows (and which metrics), events.
+ */
+export interface Needs {
+  readonly dates: boolean
+  /** Daily metrics read (`"all"`: every one; `undefined`: no daily rows read). */
+  readonly daily: ReadonlySet<string> | "all" | undefined
+  /** Monthly metrics read (`"all"`: every one; `undefined`: no monthly rows read). */
+  readonly monthly: ReadonlySet<string> | "all" | undefined
+  readonly events: boolean
 }
 
-const EMPTY: ReadonlyArray<number> = Object.freeze([])
+const dailyMetricsOf = (c: DailyCondition, out: Set<string>): void => {
+  if (c.op === "metric") out.add(c.metric)
+  else if (c.op === "not") dailyMetricsOf(c.of, out)
+  else for (const o of c.of) dailyMetricsOf(o, out)
+}
+
+/** The parts of the facts a plan's leaves read. */
+export const needsOf = (leaves: ReadonlyArray<Leaf>): Needs => {
+  let dates = false
+  let events = false
+  let daily: Set<string> | undefined
+  let monthly: Set<string> | undefined
+  for (const l of leaves) {
+    switch (l.kind) {
+      case "attribute":
+        break
+      case "date":
+        if (l.ref.kind === "attribute") dates = true
+        else if (l.ref.kind === "monthField") (monthly ??= new Set()).add(l.ref.field)
+        else events = true
+        break
+      case "events":
+        events = true
+        break
+      case "daily":
+        daily ??= new Set()
+        if (l.metric !== undefined) daily.add(l.metric)
+        if (l.where) dailyMetricsOf(l.where, daily)
+        break
+      case "streak":
+        dailyMetricsOf(l.where, (daily ??= new Set()))
+        break
+      case "monthly":
+        ;(monthly ??= new Set()).add(l.metric)
+        break
+    }
+  }
+  return { dates, daily, monthly, events }
+}
+
+/** Everything: what `indexFacts` builds. */
+const ALL: Needs = { dates: true, daily: "all", monthly: "all", events: true }
+
+/** How one usage column is read: a plain number, integer units of 10^-scale (money), a day number, or not at all. */
+interface Col {
+  readonly name: string
+  readonly kind: "num" | "units" | "date" | "skip"
+  readonly scale: number
+}
+
+/** What to index, resolved once per catalogue and needs (no per-customer lookups of the catalogue). */
+interface Layout {
+  readonly dateAttrs: ReadonlyArray<string>
+  readonly daily: boolean
+  /** Every daily metric of the catalogue; unread ones are "skip" (left empty). */
+  readonly dailyCols: ReadonlyArray<Col>
+  readonly monthly: boolean
+  /** The monthly metrics to index (every one, or those the rule reads). */
+  readonly monthlyCols: ReadonlyArray<Col>
+  readonly events: boolean
+  /** The daily columns of a customer without daily rows (shared, frozen). */
+  readonly noDaily: Readonly<Record<string, ReadonlyArray<number>>>
+}
+
+const colOf = (name: string, f: { readonly type: string; readonly scale?: number | undefined }, dates: boolean): Col => ({
+  name,
+  kind: dates && f.type === "date" ? "date" : f.type === "number" && f.scale !== undefined ? "units" : "num",
+  scale: f.scale ?? 0
+})
+
+/** The layout of `needs` over `catalog` (build once, reuse for every customer). */
+export const layoutOf = (catalog: FactCatalog, needs: Needs): Layout => {
+  const daily = Object.entries(catalog.daily)
+  const nd = needs.daily
+  const nm = needs.monthly
+  return {
+    dateAttrs: needs.dates ? Object.entries(catalog.attributes).filter(([, f]) => f.type === "date").map(([k]) => k) : [],
+    daily: nd !== undefined,
+    dailyCols: daily.map(([k, f]) => (nd === "all" || nd?.has(k) ? colOf(k, f, false) : { name: k, kind: "skip", scale: 0 })),
+    monthly: nm !== undefined,
+    monthlyCols: Object.entries(catalog.monthly).flatMap(([k, f]) => (nm === "all" || nm?.has(k) ? [colOf(k, f, true)] : [])),
+    events: needs.events,
+    noDaily: Object.freeze(Object.fromEntries(daily.map(([k]) => [k, EMPTY])))
+  }
+}
+const fullLayouts = new WeakMap<FactCatalog, Layout>()
+/** The layout of everything (what `indexFacts` builds), cached per catalogue. */
+export const fullLayoutOf = (catalog: FactCatalog): Layout => {
+  let l = fullLayouts.get(catalog)
+  if (!l) fullLayouts.set(catalog, (l = layoutOf(catalog, ALL)))
+  return l
+}
+
+type DailyRows = ReadonlyArray<Rec & { readonly day: string }>
+type MonthlyRows = ReadonlyArray<Rec & { readonly month: string }>
+type EventRows = ReadonlyArray<{ readonly type: string; readonly at: string | Date }>
+
+/** Rows in key order: the input itself when already sorted, else a sorted copy (string order, stable). */
 const sortedBy = <T>(rows: ReadonlyArray<T>, key: (r: T) => string): ReadonlyArray<T> => {
   for (let i = 1; i < rows.length; i++) if (key(rows[i - 1]!) > key(rows[i]!)) return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
   return rows
 }
+const dayKey = (r: { readonly day: string }): string => r.day
+const monthKey = (r: { readonly month: string }): string => r.month
 
-export const indexCustomer = (
-  catalog: FactCatalog,
-  customer: Rec & { readonly id: string },
-  daily: ReadonlyArray<Rec & { readonly day: string }> = [],
-  monthly: ReadonlyArray<Rec & { readonly month: string }> = [],
-  events: ReadonlyArray<{ readonly type: string; readonly at: string | Date }> = []
-): IndexedFacts => {
-  const shape = shapeOf(catalog)
-  const dates: Record<string, number | null> = {}
-  for (const k of shape.dateAttrs) {
+/**
+ * Writes the month numbers of rows already in month order, all valid `YYYY-MM`, into `out` (the
+ * usual case: one pass, no string comparison, since valid month numbers order like their
+ * strings); false otherwise (the caller sorts by string, as ever).
+ */
+const fillSortedMonths = (rows: MonthlyRows, out: number[]): boolean => {
+  let prev = -Infinity
+  for (let i = 0; i < rows.length; i++) {
+    const v = validMonthNumber(rows[i]!.month)
+    if (!(v >= prev)) return false
+    out[i] = prev = v
+  }
+  return true
+}
+/** The same for the days of daily rows (valid calendar dates). */
+const fillSortedDays = (rows: DailyRows, out: number[]): boolean => {
+  let prev = -Infinity
+  for (let i = 0; i < rows.length; i++) {
+    const v = validDayNumber(rows[i]!.day)
+    if (!(v >= prev)) return false
+    out[i] = prev = v
+  }
+  return true
+}
+const fillColumn = (rows: ReadonlyArray<Rec>, c: Col, out: number[]): number[] => {
+  const n = rows.length
+  const m = c.name
+  if (c.kind === "units") {
+    const sc = c.scale
+    for (let i = 0; i < n; i++) out[i] = toUnits(toNum(rows[i]![m]), sc)
+  } else if (c.kind === "date") for (let i = 0; i < n; i++) out[i] = toDay(rows[i]![m])
+  else for (let i = 0; i < n; i++) out[i] = toNum(rows[i]![m])
+  return out
+}
+const fillBillDays = (rows: MonthlyRows, out: number[]): number[] => {
+  for (let i = 0; i < rows.length; i++) out[i] = toDay(rows[i]!["billDate"])
+  return out
+}
+/**
+ * Bill days as far as "this month" as of `asOf` needs them: leaves find it by scanning from the
+ * newest row for the first bill day on or before `asOf`, and never read past it; the rows before
+ * it are not parsed (left at -Infinity, which that scan would stop at as well).
+ */
+const fillBillDaysUpTo = (rows: MonthlyRows, out: number[], asOf: number): number[] => {
+  let i = rows.length - 1
+  for (; i >= 0; i--) {
+    const v = toDay(rows[i]!["billDate"])
+    out[i] = v
+    if (v <= asOf) break
+  }
+  while (--i >= 0) out[i] = -Infinity
+  return out
+}
+
+/** Where the arrays of one customer's columns come from: fresh ones, or reused ones (see `rawIndexer`). */
+type Alloc = (slot: number, n: number) => number[]
+const fresh: Alloc = (_slot, n) => new Array<number>(n)
+// Array slots: 0 days, 1 months, 2 bill days, 3… daily columns, then monthly columns.
+const DAYS = 0
+const MONTHS = 1
+const BILL_DAYS = 2
+
+interface Parts {
+  dates: Record<string, number | null>
+  days: ReadonlyArray<number>
+  daily: Record<string, ReadonlyArray<number> | undefined>
+  months: ReadonlyArray<number>
+  billDays: ReadonlyArray<number>
+  monthly: Record<string, ReadonlyArray<number> | undefined>
+  evAt: ReadonlyArray<number>
+  evType: ReadonlyArray<string>
+}
+
+/**
+ * Fills `into` with one customer's facts as `layout` says (the parts a rule does not read are
+ * left as they are). Every column is computed the same way whatever the layout and allocator.
+ */
+const fill = (
+  layout: Layout,
+  into: Parts,
+  alloc: Alloc,
+  customer: Rec,
+  daily: DailyRows | undefined,
+  monthly: MonthlyRows | undefined,
+  events: EventRows | undefined,
+  /** Set when only "this month" as of this day is read from the bill days (see `fillBillDaysUpTo`). */
+  billCut?: number
+): void => {
+  const dates = into.dates
+  for (const k of layout.dateAttrs) {
     const v = customer[k]
-    dates[k] = typeof v === "string" ? cachedDay(v) : null
+    dates[k] = typeof v === "string" ? dayNumber(v) : null
   }
-  const dailyCols: Record<string, ReadonlyArray<number>> = {}
-  let days: ReadonlyArray<number> = EMPTY
-  if (daily.length) {
-    const ds = sortedBy(daily, (r) => r.day)
-    days = ds.map((r) => cachedDay(r.day))
-    for (const m of shape.daily) {
-      const sc = shape.dailyScale[m]
-      dailyCols[m] = sc === undefined ? ds.map((r) => toNum(r[m])) : ds.map((r) => toUnits(toNum(r[m]), sc))
-    }
-  } else for (const m of shape.daily) dailyCols[m] = EMPTY
-  const monthlyCols: Record<string, ReadonlyArray<number>> = {}
-  let months: ReadonlyArray<number> = EMPTY
-  let billDays: ReadonlyArray<number> = EMPTY
-  if (monthly.length) {
-    const ms = sortedBy(monthly, (r) => r.month)
-    months = ms.map((r) => cachedMonth(r.month))
-    billDays = ms.map((r) => toDay(r["billDate"]))
-    const first = ms[0]!
-    for (const [m, isDate] of shape.monthly) {
-      if (!(m in first)) continue
-      const sc = shape.monthlyScale[m]
-      monthlyCols[m] = ms.map((r) => (isDate ? toDay(r[m]) : sc === undefined ? toNum(r[m]) : toUnits(toNum(r[m]), sc)))
+  if (layout.daily) {
+    const cols = into.daily
+    const dc = layout.dailyCols
+    if (daily !== undefined && daily.length > 0) {
+      let ds: DailyRows = daily
+      let dn = alloc(DAYS, daily.length)
+      if (!fillSortedDays(daily, dn)) {
+        ds = sortedBy(daily, dayKey)
+        dn = ds.map((r) => dayNumber(r.day))
+      }
+      into.days = dn
+      for (let j = 0; j < dc.length; j++) {
+        const c = dc[j]!
+        if (c.kind !== "skip") cols[c.name] = fillColumn(ds, c, alloc(3 + j, ds.length))
+      }
+    } else {
+      into.days = EMPTY
+      if (cols !== layout.noDaily) for (const c of dc) if (c.kind !== "skip") cols[c.name] = EMPTY
     }
   }
-  let evAt: ReadonlyArray<number> = EMPTY
-  let evType: ReadonlyArray<string> = []
-  if (events.length) {
-    const ev = events.map((e) => ({ type: e.type, ms: typeof e.at === "string" ? Date.parse(e.at) : e.at.getTime() })).sort((a, b) => a.ms - b.ms)
-    evAt = ev.map((e) => e.ms)
-    evType = ev.map((e) => e.type)
+  if (layout.monthly) {
+    const cols = into.monthly
+    const mc = layout.monthlyCols
+    if (monthly !== undefined && monthly.length > 0) {
+      let ms: MonthlyRows = monthly
+      let mn = alloc(MONTHS, monthly.length)
+      if (!fillSortedMonths(monthly, mn)) {
+        ms = sortedBy(monthly, monthKey)
+        mn = ms.map((r) => monthNumber(r.month))
+      }
+      into.months = mn
+      const bd = billCut === undefined ? fillBillDays(ms, alloc(BILL_DAYS, ms.length)) : fillBillDaysUpTo(ms, alloc(BILL_DAYS, ms.length), billCut)
+      into.billDays = bd
+      const first = ms[0]!
+      const base = 3 + layout.dailyCols.length
+      for (let j = 0; j < mc.length; j++) {
+        const c = mc[j]!
+        // A column absent from the rows stays absent (reused facts: cleared).
+        if (!(c.name in first)) {
+          if (cols[c.name] !== undefined) cols[c.name] = undefined
+        } else cols[c.name] = c.name === "billDate" ? bd : fillColumn(ms, c, alloc(base + j, ms.length))
+      }
+    } else {
+      into.months = EMPTY
+      into.billDays = EMPTY
+      for (const c of mc) if (cols[c.name] !== undefined) cols[c.name] = undefined
+    }
   }
-  return { id: customer.id, attrs: customer, dates, days, daily: dailyCols, months, billDays, monthly: monthlyCols, evAt, evType }
+  if (layout.events) {
+    if (events !== undefined && events.length > 0) {
+      const ev = events.map((e) => ({ type: e.type, ms: typeof e.at === "string" ? Date.parse(e.at) : e.at.getTime() })).sort((a, b) => a.ms - b.ms)
+      into.evAt = ev.map((e) => e.ms)
+      into.evType = ev.map((e) => e.type)
+    } else {
+      into.evAt = EMPTY
+      into.evType = NO_EVENT_TYPES
+    }
+  }
+}
+
+/** An empty `IndexedFacts` (one object literal, so eager and raw facts share one shape). */
+const blank = (customer: Rec & { readonly id: string }, daily: Record<string, ReadonlyArray<number>>): Parts & { id: string; attrs: Rec } => ({
+  id: customer.id,
+  attrs: customer,
+  dates: {},
+  days: EMPTY,
+  daily,
+  months: EMPTY,
+  billDays: EMPTY,
+  monthly: {},
+  evAt: EMPTY,
+  evType: NO_EVENT_TYPES
+})
+
+/**
+ * Indexes one customer's facts as `layout` says (the parts a rule does not read are left empty).
+ */
+export const indexCustomer = (
+  layout: Layout,
+  customer: Rec & { readonly id: string },
+  daily: DailyRows | undefined,
+  monthly: MonthlyRows | undefined,
+  events: EventRows | undefined
+): IndexedFacts => {
+  const out = blank(customer, layout.daily && daily !== undefined && daily.length > 0 ? {} : layout.noDaily)
+  fill(layout, out, fresh, customer, daily, monthly, events)
+  return out as IndexedFacts
+}
+
+/**
+ * For evaluation straight from raw facts: returns a function that indexes a customer into ONE
+ * reused `IndexedFacts` (and reused arrays, one per column and row count), so evaluating a batch
+ * allocates nothing per customer in the usual case. Its result is valid until the next call.
+ */
+export const rawIndexer = (layout: Layout, asOf: number): ((c: { readonly customer: Rec & { readonly id: string }; readonly daily?: DailyRows | undefined; readonly monthly?: MonthlyRows | undefined; readonly events?: EventRows | undefined }) => IndexedFacts) => {
+  const pools: Array<Array<number[] | undefined>> = []
+  const reuse: Alloc = (slot, n) => {
+    if (n > 1024) return new Array<number>(n)
+    const pool = (pools[slot] ??= [])
+    let a = pool[n]
+    if (a === undefined) pool[n] = a = new Array<number>(n).fill(0.5)
+    return a
+  }
+  const out = blank({ id: "" }, { ...layout.noDaily })
+  // Bill days serve only to find "this month" unless the rule reads the billDate column itself.
+  const billCut = layout.monthlyCols.some((c) => c.name === "billDate") ? undefined : asOf
+  return (c) => {
+    out.id = c.customer.id
+    out.attrs = c.customer
+    fill(layout, out, reuse, c.customer, c.daily, c.monthly, c.events, billCut)
+    return out as IndexedFacts
+  }
 }
 
 type DayPred = (f: IndexedFacts, p: number) => boolean
@@ -267,7 +496,9 @@ export const compileLeaf = (leaf: Leaf, asOf: number, catalog: FactCatalog): ((f
           const target = f.months[p0]! - ago
           for (let p = p0; p >= 0 && f.months[p]! >= target; p--) {
             if (f.months[p] === target) {
-              const v = f.monthly[k]![p]!
+              // Rows without the field (like a NULL column in SQL) have no date.
+              const col = f.monthly[k]
+              const v = col === undefined ? NaN : col[p]!
               return Number.isNaN(v) ? null : v
             }
           }
