@@ -136,7 +136,7 @@ export class CustomerGroupService extends Context.Service<
           filteredDnd = r.filtered
         } else {
           const r = yield* rules.get(n.ruleInstanceId!)
-          if (r.status !== "active") return yield* new Conflict({ entity: "RuleInstance", id: r.id, reason: `is ${r.status}: a group filters with an active rule instance` })
+          if (r.status !== "active") return yield* new Conflict({ kind: "wrong-state", entity: "RuleInstance", id: r.id, reason: `is ${r.status}: a group filters with an active rule instance` })
         }
         const group = yield* decode(
           CustomerGroup,
@@ -180,7 +180,7 @@ export class CustomerGroupService extends Context.Service<
         if (g.ruleInstanceId !== null) {
           const r = yield* rules.get(g.ruleInstanceId)
           const rule = ruleOfDefinition(r.definition)
-          if (!rule) return yield* new Conflict({ entity: "RuleInstance", id: r.id, reason: "has no rule in its definition" })
+          if (!rule) return yield* new Conflict({ kind: "not-applicable", entity: "RuleInstance", id: r.id, reason: "has no rule in its definition" })
           ids = (yield* candidates.matching([rule], asOf))[0]!
         }
         // Members, and the DND count, only among the customers the actor may read.

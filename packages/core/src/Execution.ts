@@ -225,11 +225,11 @@ export class Execution extends Context.Service<
             for (const id of o.itemIds) {
               const w = byId.get(id)
               if (!w) return yield* new NotFound({ entity: "WorkItem", id })
-              if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
-              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
+              if (w.customerId !== o.customerId) return yield* new Conflict({ kind: "mismatch", entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
+              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id, reason: `is ${w.state}` })
               const waiting = o.inbound ? null : retryWaitUntil(w, at)
               if (waiting !== null) {
-                return yield* new Conflict({ entity: "WorkItem", id, reason: `waits for its next attempt, not before ${waiting} (an outbound call is refused until then; record a customer's own call with inbound: true)` })
+                return yield* new Conflict({ kind: "not-yet", entity: "WorkItem", id, reason: `waits for its next attempt, not before ${waiting} (an outbound call is refused until then; record a customer's own call with inbound: true)` })
               }
             }
             return byId
@@ -257,10 +257,10 @@ export class Execution extends Context.Service<
             else {
               const before = linked.record
               if (before.customerId !== o.customerId) {
-                return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} is with customer ${before.customerId}, not ${o.customerId}` })
+                return yield* new Conflict({ kind: "mismatch", entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} is with customer ${before.customerId}, not ${o.customerId}` })
               }
               if (before.disposition !== null) {
-                return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} already has its outcome (${before.disposition})` })
+                return yield* new Conflict({ kind: "wrong-state", entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} already has its outcome (${before.disposition})` })
               }
               call = yield* calls.update({
                 ...before,
@@ -350,7 +350,7 @@ export class Execution extends Context.Service<
           Effect.gen(function* () {
             const item = yield* view.workItems.get(r.workItemId)
             const task = yield* tasks.get(item.taskId)
-            if (task.questionnaireVersion === null) return yield* new Conflict({ entity: "Task", id: task.id, reason: "binds no questionnaire" })
+            if (task.questionnaireVersion === null) return yield* new Conflict({ kind: "not-applicable", entity: "Task", id: task.id, reason: "binds no questionnaire" })
             const stored = yield* questionnaires.getVersion(task.questionnaireVersion)
             const version = yield* Effect.try({
               try: () => loadPublished({ hash: stored.hash, definition: stored.definition }),
@@ -403,7 +403,7 @@ export class Execution extends Context.Service<
           for (const id of itemIds) {
             const w = chosen.find((x) => x.id === id)
             if (!w) return yield* new NotFound({ entity: "WorkItem", id })
-            if (w.customerId !== customerId || !openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is not an open item of customer ${customerId}` })
+            if (w.customerId !== customerId || !openWorkItemStates.includes(w.state)) return yield* new Conflict({ kind: "mismatch", entity: "WorkItem", id, reason: `is not an open item of customer ${customerId}` })
             const waiting = retryWaitUntil(w, now)
             if (waiting !== null) waits.push({ code: "retry-wait", message: `item ${id} waits for its next attempt, not before ${waiting}` })
           }

@@ -127,12 +127,12 @@ export class OfferService extends Context.Service<
         return yield* tx.transaction(
           Effect.gen(function* () {
             const item = yield* view.workItems.get(n.workItemId)
-            if (!openWorkItemStates.includes(item.state)) return yield* new Conflict({ entity: "WorkItem", id: item.id, reason: `is ${item.state}` })
+            if (!openWorkItemStates.includes(item.state)) return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id: item.id, reason: `is ${item.state}` })
             const customer = yield* customers.get(item.customerId)
             // Offering is part of working the item: its holder may, while it is open.
             yield* perms.require(actor, PipelineActions.offerUse, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
             const offer = yield* offers.get(n.offerId)
-            if (!offer.active) return yield* new Conflict({ entity: "Offer", id: offer.id, reason: "is retired" })
+            if (!offer.active) return yield* new Conflict({ kind: "wrong-state", entity: "Offer", id: offer.id, reason: "is retired" })
             const at = yield* nowIso
             const offerUse: OfferUse = {
               id: `ou-${randomUUID()}`,
@@ -174,7 +174,7 @@ export class OfferService extends Context.Service<
             if (before.managerId === actor.id) {
               return yield* new Forbidden({ actorId: actor.id, action: PipelineActions.offerApprove, resource: `offer-use:${before.id}`, reason: "maker-checker: the proposer cannot decide their own offer use" })
             }
-            if (before.status !== "proposed") return yield* new Conflict({ entity: "OfferUse", id: before.id, reason: `is already ${before.status}` })
+            if (before.status !== "proposed") return yield* new Conflict({ kind: "wrong-state", entity: "OfferUse", id: before.id, reason: `is already ${before.status}` })
             const at = yield* nowIso
             const after: OfferUse = yield* decode(
               OfferUse,

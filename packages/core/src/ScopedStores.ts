@@ -669,7 +669,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                 if (before === undefined) return yield* new NotFound({ entity: "DndEntry", id: r.entryId })
                 if (isProtectedDndSource(before.source)) yield* requireOn(Actions.dndRemoveProtected, customerRes(customer))
                 if (before.removedAt !== null) {
-                  return yield* new Conflict({ entity: "DndEntry", id: before.id, reason: `already removed at ${before.removedAt}` })
+                  return yield* new Conflict({ kind: "wrong-state", entity: "DndEntry", id: before.id, reason: `already removed at ${before.removedAt}` })
                 }
                 // The store refuses a second removal too (Conflict), so of two racing removals one wins.
                 const after = yield* dnd.remove(before.id, yield* nowIso)

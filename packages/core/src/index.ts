@@ -11,6 +11,8 @@
 // Errors and validation
 export {
   Conflict,
+  type ConflictKind,
+  conflictKinds,
   Forbidden,
   type Issue,
   isValidationErrorLike,
