@@ -4,7 +4,6 @@
  * customer store), with a validity window. Do-not-disturb is applied when a group is built for a
  * channel: blocked customers are filtered out and counted.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -20,6 +19,7 @@ import { Id, IsoDate } from "./Primitives"
 import { CustomerGroupStore, DndStore, RuleInstanceStore, Transactions } from "./ports/Storage"
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
+import { newId } from "./Ids"
 
 /**
  * A new group: by filter (`ruleInstanceId`) or by import (`customerIds`), valid `validFrom..validUntil`.
@@ -141,7 +141,7 @@ export class CustomerGroupService extends Context.Service<
         const group = yield* decode(
           CustomerGroup,
           {
-            id: n.id ?? `g-${randomUUID()}`,
+            id: n.id ?? (yield* newId("g")),
             name: n.name,
             kind: n.customerIds !== undefined ? "import" : "filter",
             ruleInstanceId: n.ruleInstanceId ?? null,

@@ -204,5 +204,18 @@ export class StorageError extends Data.TaggedError("StorageError")<{
   }
 }
 
+/**
+ * True for a failure worth running the same unit of work again from fresh reads: a `stale-version`
+ * {@link Conflict} (another writer changed a record since it was read) or a retryable
+ * {@link StorageError} (a deadlock or serialization failure PostgreSQL rolled back, a lost
+ * connection). Every other failure answers the same on a second try.
+ *
+ * @example
+ * ```ts
+ * tx.transaction(unitOfWork).pipe(Effect.retry({ times: 3, while: isRetryable }))
+ * ```
+ */
+export const isRetryable = (e: unknown): boolean => (e instanceof Conflict || e instanceof StorageError) && e.isRetryable
+
 /** Every error a Winback operation can fail with. */
 export type WinbackError = ValidationError | NotFound | Conflict | Forbidden | StorageError

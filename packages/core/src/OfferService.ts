@@ -6,7 +6,6 @@
  * `OfferUse`), written in the same transaction as the item's `offerUses` reference — so the
  * approval trail is tamper-evident, and the current state of a use is its latest entry.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -22,6 +21,7 @@ import { AuditLogStore, CustomerStore, OfferStore, Transactions } from "./ports/
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
 import { openWorkItemStates } from "./WorkItem"
+import { newId } from "./Ids"
 
 /**
  * An offer used on a work item. `accepted`: whether the customer took it.
@@ -135,7 +135,7 @@ export class OfferService extends Context.Service<
             if (!offer.active) return yield* new Conflict({ kind: "wrong-state", entity: "Offer", id: offer.id, reason: "is retired" })
             const at = yield* nowIso
             const offerUse: OfferUse = {
-              id: `ou-${randomUUID()}`,
+              id: yield* newId("ou"),
               offerId: offer.id,
               workItemId: item.id,
               customerId: item.customerId,

@@ -6,7 +6,6 @@
  * excluded and why, and the load per agent. Every step is permission-checked and audited in its
  * transaction.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -23,6 +22,7 @@ import type { Page } from "./Page"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
 import { canTransitionTask, Task, type TaskStatus } from "./Task"
 import { decode } from "./Validation"
+import { newId } from "./Ids"
 
 const managed = ["status", "authorId", "approvals", "createdAt", "updatedAt", "version"] as const
 
@@ -168,7 +168,7 @@ export class TaskService extends Context.Service<
         const now = yield* nowIso
         const task = yield* decode(
           Task,
-          { id: `task-${randomUUID()}`, ...input, status: "draft", authorId: actor.id, approvals: [], createdAt: now, updatedAt: now, version: 1 },
+          { id: yield* newId("task"), ...input, status: "draft", authorId: actor.id, approvals: [], createdAt: now, updatedAt: now, version: 1 },
           "task"
         )
         return yield* tx.transaction(

@@ -15,6 +15,7 @@ export {
   conflictKinds,
   Forbidden,
   type Issue,
+  isRetryable,
   isValidationErrorLike,
   NotFound,
   StorageError,
@@ -149,6 +150,7 @@ export {
   scopeFor
 } from "./Permissions"
 export { type AuditChange, AuditQuery, AuditTrail, ManualAuditNote, nowIso } from "./AuditTrail"
+export { type IdSource, Ids, newId, sequentialIds } from "./Ids"
 export {
   CustomerMasterPatch,
   DndRemoval,
@@ -210,7 +212,7 @@ export {
 // Reading call-center CSV files: strict decoding (GBK, GB18030, UTF-8 with or without BOM, UTF-16), RFC 4180 quoting
 export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./CsvReader"
 export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
-export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput, wrongNumberAction } from "./Execution"
+export { CallOutcome, type CallResult, type DialResult, Execution, maxCallAttempts, NewAttachment, ResponseInput, wrongNumberAction } from "./Execution"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
 export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./TaskService"
 export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./CustomerGroupService"
