@@ -60,8 +60,9 @@ describe("POST /api/calls: a not-reached outcome never completes an item", () =>
     const r = await agent.post("/api/calls", { customerId, itemIds: [itemId], disposition, complete: true })
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe("validation_failed")
+    // The body schema is core's CallOutcome with its checks, so the refusal comes with the body's path.
     expect(r.body.error.details).toEqual([
-      expect.objectContaining({ path: ["complete"], message: `a not-reached outcome (${disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one` })
+      expect.objectContaining({ path: ["body", "complete"], message: `a not-reached outcome (${disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one` })
     ])
     expect((await agent.get(`/api/work-items/${itemId}`)).body).toMatchObject({ state: "open", attempts: [], completedAt: null })
     expect((await agent.get(`/api/customers/${customerId}/calls`)).body.items).toEqual([])
