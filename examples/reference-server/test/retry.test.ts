@@ -112,6 +112,7 @@ describe("POST /api/calls: the retry policy is enforced", () => {
     const again = await agent.post("/api/calls", { customerId, itemIds: [itemId], disposition: "completed", complete: true, inbound: true })
     expect(again.status).toBe(409)
     expect(again.body.error.details.reason).toBe("is unreachable")
+    expect(again.body.error.details.kind).toBe("wrong-state")
   })
 
   it("after the task's maximum attempts the item is unreachable; the work list and the funnel count it apart from completed work", async () => {
