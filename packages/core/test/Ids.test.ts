@@ -21,7 +21,7 @@ describe("Ids: where new record ids come from", () => {
     const w = await world()
     const admin = await w.actor("m-dir")
     const input = {
-      source: "manual" as const, name: "Callbacks", type: "care-callback", urgency: 3, channel: "phone" as const, executionWindow: { from: "09:00", to: "20:00" },
+      source: "manual" as const, name: "Callbacks", type: "care-callback" as const, urgency: 3, channel: "phone" as const, executionWindow: { from: "09:00", to: "20:00" },
       cycle: "once" as const, startsOn: "2026-11-25", expiresOn: null, skipHolidays: false, questionnaireVersion: null
     }
     const t = await w.run(Effect.flatMap(TaskService, (s) => s.create(admin, input)).pipe(Effect.provideService(Ids, sequentialIds("fixed"))))
