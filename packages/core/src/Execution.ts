@@ -51,25 +51,6 @@ export const ResponseInput = z
 /** @see {@link ResponseInput} */
 export type ResponseInput = z.input<typeof ResponseInput>
 
-/** The fields of a call's outcome (before the checks between them). */
-const callOutcomeFields = z
-  .object({
-    customerId: Id,
-    itemIds: z.array(Id).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, "item ids must be unique"),
-    disposition: Disposition,
-    complete: z.boolean().default(false),
-    note: z.string().max(4000).default(""),
-    startedAt: Instant.optional(),
-    endedAt: Instant.optional(),
-    recordingUri: z.string().min(1).max(2000).nullable().default(null),
-    rescheduleAt: Instant.optional(),
-    externalCallId: z.string().min(1).max(200).optional(),
-    inbound: z.boolean().default(false),
-    responses: z.array(ResponseInput).max(100).default([]),
-    offers: z.array(NewOfferUse).max(20).default([])
-  })
-  .strict()
-
 /**
  * The outcome of one call about one or more items of one customer. `complete: true` closes the
  * items (explicitly — nothing else does) and only goes with a reached disposition: a not-reached
@@ -96,7 +77,23 @@ const callOutcomeFields = z
  * })
  * ```
  */
-export const CallOutcome = callOutcomeFields
+export const CallOutcome = z
+  .object({
+    customerId: Id,
+    itemIds: z.array(Id).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, "item ids must be unique"),
+    disposition: Disposition,
+    complete: z.boolean().default(false),
+    note: z.string().max(4000).default(""),
+    startedAt: Instant.optional(),
+    endedAt: Instant.optional(),
+    recordingUri: z.string().min(1).max(2000).nullable().default(null),
+    rescheduleAt: Instant.optional(),
+    externalCallId: z.string().min(1).max(200).optional(),
+    inbound: z.boolean().default(false),
+    responses: z.array(ResponseInput).max(100).default([]),
+    offers: z.array(NewOfferUse).max(20).default([])
+  })
+  .strict()
   .refine((o) => o.rescheduleAt === undefined || o.disposition === "reschedule", { message: "rescheduleAt goes with the reschedule disposition", path: ["rescheduleAt"] })
   .superRefine((o, ctx) => {
     if (o.complete && !isReached(o.disposition)) {
@@ -146,7 +143,6 @@ export interface CallResult {
 export const NewAttachment = Attachment.pick({ kind: true, uri: true }).strict()
 /** @see {@link NewAttachment} */
 export type NewAttachment = z.input<typeof NewAttachment>
-
 
 type Errors = ValidationError | NotFound | Conflict | Forbidden | StorageError
 
