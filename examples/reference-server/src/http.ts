@@ -193,7 +193,7 @@ export const toErrorReply = (e: unknown): { status: number; json: ErrorBody; hea
     return { status: 400, json: { error: { code: "validation_failed", message: (e as unknown as Error).message, details: e.issues } } }
   }
   if (e instanceof NotFound) return { status: 404, json: { error: { code: "not_found", message: e.message, details: { entity: e.entity, id: e.id } } } }
-  if (e instanceof Conflict) return { status: 409, json: { error: { code: "conflict", message: e.message, details: { entity: e.entity, id: e.id, reason: e.reason } } } }
+  if (e instanceof Conflict) return { status: 409, json: { error: { code: "conflict", message: e.message, details: { kind: e.kind, entity: e.entity, id: e.id, reason: e.reason } } } }
   if (e instanceof Forbidden) return { status: 403, json: { error: { code: "forbidden", message: e.message, details: { action: e.action, resource: e.resource } } } }
   if (e instanceof StorageError && e.isRetryable) {
     return { status: 503, json: { error: { code: "storage_unavailable", message: "storage unavailable, try again", details: null } }, headers: { "retry-after": "1" } }

@@ -241,6 +241,8 @@ describe("the leader's day", () => {
     const stale = await leader.patch(`/api/customers/${c.id}`, { patch: { preferredChannel: "phone" }, expectedVersion: c.version })
     expect(stale.status).toBe(409)
     expect(stale.body.error.code).toBe("conflict")
+    // A client branches on the kind, never on the message.
+    expect(stale.body.error.details.kind).toBe("stale-version")
     expect((await leader.patch(`/api/customers/${c.id}`, { patch: { ownerManagerId: "m-x" }, expectedVersion: c.version + 1 })).status).toBe(400)
   })
 })

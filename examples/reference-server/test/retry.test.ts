@@ -60,8 +60,9 @@ describe("POST /api/calls: a not-reached outcome never completes an item", () =>
     const r = await agent.post("/api/calls", { customerId, itemIds: [itemId], disposition, complete: true })
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe("validation_failed")
+    // The body schema is core's CallOutcome with its checks, so the refusal comes with the body's path.
     expect(r.body.error.details).toEqual([
-      expect.objectContaining({ path: ["complete"], message: `a not-reached outcome (${disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one` })
+      expect.objectContaining({ path: ["body", "complete"], message: `a not-reached outcome (${disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one` })
     ])
     expect((await agent.get(`/api/work-items/${itemId}`)).body).toMatchObject({ state: "open", attempts: [], completedAt: null })
     expect((await agent.get(`/api/customers/${customerId}/calls`)).body.items).toEqual([])
@@ -111,6 +112,7 @@ describe("POST /api/calls: the retry policy is enforced", () => {
     const again = await agent.post("/api/calls", { customerId, itemIds: [itemId], disposition: "completed", complete: true, inbound: true })
     expect(again.status).toBe(409)
     expect(again.body.error.details.reason).toBe("is unreachable")
+    expect(again.body.error.details.kind).toBe("wrong-state")
   })
 
   it("after the task's maximum attempts the item is unreachable; the work list and the funnel count it apart from completed work", async () => {

@@ -216,7 +216,7 @@ export class Allocation extends Context.Service<
         if (moved.length === 0) return Effect.void
         const [id, holder] = moved[0]!
         return Effect.fail(
-          new Conflict({ entity, id, reason: `${moved.length} record(s) are no longer ${from === null ? "unassigned" : `with ${from}`} (${id} is ${holder === null ? "unassigned" : `with ${holder}`})` })
+          new Conflict({ kind: "already-claimed", entity, id, reason: `${moved.length} record(s) are no longer ${from === null ? "unassigned" : `with ${from}`} (${id} is ${holder === null ? "unassigned" : `with ${holder}`})` })
         )
       }
 
@@ -237,7 +237,7 @@ export class Allocation extends Context.Service<
             yield* refuseOutOfScope(actor, Actions.workItemAllocate, "work-item", denied)
             const closed = found.filter((w) => !openWorkItemStates.includes(w.state))
             if (closed.length > 0) {
-              return yield* new Conflict({ entity: "WorkItem", id: closed[0]!.id, reason: `${closed.length} item(s) are ${closed[0]!.state}: only open items can be allocated` })
+              return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id: closed[0]!.id, reason: `${closed.length} item(s) are ${closed[0]!.state}: only open items can be allocated` })
             }
             yield* requireFrom("WorkItem", a.from, found.map((w) => [w.id, w.assigneeId] as const))
             const target = a.to === null ? null : yield* receiver(actor, Actions.workItemAllocate, a.to)
@@ -249,6 +249,7 @@ export class Allocation extends Context.Service<
               const split = found.find((w) => open.get(w.customerId)?.some((o) => !moving.has(o.id) && o.assigneeId !== null && o.assigneeId !== a.to))
               if (split) {
                 return yield* new Conflict({
+                  kind: "already-claimed",
                   entity: "WorkItem",
                   id: split.id,
                   reason: `customer ${split.customerId} holds open work with another agent: one agent per customer, so move that work in the same call or hand this item to its holder`

@@ -108,8 +108,8 @@ export class AppointmentService extends Context.Service<
           Effect.gen(function* () {
             if (n.workItemId !== null) {
               const w = yield* view.workItems.get(n.workItemId)
-              if (w.customerId !== n.customerId) return yield* new Conflict({ entity: "WorkItem", id: w.id, reason: `belongs to customer ${w.customerId}` })
-              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id: w.id, reason: `is ${w.state}` })
+              if (w.customerId !== n.customerId) return yield* new Conflict({ kind: "mismatch", entity: "WorkItem", id: w.id, reason: `belongs to customer ${w.customerId}` })
+              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id: w.id, reason: `is ${w.state}` })
               yield* view.workItems.update({ ...w, nextAttemptAt: n.at }, w.version)
             }
             // The scoped stores check the booking (scope, permission) and audit it in this transaction.
@@ -124,7 +124,7 @@ export class AppointmentService extends Context.Service<
           Effect.gen(function* () {
             const view = scoped.forActor(actor)
             const before = yield* view.appointments.get(id)
-            if (before.state === "done" || before.state === "cancelled") return yield* new Conflict({ entity: "Appointment", id, reason: `is already ${before.state}` })
+            if (before.state === "done" || before.state === "cancelled") return yield* new Conflict({ kind: "wrong-state", entity: "Appointment", id, reason: `is already ${before.state}` })
             return yield* view.appointments.update({ ...before, state }, before.version)
           })
         )

@@ -4,7 +4,6 @@
  * customer store), with a validity window. Do-not-disturb is applied when a group is built for a
  * channel: blocked customers are filtered out and counted.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -20,6 +19,7 @@ import { Id, IsoDate } from "./Primitives"
 import { CustomerGroupStore, DndStore, RuleInstanceStore, Transactions } from "./ports/Storage"
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
+import { newId } from "./Ids"
 
 /**
  * A new group: by filter (`ruleInstanceId`) or by import (`customerIds`), valid `validFrom..validUntil`.
@@ -136,12 +136,12 @@ export class CustomerGroupService extends Context.Service<
           filteredDnd = r.filtered
         } else {
           const r = yield* rules.get(n.ruleInstanceId!)
-          if (r.status !== "active") return yield* new Conflict({ entity: "RuleInstance", id: r.id, reason: `is ${r.status}: a group filters with an active rule instance` })
+          if (r.status !== "active") return yield* new Conflict({ kind: "wrong-state", entity: "RuleInstance", id: r.id, reason: `is ${r.status}: a group filters with an active rule instance` })
         }
         const group = yield* decode(
           CustomerGroup,
           {
-            id: n.id ?? `g-${randomUUID()}`,
+            id: n.id ?? (yield* newId("g")),
             name: n.name,
             kind: n.customerIds !== undefined ? "import" : "filter",
             ruleInstanceId: n.ruleInstanceId ?? null,
@@ -180,7 +180,7 @@ export class CustomerGroupService extends Context.Service<
         if (g.ruleInstanceId !== null) {
           const r = yield* rules.get(g.ruleInstanceId)
           const rule = ruleOfDefinition(r.definition)
-          if (!rule) return yield* new Conflict({ entity: "RuleInstance", id: r.id, reason: "has no rule in its definition" })
+          if (!rule) return yield* new Conflict({ kind: "not-applicable", entity: "RuleInstance", id: r.id, reason: "has no rule in its definition" })
           ids = (yield* candidates.matching([rule], asOf))[0]!
         }
         // Members, and the DND count, only among the customers the actor may read.

@@ -9,14 +9,13 @@
  * first — the call center's `ended` event or the agent's recorded outcome — creates the call
  * record, the other completes it, so one call keeps one record and one serial number.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import { loadPublished, validateResponse } from "@winback/questionnaire"
 import type { Actor } from "./Actor"
 import { AuditTrail, nowIso } from "./AuditTrail"
 import { type CallRecord, linkCallRecord } from "./CallRecord"
-import { Conflict, type Forbidden, NotFound, type StorageError, ValidationError } from "./Errors"
+import { Conflict, type Forbidden, isRetryable, NotFound, type StorageError, ValidationError } from "./Errors"
 import { PipelineConfig } from "./PipelineConfig"
 import { Id, Instant } from "./Primitives"
 import { CallRecordStore, QuestionnaireStore, TaskStore, Transactions } from "./ports/Storage"
@@ -25,83 +24,12 @@ import { Contactability, type ContactReason } from "./Contactability"
 import type { ResponseRecord } from "./QuestionnaireRecords"
 import { applyAttempt, effectiveRetryPolicy, type RetryDecision, retryWaitUntil } from "./RetryPolicy"
 import { ObservationService } from "./ObservationService"
+import type { OfferUse } from "./Offer"
+import { NewOfferUse, OfferService } from "./OfferService"
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
 import { Attachment, Disposition, isReached, openWorkItemStates, type WorkItem } from "./WorkItem"
-
-/**
- * The outcome of one call about one or more items of one customer. `complete: true` closes the
- * items (explicitly — nothing else does) and only goes with a reached disposition: a not-reached
- * outcome (no-answer, phone-off, not-in-service) with `complete: true` is a `ValidationError`.
- * Otherwise each item gets an attempt and stays open, or ends `unreachable` once the task's retry
- * policy is used up. `rescheduleAt` sets the next attempt after a `reschedule`. `inbound: true`:
- * the customer called in, so an item still waiting for its next attempt may be worked (an outbound
- * call on a waiting item is a `Conflict`). `externalCallId`: the call center's
- * id of the call (the `callId` that `dial` answered); when the call center's event already created
- * the call's record, the outcome completes that record and reuses its serial number.
- *
- * @example
- * ```ts
- * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1", "wi-2", "wi-3"], disposition: "completed", complete: true })
- * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "refused", complete: true, externalCallId: "pbx-7781" })
- * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "completed", complete: true, inbound: true })
- * ```
- */
-export const CallOutcome = z
-  .object({
-    customerId: Id,
-    itemIds: z.array(Id).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, "item ids must be unique"),
-    disposition: Disposition,
-    complete: z.boolean().default(false),
-    note: z.string().max(4000).default(""),
-    startedAt: Instant.optional(),
-    endedAt: Instant.optional(),
-    recordingUri: z.string().min(1).max(2000).nullable().default(null),
-    rescheduleAt: Instant.optional(),
-    externalCallId: z.string().min(1).max(200).optional(),
-    inbound: z.boolean().default(false)
-  })
-  .strict()
-  .refine((o) => o.rescheduleAt === undefined || o.disposition === "reschedule", { message: "rescheduleAt goes with the reschedule disposition", path: ["rescheduleAt"] })
-  .superRefine((o, ctx) => {
-    if (o.complete && !isReached(o.disposition)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["complete"],
-        message: `a not-reached outcome (${o.disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one`
-      })
-    }
-  })
-/** @see {@link CallOutcome} */
-export type CallOutcome = z.input<typeof CallOutcome>
-
-/**
- * What a recorded call did.
- *
- * @example
- * ```ts
- * const r = yield* execution.recordCall(agent, outcome)
- * r.call.serialNumber // "C-00000042", also on every item
- * ```
- */
-export interface CallResult {
-  readonly call: CallRecord
-  readonly items: ReadonlyArray<WorkItem>
-  /** Per item id: the retry decision (not-completed items only; `exhausted` means the item is now `unreachable`). */
-  readonly retry: Readonly<Record<string, RetryDecision>>
-}
-
-/**
- * An attachment to add to an item (a recording, a scanned paper questionnaire).
- *
- * @example
- * ```ts
- * NewAttachment.parse({ kind: "scanned-questionnaire", uri: "s3://scans/wi-1.pdf" })
- * ```
- */
-export const NewAttachment = Attachment.pick({ kind: true, uri: true }).strict()
-/** @see {@link NewAttachment} */
-export type NewAttachment = z.input<typeof NewAttachment>
+import { newId } from "./Ids"
 
 /**
  * The questionnaire answers given on an item. `completed: true` demands a valid, complete
@@ -122,6 +50,99 @@ export const ResponseInput = z
   .strict()
 /** @see {@link ResponseInput} */
 export type ResponseInput = z.input<typeof ResponseInput>
+
+/**
+ * The outcome of one call about one or more items of one customer. `complete: true` closes the
+ * items (explicitly — nothing else does) and only goes with a reached disposition: a not-reached
+ * outcome (no-answer, phone-off, not-in-service) with `complete: true` is a `ValidationError`.
+ * Otherwise each item gets an attempt and stays open, or ends `unreachable` once the task's retry
+ * policy is used up. `rescheduleAt` sets the next attempt after a `reschedule`. `inbound: true`:
+ * the customer called in, so an item still waiting for its next attempt may be worked (an outbound
+ * call on a waiting item is a `Conflict`). `externalCallId`: the call center's
+ * id of the call (the `callId` that `dial` answered); when the call center's event already created
+ * the call's record, the outcome completes that record and reuses its serial number.
+ * `responses`: the questionnaire answers given in the call (see {@link ResponseInput}), `offers`:
+ * the offers presented (see `NewOfferUse`) — each about one of the call's `itemIds`, saved with
+ * the call in its transaction.
+ *
+ * @example
+ * ```ts
+ * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1", "wi-2", "wi-3"], disposition: "completed", complete: true })
+ * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "refused", complete: true, externalCallId: "pbx-7781" })
+ * CallOutcome.parse({ customerId: "c-42", itemIds: ["wi-1"], disposition: "completed", complete: true, inbound: true })
+ * CallOutcome.parse({
+ *   customerId: "c-42", itemIds: ["wi-1"], disposition: "completed", complete: true,
+ *   responses: [{ workItemId: "wi-1", answers: { reached: "yes" } }],
+ *   offers: [{ workItemId: "wi-1", offerId: "of-bonus-50", accepted: true }]
+ * })
+ * ```
+ */
+export const CallOutcome = z
+  .object({
+    customerId: Id,
+    itemIds: z.array(Id).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, "item ids must be unique"),
+    disposition: Disposition,
+    complete: z.boolean().default(false),
+    note: z.string().max(4000).default(""),
+    startedAt: Instant.optional(),
+    endedAt: Instant.optional(),
+    recordingUri: z.string().min(1).max(2000).nullable().default(null),
+    rescheduleAt: Instant.optional(),
+    externalCallId: z.string().min(1).max(200).optional(),
+    inbound: z.boolean().default(false),
+    responses: z.array(ResponseInput).max(100).default([]),
+    offers: z.array(NewOfferUse).max(20).default([])
+  })
+  .strict()
+  .refine((o) => o.rescheduleAt === undefined || o.disposition === "reschedule", { message: "rescheduleAt goes with the reschedule disposition", path: ["rescheduleAt"] })
+  .superRefine((o, ctx) => {
+    if (o.complete && !isReached(o.disposition)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["complete"],
+        message: `a not-reached outcome (${o.disposition}) never completes an item: it counts an attempt and the retry policy schedules the next one`
+      })
+    }
+    for (const list of ["responses", "offers"] as const) {
+      o[list].forEach((x, i) => {
+        if (!o.itemIds.includes(x.workItemId)) ctx.addIssue({ code: "custom", path: [list, i, "workItemId"], message: `${x.workItemId} is not one of this call's itemIds` })
+      })
+    }
+  })
+/** @see {@link CallOutcome} */
+export type CallOutcome = z.input<typeof CallOutcome>
+
+/**
+ * What a recorded call did.
+ *
+ * @example
+ * ```ts
+ * const r = yield* execution.recordCall(agent, outcome)
+ * r.call.serialNumber // "C-00000042", also on every item
+ * ```
+ */
+export interface CallResult {
+  readonly call: CallRecord
+  readonly items: ReadonlyArray<WorkItem>
+  /** Per item id: the retry decision (not-completed items only; `exhausted` means the item is now `unreachable`). */
+  readonly retry: Readonly<Record<string, RetryDecision>>
+  /** The questionnaire responses saved with the call (the outcome's `responses`, in order). */
+  readonly responses: ReadonlyArray<ResponseRecord>
+  /** The offer uses recorded with the call (the outcome's `offers`, in order). */
+  readonly offerUses: ReadonlyArray<OfferUse>
+}
+
+/**
+ * An attachment to add to an item (a recording, a scanned paper questionnaire).
+ *
+ * @example
+ * ```ts
+ * NewAttachment.parse({ kind: "scanned-questionnaire", uri: "s3://scans/wi-1.pdf" })
+ * ```
+ */
+export const NewAttachment = Attachment.pick({ kind: true, uri: true }).strict()
+/** @see {@link NewAttachment} */
+export type NewAttachment = z.input<typeof NewAttachment>
 
 type Errors = ValidationError | NotFound | Conflict | Forbidden | StorageError
 
@@ -153,6 +174,17 @@ export type DialResult =
 export const wrongNumberAction = "customer.wrong-number"
 
 /**
+ * How many times {@link Execution} `recordCall` runs a call's transaction at most when it keeps
+ * losing races (a stale item version, a deadlock with the call center's event for the same call).
+ *
+ * @example
+ * ```ts
+ * maxCallAttempts // 4: the first try and three more
+ * ```
+ */
+export const maxCallAttempts = 4
+
+/**
  * The execution service.
  *
  * @example
@@ -165,10 +197,18 @@ export class Execution extends Context.Service<
   Execution,
   {
     /**
-     * Records one call about items of one customer, atomically, with one serial number. With an
+     * Records one call about items of one customer — the whole use case of an agent ending a call:
+     * the questionnaire responses given (`responses`, as `saveResponse`), the offers presented
+     * (`offers`, as `OfferService.use`), and the outcome on every item with one serial number, all
+     * in one transaction (all or nothing) and every change audited in it. With an
      * `externalCallId` whose record the call center's event already created, completes that record
      * (disposition, items) and reuses its serial; a call whose outcome is already recorded is a
      * `Conflict`. Racing the event still gives one record.
+     *
+     * It is a unit of work: it opens its own transaction and, when that loses a race (a
+     * `stale-version` `Conflict`, a deadlock PostgreSQL rolled back — see `isRetryable`), runs it
+     * again whole from fresh reads, up to {@link maxCallAttempts} times. Call it on its own, not
+     * inside a transaction of yours: a retry there would repeat the writes of the failed attempt.
      */
     readonly recordCall: (actor: Actor, outcome: CallOutcome) => Effect.Effect<CallResult, Errors>
     /** Adds an attachment reference to an item. */
@@ -198,7 +238,7 @@ export class Execution extends Context.Service<
   static readonly layer: Layer.Layer<
     Execution,
     never,
-    Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer | ObservationService
+    Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer | ObservationService | OfferService
   > = Layer.effect(
     Execution,
     Effect.gen(function* () {
@@ -211,9 +251,10 @@ export class Execution extends Context.Service<
       const contact = yield* Contactability
       const dialer = yield* Dialer
       const observations = yield* ObservationService
+      const offerService = yield* OfferService
 
-      const recordCall = Effect.fn("Execution.recordCall")(function* (actor: Actor, input: CallOutcome) {
-        const o = yield* decode(CallOutcome, input, "call outcome")
+      // One attempt at the call's outcome (call record, items, audit), in the surrounding transaction.
+      const recordOutcome = Effect.fnUntraced(function* (actor: Actor, o: z.output<typeof CallOutcome>) {
         const view = scoped.forActor(actor)
         const { retry: defaults } = yield* PipelineConfig
         // The items of the call, in scope, the customer's and still open (read again once a linked record is locked).
@@ -225,11 +266,11 @@ export class Execution extends Context.Service<
             for (const id of o.itemIds) {
               const w = byId.get(id)
               if (!w) return yield* new NotFound({ entity: "WorkItem", id })
-              if (w.customerId !== o.customerId) return yield* new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
-              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is ${w.state}` })
+              if (w.customerId !== o.customerId) return yield* new Conflict({ kind: "mismatch", entity: "WorkItem", id, reason: `belongs to customer ${w.customerId}, not ${o.customerId}` })
+              if (!openWorkItemStates.includes(w.state)) return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id, reason: `is ${w.state}` })
               const waiting = o.inbound ? null : retryWaitUntil(w, at)
               if (waiting !== null) {
-                return yield* new Conflict({ entity: "WorkItem", id, reason: `waits for its next attempt, not before ${waiting} (an outbound call is refused until then; record a customer's own call with inbound: true)` })
+                return yield* new Conflict({ kind: "not-yet", entity: "WorkItem", id, reason: `waits for its next attempt, not before ${waiting} (an outbound call is refused until then; record a customer's own call with inbound: true)` })
               }
             }
             return byId
@@ -257,10 +298,10 @@ export class Execution extends Context.Service<
             else {
               const before = linked.record
               if (before.customerId !== o.customerId) {
-                return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} is with customer ${before.customerId}, not ${o.customerId}` })
+                return yield* new Conflict({ kind: "mismatch", entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} is with customer ${before.customerId}, not ${o.customerId}` })
               }
               if (before.disposition !== null) {
-                return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} already has its outcome (${before.disposition})` })
+                return yield* new Conflict({ kind: "wrong-state", entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${o.externalCallId} already has its outcome (${before.disposition})` })
               }
               call = yield* calls.update({
                 ...before,
@@ -327,7 +368,7 @@ export class Execution extends Context.Service<
             })
             // Retention effect (DOMAIN §8): a worked completion opens its observation in this transaction.
             if (o.complete) yield* observations.open(actor, items)
-            return { call, items, retry } satisfies CallResult
+            return { call, items, retry }
           })
         )
       })
@@ -350,7 +391,7 @@ export class Execution extends Context.Service<
           Effect.gen(function* () {
             const item = yield* view.workItems.get(r.workItemId)
             const task = yield* tasks.get(item.taskId)
-            if (task.questionnaireVersion === null) return yield* new Conflict({ entity: "Task", id: task.id, reason: "binds no questionnaire" })
+            if (task.questionnaireVersion === null) return yield* new Conflict({ kind: "not-applicable", entity: "Task", id: task.id, reason: "binds no questionnaire" })
             const stored = yield* questionnaires.getVersion(task.questionnaireVersion)
             const version = yield* Effect.try({
               try: () => loadPublished({ hash: stored.hash, definition: stored.definition }),
@@ -376,7 +417,7 @@ export class Execution extends Context.Service<
             const saved =
               before !== undefined && before._tag === "Some"
                 ? yield* questionnaires.responses.update({ ...before.value, ...base }, before.value.version)
-                : yield* questionnaires.responses.insert({ id: `resp-${randomUUID()}`, ...base, version: 1 })
+                : yield* questionnaires.responses.insert({ id: yield* newId("resp"), ...base, version: 1 })
             if (item.responseId !== saved.id) yield* view.workItems.update({ ...item, responseId: saved.id }, item.version)
             yield* trail.record(actor, {
               action: "response.save",
@@ -403,7 +444,7 @@ export class Execution extends Context.Service<
           for (const id of itemIds) {
             const w = chosen.find((x) => x.id === id)
             if (!w) return yield* new NotFound({ entity: "WorkItem", id })
-            if (w.customerId !== customerId || !openWorkItemStates.includes(w.state)) return yield* new Conflict({ entity: "WorkItem", id, reason: `is not an open item of customer ${customerId}` })
+            if (w.customerId !== customerId || !openWorkItemStates.includes(w.state)) return yield* new Conflict({ kind: "mismatch", entity: "WorkItem", id, reason: `is not an open item of customer ${customerId}` })
             const waiting = retryWaitUntil(w, now)
             if (waiting !== null) waits.push({ code: "retry-wait", message: `item ${id} waits for its next attempt, not before ${waiting}` })
           }
@@ -415,6 +456,26 @@ export class Execution extends Context.Service<
         if (!phone) return { dialled: false, reasons: [{ code: "no-phone", message: `customer ${customer.id} has no phone number` }] } satisfies DialResult
         const { callId } = yield* dialer.call({ customerId: customer.id, managerId: actor.id, phone, ...(itemIds === undefined ? {} : { itemIds }) })
         return { dialled: true, callId, phone } satisfies DialResult
+      })
+
+      // The whole use case: responses, offers and the outcome in one transaction, run again whole
+      // from fresh reads when it lost a race. The call center's event for the same call writes the
+      // same call record and items at the same moment: this transaction then loses a deadlock
+      // (PostgreSQL rolls it back) or finds an item's version moved on; both mean "re-read and
+      // decide again", so an item completed meanwhile still refuses the call on the next try.
+      const recordCall = Effect.fn("Execution.recordCall")(function* (actor: Actor, input: CallOutcome) {
+        const o = yield* decode(CallOutcome, input, "call outcome")
+        const attempt = tx.transaction(
+          Effect.gen(function* () {
+            const responses: Array<ResponseRecord> = []
+            for (const r of o.responses) responses.push(yield* saveResponse(actor, r))
+            const offerUses: Array<OfferUse> = []
+            for (const x of o.offers) offerUses.push(yield* offerService.use(actor, x))
+            const outcome = yield* recordOutcome(actor, o)
+            return { ...outcome, responses, offerUses } satisfies CallResult
+          })
+        )
+        return yield* attempt.pipe(Effect.retry({ times: maxCallAttempts - 1, while: isRetryable }))
       })
 
       return Execution.of({ recordCall, attach, saveResponse, dial })

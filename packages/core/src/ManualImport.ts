@@ -258,8 +258,8 @@ export class ManualImport extends Context.Service<
         yield* perms.require(actor, PipelineActions.taskImport, { type: "none" })
         if (req.override) yield* perms.require(actor, PipelineActions.taskImportOverride, { type: "none" })
         const task = yield* tasks.get(req.taskId)
-        if (task.source !== "manual") return yield* new Conflict({ entity: "Task", id: task.id, reason: `only manual tasks take imports; this one is ${task.source}` })
-        if (task.status !== "active") return yield* new Conflict({ entity: "Task", id: task.id, reason: `the task is ${task.status}; imports go into active tasks` })
+        if (task.source !== "manual") return yield* new Conflict({ kind: "not-applicable", entity: "Task", id: task.id, reason: `only manual tasks take imports; this one is ${task.source}` })
+        if (task.status !== "active") return yield* new Conflict({ kind: "wrong-state", entity: "Task", id: task.id, reason: `the task is ${task.status}; imports go into active tasks` })
         const config = yield* PipelineConfig
         const nowMs = yield* Clock.currentTimeMillis
         const at = new Date(nowMs).toISOString()

@@ -6,7 +6,6 @@
  * `OfferUse`), written in the same transaction as the item's `offerUses` reference — so the
  * approval trail is tamper-evident, and the current state of a use is its latest entry.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -22,6 +21,7 @@ import { AuditLogStore, CustomerStore, OfferStore, Transactions } from "./ports/
 import { ScopedStores } from "./ScopedStores"
 import { decode } from "./Validation"
 import { openWorkItemStates } from "./WorkItem"
+import { newId } from "./Ids"
 
 /**
  * An offer used on a work item. `accepted`: whether the customer took it.
@@ -127,15 +127,15 @@ export class OfferService extends Context.Service<
         return yield* tx.transaction(
           Effect.gen(function* () {
             const item = yield* view.workItems.get(n.workItemId)
-            if (!openWorkItemStates.includes(item.state)) return yield* new Conflict({ entity: "WorkItem", id: item.id, reason: `is ${item.state}` })
+            if (!openWorkItemStates.includes(item.state)) return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id: item.id, reason: `is ${item.state}` })
             const customer = yield* customers.get(item.customerId)
             // Offering is part of working the item: its holder may, while it is open.
             yield* perms.require(actor, PipelineActions.offerUse, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
             const offer = yield* offers.get(n.offerId)
-            if (!offer.active) return yield* new Conflict({ entity: "Offer", id: offer.id, reason: "is retired" })
+            if (!offer.active) return yield* new Conflict({ kind: "wrong-state", entity: "Offer", id: offer.id, reason: "is retired" })
             const at = yield* nowIso
             const offerUse: OfferUse = {
-              id: `ou-${randomUUID()}`,
+              id: yield* newId("ou"),
               offerId: offer.id,
               workItemId: item.id,
               customerId: item.customerId,
@@ -174,7 +174,7 @@ export class OfferService extends Context.Service<
             if (before.managerId === actor.id) {
               return yield* new Forbidden({ actorId: actor.id, action: PipelineActions.offerApprove, resource: `offer-use:${before.id}`, reason: "maker-checker: the proposer cannot decide their own offer use" })
             }
-            if (before.status !== "proposed") return yield* new Conflict({ entity: "OfferUse", id: before.id, reason: `is already ${before.status}` })
+            if (before.status !== "proposed") return yield* new Conflict({ kind: "wrong-state", entity: "OfferUse", id: before.id, reason: `is already ${before.status}` })
             const at = yield* nowIso
             const after: OfferUse = yield* decode(
               OfferUse,

@@ -68,6 +68,6 @@ export const pipelineLayer: Layer.Layer<PipelineServices, never, StoragePorts | 
   Execution.layer,
   AppointmentService.layer,
   SmsWork.layer,
-  OfferService.layer,
   UsageFeed.layer
-).pipe(Layer.provideMerge(Layer.mergeAll(Extraction.layer, Contactability.layer, ObservationService.layer)))
+  // Execution records a call's offer uses through OfferService.
+).pipe(Layer.provideMerge(Layer.mergeAll(Extraction.layer, Contactability.layer, ObservationService.layer, OfferService.layer)))

@@ -69,7 +69,7 @@ const lifecycle = <A>(f: () => A): Effect.Effect<A, ValidationError | Conflict> 
     try: f,
     catch: (e) =>
       e instanceof RuleLifecycleError
-        ? new Conflict({ entity: "RuleInstance", id: "-", reason: `${e.code}: ${e.message}` })
+        ? new Conflict({ kind: "wrong-state", entity: "RuleInstance", id: "-", reason: `${e.code}: ${e.message}` })
         : (ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: [], message: String(e), code: "invalid" }] }))
   })
 

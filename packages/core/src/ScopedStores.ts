@@ -5,7 +5,6 @@
  * write checks the record, fails with `Forbidden` out of scope, and appends its audit entry in the
  * same transaction as the change. The raw `Stores` stay unscoped, for system jobs and adapters.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -35,6 +34,7 @@ import { customerScopeFilter, type ScopedCustomer, workItemScopeFilter } from ".
 import { Task, TaskSource, TaskStatus } from "./Task"
 import { decode } from "./Validation"
 import { Disposition, WorkItem, WorkItemState } from "./WorkItem"
+import { newId } from "./Ids"
 
 /**
  * A customer list filter a host may pass (the scope is added by the layer, never by the caller).
@@ -534,7 +534,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
               Effect.gen(function* () {
                 yield* visibleCustomer(n.customerId)
                 const appointment: Appointment = {
-                  id: `ap-${randomUUID()}`,
+                  id: yield* newId("ap"),
                   customerId: n.customerId,
                   managerId: n.managerId ?? actor.id,
                   workItemId: n.workItemId,
@@ -641,7 +641,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                 yield* requireOn(Actions.dndAdd, customerRes(held))
                 const entry: DndEntry = yield* decode(
                   DndEntry,
-                  { id: `dnd-${randomUUID()}`, ...n, createdBy: actor.id, createdAt: yield* nowIso, removedAt: null },
+                  { id: yield* newId("dnd"), ...n, createdBy: actor.id, createdAt: yield* nowIso, removedAt: null },
                   "DND entry"
                 )
                 const added = yield* dnd.add(entry)
@@ -669,7 +669,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                 if (before === undefined) return yield* new NotFound({ entity: "DndEntry", id: r.entryId })
                 if (isProtectedDndSource(before.source)) yield* requireOn(Actions.dndRemoveProtected, customerRes(customer))
                 if (before.removedAt !== null) {
-                  return yield* new Conflict({ entity: "DndEntry", id: before.id, reason: `already removed at ${before.removedAt}` })
+                  return yield* new Conflict({ kind: "wrong-state", entity: "DndEntry", id: before.id, reason: `already removed at ${before.removedAt}` })
                 }
                 // The store refuses a second removal too (Conflict), so of two racing removals one wins.
                 const after = yield* dnd.remove(before.id, yield* nowIso)

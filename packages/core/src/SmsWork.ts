@@ -168,7 +168,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
         const b = yield* decode(SmsBatch, input, "SMS batch")
         const task = yield* tasks.get(b.taskId)
         const policy = effectiveRetryPolicy((yield* PipelineConfig).retry, task.retryPolicy)
-        if (task.channel !== "sms") return yield* new Conflict({ entity: "Task", id: task.id, reason: `is a ${task.channel} task; batch sending is for SMS tasks` })
+        if (task.channel !== "sms") return yield* new Conflict({ kind: "not-applicable", entity: "Task", id: task.id, reason: `is a ${task.channel} task; batch sending is for SMS tasks` })
         const view = scoped.forActor(actor)
         const items: Array<WorkItem> = []
         let cursor: string | null = null

@@ -6,7 +6,6 @@
  * excluded and why, and the load per agent. Every step is permission-checked and audited in its
  * transaction.
  */
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { z } from "zod"
 import type { Actor } from "./Actor"
@@ -23,6 +22,7 @@ import type { Page } from "./Page"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
 import { canTransitionTask, Task, type TaskStatus } from "./Task"
 import { decode } from "./Validation"
+import { newId } from "./Ids"
 
 const managed = ["status", "authorId", "approvals", "createdAt", "updatedAt", "version"] as const
 
@@ -150,7 +150,7 @@ export class TaskService extends Context.Service<
           Effect.gen(function* () {
             const before = yield* tasks.get(id)
             yield* check(before)
-            if (!canTransitionTask(before.status, to)) return yield* new Conflict({ entity: "Task", id, reason: `cannot go from ${before.status} to ${to}` })
+            if (!canTransitionTask(before.status, to)) return yield* new Conflict({ kind: "wrong-state", entity: "Task", id, reason: `cannot go from ${before.status} to ${to}` })
             const now = yield* nowIso
             const after = yield* tasks.update({ ...before, ...extra(before, now), status: to, updatedAt: now } as Task, before.version)
             yield* audit(actor, action, before, after, note)
@@ -168,7 +168,7 @@ export class TaskService extends Context.Service<
         const now = yield* nowIso
         const task = yield* decode(
           Task,
-          { id: `task-${randomUUID()}`, ...input, status: "draft", authorId: actor.id, approvals: [], createdAt: now, updatedAt: now, version: 1 },
+          { id: yield* newId("task"), ...input, status: "draft", authorId: actor.id, approvals: [], createdAt: now, updatedAt: now, version: 1 },
           "task"
         )
         return yield* tx.transaction(
@@ -191,7 +191,7 @@ export class TaskService extends Context.Service<
             const before = yield* tasks.get(id)
             yield* mayManage(actor)(before)
             if (before.status !== "draft" && before.status !== "rejected") {
-              return yield* new Conflict({ entity: "Task", id, reason: `a ${before.status} task cannot be edited; only drafts (a change to a live task is a new task that goes through approval)` })
+              return yield* new Conflict({ kind: "wrong-state", entity: "Task", id, reason: `a ${before.status} task cannot be edited; only drafts (a change to a live task is a new task that goes through approval)` })
             }
             const now = yield* nowIso
             const next = yield* decode(Task, { ...before, ...patch, status: "draft", updatedAt: now }, "task")
@@ -221,11 +221,11 @@ export class TaskService extends Context.Service<
               if (t.source === "alert") {
                 const found = yield* rules.getMany(t.ruleInstanceIds)
                 const bad = t.ruleInstanceIds.filter((rid) => found.find((r) => r.id === rid)?.status !== "active")
-                if (bad.length) return yield* new Conflict({ entity: "Task", id: t.id, reason: `rule instance(s) ${bad.join(", ")} are not active: approve them first` })
+                if (bad.length) return yield* new Conflict({ kind: "wrong-state", entity: "Task", id: t.id, reason: `rule instance(s) ${bad.join(", ")} are not active: approve them first` })
               }
               if (t.source === "campaign") {
                 const g = yield* groups.getMany([t.customerGroupId])
-                if (g.length === 0) return yield* new Conflict({ entity: "Task", id: t.id, reason: `customer group ${t.customerGroupId} does not exist` })
+                if (g.length === 0) return yield* new Conflict({ kind: "mismatch", entity: "Task", id: t.id, reason: `customer group ${t.customerGroupId} does not exist` })
               }
             }),
           (t, now) => ({ approvals: [...t.approvals, { by: actor.id, at: now, decision: "approved" as const, comment }] }),
@@ -250,7 +250,7 @@ export class TaskService extends Context.Service<
       })
       const resume = Effect.fn("TaskService.resume")(function* (actor: Actor, id: string) {
         return yield* move(actor, id, "active", "task.resume", (t) =>
-          t.status === "paused" ? mayManage(actor)(t) : Effect.fail(new Conflict({ entity: "Task", id: t.id, reason: `only a paused task resumes; this one is ${t.status}` }))
+          t.status === "paused" ? mayManage(actor)(t) : Effect.fail(new Conflict({ kind: "wrong-state", entity: "Task", id: t.id, reason: `only a paused task resumes; this one is ${t.status}` }))
         )
       })
       /** Moves the open items of a task to `state`; one audit entry lists them. */
@@ -322,7 +322,7 @@ export class TaskService extends Context.Service<
           { extraTasks: [task], includeNotDue: true, action: PipelineActions.taskPreview, anyRuleStatus: true }
         )
         const result = plan.report.tasks.find((t) => t.taskId === id)
-        if (!result) return yield* new Conflict({ entity: "Task", id, reason: "manual tasks take imports, not extractions: nothing to preview" })
+        if (!result) return yield* new Conflict({ kind: "not-applicable", entity: "Task", id, reason: "manual tasks take imports, not extractions: nothing to preview" })
         // The figures are the task's own population (bounded by its author's scope, as the run);
         // the sample names only customers the previewer may read.
         const picked = plan.items.filter((p) => p.item.taskId === id).map((p) => p.item.customerId)

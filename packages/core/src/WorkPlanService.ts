@@ -242,7 +242,7 @@ export class WorkPlanService extends Context.Service<
               yield* audit(actor, "plan.create", null, created)
               return created
             }
-            if (existing.status === "archived") return yield* new Conflict({ entity: "WorkPlan", id, reason: `period ${period.label} is closed: the plan is archived and read-only` })
+            if (existing.status === "archived") return yield* new Conflict({ kind: "wrong-state", entity: "WorkPlan", id, reason: `period ${period.label} is closed: the plan is archived and read-only` })
             const updated = yield* plans.update({ ...existing, teamId, targets: n.targets, note: n.note, updatedBy: actor.id, updatedAt: at }, existing.version)
             yield* audit(actor, "plan.update", existing, updated)
             return updated
@@ -298,7 +298,7 @@ export class WorkPlanService extends Context.Service<
           cursor = pageOf.nextCursor
         } while (cursor)
         const stillOpen = open.find((p) => p.period.to > today)
-        if (stillOpen) return yield* new Conflict({ entity: "WorkPlanPeriod", id: label, reason: `the period runs until ${stillOpen.period.to} (exclusive); it can be closed from that day` })
+        if (stillOpen) return yield* new Conflict({ kind: "not-yet", entity: "WorkPlanPeriod", id: label, reason: `the period runs until ${stillOpen.period.to} (exclusive); it can be closed from that day` })
         // The report queries run before the transaction: on a single-connection database (PGlite)
         // they could not run beside it. The versioned updates below then fail with Conflict, and
         // archive nothing, if any plan changed in between.

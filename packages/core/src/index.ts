@@ -14,8 +14,11 @@ export { checkPeerVersions, inPeerRange, installedPeerVersions, type PeerName, p
 // Errors and validation
 export {
   Conflict,
+  type ConflictKind,
+  conflictKinds,
   Forbidden,
   type Issue,
+  isRetryable,
   isValidationErrorLike,
   NotFound,
   StorageError,
@@ -150,6 +153,7 @@ export {
   scopeFor
 } from "./Permissions"
 export { type AuditChange, AuditQuery, AuditTrail, ManualAuditNote, nowIso } from "./AuditTrail"
+export { type IdSource, Ids, newId, sequentialIds } from "./Ids"
 export {
   CustomerMasterPatch,
   DndRemoval,
@@ -211,7 +215,7 @@ export {
 // Reading call-center CSV files: strict decoding (GBK, GB18030, UTF-8 with or without BOM, UTF-16), RFC 4180 quoting
 export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./CsvReader"
 export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
-export { CallOutcome, type CallResult, type DialResult, Execution, NewAttachment, ResponseInput, wrongNumberAction } from "./Execution"
+export { CallOutcome, type CallResult, type DialResult, Execution, maxCallAttempts, NewAttachment, ResponseInput, wrongNumberAction } from "./Execution"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
 export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./TaskService"
 export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./CustomerGroupService"

@@ -3,27 +3,23 @@
  * items with their summary, work items, the questionnaire of an item with live evaluation,
  * recording a call (several items, responses and offers in one transaction), appointments and DND.
  */
-import { Effect } from "effect"
 import { z } from "zod"
 import {
   Appointment,
   AppointmentState,
+  CallOutcome,
   CallRecord,
   Channel,
   Customer,
   DndEntry,
   DndSource,
   Disposition,
-  Execution,
   Instant,
   isReached,
   NotFound,
-  OfferService,
   OfferUse,
   QuestionnaireVersionRecord,
   ResponseRecord,
-  Transactions,
-  ValidationError,
   WorkItem,
   WorkItemState
 } from "@winback/core"
@@ -60,29 +56,6 @@ const WorkItemsQuery = z.object({
 const Answers = z.record(z.string().max(200), z.unknown())
 const Context = z.record(z.string().max(200), z.unknown())
 const ResponseBody = z.object({ answers: Answers, context: Context.optional(), completed: z.boolean().default(true) }).strict()
-const CallResponse = z.object({ workItemId: IdString, answers: Answers, context: Context.optional(), completed: z.boolean().default(true) }).strict()
-const CallOffer = z.object({ workItemId: IdString, offerId: IdString, accepted: z.boolean(), note: z.string().max(2000).default("") }).strict()
-const RecordCall = z
-  .object({
-    customerId: IdString,
-    itemIds: z.array(IdString).min(1).max(100),
-    disposition: Disposition,
-    complete: z.boolean().default(false),
-    note: z.string().max(4000).default(""),
-    startedAt: Instant.optional(),
-    endedAt: Instant.optional(),
-    recordingUri: z.string().min(1).max(2000).nullable().optional(),
-    rescheduleAt: Instant.optional(),
-    /** The call center's call id (`callId` from the dial answer): completes the call record its event created instead of taking a new serial. */
-    externalCallId: z.string().min(1).max(200).optional(),
-    /** The customer called in (a callback): allowed while an item waits for its next attempt; an outbound call then is 409. */
-    inbound: z.boolean().default(false),
-    /** Questionnaire responses saved with the call (one per item at most). */
-    responses: z.array(CallResponse).max(100).default([]),
-    /** Offers presented during the call. */
-    offers: z.array(CallOffer).max(20).default([])
-  })
-  .strict()
 const CallAnswer = z.object({
   call: CallRecord,
   items: z.array(WorkItem),
@@ -305,46 +278,10 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     tag: "work",
     summary:
       "Record one call about several items of one customer, with questionnaire responses and offers, all or nothing. A not-reached outcome (no-answer, phone-off, not-in-service) with complete: true is 400; an outbound call on an item waiting for its next attempt is 409 (inbound: true, the customer calling in, is allowed); the last attempt the task's retry policy allows ends the item unreachable",
-    body: RecordCall,
+    // Core's schema of a call (with its checks): the route adds nothing to the use case.
+    body: CallOutcome,
     responses: { 200: { description: "The call record, the items, the saved responses and offer uses", schema: CallAnswer } },
-    handler: async ({ principal, body }) => {
-      const { responses, offers, ...outcome } = body
-      const stray = [...responses.map((x, i) => ["responses", i, x.workItemId] as const), ...offers.map((x, i) => ["offers", i, x.workItemId] as const)].filter(
-        ([, , id]) => !outcome.itemIds.includes(id)
-      )
-      if (stray.length > 0) {
-        throw new ValidationError({
-          subject: "body",
-          issues: stray.map(([list, i, id]) => ({ path: ["body", list, i, "workItemId"], code: "not_in_call", message: `${id} is not one of this call's itemIds` }))
-        })
-      }
-      const result = await ctx.runAs(principal.managerId, (actor) =>
-        Effect.gen(function* () {
-          const tx = yield* Transactions
-          return yield* tx
-            .transaction(
-              Effect.gen(function* () {
-                const execution = yield* Execution
-                const offerService = yield* OfferService
-                const saved: Array<ResponseRecord> = []
-                for (const resp of responses) saved.push(yield* execution.saveResponse(actor, { ...resp, context: resp.context ?? {} }))
-                const uses: Array<OfferUse> = []
-                for (const o of offers) uses.push(yield* offerService.use(actor, o))
-                const call = yield* execution.recordCall(actor, outcome)
-                return { ...call, responses: saved, offerUses: uses }
-              })
-            )
-            .pipe(
-              // The call center's event for the same call writes the same call record and items at
-              // the same moment: this transaction then loses a deadlock (PostgreSQL rolls it back) or
-              // finds an item's version moved on. Both mean "re-read and decide again": the whole
-              // call is tried again on fresh reads, so an item completed meanwhile still refuses it.
-              Effect.retry({ times: 3, while: (e) => (e._tag === "StorageError" && e.isRetryable) || (e._tag === "Conflict" && e.reason.startsWith("stale version")) })
-            )
-        })
-      )
-      return { json: result }
-    }
+    handler: async ({ principal, body }) => ({ json: await work(ctx, principal).execution.recordCall(body) })
   })
   r.route({
     method: "POST",

@@ -268,7 +268,7 @@ const handleEvent = (e: z.output<typeof CallEvent>) =>
         } else {
           const before = linked.record
           if (before.customerId !== e.userData.customerId) {
-            return yield* new Conflict({ entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${e.callId} is with customer ${before.customerId}, not ${e.userData.customerId}` })
+            return yield* new Conflict({ kind: "mismatch", entity: "CallRecord", id: before.serialNumber, reason: `call-center call ${e.callId} is with customer ${before.customerId}, not ${e.userData.customerId}` })
           }
           // The call center knows the call's times, recording and whether it was answered; the
           // agent's outcome (disposition, items) stays.

@@ -5,7 +5,7 @@
  */
 import { Clock, Effect } from "effect"
 import type { z } from "zod"
-import { nulCharacterPath, ValidationError } from "@winback/core"
+import { type Conflict, nulCharacterPath, ValidationError } from "@winback/core"
 import { headerOf, type HeadersLike, verifyWebhookSignature } from "./signature"
 
 /**
@@ -91,7 +91,7 @@ export const errorReply = (e: unknown): InboundReply => {
   const tag = (e as { _tag?: string })?._tag
   if (tag === "ValidationError") return reply(400, { error: { code: "validation_failed", message: (e as Error).message, details: (e as ValidationError).issues } })
   if (tag === "NotFound") return reply(404, { error: { code: "not_found", message: (e as Error).message } })
-  if (tag === "Conflict") return reply(409, { error: { code: "conflict", message: (e as Error).message } })
+  if (tag === "Conflict") return reply(409, { error: { code: "conflict", message: (e as Error).message, details: { kind: (e as Conflict).kind } } })
   if (tag === "Forbidden") return reply(403, { error: { code: "forbidden", message: (e as Error).message } })
   if (tag === "StorageError" && (e as { isRetryable?: boolean }).isRetryable) return reply(503, { error: { code: "storage_unavailable", message: "storage unavailable, try again" } })
   return reply(500, { error: { code: "internal", message: "internal error" } })

@@ -9,22 +9,22 @@ export const planCompletion = (
   found: ReadonlyMap<string, WorkItem>,
   input: CompleteWorkItems
 ): { readonly ok: true; readonly next: ReadonlyArray<WorkItem> } | { readonly ok: false; readonly error: NotFound | Conflict } => {
-  if (input.ids.length === 0) return { ok: false, error: new Conflict({ entity: "WorkItem", id: "-", reason: "no items to complete" }) }
+  if (input.ids.length === 0) return { ok: false, error: new Conflict({ kind: "not-applicable", entity: "WorkItem", id: "-", reason: "no items to complete" }) }
   if (new Set(input.ids).size !== input.ids.length) {
-    return { ok: false, error: new Conflict({ entity: "WorkItem", id: input.ids.join(","), reason: "an item is listed twice" }) }
+    return { ok: false, error: new Conflict({ kind: "mismatch", entity: "WorkItem", id: input.ids.join(","), reason: "an item is listed twice" }) }
   }
   if (!isReached(input.disposition)) {
-    return { ok: false, error: new Conflict({ entity: "WorkItem", id: input.ids.join(","), reason: `a not-reached outcome (${input.disposition}) never completes an item` }) }
+    return { ok: false, error: new Conflict({ kind: "not-applicable", entity: "WorkItem", id: input.ids.join(","), reason: `a not-reached outcome (${input.disposition}) never completes an item` }) }
   }
   const next: Array<WorkItem> = []
   for (const id of input.ids) {
     const item = found.get(id)
     if (!item) return { ok: false, error: new NotFound({ entity: "WorkItem", id }) }
     if (item.customerId !== input.customerId) {
-      return { ok: false, error: new Conflict({ entity: "WorkItem", id, reason: `belongs to customer ${item.customerId}, not ${input.customerId}` }) }
+      return { ok: false, error: new Conflict({ kind: "mismatch", entity: "WorkItem", id, reason: `belongs to customer ${item.customerId}, not ${input.customerId}` }) }
     }
     if (!openWorkItemStates.includes(item.state)) {
-      return { ok: false, error: new Conflict({ entity: "WorkItem", id, reason: `already ${item.state}` }) }
+      return { ok: false, error: new Conflict({ kind: "wrong-state", entity: "WorkItem", id, reason: `already ${item.state}` }) }
     }
     next.push({
       ...item,

@@ -217,7 +217,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
           const rows = db.table<WorkItem>("work_items")
           const seen = new Set<string>()
           for (const w of items) {
-            if (rows.has(w.id) || seen.has(w.id)) return Effect.fail(new Conflict({ entity: "WorkItem", id: w.id, reason: "already exists" }))
+            if (rows.has(w.id) || seen.has(w.id)) return Effect.fail(new Conflict({ kind: "already-exists", entity: "WorkItem", id: w.id, reason: "already exists" }))
             seen.add(w.id)
           }
           for (const w of items) db.write("work_items", w.id, w)
@@ -249,10 +249,10 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
       nextSerial: () => db.op(() => formatSerial(db.next("call_serial"))),
       insert: (record) =>
         db.op(() => {
-          if (calls().has(record.serialNumber)) return Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "already exists" }))
+          if (calls().has(record.serialNumber)) return Effect.fail(new Conflict({ kind: "already-exists", entity: "CallRecord", id: record.serialNumber, reason: "already exists" }))
           const ext = record.externalCallId
           if (ext !== undefined && callsByExternal().has(ext)) {
-            return Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: `call-center call ${ext} already has a record` }))
+            return Effect.fail(new Conflict({ kind: "already-exists", entity: "CallRecord", id: record.serialNumber, reason: `call-center call ${ext} already has a record` }))
           }
           db.write("calls", record.serialNumber, record)
           if (ext !== undefined) db.write("calls_by_external", ext, record.serialNumber)
@@ -274,7 +274,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
           const before = calls().get(record.serialNumber)
           if (!before) return Effect.fail(new NotFound({ entity: "CallRecord", id: record.serialNumber }))
           if (before.customerId !== record.customerId || before.externalCallId !== record.externalCallId) {
-            return Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "the customer and the call-center call id cannot change" }))
+            return Effect.fail(new Conflict({ kind: "mismatch", entity: "CallRecord", id: record.serialNumber, reason: "the customer and the call-center call id cannot change" }))
           }
           db.write("calls", record.serialNumber, record)
           return Effect.succeed(record)
@@ -284,7 +284,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
     dnd: {
       add: (entry) =>
         db.op(() => {
-          if (dndRows().has(entry.id)) return Effect.fail(new Conflict({ entity: "DndEntry", id: entry.id, reason: "already exists" }))
+          if (dndRows().has(entry.id)) return Effect.fail(new Conflict({ kind: "already-exists", entity: "DndEntry", id: entry.id, reason: "already exists" }))
           db.write("dnd", entry.id, entry)
           return Effect.succeed(entry)
         }),
@@ -292,7 +292,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
         db.op((): Effect.Effect<DndEntry, NotFound | Conflict> => {
           const e = dndRows().get(id)
           if (!e) return Effect.fail(new NotFound({ entity: "DndEntry", id }))
-          if (e.removedAt !== null) return Effect.fail(new Conflict({ entity: "DndEntry", id, reason: `already removed at ${e.removedAt}` }))
+          if (e.removedAt !== null) return Effect.fail(new Conflict({ kind: "wrong-state", entity: "DndEntry", id, reason: `already removed at ${e.removedAt}` }))
           const next = { ...e, removedAt: at }
           db.write("dnd", id, next)
           return Effect.succeed(next)

@@ -30,7 +30,7 @@ export const memoryEntityStore = <A extends { readonly version: number }, F>(db:
     insert: (record) =>
       db.op(() => {
         const id = spec.id(record)
-        if (rows().has(id)) return Effect.fail(new Conflict({ entity: spec.entity, id, reason: "already exists" }))
+        if (rows().has(id)) return Effect.fail(new Conflict({ kind: "already-exists", entity: spec.entity, id, reason: "already exists" }))
         db.write(spec.table, id, record)
         return Effect.succeed(record)
       }),
@@ -54,7 +54,7 @@ export const memoryEntityStore = <A extends { readonly version: number }, F>(db:
         const current = rows().get(id)
         if (current === undefined) return Effect.fail(new NotFound({ entity: spec.entity, id }))
         if (current.version !== expectedVersion) {
-          return Effect.fail(new Conflict({ entity: spec.entity, id, reason: `stale version ${expectedVersion}, current ${current.version}` }))
+          return Effect.fail(new Conflict({ kind: "stale-version", entity: spec.entity, id, reason: `stale version ${expectedVersion}, current ${current.version}` }))
         }
         const next: A = { ...record, version: expectedVersion + 1 }
         db.write(spec.table, id, next)

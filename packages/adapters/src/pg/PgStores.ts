@@ -393,7 +393,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
                 return inserted
               }).pipe(
                 Effect.flatMap((n) =>
-                  n === items.length ? Effect.void : Effect.fail(new Conflict({ entity: "WorkItem", id: "-", reason: `${items.length - n} of ${items.length} ids already exist` }))
+                  n === items.length ? Effect.void : Effect.fail(new Conflict({ kind: "already-exists", entity: "WorkItem", id: "-", reason: `${items.length - n} of ${items.length} ids already exist` }))
                 )
               )
             ),
@@ -440,7 +440,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
             .returning()
         ).pipe(
           Effect.flatMap((rows) =>
-            rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "already exists (serial number or call-center call id)" }))
+            rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ kind: "already-exists", entity: "CallRecord", id: record.serialNumber, reason: "already exists (serial number or call-center call id)" }))
           )
         ),
       findByExternalCallId: (externalCallId) =>
@@ -471,7 +471,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
               ? Effect.succeed(record)
               : r === "missing"
                 ? Effect.fail(new NotFound({ entity: "CallRecord", id: record.serialNumber }))
-                : Effect.fail(new Conflict({ entity: "CallRecord", id: record.serialNumber, reason: "the customer and the call-center call id cannot change" }))
+                : Effect.fail(new Conflict({ kind: "mismatch", entity: "CallRecord", id: record.serialNumber, reason: "the customer and the call-center call id cannot change" }))
           )
         ),
       get: (serial) =>
@@ -487,7 +487,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
     dnd: {
       add: (entry) =>
         run("DndEntry.add", (db) => db.insert(s.dndEntries).values(dndRow(entry)).onConflictDoNothing().returning()).pipe(
-          Effect.flatMap((rows) => (rows.length === 1 ? Effect.succeed(entry) : Effect.fail(new Conflict({ entity: "DndEntry", id: entry.id, reason: "already exists" }))))
+          Effect.flatMap((rows) => (rows.length === 1 ? Effect.succeed(entry) : Effect.fail(new Conflict({ kind: "already-exists", entity: "DndEntry", id: entry.id, reason: "already exists" }))))
         ),
       remove: (id, at) =>
         run("DndEntry.remove", async (db) => {
@@ -506,7 +506,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
               ? Effect.fail(new NotFound({ entity: "DndEntry", id }))
               : r.removed
                 ? Effect.succeed(r.entry)
-                : Effect.fail(new Conflict({ entity: "DndEntry", id, reason: `already removed at ${r.entry.removedAt}` }))
+                : Effect.fail(new Conflict({ kind: "wrong-state", entity: "DndEntry", id, reason: `already removed at ${r.entry.removedAt}` }))
           )
         ),
       listByCustomer: (customerId) =>

@@ -60,7 +60,7 @@ export const pgEntityStore = <A extends { readonly version: number }, F>(driver:
     insert: (record) =>
       useDb(driver, `${name}.insert`, (db) => db.insert(t).values(spec.toRow(record)).onConflictDoNothing().returning()).pipe(
         Effect.flatMap((rows) =>
-          rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ entity: name, id: spec.id(record), reason: "already exists" }))
+          rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ kind: "already-exists", entity: name, id: spec.id(record), reason: "already exists" }))
         )
       ),
     get: (id) =>
@@ -90,7 +90,7 @@ export const pgEntityStore = <A extends { readonly version: number }, F>(driver:
             ? Effect.succeed(next)
             : r.current === undefined
               ? Effect.fail(new NotFound({ entity: name, id }))
-              : Effect.fail(new Conflict({ entity: name, id, reason: `stale version ${expectedVersion}, current ${r.current}` }))
+              : Effect.fail(new Conflict({ kind: "stale-version", entity: name, id, reason: `stale version ${expectedVersion}, current ${r.current}` }))
         )
       )
     },

@@ -235,6 +235,7 @@ const entitySuite = <A extends { readonly version: number }, F>(target: Conforma
     it("refuses a second insert of an id with Conflict", async () => {
       const e = await fail(c.store(stores()).insert(records[0]!))
       expect(e).toBeInstanceOf(Conflict)
+      expect((e as Conflict).kind).toBe("already-exists")
     })
 
     it("fails get of an unknown id with NotFound", async () => {
@@ -268,6 +269,9 @@ const entitySuite = <A extends { readonly version: number }, F>(target: Conforma
       const stored = await run(c.store(stores()).get(c.id(records[4]!)))
       const e = await fail(c.store(stores()).update(c.change(current), current.version))
       expect(e).toBeInstanceOf(Conflict)
+      // Callers retry by kind, never by message text.
+      expect((e as Conflict).kind).toBe("stale-version")
+      expect((e as Conflict).isRetryable).toBe(true)
       expect(await run(c.store(stores()).get(c.id(records[4]!)))).toEqual(stored)
     })
 
