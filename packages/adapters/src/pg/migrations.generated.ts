@@ -99,5 +99,11 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
     "statements": [
       "CREATE INDEX \"work_items_pool_idx\" ON \"work_items\" USING btree (\"team_id\",\"urgency\",\"created_at\" collate \"C\",\"id\" collate \"C\") WHERE \"work_items\".\"assignee_id\" is null and \"work_items\".\"state\" in ('open', 'in-progress');"
     ]
+  },
+  {
+    "tag": "0008_watery_master_chief",
+    "statements": [
+      "CREATE TABLE \"extraction_partitions\" (\n\t\"run_key\" text NOT NULL,\n\t\"partition\" integer NOT NULL,\n\t\"partitions\" integer NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"worker_id\" text,\n\t\"lease_until\" text,\n\t\"attempts\" integer DEFAULT 0 NOT NULL,\n\t\"result\" jsonb,\n\t\"updated_at\" text NOT NULL,\n\tCONSTRAINT \"extraction_partitions_run_key_partition_pk\" PRIMARY KEY(\"run_key\",\"partition\")\n);"
+    ]
   }
 ]
