@@ -99,7 +99,7 @@ const groups = {
   tasks: [TaskService, ["create", "update", "submit", "approve", "reject", "pause", "resume", "close", "expireDue", "preview"]],
   rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview"]],
   groups: [CustomerGroupService, ["create", "members"]],
-  extraction: [Extraction, ["run", "plan"]],
+  extraction: [Extraction, ["run", "plan", "work"]],
   imports: [ManualImport, ["importCsv"]],
   workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],
   execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
