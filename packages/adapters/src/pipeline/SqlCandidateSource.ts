@@ -2,10 +2,11 @@
  * The candidate source of the SQL adapters (PGlite, PostgreSQL): each rule is compiled by
  * `rules-sql` into one parameterised query over the fact tables and streamed through a
  * server-side cursor, so a daily extraction over millions of customers never loads their usage
- * into the process — only the matching ids come back.
+ * into the process — only the matching ids come back. Asked for one hash partition, the query
+ * keeps only that partition's customers, so a partitioned extraction holds one partition's ids.
  */
 import { Effect, Layer } from "effect"
-import { CandidateSource, compareIds, StorageError, ValidationError } from "@winback/core"
+import { CandidateSource, compareIds, type CustomerPartition, StorageError, ValidationError } from "@winback/core"
 import type { Rule } from "@winback/rules"
 import type { Db } from "../pg/Driver"
 import { sql } from "drizzle-orm"
@@ -49,7 +50,7 @@ export interface SqlCandidateOptions {
 export const sqlCandidateSource = (storage: SqlRunner, options: SqlCandidateOptions = {}): CandidateSource["Service"] => {
   let cursorNo = 0
   return CandidateSource.of({
-    matching: Effect.fn("SqlCandidateSource.matching")(function* (rules: ReadonlyArray<Rule>, asOf: string) {
+    matching: Effect.fn("SqlCandidateSource.matching")(function* (rules: ReadonlyArray<Rule>, asOf: string, partition?: CustomerPartition) {
       const out: Array<ReadonlyArray<string>> = []
       for (const rule of rules) {
         const ids = yield* Effect.tryPromise({
@@ -61,7 +62,12 @@ export const sqlCandidateSource = (storage: SqlRunner, options: SqlCandidateOpti
             const found: Array<string> = []
             await storage.run((db) =>
               db.transaction(async (tx) => {
-                await tx.execute(sql`declare ${cursor} no scroll cursor for select wb_m.customer_id from (${query}) wb_m`)
+                // One hash partition only: the same value as core's `partitionOf` (MD5's first 32 bits).
+                const cut =
+                  partition !== undefined && partition.count > 1
+                    ? sql` where (('x' || substr(md5(wb_m.customer_id::text), 1, 8))::bit(32)::bigint % ${partition.count}) = ${partition.index}`
+                    : sql``
+                await tx.execute(sql`declare ${cursor} no scroll cursor for select wb_m.customer_id from (${query}) wb_m${cut}`)
                 for (;;) {
                   const rows = (await tx.execute(sql`fetch forward ${sql.raw(String(size))} from ${cursor}`)) as unknown as { rows: Array<{ customer_id: unknown }> }
                   for (const r of rows.rows) found.push(String(r.customer_id))
