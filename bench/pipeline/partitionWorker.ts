@@ -6,7 +6,7 @@
  */
 import { createInterface } from "node:readline"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { PgBulkLedgerClaims, PgExtractionPartitions, PostgresStorage, SqlCandidateSource } from "@winback/adapters"
+import { PgBulkLedgerClaims, PgExtractionPartitions, PostgresStorage, SqlCandidateSource, SqlCandidateStaging } from "@winback/adapters"
 import { Actors, Dialer, directoriesFromStores, Extraction, Notifier, pipelineLayer, pipelinePolicy, scopeLayer, SmsGateway, storesLayer } from "@winback/core"
 
 const env = (k: string) => {
@@ -23,7 +23,7 @@ const outbound = Layer.mergeAll(
 const runtime = ManagedRuntime.make(
   pipelineLayer.pipe(
     Layer.provideMerge(scopeLayer(pipelinePolicy)),
-    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), outbound, directoriesFromStores)),
+    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), SqlCandidateStaging.layer(storage), outbound, directoriesFromStores)),
     Layer.provideMerge(storesLayer(storage.stores))
   )
 )

@@ -35,7 +35,7 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
   let baseline: { items: Array<string>; ledger: Array<string> }
 
   const query = <R>(q: ReturnType<typeof sql>) => storage.run(async (db) => rowsOf<R>(await db.execute(q)))
-  const reset = () => query(sql`DELETE FROM work_items; DELETE FROM hand_out_ledger; DELETE FROM extraction_partitions`)
+  const reset = () => query(sql`DELETE FROM work_items; DELETE FROM hand_out_ledger; DELETE FROM extraction_partitions; DELETE FROM extraction_candidates`)
   const snapshot = async () => ({
     items: (await query<{ l: string }>(sql`SELECT task_id || '|' || customer_id || '|' || coalesce(assignee_id, 'null') AS l FROM work_items ORDER BY 1`)).map((r) => r.l),
     ledger: (await query<{ l: string }>(sql`SELECT customer_id || '|' || period || '|' || task_id || '|' || run_id AS l FROM hand_out_ledger ORDER BY 1`)).map((r) => r.l)
@@ -160,6 +160,8 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     const again = await inProcess("w-late")
     expect(again.done).toEqual([])
     expect(again.report!.created).toBe(truth.length)
+    // The run's staged candidates are gone once it is done.
+    expect(await query(sql`SELECT 1 FROM extraction_candidates`)).toEqual([])
     // And a plain re-run of the period (partitioned, no queue) hands out nothing and writes nothing.
     const rerun = await partitionRuntime(storage).runPromise(
       Effect.gen(function* () {
@@ -170,6 +172,18 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     )
     expect(rerun.created).toBe(0)
     expect(rerun.tasks.reduce((n, t) => n + t.excluded.alreadyExtracted, 0)).toBe(truth.length)
+    expect(await snapshot()).toEqual(baseline)
+  }, 60_000)
+
+  it("without candidate staging (each partition evaluates its rules in SQL) one worker gives the same result", async () => {
+    await reset()
+    const runtime = partitionRuntime(storage, { unstaged: true })
+    try {
+      const r = await runtime.runPromise(workProgram(seeded.director, "w-unstaged", T0))
+      expect(r.done).toEqual(all)
+    } finally {
+      await runtime.dispose()
+    }
     expect(await snapshot()).toEqual(baseline)
   }, 60_000)
 

@@ -24,7 +24,7 @@ import { AuditTrail } from "./AuditTrail"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
 import { CandidateSource, compareIds } from "./Candidates"
 import type { Customer } from "./Customer"
-import { type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf } from "./ExtractionPartitions"
+import { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf } from "./ExtractionPartitions"
 import { type Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "./Errors"
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import type { Page } from "./Page"
@@ -425,6 +425,19 @@ export class Extraction extends Context.Service<
       const perms = yield* Permissions
       const actors = yield* Actors
       const trail = yield* AuditTrail
+      const staging = yield* Effect.serviceOption(CandidateStaging)
+
+      /** Stages the run's candidates once (when the storage can), so partitions do not each evaluate every rule. */
+      const stage = <P extends { readonly usable: ReadonlyMap<string, Rule>; readonly asOf: string; readonly stagedAs: string | undefined }>(
+        prep: P,
+        key: string,
+        count: number
+      ): Effect.Effect<P, ValidationError | StorageError> =>
+        staging._tag === "None" || count <= 1 || prep.usable.size === 0
+          ? Effect.succeed(prep)
+          : staging.value.stage(key, [...prep.usable].map(([k, rule]) => ({ key: k, rule })), prep.asOf, count).pipe(Effect.as({ ...prep, stagedAs: key }))
+      const unstage = (prep: { readonly stagedAs: string | undefined }) =>
+        staging._tag === "Some" && prep.stagedAs !== undefined ? staging.value.drop(prep.stagedAs) : Effect.void
 
       /**
        * The customers a task may reach: its author's `task.create` reach (a director's task stays in
@@ -501,7 +514,8 @@ export class Extraction extends Context.Service<
           else if (!rule) unusable.set(r.id, `rule instance ${r.id} has no rule in its definition`)
           else usable.set(r.id, rule)
         }
-        return { req, nowMs, at, asOf, period, runId, runTasks, warnings, due, usable, unusable, groupById, options }
+        // `stagedAs`: set once the run's candidates are staged under this key (`CandidateStaging`).
+        return { req, nowMs, at, asOf, period, runId, runTasks, warnings, due, usable, unusable, groupById, options, stagedAs: undefined as string | undefined }
       })
       type Prepared = Effect.Success<ReturnType<typeof prepare>>
 
@@ -515,11 +529,14 @@ export class Extraction extends Context.Service<
         const cut = partition !== undefined && partition.count > 1 ? partition : undefined
         const inPartition = (id: string) => cut === undefined || partitionOf(id, cut.count) === cut.index
         const ruleKeys = [...usable.keys()]
-        const matched = yield* candidates.matching(
-          ruleKeys.map((k) => usable.get(k)!),
-          asOf,
-          cut
-        )
+        const matched =
+          cut !== undefined && prep.stagedAs !== undefined && staging._tag === "Some"
+            ? yield* staging.value.read(prep.stagedAs, ruleKeys, cut.index)
+            : yield* candidates.matching(
+                ruleKeys.map((k) => usable.get(k)!),
+                asOf,
+                cut
+              )
         // A source that does not cut by partition is cut here, so the partitions never overlap.
         const matchesOf = new Map(ruleKeys.map((k, i) => [k, cut === undefined ? matched[i]! : matched[i]!.filter(inPartition)]))
 
@@ -763,8 +780,13 @@ export class Extraction extends Context.Service<
       })
 
       const run = Effect.fn("Extraction.run")(function* (actor: Actor, input?: ExtractionRequest) {
-        const prep = yield* prepare(actor, input)
-        const count = prep.req.partitions ?? 1
+        const planned = yield* prepare(actor, input)
+        const count = planned.req.partitions ?? 1
+        const prep = yield* stage(planned, planned.runId, count)
+        return yield* writeAll(actor, prep, count).pipe(Effect.ensuring(Effect.ignore(unstage(prep))))
+      })
+
+      const writeAll = Effect.fn("Extraction.writeAll")(function* (actor: Actor, prep: Prepared, count: number) {
         const parts: Array<ReadonlyArray<TaskExtraction>> = []
         for (let index = 0; index < count; index++) {
           // Between two partitions no transaction is open: PGlite's one connection serves others.
@@ -785,7 +807,7 @@ export class Extraction extends Context.Service<
         const queue = found._tag === "Some" ? found.value : fallbackQueue
         const runKey = options.runKey ?? extractionRunKey(prep.period, prep.req.taskIds)
         // Every worker of the run stamps the same run id on the ledger entries it writes.
-        const prepared: Prepared = { ...prep, runId: runKey }
+        let prepared: Prepared = { ...prep, runId: runKey }
         yield* queue.open(runKey, count, prep.at)
         const leaseMs = options.leaseMs ?? 300_000
         const done: Array<number> = []
@@ -800,6 +822,8 @@ export class Extraction extends Context.Service<
             yield* Effect.sleep(options.pollMs ?? 1000)
             continue
           }
+          // Staged on the first partition claimed: a worker that finds the run done evaluates nothing.
+          if (prepared.stagedAs === undefined) prepared = yield* stage(prepared, runKey, count).pipe(Effect.tapError(() => Effect.ignore(queue.release(runKey, p, options.workerId, new Date(now).toISOString()))))
           const part = { index: p, count }
           const written = yield* planPartition(prepared, part).pipe(
             Effect.flatMap((planned) => write(actor, planned, part, { service: queue, runKey, workerId: options.workerId })),
@@ -814,6 +838,7 @@ export class Extraction extends Context.Service<
         }
         const states = yield* queue.list(runKey)
         const complete = states.every((s) => s.state === "done")
+        if (complete) yield* Effect.ignore(unstage({ stagedAs: runKey }))
         return {
           runKey,
           workerId: options.workerId,

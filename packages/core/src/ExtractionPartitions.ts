@@ -5,11 +5,13 @@
  * {@link ExtractionPartitions} port is the queue they share: claim a partition (with a lease, so a
  * partition whose worker died is claimed again once the lease has run out), mark it done inside the
  * partition's write transaction. Without a database queue, {@link memoryExtractionPartitions}
- * serves the same API inside one process.
+ * serves the same API inside one process. {@link CandidateStaging} lets a database evaluate a run's
+ * rules once for all partitions instead of once per partition.
  */
 import { createHash } from "node:crypto"
 import { Context, Effect } from "effect"
-import { Conflict, type StorageError } from "./Errors"
+import type { Rule } from "@winback/rules"
+import { Conflict, type StorageError, type ValidationError } from "./Errors"
 
 /**
  * One hash partition of the customers: those with `partitionOf(id, count) === index`.
@@ -135,3 +137,36 @@ export const memoryExtractionPartitions = (): ExtractionPartitions["Service"] =>
     list: (runKey) => Effect.sync(() => (runs.get(runKey) ?? []).map((s) => ({ ...s })))
   })
 }
+
+/**
+ * Staging of a partitioned run's candidates, an optional accelerator of the SQL adapters: the rules
+ * are evaluated ONCE per run where the data is, each match stored with its hash partition, and each
+ * partition reads back only its own matches. Without it every partition asks the
+ * `CandidateSource` for its partition (one evaluation of every rule per partition).
+ *
+ * Contract: `stage(runKey, rules, asOf, count)` stores, once per `runKey` (concurrent and repeated
+ * calls stage once; a call that failed or was killed midway leaves nothing), the ids matching each
+ * rule as of `asOf` under its `key`, with `partitionOf(id, count)`. `read(runKey, keys, partition)`
+ * answers, per key in order, the staged ids of that partition sorted by id. `drop(runKey)` removes
+ * the run's staged rows.
+ *
+ * @example
+ * ```ts
+ * const staging = yield* CandidateStaging
+ * yield* staging.stage("xr:2026-11-25", [{ key: "zero-bill@1", rule }], "2026-11-25", 16)
+ * const [zeroBill] = yield* staging.read("xr:2026-11-25", ["zero-bill@1"], 3)
+ * ```
+ */
+export class CandidateStaging extends Context.Service<
+  CandidateStaging,
+  {
+    readonly stage: (
+      runKey: string,
+      rules: ReadonlyArray<{ readonly key: string; readonly rule: Rule }>,
+      asOf: string,
+      count: number
+    ) => Effect.Effect<void, ValidationError | StorageError>
+    readonly read: (runKey: string, keys: ReadonlyArray<string>, partition: number) => Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, StorageError>
+    readonly drop: (runKey: string) => Effect.Effect<void, StorageError>
+  }
+>()("@winback/core/CandidateStaging") {}

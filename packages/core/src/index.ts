@@ -221,7 +221,7 @@ export { pipelineLayer, type PipelineServices } from "./Pipeline"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./OfferService"
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./PipelineFacade"
 export { BulkLedgerClaims } from "./BulkClaims"
-export { type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./ExtractionPartitions"
+export { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./ExtractionPartitions"
 
 // Report exports: tables, CSV, XLSX, SVG charts
 export {

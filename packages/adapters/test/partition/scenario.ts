@@ -24,7 +24,7 @@ import {
 } from "@winback/core"
 import { PgBulkLedgerClaims } from "../../src/pipeline/PgBulkLedgerClaims"
 import { PgExtractionPartitions } from "../../src/pipeline/PgExtractionPartitions"
-import { sqlCandidateSource, type SqlRunner } from "../../src/pipeline/SqlCandidateSource"
+import { SqlCandidateStaging, sqlCandidateSource, type SqlRunner } from "../../src/pipeline/SqlCandidateSource"
 import type { OpenStorage } from "../../src/pg/PgStorage"
 import { ASOF } from "../crash/scenario"
 
@@ -35,22 +35,25 @@ export const LEASE_MS = 60_000
 
 /** How a worker is slowed or stopped, to make the partitions interleave or to kill it midway. */
 export interface Hooks {
-  /** Real time spent before each partition's rules are read (workers interleave). */
+  /** Real time each partition waits before reading the ledger (workers interleave). */
   readonly delayMs?: number
   /** Called when the first work items of a partition are written, inside its transaction. */
   readonly onWrite?: () => Effect.Effect<void>
+  /** Without candidate staging: every partition evaluates the rules for itself. */
+  readonly unstaged?: boolean
 }
 
 /** The pipeline over an open PostgreSQL storage, with the partition queue. */
 export const partitionRuntime = (storage: OpenStorage, hooks: Hooks = {}) => {
   const sqlSource = sqlCandidateSource(storage as unknown as SqlRunner)
-  const candidates = CandidateSource.of({
-    matching: (rules, asOf, partition) =>
-      Effect.promise(() => new Promise<void>((ok) => setTimeout(ok, hooks.delayMs ?? 0))).pipe(Effect.andThen(sqlSource.matching(rules, asOf, partition)))
-  })
-  const stores: Stores = hooks.onWrite
-    ? { ...storage.stores, workItems: { ...storage.stores.workItems, insertMany: (items) => storage.stores.workItems.insertMany(items).pipe(Effect.tap(() => hooks.onWrite!())) } }
-    : storage.stores
+  // Each partition waits `delayMs` (real time) when it reads the ledger, so concurrent workers interleave.
+  const pause = Effect.promise(() => new Promise<void>((ok) => setTimeout(ok, hooks.delayMs ?? 0)))
+  const candidates = CandidateSource.of({ matching: (rules, asOf, partition) => sqlSource.matching(rules, asOf, partition) })
+  const stores: Stores = {
+    ...storage.stores,
+    ledger: { ...storage.stores.ledger, coolingDown: (ids, at) => pause.pipe(Effect.andThen(storage.stores.ledger.coolingDown(ids, at))) },
+    workItems: { ...storage.stores.workItems, insertMany: (items) => storage.stores.workItems.insertMany(items).pipe(Effect.tap(() => hooks.onWrite?.() ?? Effect.void)) }
+  }
   const outbound = Layer.mergeAll(
     Layer.succeed(Dialer, Dialer.of({ call: () => Effect.succeed({ callId: "pbx-1" }) })),
     Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void })),
@@ -60,7 +63,14 @@ export const partitionRuntime = (storage: OpenStorage, hooks: Hooks = {}) => {
     pipelineLayer.pipe(
       Layer.provideMerge(scopeLayer(pipelinePolicy)),
       Layer.provideMerge(
-        Layer.mergeAll(Layer.succeed(CandidateSource, candidates), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), outbound, directoriesFromStores)
+        Layer.mergeAll(
+          Layer.succeed(CandidateSource, candidates),
+          PgBulkLedgerClaims.layer(storage),
+          PgExtractionPartitions.layer(storage),
+          ...(hooks.unstaged ? [] : [SqlCandidateStaging.layer(storage)]),
+          outbound,
+          directoriesFromStores
+        )
       ),
       Layer.provideMerge(storesLayer(stores))
     )
