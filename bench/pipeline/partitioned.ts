@@ -19,7 +19,7 @@ import { type Goal, type SectionResult } from "../goals"
 import { mb } from "./index"
 import { asOf, seedPipeline, url } from "./seed"
 
-const PARTITIONS = 16
+const PARTITIONS = Number(process.env.WINBACK_BENCH_PARTITIONS ?? 16)
 const script = join(dirname(fileURLToPath(import.meta.url)), "partitionWorker.ts")
 
 interface WorkerResult {
