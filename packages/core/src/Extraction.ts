@@ -426,6 +426,7 @@ export class Extraction extends Context.Service<
       const actors = yield* Actors
       const trail = yield* AuditTrail
       const staging = yield* Effect.serviceOption(CandidateStaging)
+      const sharedQueue = yield* Effect.serviceOption(ExtractionPartitions)
 
       /** Stages the run's candidates once (when the storage can), so partitions do not each evaluate every rule. */
       const stage = <P extends { readonly usable: ReadonlyMap<string, Rule>; readonly asOf: string; readonly stagedAs: string | undefined }>(
@@ -803,8 +804,7 @@ export class Extraction extends Context.Service<
       const work = Effect.fn("Extraction.work")(function* (actor: Actor, input: ExtractionRequest | undefined, options: WorkerOptions) {
         const prep = yield* prepare(actor, input)
         const count = prep.req.partitions ?? 16
-        const found = yield* Effect.serviceOption(ExtractionPartitions)
-        const queue = found._tag === "Some" ? found.value : fallbackQueue
+        const queue = sharedQueue._tag === "Some" ? sharedQueue.value : fallbackQueue
         const runKey = options.runKey ?? extractionRunKey(prep.period, prep.req.taskIds)
         // Every worker of the run stamps the same run id on the ledger entries it writes.
         let prepared: Prepared = { ...prep, runId: runKey }
