@@ -516,7 +516,10 @@ export class Extraction extends Context.Service<
           else usable.set(r.id, rule)
         }
         // `stagedAs`: set once the run's candidates are staged under this key (`CandidateStaging`).
-        return { req, nowMs, at, asOf, period, runId, runTasks, warnings, due, usable, unusable, groupById, options, stagedAs: undefined as string | undefined }
+        // Each due task's reach, resolved once per run rather than once per partition.
+        const bounds = new Map<string, ScopeSet | "unbounded" | string>()
+        for (const t of runTasks) if (due.get(t.id)) bounds.set(t.id, yield* authorScope(t))
+        return { req, nowMs, at, asOf, period, runId, runTasks, warnings, due, bounds, usable, unusable, groupById, options, stagedAs: undefined as string | undefined }
       })
       type Prepared = Effect.Success<ReturnType<typeof prepare>>
 
@@ -525,7 +528,7 @@ export class Extraction extends Context.Service<
        * held here is the partition's: its candidates, customers, ledger entries and items.
        */
       const planPartition = Effect.fn("Extraction.planPartition")(function* (prep: Prepared, partition: CustomerPartition | undefined) {
-        const { req, nowMs, at, asOf, period, runId, runTasks, due, usable, unusable, groupById, options } = prep
+        const { req, nowMs, at, asOf, period, runId, runTasks, due, bounds, usable, unusable, groupById, options } = prep
         const warnings = new Map([...prep.warnings].map(([k, v]) => [k, [...v]]))
         const cut = partition !== undefined && partition.count > 1 ? partition : undefined
         const inPartition = (id: string) => cut === undefined || partitionOf(id, cut.count) === cut.index
@@ -593,7 +596,7 @@ export class Extraction extends Context.Service<
             reports.push({ taskId: t.id, urgency: t.urgency, due: false, candidates: ids.length, handedOut: 0, excluded: ex, loadPerAgent: {}, warnings: warnings.get(t.id)! })
             continue
           }
-          const bound = yield* authorScope(t)
+          const bound = bounds.get(t.id)!
           if (typeof bound === "string" && bound !== "unbounded") warnings.get(t.id)!.push(bound)
           const inScope = ids.filter((id) => {
             const c = customerById.get(id)
