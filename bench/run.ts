@@ -62,6 +62,12 @@ const sections: ReadonlyArray<Section> = [
     run: async (quick) => (await import("./pipeline/index")).runPipelineBench({ customers: quick ? 20_000 : 1_000_000 })
   },
   {
+    name: "pipeline-partitioned",
+    title: "Partitioned extraction: 1, 2 and 4 worker processes on PostgreSQL against the one-transaction run",
+    command: "pnpm exec tsx --conditions=@winback/source bench/pipeline/partitioned.ts [customers]",
+    run: async (quick) => (await import("./pipeline/partitioned")).runPartitionedBench({ customers: quick ? 20_000 : 200_000 })
+  },
+  {
     name: "reports",
     title: "Reports: funnel and observation reports over 1,000,000 work items on PostgreSQL",
     command: "pnpm exec tsx --conditions=@winback/source bench/src/reports.ts [work items]",

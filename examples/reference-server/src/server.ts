@@ -8,7 +8,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
 import { Actors, type CandidateSource, Notifier, NotFound, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
-import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlReportQueries } from "@winback/adapters"
+import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
 import { type Auth, createAuth } from "./auth/Auth"
@@ -181,7 +181,14 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
     const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
     const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
-    const pipeline = createPipeline(winback, { candidates, notifier, ...(reports ? { reports } : {}), config: { calendar } })
+    const pipeline = createPipeline(winback, {
+      candidates,
+      notifier,
+      ...(reports ? { reports } : {}),
+      // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
+      ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
+      config: { calendar }
+    })
     const runAs = pipeline.runAs
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),

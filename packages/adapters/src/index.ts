@@ -29,8 +29,9 @@ export * from "./rules-sql"
 export * from "./calendar"
 
 // Work pipeline
-export { SqlCandidateSource, sqlCandidateSource, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
+export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
 export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"
+export { PgExtractionPartitions, pgExtractionPartitions } from "./pipeline/PgExtractionPartitions"
 
 // HTTP integrations: SMS gateway, dialer (call center), outgoing webhooks (an outbox over the audit log)
 export * from "./http"

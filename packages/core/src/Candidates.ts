@@ -10,13 +10,17 @@ import { StorageError, ValidationError } from "./Errors"
 import type { Page } from "./Page"
 import { CustomerStore } from "./ports/Storage"
 import type { Customer } from "./Customer"
+import { type CustomerPartition, partitionOf } from "./ExtractionPartitions"
 
 /**
  * Answers which customers match rules as of a day.
  *
  * Contract: `matching(rules, asOf)` returns, per rule in order, the ids of the matching customers
- * sorted by id (code-point order), each id once. It reads only; it must not be called inside a
- * write transaction that the same storage serialises on (PGlite has one connection).
+ * sorted by id (code-point order), each id once. With `partition` only the customers of that hash
+ * partition (`partitionOf(id, count) === index`) are answered, so a partitioned extraction holds
+ * one partition's matches at a time (a source that ignores it stays correct: the extraction cuts
+ * the answer again). It reads only; it must not be called inside a write transaction that the same
+ * storage serialises on (PGlite has one connection).
  *
  * @example
  * ```ts
@@ -26,7 +30,7 @@ import type { Customer } from "./Customer"
 export class CandidateSource extends Context.Service<
   CandidateSource,
   {
-    readonly matching: (rules: ReadonlyArray<Rule>, asOf: string) => Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, ValidationError | StorageError>
+    readonly matching: (rules: ReadonlyArray<Rule>, asOf: string, partition?: CustomerPartition) => Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, ValidationError | StorageError>
   }
 >()("@winback/core/CandidateSource") {}
 
@@ -80,7 +84,7 @@ export const memoryCandidateSource = (options: MemoryCandidateOptions = {}): Lay
       const customers = yield* CustomerStore
       const dayWindow = options.dayWindow ?? 400
       const monthWindow = options.monthWindow ?? 24
-      const matching = Effect.fn("CandidateSource.matching")(function* (rules: ReadonlyArray<Rule>, asOf: string) {
+      const matching = Effect.fn("CandidateSource.matching")(function* (rules: ReadonlyArray<Rule>, asOf: string, partition?: CustomerPartition) {
         const compiled = yield* Effect.forEach(rules, compileChecked)
         const tests = compiled.map((c) => c.at(asOf))
         const out: Array<Array<string>> = rules.map(() => [])
@@ -92,6 +96,7 @@ export const memoryCandidateSource = (options: MemoryCandidateOptions = {}): Lay
         do {
           const page: Page<Customer> = yield* customers.list({}, { limit: 500, cursor })
           for (const c of page.items) {
+            if (partition !== undefined && partitionOf(c.id, partition.count) !== partition.index) continue
             const daily = yield* customers.usageDays(c.id, fromDay, asOf)
             const monthly = yield* customers.usageMonths(c.id, fromMonth, toMonth)
             const events = yield* customers.events(c.id, `${fromDay}T00:00:00.000Z`)

@@ -4,14 +4,18 @@
  * hand-out ledger (most urgent task first; nothing handed out again within a cool-down; a period
  * re-run finds every customer already claimed; a customer whose item in the task is still open is
  * not given a second one) → assignment (a customer already holding open work with an agent gets
- * the new item with that agent: one agent per customer) → work items. Reading and planning
- * happen first; every write of a run (ledger claims, items, audit) is ONE transaction, so a run
- * that dies midway leaves nothing and running it again gives exactly what one clean run gives.
+ * the new item with that agent: one agent per customer) → work items. A run is planned once
+ * (tasks, calendar, rules) and then split into hash partitions of the customers
+ * (`partitionOf(id, count)`, one by default): each partition is read, planned and written (ledger
+ * claims, items, audit) in ONE transaction of its own, so a partition that dies midway leaves
+ * nothing and running it again gives exactly what one clean run gives. `work` lets several worker
+ * processes share the partitions of one run through {@link ExtractionPartitions}.
  *
  * A customer on DND for a task's channel is not claimed by that task, so a less urgent task on
  * another channel (an SMS greeting for a customer who refuses calls) may still get them.
  */
-import { Clock, Context, Effect, Layer } from "effect"
+import { createHash } from "node:crypto"
+import { Clock, Context, Data, Effect, Layer } from "effect"
 import { z } from "zod"
 import { isCalendarDataMissing, isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
 import { type Actor, Actors } from "./Actor"
@@ -20,6 +24,7 @@ import { AuditTrail } from "./AuditTrail"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
 import { CandidateSource, compareIds } from "./Candidates"
 import type { Customer } from "./Customer"
+import { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf } from "./ExtractionPartitions"
 import { type Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "./Errors"
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import type { Page } from "./Page"
@@ -46,7 +51,9 @@ import { newWorkItem, type WorkItem } from "./WorkItem"
 /**
  * What to extract. `asOf` is the data day the rules look at (default: today, UTC, from `Clock`);
  * `period` the dedup period key (default: `asOf`); `taskIds` limits the run (default: every
- * active task); `assignment` per task id (default: the customer's owner).
+ * active task); `assignment` per task id (default: the customer's owner); `partitions` how many
+ * hash partitions of the customers the run is written in, each in its own transaction (default:
+ * one for `run`, 16 for `work`).
  *
  * @example
  * ```ts
@@ -58,7 +65,8 @@ export const ExtractionRequest = z
     asOf: IsoDate.optional(),
     period: z.string().min(1).max(20).optional(),
     taskIds: z.array(Id).min(1).optional(),
-    assignment: z.record(Id, AssignmentPolicy).default({})
+    assignment: z.record(Id, AssignmentPolicy).default({}),
+    partitions: z.number().int().min(1).max(4096).optional()
   })
   .strict()
 /** @see {@link ExtractionRequest} */
@@ -242,6 +250,104 @@ export interface PlanOptions {
 
 type ExtractionErrors = ValidationError | Forbidden | NotFound | Conflict | StorageError
 
+/** Another worker took a partition over after this worker's lease ran out (internal to `work`). */
+class PartitionTakenOver extends Data.TaggedError("PartitionTakenOver")<{ readonly partition: number }> {}
+
+/** What a partition's transaction stores on its queue row: its tasks' counts. */
+interface PartitionResult {
+  readonly created: number
+  readonly tasks: ReadonlyArray<TaskExtraction>
+}
+
+/**
+ * Options of `Extraction.work`. `workerId` names this worker in the queue (unique per process);
+ * `leaseMs` how long a claimed partition is this worker's before another may take it over
+ * (default 5 minutes; longer than one partition's planning and write); `untilComplete` keeps the
+ * worker polling every `pollMs` (default 1 s) until every partition is done, so it picks up the
+ * partition of a worker that died; `runKey` overrides the key of the run (default
+ * {@link extractionRunKey} of the period and task ids).
+ *
+ * @example
+ * ```ts
+ * const options: WorkerOptions = { workerId: `${hostname()}:${process.pid}`, leaseMs: 120_000, untilComplete: true }
+ * ```
+ */
+export interface WorkerOptions {
+  readonly workerId: string
+  readonly leaseMs?: number
+  readonly untilComplete?: boolean
+  readonly pollMs?: number
+  readonly runKey?: string
+}
+
+/**
+ * What one worker did in a partitioned run: the partitions it wrote (`done`), those another worker
+ * took over while it planned them, the items it created, how many partitions of the run are not
+ * done yet, and — once every partition is done — the report of the whole run.
+ *
+ * @example
+ * ```ts
+ * const w = yield* extraction.work(admin, { asOf: "2026-11-25", partitions: 16 }, { workerId: "w-1" })
+ * if (w.report) console.log(`run ${w.runKey}: ${w.report.created} items`)
+ * ```
+ */
+export interface ExtractionWorkReport {
+  readonly runKey: string
+  readonly workerId: string
+  readonly partitions: number
+  readonly done: ReadonlyArray<number>
+  readonly takenOver: ReadonlyArray<number>
+  readonly created: number
+  readonly remaining: number
+  readonly report: ExtractionReport | undefined
+}
+
+/**
+ * The key every worker of one partitioned run shares: the period, plus a digest of the task ids
+ * when the run is limited to some tasks. It is also the run id on the ledger entries of the run.
+ *
+ * @example
+ * ```ts
+ * extractionRunKey("2026-11-25") // "xr:2026-11-25"
+ * ```
+ */
+export const extractionRunKey = (period: string, taskIds?: ReadonlyArray<string>): string =>
+  taskIds === undefined ? `xr:${period}` : `xr:${period}:${createHash("md5").update([...new Set(taskIds)].sort(compareIds).join("\n")).digest("hex").slice(0, 12)}`
+
+/** Adds up the task reports of a run's partitions into the report of the run. */
+const mergeReports = (
+  head: { readonly runId: string; readonly period: string; readonly asOf: string; readonly at: string },
+  parts: ReadonlyArray<ReadonlyArray<TaskExtraction>>
+): ExtractionReport => {
+  const order: Array<string> = []
+  const byTask = new Map<string, TaskExtraction>()
+  for (const part of parts) {
+    for (const t of part) {
+      const prior = byTask.get(t.taskId)
+      if (!prior) {
+        order.push(t.taskId)
+        byTask.set(t.taskId, t)
+        continue
+      }
+      const excluded = { ...prior.excluded }
+      for (const k of Object.keys(excluded) as Array<keyof Exclusions>) excluded[k] += t.excluded[k]
+      const loadPerAgent: Record<string, number> = { ...prior.loadPerAgent }
+      for (const [a, n] of Object.entries(t.loadPerAgent)) loadPerAgent[a] = (loadPerAgent[a] ?? 0) + n
+      byTask.set(t.taskId, {
+        ...prior,
+        due: prior.due || t.due,
+        candidates: prior.candidates + t.candidates,
+        handedOut: prior.handedOut + t.handedOut,
+        excluded,
+        loadPerAgent,
+        warnings: [...new Set([...prior.warnings, ...t.warnings])]
+      })
+    }
+  }
+  const tasks = order.map((id) => byTask.get(id)!)
+  return { runId: head.runId, period: head.period, asOf: head.asOf, at: head.at, created: tasks.reduce((n, t) => n + t.handedOut, 0), tasks }
+}
+
 /**
  * The extraction service.
  *
@@ -250,13 +356,24 @@ type ExtractionErrors = ValidationError | Forbidden | NotFound | Conflict | Stor
  * const extraction = yield* Extraction
  * const report = yield* extraction.run(admin, { asOf: "2026-11-25" })
  * const again = yield* extraction.run(admin, { asOf: "2026-11-25" }) // again.created === 0
+ * // or, from every worker process of a run:
+ * yield* extraction.work(admin, { asOf: "2026-11-25", partitions: 16 }, { workerId: "w-1", untilComplete: true })
  * ```
  */
 export class Extraction extends Context.Service<
   Extraction,
   {
-    /** Plans and writes one run, atomically. */
+    /**
+     * Plans one run once and writes it partition by partition (`request.partitions`, default one),
+     * each partition in one transaction; idempotent per partition.
+     */
     readonly run: (actor: Actor, request?: ExtractionRequest) => Effect.Effect<ExtractionReport, ExtractionErrors>
+    /**
+     * Works on a partitioned run shared with other workers (other processes, other machines):
+     * claims partitions from {@link ExtractionPartitions} (the in-process queue when none is
+     * provided) and writes each in one transaction until none is left to claim.
+     */
+    readonly work: (actor: Actor, request: ExtractionRequest | undefined, options: WorkerOptions) => Effect.Effect<ExtractionWorkReport, ExtractionErrors>
     /**
      * Plans a run without writing. `extraTasks` are planned as if active (a draft under approval);
      * `includeNotDue` counts the candidates of tasks not due as excluded by the calendar.
@@ -308,6 +425,20 @@ export class Extraction extends Context.Service<
       const perms = yield* Permissions
       const actors = yield* Actors
       const trail = yield* AuditTrail
+      const staging = yield* Effect.serviceOption(CandidateStaging)
+      const sharedQueue = yield* Effect.serviceOption(ExtractionPartitions)
+
+      /** Stages the run's candidates once (when the storage can), so partitions do not each evaluate every rule. */
+      const stage = <P extends { readonly usable: ReadonlyMap<string, Rule>; readonly asOf: string; readonly stagedAs: string | undefined }>(
+        prep: P,
+        key: string,
+        count: number
+      ): Effect.Effect<P, ValidationError | StorageError> =>
+        staging._tag === "None" || count <= 1 || prep.usable.size === 0
+          ? Effect.succeed(prep)
+          : staging.value.stage(key, [...prep.usable].map(([k, rule]) => ({ key: k, rule })), prep.asOf, count).pipe(Effect.as({ ...prep, stagedAs: key }))
+      const unstage = (prep: { readonly stagedAs: string | undefined }) =>
+        staging._tag === "Some" && prep.stagedAs !== undefined ? staging.value.drop(prep.stagedAs) : Effect.void
 
       /**
        * The customers a task may reach: its author's `task.create` reach (a director's task stays in
@@ -324,7 +455,8 @@ export class Extraction extends Context.Service<
           })
         )
 
-      const plan = Effect.fn("Extraction.plan")(function* (
+      /** The part of a run planned once: the request, the tasks and which are due, the rules they read. */
+      const prepare = Effect.fn("Extraction.prepare")(function* (
         actor: Actor,
         input?: ExtractionRequest,
         options?: PlanOptions
@@ -383,12 +515,34 @@ export class Extraction extends Context.Service<
           else if (!rule) unusable.set(r.id, `rule instance ${r.id} has no rule in its definition`)
           else usable.set(r.id, rule)
         }
+        // `stagedAs`: set once the run's candidates are staged under this key (`CandidateStaging`).
+        // Each due task's reach, resolved once per run rather than once per partition.
+        const bounds = new Map<string, ScopeSet | "unbounded" | string>()
+        for (const t of runTasks) if (due.get(t.id)) bounds.set(t.id, yield* authorScope(t))
+        return { req, nowMs, at, asOf, period, runId, runTasks, warnings, due, bounds, usable, unusable, groupById, options, stagedAs: undefined as string | undefined }
+      })
+      type Prepared = Effect.Success<ReturnType<typeof prepare>>
+
+      /**
+       * Plans one partition of a prepared run (`undefined`: every customer). Everything read and
+       * held here is the partition's: its candidates, customers, ledger entries and items.
+       */
+      const planPartition = Effect.fn("Extraction.planPartition")(function* (prep: Prepared, partition: CustomerPartition | undefined) {
+        const { req, nowMs, at, asOf, period, runId, runTasks, due, bounds, usable, unusable, groupById, options } = prep
+        const warnings = new Map([...prep.warnings].map(([k, v]) => [k, [...v]]))
+        const cut = partition !== undefined && partition.count > 1 ? partition : undefined
+        const inPartition = (id: string) => cut === undefined || partitionOf(id, cut.count) === cut.index
         const ruleKeys = [...usable.keys()]
-        const matched = yield* candidates.matching(
-          ruleKeys.map((k) => usable.get(k)!),
-          asOf
-        )
-        const matchesOf = new Map(ruleKeys.map((k, i) => [k, matched[i]!]))
+        const matched =
+          cut !== undefined && prep.stagedAs !== undefined && staging._tag === "Some"
+            ? yield* staging.value.read(prep.stagedAs, ruleKeys, cut.index)
+            : yield* candidates.matching(
+                ruleKeys.map((k) => usable.get(k)!),
+                asOf,
+                cut
+              )
+        // A source that does not cut by partition is cut here, so the partitions never overlap.
+        const matchesOf = new Map(ruleKeys.map((k, i) => [k, cut === undefined ? matched[i]! : matched[i]!.filter(inPartition)]))
 
         const candidatesOf = (t: Task): ReadonlyArray<string> => {
           const w = warnings.get(t.id)!
@@ -408,7 +562,7 @@ export class Extraction extends Context.Service<
               w.push(`customer group ${g.id} is valid ${g.validFrom}..${g.validUntil}, not on ${asOf}`)
               return []
             }
-            return g.ruleInstanceId !== null ? fromRule(g.ruleInstanceId) : [...new Set(g.memberIds)].sort(compareIds)
+            return g.ruleInstanceId !== null ? fromRule(g.ruleInstanceId) : [...new Set(g.memberIds)].filter(inPartition).sort(compareIds)
           }
           return []
         }
@@ -442,7 +596,7 @@ export class Extraction extends Context.Service<
             reports.push({ taskId: t.id, urgency: t.urgency, due: false, candidates: ids.length, handedOut: 0, excluded: ex, loadPerAgent: {}, warnings: warnings.get(t.id)! })
             continue
           }
-          const bound = yield* authorScope(t)
+          const bound = bounds.get(t.id)!
           if (typeof bound === "string" && bound !== "unbounded") warnings.get(t.id)!.push(bound)
           const inScope = ids.filter((id) => {
             const c = customerById.get(id)
@@ -551,12 +705,26 @@ export class Extraction extends Context.Service<
         } satisfies ExtractionPlan
       })
 
-      const run = Effect.fn("Extraction.run")(function* (actor: Actor, input?: ExtractionRequest) {
-        const planned = yield* plan(actor, input)
+      const plan = (actor: Actor, input?: ExtractionRequest, options?: PlanOptions) =>
+        Effect.flatMap(prepare(actor, input, options), (prep) => planPartition(prep, undefined))
+
+      /**
+       * Writes one planned partition in one transaction: ledger claims, the items won, one audit
+       * entry per task; with a queue, marks the partition done in the same transaction (or rolls it
+       * all back when another worker took the partition over). A partition with nothing to hand
+       * out writes nothing (a re-run of a done period writes nothing at all).
+       */
+      const write = Effect.fn("Extraction.write")(function* (
+        actor: Actor,
+        planned: ExtractionPlan,
+        partition: CustomerPartition | undefined,
+        queue: { readonly service: ExtractionPartitions["Service"]; readonly runKey: string; readonly workerId: string } | undefined
+      ) {
         const config = yield* PipelineConfig
         const { report } = planned
-        // Every write of the run in one transaction: claims, items, audit.
-        const lostByTask = yield* tx.transaction(
+        if (planned.items.length === 0 && queue === undefined) return report
+        const cut = partition !== undefined && partition.count > 1 ? partition : undefined
+        const tasksOut = yield* tx.transaction(
           Effect.gen(function* () {
             const lost = new Map<string, number>()
             const byTask = new Map<string, Array<PlannedItem>>()
@@ -578,7 +746,7 @@ export class Extraction extends Context.Service<
                 else lost.set(t.taskId, (lost.get(t.taskId) ?? 0) + 1)
               }
               for (const part of chunk(won, config.writeBatch)) yield* workItems.insertMany(part)
-              if (!t.due && t.candidates === 0) continue
+              if (planned.items.length === 0 || (!t.due && t.candidates === 0)) continue
               yield* trail.record(actor, {
                 action: "extraction.run",
                 category: "extraction",
@@ -590,6 +758,7 @@ export class Extraction extends Context.Service<
                   runId: report.runId,
                   period: report.period,
                   asOf: report.asOf,
+                  ...(cut ? { partition: `${cut.index}/${cut.count}` } : {}),
                   due: t.due,
                   candidates: t.candidates,
                   created: won.length,
@@ -598,19 +767,94 @@ export class Extraction extends Context.Service<
                 }
               })
             }
-            return lost
+            // Claims lost to a concurrent run of the same period: not created, counted as dedup.
+            const out = report.tasks.map((t) => {
+              const n = lost.get(t.taskId) ?? 0
+              return n === 0 ? t : { ...t, handedOut: t.handedOut - n, excluded: { ...t.excluded, dedupPeriod: t.excluded.dedupPeriod + n } }
+            })
+            if (queue !== undefined && partition !== undefined) {
+              const result: PartitionResult = { created: out.reduce((n, t) => n + t.handedOut, 0), tasks: out }
+              const mine = yield* queue.service.complete(queue.runKey, partition.index, queue.workerId, result, report.at)
+              if (!mine) return yield* new PartitionTakenOver({ partition: partition.index })
+            }
+            return out
           })
         )
-        if (lostByTask.size === 0) return report
-        // Claims lost to a concurrent run of the same period: not created, counted as dedup.
-        const tasksOut = report.tasks.map((t) => {
-          const lost = lostByTask.get(t.taskId) ?? 0
-          return lost === 0 ? t : { ...t, handedOut: t.handedOut - lost, excluded: { ...t.excluded, dedupPeriod: t.excluded.dedupPeriod + lost } }
-        })
         return { ...report, tasks: tasksOut, created: tasksOut.reduce((n, t) => n + t.handedOut, 0) }
       })
 
-      return Extraction.of({ run, plan })
+      const run = Effect.fn("Extraction.run")(function* (actor: Actor, input?: ExtractionRequest) {
+        const planned = yield* prepare(actor, input)
+        const count = planned.req.partitions ?? 1
+        const prep = yield* stage(planned, planned.runId, count)
+        return yield* writeAll(actor, prep, count).pipe(Effect.ensuring(Effect.ignore(unstage(prep))))
+      })
+
+      const writeAll = Effect.fn("Extraction.writeAll")(function* (actor: Actor, prep: Prepared, count: number) {
+        const parts: Array<ReadonlyArray<TaskExtraction>> = []
+        for (let index = 0; index < count; index++) {
+          // Between two partitions no transaction is open: PGlite's one connection serves others.
+          const part = count > 1 ? { index, count } : undefined
+          // Without a queue no partition can be taken over.
+          const written = yield* write(actor, yield* planPartition(prep, part), part, undefined).pipe(Effect.catchTag("PartitionTakenOver", (e) => Effect.die(e)))
+          if (count === 1) return written
+          parts.push(written.tasks)
+        }
+        return mergeReports(prep, parts)
+      })
+
+      const fallbackQueue = memoryExtractionPartitions()
+      const work = Effect.fn("Extraction.work")(function* (actor: Actor, input: ExtractionRequest | undefined, options: WorkerOptions) {
+        const prep = yield* prepare(actor, input)
+        const count = prep.req.partitions ?? 16
+        const queue = sharedQueue._tag === "Some" ? sharedQueue.value : fallbackQueue
+        const runKey = options.runKey ?? extractionRunKey(prep.period, prep.req.taskIds)
+        // Every worker of the run stamps the same run id on the ledger entries it writes.
+        let prepared: Prepared = { ...prep, runId: runKey }
+        yield* queue.open(runKey, count, prep.at)
+        const leaseMs = options.leaseMs ?? 300_000
+        const done: Array<number> = []
+        const takenOver: Array<number> = []
+        let created = 0
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          const p = yield* queue.claim(runKey, options.workerId, new Date(now).toISOString(), new Date(now + leaseMs).toISOString())
+          if (p === undefined) {
+            if (!options.untilComplete) break
+            if ((yield* queue.list(runKey)).every((s) => s.state === "done")) break
+            yield* Effect.sleep(options.pollMs ?? 1000)
+            continue
+          }
+          // Staged on the first partition claimed: a worker that finds the run done evaluates nothing.
+          if (prepared.stagedAs === undefined) prepared = yield* stage(prepared, runKey, count).pipe(Effect.tapError(() => Effect.ignore(queue.release(runKey, p, options.workerId, new Date(now).toISOString()))))
+          const part = { index: p, count }
+          const written = yield* planPartition(prepared, part).pipe(
+            Effect.flatMap((planned) => write(actor, planned, part, { service: queue, runKey, workerId: options.workerId })),
+            Effect.catchTag("PartitionTakenOver", () => Effect.succeed(undefined)),
+            Effect.tapError(() => Effect.ignore(queue.release(runKey, p, options.workerId, new Date(now).toISOString())))
+          )
+          if (written === undefined) takenOver.push(p)
+          else {
+            done.push(p)
+            created += written.created
+          }
+        }
+        const states = yield* queue.list(runKey)
+        const complete = states.every((s) => s.state === "done")
+        if (complete) yield* Effect.ignore(unstage({ stagedAs: runKey }))
+        return {
+          runKey,
+          workerId: options.workerId,
+          partitions: count,
+          done,
+          takenOver,
+          created,
+          remaining: states.filter((s) => s.state !== "done").length,
+          report: complete ? mergeReports(prepared, states.map((s) => (s.result as PartitionResult).tasks)) : undefined
+        } satisfies ExtractionWorkReport
+      })
+
+      return Extraction.of({ run, plan, work })
     })
   )
 }

@@ -8,6 +8,7 @@ import { type Context, Effect, Layer, Scope } from "effect"
 import { type Actor, Actors } from "./Actor"
 import { AppointmentService } from "./AppointmentService"
 import { CandidateSource, memoryCandidateSource } from "./Candidates"
+import type { CandidateStaging, ExtractionPartitions } from "./ExtractionPartitions"
 import { Contactability } from "./Contactability"
 import { CustomerGroupService } from "./CustomerGroupService"
 import { Execution } from "./Execution"
@@ -75,7 +76,7 @@ export interface PipelineSession {
  *
  * @example
  * ```ts
- * const options: PipelineOptions = { candidates: SqlCandidateSource.layer(storage), smsGateway: mySmsGatewayLayer }
+ * const options: PipelineOptions = { candidates: SqlCandidateSource.layer(storage), smsGateway: mySmsGatewayLayer, partitioning: { staging: SqlCandidateStaging.layer(storage) } }
  * ```
  */
 export interface PipelineOptions {
@@ -91,6 +92,16 @@ export interface PipelineOptions {
    * Without a calendar holidays are not skipped and each extraction says so on the task.
    */
   readonly config?: Partial<PipelineConfig>
+  /**
+   * Partitioned extraction on a SQL storage: `SqlCandidateStaging.layer(storage)` (a partitioned
+   * run evaluates its rules once, not once per partition) and `PgExtractionPartitions.layer(storage)`
+   * (`extraction.work` shares a run with other processes). Without them partitions evaluate their
+   * own rules and `work` shares a run within this process only.
+   */
+  readonly partitioning?: {
+    readonly staging?: Layer.Layer<CandidateStaging>
+    readonly queue?: Layer.Layer<ExtractionPartitions>
+  }
 }
 
 const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fail(new IntegrationError({ integration, retryable: false, detail: "not configured" }))
@@ -99,7 +110,7 @@ const groups = {
   tasks: [TaskService, ["create", "update", "submit", "approve", "reject", "pause", "resume", "close", "expireDue", "preview"]],
   rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview"]],
   groups: [CustomerGroupService, ["create", "members"]],
-  extraction: [Extraction, ["run", "plan"]],
+  extraction: [Extraction, ["run", "plan", "work"]],
   imports: [ManualImport, ["importCsv"]],
   workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],
   execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
@@ -168,7 +179,9 @@ export const createPipeline = (winback: Winback, options: PipelineOptions = {}):
     options.candidates ?? memoryCandidateSource(),
     options.notifier ?? Layer.succeed(Notifier, Notifier.of({ notify: () => notConfigured("notifier") })),
     options.smsGateway ?? Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
-    options.dialer ?? Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") }))
+    options.dialer ?? Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") })),
+    options.partitioning?.staging ?? Layer.empty,
+    options.partitioning?.queue ?? Layer.empty
   )
   const noReports = Effect.fail(new StorageError({ reason: "Unknown", operation: "ReportQueries", cause: new Error("no report queries configured: pass options.reports") }))
   const reports = options.reports ?? Layer.succeed(ReportQueries, ReportQueries.of({ funnel: () => noReports, observations: () => noReports, statusAccounting: () => noReports, responses: () => noReports }))

@@ -193,6 +193,9 @@ export {
   type ExtractionPlan,
   type ExtractionReport,
   ExtractionRequest,
+  extractionRunKey,
+  type ExtractionWorkReport,
+  type WorkerOptions,
   type Exclusions,
   type PlannedItem,
   type PlanOptions,
@@ -225,6 +228,7 @@ export { pipelineLayer, type PipelineServices } from "./Pipeline"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./OfferService"
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./PipelineFacade"
 export { BulkLedgerClaims } from "./BulkClaims"
+export { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./ExtractionPartitions"
 
 // Report exports: tables, CSV, XLSX, SVG charts
 export {

@@ -25,6 +25,15 @@ export const commands = {
       server: z.url({ protocol: /^https?$/ }).optional()
     })
     .strict(),
+  "extract-worker": z
+    .object({
+      ...storageFlags,
+      "as-of": IsoDate.optional(),
+      partitions: z.coerce.number().int().min(1).max(4096).default(16),
+      "worker-id": z.string().min(1).max(200).optional(),
+      "lease-seconds": z.coerce.number().int().min(5).max(86_400).default(300)
+    })
+    .strict(),
   "import-usage": z
     .object({
       ...storageFlags,
@@ -89,6 +98,7 @@ export const helpText = `winback — Winback's operations commands
 Usage:
   winback run-daily [--as-of YYYY-MM-DD] [--database-url URL | --data-dir DIR] [--as MANAGER_ID] [--reminder-lead MINUTES]
   winback run-daily --server URL [--as-of YYYY-MM-DD] [--reminder-lead MINUTES]      (API key in $WINBACK_API_KEY)
+  winback extract-worker [--as-of YYYY-MM-DD] [--partitions N] [--worker-id ID] [--lease-seconds S] [--database-url URL] [--as MANAGER_ID]
   winback import-usage [--customers FILE] [--daily FILE] [--monthly FILE] [--encoding ENC] [--dry-run] [--database-url URL | --data-dir DIR] [--as MANAGER_ID]
   winback --help
 
@@ -97,6 +107,12 @@ Commands:
                  active task due on the day, send due appointment reminders, evaluate the retention
                  observations whose window has ended. Safe to re-run: a second run of the same day
                  changes nothing. Exit code 1 when a step failed.
+  extract-worker One worker of the day's extraction, shared with every other extract-worker on the
+                 same PostgreSQL (start one per core or machine): claims hash partitions of the
+                 customers (FOR UPDATE SKIP LOCKED), writes each in its own transaction, and keeps
+                 going until every partition is done — also those of a worker that died, once
+                 its lease (--lease-seconds, default 300) has run out. Every worker gets the same
+                 --as-of and --partitions (default 16). Safe to re-run.
   import-usage   Import the host's usage feed: customers, daily usage and monthly usage CSV files
                  (format: docs/operations.md). Streamed from disk and imported in ONE transaction:
                  on any bad line every problem is printed (file:line column: reason), nothing is

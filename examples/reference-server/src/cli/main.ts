@@ -6,6 +6,7 @@ import { DataDirectoryLocked } from "@winback/adapters"
 import { helpText, parseArgs, UsageError } from "./args"
 import { formatReports, importUsage, UnreadableFile } from "./importUsage"
 import { progressFor } from "./progress"
+import { extractWorker } from "./extractWorker"
 import { formatSummary, runDaily, runDailyOnServer } from "./runDaily"
 import { commandRuntime } from "./runtime"
 import { openStorage } from "./storage"
@@ -71,6 +72,14 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       progress.close()
       process.stdout.write(`${formatSummary(summary)}\n`)
       return summary.ok ? 0 : 1
+    }
+    if (parsed.command === "extract-worker") {
+      const f = parsed.flags
+      const asOf = f["as-of"] ?? localToday()
+      process.stdout.write(`Winback extraction worker for ${asOf} on ${opened.description}\n`)
+      const r = await extractWorker(command, { asOf, actorId: f.as, partitions: f.partitions, workerId: f["worker-id"], leaseSeconds: f["lease-seconds"] })
+      process.stdout.write(`${r}\n`)
+      return 0
     }
     const f = parsed.flags
     process.stdout.write(`Winback usage-feed import on ${opened.description}\n`)

@@ -3,8 +3,10 @@
  * and the server's `POST /api/jobs/run-daily` runs the same steps). Four steps, each reported with its counts and duration:
  * expire due tasks, run the extraction of the day, send due appointment reminders, evaluate the
  * observations whose window has ended. A failing step does not stop the others; the job then
- * exits non-zero. Idempotent: the extraction is planned first and only run when it would hand out
- * something new, so a second run of the same day writes nothing at all.
+ * exits non-zero. Idempotent: the extraction is planned once and written partition by partition
+ * (each in its own transaction, so the embedded database's one connection serves the server
+ * between partitions); a partition with nothing new to hand out writes nothing, so a second run of
+ * the same day writes nothing at all.
  */
 import { Effect } from "effect"
 import { type Actor, AppointmentService, Extraction, ObservationService, TaskService } from "@winback/core"
@@ -16,7 +18,12 @@ export interface DailyOptions {
   readonly asOf: string
   readonly actorId?: string | undefined
   readonly reminderLeadMinutes: number
+  /** Hash partitions the extraction is written in (default {@link DAILY_PARTITIONS}). */
+  readonly partitions?: number | undefined
 }
+
+/** The partitions of the daily extraction: small transactions, each releasing the connection after it. */
+export const DAILY_PARTITIONS = 4
 
 /** One step's result. */
 export interface StepResult {
@@ -64,10 +71,10 @@ export const runDailySteps = async (run: DailyRunner, options: Omit<DailyOptions
       name: "extraction",
       label: "Run the extraction",
       run: async () => {
-        const plan = await run((actor) => Effect.flatMap(Extraction, (s) => s.plan(actor, { asOf })))
-        const due = plan.report.tasks.filter((t) => t.due).length
-        if (plan.items.length === 0) return { detail: `nothing new to hand out (${due} task(s) due)`, counts: { dueTasks: due, created: 0 } }
-        const report = await run((actor) => Effect.flatMap(Extraction, (s) => s.run(actor, { asOf })))
+        // Planned once: a run writes nothing where nothing is new.
+        const report = await run((actor) => Effect.flatMap(Extraction, (s) => s.run(actor, { asOf, partitions: options.partitions ?? DAILY_PARTITIONS })))
+        const due = report.tasks.filter((t) => t.due).length
+        if (report.created === 0) return { detail: `nothing new to hand out (${due} task(s) due)`, counts: { dueTasks: due, created: 0 } }
         return { detail: `${report.created} work item(s) created over ${due} due task(s), period ${report.period}`, counts: { dueTasks: due, created: report.created } }
       }
     },

@@ -5,7 +5,7 @@
  * are in-app notices, counted).
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { type OpenStorage, PgBulkLedgerClaims, SqlCandidateSource } from "@winback/adapters"
+import { type OpenStorage, PgBulkLedgerClaims, PgExtractionPartitions, SqlCandidateSource, SqlCandidateStaging } from "@winback/adapters"
 import { calendarFromEnv } from "../calendar"
 import {
   type Actor,
@@ -37,7 +37,7 @@ export const commandRuntime = (storage: OpenStorage) => {
   const layer = pipelineLayer.pipe(
     Layer.provideMerge(scopeLayer(pipelinePolicy)),
     // The server's calendar (WINBACK_CALENDAR, WINBACK_HOLIDAYS_FILE; default mainland China): "skip holidays" skips them.
-    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), outbound, directoriesFromStores, Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, calendar: calendarFromEnv(process.env) ?? undefined }))),
+    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), SqlCandidateStaging.layer(storage), outbound, directoriesFromStores, Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, calendar: calendarFromEnv(process.env) ?? undefined }))),
     Layer.provideMerge(storesLayer(storage.stores))
   )
   const runtime = ManagedRuntime.make(layer)

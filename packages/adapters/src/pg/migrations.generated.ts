@@ -99,5 +99,12 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
     "statements": [
       "CREATE INDEX \"work_items_pool_idx\" ON \"work_items\" USING btree (\"team_id\",\"urgency\",\"created_at\" collate \"C\",\"id\" collate \"C\") WHERE \"work_items\".\"assignee_id\" is null and \"work_items\".\"state\" in ('open', 'in-progress');"
     ]
+  },
+  {
+    "tag": "0008_sweet_monster_badoon",
+    "statements": [
+      "CREATE TABLE \"extraction_candidates\" (\n\t\"run_key\" text NOT NULL,\n\t\"partition\" integer NOT NULL,\n\t\"rule_key\" text NOT NULL,\n\t\"customer_id\" text NOT NULL,\n\tCONSTRAINT \"extraction_candidates_run_key_partition_rule_key_customer_id_pk\" PRIMARY KEY(\"run_key\",\"partition\",\"rule_key\",\"customer_id\")\n);",
+      "CREATE TABLE \"extraction_partitions\" (\n\t\"run_key\" text NOT NULL,\n\t\"partition\" integer NOT NULL,\n\t\"partitions\" integer NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"worker_id\" text,\n\t\"lease_until\" text,\n\t\"attempts\" integer DEFAULT 0 NOT NULL,\n\t\"result\" jsonb,\n\t\"updated_at\" text NOT NULL,\n\tCONSTRAINT \"extraction_partitions_run_key_partition_pk\" PRIMARY KEY(\"run_key\",\"partition\")\n);"
+    ]
   }
 ]

@@ -151,6 +151,45 @@ export const handOutLedger = pgTable(
   ]
 )
 
+/**
+ * Partitions of an extraction run (issue 19): one row per (run, partition). Workers claim a
+ * `pending` partition, or a `running` one whose lease has run out (its worker died), with
+ * `FOR UPDATE SKIP LOCKED`; the partition's own transaction marks it `done` with its counts.
+ * Not customer-keyed (a run is distributed by its key, a few rows per run).
+ */
+export const extractionPartitions = pgTable(
+  "extraction_partitions",
+  {
+    runKey: text("run_key").notNull(),
+    partition: integer("partition").notNull(),
+    partitions: integer("partitions").notNull(),
+    state: text("state").notNull(),
+    workerId: text("worker_id"),
+    leaseUntil: text("lease_until"),
+    attempts: integer("attempts").notNull().default(0),
+    result: jsonb("result"),
+    updatedAt: text("updated_at").notNull()
+  },
+  (t) => [primaryKey({ columns: [t.runKey, t.partition] })]
+)
+
+/**
+ * The candidates of a partitioned run, staged once per run (issue 19): each rule's matching ids
+ * with their hash partition, written by one `INSERT ... SELECT` from the rule's compiled query (no
+ * id passes through a worker), read back one partition at a time. The row with partition -1 marks
+ * a run as staged (its insert also serialises concurrent stagers). Removed when the run is done.
+ */
+export const extractionCandidates = pgTable(
+  "extraction_candidates",
+  {
+    runKey: text("run_key").notNull(),
+    partition: integer("partition").notNull(),
+    ruleKey: text("rule_key").notNull(),
+    customerId: text("customer_id").notNull()
+  },
+  (t) => [primaryKey({ columns: [t.runKey, t.partition, t.ruleKey, t.customerId] })]
+)
+
 /** Work items. The work-list index serves "open items of an agent in urgency order". */
 export const workItems = pgTable(
   "work_items",

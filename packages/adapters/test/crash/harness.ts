@@ -32,9 +32,9 @@ export interface Launcher {
  * condition, into one file, which starts in about 0.2 s: with a kill per start that is what keeps
  * 150 kills within the CI budget. `WINBACK_CRASH_RUNNER=tsx` forces the first.
  */
-export const prepareLauncher = async (): Promise<Launcher> => {
+export const prepareLauncher = async (script: string = workerScript): Promise<Launcher> => {
   const wanted = process.env.WINBACK_CRASH_RUNNER ?? (existsSync(esbuild) ? "bundle" : "tsx")
-  if (wanted === "tsx") return { mode: "tsx", command: tsx, args: ["--conditions=@winback/source", workerScript], dispose: () => undefined }
+  if (wanted === "tsx") return { mode: "tsx", command: tsx, args: ["--conditions=@winback/source", script], dispose: () => undefined }
   // Inside the package's node_modules, so that the bundle resolves what it leaves external there.
   const outDir = join(here, "../../node_modules/.cache")
   mkdirSync(outDir, { recursive: true })
@@ -43,7 +43,7 @@ export const prepareLauncher = async (): Promise<Launcher> => {
     execFile(
       esbuild,
       [
-        workerScript,
+        script,
         "--bundle",
         "--platform=node",
         "--format=esm",
