@@ -110,7 +110,7 @@ export const memoryExtractionPartitions = (): ExtractionPartitions["Service"] =>
     open: (runKey, count, _at) =>
       Effect.suspend(() => {
         const existing = runs.get(runKey)
-        if (existing && existing.length !== count) return Effect.fail(new Conflict({ entity: "ExtractionRun", id: runKey, reason: `already split into ${existing.length} partitions, not ${count}` }))
+        if (existing && existing.length !== count) return Effect.fail(new Conflict({ kind: "mismatch", entity: "ExtractionRun", id: runKey, reason: `already split into ${existing.length} partitions, not ${count}` }))
         if (!existing) runs.set(runKey, Array.from({ length: count }, (_, partition) => ({ partition, partitions: count, state: "pending" as const, workerId: null, leaseUntil: null, attempts: 0, result: null })))
         return Effect.void
       }),

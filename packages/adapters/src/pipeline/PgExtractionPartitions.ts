@@ -43,7 +43,7 @@ export const pgExtractionPartitions = (storage: { readonly driver: PgDriver }): 
         Effect.flatMap((rows) =>
           rows.length === 1 && rows[0]!.partitions === count && rows[0]!.n === count
             ? Effect.void
-            : Effect.fail(new Conflict({ entity: "ExtractionRun", id: runKey, reason: `already split into ${rows.map((r) => r.partitions).join(", ")} partitions, not ${count}` }))
+            : Effect.fail(new Conflict({ kind: "mismatch", entity: "ExtractionRun", id: runKey, reason: `already split into ${rows.map((r) => r.partitions).join(", ")} partitions, not ${count}` }))
         )
       ),
     claim: (runKey, workerId, now, leaseUntil) =>
