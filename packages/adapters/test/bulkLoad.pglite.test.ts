@@ -45,10 +45,11 @@ describe("pgliteDemoLoader", () => {
     expect(y.customers.length).toBe(demo.customers)
     expect(y.events.length).toBe(a.events)
     expect(y).toEqual(x)
-    // Copied frozen: every page of the daily table is all-visible, so first reads rewrite nothing.
+    // Copied frozen: the pages COPY FREEZE starts empty are marked all-visible (those it starts
+    // half filled, from its previous batch of rows, are not).
     const vis = await viaLoader.run(async (db) => ((await db.execute(`SELECT relpages, relallvisible FROM pg_class WHERE oid = 'usage_daily'::regclass`)) as unknown as { rows: Array<{ relpages: number; relallvisible: number }> }).rows[0]!)
     expect(vis.relpages).toBeGreaterThan(0)
-    expect(vis.relallvisible).toBe(vis.relpages)
+    expect(vis.relallvisible).toBeGreaterThan(vis.relpages / 2)
     // The rules read the loaded rows through the ports as they read upserted ones.
     const id = x.customers[3]!.id as string
     const one = await Effect.runPromise(viaLoader.stores.customers.usageDays(id, "2026-11-01", "2026-11-25"))

@@ -164,8 +164,8 @@ const flush = async (client: PGlite, t: Target): Promise<void> => {
   t.writer.i16(-1) // trailer
   const cols = t.columns.map((c) => quoteIdent(c.name)).join(", ")
   // Identifiers come from the drizzle schema, never from input. FREEZE (allowed: the table was
-  // truncated in this transaction) writes the rows frozen and their pages all-visible, so the first
-  // reads do not rewrite 1.5 GB of pages to set hint bits, and nothing needs vacuuming later.
+  // truncated in this transaction) writes the rows frozen (and most pages all-visible), so the first
+  // reads do not rewrite 1.5 GB of pages to set hint bits, and nothing needs freezing later.
   await client.query(`COPY ${quoteIdent(getTableName(t.table))} (${cols}) FROM '/dev/blob' WITH (FORMAT binary, FREEZE)`, [], {
     blob: new Blob([t.writer.buf.subarray(0, t.writer.at)])
   })
