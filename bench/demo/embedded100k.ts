@@ -77,12 +77,13 @@ interface Started {
 }
 
 /** Starts the reference server as `pnpm start` does (tsx on src/main.ts) and waits until it listens. */
-const startServer = (dataDir: string, customers: number, port: number): Promise<Started> =>
+const startServer = (dataDir: string, customers: number, port?: number): Promise<Started> =>
   new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["--conditions=@winback/source", "src/main.ts"], {
+    // One process (node with tsx's loader, as `pnpm start`'s tsx runs it), so stopping it stops the server.
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@winback/source", "src/main.ts"], {
       cwd: join(root, "examples", "reference-server"),
-      env: { ...process.env, WINBACK_DEMO_CUSTOMERS: String(customers), WINBACK_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" },
+      env: { ...process.env, WINBACK_DEMO_CUSTOMERS: String(customers), WINBACK_DATA_DIR: dataDir, PORT: String(port ?? 0), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "pipe"]
     })
     let out = ""
@@ -216,7 +217,7 @@ export const runEmbeddedBench = async (o: { readonly customers: number; readonly
   }
   try {
     const loadBefore = load()
-    const server = await startServer(dataDir, o.customers, o.port ?? 3917)
+    const server = await startServer(dataDir, o.customers, o.port)
     const loadAfterStart = load()
     const size = sizeOf(dataDir)
     const wal = sizeOf(join(dataDir, "pg_wal"))
