@@ -252,7 +252,7 @@ export const runEmbeddedBench = async (o: { readonly customers: number; readonly
 | time to ready, \`WINBACK_DEMO_CUSTOMERS=${o.customers}\` (start, migrate, seed, demo work, listen) | ${sec(server.readyMs)} wall, ${server.readyCpu.toFixed(0)} CPU s (${bulkRate.toFixed(0)} customers/s overall) | ${anchor.perSecond.toFixed(0)} customers/s at ${anchorCustomers.toLocaleString("en")} → ~${anchorMinutes.toFixed(0)} min for ${o.customers.toLocaleString("en")} (extrapolated) |
 | data directory after seeding | ${mb(size)} (pg_wal ${mb(wal)}) | — |
 | data directory after the daily run and close | ${mb(sizeAfter)} | — |
-| approving the demo's daily alert task (zero bill; its dry run included) | ${sec(approveMs)} | — |
+| approving the demo's daily alert task (zero bill) | ${sec(approveMs)} | — |
 | daily run (\`POST /api/jobs/run-daily\`) with that task due | ${sec(daily.ms)} wall, ${dailyCpu.toFixed(0)} CPU s (server), ok: ${daily.ok} | — |
 | probe \`GET /api/me\` every 250 ms during the run | ${daily.answered} of ${daily.probes} answered; median ${daily.medianProbeMs.toFixed(0)} ms, max ${daily.maxProbeMs.toFixed(0)} ms; longest stretch without an answer ${sec(daily.longestSilenceMs)} | — |
 
