@@ -74,6 +74,12 @@ const sections: ReadonlyArray<Section> = [
     run: async (quick) => (await import("./src/reports")).runReportsBench({ workItems: quick ? 20_000 : 1_000_000 })
   },
   {
+    name: "embedded",
+    title: "Embedded default (PGlite) at 100,000 demo customers: time to ready, data directory, daily run and the server answering during it",
+    command: "pnpm exec tsx --conditions=@winback/source bench/demo/embedded100k.ts [customers]",
+    run: async (quick) => (await import("./demo/embedded100k")).runEmbeddedBench({ customers: quick ? 5_000 : 100_000 })
+  },
+  {
     name: "server",
     title: "Server: the work-list endpoint under load (steady open-loop 200 req/s and autocannon) with 1,000,000 open items on PostgreSQL",
     command: "pnpm exec tsx --conditions=@winback/source bench/server/index.ts [open items] [seconds]",

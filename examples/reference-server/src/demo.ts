@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import type { PipelineSession, Stores, Winback } from "@winback/core"
-import { type DemoOptionsInput, generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
+import { type DemoFactsLoader, type DemoOptionsInput, generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { standardVersionRecord } from "./questionnaires"
 import type { DemoLogin } from "./server"
 import { seedDemoWork } from "./workbench/demoWork"
@@ -25,6 +25,8 @@ export interface SeedContext {
  * @example
  * ```ts
  * const server = await startServer({ storage, seed: seedIfEmpty({ customers: 1000, asOf: "2026-11-25" }) })
+ * // the embedded default at 100k customers: bulk load
+ * const big = seedIfEmpty({ customers: 100_000, asOf: "2026-11-25", loader: pgliteDemoLoader(storage) })
  * ```
  */
 export const seedIfEmpty =
@@ -34,6 +36,11 @@ export const seedIfEmpty =
     readonly onProgress?: (n: number) => void
     /** Other demo options (regions, team sizes, ...); the seed is 1 unless given. */
     readonly demo?: Omit<DemoOptionsInput, "customers" | "asOf">
+    /**
+     * Writes the customers, usage and events in bulk (the embedded default: `pgliteDemoLoader(storage)`,
+     * one transaction of binary COPY); without it they go through the stores in batches of 250.
+     */
+    readonly loader?: DemoFactsLoader
   }) =>
   async (ctx: Stores & SeedContext): Promise<ReadonlyArray<DemoLogin>> => {
     const stores = ctx.stores
@@ -41,7 +48,11 @@ export const seedIfEmpty =
     const { logins } = generateOrg(resolveDemoOptions(demo))
     const existing = await Effect.runPromise(stores.managers.list({}, { limit: 1 }))
     if (existing.items.length === 0) {
-      await seedDemoData(stores, demo, { batchSize: 250, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
+      await seedDemoData(stores, demo, {
+        batchSize: options.loader ? 2000 : 250,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.loader ? { loader: options.loader } : {})
+      })
       await seedDemoWork(ctx, { asOf: options.asOf, logins, questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`) })
     }
     const roles: Array<[string, string]> = [

@@ -13,7 +13,7 @@
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
-import { PgliteStorage, PostgresStorage } from "@winback/adapters"
+import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
 import { calendarFromEnv } from "./calendar"
 import { seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
@@ -67,7 +67,13 @@ const server = await startServer({
   trustProxy,
   calendar,
   allowedOrigins,
-  seed: seedIfEmpty({ customers, asOf: today, onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`) }),
+  seed: seedIfEmpty({
+    customers,
+    asOf: today,
+    onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`),
+    // The embedded default loads the demo in bulk (binary COPY in one transaction).
+    ...(url ? {} : { loader: pgliteDemoLoader(storage) })
+  }),
   today: () => new Date().toISOString().slice(0, 10),
   orgCacheTtlMs,
   ...(integrations ? { integrations } : {})

@@ -39,3 +39,4 @@ export * from "./http"
 // Reports (DOMAIN §8): aggregates in the database, or over the memory tables
 export { type ReportSqlRunner, SqlReportQueries, sqlReportQueries } from "./reports/SqlReportQueries"
 export { MemoryReportQueries, memoryReportQueries } from "./memory/MemoryReportQueries"
+export { pgliteDemoLoader } from "./pg/bulkLoad"

@@ -18,6 +18,15 @@ const makeLock = () => {
 }
 
 /**
+ * PGlite's own start parameters plus a WAL fit for one embedded process: nothing replicates from it,
+ * so `wal_level = minimal` (a bulk load into a table created or truncated in the same transaction
+ * writes no WAL, see bulkLoad.ts), and a small `max_wal_size` so a checkpoint keeps few WAL files
+ * (PGlite runs one backend without a checkpointer: WAL is trimmed only at an explicit CHECKPOINT
+ * or on close).
+ */
+const startParams = [...PGlite.defaultStartParams, "-c", "wal_level=minimal", "-c", "max_wal_senders=0", "-c", "max_wal_size=64MB", "-c", "min_wal_size=32MB"]
+
+/**
  * Opens PGlite in `dataDir` (a directory on disk) or in memory when absent. A directory is locked
  * for this process first (`DataDirectoryLocked` when another process has it open) and released on
  * close.
@@ -33,7 +42,7 @@ export const makePgliteDriver = async (options: {
   const lock = options.dataDir && !options.client ? await lockDataDirectory(options.dataDir) : undefined
   let client: PGlite
   try {
-    client = options.client ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite())
+    client = options.client ?? (options.dataDir ? new PGlite(options.dataDir, { startParams }) : new PGlite({ startParams }))
     await client.waitReady
     if (options.schema !== undefined) await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`)
   } catch (e) {

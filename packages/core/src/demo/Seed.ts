@@ -5,7 +5,7 @@
  * existing team, manager or offer fails with `Conflict`.
  */
 import { Effect } from "effect"
-import type { Conflict, StorageError } from "../Errors"
+import { type Conflict, StorageError } from "../Errors"
 import type { Stores } from "../ports/Stores"
 import type { CustomerEvent, UsageDay, UsageMonth } from "../Usage"
 import type { Customer } from "../Customer"
@@ -34,6 +34,38 @@ export interface DemoSeedSummary {
 }
 
 /**
+ * One batch of generated facts for a {@link DemoFactsLoader}: consecutive customers with their
+ * monthly and daily usage and their events.
+ *
+ * @example
+ * ```ts
+ * const batch: DemoFactsBatch = { customers: [], months: [], days: [], events: [] }
+ * ```
+ */
+export interface DemoFactsBatch {
+  readonly customers: ReadonlyArray<Customer>
+  readonly months: ReadonlyArray<UsageMonth>
+  readonly days: ReadonlyArray<UsageDay>
+  readonly events: ReadonlyArray<CustomerEvent>
+}
+
+/**
+ * A bulk writer for the demo's facts (customers, usage, events), used instead of the stores'
+ * batched upserts when a storage has a faster path (PGlite: binary `COPY` in one transaction, see
+ * `pgliteDemoLoader` in @winback/adapters). It consumes `batches` lazily, so memory stays flat,
+ * and writes all of them or none.
+ *
+ * @example
+ * ```ts
+ * import { pgliteDemoLoader } from "@winback/adapters"
+ * await seedDemoData(storage.stores, { customers: 100_000 }, { loader: pgliteDemoLoader(storage) })
+ * ```
+ */
+export interface DemoFactsLoader {
+  readonly load: (batches: Iterable<DemoFactsBatch>) => Promise<void>
+}
+
+/**
  * Options of the seeding itself (the data are chosen by the {@link DemoOptionsInput}).
  *
  * @example
@@ -46,6 +78,8 @@ export interface DemoSeedOptions {
   readonly batchSize?: number
   /** Called after each batch with the number of customers written so far. */
   readonly onProgress?: (customersWritten: number) => void
+  /** Writes the facts in bulk instead of through the stores (the org and offers still go through the stores). */
+  readonly loader?: DemoFactsLoader
 }
 
 /**
@@ -70,26 +104,39 @@ export const seedDemo = (
     let usageMonths = 0
     let usageDays = 0
     let events = 0
-    for (const chunk of demo.chunks({ chunkSize: seedOptions.batchSize ?? 500 })) {
-      const cs: Array<Customer> = []
-      const ms: Array<UsageMonth> = []
-      const ds: Array<UsageDay> = []
-      const es: Array<CustomerEvent> = []
-      for (const c of chunk.customers) {
-        cs.push(c.customer)
-        for (const m of c.months) ms.push(m)
-        for (const d of c.days) ds.push(d)
-        for (const e of c.events) es.push(e)
+    const batches = function* (): Generator<DemoFactsBatch> {
+      for (const chunk of demo.chunks({ chunkSize: seedOptions.batchSize ?? 500 })) {
+        const cs: Array<Customer> = []
+        const ms: Array<UsageMonth> = []
+        const ds: Array<UsageDay> = []
+        const es: Array<CustomerEvent> = []
+        for (const c of chunk.customers) {
+          cs.push(c.customer)
+          for (const m of c.months) ms.push(m)
+          for (const d of c.days) ds.push(d)
+          for (const e of c.events) es.push(e)
+        }
+        yield { customers: cs, months: ms, days: ds, events: es }
+        customers += cs.length
+        usageMonths += ms.length
+        usageDays += ds.length
+        events += es.length
+        seedOptions.onProgress?.(customers)
       }
-      yield* stores.customers.upsertCustomers(cs)
-      if (ms.length > 0) yield* stores.customers.upsertUsageMonths(ms)
-      if (ds.length > 0) yield* stores.customers.upsertUsageDays(ds)
-      if (es.length > 0) yield* stores.customers.appendEvents(es)
-      customers += cs.length
-      usageMonths += ms.length
-      usageDays += ds.length
-      events += es.length
-      seedOptions.onProgress?.(customers)
+    }
+    const loader = seedOptions.loader
+    if (loader !== undefined) {
+      yield* Effect.tryPromise({
+        try: () => loader.load(batches()),
+        catch: (cause) => (cause instanceof StorageError ? cause : new StorageError({ reason: "Unknown", operation: "Demo.bulkLoad", cause }))
+      })
+    } else {
+      for (const b of batches()) {
+        yield* stores.customers.upsertCustomers(b.customers)
+        if (b.months.length > 0) yield* stores.customers.upsertUsageMonths(b.months)
+        if (b.days.length > 0) yield* stores.customers.upsertUsageDays(b.days)
+        if (b.events.length > 0) yield* stores.customers.appendEvents(b.events)
+      }
     }
     return {
       teams: demo.org.teams.length,

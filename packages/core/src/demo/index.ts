@@ -23,7 +23,7 @@ export { type DemoPattern, type DemoPatternKind, demoPatternKinds } from "./Patt
 export { type DemoOutcome, type DemoStatusChange } from "./Outcomes"
 
 // ---- Seeding stores -----------------------------------------------------------------------------
-export { applyDemoOutcomes, type DemoSeedOptions, type DemoSeedSummary, seedDemo, seedDemoData } from "./Seed"
+export { applyDemoOutcomes, type DemoFactsBatch, type DemoFactsLoader, type DemoSeedOptions, type DemoSeedSummary, seedDemo, seedDemoData } from "./Seed"
 
 // ---- Running on the demo's day -----------------------------------------------------------------
 export { demoClockLayer } from "./Clock"
