@@ -12,6 +12,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -185,19 +186,27 @@ export const workItems = pgTable(
 
 /**
  * Call records; serial numbers come from a sequence so they never repeat. `external_call_id` is
- * the call center's call id: unique, so the call-center event and the agent's recorded outcome of
- * one call meet in one record whichever arrives first (a racing second insert waits, then loses).
+ * the call center's call id: unique per customer, so the call-center event and the agent's recorded
+ * outcome of one call meet in one record whichever arrives first (a racing second insert waits,
+ * then loses). Every unique key starts with the customer id, the distribution column on Citus;
+ * the serial number and call-center id alone are served by plain indexes.
  */
 export const callRecords = pgTable(
   "call_records",
   {
-    serialNumber: text("serial_number").primaryKey(),
+    serialNumber: text("serial_number").notNull(),
     customerId: text("customer_id").notNull(),
     startedAt: text("started_at").notNull(),
     externalCallId: text("external_call_id"),
     data: jsonb("data").notNull()
   },
-  (t) => [index("call_records_customer_idx").on(t.customerId, t.startedAt), uniqueIndex("call_records_external_call_idx").on(t.externalCallId)]
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.serialNumber] }),
+    index("call_records_serial_idx").on(t.serialNumber),
+    index("call_records_customer_idx").on(t.customerId, t.startedAt),
+    uniqueIndex("call_records_customer_external_call_idx").on(t.customerId, t.externalCallId),
+    index("call_records_external_call_idx").on(t.externalCallId)
+  ]
 )
 
 /** Do-not-disturb entries (never deleted: removal sets removed_at). */
@@ -247,12 +256,17 @@ export const responses = pgTable(
 )
 
 /**
- * The audit log: append-only (a trigger refuses UPDATE and DELETE), hash-chained by `seq`.
+ * The audit log: append-only by contract (no code path updates or deletes it; grant the
+ * application role INSERT and SELECT only, see docs/scale-out.md), hash-chained per stream:
+ * `(stream, stream_seq)` is an entry's place in its chain, `seq` the log-wide order for queries.
+ * `verify` detects a modified or removed entry whatever the database allowed.
  */
 export const auditLog = pgTable(
   "audit_log",
   {
-    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    stream: integer("stream").notNull().default(0),
+    streamSeq: bigint("stream_seq", { mode: "number" }).notNull(),
     at: text("at").notNull(),
     actorId: text("actor_id").notNull(),
     category: text("category").notNull(),
@@ -262,11 +276,37 @@ export const auditLog = pgTable(
     data: jsonb("data").notNull()
   },
   (t) => [
+    primaryKey({ columns: [t.stream, t.streamSeq] }),
+    index("audit_log_seq_idx").on(t.seq),
     index("audit_log_at_idx").on(t.at),
     index("audit_log_actor_idx").on(t.actorId, t.seq),
     index("audit_log_customer_idx").on(t.customerId, t.seq)
   ]
 )
+
+/** The log-wide order of audit entries (gaps where an appending transaction rolled back). */
+export const auditSeq = pgSequence("audit_seq", { startWith: 1 })
+
+/**
+ * The head of each audit stream. An append locks the first head no other transaction holds
+ * (`FOR UPDATE SKIP LOCKED`), so concurrent writers append to different streams instead of
+ * queueing on one row.
+ */
+export const auditStreams = pgTable("audit_streams", {
+  stream: integer("stream").primaryKey(),
+  streamSeq: bigint("stream_seq", { mode: "number" }).notNull(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull()
+})
+
+/** Checkpoints: every stream's head at one moment, chained by hash (one every 32 entries). */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  n: bigint("n", { mode: "number" }).primaryKey(),
+  at: text("at").notNull(),
+  heads: jsonb("heads").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull()
+})
 
 /**
  * Small durable state of the HTTP integrations: outbox cursors of the webhook dispatcher and the
