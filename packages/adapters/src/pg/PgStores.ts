@@ -174,6 +174,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
   })
 
   const workItems = pgEntityStore<WorkItem, import("@winback/core").WorkItemFilter>(driver, {
+    customerKeyed: true,
     entity: "WorkItem",
     table: s.workItems,
     id: (w) => w.id,
@@ -511,7 +512,12 @@ export const makePgStores = (driver: PgDriver): Stores => {
 
     dnd: {
       add: (entry) =>
-        run("DndEntry.add", (db) => db.insert(s.dndEntries).values(dndRow(entry)).onConflictDoNothing().returning()).pipe(
+        // The key is (customer, id); the id alone is checked first so it stays unique across customers.
+        run("DndEntry.add", async (db) =>
+          (await db.select({ id: s.dndEntries.id }).from(s.dndEntries).where(eq(s.dndEntries.id, entry.id)).limit(1)).length > 0
+            ? []
+            : db.insert(s.dndEntries).values(dndRow(entry)).onConflictDoNothing().returning()
+        ).pipe(
           Effect.flatMap((rows) => (rows.length === 1 ? Effect.succeed(entry) : Effect.fail(new Conflict({ entity: "DndEntry", id: entry.id, reason: "already exists" }))))
         ),
       remove: (id, at) =>
@@ -557,6 +563,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
     },
 
     appointments: pgEntityStore<Appointment, import("@winback/core").AppointmentFilter>(driver, {
+      customerKeyed: true,
       entity: "Appointment",
       table: s.appointments,
       id: (a) => a.id,
@@ -650,6 +657,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
             .map((r) => r.data as QuestionnaireVersionRecord)
         ),
       responses: pgEntityStore<ResponseRecord, { readonly workItemId?: string; readonly questionnaireId?: string; readonly customerId?: string }>(driver, {
+        customerKeyed: true,
         entity: "Response",
         table: s.responses,
         id: (r) => r.id,

@@ -89,13 +89,13 @@ export const usageMonthly = pgTable(
 export const customerEvents = pgTable(
   "customer_events",
   {
-    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity().primaryKey(),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
     customerId: text("customer_id").notNull(),
     type: text("type").notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`)
   },
-  (t) => [index("customer_events_customer_type_idx").on(t.customerId, t.type, t.at)]
+  (t) => [primaryKey({ columns: [t.customerId, t.id] }), index("customer_events_customer_type_idx").on(t.customerId, t.type, t.at)]
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -106,6 +106,17 @@ export const customerEvents = pgTable(
 
 const doc = () => ({
   id: text("id").primaryKey(),
+  version: integer("version").notNull(),
+  data: jsonb("data").notNull()
+})
+
+/**
+ * The columns of a customer's aggregate: as {@link doc}, but the primary key is
+ * `(customer_id, id)` (declared by the table) so the table can be distributed by customer; ids
+ * are generated unique, and a plain index on `id` serves reads by id.
+ */
+const customerDoc = () => ({
+  id: text("id").notNull(),
   version: integer("version").notNull(),
   data: jsonb("data").notNull()
 })
@@ -156,7 +167,7 @@ export const handOutLedger = pgTable(
 export const workItems = pgTable(
   "work_items",
   {
-    ...doc(),
+    ...customerDoc(),
     taskId: text("task_id").notNull(),
     customerId: text("customer_id").notNull(),
     assigneeId: text("assignee_id"),
@@ -166,6 +177,8 @@ export const workItems = pgTable(
     createdAt: text("created_at").notNull()
   },
   (t) => [
+    primaryKey({ columns: [t.customerId, t.id] }),
+    index("work_items_id_idx").on(t.id),
     index("work_items_worklist_idx").on(t.assigneeId, t.state, t.urgency, t.createdAt, t.id),
     // The hot path, "first page of an agent's open work", read straight off the index in urgency
     // order without sorting the agent's whole backlog (the list orders text with collate "C").
@@ -213,7 +226,7 @@ export const callRecords = pgTable(
 export const dndEntries = pgTable(
   "dnd_entries",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     customerId: text("customer_id").notNull(),
     channel: text("channel").notNull(),
     createdAt: text("created_at").notNull(),
@@ -221,14 +234,23 @@ export const dndEntries = pgTable(
     removedAt: text("removed_at"),
     data: jsonb("data").notNull()
   },
-  (t) => [index("dnd_entries_customer_channel_idx").on(t.customerId, t.channel)]
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.id] }),
+    index("dnd_entries_id_idx").on(t.id),
+    index("dnd_entries_customer_channel_idx").on(t.customerId, t.channel)
+  ]
 )
 
 /** Appointments. */
 export const appointments = pgTable(
   "appointments",
-  { ...doc(), managerId: text("manager_id").notNull(), customerId: text("customer_id").notNull(), state: text("state").notNull(), at: text("at").notNull() },
-  (t) => [index("appointments_due_idx").on(t.state, t.at), index("appointments_manager_idx").on(t.managerId, t.at)]
+  { ...customerDoc(), managerId: text("manager_id").notNull(), customerId: text("customer_id").notNull(), state: text("state").notNull(), at: text("at").notNull() },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.id] }),
+    index("appointments_id_idx").on(t.id),
+    index("appointments_due_idx").on(t.state, t.at),
+    index("appointments_manager_idx").on(t.managerId, t.at)
+  ]
 )
 
 /** The offer catalogue. */
@@ -251,8 +273,8 @@ export const questionnaireVersions = pgTable(
 /** Questionnaire responses. */
 export const responses = pgTable(
   "responses",
-  { ...doc(), workItemId: text("work_item_id"), questionnaireId: text("questionnaire_id").notNull(), customerId: text("customer_id").notNull() },
-  (t) => [index("responses_work_item_idx").on(t.workItemId)]
+  { ...customerDoc(), workItemId: text("work_item_id"), questionnaireId: text("questionnaire_id").notNull(), customerId: text("customer_id").notNull() },
+  (t) => [primaryKey({ columns: [t.customerId, t.id] }), index("responses_id_idx").on(t.id), index("responses_work_item_idx").on(t.workItemId)]
 )
 
 /**

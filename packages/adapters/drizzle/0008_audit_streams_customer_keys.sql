@@ -1,5 +1,5 @@
 -- Issue 19: audit without a global lock, and a schema a distributed engine (Citus, YugabyteDB) can
--- shard by customer. Hand-edited where drizzle-kit cannot express it (trigger removal, back-fill,
+-- shard by customer (every unique key of a customer's table starts with customer_id). Hand-edited where drizzle-kit cannot express it (trigger removal, back-fill,
 -- primary key names, an unqualified sequence so each schema has its own).
 --
 -- 1. audit_log no longer depends on triggers: append-only is the code's contract, enforced by
@@ -37,10 +37,25 @@ DROP TABLE "audit_head";--> statement-breakpoint
 ALTER TABLE "audit_log" DROP CONSTRAINT "audit_log_pkey";--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_stream_stream_seq_pk" PRIMARY KEY("stream","stream_seq");--> statement-breakpoint
 CREATE INDEX "audit_log_seq_idx" ON "audit_log" USING btree ("seq");--> statement-breakpoint
--- 3. call_records: every unique key starts with the customer id (the distribution column).
+-- 3. Customer-keyed tables: every unique key starts with the customer id (the distribution
+--    column). Ids stay generated unique; a plain index on id serves reads by id.
 DROP INDEX "call_records_external_call_idx";--> statement-breakpoint
 ALTER TABLE "call_records" DROP CONSTRAINT "call_records_pkey";--> statement-breakpoint
 ALTER TABLE "call_records" ADD CONSTRAINT "call_records_customer_id_serial_number_pk" PRIMARY KEY("customer_id","serial_number");--> statement-breakpoint
 CREATE INDEX "call_records_serial_idx" ON "call_records" USING btree ("serial_number");--> statement-breakpoint
 CREATE UNIQUE INDEX "call_records_customer_external_call_idx" ON "call_records" USING btree ("customer_id","external_call_id");--> statement-breakpoint
-CREATE INDEX "call_records_external_call_idx" ON "call_records" USING btree ("external_call_id");
+CREATE INDEX "call_records_external_call_idx" ON "call_records" USING btree ("external_call_id");;--> statement-breakpoint
+ALTER TABLE "customer_events" DROP CONSTRAINT "customer_events_pkey";--> statement-breakpoint
+ALTER TABLE "customer_events" ADD CONSTRAINT "customer_events_customer_id_id_pk" PRIMARY KEY("customer_id","id");--> statement-breakpoint
+ALTER TABLE "work_items" DROP CONSTRAINT "work_items_pkey";--> statement-breakpoint
+ALTER TABLE "work_items" ADD CONSTRAINT "work_items_customer_id_id_pk" PRIMARY KEY("customer_id","id");--> statement-breakpoint
+CREATE INDEX "work_items_id_idx" ON "work_items" USING btree ("id");--> statement-breakpoint
+ALTER TABLE "dnd_entries" DROP CONSTRAINT "dnd_entries_pkey";--> statement-breakpoint
+ALTER TABLE "dnd_entries" ADD CONSTRAINT "dnd_entries_customer_id_id_pk" PRIMARY KEY("customer_id","id");--> statement-breakpoint
+CREATE INDEX "dnd_entries_id_idx" ON "dnd_entries" USING btree ("id");--> statement-breakpoint
+ALTER TABLE "appointments" DROP CONSTRAINT "appointments_pkey";--> statement-breakpoint
+ALTER TABLE "appointments" ADD CONSTRAINT "appointments_customer_id_id_pk" PRIMARY KEY("customer_id","id");--> statement-breakpoint
+CREATE INDEX "appointments_id_idx" ON "appointments" USING btree ("id");--> statement-breakpoint
+ALTER TABLE "responses" DROP CONSTRAINT "responses_pkey";--> statement-breakpoint
+ALTER TABLE "responses" ADD CONSTRAINT "responses_customer_id_id_pk" PRIMARY KEY("customer_id","id");--> statement-breakpoint
+CREATE INDEX "responses_id_idx" ON "responses" USING btree ("id");
