@@ -6,7 +6,10 @@
 import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { AuditEntryInput } from "@winback/core"
+import { type AuditEntryInput, auditEntryHash, auditGenesisHash } from "@winback/core"
+import { PGlite } from "@electric-sql/pglite"
+import { drizzle } from "drizzle-orm/pglite"
+import { migrations } from "../src/pg/migrations.generated"
 import { renderMigrations } from "../scripts/embed-migrations"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
@@ -170,6 +173,42 @@ describe("audit streams under concurrent writers on PostgreSQL", () => {
       expect(await Effect.runPromise(o.stores.audit.verify())).toMatchObject({ ok: false, firstBrokenSeq: Number(target.seq) })
     } finally {
       await o.close()
+    }
+  }, 60_000)
+})
+
+describe("a database audited before streams existed", () => {
+  it("migrates its single chain into stream 0, still verifiable, and keeps appending", async () => {
+    const client = new PGlite()
+    const db = drizzle(client)
+    // The schema as migrations 0000..0007 left it, with a chain of 40 entries written the old way.
+    const before = migrations.filter((m) => m.tag < "0008")
+    await db.execute(sql`CREATE TABLE winback_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+    for (const m of before) {
+      for (const st of m.statements) await db.execute(sql.raw(st))
+      await db.execute(sql`INSERT INTO winback_migrations (tag) VALUES (${m.tag})`)
+    }
+    let prev = auditGenesisHash
+    for (let seq = 1; seq <= 40; seq++) {
+      const hash = auditEntryHash(prev, seq, entry(seq))
+      await db.execute(sql`INSERT INTO audit_log (seq, at, actor_id, category, customer_id, prev_hash, hash, data)
+        VALUES (${seq}, ${entry(seq).at}, 'm-1', 'work-item', 'cust-1', ${prev}, ${hash}, ${JSON.stringify({ ...entry(seq), seq, prevHash: prev, hash })}::jsonb)`)
+      await db.execute(sql`UPDATE audit_head SET seq = ${seq}, hash = ${hash} WHERE id = 1`)
+      prev = hash
+    }
+    const s = await PgliteStorage.open({ client })
+    try {
+      expect(await Effect.runPromise(s.stores.audit.verify())).toEqual({ ok: true, entries: 40 })
+      const next = await Effect.runPromise(s.stores.audit.append(entry(41)))
+      expect(next).toMatchObject({ seq: 41, stream: 0, streamSeq: 41, prevHash: prev })
+      expect(await Effect.runPromise(s.stores.audit.verify())).toEqual({ ok: true, entries: 41 })
+      const old = (await Effect.runPromise(s.stores.audit.query({}, { limit: 1 }))).items[0]!
+      expect(old).toMatchObject({ seq: 1, stream: 0, streamSeq: 1 })
+      // Tampering with a migrated entry is still found.
+      await s.run((d) => d.execute(sql`UPDATE audit_log SET data = jsonb_set(data, '{note}', '"edited"') WHERE seq = 7`))
+      expect(await Effect.runPromise(s.stores.audit.verify())).toMatchObject({ ok: false, firstBrokenSeq: 7 })
+    } finally {
+      await s.close()
     }
   }, 60_000)
 })
