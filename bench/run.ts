@@ -56,6 +56,12 @@ const sections: ReadonlyArray<Section> = [
     run: async (quick) => (await import("./storage/index")).runStorageBench({ openItems: quick ? 20_000 : 1_000_000 })
   },
   {
+    name: "storage-audit",
+    title: "Storage: audited writes with 1 and 4 concurrent writers on PostgreSQL",
+    command: "pnpm exec tsx --conditions=@winback/source bench/storage/audit.ts [rounds] [ms per round]",
+    run: async (quick) => (await import("./storage/audit")).runAuditBench(quick ? { rounds: 2, roundMs: 1000 } : { rounds: 5, roundMs: 3000 })
+  },
+  {
     name: "pipeline",
     title: "Pipeline: one daily extraction on PostgreSQL",
     command: "WINBACK_BENCH_CUSTOMERS=1000000 pnpm bench -- --only pipeline",

@@ -104,7 +104,7 @@ export class AuditTrail extends Context.Service<
     readonly note: (actor: Actor, note: ManualAuditNote) => Effect.Effect<AuditEntry, ValidationError | Forbidden | NotFound | StorageError>
     /** Entries in the actor's audit scope (entries by managers in scope), in sequence order. */
     readonly query: (actor: Actor, query: AuditQuery, page?: PageRequest) => Effect.Effect<Page<AuditEntry>, ValidationError | StorageError>
-    /** Recomputes the hash chain (`audit.verify`: directors and admins by default). */
+    /** Recomputes every stream's hash chain and the checkpoints (`audit.verify`: directors and admins by default); see `verifyAuditLog` for what it proves. */
     readonly verify: (actor: Actor) => Effect.Effect<AuditVerification, Forbidden | StorageError>
   }
 >()("@winback/core/AuditTrail") {

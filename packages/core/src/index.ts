@@ -79,7 +79,22 @@ export { QuestionnaireVersionRecord, ResponseRecord } from "./QuestionnaireRecor
 
 // Effect and audit
 export { Observation, ObservationOutcome } from "./Observation"
-export { AuditCategory, AuditEntry, auditEntryHash, AuditEntryInput, auditGenesisHash, verifyAuditChain } from "./AuditEntry"
+export {
+  AuditCategory,
+  type AuditChainResult,
+  type AuditCheckpoint,
+  auditCheckpointHash,
+  auditCheckpointInterval,
+  AuditEntry,
+  auditEntryHash,
+  AuditEntryInput,
+  auditGenesisHash,
+  auditStreamCount,
+  type AuditStreamHead,
+  nextAuditCheckpoint,
+  verifyAuditChain,
+  verifyAuditLog
+} from "./AuditEntry"
 
 // Ports: storage
 export {

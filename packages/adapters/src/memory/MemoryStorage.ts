@@ -4,9 +4,12 @@
  */
 import { Effect, type Layer } from "effect"
 import {
+  type AuditCheckpoint,
+  auditCheckpointInterval,
   type AuditEntry,
   auditEntryHash,
   auditGenesisHash,
+  type AuditStreamHead,
   type CallRecord,
   type ClaimResult,
   Conflict,
@@ -23,7 +26,8 @@ import {
   storesLayer,
   type UsageDay,
   type UsageMonth,
-  verifyAuditChain,
+  nextAuditCheckpoint,
+  verifyAuditLog,
   type WorkItem,
   type WorkPlan,
   type WorkPlanFilter
@@ -114,7 +118,10 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
   const ledgerRows = () => db.table<HandOutLedgerEntry>("ledger")
   const dndRows = () => db.table<DndEntry>("dnd")
   const auditRows = () => db.table<AuditEntry>("audit")
-  const auditHead = () => db.table<{ seq: number; hash: string }>("audit_head").get("head") ?? { seq: 0, hash: auditGenesisHash }
+  // One process, one writer at a time: every entry goes to stream 0 (the SQL stores spread
+  // concurrent transactions over several streams; the log format and `verify` are the same).
+  const auditHead = (): AuditStreamHead => db.table<AuditStreamHead>("audit_head").get("0") ?? { stream: 0, streamSeq: 0, seq: 0, hash: auditGenesisHash }
+  const auditCheckpoints = () => db.table<AuditCheckpoint>("audit_checkpoints")
   const versions = () => db.table<QuestionnaireVersionRecord>("questionnaire_versions")
   const calls = () => db.table<CallRecord>("calls")
   const callsByExternal = () => db.table<string>("calls_by_external")
@@ -381,9 +388,15 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
           const head = auditHead()
           const seq = head.seq + 1
           const hash = auditEntryHash(head.hash, seq, input)
-          const entry: AuditEntry = { ...input, seq, prevHash: head.hash, hash }
+          const entry: AuditEntry = { ...input, seq, stream: 0, streamSeq: head.streamSeq + 1, prevHash: head.hash, hash }
           db.write("audit", String(seq), entry)
-          db.write("audit_head", "head", { seq, hash })
+          const next: AuditStreamHead = { stream: 0, streamSeq: entry.streamSeq, seq, hash }
+          db.write("audit_head", "0", next)
+          if (seq % auditCheckpointInterval === 0) {
+            const latest = auditCheckpoints().get(String(auditCheckpoints().size))
+            const c = nextAuditCheckpoint(latest, [next], input.at)
+            db.write("audit_checkpoints", String(c.n), c)
+          }
           return entry
         }),
       query: (f, page) =>
@@ -397,7 +410,7 @@ export const makeMemoryStores = (db: MemoryDb = new MemoryDb()): Stores => {
             page
           )
         ),
-      verify: () => db.op(() => verifyAuditChain([...auditRows().values()].sort((a, b) => a.seq - b.seq), auditHead()))
+      verify: () => db.op(() => verifyAuditLog(auditRows().values(), [auditHead()], [...auditCheckpoints().values()]))
     }
   }
 }

@@ -1,14 +1,17 @@
 /**
  * Every storage port over the drizzle schema, for any {@link PgDriver} (PGlite or PostgreSQL).
  * Race contracts rest on the database: the ledger's primary key decides claims, row locks
- * (`FOR UPDATE`) serialise completions, and the audit head row serialises the hash chain.
+ * (`FOR UPDATE`) serialise completions; audit appends take one of several stream heads no other
+ * transaction holds (`FOR UPDATE SKIP LOCKED`), so they do not serialise writers.
  */
-import { and, asc, eq, gt, gte, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm"
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm"
 import { Effect } from "effect"
 import {
   type Appointment,
+  auditCheckpointInterval,
   type AuditEntry,
   auditEntryHash,
+  type AuditStreamHead,
   type CallRecord,
   type ClaimResult,
   Conflict,
@@ -28,7 +31,8 @@ import {
   type Stores,
   type Task,
   type Team,
-  verifyAuditChain,
+  nextAuditCheckpoint,
+  verifyAuditLog,
   type WorkItem,
   type WorkItemState,
   type WorkPlan,
@@ -131,6 +135,20 @@ const dndRow = (e: DndEntry) => ({
  */
 export const makePgStores = (driver: PgDriver): Stores => {
   const run = <A>(op: string, f: Parameters<typeof useDb<A>>[2]) => useDb(driver, op, f)
+  const streamHead = (r: Record<string, unknown>): AuditStreamHead => ({
+    stream: Number(r.stream),
+    streamSeq: Number(r.streamSeq ?? r.stream_seq),
+    seq: Number(r.seq),
+    hash: String(r.hash)
+  })
+  const auditEntryOf = (r: typeof s.auditLog.$inferSelect): AuditEntry => ({
+    ...(r.data as AuditEntry),
+    seq: Number(r.seq),
+    stream: Number(r.stream),
+    streamSeq: Number(r.streamSeq),
+    prevHash: r.prevHash,
+    hash: r.hash
+  })
 
   const customers = pgEntityStore<Customer, import("@winback/core").CustomerFilter>(driver, {
     entity: "Customer",
@@ -156,6 +174,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
   })
 
   const workItems = pgEntityStore<WorkItem, import("@winback/core").WorkItemFilter>(driver, {
+    customerKeyed: true,
     entity: "WorkItem",
     table: s.workItems,
     id: (w) => w.id,
@@ -429,16 +448,23 @@ export const makePgStores = (driver: PgDriver): Stores => {
     calls: {
       nextSerial: () =>
         run("CallRecord.nextSerial", async (db) => formatSerial(Number(rowsOf<{ n: string | number }>(await db.execute(sql`SELECT nextval('call_serial_seq') AS n`))[0]!.n))),
-      // ON CONFLICT DO NOTHING covers both unique keys (serial, call-center call id): a racing insert
-      // waits for the other transaction, then answers no row, without aborting its own transaction.
+      // The unique keys are per customer (customer + serial, customer + call-center call id), so a
+      // racing insert of the same customer's call waits for the other transaction, then answers no
+      // row without aborting its own transaction. A serial or call-center id already stored under
+      // another customer is refused by the NOT EXISTS guard (a plain index lookup; on a
+      // distributed engine a query across shards, see docs/scale-out.md).
       insert: (record) =>
-        run("CallRecord.insert", (db) =>
-          db
-            .insert(s.callRecords)
-            .values({ serialNumber: record.serialNumber, customerId: record.customerId, startedAt: record.startedAt, externalCallId: record.externalCallId ?? null, data: record })
-            .onConflictDoNothing()
-            .returning()
-        ).pipe(
+        run("CallRecord.insert", async (db) => {
+          const ext = record.externalCallId ?? null
+          return rowsOf<{ serial_number: string }>(
+            await db.execute(sql`INSERT INTO call_records (serial_number, customer_id, started_at, external_call_id, data)
+              SELECT ${record.serialNumber}, ${record.customerId}, ${record.startedAt}, ${ext}::text, ${JSON.stringify(record)}::jsonb
+              WHERE NOT EXISTS (SELECT 1 FROM call_records WHERE serial_number = ${record.serialNumber})
+                AND (${ext}::text IS NULL OR NOT EXISTS (SELECT 1 FROM call_records WHERE external_call_id = ${ext}::text))
+              ON CONFLICT DO NOTHING
+              RETURNING serial_number`)
+          )
+        }).pipe(
           Effect.flatMap((rows) =>
             rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ kind: "already-exists", entity: "CallRecord", id: record.serialNumber, reason: "already exists (serial number or call-center call id)" }))
           )
@@ -486,7 +512,12 @@ export const makePgStores = (driver: PgDriver): Stores => {
 
     dnd: {
       add: (entry) =>
-        run("DndEntry.add", (db) => db.insert(s.dndEntries).values(dndRow(entry)).onConflictDoNothing().returning()).pipe(
+        // The key is (customer, id); the id alone is checked first so it stays unique across customers.
+        run("DndEntry.add", async (db) =>
+          (await db.select({ id: s.dndEntries.id }).from(s.dndEntries).where(eq(s.dndEntries.id, entry.id)).limit(1)).length > 0
+            ? []
+            : db.insert(s.dndEntries).values(dndRow(entry)).onConflictDoNothing().returning()
+        ).pipe(
           Effect.flatMap((rows) => (rows.length === 1 ? Effect.succeed(entry) : Effect.fail(new Conflict({ kind: "already-exists", entity: "DndEntry", id: entry.id, reason: "already exists" }))))
         ),
       remove: (id, at) =>
@@ -532,6 +563,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
     },
 
     appointments: pgEntityStore<Appointment, import("@winback/core").AppointmentFilter>(driver, {
+      customerKeyed: true,
       entity: "Appointment",
       table: s.appointments,
       id: (a) => a.id,
@@ -625,6 +657,7 @@ export const makePgStores = (driver: PgDriver): Stores => {
             .map((r) => r.data as QuestionnaireVersionRecord)
         ),
       responses: pgEntityStore<ResponseRecord, { readonly workItemId?: string; readonly questionnaireId?: string; readonly customerId?: string }>(driver, {
+        customerKeyed: true,
         entity: "Response",
         table: s.responses,
         id: (r) => r.id,
@@ -641,12 +674,26 @@ export const makePgStores = (driver: PgDriver): Stores => {
         inTransaction(
           driver,
           run("AuditLog.append", async (db) => {
-            const head = rowsOf<{ seq: string | number; hash: string }>(await db.execute(sql`SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`))[0]!
-            const seq = Number(head.seq) + 1
+            // The first stream head no other transaction holds (this transaction's own count as
+            // free): concurrent writers take different streams and never queue on one row. Only
+            // when every stream is held does a writer wait, for stream 0.
+            const pick = (skipLocked: boolean) =>
+              db.execute(
+                skipLocked
+                  ? sql`WITH h AS (SELECT stream, stream_seq, hash FROM audit_streams ORDER BY stream LIMIT 1 FOR UPDATE SKIP LOCKED) SELECT h.stream, h.stream_seq, h.hash, nextval('audit_seq') AS seq FROM h`
+                  : sql`WITH h AS (SELECT stream, stream_seq, hash FROM audit_streams ORDER BY stream LIMIT 1 FOR UPDATE) SELECT h.stream, h.stream_seq, h.hash, nextval('audit_seq') AS seq FROM h`
+              )
+            type Head = { stream: string | number; stream_seq: string | number; hash: string; seq: string | number }
+            const head = rowsOf<Head>(await pick(true))[0] ?? rowsOf<Head>(await pick(false))[0]!
+            const seq = Number(head.seq)
+            const stream = Number(head.stream)
+            const streamSeq = Number(head.stream_seq) + 1
             const hash = auditEntryHash(head.hash, seq, input)
-            const entry: AuditEntry = { ...input, seq, prevHash: head.hash, hash }
+            const entry: AuditEntry = { ...input, seq, stream, streamSeq, prevHash: head.hash, hash }
             await db.insert(s.auditLog).values({
               seq,
+              stream,
+              streamSeq,
               at: input.at,
               actorId: input.actorId,
               category: input.category,
@@ -655,7 +702,15 @@ export const makePgStores = (driver: PgDriver): Stores => {
               hash,
               data: entry
             })
-            await db.execute(sql`UPDATE audit_head SET seq = ${seq}, hash = ${hash} WHERE id = 1`)
+            await db.update(s.auditStreams).set({ streamSeq, seq, hash }).where(eq(s.auditStreams.stream, stream))
+            if (seq % auditCheckpointInterval === 0) {
+              // Every stream's committed head (and this transaction's own), chained to the newest
+              // checkpoint. A concurrent checkpoint with the same number wins; this one is skipped.
+              const latest = (await db.select({ n: s.auditCheckpoints.n, hash: s.auditCheckpoints.hash }).from(s.auditCheckpoints).orderBy(desc(s.auditCheckpoints.n)).limit(1))[0]
+              const heads = (await db.select().from(s.auditStreams)).map(streamHead)
+              const c = nextAuditCheckpoint(latest === undefined ? undefined : { n: Number(latest.n), hash: latest.hash }, heads, input.at)
+              await db.insert(s.auditCheckpoints).values({ n: c.n, at: c.at, heads: c.heads, prevHash: c.prevHash, hash: c.hash }).onConflictDoNothing()
+            }
             return entry
           })
         ),
@@ -673,18 +728,32 @@ export const makePgStores = (driver: PgDriver): Stores => {
               maybeAnyOf(s.auditLog.category, f.categories)
             ] as ReadonlyArray<SQL | undefined>,
             [s.auditLog.seq],
-            fromData<AuditEntry>,
+            auditEntryOf,
             sortKeys.audit,
             page
           )
         ),
       verify: () =>
         run("AuditLog.verify", async (db) => {
-          const head = rowsOf<{ seq: string | number; hash: string }>(await db.execute(sql`SELECT seq, hash FROM audit_head WHERE id = 1`))[0]!
-          const rows = await db.select().from(s.auditLog).orderBy(asc(s.auditLog.seq))
+          // Heads and checkpoints in one statement (one snapshot), then the entries; entries
+          // appended after that snapshot lie past their stream's head and are left to the next verify.
+          const state = rowsOf<{ heads: Array<Record<string, unknown>> | null; checkpoints: Array<Record<string, unknown>> | null }>(
+            await db.execute(sql`SELECT
+              (SELECT json_agg(json_build_object('stream', stream, 'streamSeq', stream_seq, 'seq', seq, 'hash', hash)) FROM audit_streams) AS heads,
+              (SELECT json_agg(json_build_object('n', n, 'at', at, 'heads', heads, 'prevHash', prev_hash, 'hash', hash)) FROM audit_checkpoints) AS checkpoints`)
+          )[0]!
+          const heads = (state.heads ?? []).map(streamHead)
+          const checkpoints = (state.checkpoints ?? []).map((c) => ({
+            n: Number(c.n),
+            at: String(c.at),
+            heads: (c.heads as Array<Record<string, unknown>>).map(streamHead),
+            prevHash: String(c.prevHash),
+            hash: String(c.hash)
+          }))
+          const end = new Map(heads.map((h) => [h.stream, h.streamSeq]))
           // The stored columns are what the chain protects: rebuild each entry from its columns and data.
-          const entries = rows.map((r) => ({ ...(r.data as AuditEntry), seq: r.seq, prevHash: r.prevHash, hash: r.hash }))
-          return verifyAuditChain(entries, { seq: Number(head.seq), hash: head.hash })
+          const entries = (await db.select().from(s.auditLog)).map(auditEntryOf).filter((e) => e.streamSeq <= (end.get(e.stream) ?? Number.POSITIVE_INFINITY))
+          return verifyAuditLog(entries, heads, checkpoints)
         })
     }
   }

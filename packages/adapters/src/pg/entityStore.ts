@@ -22,6 +22,11 @@ export interface PgEntitySpec<A, F> {
   /** The columns `fromRow` needs when listing (default: every column). */
   readonly listColumns?: Record<string, PgColumn>
   readonly sortKey: (a: A) => SortKey
+  /**
+   * The primary key is `(customer_id, id)` (so the table distributes by customer): `insert` first
+   * looks the id up alone, so an id stays unique across customers as the store contract says.
+   */
+  readonly customerKeyed?: boolean
 }
 
 /** A column in ORDER BY / keyset position: text in byte order, so SQL and memory order agree. */
@@ -58,7 +63,11 @@ export const pgEntityStore = <A extends { readonly version: number }, F>(driver:
   const name = spec.entity
   return {
     insert: (record) =>
-      useDb(driver, `${name}.insert`, (db) => db.insert(t).values(spec.toRow(record)).onConflictDoNothing().returning()).pipe(
+      useDb(driver, `${name}.insert`, async (db) =>
+        spec.customerKeyed === true && (await db.select({ id: t.id }).from(t).where(eq(t.id, spec.id(record))).limit(1)).length > 0
+          ? []
+          : db.insert(t).values(spec.toRow(record)).onConflictDoNothing().returning()
+      ).pipe(
         Effect.flatMap((rows) =>
           rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ kind: "already-exists", entity: name, id: spec.id(record), reason: "already exists" }))
         )

@@ -1,6 +1,9 @@
 /**
  * Applies the embedded schema migrations, once each, in order. Safe to call on every open and
- * from several processes at once: a table lock serialises concurrent migrators.
+ * from several processes at once: a transaction-scoped advisory lock (keyed by the schema) serialises
+ * concurrent migrators. No table lock: Citus and YugabyteDB do not distribute `LOCK TABLE`, while
+ * an advisory lock is taken on the node the migrator is connected to (run migrations through one
+ * coordinator).
  */
 import { sql } from "drizzle-orm"
 import { type Db, rowsOf } from "./Driver"
@@ -16,9 +19,10 @@ import { migrations } from "./migrations.generated"
  * ```
  */
 export const migrate = async (db: Db): Promise<ReadonlyArray<string>> => {
-  await db.execute(sql`CREATE TABLE IF NOT EXISTS winback_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
   return db.transaction(async (tx) => {
-    await tx.execute(sql`LOCK TABLE winback_migrations IN EXCLUSIVE MODE`)
+    // Lock first, then create: two first-time migrators no longer race on CREATE TABLE either.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('winback_migrations:' || current_schema()))`)
+    await tx.execute(sql`CREATE TABLE IF NOT EXISTS winback_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
     const done = rowsOf<{ tag: string }>(await tx.execute(sql`SELECT tag FROM winback_migrations`))
     const applied = new Set(done.map((r) => r.tag))
     const now: Array<string> = []

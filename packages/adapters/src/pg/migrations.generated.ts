@@ -106,5 +106,47 @@ export const migrations: ReadonlyArray<{ readonly tag: string; readonly statemen
       "CREATE TABLE \"extraction_candidates\" (\n\t\"run_key\" text NOT NULL,\n\t\"partition\" integer NOT NULL,\n\t\"rule_key\" text NOT NULL,\n\t\"customer_id\" text NOT NULL,\n\tCONSTRAINT \"extraction_candidates_run_key_partition_rule_key_customer_id_pk\" PRIMARY KEY(\"run_key\",\"partition\",\"rule_key\",\"customer_id\")\n);",
       "CREATE TABLE \"extraction_partitions\" (\n\t\"run_key\" text NOT NULL,\n\t\"partition\" integer NOT NULL,\n\t\"partitions\" integer NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"worker_id\" text,\n\t\"lease_until\" text,\n\t\"attempts\" integer DEFAULT 0 NOT NULL,\n\t\"result\" jsonb,\n\t\"updated_at\" text NOT NULL,\n\tCONSTRAINT \"extraction_partitions_run_key_partition_pk\" PRIMARY KEY(\"run_key\",\"partition\")\n);"
     ]
+  },
+  {
+    "tag": "0009_audit_streams_customer_keys",
+    "statements": [
+      "-- Issue 19: audit without a global lock, and a schema a distributed engine (Citus, YugabyteDB) can\n-- shard by customer (every unique key of a customer's table starts with customer_id). Hand-edited where drizzle-kit cannot express it (trigger removal, back-fill,\n-- primary key names, an unqualified sequence so each schema has its own).\n--\n-- 1. audit_log no longer depends on triggers: append-only is the code's contract, enforced by\n--    granting the application role INSERT and SELECT only (docs/scale-out.md), and `verify`\n--    detects any change. The triggers go first so the back-fill below may write.\nDROP TRIGGER IF EXISTS \"audit_log_no_update_delete\" ON \"audit_log\";",
+      "DROP TRIGGER IF EXISTS \"audit_log_no_truncate\" ON \"audit_log\";",
+      "DROP FUNCTION IF EXISTS \"winback_audit_append_only\"();",
+      "-- 2. Streams: the existing single chain becomes stream 0 (its hashes stay valid: the stream\n--    position is not hashed), 15 more empty streams take concurrent writers.\nCREATE SEQUENCE \"audit_seq\" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;",
+      "CREATE TABLE \"audit_checkpoints\" (\n\t\"n\" bigint PRIMARY KEY NOT NULL,\n\t\"at\" text NOT NULL,\n\t\"heads\" jsonb NOT NULL,\n\t\"prev_hash\" text NOT NULL,\n\t\"hash\" text NOT NULL\n);",
+      "CREATE TABLE \"audit_streams\" (\n\t\"stream\" integer PRIMARY KEY NOT NULL,\n\t\"stream_seq\" bigint NOT NULL,\n\t\"seq\" bigint NOT NULL,\n\t\"hash\" text NOT NULL\n);",
+      "ALTER TABLE \"audit_log\" ADD COLUMN \"stream\" integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE \"audit_log\" ADD COLUMN \"stream_seq\" bigint;",
+      "UPDATE \"audit_log\" SET \"stream_seq\" = \"seq\";",
+      "ALTER TABLE \"audit_log\" ALTER COLUMN \"stream_seq\" SET NOT NULL;",
+      "INSERT INTO \"audit_streams\" (\"stream\", \"stream_seq\", \"seq\", \"hash\") SELECT 0, \"seq\", \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1;",
+      "INSERT INTO \"audit_streams\" (\"stream\", \"stream_seq\", \"seq\", \"hash\") SELECT g, 0, 0, repeat('0', 64) FROM generate_series(0, 15) AS g ON CONFLICT DO NOTHING;",
+      "SELECT setval('audit_seq', (SELECT coalesce(max(\"seq\"), 0) + 1 FROM \"audit_log\"), false);",
+      "DROP TABLE \"audit_head\";",
+      "ALTER TABLE \"audit_log\" DROP CONSTRAINT \"audit_log_pkey\";",
+      "ALTER TABLE \"audit_log\" ADD CONSTRAINT \"audit_log_stream_stream_seq_pk\" PRIMARY KEY(\"stream\",\"stream_seq\");",
+      "CREATE INDEX \"audit_log_seq_idx\" ON \"audit_log\" USING btree (\"seq\");",
+      "-- 3. Customer-keyed tables: every unique key starts with the customer id (the distribution\n--    column). Ids stay generated unique; a plain index on id serves reads by id.\nDROP INDEX \"call_records_external_call_idx\";",
+      "ALTER TABLE \"call_records\" DROP CONSTRAINT \"call_records_pkey\";",
+      "ALTER TABLE \"call_records\" ADD CONSTRAINT \"call_records_customer_id_serial_number_pk\" PRIMARY KEY(\"customer_id\",\"serial_number\");",
+      "CREATE INDEX \"call_records_serial_idx\" ON \"call_records\" USING btree (\"serial_number\");",
+      "CREATE UNIQUE INDEX \"call_records_customer_external_call_idx\" ON \"call_records\" USING btree (\"customer_id\",\"external_call_id\");",
+      "CREATE INDEX \"call_records_external_call_idx\" ON \"call_records\" USING btree (\"external_call_id\");;",
+      "ALTER TABLE \"customer_events\" DROP CONSTRAINT \"customer_events_pkey\";",
+      "ALTER TABLE \"customer_events\" ADD CONSTRAINT \"customer_events_customer_id_id_pk\" PRIMARY KEY(\"customer_id\",\"id\");",
+      "ALTER TABLE \"work_items\" DROP CONSTRAINT \"work_items_pkey\";",
+      "ALTER TABLE \"work_items\" ADD CONSTRAINT \"work_items_customer_id_id_pk\" PRIMARY KEY(\"customer_id\",\"id\");",
+      "CREATE INDEX \"work_items_id_idx\" ON \"work_items\" USING btree (\"id\");",
+      "ALTER TABLE \"dnd_entries\" DROP CONSTRAINT \"dnd_entries_pkey\";",
+      "ALTER TABLE \"dnd_entries\" ADD CONSTRAINT \"dnd_entries_customer_id_id_pk\" PRIMARY KEY(\"customer_id\",\"id\");",
+      "CREATE INDEX \"dnd_entries_id_idx\" ON \"dnd_entries\" USING btree (\"id\");",
+      "ALTER TABLE \"appointments\" DROP CONSTRAINT \"appointments_pkey\";",
+      "ALTER TABLE \"appointments\" ADD CONSTRAINT \"appointments_customer_id_id_pk\" PRIMARY KEY(\"customer_id\",\"id\");",
+      "CREATE INDEX \"appointments_id_idx\" ON \"appointments\" USING btree (\"id\");",
+      "ALTER TABLE \"responses\" DROP CONSTRAINT \"responses_pkey\";",
+      "ALTER TABLE \"responses\" ADD CONSTRAINT \"responses_customer_id_id_pk\" PRIMARY KEY(\"customer_id\",\"id\");",
+      "CREATE INDEX \"responses_id_idx\" ON \"responses\" USING btree (\"id\");"
+    ]
   }
 ]

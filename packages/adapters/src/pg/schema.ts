@@ -12,6 +12,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -88,13 +89,13 @@ export const usageMonthly = pgTable(
 export const customerEvents = pgTable(
   "customer_events",
   {
-    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity().primaryKey(),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
     customerId: text("customer_id").notNull(),
     type: text("type").notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`)
   },
-  (t) => [index("customer_events_customer_type_idx").on(t.customerId, t.type, t.at)]
+  (t) => [primaryKey({ columns: [t.customerId, t.id] }), index("customer_events_customer_type_idx").on(t.customerId, t.type, t.at)]
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -105,6 +106,17 @@ export const customerEvents = pgTable(
 
 const doc = () => ({
   id: text("id").primaryKey(),
+  version: integer("version").notNull(),
+  data: jsonb("data").notNull()
+})
+
+/**
+ * The columns of a customer's aggregate: as {@link doc}, but the primary key is
+ * `(customer_id, id)` (declared by the table) so the table can be distributed by customer; ids
+ * are generated unique, and a plain index on `id` serves reads by id.
+ */
+const customerDoc = () => ({
+  id: text("id").notNull(),
   version: integer("version").notNull(),
   data: jsonb("data").notNull()
 })
@@ -194,7 +206,7 @@ export const extractionCandidates = pgTable(
 export const workItems = pgTable(
   "work_items",
   {
-    ...doc(),
+    ...customerDoc(),
     taskId: text("task_id").notNull(),
     customerId: text("customer_id").notNull(),
     assigneeId: text("assignee_id"),
@@ -204,6 +216,8 @@ export const workItems = pgTable(
     createdAt: text("created_at").notNull()
   },
   (t) => [
+    primaryKey({ columns: [t.customerId, t.id] }),
+    index("work_items_id_idx").on(t.id),
     index("work_items_worklist_idx").on(t.assigneeId, t.state, t.urgency, t.createdAt, t.id),
     // The hot path, "first page of an agent's open work", read straight off the index in urgency
     // order without sorting the agent's whole backlog (the list orders text with collate "C").
@@ -224,26 +238,34 @@ export const workItems = pgTable(
 
 /**
  * Call records; serial numbers come from a sequence so they never repeat. `external_call_id` is
- * the call center's call id: unique, so the call-center event and the agent's recorded outcome of
- * one call meet in one record whichever arrives first (a racing second insert waits, then loses).
+ * the call center's call id: unique per customer, so the call-center event and the agent's recorded
+ * outcome of one call meet in one record whichever arrives first (a racing second insert waits,
+ * then loses). Every unique key starts with the customer id, the distribution column on Citus;
+ * the serial number and call-center id alone are served by plain indexes.
  */
 export const callRecords = pgTable(
   "call_records",
   {
-    serialNumber: text("serial_number").primaryKey(),
+    serialNumber: text("serial_number").notNull(),
     customerId: text("customer_id").notNull(),
     startedAt: text("started_at").notNull(),
     externalCallId: text("external_call_id"),
     data: jsonb("data").notNull()
   },
-  (t) => [index("call_records_customer_idx").on(t.customerId, t.startedAt), uniqueIndex("call_records_external_call_idx").on(t.externalCallId)]
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.serialNumber] }),
+    index("call_records_serial_idx").on(t.serialNumber),
+    index("call_records_customer_idx").on(t.customerId, t.startedAt),
+    uniqueIndex("call_records_customer_external_call_idx").on(t.customerId, t.externalCallId),
+    index("call_records_external_call_idx").on(t.externalCallId)
+  ]
 )
 
 /** Do-not-disturb entries (never deleted: removal sets removed_at). */
 export const dndEntries = pgTable(
   "dnd_entries",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     customerId: text("customer_id").notNull(),
     channel: text("channel").notNull(),
     createdAt: text("created_at").notNull(),
@@ -251,14 +273,23 @@ export const dndEntries = pgTable(
     removedAt: text("removed_at"),
     data: jsonb("data").notNull()
   },
-  (t) => [index("dnd_entries_customer_channel_idx").on(t.customerId, t.channel)]
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.id] }),
+    index("dnd_entries_id_idx").on(t.id),
+    index("dnd_entries_customer_channel_idx").on(t.customerId, t.channel)
+  ]
 )
 
 /** Appointments. */
 export const appointments = pgTable(
   "appointments",
-  { ...doc(), managerId: text("manager_id").notNull(), customerId: text("customer_id").notNull(), state: text("state").notNull(), at: text("at").notNull() },
-  (t) => [index("appointments_due_idx").on(t.state, t.at), index("appointments_manager_idx").on(t.managerId, t.at)]
+  { ...customerDoc(), managerId: text("manager_id").notNull(), customerId: text("customer_id").notNull(), state: text("state").notNull(), at: text("at").notNull() },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.id] }),
+    index("appointments_id_idx").on(t.id),
+    index("appointments_due_idx").on(t.state, t.at),
+    index("appointments_manager_idx").on(t.managerId, t.at)
+  ]
 )
 
 /** The offer catalogue. */
@@ -281,17 +312,22 @@ export const questionnaireVersions = pgTable(
 /** Questionnaire responses. */
 export const responses = pgTable(
   "responses",
-  { ...doc(), workItemId: text("work_item_id"), questionnaireId: text("questionnaire_id").notNull(), customerId: text("customer_id").notNull() },
-  (t) => [index("responses_work_item_idx").on(t.workItemId)]
+  { ...customerDoc(), workItemId: text("work_item_id"), questionnaireId: text("questionnaire_id").notNull(), customerId: text("customer_id").notNull() },
+  (t) => [primaryKey({ columns: [t.customerId, t.id] }), index("responses_id_idx").on(t.id), index("responses_work_item_idx").on(t.workItemId)]
 )
 
 /**
- * The audit log: append-only (a trigger refuses UPDATE and DELETE), hash-chained by `seq`.
+ * The audit log: append-only by contract (no code path updates or deletes it; grant the
+ * application role INSERT and SELECT only, see docs/scale-out.md), hash-chained per stream:
+ * `(stream, stream_seq)` is an entry's place in its chain, `seq` the log-wide order for queries.
+ * `verify` detects a modified or removed entry whatever the database allowed.
  */
 export const auditLog = pgTable(
   "audit_log",
   {
-    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    stream: integer("stream").notNull().default(0),
+    streamSeq: bigint("stream_seq", { mode: "number" }).notNull(),
     at: text("at").notNull(),
     actorId: text("actor_id").notNull(),
     category: text("category").notNull(),
@@ -301,11 +337,37 @@ export const auditLog = pgTable(
     data: jsonb("data").notNull()
   },
   (t) => [
+    primaryKey({ columns: [t.stream, t.streamSeq] }),
+    index("audit_log_seq_idx").on(t.seq),
     index("audit_log_at_idx").on(t.at),
     index("audit_log_actor_idx").on(t.actorId, t.seq),
     index("audit_log_customer_idx").on(t.customerId, t.seq)
   ]
 )
+
+/** The log-wide order of audit entries (gaps where an appending transaction rolled back). */
+export const auditSeq = pgSequence("audit_seq", { startWith: 1 })
+
+/**
+ * The head of each audit stream. An append locks the first head no other transaction holds
+ * (`FOR UPDATE SKIP LOCKED`), so concurrent writers append to different streams instead of
+ * queueing on one row.
+ */
+export const auditStreams = pgTable("audit_streams", {
+  stream: integer("stream").primaryKey(),
+  streamSeq: bigint("stream_seq", { mode: "number" }).notNull(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull()
+})
+
+/** Checkpoints: every stream's head at one moment, chained by hash (one every 32 entries). */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  n: bigint("n", { mode: "number" }).primaryKey(),
+  at: text("at").notNull(),
+  heads: jsonb("heads").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull()
+})
 
 /**
  * Small durable state of the HTTP integrations: outbox cursors of the webhook dispatcher and the

@@ -495,9 +495,12 @@ export type AuditVerification =
 /**
  * The append-only audit log with a hash chain.
  *
- * Contract: `append` assigns consecutive sequence numbers and chains each entry's hash to the
- * previous one; there is no update or delete. `verify` recomputes the chain and reports the first
- * entry that was modified, deleted or inserted out of order.
+ * Contract: `append` assigns increasing log-wide sequence numbers (consecutive for appends one
+ * after the other; a rolled-back append may leave a gap) and chains each entry's hash to the
+ * previous entry of its stream; a writer takes a stream no concurrent transaction holds, so
+ * writers do not serialise on one row. Every `auditCheckpointInterval` entries a checkpoint records
+ * every stream's head. There is no update or delete. `verify` recomputes every stream and checkpoint
+ * (`verifyAuditLog`) and reports the first entry that was modified, deleted or reordered.
  *
  * @example
  * ```ts
