@@ -52,7 +52,7 @@ describe.each(targets)("distributed-engine-ready schema on %s", (_name, open, en
     const keyOf = (table: string, columns: ReadonlyArray<string>) => otherKeys[table] ?? (columns.includes("customer_id") ? "customer_id" : undefined)
     const keyed = tables.filter((t) => keyOf(t.table, t.columns) !== undefined)
     expect(keyed.map((t) => t.table).sort()).toEqual(
-      ["appointments", "audit_log", "call_records", "customer_events", "customers", "dnd_entries", "hand_out_ledger", "responses", "usage_daily", "usage_monthly", "work_items"].filter((t) =>
+      ["appointments", "audit_log", "call_records", "customer_events", "customers", "dnd_entries", "extraction_candidates", "hand_out_ledger", "responses", "usage_daily", "usage_monthly", "work_items"].filter((t) =>
         tables.some((x) => x.table === t)
       )
     )
