@@ -26,10 +26,11 @@ const SCHEMA = "wb_rules_bench"
 
 const rows = (r: unknown) => (r as { rows: Array<Record<string, unknown>> }).rows
 
-const generate = async (db: AnyPgDatabase, n: number) => {
-  await db.execute(sql.raw(`drop schema if exists ${SCHEMA} cascade`))
-  await db.execute(sql.raw(`create schema ${SCHEMA}`))
-  await db.execute(sql.raw(`set search_path to ${SCHEMA}`))
+/** Generates n customers in `schema` (dropped first) with set-based inserts (generate_series), no row-by-row traffic. */
+export const generate = async (db: AnyPgDatabase, n: number, schema = SCHEMA) => {
+  await db.execute(sql.raw(`drop schema if exists ${schema} cascade`))
+  await db.execute(sql.raw(`create schema ${schema}`))
+  await db.execute(sql.raw(`set search_path to ${schema}`))
   await migrate(db as never)
   await db.execute(sql.raw(`select setseed(0.42)`))
   await db.execute(sql.raw(`
@@ -152,7 +153,14 @@ export async function runRulesSqlBench(opts: { customers?: number; url?: string 
   return { markdown: lines.join("\n"), goals }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === "generate") {
+  // Development aid: `sql.ts generate <n> <schema> [url]` leaves generated data in place.
+  const client = new pg.Client({ connectionString: process.argv[5] ?? process.env.WINBACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" })
+  await client.connect()
+  const t = await time(() => generate(drizzle(client) as unknown as AnyPgDatabase, Number(process.argv[3]), process.argv[4]))
+  console.log(`generated in ${(t.ms / 1000).toFixed(1)} s`)
+  await client.end()
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 100_000)
   console.log((await runRulesSqlBench({ customers: n })).markdown)
 }
