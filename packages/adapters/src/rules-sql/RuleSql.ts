@@ -340,12 +340,44 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       const agg = scaled(l.fn, unit, x, ord, filter)
       return l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
     }
-    const kRow = sql`((select hi_idx from wb_mr) - ${midx(m("month"))})`
-    const cols: SQL[] = [sql`(select hi_idx from wb_mr) - ${midx(sql`max(${m("month")}) filter (where ${m("billDate")} <= ${day(D)})`)} as j`]
-    for (let j = 0; j <= slack; j++)
-      for (const l of monthlyLeaves) cols.push(sql`${monthAgg(l, sql`(${kRow} - ${j}::int)`, m)} as ${id(`l${l.id}_${j}`)}`)
+    // Each row's months-before-M (k) and metric values are computed once, in the range scan.
+    const fields = [...new Set(monthlyLeaves.map((l) => (l.kind === "monthly" ? l.metric : l.ref.kind === "monthField" ? l.ref.field : "")))]
+    const rowCols = fields.map((f) => {
+      const unit = unitOf(catalog, "monthly", f)
+      const dateField = monthlyLeaves.some((l) => l.kind === "date" && l.ref.kind === "monthField" && l.ref.field === f)
+      const v = dateField ? sql`${m(f)}` : unit !== undefined ? unitsOf(m(f), unit) : sql`${m(f)}::float8`
+      return sql`${v} as ${id(`x_${f}`)}`
+    })
+    const w = (name: string): SQL => sql`wb_w.${id(name === "month" ? "month" : `x_${name}`)}`
+    const wUnits = (l: (typeof monthlyLeaves)[number], k: SQL): SQL => {
+      // The range scan's metric values are already in units (or float8): aggregate them as they are.
+      if (l.kind === "date") {
+        const ago = l.ref.kind === "monthField" ? (l.ref.monthsAgo ?? 0) : 0
+        const field = l.ref.kind === "monthField" ? l.ref.field : ""
+        return sql`max(${w(field)} - ${epoch}) filter (where ${k} = ${ago}::int)::float8`
+      }
+      const filter = sql`${k} between ${l.lo}::int and ${l.hi}::int`
+      const unit = unitOf(catalog, "monthly", l.metric)
+      const ordered = !(catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo || unit !== undefined)
+      let agg: SQL
+      if (ordered && (l.fn === "sum" || l.fn === "avg" || l.fn === "value") && l.hi - l.lo < 12) {
+        // A float sum in month order without a per-customer sort: one value per month (the key is
+        // unique), folded oldest first, missing months skipped — the memory evaluator's order.
+        let acc: SQL | undefined
+        for (let i = l.hi; i >= l.lo; i--) {
+          const v = sql`max(${w(l.metric)}) filter (where ${k} = ${i}::int)`
+          acc = acc === undefined ? v : sql`case when ${acc} is null then ${v} when ${v} is null then ${acc} else ${acc} + ${v} end`
+        }
+        const total = acc!
+        const n = sql`count(*) filter (where ${filter})`
+        agg = l.fn === "sum" ? sql`coalesce(${total}, 0)` : l.fn === "avg" ? sql`(${total} / nullif(${n}, 0)::float8)` : total
+      } else agg = scaled(l.fn, unit, w(l.metric), ordered ? sql` order by wb_w.month` : sql``, filter)
+      return l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
+    }
+    const cols: SQL[] = [sql`(select hi_idx from wb_mr) - ${midx(sql`max(wb_w.month) filter (where wb_w.issued)`)} as j`]
+    for (let j = 0; j <= slack; j++) for (const l of monthlyLeaves) cols.push(sql`${wUnits(l, sql`(wb_w.k - ${j}::int)`)} as ${id(`l${l.id}_${j}`)}`)
     ctes.push(
-      sql`wb_m as (select ${m("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.usageMonthly} where ${m("month")} between (select lo from wb_mr) and (select hm from wb_mr) group by ${m("customerId")})`
+      sql`wb_m as (select wb_w.customer_id, ${sql.join(cols, sql`, `)} from (select ${m("customerId")} as customer_id, ${m("month")} as month, ${m("billDate")} <= ${day(D)} as issued, (select hi_idx from wb_mr) - ${midx(m("month"))} as k${rowCols.length ? sql`, ${sql.join(rowCols, sql`, `)}` : sql``} from ${t.usageMonthly} where ${m("month")} between (select lo from wb_mr) and (select hm from wb_mr) offset 0) wb_w group by wb_w.customer_id)`
     )
     joins.push(() => sql`left join wb_m on wb_m.customer_id = ${col(t.customers, "id")}`)
     // The exact path for customers outside the range scan, through usage_monthly's primary key.
@@ -554,11 +586,14 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     return sql`${v} as ${id(`a_${f}`)}`
   })
   const leafSelect = plan.leaves.map((l) => sql`${leafExpr[l.id] ?? sql`null::float8`} as ${id(`l${l.id}`)}`)
+  // A monthly leaf is a CASE over the candidate columns with a sub-query for lagging customers; the
+  // condition reads it several times, so the inner select is fenced (OFFSET 0) to compute it once.
+  const fenced = monthlyLeaves.length > 0
   const innerOf = (matchOnly: boolean): SQL =>
     sql`select ${sql.join([sql`${col(t.customers, "id")} as customer_id`, ...attrSelect, ...leafSelect, ...rawDates], sql`, `)} from ${t.customers} ${sql.join(
       joins.map((j) => j(matchOnly)),
       sql` `
-    )}${options.customerFilter ? sql` where ${options.customerFilter}` : sql``}`
+    )}${options.customerFilter ? sql` where ${options.customerFilter}` : sql``}${fenced ? sql` offset 0` : sql``}`
   const inner = innerOf(true)
   const withClause = ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``
   const where = cond(plan.when, true)
@@ -601,6 +636,17 @@ export interface SqlMatch {
   readonly explanation: Explanation
 }
 
+/**
+ * Runs a compiled query in its own transaction with JIT compilation off: the per-customer fallback
+ * sub-queries of monthly leaves (which run only for lagging customers) lift the estimated cost past
+ * PostgreSQL's JIT thresholds, and compiling the expressions then costs seconds for nothing.
+ */
+const run = (db: AnyPgDatabase, query: SQL): Promise<unknown> =>
+  db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`)
+    return tx.execute(query)
+  })
+
 const rowsOf = (r: unknown): ReadonlyArray<Record<string, unknown>> => (r as { rows: Array<Record<string, unknown>> }).rows
 
 const toMatch = (plan: RulePlan, asOf: string, row: Record<string, unknown>): SqlMatch => {
@@ -626,7 +672,7 @@ const toMatch = (plan: RulePlan, asOf: string, row: Record<string, unknown>): Sq
  */
 export const findRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<SqlMatch[]> => {
   const c = compileRuleSql(rule, options)
-  return rowsOf(await db.execute(c.query)).map((r) => toMatch(c.plan, options.asOf, r))
+  return rowsOf(await run(db, c.query)).map((r) => toMatch(c.plan, options.asOf, r))
 }
 
 /**
@@ -639,7 +685,7 @@ export const findRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, 
  */
 export const countRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<number> => {
   const c = compileRuleSql(rule, options)
-  return Number(rowsOf(await db.execute(c.countQuery))[0]?.["n"] ?? 0)
+  return Number(rowsOf(await run(db, c.countQuery))[0]?.["n"] ?? 0)
 }
 
 /**
@@ -664,6 +710,9 @@ export const streamRuleMatches = async (
   const cursor = `wb_rules_${Math.random().toString(36).slice(2, 10)}`
   let count = 0
   await db.transaction(async (tx) => {
+    // Every row is fetched: plan the cursor for the whole result, not for its first tenth.
+    await tx.execute(sql`set local cursor_tuple_fraction = 1`)
+    await tx.execute(sql`set local jit = off`)
     await tx.execute(sql`declare ${sql.identifier(cursor)} no scroll cursor for ${c.query}`)
     for (;;) {
       const rows = rowsOf(await tx.execute(sql`fetch forward ${sql.raw(String(size))} from ${sql.identifier(cursor)}`))
@@ -758,7 +807,7 @@ export interface SqlTrace {
 export const traceRuleSql = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<SqlTrace[]> => {
   const c = compileRuleSql(rule, options)
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
-  return rowsOf(await db.execute(c.traceQuery)).map((r) => {
+  return rowsOf(await run(db, c.traceQuery)).map((r) => {
     const comparisons: Array<readonly [number | null, number | null]> = []
     for (let i = 0; `s${i}` in r; i += 2) comparisons.push([num(r[`s${i}`]), num(r[`s${i + 1}`])])
     return { customerId: String(r["customer_id"]), matched: r["wb_matched"] === true, leaves: c.plan.leaves.map((l) => num(r[`l${l.id}`])), comparisons }
