@@ -7,12 +7,13 @@
  * WINBACK_BENCH_REUSE=1 reuses data left by WINBACK_BENCH_KEEP=1 or `sql.ts generate <n> wb_rules_bench_<n>`)
  */
 import { createRequire } from "node:module"
+import { writeFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { catalogue, instantiate, type Rule } from "@winback/rules"
 import { migrate } from "../../packages/adapters/src/pg/migrate"
-import { type AnyPgDatabase, countRuleMatches, streamRuleMatches } from "../../packages/adapters/src/rules-sql"
+import { type AnyPgDatabase, compileRuleSql, countRuleMatches, streamRuleMatches } from "../../packages/adapters/src/rules-sql"
 import { type Goal, type SectionResult } from "../goals"
 
 // drizzle-orm and pg are dependencies of @winback/adapters, not of the bench package: load the
@@ -20,6 +21,7 @@ import { type Goal, type SectionResult } from "../goals"
 const fromAdapters = createRequire(join(dirname(fileURLToPath(import.meta.url)), "../../packages/adapters/package.json"))
 const drizzleDir = join(dirname(fileURLToPath(import.meta.url)), "../../packages/adapters/node_modules/drizzle-orm")
 const { sql } = (await import(pathToFileURL(join(drizzleDir, "index.js")).href)) as typeof import("../../packages/adapters/node_modules/drizzle-orm")
+type SQL = import("../../packages/adapters/node_modules/drizzle-orm").SQL
 const { drizzle } = (await import(pathToFileURL(join(drizzleDir, "node-postgres/index.js")).href)) as typeof import("../../packages/adapters/node_modules/drizzle-orm/node-postgres")
 const pg = fromAdapters("pg") as typeof import("pg")
 
@@ -275,7 +277,7 @@ export async function runRulesSqlBench(opts: { sizes?: ReadonlyArray<number>; cu
   const version = rows(await db.execute(sql`show server_version`))[0]?.["server_version"]
   const workMem = rows(await db.execute(sql`show work_mem`))[0]?.["work_mem"]
   const results: Array<SizeResult> = []
-  for (const n of sizes) results.push(await runSize(db, n, opts.rounds ?? 3))
+  for (const n of sizes) results.push(await runSize(db, n, opts.rounds ?? (n >= 1_000_000 ? 1 : 3)))
   await client.end()
   const lines = [
     "## Rules in PostgreSQL: the catalogue over generated customers",
@@ -318,6 +320,32 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === "gene
   await client.connect()
   const t = await time(() => generate(drizzle(client) as unknown as AnyPgDatabase, Number(process.argv[3]), process.argv[4]))
   console.log(`generated in ${(t.ms / 1000).toFixed(1)} s`)
+  await client.end()
+} else if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === "explain") {
+  // `sql.ts explain <n> <file>`: EXPLAIN (ANALYZE, BUFFERS) of every template's compiled count query
+  // and its expert anchor, over data left in wb_rules_bench_<n>, written as markdown to <file>.
+  const client = new pg.Client({ connectionString: process.env.WINBACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" })
+  await client.connect()
+  const db = drizzle(client) as unknown as AnyPgDatabase
+  const n = Number(process.argv[3])
+  await db.execute(sql.raw(`set search_path to ${SCHEMA}_${n}`))
+  const plan = async (q: SQL | string, jit: boolean) => {
+    await db.execute(sql.raw(`set jit = ${jit ? "on" : "off"}`))
+    const r = rows(await db.execute(typeof q === "string" ? sql.raw(`explain (analyze, buffers) ${q}`) : sql`explain (analyze, buffers) ${q}`))
+    await db.execute(sql.raw(`reset jit`))
+    return r.map((x) => String(x["QUERY PLAN"])).filter((l) => !l.includes("(never executed)")).join("\n")
+  }
+  const out = [
+    "# Rules in SQL: query plans of the catalogue",
+    "",
+    `EXPLAIN (ANALYZE, BUFFERS) of each template's compiled count query (\`compileRuleSql(...).countQuery\`, run as the library runs it: JIT off) and of its expert anchor (bench/rules/sql.ts, server defaults), over ${n.toLocaleString("en")} generated customers (\`bench/rules/sql.ts explain ${n} <file>\`), as of ${AS_OF}; PostgreSQL ${rows(await db.execute(sql`show server_version`))[0]?.["server_version"]}, work_mem ${rows(await db.execute(sql`show work_mem`))[0]?.["work_mem"]}; written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}. Sub-plans that never ran (the per-customer fallback for lagging customers) are left out.`,
+    ""
+  ]
+  for (const t of catalogue) {
+    const c = compileRuleSql(instantiate(t).rule, { asOf: AS_OF })
+    out.push(`## ${t.id}`, "", "Compiled:", "", "```", await plan(c.countQuery, false), "```", "", "Expert anchor:", "", "```", await plan(`select count(*) from (${expert[t.id]!}) wb_anchor`, true), "```", "")
+  }
+  writeFileSync(process.argv[4]!, out.join("\n"))
   await client.end()
 } else if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === "compare") {
   // Development aid: `sql.ts compare <n> <template,…>`: one compiled and one expert run each, reusing data.
