@@ -123,11 +123,11 @@ const expert: Record<string, string> = {
   "call-forwarding": `
     select c.id, x.streak from customers c join (
       select customer_id, ${streak(dayMask("forwarded_to_other_operator"))} streak from usage_daily
-      where day between ${D} - 30 and ${D} group by customer_id) x on x.customer_id = c.id where x.streak >= 5`,
+      where day between ${D} - 30 and ${D} and forwarded_to_other_operator group by customer_id) x on x.customer_id = c.id where x.streak >= 5`,
   "silent-high-value": `
     select c.id, c.tier, x.streak from customers c join (
       select customer_id, ${streak(dayMask("outgoing_calls = 0"))} streak from usage_daily
-      where day between ${D} - 30 and ${D} group by customer_id) x on x.customer_id = c.id where x.streak >= 10 and c.tier in ('gold', 'diamond')`,
+      where day between ${D} - 30 and ${D} and outgoing_calls = 0 group by customer_id) x on x.customer_id = c.id where x.streak >= 10 and c.tier in ('gold', 'diamond')`,
   "suspension-requested": `
     select c.id, x.n from customers c join (
       select customer_id, count(*) n from customer_events where type = 'suspension-requested'

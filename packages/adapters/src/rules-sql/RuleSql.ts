@@ -279,6 +279,9 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       (l) =>
         sql`coalesce(bit_or(1::int8 << (${day(D)} - ${dayCol})) filter (where ${dayCol} between ${day(D - l.days + 1)} and ${day(D)} and ${dailyPred(l.where)}), 0::int8) as ${id(`l${l.id}`)}`
     )
+    // With streak masks alone, a day that meets no streak's condition sets no bit: leave it unread
+    // (a customer without such days has all-zero masks, the value of an absent row).
+    const onlyDays = dailyLeaves.length === 0 ? sql` and (${sql.join(maskStreaks.map((l) => dailyPred(l.where)), sql` or `)})` : sql``
     const cols = dailyLeaves.map((l) => {
       const win = sql`${dayCol} between ${day(D - l.hi)} and ${day(D - l.lo)}`
       const filter = l.where ? sql`${win} and ${dailyPred(l.where)}` : win
@@ -291,7 +294,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       return sql`${v} as ${id(`l${l.id}`)}`
     })
     ctes.push(
-      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join([...cols, ...masks], sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)} group by ${dUsage("customerId")})`
+      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join([...cols, ...masks], sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)}${onlyDays} group by ${dUsage("customerId")})`
     )
     joins.push((matchOnly) => sql`${sql.raw(matchOnly ? dailyJoin : "left")} join wb_d on wb_d.customer_id = ${col(t.customers, "id")}`)
     for (const l of dailyLeaves) {
