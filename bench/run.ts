@@ -35,7 +35,7 @@ const sections: ReadonlyArray<Section> = [
     name: "rules-sql",
     title: "Rules in PostgreSQL: the whole catalogue against hand-written SQL",
     command: "pnpm exec tsx --conditions=@winback/source bench/rules/sql.ts [customers]",
-    run: async (quick) => (await import("./rules/sql")).runRulesSqlBench({ customers: quick ? 20_000 : 1_000_000 })
+    run: async (quick) => (await import("./rules/sql")).runRulesSqlBench({ sizes: quick ? [20_000] : [100_000, 1_000_000] })
   },
   {
     name: "questionnaire",

@@ -46,7 +46,7 @@ const small = fc.integer({ min: 0, max: 40 })
 const dayIso = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((o) => isoDay(BASE + o))
 const eventTypes = ["activated", "suspension-requested", "cancel-requested", "complaint-resolved", "payment-reminder-sent"] as const
 
-const customerArb = (id: string): fc.Arbitrary<CustomerFacts> =>
+const customerArb = (id: string, monthOffsets: { readonly min: number; readonly max: number } = { min: -10, max: 0 }): fc.Arbitrary<CustomerFacts> =>
   fc
     .record({
       tier: fc.constantFrom("regular", "silver", "gold", "diamond", "vip"),
@@ -70,7 +70,7 @@ const customerArb = (id: string): fc.Arbitrary<CustomerFacts> =>
         }),
         { minLength: 40, maxLength: 40 }
       ),
-      months: fc.uniqueArray(fc.integer({ min: -10, max: 0 }), { maxLength: 11 }),
+      months: fc.uniqueArray(fc.integer(monthOffsets), { maxLength: 11 }),
       monthValues: fc.array(
         fc.record({
           billAmount: amount,
@@ -131,6 +131,12 @@ const customerArb = (id: string): fc.Arbitrary<CustomerFacts> =>
     })
 
 const datasetArb = fc.integer({ min: 12, max: 24 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => customerArb(`c${String(i).padStart(3, "0")}`))))
+// Sparse bills over three years, some not yet issued on the as-of day: customers whose latest issued
+// bill lags the newest of all by 0 to 30 months, with gaps in the window, or who have none — every
+// path of the SQL's monthly range scan and of its per-customer fallback.
+const laggingDatasetArb = fc
+  .integer({ min: 12, max: 24 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => customerArb(`c${String(i).padStart(3, "0")}`, i % 3 === 0 ? { min: -10, max: 0 } : { min: -30, max: 2 }))))
 
 // ---- generators: rules ----------------------------------------------------------------------------
 
@@ -257,14 +263,14 @@ afterAll(async () => {
   console.log(`rules-sql differential cases: ${JSON.stringify(counts)}`)
 })
 
-const agree = async (b: Backend, facts: ReadonlyArray<CustomerFacts>, rules: ReadonlyArray<Rule>, asOfs: ReadonlyArray<string>) => {
+const agree = async (b: Backend, facts: ReadonlyArray<CustomerFacts>, rules: ReadonlyArray<Rule>, asOfs: ReadonlyArray<string>, monthSlack?: number) => {
   const indexed = indexFacts(facts)
   const c = (counts[b.name] ??= { rules: 0, customers: 0, matches: 0 })
   for (const [i, rule] of rules.entries()) {
     const asOf = asOfs[i % asOfs.length]!
     const mem = compileRule(rule)
     const memMatches = mem.filter(indexed, asOf)
-    const sqlMatches = await findRuleMatches(b.db, rule, { asOf })
+    const sqlMatches = await findRuleMatches(b.db, rule, { asOf, monthSlack })
     const memIds = memMatches.map((f) => f.id).sort()
     const sqlIds = sqlMatches.map((m) => m.customerId).sort()
     const context = `rule ${JSON.stringify(rule)} as of ${asOf}`
@@ -278,7 +284,7 @@ const agree = async (b: Backend, facts: ReadonlyArray<CustomerFacts>, rules: Rea
       expect(m.explanation.summary).toBe(e.summary)
     }
     // Every customer, matched or not: the decision, every leaf and both sides of every comparison.
-    const traces = await traceRuleSql(b.db, rule, { asOf })
+    const traces = await traceRuleSql(b.db, rule, { asOf, monthSlack })
     expect(traces.map((t) => t.customerId)).toEqual(indexed.map((f) => f.id).sort())
     const byAll = new Map(indexed.map((f) => [f.id, f]))
     for (const t of traces) {
@@ -307,6 +313,19 @@ describe("memory and SQL agree", () => {
       )
     }
   }, 120_000)
+
+  it("on customers whose latest issued bill lags the newest by any number of months, whatever the month slack (every backend)", async () => {
+    const monthlyRules = ruleArb.filter((r) => JSON.stringify(r).includes('"monthly"') || JSON.stringify(r).includes('"monthField"'))
+    for (const b of backends) {
+      await fc.assert(
+        fc.asyncProperty(laggingDatasetArb, fc.array(monthlyRules, { minLength: 6, maxLength: 6 }), fc.array(asOfArb, { minLength: 3, maxLength: 3 }), fc.constantFrom(0, 1, 3), async (facts, rules, asOfs, slack) => {
+          await reset(b.db, facts)
+          await agree(b, facts, rules, asOfs, slack)
+        }),
+        { endOnFailure: true, numRuns: Number(process.env.WINBACK_FC_RUNS ?? 25), seed: Number(process.env.WINBACK_FC_SEED ?? Date.now() % 2 ** 31) }
+      )
+    }
+  }, 180_000)
 
   it("on cent-valued bills exactly on a threshold, one cent either side: money compared exactly (every backend)", async () => {
     const billDrop = catalogue.find((t) => t.id === "bill-drop")!

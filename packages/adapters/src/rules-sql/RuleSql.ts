@@ -61,6 +61,12 @@ export interface RuleSqlOptions {
   readonly tables?: RuleSqlTables | undefined
   /** Extra condition on the customers table (e.g. a scope), ANDed in. */
   readonly customerFilter?: SQL | undefined
+  /**
+   * How many months a customer's latest issued bill may lag the newest issued bill of all
+   * customers and still be read in the one range scan (default 1: two billing cycles a month
+   * apart). Customers lagging further are exact too, read through the primary key one by one.
+   */
+  readonly monthSlack?: number | undefined
 }
 
 const defaultTables: RuleSqlTables = { customers, usageDaily, usageMonthly, customerEvents }
@@ -69,6 +75,79 @@ const col = (t: PgTable, name: string): SQL => {
   const c = (t as unknown as Record<string, unknown>)[name]
   if (!c || typeof c !== "object") throw new Error(`Column '${name}' not found on table`)
   return sql`${c}`
+}
+
+/** The database name of a table's column, for use under a table alias. */
+const usageColumn = (t: PgTable, name: string): string => {
+  const c = (t as unknown as Record<string, { name?: unknown } | undefined>)[name]
+  if (!c || typeof c.name !== "string") throw new Error(`Column '${name}' not found on table`)
+  return c.name
+}
+
+/**
+ * Whether the rule can only match customers that have rows in a source (the leaves `ids` read
+ * from it): the condition, with those leaves at their no-rows values and everything else unknown,
+ * is false in three-valued logic. Then the source is inner-joined, and conditions on it reach its
+ * aggregate as HAVING filters.
+ */
+const joinKind = (plan: RulePlan, ids: ReadonlySet<number>): "inner" | "left" => {
+  const absent = (l: Leaf): number | null =>
+    l.kind === "streak" || l.kind === "events" ? 0 : (l.kind === "daily" || l.kind === "monthly") && !l.complete && (l.fn === "sum" || l.fn === "count") ? 0 : null
+  // undefined: unknown; null: SQL null.
+  const num = (e: PlanNum): number | null | undefined => {
+    switch (e.t) {
+      case "const":
+        return e.v
+      case "leaf":
+        return ids.has(e.leaf) ? absent(plan.leaves[e.leaf]!) : undefined
+      case "table":
+        return undefined
+      case "daysSince": {
+        const v = ids.has(e.leaf) ? absent(plan.leaves[e.leaf]!) : undefined
+        return v === undefined || v === null ? v : undefined
+      }
+      case "arith":
+      case "pct": {
+        const a = num(e.t === "arith" ? e.l : e.from)
+        const b = num(e.t === "arith" ? e.r : e.to)
+        if (a === null || b === null) return a === undefined || b === undefined ? undefined : null
+        if (a === undefined || b === undefined) return undefined
+        if (e.t === "pct") return a === 0 ? null : ((b - a) / a) * 100
+        return e.op === "+" ? a + b : e.op === "-" ? a - b : e.op === "*" ? a * b : b === 0 ? null : a / b
+      }
+    }
+  }
+  const cond = (c: PlanCond): boolean | undefined => {
+    switch (c.t) {
+      case "all": {
+        const vs = c.of.map(cond)
+        return vs.includes(false) ? false : vs.every((v) => v === true) ? true : undefined
+      }
+      case "any": {
+        const vs = c.of.map(cond)
+        return vs.includes(true) ? true : vs.every((v) => v === false) ? false : undefined
+      }
+      case "not": {
+        const v = cond(c.of)
+        return v === undefined ? undefined : !v
+      }
+      case "cmp": {
+        const a = num(c.l)
+        const b = num(c.r)
+        if (a === undefined || b === undefined) return undefined
+        if (a === null || b === null) return false
+        // A near tie is decided in exact arithmetic: leave it unknown.
+        if (Math.abs(a - b) <= 1e-9 * (Math.abs(a) + Math.abs(b))) return undefined
+        return c.cmp === "<" ? a < b : c.cmp === "<=" ? a <= b : c.cmp === ">" ? a > b : c.cmp === ">=" ? a >= b : c.cmp === "=" ? a === b : a !== b
+      }
+      case "dateBetween":
+      case "anniversary":
+        return ids.has(c.leaf) && absent(plan.leaves[c.leaf]!) === null ? false : undefined
+      case "attr":
+        return undefined
+    }
+  }
+  return cond(plan.when) === false ? "inner" : "left"
 }
 
 const f8 = (v: number): SQL => sql`${v}::float8`
@@ -177,16 +256,32 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
   }
 
   const ctes: SQL[] = []
-  const joins: SQL[] = []
+  /** Joins of the sources; `inner` is used by the match queries only (the trace reads every customer). */
+  const joins: Array<(matchOnly: boolean) => SQL> = []
   /** Leaf value expression in the inner select. */
   const leafExpr: SQL[] = []
 
   // ---- daily aggregates --------------------------------------------------------------------
   const dailyLeaves = plan.leaves.filter((l): l is Extract<Leaf, { kind: "daily" }> => l.kind === "daily")
-  if (dailyLeaves.length) {
+  // Current streaks of up to 62 days ride in the same pass: a bit per day (bit i = the day i days
+  // before the as-of day is present and satisfies the condition); the streak is the mask's run of
+  // trailing ones. Longer or "longest" streaks keep the gaps-and-islands query below.
+  const maskStreaks = plan.leaves.filter(
+    (l): l is Extract<Leaf, { kind: "streak" }> => l.kind === "streak" && l.mode === "current" && l.days <= 62
+  )
+  const maskIds = new Set(maskStreaks.map((l) => l.id))
+  const dailyJoin = joinKind(plan, new Set([...dailyLeaves.map((l) => l.id), ...maskIds]))
+  if (dailyLeaves.length || maskStreaks.length) {
     const dayCol = dUsage("day")
-    const maxHi = Math.max(...dailyLeaves.map((l) => l.hi))
-    const minLo = Math.min(...dailyLeaves.map((l) => l.lo))
+    const maxHi = Math.max(...dailyLeaves.map((l) => l.hi), ...maskStreaks.map((l) => l.days - 1))
+    const minLo = Math.min(...dailyLeaves.map((l) => l.lo), ...maskStreaks.map(() => 0))
+    const masks = maskStreaks.map(
+      (l) =>
+        sql`coalesce(bit_or(1::int8 << (${day(D)} - ${dayCol})) filter (where ${dayCol} between ${day(D - l.days + 1)} and ${day(D)} and ${dailyPred(l.where)}), 0::int8) as ${id(`l${l.id}`)}`
+    )
+    // With streak masks alone, a day that meets no streak's condition sets no bit: leave it unread
+    // (a customer without such days has all-zero masks, the value of an absent row).
+    const onlyDays = dailyLeaves.length === 0 ? sql` and (${sql.join(maskStreaks.map((l) => dailyPred(l.where)), sql` or `)})` : sql``
     const cols = dailyLeaves.map((l) => {
       const win = sql`${dayCol} between ${day(D - l.hi)} and ${day(D - l.lo)}`
       const filter = l.where ? sql`${win} and ${dailyPred(l.where)}` : win
@@ -199,56 +294,110 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       return sql`${v} as ${id(`l${l.id}`)}`
     })
     ctes.push(
-      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)} group by ${dUsage("customerId")})`
+      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join([...cols, ...masks], sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)}${onlyDays} group by ${dUsage("customerId")})`
     )
-    joins.push(sql`left join wb_d on wb_d.customer_id = ${col(t.customers, "id")}`)
+    joins.push((matchOnly) => sql`${sql.raw(matchOnly ? dailyJoin : "left")} join wb_d on wb_d.customer_id = ${col(t.customers, "id")}`)
     for (const l of dailyLeaves) {
       const absent = l.complete ? sql`null::float8` : l.fn === "sum" || l.fn === "count" ? sql`0::float8` : sql`null::float8`
       leafExpr[l.id] = sql`case when wb_d.customer_id is null then ${absent} else wb_d.${id(`l${l.id}`)} end`
     }
+    for (const l of maskStreaks) {
+      // Trailing ones of m = the exponent of the lowest set bit of m + 1 (an exact power of two).
+      const m = sql`coalesce(wb_d.${id(`l${l.id}`)}, 0::int8)`
+      leafExpr[l.id] = sql`round(ln(((${m} + 1) & -(${m} + 1))::float8) / ln(2::float8))`
+    }
   }
 
   // ---- monthly aggregates and month dates ----------------------------------------------------
+  // A customer's reference month m0 is their latest month whose bill is issued by the as-of day.
+  // One range scan on the month key reads the months [M − slack − oldest window, M], M being the
+  // newest issued month of all customers (an index lookup), and computes every window once per
+  // candidate m0 ∈ [M − slack, M] with FILTER aggregates; each customer then takes the column of
+  // its own m0. A customer whose m0 lags further (or who has no issued bill in the range) is
+  // computed exactly from all their months through the primary key, in a sub-query the CASE only
+  // runs for them.
   const monthlyLeaves = plan.leaves.filter(
     (l): l is Extract<Leaf, { kind: "monthly" }> | Extract<Leaf, { kind: "date" }> => l.kind === "monthly" || (l.kind === "date" && l.ref.kind === "monthField")
   )
   if (monthlyLeaves.length) {
     const m = (name: string): SQL => col(t.usageMonthly, name)
+    const slack = Math.max(0, Math.floor(options.monthSlack ?? 1))
     const midx = (x: SQL): SQL => sql`(substr(${x}, 1, 4)::int * 12 + substr(${x}, 6, 2)::int)`
-    const K = sql`(${midx(sql`wb_ref.m0`)} - ${midx(m("month"))})`
     const maxHi = Math.max(
       ...monthlyLeaves.map((l) => (l.kind === "monthly" ? l.hi : l.ref.kind === "monthField" ? (l.ref.monthsAgo ?? 0) : 0))
     )
-    const cols = monthlyLeaves.map((l) => {
+    ctes.push(
+      sql`wb_mr as (select hm, ${midx(sql`hm`)} as hi_idx, to_char(to_date(hm, 'YYYY-MM') - make_interval(months => ${slack + maxHi}::int), 'YYYY-MM') as lo from (select max(${m("month")}) as hm from ${t.usageMonthly} where ${m("billDate")} <= ${day(D)}) wb_x)`
+    )
+    /** One leaf's aggregate over the rows whose months-before-m0 `k` lies in its window. */
+    const monthAgg = (l: (typeof monthlyLeaves)[number], k: SQL, u: (name: string) => SQL): SQL => {
       if (l.kind === "date") {
         const ago = l.ref.kind === "monthField" ? (l.ref.monthsAgo ?? 0) : 0
         const field = l.ref.kind === "monthField" ? l.ref.field : ""
-        return sql`max(${m(field)} - ${epoch}) filter (where ${K} = ${ago}::int)::float8 as ${id(`l${l.id}`)}`
+        return sql`max(${u(field)} - ${epoch}) filter (where ${k} = ${ago}::int)::float8`
       }
-      const filter = sql`${K} between ${l.lo}::int and ${l.hi}::int`
+      const filter = sql`${k} between ${l.lo}::int and ${l.hi}::int`
       const unit = unitOf(catalog, "monthly", l.metric)
-      const x = unit !== undefined ? unitsOf(m(l.metric), unit) : sql`${m(l.metric)}::float8`
-      const ord = catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo || unit !== undefined ? sql`` : sql` order by ${K} desc`
+      const x = unit !== undefined ? unitsOf(u(l.metric), unit) : sql`${u(l.metric)}::float8`
+      const ord = catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo || unit !== undefined ? sql`` : sql` order by ${u("month")}`
       const agg = scaled(l.fn, unit, x, ord, filter)
-      const v = l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
-      return sql`${v} as ${id(`l${l.id}`)}`
+      return l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
+    }
+    // Each row's months-before-M (k) and metric values are computed once, in the range scan.
+    const fields = [...new Set(monthlyLeaves.map((l) => (l.kind === "monthly" ? l.metric : l.ref.kind === "monthField" ? l.ref.field : "")))]
+    const rowCols = fields.map((f) => {
+      const unit = unitOf(catalog, "monthly", f)
+      const dateField = monthlyLeaves.some((l) => l.kind === "date" && l.ref.kind === "monthField" && l.ref.field === f)
+      const v = dateField ? sql`${m(f)}` : unit !== undefined ? unitsOf(m(f), unit) : sql`${m(f)}::float8`
+      return sql`${v} as ${id(`x_${f}`)}`
     })
+    const w = (name: string): SQL => sql`wb_w.${id(name === "month" ? "month" : `x_${name}`)}`
+    const wUnits = (l: (typeof monthlyLeaves)[number], k: SQL): SQL => {
+      // The range scan's metric values are already in units (or float8): aggregate them as they are.
+      if (l.kind === "date") {
+        const ago = l.ref.kind === "monthField" ? (l.ref.monthsAgo ?? 0) : 0
+        const field = l.ref.kind === "monthField" ? l.ref.field : ""
+        return sql`max(${w(field)} - ${epoch}) filter (where ${k} = ${ago}::int)::float8`
+      }
+      const filter = sql`${k} between ${l.lo}::int and ${l.hi}::int`
+      const unit = unitOf(catalog, "monthly", l.metric)
+      const ordered = !(catalog.monthly[l.metric]?.type === "int" || l.hi === l.lo || unit !== undefined)
+      let agg: SQL
+      if (ordered && (l.fn === "sum" || l.fn === "avg" || l.fn === "value") && l.hi - l.lo < 12) {
+        // A float sum in month order without a per-customer sort: one value per month (the key is
+        // unique), folded oldest first, missing months skipped — the memory evaluator's order.
+        let acc: SQL | undefined
+        for (let i = l.hi; i >= l.lo; i--) {
+          const v = sql`max(${w(l.metric)}) filter (where ${k} = ${i}::int)`
+          acc = acc === undefined ? v : sql`case when ${acc} is null then ${v} when ${v} is null then ${acc} else ${acc} + ${v} end`
+        }
+        const total = acc!
+        const n = sql`count(*) filter (where ${filter})`
+        agg = l.fn === "sum" ? sql`coalesce(${total}, 0)` : l.fn === "avg" ? sql`(${total} / nullif(${n}, 0)::float8)` : total
+      } else agg = scaled(l.fn, unit, w(l.metric), ordered ? sql` order by wb_w.month` : sql``, filter)
+      return l.complete ? sql`case when count(*) filter (where ${filter}) = ${l.hi - l.lo + 1}::int then ${agg} end` : agg
+    }
+    const cols: SQL[] = [sql`(select hi_idx from wb_mr) - ${midx(sql`max(wb_w.month) filter (where wb_w.issued)`)} as j`]
+    for (let j = 0; j <= slack; j++) for (const l of monthlyLeaves) cols.push(sql`${wUnits(l, sql`(wb_w.k - ${j}::int)`)} as ${id(`l${l.id}_${j}`)}`)
     ctes.push(
-      sql`wb_ref as (select ${m("customerId")} as customer_id, max(${m("month")} collate "C") as m0 from ${t.usageMonthly} where ${m("billDate")} <= ${day(D)} group by ${m("customerId")})`
+      sql`wb_m as (select wb_w.customer_id, ${sql.join(cols, sql`, `)} from (select ${m("customerId")} as customer_id, ${m("month")} as month, ${m("billDate")} <= ${day(D)} as issued, (select hi_idx from wb_mr) - ${midx(m("month"))} as k${rowCols.length ? sql`, ${sql.join(rowCols, sql`, `)}` : sql``} from ${t.usageMonthly} where ${m("month")} between (select lo from wb_mr) and (select hm from wb_mr) offset 0) wb_w group by wb_w.customer_id)`
     )
-    ctes.push(
-      sql`wb_m as (select ${m("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.usageMonthly} join wb_ref on wb_ref.customer_id = ${m("customerId")} where ${K} between 0 and ${maxHi}::int group by ${m("customerId")})`
-    )
-    joins.push(sql`left join wb_m on wb_m.customer_id = ${col(t.customers, "id")}`)
+    joins.push(() => sql`left join wb_m on wb_m.customer_id = ${col(t.customers, "id")}`)
+    // The exact path for customers outside the range scan, through usage_monthly's primary key.
+    const u = (name: string): SQL => sql`wb_u.${id(usageColumn(t.usageMonthly, name))}`
+    const cid = col(t.customers, "id")
+    const kOf = sql`(${midx(sql`wb_r.m0`)} - ${midx(u("month"))})`
     for (const l of monthlyLeaves) {
       const absent = l.kind === "monthly" && (l.fn === "sum" || l.fn === "count") ? sql`0::float8` : sql`null::float8`
-      leafExpr[l.id] = sql`case when wb_m.customer_id is null then ${absent} else wb_m.${id(`l${l.id}`)} end`
+      const exact = sql`(select case when wb_r.m0 is null then ${absent} else (select ${monthAgg(l, kOf, u)} from ${t.usageMonthly} wb_u where ${u("customerId")} = ${cid} and ${u("month")} <= wb_r.m0) end from (select max(${m("month")}) as m0 from ${t.usageMonthly} where ${m("customerId")} = ${cid} and ${m("billDate")} <= ${day(D)}) wb_r)`
+      const whens = Array.from({ length: slack + 1 }, (_, j) => sql`when ${j}::int then wb_m.${id(`l${l.id}_${j}`)}`)
+      leafExpr[l.id] = sql`(case wb_m.j ${sql.join(whens, sql` `)} else ${exact} end)`
     }
   }
 
   // ---- streaks (gaps and islands) ------------------------------------------------------------
   for (const l of plan.leaves) {
-    if (l.kind !== "streak") continue
+    if (l.kind !== "streak" || maskIds.has(l.id)) continue
     const name = `wb_s${l.id}`
     const dayCol = dUsage("day")
     ctes.push(sql`${id(name)} as (
@@ -259,7 +408,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
           from ${t.usageDaily} where ${dayCol} between ${day(D - l.days + 1)} and ${day(D)} and ${dailyPred(l.where)}
         ) wb_rows group by customer_id, g
       ) wb_islands group by customer_id)`)
-    joins.push(sql`left join ${id(name)} on ${id(name)}.customer_id = ${col(t.customers, "id")}`)
+    joins.push(() => sql`left join ${id(name)} on ${id(name)}.customer_id = ${col(t.customers, "id")}`)
     leafExpr[l.id] = sql`coalesce(${id(name)}.${id(l.mode === "current" ? "cur" : "longest")}, 0::float8)`
   }
 
@@ -276,15 +425,27 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       const types = l.ref.kind === "lastEvent" ? l.ref.types : []
       return sql`((max(${e("at")}) filter (where ${e("type")} in (${list(types)})) at time zone 'UTC')::date - ${epoch})::float8 as ${id(`l${l.id}`)}`
     })
-    ctes.push(sql`wb_e as (select ${e("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.customerEvents} where ${e("at")} < ${ts(end)} group by ${e("customerId")})`)
-    joins.push(sql`left join wb_e on wb_e.customer_id = ${col(t.customers, "id")}`)
+    // Only the types and (when no leaf asks for the last event ever) the days the leaves read.
+    const types = [...new Set(eventLeaves.flatMap((l) => (l.kind === "events" ? l.types : l.ref.kind === "lastEvent" ? l.ref.types : [])))].sort()
+    const counts = eventLeaves.filter((l): l is Extract<Leaf, { kind: "events" }> => l.kind === "events")
+    const from = counts.length === eventLeaves.length ? sql` and ${e("at")} >= ${ts((D - Math.max(...counts.map((l) => l.hi))) * MS_DAY)}` : sql``
+    const eventJoin = joinKind(plan, new Set(eventLeaves.map((l) => l.id)))
+    ctes.push(
+      sql`wb_e as (select ${e("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.customerEvents} where ${e("at")} < ${ts(end)}${from} and ${e("type")} in (${types.length ? list(types) : sql`null`}) group by ${e("customerId")})`
+    )
+    joins.push((matchOnly) => sql`${sql.raw(matchOnly ? eventJoin : "left")} join wb_e on wb_e.customer_id = ${col(t.customers, "id")}`)
     for (const l of eventLeaves) leafExpr[l.id] = sql`case when wb_e.customer_id is null then ${l.kind === "events" ? sql`0::float8` : sql`null::float8`} else wb_e.${id(`l${l.id}`)} end`
   }
 
   // ---- attribute leaves (numeric and date attributes) ----------------------------------------
+  /** Date attributes as dates (`r<i>`), so date conditions compare dates and an index on the column applies. */
+  const rawDates: SQL[] = []
   for (const l of plan.leaves) {
     if (l.kind === "attribute") leafExpr[l.id] = sql`${col(t.customers, l.field)}::float8`
-    if (l.kind === "date" && l.ref.kind === "attribute") leafExpr[l.id] = sql`(${col(t.customers, l.ref.field)} - ${epoch})::float8`
+    if (l.kind === "date" && l.ref.kind === "attribute") {
+      leafExpr[l.id] = sql`(${col(t.customers, l.ref.field)} - ${epoch})::float8`
+      rawDates.push(sql`${col(t.customers, l.ref.field)} as ${id(`r${l.id}`)}`)
+    }
   }
 
   // ---- the condition over the inner columns --------------------------------------------------
@@ -358,14 +519,18 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     }
   }
   const sides: SQL[] = []
-  const cond = (c: PlanCond): SQL => {
+  // In a WHERE clause outside any NOT ("positive"), null already counts as false, so conditions go
+  // bare — and so stay sargable and can be pushed into scans and aggregates. Elsewhere null is
+  // turned into false, as the memory evaluator decides.
+  const cond = (c: PlanCond, positive: boolean): SQL => {
+    const two = (x: SQL): SQL => (positive ? x : sql`coalesce(${x}, false)`)
     switch (c.t) {
       case "all":
-        return c.of.length ? sql`(${sql.join(c.of.map(cond), sql` and `)})` : sql`true`
+        return c.of.length ? sql`(${sql.join(c.of.map((o) => cond(o, positive)), sql` and `)})` : sql`true`
       case "any":
-        return c.of.length ? sql`(${sql.join(c.of.map(cond), sql` or `)})` : sql`false`
+        return c.of.length ? sql`(${sql.join(c.of.map((o) => cond(o, positive)), sql` or `)})` : sql`false`
       case "not":
-        return sql`(not ${cond(c.of)})`
+        return sql`(not ${cond(c.of, false)})`
       case "cmp": {
         const l = num(c.l)
         const r = num(c.r)
@@ -373,25 +538,34 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         if (c.exact) {
           const a = numQ(c.l, c.exact)
           const b = numQ(c.r, c.exact)
-          return sql`coalesce(case when abs(${l} - ${r}) <= ${f8(exactTie)} * (abs(${l}) + abs(${r})) then ${a.n} * ${b.d} ${cmpSql(c.cmp)} ${b.n} * ${a.d} else ${l} ${cmpSql(c.cmp)} ${r} end, false)`
+          return two(sql`case when abs(${l} - ${r}) <= ${f8(exactTie)} * (abs(${l}) + abs(${r})) then ${a.n} * ${b.d} ${cmpSql(c.cmp)} ${b.n} * ${a.d} else ${l} ${cmpSql(c.cmp)} ${r} end`)
         }
-        return sql`coalesce(${l} ${cmpSql(c.cmp)} ${r}, false)`
+        return two(sql`${l} ${cmpSql(c.cmp)} ${r}`)
       }
       case "attr": {
         const a = attrCol(c.field)
         if (c.cmp === "isNull") return sql`(${a} is null)`
         if (c.cmp === "notNull") return sql`(${a} is not null)`
         const values = c.values.map((v) => (typeof v === "boolean" ? sql`${v}::boolean` : sql`${v}`))
-        const positive = c.cmp === "=" || c.cmp === "in"
-        if (!values.length) return positive ? sql`false` : sql`(${a} is not null)`
-        return sql`coalesce(${a} ${positive ? sql`in` : sql`not in`} (${sql.join(values, sql`, `)}), false)`
+        const isIn = c.cmp === "=" || c.cmp === "in"
+        if (!values.length) return isIn ? sql`false` : sql`(${a} is not null)`
+        return two(sql`${a} ${isIn ? sql`in` : sql`not in`} (${sql.join(values, sql`, `)})`)
       }
       case "dateBetween": {
+        const leaf = plan.leaves[c.leaf]
+        if (leaf?.kind === "date" && leaf.ref.kind === "attribute") {
+          // Dates compared as dates: `contract_end >= '2026-11-20'::date and contract_end < '2027-01-20'::date`.
+          const r = sql`wb_q.${id(`r${c.leaf}`)}`
+          const parts = [sql`${r} is not null`]
+          if (c.from) parts.push(sql`${r} >= ${day(addOffset(D, c.from))}`)
+          if (c.to) parts.push(sql`${r} < ${day(addOffset(D, c.to))}`)
+          return two(sql.join(parts, sql` and `))
+        }
         const l = leafCol(c.leaf)
         const parts = [sql`${l} is not null`]
         if (c.from) parts.push(sql`${l} >= ${f8(addOffset(D, c.from))}`)
         if (c.to) parts.push(sql`${l} < ${f8(addOffset(D, c.to))}`)
-        return sql`coalesce(${sql.join(parts, sql` and `)}, false)`
+        return two(sql.join(parts, sql` and `))
       }
       case "anniversary": {
         const asDate = sql`(${epoch} + ${leafCol(c.leaf)}::int)`
@@ -403,7 +577,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         const feb28 = !leap && mm === 2 && dd === 28
         const same = sql`(extract(month from ${asDate}) = ${mm}::int and extract(day from ${asDate}) = ${dd}::int)`
         const body = feb28 ? sql`(${same} or (extract(month from ${asDate}) = 2 and extract(day from ${asDate}) = 29))` : same
-        return sql`coalesce(${leafCol(c.leaf)} is not null and ${body}, false)`
+        return two(sql`${leafCol(c.leaf)} is not null and ${body}`)
       }
     }
   }
@@ -415,18 +589,28 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     return sql`${v} as ${id(`a_${f}`)}`
   })
   const leafSelect = plan.leaves.map((l) => sql`${leafExpr[l.id] ?? sql`null::float8`} as ${id(`l${l.id}`)}`)
-  const inner = sql`select ${sql.join([sql`${col(t.customers, "id")} as customer_id`, ...attrSelect, ...leafSelect], sql`, `)} from ${t.customers} ${sql.join(joins, sql` `)}${options.customerFilter ? sql` where ${options.customerFilter}` : sql``}`
+  // A monthly leaf is a CASE over the candidate columns with a sub-query for lagging customers; the
+  // condition reads it several times, so the inner select is fenced (OFFSET 0) to compute it once.
+  const fenced = monthlyLeaves.length > 0
+  const innerOf = (matchOnly: boolean): SQL =>
+    sql`select ${sql.join([sql`${col(t.customers, "id")} as customer_id`, ...attrSelect, ...leafSelect, ...rawDates], sql`, `)} from ${t.customers} ${sql.join(
+      joins.map((j) => j(matchOnly)),
+      sql` `
+    )}${options.customerFilter ? sql` where ${options.customerFilter}` : sql``}${fenced ? sql` offset 0` : sql``}`
+  const inner = innerOf(true)
   const withClause = ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``
-  const where = cond(plan.when)
+  const where = cond(plan.when, true)
+  sides.length = 0
+  const matched = cond(plan.when, false)
   return {
     plan,
     asOf: options.asOf,
     query: sql`${withClause}select wb_q.* from (${inner}) wb_q where ${where}`,
     countQuery: sql`${withClause}select count(*)::int as n from (${inner}) wb_q where ${where}`,
-    traceQuery: sql`${withClause}select wb_q.*, ${where} as wb_matched${sides.length ? sql`, ${sql.join(
+    traceQuery: sql`${withClause}select wb_q.*, ${matched} as wb_matched${sides.length ? sql`, ${sql.join(
       sides.map((x, i) => sql`${x} as ${id(`s${i}`)}`),
       sql`, `
-    )}` : sql``} from (${inner}) wb_q order by wb_q.customer_id`
+    )}` : sql``} from (${innerOf(false)}) wb_q order by wb_q.customer_id`
   }
 }
 
@@ -455,6 +639,17 @@ export interface SqlMatch {
   readonly explanation: Explanation
 }
 
+/**
+ * Runs a compiled query in its own transaction with JIT compilation off: the per-customer fallback
+ * sub-queries of monthly leaves (which run only for lagging customers) lift the estimated cost past
+ * PostgreSQL's JIT thresholds, and compiling the expressions then costs seconds for nothing.
+ */
+const run = (db: AnyPgDatabase, query: SQL): Promise<unknown> =>
+  db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`)
+    return tx.execute(query)
+  })
+
 const rowsOf = (r: unknown): ReadonlyArray<Record<string, unknown>> => (r as { rows: Array<Record<string, unknown>> }).rows
 
 const toMatch = (plan: RulePlan, asOf: string, row: Record<string, unknown>): SqlMatch => {
@@ -480,7 +675,7 @@ const toMatch = (plan: RulePlan, asOf: string, row: Record<string, unknown>): Sq
  */
 export const findRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<SqlMatch[]> => {
   const c = compileRuleSql(rule, options)
-  return rowsOf(await db.execute(c.query)).map((r) => toMatch(c.plan, options.asOf, r))
+  return rowsOf(await run(db, c.query)).map((r) => toMatch(c.plan, options.asOf, r))
 }
 
 /**
@@ -493,7 +688,7 @@ export const findRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, 
  */
 export const countRuleMatches = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<number> => {
   const c = compileRuleSql(rule, options)
-  return Number(rowsOf(await db.execute(c.countQuery))[0]?.["n"] ?? 0)
+  return Number(rowsOf(await run(db, c.countQuery))[0]?.["n"] ?? 0)
 }
 
 /**
@@ -518,6 +713,9 @@ export const streamRuleMatches = async (
   const cursor = `wb_rules_${Math.random().toString(36).slice(2, 10)}`
   let count = 0
   await db.transaction(async (tx) => {
+    // Every row is fetched: plan the cursor for the whole result, not for its first tenth.
+    await tx.execute(sql`set local cursor_tuple_fraction = 1`)
+    await tx.execute(sql`set local jit = off`)
     await tx.execute(sql`declare ${sql.identifier(cursor)} no scroll cursor for ${c.query}`)
     for (;;) {
       const rows = rowsOf(await tx.execute(sql`fetch forward ${sql.raw(String(size))} from ${sql.identifier(cursor)}`))
@@ -612,7 +810,7 @@ export interface SqlTrace {
 export const traceRuleSql = async (db: AnyPgDatabase, rule: Rule | RulePlan, options: RuleSqlOptions): Promise<SqlTrace[]> => {
   const c = compileRuleSql(rule, options)
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
-  return rowsOf(await db.execute(c.traceQuery)).map((r) => {
+  return rowsOf(await run(db, c.traceQuery)).map((r) => {
     const comparisons: Array<readonly [number | null, number | null]> = []
     for (let i = 0; `s${i}` in r; i += 2) comparisons.push([num(r[`s${i}`]), num(r[`s${i + 1}`])])
     return { customerId: String(r["customer_id"]), matched: r["wb_matched"] === true, leaves: c.plan.leaves.map((l) => num(r[`l${l.id}`])), comparisons }
