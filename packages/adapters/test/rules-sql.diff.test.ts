@@ -322,7 +322,7 @@ describe("memory and SQL agree", () => {
           await reset(b.db, facts)
           await agree(b, facts, rules, asOfs, slack)
         }),
-        { endOnFailure: true, numRuns: Number(process.env.WINBACK_FC_RUNS ?? 25), seed: Number(process.env.WINBACK_FC_SEED ?? Date.now() % 2 ** 31) }
+        { endOnFailure: true, numRuns: Number(process.env.WINBACK_FC_RUNS ?? 25) }
       )
     }
   }, 180_000)
