@@ -17,25 +17,38 @@ const dg = (c: number): number => c - 48
 const isDg = (x: number): boolean => x >>> 0 <= 9
 
 /**
- * The day number of a valid calendar date `YYYY-MM-DD` (years 100–9999), read digit by digit with
- * H. Hinnant's `days_from_civil` — no substrings, no `Date`; NaN for anything else (other shapes,
- * day 0, 30 February…). Monotone in the string's order, so it may replace string comparisons.
+ * The month number (year × 12 + month − 1) of the `YYYY-MM` at the start of `iso`, read digit by
+ * digit; NaN unless those seven characters are four digits, a dash and a month 01–12. Monotone in
+ * the string's order. Shared by the day and month readings below.
  */
-export const validDayNumber = (iso: string): number => {
-  if (iso.length !== 10 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return NaN
+const leadingMonthNumber = (iso: string): number => {
+  if (iso.charCodeAt(4) !== 45) return NaN
   const y0 = dg(iso.charCodeAt(0))
   const y1 = dg(iso.charCodeAt(1))
   const y2 = dg(iso.charCodeAt(2))
   const y3 = dg(iso.charCodeAt(3))
   const m0 = dg(iso.charCodeAt(5))
   const m1 = dg(iso.charCodeAt(6))
+  if (!(isDg(y0) && isDg(y1) && isDg(y2) && isDg(y3) && isDg(m0) && isDg(m1))) return NaN
+  const m = m0 * 10 + m1
+  return m >= 1 && m <= 12 ? (y0 * 1000 + y1 * 100 + y2 * 10 + y3) * 12 + m - 1 : NaN
+}
+
+/**
+ * The day number of a valid calendar date `YYYY-MM-DD` (years 100–9999), read digit by digit with
+ * H. Hinnant's `days_from_civil` — no substrings, no `Date`; NaN for anything else (other shapes,
+ * day 0, 30 February…). Monotone in the string's order, so it may replace string comparisons.
+ */
+export const validDayNumber = (iso: string): number => {
+  if (iso.length !== 10 || iso.charCodeAt(7) !== 45) return NaN
+  const ym = leadingMonthNumber(iso)
   const d0 = dg(iso.charCodeAt(8))
   const d1 = dg(iso.charCodeAt(9))
-  if (!(isDg(y0) && isDg(y1) && isDg(y2) && isDg(y3) && isDg(m0) && isDg(m1) && isDg(d0) && isDg(d1))) return NaN
-  const Y = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-  const m = m0 * 10 + m1
+  if (ym !== ym || !(isDg(d0) && isDg(d1))) return NaN
+  const Y = Math.floor(ym / 12)
+  const m = ym - Y * 12 + 1
   const d = d0 * 10 + d1
-  if (Y < 100 || m < 1 || m > 12 || d < 1) return NaN
+  if (Y < 100 || d < 1) return NaN
   const dim = m === 2 ? ((Y % 4 === 0 && Y % 100 !== 0) || Y % 400 === 0 ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31
   if (d > dim) return NaN
   const y = m <= 2 ? Y - 1 : Y
@@ -59,18 +72,7 @@ export const monthNumberSlow = (iso: string): number => +iso.slice(0, 4) * 12 + 
  * The month number of a valid `YYYY-MM` (months 01–12), digit by digit; NaN for anything else.
  * Monotone in the string's order.
  */
-export const validMonthNumber = (iso: string): number => {
-  if (iso.length !== 7 || iso.charCodeAt(4) !== 45) return NaN
-  const y0 = dg(iso.charCodeAt(0))
-  const y1 = dg(iso.charCodeAt(1))
-  const y2 = dg(iso.charCodeAt(2))
-  const y3 = dg(iso.charCodeAt(3))
-  const m0 = dg(iso.charCodeAt(5))
-  const m1 = dg(iso.charCodeAt(6))
-  if (!(isDg(y0) && isDg(y1) && isDg(y2) && isDg(y3) && isDg(m0) && isDg(m1))) return NaN
-  const m = m0 * 10 + m1
-  return m >= 1 && m <= 12 ? (y0 * 1000 + y1 * 100 + y2 * 10 + y3) * 12 + m - 1 : NaN
-}
+export const validMonthNumber = (iso: string): number => (iso.length === 7 ? leadingMonthNumber(iso) : NaN)
 
 /** `YYYY-MM` → month number; valid months fast, anything else as `monthNumberSlow`. */
 export const monthNumber = (iso: string): number => {
