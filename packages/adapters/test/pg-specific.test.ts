@@ -13,6 +13,7 @@ import { migrations } from "../src/pg/migrations.generated"
 import { renderMigrations } from "../scripts/embed-migrations"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { randomUUID } from "node:crypto"
 import { PgliteStorage } from "../src/pg/PgStorage"
 import { openPostgres, postgresUrl } from "./support"
 
@@ -58,7 +59,7 @@ describe.each(targets)("audit log on %s", (_name, open, enabled) => {
     const triggers = await s.run((db) => db.execute(sql`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal`))
     expect((triggers as { rows: Array<unknown> }).rows).toEqual([])
     // The deployment recipe of docs/scale-out.md: the application role may only add and read.
-    const role = `winback_app_${process.pid}_${Date.now().toString(36)}`
+    const role = `winback_app_${randomUUID().replaceAll("-", "").slice(0, 12)}`
     const refused = async (statement: ReturnType<typeof sql>) => {
       const e = await s.run((db) =>
         db.transaction(async (tx: any) => {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
+import { randomUUID } from "node:crypto"
 import type { Command, WorkerEvent } from "./scenario"
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -38,7 +39,7 @@ export const prepareLauncher = async (script: string = workerScript): Promise<La
   // Inside the package's node_modules, so that the bundle resolves what it leaves external there.
   const outDir = join(here, "../../node_modules/.cache")
   mkdirSync(outDir, { recursive: true })
-  const outfile = join(outDir, `winback-crash-worker-${process.pid}-${Date.now().toString(36)}.mjs`)
+  const outfile = join(outDir, `winback-crash-worker-${process.pid}-${randomUUID()}.mjs`)
   await new Promise<void>((ok, fail) =>
     execFile(
       esbuild,
