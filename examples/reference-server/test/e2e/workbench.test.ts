@@ -9,6 +9,7 @@
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { apiAs, logIn, newPage, screenshotter, startWorkbench, type Workbench } from "./support"
+import { en, type MessageKey } from "../../src/i18n"
 
 let wb: Workbench
 
@@ -430,7 +431,8 @@ describe("workbench", () => {
           const rows = await page
             .locator('article.report[data-report="funnel"] table.report-table tbody tr')
             .evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string }> }).cells, (c) => c.textContent)))
-          for (const s of stages) expect(rows).toContainEqual(expect.arrayContaining([s.stage, String(s.count)]))
+          // Each stage by its name in words (the catalogue's), never the API's key.
+          for (const s of stages) expect(rows).toContainEqual(expect.arrayContaining([en[`key.${s.stage}` as MessageKey], String(s.count)]))
         }
         if (doc.paths["/api/reports/funnel.svg"]) {
           await page.waitForFunction(() => {
