@@ -26,7 +26,15 @@ export interface OpenStorage {
   readonly close: () => Promise<void>
 }
 
-/** What `PgliteStorage.migrate` and `PostgresStorage.migrate` did. */
+/**
+ * What `PgliteStorage.migrate` and `PostgresStorage.migrate` did.
+ *
+ * @example
+ * ```ts
+ * const { schema, applied, total } = await PostgresStorage.migrate({ url, schema: "tenant_a" })
+ * console.log(applied.length ? `applied ${applied.join(", ")}` : `${schema} up to date (${total})`)
+ * ```
+ */
 export interface MigrationReport {
   /** The schema migrated. */
   readonly schema: string

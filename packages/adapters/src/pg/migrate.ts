@@ -11,7 +11,14 @@ import { migrations } from "./migrations.generated"
 import { toOpenError } from "./openErrors"
 import { quoted } from "./schemaChoice"
 
-/** Where to migrate. */
+/**
+ * Where to migrate.
+ *
+ * @example
+ * ```ts
+ * await storage.run((db) => migrate(db, { schema: "tenant_a" } satisfies MigrateOptions))
+ * ```
+ */
 export interface MigrateOptions {
   /**
    * The schema to bring up to date, created if missing. Default: the connection's current schema

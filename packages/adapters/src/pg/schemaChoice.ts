@@ -7,7 +7,15 @@
  */
 import { ValidationError } from "@winback/core"
 
-/** The schema Winback's tables live in unless the host chooses one. */
+/**
+ * The schema Winback's tables live in unless the host chooses one.
+ *
+ * @example
+ * ```ts
+ * const storage = await PostgresStorage.open({ url })
+ * storage.schema === defaultSchema // true, unless the database is from before this default
+ * ```
+ */
 export const defaultSchema = "winback"
 
 /** Where releases before the `winback` default kept the tables. */
