@@ -31,7 +31,7 @@ export * from "./rules-sql"
 export * from "./calendar"
 
 // Work pipeline
-export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
+export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type CandidateStagingOptions, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
 export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"
 export { PgExtractionPartitions, pgExtractionPartitions } from "./pipeline/PgExtractionPartitions"
 
