@@ -72,7 +72,13 @@ export const seedIfEmpty =
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.loader ? { loader: options.loader } : {})
       })
-      await seedDemoWork(ctx, { asOf: options.asOf, logins, questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`) })
+      await seedDemoWork(ctx, {
+        asOf: options.asOf,
+        logins,
+        questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`),
+        // The zh demo (names in Chinese characters) names its tasks in Chinese too.
+        locale: options.demo?.names === "hanzi" ? "zh-CN" : "en"
+      })
     }
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],

@@ -150,9 +150,9 @@ export async function customerView(customerId) {
   // Summary
   const facts = [
     [t("cust.id"), customer.id],
-    [t("cust.tier"), customer.tier],
-    [t("cust.lineStatus"), customer.lineStatus],
-    [t("cust.payment"), customer.paymentType],
+    [t("cust.tier"), word("tier", customer.tier)],
+    [t("cust.lineStatus"), word("line", customer.lineStatus)],
+    [t("cust.payment"), word("payment", customer.paymentType)],
     [t("cust.region"), customer.region],
     [t("cust.contractEnd"), customer.contractEnd ?? "—"],
     [t("cust.preferredChannel"), customer.preferredChannel ? word("channel", customer.preferredChannel) : "—"],

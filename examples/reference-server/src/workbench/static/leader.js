@@ -405,5 +405,8 @@ const cellOf = (v, k) =>
       ? Number.isInteger(v) ? String(v) : v.toFixed(2)
       : typeof v === "object"
         ? JSON.stringify(v)
-        : wordFields.has(k) ? tOr(`key.${v}`, tOr(`value.${v}`, String(v))) : String(v)
+        : wordFields.has(k)
+          ? tOr(`key.${v}`, tOr(`value.${v}`, String(v)))
+          : k === "label" ? tOr(`value.${String(v).toLowerCase()}`, String(v)) // "All", "Total"; names stay
+          : String(v)
 

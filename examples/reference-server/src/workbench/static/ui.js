@@ -27,7 +27,7 @@ export function showError(e, context) {
     h(
       "div",
       { class: "msg error", role: "alert" },
-      h("strong", {}, context ? `${context}: ` : ""),
+      h("strong", {}, context ? `${context}${t("punct.colon")}` : ""),
       h("span", { class: "msg-text" }, e instanceof Error ? e.message : String(e)),
       " ",
       h("code", { class: "msg-code" }, code),
