@@ -30,11 +30,33 @@ const logInAs = async (page: Page, managerId: string) => {
   await page.locator("#app").waitFor({ state: "visible" })
 }
 
+/**
+ * Runs one journey on a fresh Chinese browser page (zh-CN: its Accept-Language), with screenshots;
+ * a failure saves `…-FAILED.png`; the page must log no errors.
+ */
+const journey = async (name: string, f: (page: Page, shot: (page: Page, step: string) => Promise<void>) => Promise<void>) => {
+  const shot = screenshotter(name)
+  const { page, errors } = await newPage(wb, "zh-CN")
+  try {
+    await f(page, shot)
+    expect(errors).toEqual([])
+  } catch (e) {
+    await shot(page, "FAILED")
+    throw e
+  } finally {
+    await page.context().close()
+  }
+}
+
+/** Clicks the language switch and waits for the page in that language. */
+const switchTo = async (page: Page, locale: string) => {
+  await page.locator(`button[data-locale="${locale}"]`).click()
+  await page.waitForFunction((l) => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === l, locale)
+}
+
 describe("the workbench in zh-CN and English", () => {
   it("an agent's Chinese browser gets zh-CN; the switch turns it to English and the choice is remembered", async () => {
-    const shot = screenshotter("i18n-agent")
-    const { page, errors } = await newPage(wb, "zh-CN")
-    try {
+    await journey("i18n-agent", async (page, shot) => {
       await page.goto(wb.server.url)
       await page.locator("#login").waitFor({ state: "visible" })
       expect(await lang(page)).toBe("zh-CN")
@@ -74,8 +96,7 @@ describe("the workbench in zh-CN and English", () => {
       await shot(page, "customer-zh-CN")
 
       // The switch: English at once, <html lang="en">, and still English after a reload.
-      await page.locator('button[data-locale="en"]').click()
-      await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === "en")
+      await switchTo(page, "en")
       await page.goto(`${wb.server.url}/#/work`)
       await page.locator("table.worklist").waitFor()
       expect(await lang(page)).toBe("en")
@@ -89,17 +110,10 @@ describe("the workbench in zh-CN and English", () => {
       await shot(page, "work-list-en")
 
       // And back: the Chinese page again.
-      await page.locator('button[data-locale="zh-CN"]').click()
-      await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === "zh-CN")
+      await switchTo(page, "zh-CN")
       await page.locator("table.worklist").waitFor()
       expect(await page.locator("#wl-h").textContent()).toBe("工作列表")
-      expect(errors).toEqual([])
-    } catch (e) {
-      await shot(page, "FAILED")
-      throw e
-    } finally {
-      await page.context().close()
-    }
+    })
   }, 120_000)
 
   const showFunnel = async (page: Page, button: string) => {
@@ -120,9 +134,7 @@ describe("the workbench in zh-CN and English", () => {
   }
 
   it("the director's funnel report reads in zh-CN and in English: titles, headings, stages, no raw keys", async () => {
-    const shot = screenshotter("i18n-report")
-    const { page, errors } = await newPage(wb, "zh-CN")
-    try {
+    await journey("i18n-report", async (page, shot) => {
       await page.goto(wb.server.url)
       await logInAs(page, wb.logins.director)
       const zh = await showFunnel(page, "查询")
@@ -136,8 +148,7 @@ describe("the workbench in zh-CN and English", () => {
       expect(await zh.locator("img.chart").getAttribute("alt")).toBe("外呼漏斗：派发、外呼、接通、完成、挽留（图表）")
       await shot(page, "funnel-zh-CN")
 
-      await page.locator('button[data-locale="en"]').click()
-      await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === "en")
+      await switchTo(page, "en")
       await page.locator("#app").waitFor({ state: "visible" })
       const en = await showFunnel(page, "Show")
       expect(await page.locator("#rp-h").textContent()).toBe("Reports")
@@ -146,12 +157,6 @@ describe("the workbench in zh-CN and English", () => {
       expect(enText).not.toContain("ofSubmitted")
       expect(await en.locator("a.download").allTextContents()).toEqual(["Download CSV", "Download XLSX"])
       await shot(page, "funnel-en")
-      expect(errors).toEqual([])
-    } catch (e) {
-      await shot(page, "FAILED")
-      throw e
-    } finally {
-      await page.context().close()
-    }
+    })
   }, 120_000)
 })
