@@ -253,7 +253,7 @@ describe("workbench", () => {
     await page.locator("form.dnd").getByLabel("Channel").selectOption("phone")
     await page.locator("form.dnd").getByLabel("Reason").fill("Asked not to be called again")
     await page.getByRole("button", { name: "Add do-not-disturb" }).click()
-    await message(page, "info", "do-not-disturb for phone")
+    await message(page, "info", "do-not-disturb for Phone call")
     await page.locator("fieldset.items legend", { hasText: "Open items (0)" }).waitFor()
     await page.locator(".dnd-list li", { hasText: "Asked not to be called again" }).waitFor()
     await shot(page, "dnd")
