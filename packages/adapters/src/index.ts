@@ -15,11 +15,13 @@ export { MemoryStorage, makeMemoryStores } from "./memory/MemoryStorage"
 export { MemoryDb } from "./memory/MemoryDb"
 
 // Storage: PGlite and PostgreSQL (one drizzle schema, one set of migrations)
-export { type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
+export { type MigrationReport, type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
+export { MigrationsPending, StorageOpenError, type StorageOpenKind } from "./pg/openErrors"
+export { defaultSchema } from "./pg/schemaChoice"
 export { DataDirectoryLocked, type DataDirectoryHolder } from "./pg/DataDirectoryLock"
 export type { PostgresOptions } from "./pg/postgresDriver"
 export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
-export { migrate } from "./pg/migrate"
+export { migrate, type MigrateOptions, pendingMigrations } from "./pg/migrate"
 export { makePgStores } from "./pg/PgStores"
 export * as schema from "./pg/schema"
 
