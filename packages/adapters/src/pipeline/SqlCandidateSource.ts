@@ -114,7 +114,7 @@ const partitionSql = (column: SQL, count: number): SQL => sql`((('x' || substr(m
  *
  * @example
  * ```ts
- * const live = pipelineLayer.pipe(Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), SqlCandidateStaging.layer(storage), ...)))
+ * const live = useCaseLayer.pipe(Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), SqlCandidateStaging.layer(storage), ...)))
  * ```
  */
 export const sqlCandidateStaging = (storage: { readonly driver: PgDriver }): CandidateStaging["Service"] => {
