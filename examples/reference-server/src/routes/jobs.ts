@@ -38,12 +38,12 @@ export const jobRoutes = (r: Router, ctx: ApiContext): void => {
     handler: async ({ principal, body }) => {
       const started = performance.now()
       const asOf = body.asOf ?? ctx.today()
-      const actorId = await ctx.runAs(principal.managerId, (actor) =>
+      const actorId = await ctx.winback.runAs(principal.managerId, (actor) =>
         actor.roles.includes("admin")
           ? Effect.succeed(actor.id)
           : Effect.fail(new Forbidden({ actorId: actor.id, action: "job.run-daily", resource: "the daily job", reason: "only admins run the daily job" }))
       )
-      const { steps, ok } = await runDailySteps((program) => ctx.runAs(principal.managerId, program), { asOf, reminderLeadMinutes: body.reminderLeadMinutes }, silent)
+      const { steps, ok } = await runDailySteps((program) => ctx.winback.runAs(principal.managerId, program), { asOf, reminderLeadMinutes: body.reminderLeadMinutes }, silent)
       return { json: { asOf, actorId, steps, ok, ms: performance.now() - started } }
     }
   })
