@@ -54,7 +54,27 @@ export interface DemoWorkOptions {
   readonly questionnaire: QuestionnaireVersionRecord
   /** Customers per agent (default 6): a third in both tasks, a third in each task alone. */
   readonly perAgent?: number
+  /** The language of the demo tasks' and rule's names and descriptions (default `en`; the zh demo: `zh-CN`). */
+  readonly locale?: "en" | "zh-CN"
 }
+
+/** The demo work's words in each language (data, as a call center would have typed them). */
+const demoTexts = {
+  en: {
+    retention: { name: "Retention callback: bill drop", description: "Customers whose bill fell sharply: find out why and present a retention offer." },
+    care: { name: "Care call: contract ends soon", description: "Contract or device agreement ends within two months." },
+    pool: "demo: back to the team's pool",
+    rule: "Zero bill this month (win-back)",
+    pending: { name: "Win-back: zero bill this month", description: "Customers with a zero bill this month: call them before they leave." }
+  },
+  "zh-CN": {
+    retention: { name: "挽留回访：账单下降", description: "账单明显下降的客户：了解原因并推荐挽留优惠。" },
+    care: { name: "关怀回访：合约即将到期", description: "合约或购机协议两个月内到期。" },
+    pool: "演示：退回班组未分配池",
+    rule: "本月零账单（挽回）",
+    pending: { name: "挽回：本月零账单", description: "本月账单为零的客户：在流失前联系他们。" }
+  }
+} as const
 
 /** What {@link seedDemoWork} created (`seeded: false` when the database already had it). */
 export interface DemoWork {
@@ -99,6 +119,7 @@ export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoW
 const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<DemoWork> => {
   if ((await orNull(winback.stores.tasks.get(demoWorkIds.retention))) !== null) return { seeded: false, activeTaskIds: [demoWorkIds.retention, demoWorkIds.care], pendingTaskId: demoWorkIds.pending, itemsPerAgent: {}, poolItemIds: [] }
   const { agent, director, approver } = options.logins
+  const text = demoTexts[options.locale ?? "en"]
   const dir = winback.as(director)
   const appr = winback.as(approver)
   if ((await orNull(winback.stores.questionnaires.getVersion(options.questionnaire.hash))) === null) await winback.stores.questionnaires.putVersion(options.questionnaire)
@@ -114,8 +135,8 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
     questionnaireVersion: options.questionnaire.hash,
     cooldownDays: 30
   }
-  const retention = await dir.tasks.create({ ...base, id: demoWorkIds.retention, name: "Retention callback: bill drop", type: "retention-callback", urgency: 1, description: "Customers whose bill fell sharply: find out why and present a retention offer." })
-  const care = await dir.tasks.create({ ...base, id: demoWorkIds.care, name: "Care call: contract ends soon", type: "contract-renewal", urgency: 3, description: "Contract or device agreement ends within two months." })
+  const retention = await dir.tasks.create({ ...base, id: demoWorkIds.retention, ...text.retention, type: "retention-callback", urgency: 1 })
+  const care = await dir.tasks.create({ ...base, id: demoWorkIds.care, ...text.care, type: "contract-renewal", urgency: 3 })
   for (const t of [retention, care]) {
     await dir.tasks.submit(t.id)
     await appr.tasks.approve(t.id, "demo work")
@@ -161,19 +182,18 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
       ? []
       : (await winback.stores.workItems.list({ taskId: retention.id, customerIds: poolCustomerIds }, { limit: 1000 })).items.map((w) => w.id).sort()
   if (poolItemIds.length && options.logins.teamLeader !== undefined) {
-    await winback.as(options.logins.teamLeader).allocation.workItems({ ids: poolItemIds, to: null, note: "demo: back to the team's pool" })
+    await winback.as(options.logins.teamLeader).allocation.workItems({ ids: poolItemIds, to: null, note: text.pool })
   }
 
   // Awaiting approval: an alert task over an approved rule, so its dry run has real numbers.
-  const rule = await dir.rules.create({ ruleId: demoWorkIds.rule, name: "Zero bill this month (win-back)", templateId: "zero-bill" })
+  const rule = await dir.rules.create({ ruleId: demoWorkIds.rule, name: text.rule, templateId: "zero-bill" })
   await dir.rules.submit(rule.id)
   await appr.rules.approve(rule.id)
   const pending = await dir.tasks.create({
     id: demoWorkIds.pending,
     source: "alert",
     ruleInstanceIds: [rule.id],
-    name: "Win-back: zero bill this month",
-    description: "Customers with a zero bill this month: call them before they leave.",
+    ...text.pending,
     type: "retention-callback",
     urgency: 2,
     channel: "phone",
