@@ -9,7 +9,7 @@
  */
 
 // First: the peer dependency check (effect, zod) runs before any other module of the package.
-export { checkPeerVersions, inPeerRange, installedPeerVersions, type PeerName, peerRanges, PeerVersionMismatch } from "./PeerVersions"
+export { checkPeerVersions, inPeerRange, installedPeerVersions, type PeerName, peerRanges, PeerVersionMismatch } from "./shared/PeerVersions"
 
 // Errors and validation
 export {
@@ -25,22 +25,22 @@ export {
   type StorageErrorReason,
   ValidationError,
   type WinbackError
-} from "./Errors"
-export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./Validation"
+} from "./shared/Errors"
+export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./shared/Validation"
 
 // Value types
-export { canonicalInstant, Id, Instant, IsoDate, IsoMonth, Money, Version } from "./Primitives"
-export { decodeCursor, encodeCursor, type Page, PageRequest } from "./Page"
-export { Channel, channels } from "./Channel"
+export { canonicalInstant, Id, Instant, IsoDate, IsoMonth, Money, Urgency, Version } from "./shared/Primitives"
+export { decodeCursor, encodeCursor, type Page, PageRequest } from "./shared/Page"
+export { Channel, channels } from "./shared/Channel"
 
 // Customers and usage
-export { Customer, defaultTierScale, LineStatus, PaymentType, TariffSensitivity, Tier, TierScale } from "./Customer"
-export { CustomerEvent, CustomerEventType, knownCustomerEventTypes, UsageDay, UsageHistory, UsageMonth } from "./Usage"
-export { CustomerGroup } from "./CustomerGroup"
+export { Customer, defaultTierScale, LineStatus, PaymentType, TariffSensitivity, Tier, TierScale } from "./customer/Customer"
+export { CustomerEvent, CustomerEventType, knownCustomerEventTypes, UsageDay, UsageHistory, UsageMonth } from "./customer/Usage"
+export { CustomerGroup } from "./customer/CustomerGroup"
 
 // People and organisation
-export { Manager, ManagerProfile, Role, TrainingRecord, WorkHistoryEntry } from "./Manager"
-export { subtreeOf, Team } from "./Team"
+export { Manager, ManagerProfile, Role, TrainingRecord, WorkHistoryEntry } from "./org/Manager"
+export { subtreeOf, Team } from "./org/Team"
 
 // Work
 export {
@@ -54,11 +54,10 @@ export {
   TaskCycle,
   TaskSource,
   TaskStatus,
-  TaskType,
-  Urgency
-} from "./Task"
-export { RuleInstanceRecord, RuleInstanceStatus } from "./RuleInstanceRecord"
-export { HandOutLedgerEntry } from "./HandOutLedger"
+  TaskType
+} from "./task/Task"
+export { RuleInstanceRecord, RuleInstanceStatus } from "./rule/RuleInstanceRecord"
+export { HandOutLedgerEntry } from "./task/HandOutLedger"
 export {
   Attachment,
   Attempt,
@@ -70,15 +69,16 @@ export {
   reachedDispositions,
   WorkItem,
   WorkItemState
-} from "./WorkItem"
-export { CallRecord, type LinkedCallRecord, linkCallRecord } from "./CallRecord"
-export { Appointment, AppointmentState } from "./Appointment"
-export { DndEntry, DndSource, isDndActive, isProtectedDndSource, protectedDndSources } from "./DndEntry"
-export { Offer, OfferUse } from "./Offer"
-export { QuestionnaireVersionRecord, ResponseRecord } from "./QuestionnaireRecords"
+} from "./work/WorkItem"
+export { CallRecord } from "./work/CallRecord"
+export { type LinkedCallRecord, linkCallRecord } from "./work/CallLink"
+export { Appointment, AppointmentState } from "./work/Appointment"
+export { DndEntry, DndSource, isDndActive, isProtectedDndSource, protectedDndSources } from "./work/DndEntry"
+export { Offer, OfferUse } from "./offer/Offer"
+export { QuestionnaireVersionRecord, ResponseRecord } from "./work/QuestionnaireRecords"
 
 // Effect and audit
-export { Observation, ObservationOutcome } from "./Observation"
+export { Observation, ObservationOutcome } from "./observation/Observation"
 export {
   AuditCategory,
   type AuditChainResult,
@@ -94,40 +94,25 @@ export {
   nextAuditCheckpoint,
   verifyAuditChain,
   verifyAuditLog
-} from "./AuditEntry"
+} from "./audit/AuditEntry"
 
 // Ports: storage
-export {
-  type AppointmentFilter,
-  AppointmentStore,
-  type AuditFilter,
-  AuditLogStore,
-  type AuditVerification,
-  CallRecordStore,
-  type ClaimResult,
-  type CompleteWorkItems,
-  type CustomerFilter,
-  CustomerGroupStore,
-  CustomerStore,
-  DndStore,
-  type EntityStore,
-  HandOutLedgerStore,
-  type ManagerFilter,
-  ManagerStore,
-  type ObservationFilter,
-  ObservationStore,
-  OfferStore,
-  QuestionnaireStore,
-  type RuleInstanceFilter,
-  RuleInstanceStore,
-  type TaskFilter,
-  TaskStore,
-  type TeamFilter,
-  TeamStore,
-  Transactions,
-  type WorkItemFilter,
-  WorkItemStore
-} from "./ports/Storage"
+export { type AppointmentFilter, AppointmentStore } from "./work/AppointmentStore"
+export { type AuditFilter, AuditLogStore, type AuditVerification } from "./audit/AuditLogStore"
+export { CallRecordStore } from "./work/CallRecordStore"
+export { type ClaimResult, HandOutLedgerStore } from "./task/HandOutLedgerStore"
+export { type CompleteWorkItems, type WorkItemFilter, WorkItemStore } from "./work/WorkItemStore"
+export { type CustomerFilter, CustomerStore } from "./customer/CustomerStore"
+export { CustomerGroupStore } from "./customer/CustomerGroupStore"
+export { DndStore } from "./work/DndStore"
+export { type EntityStore, Transactions } from "./ports/Transactions"
+export { type ManagerFilter, ManagerStore } from "./org/ManagerStore"
+export { type ObservationFilter, ObservationStore } from "./observation/ObservationStore"
+export { OfferStore } from "./offer/OfferStore"
+export { QuestionnaireStore } from "./work/QuestionnaireStore"
+export { type RuleInstanceFilter, RuleInstanceStore } from "./rule/RuleInstanceStore"
+export { type TaskFilter, TaskStore } from "./task/TaskStore"
+export { type TeamFilter, TeamStore } from "./org/TeamStore"
 // Ports: host data
 export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
 // Ports: outbound
@@ -136,10 +121,10 @@ export { currentStores, type StoragePorts, type Stores, storesLayer } from "./po
 export { directoriesFromStores } from "./ports/defaultDirectories"
 
 // The Promise facade
-export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./Winback"
+export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
 
 // Scope, permissions, teams and audit
-export { type Actor, Actors, buildActor, type Membership, type OrgCacheOptions, type OrgSnapshot, reachTeams, type ResolvedReach } from "./Actor"
+export { type Actor, Actors, buildActor, type Membership, type OrgCacheOptions, type OrgSnapshot, reachTeams, type ResolvedReach } from "./org/Actor"
 export {
   allScope,
   customerInScope,
@@ -151,8 +136,8 @@ export {
   unionScopes,
   workItemInScope,
   workItemScopeFilter
-} from "./Scope"
-export { openWorkHolders, withOpenWork } from "./OpenWork"
+} from "./org/Scope"
+export { openWorkHolders, withOpenWork } from "./work/OpenWork"
 export {
   type Action,
   Actions,
@@ -166,9 +151,9 @@ export {
   Permissions,
   type Resource,
   scopeFor
-} from "./Permissions"
-export { type AuditChange, AuditQuery, AuditTrail, ManualAuditNote, nowIso } from "./AuditTrail"
-export { type IdSource, Ids, newId, sequentialIds } from "./Ids"
+} from "./org/Permissions"
+export { type AuditChange, AuditQuery, AuditTrail, ManualAuditNote, nowIso } from "./audit/AuditTrail"
+export { type IdSource, Ids, newId, sequentialIds } from "./shared/Ids"
 export {
   CustomerMasterPatch,
   DndRemoval,
@@ -180,29 +165,29 @@ export {
   ScopedStores,
   type ScopedView,
   ScopedWorkItemFilter
-} from "./ScopedStores"
-export { Allocate, Allocation, type AllocationResult } from "./Allocation"
-export { NewTeam, TeamService } from "./TeamService"
-export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
-export { type CustomerScopeFilter, type WorkItemScopeFilter } from "./ports/Storage"
-export { type ScopedWinback } from "./Winback"
+} from "./facade/ScopedStores"
+export { Allocate, Allocation, type AllocationResult } from "./work/Allocation"
+export { NewTeam, TeamService } from "./org/TeamService"
+export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./facade/ActorSession"
+export { type CustomerScopeFilter } from "./customer/CustomerStore"
+export { type WorkItemScopeFilter } from "./work/WorkItemStore"
+export { type ScopedWinback } from "./facade/Winback"
 
 // Work pipeline
-export { PipelineActions, pipelineGrants, pipelinePolicy } from "./PipelinePolicy"
-export { defaultPipelineConfig, PipelineConfig } from "./PipelineConfig"
-export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./Candidates"
-export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./Assignment"
-export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./RetryPolicy"
+export { PipelineActions, pipelineGrants, pipelinePolicy } from "./facade/PipelinePolicy"
+export { defaultPipelineConfig, PipelineConfig } from "./facade/PipelineConfig"
+export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./task/Candidates"
+export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./task/Assignment"
+export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./work/RetryPolicy"
 export {
-  ContactPolicy,
   ContactQuery,
   Contactability,
   type ContactDecision,
   type ContactReason,
-  defaultContactPolicy,
   evaluateContact,
   localDateTime
-} from "./Contactability"
+} from "./work/Contactability"
+export { ContactPolicy, defaultContactPolicy } from "./work/ContactPolicy"
 export {
   Extraction,
   type ExtractionPlan,
@@ -218,7 +203,7 @@ export {
   type TaskExtraction,
   taskSchedule,
   workItemId
-} from "./Extraction"
+} from "./task/Extraction"
 export {
   type ImportLineReport,
   type ImportProblemCode,
@@ -229,21 +214,21 @@ export {
   ManualImportRequest,
   parseImportLine,
   readImportHeader
-} from "./ManualImport"
+} from "./task/ManualImport"
 // Reading call-center CSV files: strict decoding (GBK, GB18030, UTF-8 with or without BOM, UTF-16), RFC 4180 quoting
-export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./CsvReader"
-export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./WorkList"
-export { CallOutcome, type CallResult, type DialResult, Execution, maxCallAttempts, NewAttachment, ResponseInput, wrongNumberAction } from "./Execution"
-export { NewRuleInstance, RuleService, ruleRecordId } from "./RuleService"
-export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./TaskService"
-export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./CustomerGroupService"
-export { AppointmentService, type Booking, type ReminderOptions } from "./AppointmentService"
-export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, smsAttemptDisposition, SmsWork } from "./SmsWork"
-export { pipelineLayer, type PipelineServices } from "./Pipeline"
-export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./OfferService"
-export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./PipelineFacade"
-export { BulkLedgerClaims } from "./BulkClaims"
-export { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./ExtractionPartitions"
+export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./shared/CsvReader"
+export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./work/WorkList"
+export { CallOutcome, type CallResult, type DialResult, Execution, maxCallAttempts, NewAttachment, ResponseInput, wrongNumberAction } from "./work/Execution"
+export { NewRuleInstance, RuleService, ruleRecordId } from "./rule/RuleService"
+export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./task/TaskService"
+export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./customer/CustomerGroupService"
+export { AppointmentService, type Booking, type ReminderOptions } from "./work/AppointmentService"
+export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, smsAttemptDisposition, SmsWork } from "./work/SmsWork"
+export { pipelineLayer, type PipelineServices } from "./facade/Pipeline"
+export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./offer/OfferService"
+export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./facade/PipelineFacade"
+export { BulkLedgerClaims } from "./task/BulkClaims"
+export { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./task/ExtractionPartitions"
 
 // Report exports: tables, CSV, XLSX, SVG charts
 export {
@@ -277,7 +262,7 @@ export {
   statusAccountingTable,
   xmlText,
   XlsxOptions
-} from "./exports/index"
+} from "./report/exports/index"
 
 // Usage feed: the daily CSV batches a host pushes instead of the usage-history port
 export {
@@ -291,7 +276,7 @@ export {
   UsageFeedKind,
   UsageFeedOptions,
   type UsageFeedReport
-} from "./UsageFeed"
+} from "./customer/UsageFeed"
 
 // Retention effect and reports (DOMAIN §8)
 export {
@@ -304,7 +289,7 @@ export {
   ObservationService,
   ObservationSettings,
   statusAtEnd
-} from "./ObservationService"
+} from "./observation/ObservationService"
 export {
   type AgentPerformance,
   type AgentPerformanceReport,
@@ -331,7 +316,7 @@ export {
   type StatusTransition,
   type TaskQuestionnaireReport,
   type TaskResponse
-} from "./reports/ReportQueries"
+} from "./report/ReportQueries"
 export {
   accountStatuses,
   FunnelQuery,
@@ -345,7 +330,7 @@ export {
   ReportActions,
   ReportService,
   StatusAccountingQuery
-} from "./reports/ReportService"
+} from "./report/ReportService"
 
 // Work plans: targets per agent and team per period
 export {
@@ -359,6 +344,6 @@ export {
   WorkPlanStatus,
   WorkPlanSubjectKind,
   WorkPlanTargets
-} from "./WorkPlan"
-export { type WorkPlanFilter, type WorkPlanScopeFilter, WorkPlanStore } from "./ports/Storage"
-export { type ClosedPeriod, SetWorkPlan, type WorkPlanProgress, WorkPlanQuery, WorkPlanService } from "./WorkPlanService"
+} from "./plan/WorkPlan"
+export { type WorkPlanFilter, type WorkPlanScopeFilter, WorkPlanStore } from "./plan/WorkPlanStore"
+export { type ClosedPeriod, SetWorkPlan, type WorkPlanProgress, WorkPlanQuery, WorkPlanService } from "./plan/WorkPlanService"

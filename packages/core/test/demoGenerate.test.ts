@@ -5,11 +5,11 @@
  */
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "vitest"
-import { Customer, defaultTierScale } from "../src/Customer"
-import { Manager } from "../src/Manager"
-import { Offer } from "../src/Offer"
-import { Team, subtreeOf } from "../src/Team"
-import { CustomerEvent, UsageDay, UsageMonth } from "../src/Usage"
+import { Customer, defaultTierScale } from "../src/customer/Customer"
+import { Manager } from "../src/org/Manager"
+import { Offer } from "../src/offer/Offer"
+import { Team, subtreeOf } from "../src/org/Team"
+import { CustomerEvent, UsageDay, UsageMonth } from "../src/customer/Usage"
 import { DemoOptions, demoCustomerId, demoCustomerIndex, generateDemo, hashSeed, makeRandom } from "../src/demo/index"
 
 const digest = (demo: ReturnType<typeof generateDemo>, chunkSize?: number): string => {

@@ -14,7 +14,7 @@ import {
   retentionChartData,
   statusAccountingTable
 } from "../src/index"
-import type { AgentPerformanceReport, FunnelReport, FunnelRow, ObservationReport, PeriodReport, StatusAccounting } from "../src/reports/ReportQueries"
+import type { AgentPerformanceReport, FunnelReport, FunnelRow, ObservationReport, PeriodReport, StatusAccounting } from "../src/report/ReportQueries"
 
 const range = { from: "2026-11-01", to: "2026-12-01" }
 const row = (key: string | null, label: string, submitted: number, connected: number, effective: number, success: number): FunnelRow => ({

@@ -7,7 +7,7 @@ import * as fc from "fast-check"
 import { inflateRawSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
 import { type ReportCell, reportXlsx, type ReportTable, ValidationError } from "../src/index"
-import { crc32, zip } from "../src/exports/zip"
+import { crc32, zip } from "../src/report/exports/zip"
 
 const load = async (bytes: Uint8Array): Promise<ExcelJS.Workbook> => {
   const wb = new ExcelJS.Workbook()

@@ -4,9 +4,9 @@
  * customer rows alone can be produced cheaply and every customer is reproducible on its own.
  * README.md in this folder documents how each pattern shapes the rows.
  */
-import type { Channel } from "../Channel"
-import type { Customer, LineStatus, PaymentType, TariffSensitivity } from "../Customer"
-import type { CustomerEvent, UsageDay, UsageMonth } from "../Usage"
+import type { Channel } from "../shared/Channel"
+import type { Customer, LineStatus, PaymentType, TariffSensitivity } from "../customer/Customer"
+import type { CustomerEvent, UsageDay, UsageMonth } from "../customer/Usage"
 import { addMonths, dayNumber, daysInMonth, firstDayOfMonth, instantAt, isLeapYear, isoDay, isoMonth, monthOfDay } from "./internal/dates"
 import { personName } from "./internal/names"
 import type { DemoOptions } from "./Options"

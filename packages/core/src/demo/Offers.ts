@@ -2,7 +2,7 @@
  * The demo offer catalogue: the three kinds of retention offer of DOMAIN §7 (tariff change, bonus
  * credit, device deal) plus a discount, each with its cost; the expensive ones need approval.
  */
-import type { Offer } from "../Offer"
+import type { Offer } from "../offer/Offer"
 
 /**
  * The demo offers (fixed: they do not depend on the seed).

@@ -3,7 +3,7 @@
  * options give byte-identical data on every machine.
  */
 import { z } from "zod"
-import { IsoDate } from "../Primitives"
+import { IsoDate } from "../shared/Primitives"
 
 /**
  * A region of the demo organisation (a city), with the time zone its customers live in.

@@ -3,8 +3,8 @@
  * with exactly one admin, and the staff filling it — a director and an approver at the root, a
  * leader per district and squad, agents in the squads — with profiles, training and work history.
  */
-import type { Manager, Role, TrainingRecord, WorkHistoryEntry } from "../Manager"
-import type { Team } from "../Team"
+import type { Manager, Role, TrainingRecord, WorkHistoryEntry } from "../org/Manager"
+import type { Team } from "../org/Team"
 import { dayNumber, instantAt, isoDay } from "./internal/dates"
 import { personName } from "./internal/names"
 import type { DemoOptions } from "./Options"

@@ -4,8 +4,8 @@
  * a known day) or returns (inactive → active on a known day) — so effect tracking (DOMAIN §8) can be
  * tested against answers fixed in advance.
  */
-import type { Customer, LineStatus } from "../Customer"
-import type { CustomerEvent } from "../Usage"
+import type { Customer, LineStatus } from "../customer/Customer"
+import type { CustomerEvent } from "../customer/Usage"
 import type { Random } from "./Random"
 
 /**

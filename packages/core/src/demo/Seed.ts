@@ -5,10 +5,10 @@
  * existing team, manager or offer fails with `Conflict`.
  */
 import { Effect } from "effect"
-import { type Conflict, StorageError } from "../Errors"
+import { type Conflict, StorageError } from "../shared/Errors"
 import type { Stores } from "../ports/Stores"
-import type { CustomerEvent, UsageDay, UsageMonth } from "../Usage"
-import type { Customer } from "../Customer"
+import type { CustomerEvent, UsageDay, UsageMonth } from "../customer/Usage"
+import type { Customer } from "../customer/Customer"
 import { generateDemo } from "./Generate"
 import type { DemoOptionsInput } from "./Options"
 import type { DemoLogins } from "./Org"

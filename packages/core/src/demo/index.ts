@@ -7,7 +7,7 @@
 
 // The peer dependency check (effect, zod) first: it then sits in the chunk shared with the main
 // entry and runs before the shared zod schemas are built (see ../PeerVersions.ts).
-export { checkPeerVersions } from "../PeerVersions"
+export { checkPeerVersions } from "../shared/PeerVersions"
 
 // ---- Options ------------------------------------------------------------------------------------
 export { DemoOptions, type DemoOptionsInput, DemoRegion, defaultDemoRegions, resolveDemoOptions } from "./Options"

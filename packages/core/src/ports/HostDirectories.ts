@@ -4,10 +4,10 @@
  * (`directoriesFromStores`) for hosts that feed data in daily batches instead.
  */
 import { Context, type Effect } from "effect"
-import type { Customer } from "../Customer"
-import type { NotFound, StorageError } from "../Errors"
-import type { Manager } from "../Manager"
-import type { UsageHistory } from "../Usage"
+import type { Customer } from "../customer/Customer"
+import type { NotFound, StorageError } from "../shared/Errors"
+import type { Manager } from "../org/Manager"
+import type { UsageHistory } from "../customer/Usage"
 
 /**
  * The host's customers.

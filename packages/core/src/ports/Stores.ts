@@ -4,25 +4,23 @@
  * same and proves it with `@winback/adapters/testing`.
  */
 import { Effect, Layer } from "effect"
-import {
-  AppointmentStore,
-  AuditLogStore,
-  CallRecordStore,
-  CustomerGroupStore,
-  CustomerStore,
-  DndStore,
-  HandOutLedgerStore,
-  ManagerStore,
-  ObservationStore,
-  OfferStore,
-  QuestionnaireStore,
-  RuleInstanceStore,
-  TaskStore,
-  TeamStore,
-  Transactions,
-  WorkItemStore,
-  WorkPlanStore
-} from "./Storage"
+import { AppointmentStore } from "../work/AppointmentStore"
+import { AuditLogStore } from "../audit/AuditLogStore"
+import { CallRecordStore } from "../work/CallRecordStore"
+import { CustomerGroupStore } from "../customer/CustomerGroupStore"
+import { CustomerStore } from "../customer/CustomerStore"
+import { DndStore } from "../work/DndStore"
+import { HandOutLedgerStore } from "../task/HandOutLedgerStore"
+import { ManagerStore } from "../org/ManagerStore"
+import { ObservationStore } from "../observation/ObservationStore"
+import { OfferStore } from "../offer/OfferStore"
+import { QuestionnaireStore } from "../work/QuestionnaireStore"
+import { RuleInstanceStore } from "../rule/RuleInstanceStore"
+import { TaskStore } from "../task/TaskStore"
+import { TeamStore } from "../org/TeamStore"
+import { Transactions } from "./Transactions"
+import { WorkItemStore } from "../work/WorkItemStore"
+import { WorkPlanStore } from "../plan/WorkPlanStore"
 
 /**
  * The implementations of every storage port.

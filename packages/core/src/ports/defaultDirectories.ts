@@ -4,7 +4,8 @@
  */
 import { Effect, Layer } from "effect"
 import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./HostDirectories"
-import { CustomerStore, ManagerStore } from "./Storage"
+import { CustomerStore } from "../customer/CustomerStore"
+import { ManagerStore } from "../org/ManagerStore"
 
 const shiftDay = (day: string, days: number): string => {
   const d = new Date(`${day}T00:00:00.000Z`)
