@@ -27,7 +27,7 @@ import {
   type QuestionnaireVersionRecord,
   type ResponseRecord,
   type StorageError,
-  type RuleInstanceRecord,
+  RuleInstanceRecord,
   type Stores,
   type Task,
   type Team,
@@ -351,7 +351,8 @@ export const makePgStores = (driver: PgDriver): Stores => {
       table: s.ruleInstances,
       id: (r) => r.id,
       toRow: (r) => ({ id: r.id, version: r.version, data: r, status: r.status, templateId: r.templateId }),
-      fromRow: fromData,
+      // The json column holds the rules package's data: read back through its schema, typed.
+      fromRow: (row) => RuleInstanceRecord.parse(row.data),
       where: (f) => [maybeAnyOf(s.ruleInstances.status, f.statuses), maybeAnyOf(s.ruleInstances.templateId, f.templateIds)],
       sortColumns: [s.ruleInstances.id],
       sortKey: sortKeys.ruleInstance

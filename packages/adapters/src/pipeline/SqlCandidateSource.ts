@@ -80,7 +80,7 @@ export const sqlCandidateSource = (storage: SqlRunner, options: SqlCandidateOpti
             return found
           },
           catch: (e) =>
-            ValidationError.adopt(e) ?? new StorageError({ reason: "Unknown", operation: "SqlCandidateSource.matching", cause: e })
+            e instanceof ValidationError ? e : new StorageError({ reason: "Unknown", operation: "SqlCandidateSource.matching", cause: e })
         })
         out.push([...new Set(ids)].sort(compareIds))
       }
@@ -124,7 +124,7 @@ export const sqlCandidateStaging = (storage: { readonly driver: PgDriver }): Can
     stage: (runKey, rules, asOf, count) =>
       Effect.gen(function* () {
         const compiled = yield* Effect.forEach(rules, ({ key, rule }) =>
-          Effect.try({ try: () => ({ key, query: compileRuleSql(rule, { asOf }).query }), catch: (e) => ValidationError.adopt(e) ?? new StorageError({ reason: "Unknown", operation: "CandidateStaging.stage", cause: e }) })
+          Effect.try({ try: () => ({ key, query: compileRuleSql(rule, { asOf }).query }), catch: (e) => e instanceof ValidationError ? e : new StorageError({ reason: "Unknown", operation: "CandidateStaging.stage", cause: e }) })
         )
         yield* inTransaction(
           driver,
