@@ -19,11 +19,11 @@ export {
   Forbidden,
   type Issue,
   isRetryable,
-  isValidationErrorLike,
   NotFound,
   StorageError,
   type StorageErrorReason,
   ValidationError,
+  type ValidationIssue,
   type WinbackError
 } from "./shared/Errors"
 export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./shared/Validation"
@@ -198,7 +198,6 @@ export {
   type Exclusions,
   type PlannedItem,
   type PlanOptions,
-  ruleOfDefinition,
   type TaskExtraction,
   taskSchedule,
   workItemId

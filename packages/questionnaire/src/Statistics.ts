@@ -240,7 +240,7 @@ export function questionnaireStatistics(
       }
     }
   }
-  if (unmatched.length > 0) throw new ValidationError(unmatched)
+  if (unmatched.length > 0) throw new ValidationError({ issues: unmatched, subject: "responses" })
   const questions: QuestionStatistics[] = order.map((id) => {
     const a = accs.get(id)!
     const q = a.question
