@@ -119,6 +119,19 @@ export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/H
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
 export { currentStores, type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
 export { directoriesFromStores } from "./ports/defaultDirectories"
+export {
+  HostCustomer,
+  type HostCustomers,
+  HostManager,
+  hostPortsLayer,
+  type HostStaff,
+  type HostUsage,
+  HostUsageHistory,
+  type HostUsageWindow,
+  type WinbackHost
+} from "./ports/HostPorts"
+export { hostPorts } from "./ports/DataModes"
+export { readThroughCustomerStore } from "./customer/ReadThroughCustomers"
 
 // The Promise facade
 export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
@@ -177,6 +190,7 @@ export { type ScopedWinback } from "./facade/Winback"
 export { PipelineActions, pipelineGrants, pipelinePolicy } from "./facade/PipelinePolicy"
 export { defaultPipelineConfig, PipelineConfig } from "./facade/PipelineConfig"
 export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./task/Candidates"
+export { type DataMode, defaultCandidateSource, readThroughCandidateSource, type ReadThroughCandidateOptions } from "./task/ReadThroughCandidates"
 export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./task/Assignment"
 export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./work/RetryPolicy"
 export {

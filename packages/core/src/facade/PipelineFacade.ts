@@ -7,7 +7,8 @@
 import { type Context, Effect, Layer, Scope } from "effect"
 import { type Actor, Actors } from "../org/Actor"
 import { AppointmentService } from "../work/AppointmentService"
-import { CandidateSource, memoryCandidateSource } from "../task/Candidates"
+import { CandidateSource } from "../task/Candidates"
+import { defaultCandidateSource } from "../task/ReadThroughCandidates"
 import type { CandidateStaging, ExtractionPartitions } from "../task/ExtractionPartitions"
 import { Contactability } from "../work/Contactability"
 import { CustomerGroupService } from "../customer/CustomerGroupService"
@@ -176,7 +177,7 @@ export interface Pipeline {
  */
 export const createPipeline = (winback: Winback, options: PipelineOptions = {}): Pipeline => {
   const extra = Layer.mergeAll(
-    options.candidates ?? memoryCandidateSource(),
+    options.candidates ?? defaultCandidateSource(winback.mode),
     options.notifier ?? Layer.succeed(Notifier, Notifier.of({ notify: () => notConfigured("notifier") })),
     options.smsGateway ?? Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
     options.dialer ?? Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") })),

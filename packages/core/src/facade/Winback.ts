@@ -14,6 +14,9 @@ import { directoriesFromStores } from "../ports/defaultDirectories"
 import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "../ports/HostDirectories"
 import { currentStores, type StoragePorts, type Stores } from "../ports/Stores"
 import { emptyScope } from "../org/Scope"
+import type { WinbackHost } from "../ports/HostPorts"
+import { hostPorts } from "../ports/DataModes"
+import type { DataMode } from "../task/ReadThroughCandidates"
 
 /** An object whose Effect-returning methods return Promises instead (recursively). */
 export type Promisified<T> = {
@@ -39,6 +42,16 @@ export interface WinbackOptions {
    * feed customers, staff and usage in daily batches).
    */
   readonly directories?: Layer.Layer<HostPorts, never, StoragePorts>
+  /**
+   * The host's read ports as plain async functions (no Effect needed): `{ customers, staff, usage }`,
+   * see `WinbackHost`. Takes the place of `directories`.
+   */
+  readonly host?: WinbackHost
+  /**
+   * `"replica"` (default): rules and customer reads use Winback's own tables, fed daily.
+   * `"read-through"`: they go through the host ports, in batches; nothing is copied. See docs/embedding.md.
+   */
+  readonly mode?: DataMode
   /** Who may do what (default: `defaultPolicy`, DOMAIN §1). See docs/permissions.md. */
   readonly policy?: PermissionPolicy
   /**
@@ -62,6 +75,8 @@ export type ScopedWinback = Promisified<Omit<ActorSession, "actor">> & {
 
 /** A running Winback: promisified ports, a way to run Effect programs, and `dispose()`. */
 export interface Winback {
+  /** Where rules and customer reads take their data (see `WinbackOptions.mode`). */
+  readonly mode: DataMode
   /** Every storage port, as async methods. */
   readonly stores: Promisified<Omit<Stores, "transactions">>
   /** The host read ports, as async methods. */
@@ -115,7 +130,7 @@ const promisify = <T extends object>(service: T, run: <A, E>(e: Effect.Effect<A,
  */
 export const createWinback = async (options: WinbackOptions): Promise<Winback> => {
   checkPeerVersions()
-  const ports = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
+  const ports = hostPorts(options, options.storage)
   const layer = Layer.provideMerge(scopeLayer(options.policy, { orgCache: options.orgCache }), ports)
   const runtime = ManagedRuntime.make(layer)
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
@@ -175,6 +190,7 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
     for (const method of Object.keys(target)) if (!isRead(method)) target[method] = wrapped[method]
   }
   return {
+    mode: options.mode ?? "replica",
     as,
     stores,
     directories: promisify(services.directories, run),
