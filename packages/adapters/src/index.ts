@@ -15,11 +15,13 @@ export { MemoryStorage, makeMemoryStores } from "./memory/MemoryStorage"
 export { MemoryDb } from "./memory/MemoryDb"
 
 // Storage: PGlite and PostgreSQL (one drizzle schema, one set of migrations)
-export { type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
+export { type MigrationReport, type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
+export { MigrationsPending, StorageOpenError, type StorageOpenKind } from "./pg/openErrors"
+export { defaultSchema } from "./pg/schemaChoice"
 export { DataDirectoryLocked, type DataDirectoryHolder } from "./pg/DataDirectoryLock"
 export type { PostgresOptions } from "./pg/postgresDriver"
 export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
-export { migrate } from "./pg/migrate"
+export { migrate, type MigrateOptions, pendingMigrations } from "./pg/migrate"
 export { makePgStores } from "./pg/PgStores"
 export * as schema from "./pg/schema"
 
@@ -29,7 +31,7 @@ export * from "./rules-sql"
 export * from "./calendar"
 
 // Work pipeline
-export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
+export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type CandidateStagingOptions, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
 export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"
 export { PgExtractionPartitions, pgExtractionPartitions } from "./pipeline/PgExtractionPartitions"
 
