@@ -18,17 +18,14 @@ import {
   type UsageMonth,
   type WinbackHost
 } from "@winback/core"
-import { catalogue, dayNumber, instantiate, isoDay, isoMonth, monthNumber } from "@winback/rules"
+import { catalogue, type CustomerFacts, dayNumber, instantiate, isoDay, monthNumber } from "@winback/rules"
 import { sqlCandidateSource } from "../src/pipeline/SqlCandidateSource"
 import type { OpenStorage } from "../src/pg/PgStorage"
+import { BASE, customerArb } from "./customerFactsArb"
 import { differentialStorages } from "./support"
 
-const AS_OF = "2026-03-15"
-const BASE = dayNumber(AS_OF)
+const AS_OF = isoDay(BASE)
 const rules = catalogue.map((t) => instantiate(t).rule)
-
-const amount = fc.oneof(fc.constantFrom(0, 30, 70, 95, 100, 126, 180, 300, 900), fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100))
-const eventTypes = ["activated", "suspension-requested", "cancel-requested", "complaint-resolved", "payment-reminder-sent"] as const
 
 interface Generated {
   readonly customer: Customer
@@ -37,88 +34,13 @@ interface Generated {
   readonly events: ReadonlyArray<CustomerEvent>
 }
 
-const customerArb = (id: string): fc.Arbitrary<Generated> =>
-  fc
-    .record({
-      tier: fc.constantFrom("regular", "silver", "gold", "diamond"),
-      lineStatus: fc.constantFrom("active", "suspended", "pre-cancel", "cancelled"),
-      paymentType: fc.constantFrom("prepaid", "postpaid"),
-      contractEnd: fc.option(fc.integer({ min: -20, max: 90 }), { nil: null }),
-      birthday: fc.option(fc.constantFrom("1990-03-15", "1985-03-14", "2000-02-29", "1970-12-01"), { nil: null }),
-      activatedOn: fc.integer({ min: -30, max: 2 }),
-      days: fc.uniqueArray(fc.integer({ min: -44, max: 2 }), { maxLength: 30 }),
-      dayValues: fc.array(
-        fc.record({
-          charge: amount,
-          dataMb: amount,
-          callMinutes: amount,
-          outgoingCalls: fc.integer({ min: 0, max: 2 }),
-          competitorCallSeconds: fc.integer({ min: 0, max: 40 }),
-          forwardedToOtherOperator: fc.boolean(),
-          reminderSmsDelivered: fc.boolean()
-        }),
-        { minLength: 30, maxLength: 30 }
-      ),
-      months: fc.uniqueArray(fc.integer({ min: -10, max: 0 }), { maxLength: 8 }),
-      monthValues: fc.array(
-        fc.record({
-          billAmount: amount,
-          dataMb: amount,
-          callMinutes: amount,
-          forwardedDays: fc.integer({ min: 0, max: 5 }),
-          silentDays: fc.integer({ min: 0, max: 12 }),
-          billDay: fc.integer({ min: 1, max: 6 }),
-          paidAfter: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null })
-        }),
-        { minLength: 8, maxLength: 8 }
-      ),
-      events: fc.array(fc.record({ type: fc.constantFrom(...eventTypes), offset: fc.integer({ min: -20, max: 1 }), minute: fc.integer({ min: 0, max: 1439 }) }), {
-        maxLength: 3
-      })
-    })
-    .map((r) => {
-      const lastMonth = monthNumber("2026-02")
-      return {
-        customer: {
-          id,
-          name: `Customer ${id}`,
-          phones: ["+4940123456"],
-          region: "north",
-          tier: r.tier,
-          lineStatus: r.lineStatus,
-          paymentType: r.paymentType,
-          contractEnd: r.contractEnd === null ? null : isoDay(BASE + r.contractEnd),
-          birthday: r.birthday,
-          activatedOn: isoDay(BASE + r.activatedOn),
-          ownerManagerId: null,
-          preferredChannel: null,
-          tariffSensitivity: null,
-          creditLevel: null,
-          timeZone: "UTC",
-          version: 1
-        },
-        days: r.days.map((o, i) => ({ customerId: id, day: isoDay(BASE + o), ...r.dayValues[i]! })),
-        months: r.months.map((o, i) => {
-          const v = r.monthValues[i]!
-          const m = lastMonth + o
-          const billDate = `${isoMonth(m + 1)}-0${v.billDay}`
-          return {
-            customerId: id,
-            month: isoMonth(m),
-            billAmount: v.billAmount,
-            dataMb: v.dataMb,
-            callMinutes: v.callMinutes,
-            competitorCallSeconds: 0,
-            forwardedDays: v.forwardedDays,
-            silentDays: v.silentDays,
-            billDate,
-            dueDate: isoDay(dayNumber(billDate) + 19),
-            paidDate: v.paidAfter === null ? null : isoDay(dayNumber(billDate) + v.paidAfter)
-          }
-        }),
-        events: r.events.map((e) => ({ customerId: id, type: e.type, at: new Date((BASE + e.offset) * 86_400_000 + e.minute * 60_000).toISOString(), data: {} }))
-      }
-    })
+/** The rules-level facts of the SQL differential test as Winback's records of customer `id`. */
+const recordsOf = (f: CustomerFacts, id: string): Generated => ({
+  customer: { ...f.customer, id, phones: [], version: 1 } as unknown as Customer,
+  days: (f.daily ?? []).map((d) => ({ ...d, customerId: id }) as unknown as UsageDay),
+  months: (f.monthly ?? []).map((m) => ({ ...m, customerId: id }) as unknown as UsageMonth),
+  events: (f.events ?? []).map((e) => ({ customerId: id, type: e.type, at: new Date(e.at).toISOString(), data: {} }))
+})
 
 /** A host over the generated data, keeping the port contracts (pages, windows) as a CRM would. */
 const hostOver = (data: ReadonlyArray<Generated>): WinbackHost => {
@@ -152,13 +74,6 @@ const hostOver = (data: ReadonlyArray<Generated>): WinbackHost => {
   }
 }
 
-const withId = (g: Generated, id: string): Generated => ({
-  customer: { ...g.customer, id },
-  days: g.days.map((d) => ({ ...d, customerId: id })),
-  months: g.months.map((m) => ({ ...m, customerId: id })),
-  events: g.events.map((e) => ({ ...e, customerId: id }))
-})
-
 const matchingOf = (source: Layer.Layer<CandidateSource>) =>
   Effect.runPromise(Effect.flatMap(CandidateSource, (s) => s.matching(rules, AS_OF)).pipe(Effect.provide(source)))
 
@@ -186,7 +101,7 @@ describe("read-through vs replica: both modes pick the same customers for every 
     await fc.assert(
       fc.asyncProperty(datasetArb, async (generated) => {
         const prefix = `r${++run}-`
-        const data = generated.map((g) => withId(g, prefix + g.customer.id))
+        const data = generated.map((f) => recordsOf(f, prefix + f.customer.id))
         // Read-through: through plain async host ports, a page of 7 customers at a time.
         const readThrough = await matchingOf(readThroughCandidateSource({ pageSize: 7 }).pipe(Layer.provide(hostPortsLayer(hostOver(data)))))
         for (const storage of [sql().lite, sql().pg]) {
