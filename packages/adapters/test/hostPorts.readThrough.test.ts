@@ -162,3 +162,42 @@ describe("read-through mode: a plain async host (no effect import) runs a day", 
     }
   })
 })
+
+describe("plain async host ports in replica mode: get and history alone", () => {
+  let winback: Winback
+  const host: WinbackHost = {
+    customers: {
+      getMany: async () => [],
+      get: async (id) => (id === "C-1" ? customer("C-1", null) : null)
+    },
+    staff: { getMany: async () => [], get: async () => undefined },
+    // Answers C-2's history whatever it is asked: a host bug Winback must not pass on.
+    usage: { history: async (customerId) => ({ customerId: customerId === "C-3" ? "C-2" : customerId, days: [day(customerId, "2026-11-19", 5)] }) }
+  }
+  beforeAll(async () => {
+    winback = await createWinback({ storage: storesLayer(makeMemoryStores()), host, policy: pipelinePolicy })
+  })
+  afterAll(async () => {
+    await winback?.dispose()
+  })
+
+  it("uses the host's get (null is NotFound) and keeps Winback's own tables writable", async () => {
+    expect(winback.mode).toBe("replica")
+    expect((await winback.directories.customers.get("C-1")).birthday).toBeNull()
+    await expect(winback.directories.customers.get("C-2")).rejects.toMatchObject({ _tag: "NotFound", entity: "Customer", id: "C-2" })
+    await expect(winback.directories.staff.get("S-1")).rejects.toMatchObject({ _tag: "NotFound", entity: "Manager", id: "S-1" })
+    // Replica mode: the feed writes Winback's copy.
+    await winback.stores.customers.upsertCustomers([{ ...(await winback.directories.customers.get("C-1")) }])
+    expect((await winback.stores.customers.get("C-1")).id).toBe("C-1")
+  })
+
+  it("validates history answers: months and events default to none, another customer's history is refused", async () => {
+    const window = { asOf: asOf, dayWindow: 30, monthWindow: 3 }
+    const h = await winback.directories.usage.history("C-1", window)
+    expect([h.days.length, h.months, h.events]).toEqual([1, [], []])
+    const error = await winback.directories.usage.history("C-3", window).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StorageError)
+    expect((error as StorageError).operation).toBe("host.usage.history")
+    expect(((error as StorageError).cause as ValidationError).issues.map((i) => i.path)).toEqual([["customerId"]])
+  })
+})
