@@ -4,7 +4,7 @@
  * only its own work data (rules, tasks, work items, calls, audit) in its embedded database.
  */
 import { PgliteStorage } from "@winback/adapters"
-import { createPipeline, createWinback, storesLayer } from "@winback/core"
+import { createWinback, storesLayer } from "@winback/core"
 import type { Crm } from "./crm"
 import { crmHost, crmPolicy } from "./ports"
 
@@ -22,6 +22,5 @@ export const embedWinback = async (crm: Crm, options: { readonly dataDir?: strin
   const winback = await createWinback({ storage: storesLayer(storage.stores), host: crmHost(crm), mode: "read-through", policy: crmPolicy }).catch(
     (e: unknown) => storage.close().then(() => Promise.reject(e))
   )
-  const pipeline = createPipeline(winback)
-  return { winback, as: pipeline.as, dispose: () => winback.dispose().then(storage.close) }
+  return { winback, as: winback.as, dispose: () => winback.dispose().then(storage.close) }
 }

@@ -9,7 +9,7 @@ import {
   extendPolicy,
   type HostCustomer,
   type HostManager,
-  pipelinePolicy,
+  defaultPolicy,
   type PermissionPolicy,
   type Role,
   type UsageDay,
@@ -114,7 +114,7 @@ export const crmHost = (crm: Crm): WinbackHost => ({
 })
 
 /**
- * Winback's permission policy for this CRM: the pipeline's grants, plus one for a CRM without a
+ * Winback's permission policy for this CRM: the default grants, plus one for a CRM without a
  * team tree. Winback scopes admins to the teams they administer; this CRM keeps no teams, so its
  * IT admin (who writes the rules and the tasks) reads and targets every customer. Sales reps still
  * read only the customers they own or hold open work for, and compliance approves by the figures.
@@ -124,6 +124,6 @@ export const crmHost = (crm: Crm): WinbackHost => ({
  * const winback = await createWinback({ storage, host: crmHost(crm), mode: "read-through", policy: crmPolicy })
  * ```
  */
-export const crmPolicy: PermissionPolicy = extendPolicy(pipelinePolicy, {
+export const crmPolicy: PermissionPolicy = extendPolicy(defaultPolicy, {
   grants: [{ role: "admin", reach: "all", actions: ["customer.read", "task.create"] }]
 })

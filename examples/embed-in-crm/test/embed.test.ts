@@ -67,7 +67,6 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
     expect(code.filter((line) => !readme.includes(line))).toEqual([])
     // The glue wires the Promise facade, Winback's own storage and the CRM's ports, read through.
     expect(source).toContain("createWinback(")
-    expect(source).toContain("createPipeline(")
     expect(source).toContain("host: crmHost(crm)")
     expect(source).toContain(`mode: "read-through"`)
     // Neither the glue nor the ports import Effect: plain async functions are enough.

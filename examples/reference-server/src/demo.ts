@@ -5,7 +5,7 @@
  * through the packages' own services so it is scoped and audited like real work.
  */
 import { Effect } from "effect"
-import type { PipelineSession, Stores, Winback } from "@winback/core"
+import type { Stores, Winback } from "@winback/core"
 import { type DemoFactsLoader, type DemoOptionsInput, generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { standardVersionRecord } from "./questionnaires"
 import type { DemoLogin } from "./server"
@@ -14,8 +14,8 @@ import { seedDemoWork } from "./workbench/demoWork"
 /** What a seed function gets besides the stores: the running services. */
 export interface SeedContext {
   readonly stores: Stores
+  /** The one facade: `winback.as(managerId)` for every service. */
   readonly winback: Winback
-  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
 }
 
 /**

@@ -7,13 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
-  createPipeline,
   createWinback,
   extendPolicy,
   type HostCustomer,
   type HostUsageHistory,
-  type Pipeline,
-  pipelinePolicy,
+  defaultPolicy,
   StorageError,
   storesLayer,
   ValidationError,
@@ -76,13 +74,11 @@ describe("read-through mode: a plain async host (no effect import) runs a day", 
     }
   }
   const raw = makeMemoryStores()
-  const policy = extendPolicy(pipelinePolicy, { grants: [{ role: "admin", reach: "all", actions: ["customer.read", "task.create"] }] })
+  const policy = extendPolicy(defaultPolicy, { grants: [{ role: "admin", reach: "all", actions: ["customer.read", "task.create"] }] })
   let winback: Winback
-  let pipeline: Pipeline
 
   beforeAll(async () => {
     winback = await createWinback({ storage: storesLayer(raw), host, mode: "read-through", policy })
-    pipeline = createPipeline(winback)
   })
   afterAll(async () => {
     await winback?.dispose()
@@ -90,17 +86,17 @@ describe("read-through mode: a plain async host (no effect import) runs a day", 
 
   it("extracts over the host's customers, in batches, and an agent completes the call", async () => {
     expect(winback.mode).toBe("read-through")
-    const admin = pipeline.as("S-ILSE")
+    const admin = winback.as("S-ILSE")
     const rule = await admin.rules.create({ ruleId: "rival-calls", name: "Calls to a rival's service line", templateId: "competitor-calls", params: { minSeconds: 60, periodDays: 30 } })
     await admin.rules.submit(rule.id)
-    await pipeline.as("S-CARLA").rules.approve(rule.id, { effectiveFrom: "2026-11-01" })
+    await winback.as("S-CARLA").rules.approve(rule.id, { effectiveFrom: "2026-11-01" })
     const task = await admin.tasks.create({
       source: "alert", ruleInstanceIds: [rule.id], name: "Courted by a rival", type: "retention-callback", urgency: 1, channel: "phone",
       executionWindow: { from: "09:00", to: "20:00" }, cycle: "daily", startsOn: "2026-11-01", expiresOn: null, skipHolidays: false,
       questionnaireVersion: null, cooldownDays: 30
     })
     await admin.tasks.submit(task.id)
-    await pipeline.as("S-CARLA").tasks.approve(task.id, "two customers")
+    await winback.as("S-CARLA").tasks.approve(task.id, "two customers")
     calls.historyMany.length = 0
     const report = await admin.extraction.run({ asOf })
     expect(report.created).toBe(2)
@@ -109,7 +105,7 @@ describe("read-through mode: a plain async host (no effect import) runs a day", 
     const items = await winback.stores.workItems.list({ taskId: task.id }, { limit: 50 })
     expect(Object.fromEntries(items.items.map((i) => [i.customerId, i.assigneeId]))).toEqual({ "C-1": "S-ANNA", "C-2": "S-BEN" })
 
-    const anna = pipeline.as("S-ANNA")
+    const anna = winback.as("S-ANNA")
     const [work] = (await anna.workList.byCustomer({})).items
     expect(work!.customerId).toBe("C-1")
     const done = await anna.execution.recordCall({ customerId: "C-1", itemIds: work!.items.map((o) => o.item.id), disposition: "completed", complete: true })
@@ -132,10 +128,10 @@ describe("read-through mode: a plain async host (no effect import) runs a day", 
 
   it("reads fresh host data on the next run: no feed", async () => {
     crmUsage.push(day("C-3", "2026-11-21", 5))
-    const report = await pipeline.as("S-ILSE").extraction.run({ asOf: "2026-11-21" })
+    const report = await winback.as("S-ILSE").extraction.run({ asOf: "2026-11-21" })
     // C-1 and C-2 are cooling down; C-3 crossed 60 s with today's 5 s.
     expect(report.created).toBe(1)
-    expect((await pipeline.as("S-ANNA").workList.byCustomer({})).items.map((c) => c.customerId)).toEqual(["C-3"])
+    expect((await winback.as("S-ANNA").workList.byCustomer({})).items.map((c) => c.customerId)).toEqual(["C-3"])
   })
 
   it("turns a throwing host function into a StorageError naming port and method, with the cause kept", async () => {
@@ -175,7 +171,7 @@ describe("plain async host ports in replica mode: get and history alone", () => 
     usage: { history: async (customerId) => ({ customerId: customerId === "C-3" ? "C-2" : customerId, days: [day(customerId, "2026-11-19", 5)] }) }
   }
   beforeAll(async () => {
-    winback = await createWinback({ storage: storesLayer(makeMemoryStores()), host, policy: pipelinePolicy })
+    winback = await createWinback({ storage: storesLayer(makeMemoryStores()), host, policy: defaultPolicy })
   })
   afterAll(async () => {
     await winback?.dispose()

@@ -133,8 +133,9 @@ export {
 export { hostPorts } from "./ports/DataModes"
 export { readThroughCustomerStore } from "./customer/ReadThroughCustomers"
 
-// The Promise facade
-export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
+// The one facade: createWinback(options) -> winback.as(managerId) with every service
+export { createWinback, type HostPorts, type Promisified, type ScopedWinback, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
+export { useCaseLayer, type UseCaseServices } from "./facade/UseCases"
 
 // Scope, permissions, teams and audit
 export { type Actor, Actors, buildActor, type Membership, type OrgCacheOptions, type OrgSnapshot, reachTeams, type ResolvedReach } from "./org/Actor"
@@ -184,11 +185,9 @@ export { NewTeam, TeamService } from "./org/TeamService"
 export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./facade/ActorSession"
 export { type CustomerScopeFilter } from "./customer/CustomerStore"
 export { type WorkItemScopeFilter } from "./work/WorkItemStore"
-export { type ScopedWinback } from "./facade/Winback"
 
-// Work pipeline
-export { PipelineActions, pipelineGrants, pipelinePolicy } from "./facade/PipelinePolicy"
-export { defaultPipelineConfig, PipelineConfig } from "./facade/PipelineConfig"
+// The work: settings, candidates, extraction, import, work list, execution, tasks, rules, groups, appointments, SMS, offers
+export { defaultWorkConfig, WorkConfig } from "./work/WorkConfig"
 export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./task/Candidates"
 export { type DataMode, defaultCandidateSource, readThroughCandidateSource, type ReadThroughCandidateOptions } from "./task/ReadThroughCandidates"
 export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./task/Assignment"
@@ -238,9 +237,7 @@ export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskSer
 export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./customer/CustomerGroupService"
 export { AppointmentService, type Booking, type ReminderOptions } from "./work/AppointmentService"
 export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, smsAttemptDisposition, SmsWork } from "./work/SmsWork"
-export { pipelineLayer, type PipelineServices } from "./facade/Pipeline"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./offer/OfferService"
-export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./facade/PipelineFacade"
 export { BulkLedgerClaims } from "./task/BulkClaims"
 export { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./task/ExtractionPartitions"
 

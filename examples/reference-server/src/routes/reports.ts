@@ -28,7 +28,7 @@ import {
   statusAccountingTable
 } from "@winback/core"
 import type { Reply, Router } from "../http"
-import { type ApiContext, work } from "./support"
+import { type ApiContext, actAs } from "./support"
 
 type Format = "json" | "csv" | "xlsx" | "svg"
 
@@ -81,7 +81,7 @@ const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: Re
  * ```
  */
 export const reportRoutes = (r: Router, ctx: ApiContext): void => {
-  const as = (id: string) => work(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
+  const as = (id: string) => actAs(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
   register(r, ctx, {
     name: "funnel",
     summary: "Call funnel: handed out, attempted, reached, completed, retained",

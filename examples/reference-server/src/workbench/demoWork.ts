@@ -21,7 +21,7 @@ export const demoWorkIds = {
   rule: "demo-win-back-zero-bill"
 } as const
 
-import { createPipeline, createWinback, NotFound, type PipelineSession, pipelinePolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
+import { createWinback, NotFound, defaultPolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar } from "@winback/adapters"
 
 /** Resolves with the record, or null when it does not exist (other failures still reject). */
@@ -34,7 +34,6 @@ const orNull = <A>(p: Promise<A>): Promise<A | null> =>
 /** The running services to seed through (a server's seed context). */
 export interface DemoWorkServices {
   readonly winback: Winback
-  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
 }
 
 /** The demo people the work is written as (the `logins` of the demo data). */
@@ -80,28 +79,28 @@ export interface DemoWork {
  *
  * @example
  * ```ts
- * // in a startServer seed function (its context carries winback + pipeline), after the demo data:
+ * // in a startServer seed function (its context carries the running winback), after the demo data:
  * const work = await seedDemoWork(ctx, { asOf: "2026-11-25", logins, questionnaire: standardVersionRecord(logins.director, now) })
  * ```
  */
 export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoWorkOptions): Promise<DemoWork> => {
-  if ("winback" in on) return seedWith(on.winback, on.pipeline, options)
+  if ("winback" in on) return seedWith(on.winback, options)
   // Bare stores: a short-lived Winback over them; the services scope and audit each step exactly
   // as they do for the API.
   const stores = on
-  const winback = await createWinback({ storage: storesLayer(stores), policy: pipelinePolicy })
+  const winback = await createWinback({ storage: storesLayer(stores), policy: defaultPolicy, config: { calendar: chinaCalendar() } })
   try {
-    return await seedWith(winback, createPipeline(winback, { config: { calendar: chinaCalendar() } }), options)
+    return await seedWith(winback, options)
   } finally {
     await winback.dispose()
   }
 }
 
-const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"], options: DemoWorkOptions): Promise<DemoWork> => {
+const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<DemoWork> => {
   if ((await orNull(winback.stores.tasks.get(demoWorkIds.retention))) !== null) return { seeded: false, activeTaskIds: [demoWorkIds.retention, demoWorkIds.care], pendingTaskId: demoWorkIds.pending, itemsPerAgent: {}, poolItemIds: [] }
   const { agent, director, approver } = options.logins
-  const dir = pipeline.as(director)
-  const appr = pipeline.as(approver)
+  const dir = winback.as(director)
+  const appr = winback.as(approver)
   if ((await orNull(winback.stores.questionnaires.getVersion(options.questionnaire.hash))) === null) await winback.stores.questionnaires.putVersion(options.questionnaire)
 
   const base = {
