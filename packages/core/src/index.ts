@@ -119,6 +119,19 @@ export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/H
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
 export { currentStores, type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
 export { directoriesFromStores } from "./ports/defaultDirectories"
+export {
+  HostCustomer,
+  type HostCustomers,
+  HostManager,
+  hostPortsLayer,
+  type HostStaff,
+  type HostUsage,
+  HostUsageHistory,
+  type HostUsageWindow,
+  type WinbackHost
+} from "./ports/HostPorts"
+export { hostPorts } from "./ports/DataModes"
+export { readThroughCustomerStore } from "./customer/ReadThroughCustomers"
 
 // The one facade: createWinback(options) -> winback.as(managerId) with every service
 export { createWinback, type HostPorts, type Promisified, type ScopedWinback, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
@@ -176,6 +189,7 @@ export { type WorkItemScopeFilter } from "./work/WorkItemStore"
 // The work: settings, candidates, extraction, import, work list, execution, tasks, rules, groups, appointments, SMS, offers
 export { defaultWorkConfig, WorkConfig } from "./work/WorkConfig"
 export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./task/Candidates"
+export { type DataMode, defaultCandidateSource, readThroughCandidateSource, type ReadThroughCandidateOptions } from "./task/ReadThroughCandidates"
 export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./task/Assignment"
 export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./work/RetryPolicy"
 export {
