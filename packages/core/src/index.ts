@@ -122,6 +122,7 @@ export { directoriesFromStores } from "./ports/defaultDirectories"
 
 // The Promise facade
 export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
+export { loggedCall, type ObservabilityOptions, observabilityLayer, type OtelSpanLike, type OtelTracerLike, otelTracer, type WinbackLogLine } from "./facade/Observability"
 
 // Scope, permissions, teams and audit
 export { type Actor, Actors, buildActor, type Membership, type OrgCacheOptions, type OrgSnapshot, reachTeams, type ResolvedReach } from "./org/Actor"

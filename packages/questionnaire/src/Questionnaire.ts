@@ -3,7 +3,7 @@
  * ids, optional sections, conditions in the expression language, jumps, per-locale texts and
  * declared context fields. `parseDefinition` checks the structure and reports every issue at once.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Condition, RESERVED_WORDS, toExpression, type ExpressionNode } from "./Expression"
 import { ExpressionSyntaxError, ValidationError, type ValidationIssue } from "./Errors"
 import { fastParseDefinition } from "./internal/FastParse"

@@ -14,6 +14,7 @@ import { directoriesFromStores } from "../ports/defaultDirectories"
 import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "../ports/HostDirectories"
 import { currentStores, type StoragePorts, type Stores } from "../ports/Stores"
 import { emptyScope } from "../org/Scope"
+import { loggedCall, type ObservabilityOptions, observabilityLayer } from "./Observability"
 
 /** An object whose Effect-returning methods return Promises instead (recursively). */
 export type Promisified<T> = {
@@ -31,7 +32,7 @@ export type HostPorts = CustomerDirectory | StaffDirectory | UsageHistoryReader
 export type WinbackServices = StoragePorts | HostPorts | ScopeServices
 
 /** Options of {@link createWinback}. */
-export interface WinbackOptions {
+export interface WinbackOptions extends ObservabilityOptions {
   /** The storage adapter, e.g. `PgliteStorage.layer({ dataDir })` or `MemoryStorage.layer()`. */
   readonly storage: Layer.Layer<StoragePorts, StorageError>
   /**
@@ -117,9 +118,9 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
   checkPeerVersions()
   const ports = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
   const layer = Layer.provideMerge(scopeLayer(options.policy, { orgCache: options.orgCache }), ports)
-  const runtime = ManagedRuntime.make(layer)
+  const runtime = ManagedRuntime.make(Layer.provideMerge(layer, observabilityLayer(options)))
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
-    runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
+    runtime.runPromise(options.logger ? loggedCall(effect) : effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(
     Effect.gen(function* () {
       // The facade runs each call in its own transaction; `transactions` is for Effect programs.

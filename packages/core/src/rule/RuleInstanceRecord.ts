@@ -2,7 +2,7 @@
  * How a rule instance version is stored. The rule itself (its AST and template parameters) is
  * `@winback/rules` data kept as-is in `definition`; the store only indexes the lifecycle fields.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, IsoDate, Version } from "../shared/Primitives"
 
 /**
