@@ -19,7 +19,7 @@ import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 import { Effect } from "effect"
 import { PostgresStorage } from "@winback/adapters"
-import { createPipeline, type WorkItem } from "@winback/core"
+import { createPipeline, newWorkItem, type WorkItem } from "@winback/core"
 import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { startServer } from "../../examples/reference-server/src/server"
 import type { Goal, SectionResult } from "../goals"
@@ -51,27 +51,18 @@ const itemFor = (i: number, agents: ReadonlyArray<{ id: string; teamId: string }
   const m = Math.floor(i / agents.length)
   const agent = agents[a]!
   return {
-    id: `wi-${String(i).padStart(8, "0")}`,
-    taskId: `task-${m % 12}`,
-    customerId: `cb-${String(a).padStart(3, "0")}-${String(Math.floor(m / 2)).padStart(6, "0")}`,
-    assigneeId: agent.id,
-    teamId: agent.teamId,
-    channel: "phone",
-    urgency: 1 + (Math.floor(m / 2) % 5),
-    state: "open",
-    period: "2026-11-22",
-    attempts: [],
-    disposition: null,
-    callSerial: null,
-    nextAttemptAt: null,
-    dueAt: null,
-    completedAt: null,
-    attachments: [],
-    responseId: null,
-    offerUses: [],
-    createdAt: new Date(Date.UTC(2026, 10, 22, 6, 0, 0) + (m % 3600) * 1000).toISOString(),
-    updatedAt: new Date(Date.UTC(2026, 10, 22, 6, 0, 0)).toISOString(),
-    version: 1
+    ...newWorkItem({
+      id: `wi-${String(i).padStart(8, "0")}`,
+      taskId: `task-${m % 12}`,
+      customerId: `cb-${String(a).padStart(3, "0")}-${String(Math.floor(m / 2)).padStart(6, "0")}`,
+      assigneeId: agent.id,
+      teamId: agent.teamId,
+      channel: "phone",
+      urgency: 1 + (Math.floor(m / 2) % 5),
+      period: "2026-11-22",
+      at: new Date(Date.UTC(2026, 10, 22, 6, 0, 0) + (m % 3600) * 1000).toISOString()
+    }),
+    updatedAt: new Date(Date.UTC(2026, 10, 22, 6, 0, 0)).toISOString()
   }
 }
 

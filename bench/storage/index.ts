@@ -6,33 +6,25 @@
 import { Effect } from "effect"
 import pg from "pg"
 import { PgliteStorage, PostgresStorage, type OpenStorage } from "@winback/adapters"
-import type { WorkItem } from "@winback/core"
+import { newWorkItem, type WorkItem } from "@winback/core"
 import { type Goal, type SectionResult } from "../goals"
 
 const agents = 500
 
 const item = (i: number): WorkItem => ({
-  id: `wi-${String(i).padStart(8, "0")}`,
-  taskId: `task-${i % 12}`,
-  customerId: `cust-${String(i % 900_000).padStart(7, "0")}`,
-  assigneeId: `m-${i % agents}`,
-  teamId: `team-${(i % agents) % 40}`,
-  channel: "phone",
-  urgency: 1 + (i % 5),
+  ...newWorkItem({
+    id: `wi-${String(i).padStart(8, "0")}`,
+    taskId: `task-${i % 12}`,
+    customerId: `cust-${String(i % 900_000).padStart(7, "0")}`,
+    assigneeId: `m-${i % agents}`,
+    teamId: `team-${(i % agents) % 40}`,
+    channel: "phone",
+    urgency: 1 + (i % 5),
+    period: "2026-11-22",
+    at: new Date(Date.UTC(2026, 10, 22, 6, 0, 0) + (i % 3600) * 1000).toISOString()
+  }),
   state: i % 10 === 0 ? "in-progress" : "open",
-  period: "2026-11-22",
-  attempts: [],
-  disposition: null,
-  callSerial: null,
-  nextAttemptAt: null,
-  dueAt: null,
-  completedAt: null,
-  attachments: [],
-  responseId: null,
-  offerUses: [],
-  createdAt: new Date(Date.UTC(2026, 10, 22, 6, 0, 0) + (i % 3600) * 1000).toISOString(),
-  updatedAt: new Date(Date.UTC(2026, 10, 22, 6, 0, 0)).toISOString(),
-  version: 1
+  updatedAt: new Date(Date.UTC(2026, 10, 22, 6, 0, 0)).toISOString()
 })
 
 const percentile = (xs: Array<number>, p: number) => {

@@ -1,13 +1,3 @@
-import { defineProject } from "vitest/config"
+import { winbackProject } from "../../test/vitestProject"
 
-export default defineProject({
-  resolve: { conditions: ["@winback/source"] },
-  ssr: { resolve: { conditions: ["@winback/source"] } },
-  test: {
-    name: "reference-server",
-    include: ["test/**/*.test.ts"],
-    setupFiles: ["../../test/propertyBudget.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000
-  }
-})
+export default winbackProject("reference-server")

@@ -3,7 +3,8 @@
  * set), migrated on open, with demo data seeded on first start.
  *
  * Environment: PORT (3000), HOST (127.0.0.1), WINBACK_DATA_DIR (.data/winback),
- * WINBACK_DATABASE_URL (PostgreSQL instead of PGlite), WINBACK_DEMO_CUSTOMERS (1000); the
+ * WINBACK_DATABASE_URL (PostgreSQL instead of PGlite), WINBACK_SCHEMA (winback: the schema of
+ * Winback's tables; a database from before that default keeps public), WINBACK_DEMO_CUSTOMERS (1000); the
  * integrations, each off unless set: WINBACK_SMS_CALLBACK_SECRET, WINBACK_CALL_EVENT_SECRET,
  * WINBACK_WEBHOOK_URL + WINBACK_WEBHOOK_SECRET (WINBACK_WEBHOOK_INTERVAL_MS,
  * WINBACK_WEBHOOK_START_AFTER_SEQ); logins: WINBACK_TRUST_PROXY (proxies appending X-Forwarded-For,
@@ -57,8 +58,17 @@ try {
   process.exit(1)
 }
 
+const schemaOption = env.WINBACK_SCHEMA ? { schema: env.WINBACK_SCHEMA } : {}
 console.log(url ? "Opening PostgreSQL…" : `Opening PGlite in ${dataDir}…`)
-const storage = url ? await PostgresStorage.open({ url }) : await PgliteStorage.open({ dataDir })
+let storage: Awaited<ReturnType<typeof PgliteStorage.open>>
+try {
+  storage = url ? await PostgresStorage.open({ url, ...schemaOption }) : await PgliteStorage.open({ dataDir, ...schemaOption })
+} catch (e) {
+  // Opening fails typed (StorageOpenError, DataDirectoryLocked, ...): the message says what to do.
+  console.error(`Cannot open the storage: ${e instanceof Error ? e.message : String(e)}`)
+  process.exit(1)
+}
+console.log(`Winback's tables are in schema ${storage.schema}.`)
 const server = await startServer({
   storage,
   port: Number(env.PORT ?? 3000),

@@ -4,7 +4,7 @@
  * exit codes and what is in the database afterwards.
  */
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -18,6 +18,10 @@ import { startServer } from "../src/server"
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = join(here, "../src/cli/winback.mjs")
 const ASOF = "2026-11-25"
+/** The migration tags as drizzle-kit's journal lists them. */
+const journalTags: ReadonlyArray<string> = (
+  JSON.parse(readFileSync(join(here, "../../../packages/adapters/drizzle/meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> }
+).entries.map((e) => e.tag)
 
 /** Runs `winback args`; answers the exit code and the output. */
 const winback = (args: ReadonlyArray<string>, extraEnv: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
@@ -152,6 +156,24 @@ const registerSuite = (target: Target, options: { readonly extra: boolean }) => 
       await target.teardown()
       rmSync(dir, { recursive: true, force: true })
     })
+
+    it("migrate applies and prints every pending migration of a schema once, then says it is up to date", async () => {
+      const first = await winback(["migrate", ...target.flags(), "--schema", "cli_tenant"])
+      expect(first.stderr).toBe("")
+      expect(first.code).toBe(0)
+      expect(first.stdout).toContain(`Winback migrate on ${target.name}`)
+      expect(first.stdout).toContain(`Applied ${journalTags.length} migration(s) to schema cli_tenant:`)
+      expect(first.stdout.split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim())).toEqual(journalTags)
+      const again = await winback(["migrate", ...target.flags(), "--schema", "cli_tenant"])
+      expect(again.code).toBe(0)
+      expect(again.stdout).toContain(`Schema cli_tenant is up to date (${journalTags.length} migrations); nothing applied.`)
+      // The seeded default schema was migrated when it was opened.
+      const seeded = await winback(["migrate", ...target.flags()])
+      expect(seeded.stdout).toContain(`Schema winback is up to date (${journalTags.length} migrations); nothing applied.`)
+      const bad = await winback(["migrate", ...target.flags(), "--schema", "Tenant-A"])
+      expect(bad.code).toBe(1)
+      expect(bad.stderr).toContain("schema")
+    }, 120_000)
 
     it("run-daily expires, extracts, reminds and evaluates, then a second run of the day changes nothing", async () => {
       const first = await winback(["run-daily", "--as-of", ASOF, ...target.flags()])

@@ -11,13 +11,15 @@
  * ```
  * @packageDocumentation
  */
-export { type OpenStorage } from "./pg/PgStorage"
+export { type MigrationReport, type OpenStorage } from "./pg/PgStorage"
+export { MigrationsPending, StorageOpenError, type StorageOpenKind } from "./pg/openErrors"
+export { defaultSchema } from "./pg/schemaChoice"
 export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
-export { migrate } from "./pg/migrate"
+export { migrate, type MigrateOptions, pendingMigrations } from "./pg/migrate"
 export { makePgStores } from "./pg/PgStores"
 export * as schema from "./pg/schema"
 export * from "./rules-sql"
-export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
+export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type CandidateStagingOptions, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
 export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"
 export { PgExtractionPartitions, pgExtractionPartitions } from "./pipeline/PgExtractionPartitions"
 export { type ReportSqlRunner, SqlReportQueries, sqlReportQueries } from "./reports/SqlReportQueries"

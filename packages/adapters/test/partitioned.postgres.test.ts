@@ -15,11 +15,14 @@ import { Effect } from "effect"
 import { Actors, Extraction, type ExtractionWorkReport } from "@winback/core"
 import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { instantiate, zeroBill } from "@winback/rules"
 import { rowsOf } from "../src/pg/Driver"
+import { pgExtractionPartitions } from "../src/pipeline/PgExtractionPartitions"
+import { sqlCandidateStaging } from "../src/pipeline/SqlCandidateSource"
 import { type OpenStorage, PostgresStorage } from "../src/pg/PgStorage"
 import { type Launcher, prepareLauncher } from "./crash/harness"
 import { ASOF, demoCustomers, expectedExtraction, seed, type Seeded, T0 } from "./crash/scenario"
-import { LEASE_MS, PARTITIONS, partitionRuntime, workProgram } from "./partition/scenario"
+import { PARTITIONS, partitionRuntime, workProgram } from "./partition/scenario"
 import { freshSchemaName, postgresUrl } from "./support"
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -40,7 +43,11 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     items: (await query<{ l: string }>(sql`SELECT task_id || '|' || customer_id || '|' || coalesce(assignee_id, 'null') AS l FROM work_items ORDER BY 1`)).map((r) => r.l),
     ledger: (await query<{ l: string }>(sql`SELECT customer_id || '|' || period || '|' || task_id || '|' || run_id AS l FROM hand_out_ledger ORDER BY 1`)).map((r) => r.l)
   })
-  const partitions = () => query<{ partition: number; state: string; worker_id: string | null; attempts: number }>(sql`SELECT partition, state, worker_id, attempts FROM extraction_partitions ORDER BY partition`)
+  const partitions = () =>
+    query<{ partition: number; state: string; worker_id: string | null; attempts: number }>(
+      sql`SELECT partition, state, worker_id, attempts FROM extraction_partitions WHERE run_key = ${`xr:${ASOF}`} ORDER BY partition`
+    )
+  const stageSlices = () => query<{ partition: number; state: string; worker_id: string }>(sql`SELECT partition, state, worker_id FROM extraction_partitions WHERE run_key = ${`xr:${ASOF}#stage`} ORDER BY partition`)
 
   /** A worker in this process, on its own runtime (its own pool connections). */
   const inProcess = async (workerId: string, clockMs = T0, delayMs = 0): Promise<ExtractionWorkReport> => {
@@ -194,6 +201,10 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     other.go()
     const [a, b] = await Promise.all([other.done(), inProcess("w-main", T0, 40)])
     await expectWholeRun([a, b])
+    // The rules were evaluated in key ranges of the customers, each range once.
+    const slices = await stageSlices()
+    expect(slices.map((x) => x.partition)).toEqual(all)
+    expect(slices.every((x) => x.state === "done")).toBe(true)
   }, 60_000)
 
   it("four workers (a child process and three in this process, each on its own connections) give exactly the one-worker result", async () => {
@@ -204,6 +215,9 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     const reports = await Promise.all([other.done(), inProcess("w-a", T0, 40), inProcess("w-b", T0, 40), inProcess("w-c", T0, 40)])
     await expectWholeRun(reports)
     expect(reports.filter((r) => r.done.length > 0).length, "the partitions are shared").toBeGreaterThan(1)
+    const slices = await stageSlices()
+    expect(slices.every((x) => x.state === "done")).toBe(true)
+    expect(new Set(slices.map((x) => x.worker_id)).size, "the staging is shared too").toBeGreaterThan(1)
   }, 60_000)
 
   it("a worker SIGKILLed inside a partition's transaction: nothing of it remains, and another worker takes the partition over after the lease", async () => {
@@ -226,11 +240,65 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     expect(first.remaining).toBe(1)
     expect(first.report).toBeUndefined()
 
-    // Once the lease has run out, it is claimed again and the run completes to the same result.
-    const second = await inProcess("w-rescue", T0 + LEASE_MS + 1)
+    // Once the lease has run out it is claimed again, and the run completes to the same result.
+    // Leases are judged by the database's clock, so the lease is moved into the past there.
+    await query(sql`UPDATE extraction_partitions SET lease_until = '2000-01-01T00:00:00.000Z' WHERE state = 'running'`)
+    const second = await inProcess("w-rescue", T0 + 1_000)
     expect(second.done).toEqual([held[0]!.partition])
     expect(second.report!.created).toBe(truth.length)
     expect((await partitions()).find((p) => p.partition === held[0]!.partition)).toMatchObject({ state: "done", worker_id: "w-rescue", attempts: 2 })
     await expectWholeRun([first, second])
+  }, 60_000)
+
+  it("leases are judged by the database's clock: a worker whose clock runs ahead cannot take a live partition, one whose clock lags takes an expired one", async () => {
+    const queue = pgExtractionPartitions(storage)
+    const run = async (f: Effect.Effect<unknown, unknown>) => Effect.runPromise(f as Effect.Effect<unknown>)
+    const iso = (ms: number) => new Date(ms).toISOString()
+    // Worker A's clock is 20 years behind; it claims the only partition for one minute.
+    const behind = Date.parse("2006-11-25T10:00:00.000Z")
+    const ahead = Date.parse("2046-11-25T10:00:00.000Z")
+    await run(queue.open("xr:clocks-a", 1, iso(behind)))
+    expect(await run(queue.claim("xr:clocks-a", "w-behind", iso(behind), iso(behind + 60_000)))).toBe(0)
+    // By A's clock its lease ended in 2006; worker B, 20 years ahead, still may not take it.
+    expect(await run(queue.claim("xr:clocks-a", "w-ahead", iso(ahead), iso(ahead + 60_000)))).toBeUndefined()
+    const [held] = await query<{ lease_until: string; worker_id: string; ok: boolean }>(
+      sql`SELECT lease_until, worker_id, lease_until > to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ok FROM extraction_partitions WHERE run_key = 'xr:clocks-a'`
+    )
+    expect(held).toMatchObject({ worker_id: "w-behind", ok: true })
+    // A lease of no length has run out by the database's clock at once: the lagging worker takes it
+    // over, though by its own clock the lease (stamped by a clock 40 years ahead) has decades to run.
+    await run(queue.open("xr:clocks-b", 1, iso(ahead)))
+    expect(await run(queue.claim("xr:clocks-b", "w-ahead", iso(ahead), iso(ahead)))).toBe(0)
+    expect(await run(queue.claim("xr:clocks-b", "w-behind", iso(behind), iso(behind + 60_000)))).toBe(0)
+    await query(sql`DELETE FROM extraction_partitions WHERE run_key LIKE 'xr:clocks-%'`)
+  }, 60_000)
+
+  it("staged candidates left behind by killed runs are removed by the next run that stages; a live run's are kept", async () => {
+    await reset()
+    const staging = sqlCandidateStaging(storage, { staleAfterMs: 3_600_000 })
+    const rules = [{ key: "zero-bill@1", rule: instantiate(zeroBill).rule }]
+    const run = <A>(f: Effect.Effect<A, unknown>) => Effect.runPromise(f as Effect.Effect<A>)
+    const staged = async () => (await query<{ run_key: string }>(sql`SELECT DISTINCT run_key FROM extraction_candidates ORDER BY run_key`)).map((r) => r.run_key)
+    const age = (runKey: string) => query(sql`UPDATE extraction_candidates SET customer_id = '2000-01-01T00:00:00.000Z' WHERE run_key = ${runKey} AND partition = -1 AND rule_key = '#staged-at'`)
+    for (const key of ["run:killed", "run:fresh", "xr:finished", "xr:held"]) await run(staging.stage(key, rules, ASOF, 4))
+    // A `run` killed after staging, long ago (its marker is older than `staleAfterMs`).
+    await age("run:killed")
+    // "run:fresh": a `run` that staged a moment ago and is still writing.
+    // A shared run whose last worker was killed after the last partition was written.
+    await query(sql`INSERT INTO extraction_partitions (run_key, partition, partitions, state, attempts, updated_at) VALUES ('xr:finished', 0, 1, 'done', 1, '2026-11-25T00:00:00.000Z')`)
+    // A shared run staged long ago whose partition a worker still holds under a live lease.
+    await age("xr:held")
+    await query(sql`INSERT INTO extraction_partitions (run_key, partition, partitions, state, worker_id, lease_until, attempts, updated_at) VALUES ('xr:held', 0, 1, 'running', 'w', '2999-01-01T00:00:00.000Z', 1, '2026-11-25T00:00:00.000Z')`)
+    expect(await staged()).toEqual(["run:fresh", "run:killed", "xr:finished", "xr:held"])
+    const killedRows = (await query<{ n: number }>(sql`SELECT count(*)::int AS n FROM extraction_candidates WHERE run_key = 'run:killed' AND partition >= 0`))[0]!.n
+    expect(killedRows, "the killed run had staged matches").toBeGreaterThan(0)
+
+    // The next run that stages (here: a shared run cut into slices) removes the dead runs' rows.
+    expect(await run(staging.slices("xr:next", 4))).toBe(4)
+    expect(await staged()).toEqual(["run:fresh", "xr:held", "xr:next"])
+    // A partition of a run whose rows were removed fails instead of reading "no matches".
+    await expect(run(staging.read("run:killed", ["zero-bill@1"], 0))).rejects.toThrow()
+    await query(sql`DELETE FROM extraction_partitions WHERE run_key IN ('xr:finished', 'xr:held')`)
+    await reset()
   }, 60_000)
 })

@@ -31,6 +31,22 @@ const reset = async (facts: ReadonlyArray<CustomerFacts>) => {
 }
 
 describe("rules in SQL", () => {
+  it("cut to a range of customer ids (`customerRange`), keep the customers in it and only them, every catalogue example", async () => {
+    for (const t of catalogue) {
+      for (const [i, ex] of t.examples.entries()) {
+        const id = `${t.id}-${i}`
+        await reset([{ ...ex.facts, customer: { ...ex.facts.customer, id } }])
+        const rule = instantiate(t, ex.params ?? {}).rule
+        const ids = async (customerRange: { from?: string; to?: string }) => (await findRuleMatches(db, rule, { asOf: ex.asOf, customerRange })).map((m) => m.customerId)
+        const expected = ex.matches ? [id] : []
+        expect(await ids({ from: id }), `${t.id}: ${ex.title}, from its id`).toEqual(expected)
+        expect(await ids({ from: id, to: `${id}~` }), `${t.id}: ${ex.title}, around its id`).toEqual(expected)
+        expect(await ids({ to: id }), `${t.id}: ${ex.title}, below its id`).toEqual([])
+        expect(await ids({ from: `${id}~` }), `${t.id}: ${ex.title}, above its id`).toEqual([])
+      }
+    }
+  }, 120_000)
+
   it("give every catalogue example its documented outcome, with the same explanation", async () => {
     for (const t of catalogue) {
       for (const [i, ex] of t.examples.entries()) {

@@ -43,30 +43,8 @@ export const customer = (id: string, ownerManagerId: string | null, over: Partia
 export const task = (id: string, over: Partial<Task> = {}): Task =>
   fixtures.task(id, { status: "active", skipHolidays: false, startsOn: "2026-11-01", authorId: "m-dir", ...over })
 
-export const item = (id: string, over: Partial<WorkItem> = {}): WorkItem => ({
-  id,
-  taskId: "t-1",
-  customerId: "c-1",
-  assigneeId: "m-a1",
-  teamId: "t-a",
-  channel: "phone",
-  urgency: 3,
-  state: "open",
-  period: "2026-11-25",
-  attempts: [],
-  disposition: null,
-  callSerial: null,
-  nextAttemptAt: null,
-  dueAt: null,
-  completedAt: null,
-  attachments: [],
-  responseId: null,
-  offerUses: [],
-  createdAt: "2026-11-25T00:00:00.000Z",
-  updatedAt: "2026-11-25T00:00:00.000Z",
-  version: 1,
-  ...over
-})
+export const item = (id: string, over: Partial<WorkItem> = {}): WorkItem =>
+  fixtures.workItem(id, { taskId: "t-1", customerId: "c-1", assigneeId: "m-a1", teamId: "t-a", period: "2026-11-25", createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", ...over })
 
 /** Outbound recorders. */
 export const recorders = (smsStatus: SmsStatus = "accepted") => {

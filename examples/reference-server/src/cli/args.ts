@@ -12,6 +12,7 @@ export class UsageError extends Error {}
 const storageFlags = {
   "database-url": z.string().min(1).optional(),
   "data-dir": z.string().min(1).optional(),
+  schema: z.string().min(1).max(63).optional(),
   as: z.string().min(1).max(200).optional()
 }
 
@@ -44,7 +45,14 @@ export const commands = {
       encoding: CsvEncoding.optional()
     })
     .strict()
-    .refine((f) => f.customers !== undefined || f.daily !== undefined || f.monthly !== undefined, "give at least one of --customers, --daily, --monthly")
+    .refine((f) => f.customers !== undefined || f.daily !== undefined || f.monthly !== undefined, "give at least one of --customers, --daily, --monthly"),
+  migrate: z
+    .object({
+      "database-url": storageFlags["database-url"],
+      "data-dir": storageFlags["data-dir"],
+      schema: storageFlags.schema
+    })
+    .strict()
 } as const
 
 /** A command name. */
@@ -86,8 +94,8 @@ export const parseArgs = (
     throw new UsageError(problems.join("; "))
   }
   if (r.data["database-url"] !== undefined && r.data["data-dir"] !== undefined) throw new UsageError("give --database-url or --data-dir, not both")
-  if ("server" in r.data && r.data.server !== undefined && (r.data["database-url"] !== undefined || r.data["data-dir"] !== undefined || r.data.as !== undefined)) {
-    throw new UsageError("--server runs the job in the server as the API key's manager: give no --database-url, --data-dir or --as with it")
+  if ("server" in r.data && r.data.server !== undefined && (r.data["database-url"] !== undefined || r.data["data-dir"] !== undefined || r.data.schema !== undefined || (r.data as { as?: string }).as !== undefined)) {
+    throw new UsageError("--server runs the job in the server as the API key's manager: give no --database-url, --data-dir, --schema or --as with it")
   }
   return { command, flags: r.data } as never
 }
@@ -100,7 +108,10 @@ Usage:
   winback run-daily --server URL [--as-of YYYY-MM-DD] [--reminder-lead MINUTES]      (API key in $WINBACK_API_KEY)
   winback extract-worker [--as-of YYYY-MM-DD] [--partitions N] [--worker-id ID] [--lease-seconds S] [--database-url URL] [--as MANAGER_ID]
   winback import-usage [--customers FILE] [--daily FILE] [--monthly FILE] [--encoding ENC] [--dry-run] [--database-url URL | --data-dir DIR] [--as MANAGER_ID]
+  winback migrate [--database-url URL | --data-dir DIR] [--schema NAME]
   winback --help
+
+Every command that opens the storage also takes --schema NAME (default: $WINBACK_SCHEMA or winback).
 
 Commands:
   run-daily      The morning job (run it from cron): expire due tasks, run the extraction of every
@@ -117,6 +128,9 @@ Commands:
                  (format: docs/operations.md). Streamed from disk and imported in ONE transaction:
                  on any bad line every problem is printed (file:line column: reason), nothing is
                  written and the exit code is 1. Re-importing a file changes nothing.
+  migrate        Apply the pending schema migrations and print each one applied (nothing when
+                 up to date). For storages opened with migrate: false (a deployment step runs
+                 this before the new release starts). Safe to run from two places at once.
 
 Options:
   --as-of YYYY-MM-DD     The business day (default: today in the machine's time zone; set TZ).
@@ -124,6 +138,10 @@ Options:
   --data-dir DIR         Embedded PGlite directory (default: $WINBACK_DATA_DIR or .data/winback).
                          PGlite allows one process at a time: while the server runs on it, a
                          second opener is refused (DataDirectoryLocked) — use --server.
+  --schema NAME          The PostgreSQL schema of Winback's tables (default: $WINBACK_SCHEMA or
+                         winback; one per tenant). A database or directory made before winback
+                         became the default keeps its tables in public and is used there
+                         (docs/upgrading.md).
   --server URL           run-daily: have the running reference server run the job (POST
                          /api/jobs/run-daily) with the API key of an admin in $WINBACK_API_KEY.
   --as MANAGER_ID        Act as this manager (an admin) instead of the system actor; audit entries

@@ -1,5 +1,6 @@
 /**
- * The `winback` command: `run-daily` (the cron job), `import-usage` (the usage feed), `--help`.
+ * The `winback` command: `run-daily` (the cron job), `import-usage` (the usage feed), `migrate`
+ * (the schema migrations, for storages opened with `migrate: false`), `--help`.
  * `pnpm --filter @winback/reference-server winback <command> [options]`, or the `winback` bin.
  */
 import { DataDirectoryLocked } from "@winback/adapters"
@@ -9,7 +10,7 @@ import { progressFor } from "./progress"
 import { extractWorker } from "./extractWorker"
 import { formatSummary, runDaily, runDailyOnServer } from "./runDaily"
 import { commandRuntime } from "./runtime"
-import { openStorage } from "./storage"
+import { formatMigration, migrateStorage, openStorage } from "./storage"
 
 /** Today in the machine's time zone (TZ), as YYYY-MM-DD. */
 const localToday = () => {
@@ -30,6 +31,16 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   if (parsed.command === "help") {
     process.stdout.write(helpText)
     return 0
+  }
+  if (parsed.command === "migrate") {
+    try {
+      const { report, description } = await migrateStorage(parsed.flags)
+      process.stdout.write(`Winback migrate on ${description}\n${formatMigration(report)}\n`)
+      return 0
+    } catch (e) {
+      process.stderr.write(`winback: cannot migrate: ${e instanceof Error ? e.message : String(e)}\n`)
+      return 1
+    }
   }
   const progress = progressFor(process.stdout)
   if (parsed.command === "run-daily" && parsed.flags.server !== undefined) {

@@ -30,17 +30,7 @@ import {
 } from "@winback/core"
 import { errorReply, type InboundReply, type InboundRequest, reply, verifiedBody } from "./inbound"
 import { IntegrationState } from "./IntegrationState"
-import { defaultRetry, type RetryOptions, sendWithRetry } from "./retry"
-
-const RetryConfig = z
-  .object({
-    maxAttempts: z.number().int().min(1).max(20),
-    baseDelayMs: z.number().int().min(0).max(60_000),
-    maxDelayMs: z.number().int().min(0).max(600_000),
-    maxRetryAfterMs: z.number().int().min(0).max(3_600_000)
-  })
-  .partial()
-  .default({})
+import { defaultRetry, RetryConfig, type RetryOptions, sendWithRetry } from "./retry"
 
 /**
  * Configuration of {@link HttpDialer}.

@@ -8,7 +8,7 @@ import { Effect, Layer } from "effect"
 import * as z from "zod"
 import { type AuditLogStore, IntegrationError, parse, SmsGateway, type SmsStatus, type Transactions, type WorkItemStore } from "@winback/core"
 import { errorReply, type InboundReply, type InboundRequest, reply, verifiedBody } from "./inbound"
-import { defaultRetry, type RetryOptions, sendWithRetry } from "./retry"
+import { defaultRetry, RetryConfig, type RetryOptions, sendWithRetry } from "./retry"
 import { recordSmsStatus } from "./smsStatus"
 
 const statusWords: Readonly<Record<string, SmsStatus>> = {
@@ -60,15 +60,7 @@ export const HttpSmsGatewayConfig = z
     from: z.string().min(1).max(40).optional(),
     statusCallbackUrl: z.url({ protocol: /^https?$/ }).optional(),
     timeoutMs: z.number().int().min(1).max(120_000).default(10_000),
-    retry: z
-      .object({
-        maxAttempts: z.number().int().min(1).max(20),
-        baseDelayMs: z.number().int().min(0).max(60_000),
-        maxDelayMs: z.number().int().min(0).max(600_000),
-        maxRetryAfterMs: z.number().int().min(0).max(3_600_000)
-      })
-      .partial()
-      .default({}),
+    retry: RetryConfig,
     statusMap: z.record(z.string(), z.enum(["accepted", "delivered", "failed", "unknown"])).default({})
   })
   .strict()

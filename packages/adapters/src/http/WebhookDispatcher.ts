@@ -11,7 +11,7 @@ import { Clock, Context, Duration, Effect, Layer } from "effect"
 import * as z from "zod"
 import { type AuditEntry, AuditLogStore, encodeCursor, type IntegrationError, parse, type StorageError, wrongNumberAction } from "@winback/core"
 import { IntegrationState } from "./IntegrationState"
-import { defaultRetry, type RetryOptions, sendWithRetry } from "./retry"
+import { defaultRetry, RetryConfig, type RetryOptions, sendWithRetry } from "./retry"
 import { signPayload } from "./signature"
 
 /**
@@ -165,15 +165,7 @@ export const WebhookDispatcherConfig = z
     /** Audit entries looked at per endpoint per run, so one run ends. */
     maxEntriesPerRun: z.number().int().min(1).max(1_000_000).default(10_000),
     timeoutMs: z.number().int().min(1).max(120_000).default(10_000),
-    retry: z
-      .object({
-        maxAttempts: z.number().int().min(1).max(20),
-        baseDelayMs: z.number().int().min(0).max(60_000),
-        maxDelayMs: z.number().int().min(0).max(600_000),
-        maxRetryAfterMs: z.number().int().min(0).max(3_600_000)
-      })
-      .partial()
-      .default({})
+    retry: RetryConfig
   })
   .strict()
 /** @see {@link WebhookDispatcherConfig} */

@@ -15,4 +15,4 @@ export { IntegrationState, memoryIntegrationState, pgIntegrationState } from "./
 export { recordSmsStatus, smsGatewayActorId, SmsStatusReport } from "./smsStatus"
 export { type SignatureCheck, type SignatureFailure, type SignedBody, signPayload, verifyWebhookSignature, type HeadersLike } from "./signature"
 export { type InboundReply, type InboundRequest } from "./inbound"
-export { backoffDelay, defaultRetry, parseRetryAfter, type RetryOptions, sendWithRetry } from "./retry"
+export { backoffDelay, defaultRetry, parseRetryAfter, RetryConfig, type RetryOptions, sendWithRetry } from "./retry"

@@ -6,6 +6,7 @@
  */
 import { Duration, Effect } from "effect"
 import { IntegrationError } from "@winback/core"
+import { z } from "zod"
 
 /**
  * How to retry: at most `maxAttempts` requests in all; before retry `n` (1-based) wait a delay
@@ -25,6 +26,25 @@ export interface RetryOptions {
   readonly maxDelayMs: number
   readonly maxRetryAfterMs: number
 }
+
+/**
+ * The `retry` part of an integration's configuration: any of {@link RetryOptions}' fields, each
+ * bounded; what is left out comes from {@link defaultRetry}.
+ *
+ * @example
+ * ```ts
+ * const retry: RetryOptions = { ...defaultRetry, ...RetryConfig.parse({ maxAttempts: 6 }) }
+ * ```
+ */
+export const RetryConfig = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(20),
+    baseDelayMs: z.number().int().min(0).max(60_000),
+    maxDelayMs: z.number().int().min(0).max(600_000),
+    maxRetryAfterMs: z.number().int().min(0).max(3_600_000)
+  })
+  .partial()
+  .default({})
 
 /**
  * The defaults: 4 attempts, 250 ms base, 5 s cap, `Retry-After` up to 30 s.

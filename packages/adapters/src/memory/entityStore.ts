@@ -63,3 +63,6 @@ export const memoryEntityStore = <A extends { readonly version: number }, F>(db:
     list: (filter, page) => db.op(() => pageOf(rows().values(), (a) => spec.matches(a, filter), spec.sortKey, page))
   }
 }
+
+/** A list filter: no list given matches everything, otherwise the value must be in it. */
+export const matchesList = <T>(list: ReadonlyArray<T> | undefined, v: T): boolean => list === undefined || list.includes(v)

@@ -1,6 +1,6 @@
 /** A generic versioned entity store over one drizzle table with `id` and `version` columns. */
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm"
-import type { PgColumn, PgTable } from "drizzle-orm/pg-core"
+import { and, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm"
+import type { PgColumn, PgTable, PgUpdateSetSource } from "drizzle-orm/pg-core"
 import { Effect } from "effect"
 import { Conflict, type EntityStore, NotFound, type PageRequest, type Page } from "@winback/core"
 import { pageAfter, pageLimit, type SortKey, toPage } from "../internal/keyset"
@@ -118,3 +118,31 @@ export const maybeAnyOf = (column: PgColumn, values: ReadonlyArray<string> | und
 /** Optional equality: no condition when `value` is undefined. */
 export const maybeEq = (column: PgColumn, value: string | number | boolean | undefined): SQL | undefined =>
   value === undefined ? undefined : eq(column, value)
+
+/** The record of a row that keeps it whole in its `data` column. */
+export const fromData = <A>(r: { data: unknown }): A => r.data as A
+
+/** Splits a bulk write into batches of `size` rows (one statement each stays under the parameter limit). */
+export const chunks = <A>(list: ReadonlyArray<A>, size = 1000): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+
+/**
+ * Inserts `rows` in batches; a row whose `target` key already exists takes the new values of
+ * `columns` (`excluded.<column>`) and the expressions in `also`.
+ */
+export const upsertRows = async <T extends PgTable>(
+  db: Db,
+  table: T,
+  rows: ReadonlyArray<T["$inferInsert"]>,
+  target: PgColumn | Array<PgColumn>,
+  columns: ReadonlyArray<keyof T["$inferInsert"] & string>,
+  also: Record<string, SQL> = {},
+  size = 1000
+): Promise<void> => {
+  const all = getTableColumns(table) as Record<string, PgColumn>
+  const set = { ...Object.fromEntries(columns.map((k) => [k, sql`excluded.${sql.identifier(all[k]!.name)}`])), ...also }
+  for (const batch of chunks(rows, size)) await db.insert(table).values([...batch]).onConflictDoUpdate({ target, set: set as PgUpdateSetSource<T> })
+}

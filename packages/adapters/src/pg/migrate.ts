@@ -1,27 +1,66 @@
 /**
  * Applies the embedded schema migrations, once each, in order. Safe to call on every open and
  * from several processes at once: a transaction-scoped advisory lock (keyed by the schema) serialises
- * concurrent migrators. No table lock: Citus and YugabyteDB do not distribute `LOCK TABLE`, while
- * an advisory lock is taken on the node the migrator is connected to (run migrations through one
- * coordinator).
+ * concurrent migrators, and the schema itself is created under it. No table lock: Citus and
+ * YugabyteDB do not distribute `LOCK TABLE`, while an advisory lock is taken on the node the
+ * migrator is connected to (run migrations through one coordinator).
  */
 import { sql } from "drizzle-orm"
 import { type Db, rowsOf } from "./Driver"
 import { migrations } from "./migrations.generated"
+import { toOpenError } from "./openErrors"
+import { quoted } from "./schemaChoice"
 
 /**
- * Brings a PGlite or PostgreSQL database (the current `search_path` schema) up to date.
+ * Where to migrate.
+ *
+ * @example
+ * ```ts
+ * await storage.run((db) => migrate(db, { schema: "tenant_a" } satisfies MigrateOptions))
+ * ```
+ */
+export interface MigrateOptions {
+  /**
+   * The schema to bring up to date, created if missing. Default: the connection's current schema
+   * (the first of its `search_path`).
+   */
+  readonly schema?: string
+}
+
+/**
+ * Brings a PGlite or PostgreSQL database schema up to date and answers the tags it applied (empty
+ * when it was up to date). Fails with a typed `StorageOpenError` (e.g. `permission-denied` when the
+ * role may not create the schema), never with a raw driver error.
  *
  * @example
  * ```ts
  * import { drizzle } from "drizzle-orm/pglite"
- * await migrate(drizzle(new PGlite()))
+ * const applied = await migrate(drizzle(new PGlite()), { schema: "winback" }) // ["0000_init", …]
  * ```
  */
-export const migrate = async (db: Db): Promise<ReadonlyArray<string>> => {
-  return db.transaction(async (tx) => {
-    // Lock first, then create: two first-time migrators no longer race on CREATE TABLE either.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('winback_migrations:' || current_schema()))`)
+export const migrate = async (db: Db, options: MigrateOptions = {}): Promise<ReadonlyArray<string>> => {
+  try {
+    return await applyMigrations(db, options.schema)
+  } catch (e) {
+    throw toOpenError(e, { operation: "migrate", schema: options.schema })
+  }
+}
+
+/** {@link migrate} with the driver's errors as they are (the storages map them with their URL or directory). */
+export const applyMigrations = (db: Db, schema: string | undefined): Promise<ReadonlyArray<string>> =>
+  db.transaction(async (tx) => {
+    // Lock first, then create: two first-time migrators race neither on CREATE SCHEMA nor on CREATE TABLE.
+    if (schema === undefined) {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('winback_migrations:' || current_schema()))`)
+    } else {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`winback_migrations:${schema}`}))`)
+      // CREATE SCHEMA IF NOT EXISTS checks the database's CREATE privilege even when the schema
+      // exists: a role given a schema made by its owner must not need that privilege.
+      const exists = rowsOf<{ n: number }>(await tx.execute(sql`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = ${schema}`))[0]!.n > 0
+      if (!exists) await tx.execute(sql.raw(`CREATE SCHEMA ${quoted(schema)}`))
+      // The migrations name tables unqualified: they land in the schema whatever the connection's path.
+      await tx.execute(sql.raw(`SET LOCAL search_path TO ${quoted(schema)}`))
+    }
     await tx.execute(sql`CREATE TABLE IF NOT EXISTS winback_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
     const done = rowsOf<{ tag: string }>(await tx.execute(sql`SELECT tag FROM winback_migrations`))
     const applied = new Set(done.map((r) => r.tag))
@@ -35,4 +74,29 @@ export const migrate = async (db: Db): Promise<ReadonlyArray<string>> => {
     }
     return now
   })
+
+/**
+ * The tags of the migrations `schema` lacks, oldest first (every one when the schema or its
+ * migration table does not exist). Reads only: creates nothing.
+ *
+ * @example
+ * ```ts
+ * const missing = await storage.run((db) => pendingMigrations(db, "winback")) // [] when up to date
+ * ```
+ */
+export const pendingMigrations = async (db: Db, schema: string): Promise<ReadonlyArray<string>> => {
+  try {
+    return await missingMigrations(db, schema)
+  } catch (e) {
+    throw toOpenError(e, { operation: "migrate.check", schema })
+  }
+}
+
+/** {@link pendingMigrations} with the driver's errors as they are. */
+export const missingMigrations = async (db: Db, schema: string): Promise<ReadonlyArray<string>> => {
+  const table = `${quoted(schema)}.winback_migrations`
+  const found = rowsOf<{ t: string | null }>(await db.execute(sql`SELECT to_regclass(${table})::text AS t`))[0]?.t
+  if (!found) return migrations.map((m) => m.tag)
+  const applied = new Set(rowsOf<{ tag: string }>(await db.execute(sql.raw(`SELECT tag FROM ${table}`))).map((r) => r.tag))
+  return migrations.filter((m) => !applied.has(m.tag)).map((m) => m.tag)
 }

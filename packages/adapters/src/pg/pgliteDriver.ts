@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite"
 import { drizzle } from "drizzle-orm/pglite"
 import { lockDataDirectory } from "./DataDirectoryLock"
 import type { Db, PgDriver } from "./Driver"
+import { checkSchemaName, chooseSchema, quoted } from "./schemaChoice"
 
 /** A tiny FIFO lock: PGlite runs one statement stream, so transactions must not interleave. */
 const makeLock = () => {
@@ -29,23 +30,30 @@ const startParams = [...PGlite.defaultStartParams, "-c", "wal_level=minimal", "-
 /**
  * Opens PGlite in `dataDir` (a directory on disk) or in memory when absent. A directory is locked
  * for this process first (`DataDirectoryLocked` when another process has it open) and released on
- * close.
+ * close. The session's `search_path` is set to the chosen schema (see schemaChoice.ts); the schema
+ * itself is created by `migrate`.
  */
 export const makePgliteDriver = async (options: {
   readonly dataDir?: string
   readonly client?: PGlite
-  /** A schema to use instead of `public` (created if missing). PGlite has one session: one schema at a time. */
+  /** The schema to use (default `winback`). PGlite has one session: one schema per client at a time. */
   readonly schema?: string
-}): Promise<PgDriver & { readonly client: PGlite }> => {
-  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`)
+  /** Where the one-line notice about a data directory from an earlier release goes (default `console.warn`). */
+  readonly onNotice?: (line: string) => void
+}): Promise<PgDriver & { readonly client: PGlite; readonly schema: string }> => {
+  if (options.schema !== undefined) checkSchemaName(options.schema)
   if (options.dataDir && !options.client) mkdirSync(options.dataDir, { recursive: true })
   const lock = options.dataDir && !options.client ? await lockDataDirectory(options.dataDir) : undefined
-  let client: PGlite
+  let client: PGlite | undefined
+  let schema: string
   try {
     client = options.client ?? (options.dataDir ? new PGlite(options.dataDir, { startParams }) : new PGlite({ startParams }))
     await client.waitReady
-    if (options.schema !== undefined) await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`)
+    const c = client
+    schema = await chooseSchema(async (text) => (await c.query<Record<string, unknown>>(text)).rows, options.schema, options.onNotice ?? console.warn)
+    await client.exec(`SET search_path TO ${quoted(schema)}`)
   } catch (e) {
+    if (client && !options.client) await client.close().catch(() => undefined)
     await lock?.release()
     throw e
   }
@@ -54,6 +62,7 @@ export const makePgliteDriver = async (options: {
   return {
     dialect: "pglite",
     client,
+    schema,
     run: async (f) => {
       const release = await queue()
       try {

@@ -5,7 +5,8 @@
  * claims skip each other's rows instead of waiting, so N workers take N different partitions in
  * one round trip each. A claim holds a lease (`lease_until`); a partition whose worker died (its
  * transaction rolled back by the server when the connection dropped) is claimable again once the
- * lease has run out. The partition's own write transaction marks it done — only while the worker
+ * lease has run out — by the database's clock (`now()`), which every worker shares, not by the
+ * worker's own. The partition's own write transaction marks it done — only while the worker
  * still holds it — so a slow worker overtaken after its lease rolls back instead of writing twice.
  */
 import { and, asc, eq, sql } from "drizzle-orm"
@@ -14,6 +15,7 @@ import { Conflict, ExtractionPartitions, type PartitionState } from "@winback/co
 import { type PgDriver, useDb } from "../pg/Driver"
 import { toStorageError } from "../pg/errors"
 import { extractionPartitions } from "../pg/schema"
+import { dbNowIso } from "./dbClock"
 
 /**
  * The partition queue over an open SQL storage's driver.
@@ -47,18 +49,21 @@ export const pgExtractionPartitions = (storage: { readonly driver: PgDriver }): 
         )
       ),
     claim: (runKey, workerId, now, leaseUntil) =>
-      // On the driver itself, outside any current transaction: a claim commits at once.
+      // On the driver itself, outside any current transaction: a claim commits at once. The lease
+      // is judged by the database's clock: it runs `leaseUntil - now` from the database's `now()`,
+      // and a held partition is free again once the database's `now()` has passed it.
       Effect.tryPromise({
         try: () =>
           driver.run(async (db) => {
             const t = extractionPartitions
+            const leaseMs = Math.max(0, Date.parse(leaseUntil) - Date.parse(now))
             const rows = await db
               .update(t)
-              .set({ state: "running", workerId, leaseUntil, attempts: sql`${t.attempts} + 1`, updatedAt: now })
+              .set({ state: "running", workerId, leaseUntil: dbNowIso(leaseMs), attempts: sql`${t.attempts} + 1`, updatedAt: now })
               .where(
                 sql`(${t.runKey}, ${t.partition}) = (
                   select p.run_key, p.partition from ${t} p
-                  where p.run_key = ${runKey} and (p.state = 'pending' or (p.state = 'running' and p.lease_until <= ${now}))
+                  where p.run_key = ${runKey} and (p.state = 'pending' or (p.state = 'running' and p.lease_until <= ${dbNowIso()}))
                   order by p.partition
                   limit 1
                   for update skip locked)`

@@ -62,6 +62,13 @@ export interface RuleSqlOptions {
   /** Extra condition on the customers table (e.g. a scope), ANDed in. */
   readonly customerFilter?: SQL | undefined
   /**
+   * Only the customers whose id is in `[from, to)` (either end open when absent), applied to every
+   * fact table's scan as well as to the customers, so the query reads and aggregates that key range
+   * only (through each table's primary key). A partitioned run stages its candidates in such slices
+   * on several workers at once.
+   */
+  readonly customerRange?: { readonly from?: string | undefined; readonly to?: string | undefined } | undefined
+  /**
    * How many months a customer's latest issued bill may lag the newest issued bill of all
    * customers and still be read in the one range scan (default 1: two billing cycles a month
    * apart). Customers lagging further are exact too, read through the primary key one by one.
@@ -236,6 +243,12 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
   const plan = "leaves" in rule ? rule : planRule(assertValidRule(rule, { catalog }), catalog)
   const t = options.tables ?? defaultTables
   const D = dayNumber(options.asOf)
+  /** `and <column> in the customer range`, or nothing. */
+  const inRange = (column: SQL): SQL => {
+    const r = options.customerRange
+    if (!r) return sql``
+    return sql`${r.from !== undefined ? sql` and ${column} >= ${r.from}` : sql``}${r.to !== undefined ? sql` and ${column} < ${r.to}` : sql``}`
+  }
 
   const dUsage = (name: string): SQL => col(t.usageDaily, name)
   const dailyPred = (c: DailyCondition): SQL => {
@@ -294,7 +307,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
       return sql`${v} as ${id(`l${l.id}`)}`
     })
     ctes.push(
-      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join([...cols, ...masks], sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)}${onlyDays} group by ${dUsage("customerId")})`
+      sql`wb_d as (select ${dUsage("customerId")} as customer_id, ${sql.join([...cols, ...masks], sql`, `)} from ${t.usageDaily} where ${dayCol} between ${day(D - maxHi)} and ${day(D - minLo)}${onlyDays}${inRange(dUsage("customerId"))} group by ${dUsage("customerId")})`
     )
     joins.push((matchOnly) => sql`${sql.raw(matchOnly ? dailyJoin : "left")} join wb_d on wb_d.customer_id = ${col(t.customers, "id")}`)
     for (const l of dailyLeaves) {
@@ -380,7 +393,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     const cols: SQL[] = [sql`(select hi_idx from wb_mr) - ${midx(sql`max(wb_w.month) filter (where wb_w.issued)`)} as j`]
     for (let j = 0; j <= slack; j++) for (const l of monthlyLeaves) cols.push(sql`${wUnits(l, sql`(wb_w.k - ${j}::int)`)} as ${id(`l${l.id}_${j}`)}`)
     ctes.push(
-      sql`wb_m as (select wb_w.customer_id, ${sql.join(cols, sql`, `)} from (select ${m("customerId")} as customer_id, ${m("month")} as month, ${m("billDate")} <= ${day(D)} as issued, (select hi_idx from wb_mr) - ${midx(m("month"))} as k${rowCols.length ? sql`, ${sql.join(rowCols, sql`, `)}` : sql``} from ${t.usageMonthly} where ${m("month")} between (select lo from wb_mr) and (select hm from wb_mr) offset 0) wb_w group by wb_w.customer_id)`
+      sql`wb_m as (select wb_w.customer_id, ${sql.join(cols, sql`, `)} from (select ${m("customerId")} as customer_id, ${m("month")} as month, ${m("billDate")} <= ${day(D)} as issued, (select hi_idx from wb_mr) - ${midx(m("month"))} as k${rowCols.length ? sql`, ${sql.join(rowCols, sql`, `)}` : sql``} from ${t.usageMonthly} where ${m("month")} between (select lo from wb_mr) and (select hm from wb_mr)${inRange(m("customerId"))} offset 0) wb_w group by wb_w.customer_id)`
     )
     joins.push(() => sql`left join wb_m on wb_m.customer_id = ${col(t.customers, "id")}`)
     // The exact path for customers outside the range scan, through usage_monthly's primary key.
@@ -405,7 +418,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
         select customer_id, g, count(*) as n, max(d) as last from (
           select ${dUsage("customerId")} as customer_id, ${dayCol} as d,
                  (${dayCol} - ${day(D - l.days + 1)}) - row_number() over (partition by ${dUsage("customerId")} order by ${dayCol}) as g
-          from ${t.usageDaily} where ${dayCol} between ${day(D - l.days + 1)} and ${day(D)} and ${dailyPred(l.where)}
+          from ${t.usageDaily} where ${dayCol} between ${day(D - l.days + 1)} and ${day(D)} and ${dailyPred(l.where)}${inRange(dUsage("customerId"))}
         ) wb_rows group by customer_id, g
       ) wb_islands group by customer_id)`)
     joins.push(() => sql`left join ${id(name)} on ${id(name)}.customer_id = ${col(t.customers, "id")}`)
@@ -431,7 +444,7 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
     const from = counts.length === eventLeaves.length ? sql` and ${e("at")} >= ${ts((D - Math.max(...counts.map((l) => l.hi))) * MS_DAY)}` : sql``
     const eventJoin = joinKind(plan, new Set(eventLeaves.map((l) => l.id)))
     ctes.push(
-      sql`wb_e as (select ${e("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.customerEvents} where ${e("at")} < ${ts(end)}${from} and ${e("type")} in (${types.length ? list(types) : sql`null`}) group by ${e("customerId")})`
+      sql`wb_e as (select ${e("customerId")} as customer_id, ${sql.join(cols, sql`, `)} from ${t.customerEvents} where ${e("at")} < ${ts(end)}${from} and ${e("type")} in (${types.length ? list(types) : sql`null`})${inRange(e("customerId"))} group by ${e("customerId")})`
     )
     joins.push((matchOnly) => sql`${sql.raw(matchOnly ? eventJoin : "left")} join wb_e on wb_e.customer_id = ${col(t.customers, "id")}`)
     for (const l of eventLeaves) leafExpr[l.id] = sql`case when wb_e.customer_id is null then ${l.kind === "events" ? sql`0::float8` : sql`null::float8`} else wb_e.${id(`l${l.id}`)} end`
@@ -592,11 +605,15 @@ export const compileRuleSql = (rule: Rule | RulePlan, options: RuleSqlOptions): 
   // A monthly leaf is a CASE over the candidate columns with a sub-query for lagging customers; the
   // condition reads it several times, so the inner select is fenced (OFFSET 0) to compute it once.
   const fenced = monthlyLeaves.length > 0
+  const customerWhere =
+    options.customerFilter || options.customerRange
+      ? sql` where ${options.customerFilter ?? sql`true`}${inRange(col(t.customers, "id"))}`
+      : sql``
   const innerOf = (matchOnly: boolean): SQL =>
     sql`select ${sql.join([sql`${col(t.customers, "id")} as customer_id`, ...attrSelect, ...leafSelect, ...rawDates], sql`, `)} from ${t.customers} ${sql.join(
       joins.map((j) => j(matchOnly)),
       sql` `
-    )}${options.customerFilter ? sql` where ${options.customerFilter}` : sql``}${fenced ? sql` offset 0` : sql``}`
+    )}${customerWhere}${fenced ? sql` offset 0` : sql``}`
   const inner = innerOf(true)
   const withClause = ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``
   const where = cond(plan.when, true)

@@ -18,6 +18,7 @@ import type {
   Team,
   WorkItem
 } from "@winback/core"
+import { newWorkItem } from "@winback/core"
 
 let counter = 0
 /** A prefix no other test of this process uses. */
@@ -136,27 +137,7 @@ export const customerGroup = (id: string, over: Partial<CustomerGroup> = {}): Cu
 
 /** A work item. */
 export const workItem = (id: string, over: Partial<WorkItem> = {}): WorkItem => ({
-  id,
-  taskId: "task-1",
-  customerId: "cust-1",
-  assigneeId: "m-1",
-  teamId: "team-1",
-  channel: "phone",
-  urgency: 3,
-  state: "open",
-  period: "2026-11-22",
-  attempts: [],
-  disposition: null,
-  callSerial: null,
-  nextAttemptAt: null,
-  dueAt: null,
-  completedAt: null,
-  attachments: [],
-  responseId: null,
-  offerUses: [],
-  createdAt: at(0),
-  updatedAt: at(0),
-  version: 1,
+  ...newWorkItem({ id, taskId: "task-1", customerId: "cust-1", assigneeId: "m-1", teamId: "team-1", channel: "phone", urgency: 3, period: "2026-11-22", at: at(0) }),
   ...over
 })
 

@@ -26,7 +26,7 @@ import {
   type WinbackServices,
   type WorkItem
 } from "@winback/core"
-import type { ConformanceTarget } from "./conformance"
+import type { ConformanceTarget } from "./target"
 import * as f from "./fixtures"
 import { OPEN_TIMEOUT_MS } from "./timeouts"
 

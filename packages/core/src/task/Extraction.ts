@@ -801,6 +801,51 @@ export class Extraction extends Context.Service<
         return mergeReports(prep, parts)
       })
 
+      /**
+       * Stages a shared run's candidates with the other workers: the customers are cut into key
+       * ranges (`CandidateStaging.slices`), queued as the run `<runKey>#stage` beside its
+       * partitions, and each worker stages the ranges it claims, each in one transaction that also
+       * marks the range done. Answers once every range is staged; a range whose worker died is
+       * taken over when its lease runs out, as a partition is.
+       */
+      const stageTogether = Effect.fn("Extraction.stageTogether")(function* (
+        prep: Prepared,
+        runKey: string,
+        count: number,
+        queue: ExtractionPartitions["Service"],
+        workerId: string,
+        leaseMs: number,
+        pollMs: number
+      ) {
+        if (staging._tag === "None") return
+        const st = staging.value
+        const stageKey = `${runKey}#stage`
+        const slices = yield* st.slices(runKey, count)
+        yield* queue.open(stageKey, slices, prep.at)
+        const rules = [...prep.usable].map(([key, rule]) => ({ key, rule }))
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          const s = yield* queue.claim(stageKey, workerId, new Date(now).toISOString(), new Date(now + leaseMs).toISOString())
+          if (s === undefined) {
+            if ((yield* queue.list(stageKey)).every((x) => x.state === "done")) return
+            // Waiting on other processes, not on the run's time: a real timer (a TestClock would never fire).
+            yield* Effect.promise(() => new Promise<void>((ok) => setTimeout(ok, pollMs)))
+            continue
+          }
+          yield* tx
+            .transaction(
+              Effect.gen(function* () {
+                yield* st.stageSlice(runKey, rules, prep.asOf, count, s)
+                if (!(yield* queue.complete(stageKey, s, workerId, { slice: s }, prep.at))) return yield* new PartitionTakenOver({ partition: s })
+              })
+            )
+            .pipe(
+              Effect.catchTag("PartitionTakenOver", () => Effect.void),
+              Effect.tapError(() => Effect.ignore(queue.release(stageKey, s, workerId, new Date(now).toISOString())))
+            )
+        }
+      })
+
       const fallbackQueue = memoryExtractionPartitions()
       const work = Effect.fn("Extraction.work")(function* (actor: Actor, input: ExtractionRequest | undefined, options: WorkerOptions) {
         const prep = yield* prepare(actor, input)
@@ -811,6 +856,12 @@ export class Extraction extends Context.Service<
         let prepared: Prepared = { ...prep, runId: runKey }
         yield* queue.open(runKey, count, prep.at)
         const leaseMs = options.leaseMs ?? 300_000
+        // The rules are evaluated first, by every worker together, one key range of the customers
+        // each (a worker that finds the run done evaluates nothing).
+        if (staging._tag === "Some" && count > 1 && prep.usable.size > 0 && !(yield* queue.list(runKey)).every((s) => s.state === "done")) {
+          yield* stageTogether(prepared, runKey, count, queue, options.workerId, leaseMs, options.pollMs ?? 1000)
+          prepared = { ...prepared, stagedAs: runKey }
+        }
         const done: Array<number> = []
         const takenOver: Array<number> = []
         let created = 0
@@ -823,8 +874,6 @@ export class Extraction extends Context.Service<
             yield* Effect.sleep(options.pollMs ?? 1000)
             continue
           }
-          // Staged on the first partition claimed: a worker that finds the run done evaluates nothing.
-          if (prepared.stagedAs === undefined) prepared = yield* stage(prepared, runKey, count).pipe(Effect.tapError(() => Effect.ignore(queue.release(runKey, p, options.workerId, new Date(now).toISOString()))))
           const part = { index: p, count }
           const written = yield* planPartition(prepared, part).pipe(
             Effect.flatMap((planned) => write(actor, planned, part, { service: queue, runKey, workerId: options.workerId })),

@@ -68,7 +68,10 @@ export interface PartitionState {
  * - `claim(runKey, workerId, now, leaseUntil)` hands one partition that is `pending`, or `running`
  *   with `leaseUntil <= now`, to `workerId` until `leaseUntil`, or answers `undefined`. Two
  *   concurrent claims never get the same partition (SQL: `FOR UPDATE SKIP LOCKED`). It commits at
- *   once, outside any current transaction.
+ *   once, outside any current transaction. A queue shared by several machines SHOULD judge leases
+ *   by one clock they all share: the SQL queue reads `now` as the database's `now()` and keeps the
+ *   lease `leaseUntil - now` long from there, so workers whose clocks disagree cannot take over
+ *   each other's live partitions.
  * - `complete(runKey, partition, workerId, result, at)` runs inside the partition's write
  *   transaction: marks the partition `done` when `workerId` still holds it and answers `true`, or
  *   answers `false` (another worker took it over after the lease ran out: roll back). A
@@ -150,6 +153,12 @@ export const memoryExtractionPartitions = (): ExtractionPartitions["Service"] =>
  * answers, per key in order, the staged ids of that partition sorted by id. `drop(runKey)` removes
  * the run's staged rows.
  *
+ * Several workers stage one run together in key-range slices of the customers:
+ * `slices(runKey, wanted)` fixes the run's slices once (the first caller decides; every caller gets
+ * the same number, at most `wanted`), and `stageSlice(runKey, rules, asOf, count, slice)` stores
+ * the matches of one slice, in the current transaction, so the slice's queue entry can be marked
+ * done with it. Once every slice is staged, `read` answers as after `stage`.
+ *
  * @example
  * ```ts
  * const staging = yield* CandidateStaging
@@ -165,6 +174,14 @@ export class CandidateStaging extends Context.Service<
       rules: ReadonlyArray<{ readonly key: string; readonly rule: Rule }>,
       asOf: string,
       count: number
+    ) => Effect.Effect<void, ValidationError | StorageError>
+    readonly slices: (runKey: string, wanted: number) => Effect.Effect<number, StorageError>
+    readonly stageSlice: (
+      runKey: string,
+      rules: ReadonlyArray<{ readonly key: string; readonly rule: Rule }>,
+      asOf: string,
+      count: number,
+      slice: number
     ) => Effect.Effect<void, ValidationError | StorageError>
     readonly read: (runKey: string, keys: ReadonlyArray<string>, partition: number) => Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, StorageError>
     readonly drop: (runKey: string) => Effect.Effect<void, StorageError>

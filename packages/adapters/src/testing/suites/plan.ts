@@ -1,13 +1,14 @@
 /**
- * The work-plan part of the conformance suite: the filters and the scope push-down of
- * `WorkPlanStore.list`, in the documented order across pages. (Create, read, versioned update,
- * pagination and the update race run with every other entity store in the main suite.)
+ * Conformance of the plan aggregate: work plans through the generic entity tests (create, read,
+ * versioned update, pagination, the update race), then the filters and the scope push-down of
+ * `WorkPlanStore.list`, in the documented order across pages.
  */
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Page, Stores, WorkPlan, WorkPlanFilter } from "@winback/core"
-import type { ConformanceTarget } from "./conformance"
-import { OPEN_TIMEOUT_MS } from "./timeouts"
+import { type AggregateSuite, byText, type EntityCase } from "../harness"
+import type { ConformanceTarget } from "../target"
+import { OPEN_TIMEOUT_MS } from "../timeouts"
 
 const periods = {
   "2026-10": { kind: "month", label: "2026-10", from: "2026-10-01", to: "2026-11-01" },
@@ -42,15 +43,7 @@ export const workPlan = (id: string, over: Partial<WorkPlan> = {}): WorkPlan => 
   ...over
 })
 
-/**
- * Registers the work-plan store tests for `target` (called by `runConformanceSuite`).
- *
- * @example
- * ```ts
- * runWorkPlanSuite({ name: "memory", open: async () => ({ stores: MemoryStorage.make(), close: async () => {} }) })
- * ```
- */
-export const runWorkPlanSuite = (target: ConformanceTarget): void => {
+const workPlanSuite = (target: ConformanceTarget): void => {
   describe("WorkPlanStore filters and scope", () => {
     let opened: { stores: Stores; close: () => Promise<void> } | undefined
     beforeAll(async () => {
@@ -104,4 +97,30 @@ export const runWorkPlanSuite = (target: ConformanceTarget): void => {
       expect(await ids({ inScope: { managerIds: [], teamIds: [] } })).toEqual([])
     })
   })
+}
+
+/**
+ * The work plan part of the conformance suite, composed with the others by {@link runConformanceSuite}.
+ *
+ * @example
+ * ```ts
+ * for (const c of planConformance.entities) entitySuite(target, c)
+ * ```
+ */
+export const planConformance: AggregateSuite = {
+  entities: [
+    {
+      name: "WorkPlanStore",
+      store: (s) => s.workPlans,
+      // Equal period starts across the page boundary on purpose.
+      make: (i) => workPlan(`wp-${i}`, { period: { kind: "month", label: `2026-1${i % 3}`, from: `2026-1${i % 3}-01`, to: `2026-1${i % 3}-28` } }),
+      id: (a) => a.id,
+      all: {},
+      compare: (a, b) => byText(a.period.from, b.period.from) || byText(a.id, b.id),
+      change: (a) => ({ ...a, targets: { calls: 1, reach: 2, retained: 3 } })
+    } satisfies EntityCase<ReturnType<typeof workPlan>, object>
+  ],
+  groups: (target) => {
+    workPlanSuite(target)
+  }
 }

@@ -1,0 +1,146 @@
+/**
+ * The customer aggregate in SQL: customers with their usage history and events (bulk upserts
+ * in batches, one statement per batch), and customer groups.
+ */
+import { and, asc, eq, gte, isNull, lte, or, type SQL, sql } from "drizzle-orm"
+import { type Customer, type CustomerGroup, openWorkItemStates, type Stores } from "@winback/core"
+import { sortKeys } from "../../internal/sortKeys"
+import { type PgDriver, useDb } from "../Driver"
+import { anyOf, chunks, fromData, maybeAnyOf, maybeEq, pgEntityStore, upsertRows } from "../entityStore"
+import * as s from "../schema"
+
+const customerRow = (c: Customer) => ({
+  id: c.id,
+  name: c.name,
+  phones: c.phones,
+  region: c.region,
+  tier: c.tier,
+  lineStatus: c.lineStatus,
+  paymentType: c.paymentType,
+  contractEnd: c.contractEnd,
+  birthday: c.birthday,
+  activatedOn: c.activatedOn,
+  ownerManagerId: c.ownerManagerId,
+  preferredChannel: c.preferredChannel,
+  tariffSensitivity: c.tariffSensitivity,
+  creditLevel: c.creditLevel,
+  timeZone: c.timeZone,
+  version: c.version
+})
+
+/** What a customer upsert overwrites on an existing row (the version is bumped, not copied). */
+const customerColumns = ["name", "phones", "region", "tier", "lineStatus", "paymentType", "contractEnd", "birthday", "activatedOn", "ownerManagerId",
+  "preferredChannel", "tariffSensitivity", "creditLevel", "timeZone"] as const
+
+const customerFromRow = (r: typeof s.customers.$inferSelect): Customer => ({
+  id: r.id,
+  name: r.name,
+  phones: [...r.phones],
+  region: r.region,
+  tier: r.tier,
+  lineStatus: r.lineStatus as Customer["lineStatus"],
+  paymentType: r.paymentType as Customer["paymentType"],
+  contractEnd: r.contractEnd,
+  birthday: r.birthday,
+  activatedOn: r.activatedOn,
+  ownerManagerId: r.ownerManagerId,
+  preferredChannel: r.preferredChannel as Customer["preferredChannel"],
+  tariffSensitivity: r.tariffSensitivity as Customer["tariffSensitivity"],
+  creditLevel: r.creditLevel,
+  timeZone: r.timeZone,
+  version: r.version
+})
+
+/**
+ * The customer row has an open work item assigned to one of `assigneeIds` (the read access that
+ * holding work grants; the memory adapter applies the same rule). Served by `work_items_customer_idx`.
+ */
+const holdsOpenWork = (assigneeIds: ReadonlyArray<string>): SQL =>
+  sql`exists (select 1 from ${s.workItems} where ${s.workItems.customerId} = ${s.customers.id} and ${anyOf(s.workItems.state, openWorkItemStates)} and ${anyOf(s.workItems.assigneeId, assigneeIds)})`
+
+/**
+ * The SQL `customers` and `customerGroups` stores on `driver` (composed by {@link makePgStores}).
+ *
+ * @example
+ * ```ts
+ * const { customers } = customerStores(driver)
+ * await Effect.runPromise(customers.upsertCustomers([customer]))
+ * ```
+ */
+export const customerStores = (driver: PgDriver): Pick<Stores, "customers" | "customerGroups"> => {
+  const customers = pgEntityStore<Customer, import("@winback/core").CustomerFilter>(driver, {
+    entity: "Customer",
+    table: s.customers,
+    id: (c) => c.id,
+    toRow: customerRow,
+    fromRow: customerFromRow,
+    where: (f) => [
+      maybeAnyOf(s.customers.id, f.ids),
+      maybeAnyOf(s.customers.ownerManagerId, f.ownerManagerIds),
+      maybeEq(s.customers.region, f.region),
+      maybeAnyOf(s.customers.tier, f.tiers),
+      f.inScope === undefined
+        ? undefined
+        : or(
+            anyOf(s.customers.ownerManagerId, f.inScope.ownerManagerIds),
+            and(isNull(s.customers.ownerManagerId), anyOf(s.customers.region, f.inScope.unownedRegions)),
+            f.inScope.openWorkOf === undefined || f.inScope.openWorkOf.length === 0 ? undefined : holdsOpenWork(f.inScope.openWorkOf)
+          )
+    ],
+    sortColumns: [s.customers.id],
+    sortKey: sortKeys.customer
+  })
+
+  return {
+    customers: {
+      ...customers,
+      upsertCustomers: (list) =>
+        useDb(driver, "Customer.upsert", (db) =>
+          upsertRows(db, s.customers, list.map(customerRow), s.customers.id, customerColumns, { version: sql`${s.customers.version} + 1`, updatedAt: sql`now()` }, 500)
+        ),
+      upsertUsageDays: (days) =>
+        useDb(driver, "UsageDay.upsert", (db) =>
+          upsertRows(db, s.usageDaily, days, [s.usageDaily.customerId, s.usageDaily.day], ["charge", "dataMb", "callMinutes", "outgoingCalls", "competitorCallSeconds", "forwardedToOtherOperator", "reminderSmsDelivered"])
+        ),
+      upsertUsageMonths: (months) =>
+        useDb(driver, "UsageMonth.upsert", (db) =>
+          upsertRows(db, s.usageMonthly, months, [s.usageMonthly.customerId, s.usageMonthly.month], ["billAmount", "dataMb", "callMinutes", "competitorCallSeconds", "forwardedDays", "silentDays", "billDate", "dueDate", "paidDate"])
+        ),
+      appendEvents: (events) =>
+        useDb(driver, "CustomerEvent.append", async (db) => {
+          for (const batch of chunks(events)) {
+            await db.insert(s.customerEvents).values(batch.map((e) => ({ customerId: e.customerId, type: e.type, at: new Date(e.at), data: e.data })))
+          }
+        }),
+      usageDays: (id, from, to) =>
+        useDb(driver, "UsageDay.list", (db) =>
+          db.select().from(s.usageDaily).where(and(eq(s.usageDaily.customerId, id), gte(s.usageDaily.day, from), lte(s.usageDaily.day, to))).orderBy(asc(s.usageDaily.day))
+        ),
+      usageMonths: (id, from, to) =>
+        useDb(driver, "UsageMonth.list", (db) =>
+          db.select().from(s.usageMonthly)
+            .where(and(eq(s.usageMonthly.customerId, id), gte(s.usageMonthly.month, from), lte(s.usageMonthly.month, to)))
+            .orderBy(asc(s.usageMonthly.month))
+        ),
+      events: (id, since) =>
+        useDb(driver, "CustomerEvent.list", async (db) => {
+          const rows = await db.select().from(s.customerEvents)
+            .where(and(eq(s.customerEvents.customerId, id), gte(s.customerEvents.at, new Date(since))))
+            .orderBy(asc(s.customerEvents.at), asc(s.customerEvents.id))
+          return rows.map((r) => ({ customerId: r.customerId, type: r.type, at: r.at.toISOString(), data: r.data }))
+        }),
+      count: () => useDb(driver, "Customer.count", async (db) => (await db.select({ n: sql<number>`count(*)::int` }).from(s.customers))[0]?.n ?? 0)
+    },
+
+    customerGroups: pgEntityStore<CustomerGroup, { readonly validOn?: string }>(driver, {
+      entity: "CustomerGroup",
+      table: s.customerGroups,
+      id: (g) => g.id,
+      toRow: (g) => ({ id: g.id, version: g.version, data: g, validFrom: g.validFrom, validUntil: g.validUntil }),
+      fromRow: fromData,
+      where: (f) => (f.validOn === undefined ? [] : [lte(s.customerGroups.validFrom, f.validOn), gte(s.customerGroups.validUntil, f.validOn)]),
+      sortColumns: [s.customerGroups.id],
+      sortKey: sortKeys.customerGroup
+    })
+  }
+}
