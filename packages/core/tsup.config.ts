@@ -1,3 +1,4 @@
+import { readFile, writeFile } from "node:fs/promises"
 import { defineConfig } from "tsup"
 
 /**
@@ -6,7 +7,23 @@ import { defineConfig } from "tsup"
  * bundled file would keep every top-level schema). Declarations only for the published entries.
  * csv-parse's stream parser is bundled with its `node:stream/web` import pointed at the
  * `TransformStream` every runtime has, so the main entry stays browser-safe.
+ * Split output evaluates chunks in an order of esbuild's choosing, so each published entry gets an
+ * import of the peer-version check as its first line: on effect 3 or zod 3 the check's message
+ * comes before any other module runs (see scripts/pack-smoke.sh).
  */
+const peerCheckFirst = async (): Promise<void> => {
+  const entries: ReadonlyArray<readonly [string, string]> = [
+    ["dist/index.js", "./shared/PeerVersions.js"],
+    ["dist/demo/index.js", "../shared/PeerVersions.js"],
+    ["dist/report/exports/index.js", "../../shared/PeerVersions.js"]
+  ]
+  for (const [file, check] of entries) {
+    const code = await readFile(file, "utf8")
+    const line = `import "${check}";\n`
+    if (!code.startsWith(line)) await writeFile(file, line + code)
+  }
+}
+
 export default defineConfig({
   entry: ["src/**/*.ts", "!src/**/*.test.ts", "!src/**/*.d.ts"],
   format: ["esm"],
@@ -15,6 +32,7 @@ export default defineConfig({
   clean: true,
   target: "node22",
   splitting: true,
+  onSuccess: peerCheckFirst,
   noExternal: ["csv-parse"],
   removeNodeProtocol: false,
   esbuildPlugins: [
