@@ -4,7 +4,7 @@
 // Run by scripts/pack-smoke.sh in a blank project outside the workspace:
 //   node pack-smoke.crm.mjs memory|pglite
 import assert from "node:assert/strict"
-import { createPipeline, createWinback, installedPeerVersions, pipelinePolicy, storesLayer } from "@winback/core"
+import { createWinback, installedPeerVersions, defaultPolicy, storesLayer } from "@winback/core"
 import { MemoryStorage, PgliteStorage, SqlCandidateSource } from "@winback/adapters"
 
 const kind = process.argv[2] ?? "memory"
@@ -27,8 +27,11 @@ const crm = {
 
 // The glue.
 const storage = kind === "pglite" ? await PgliteStorage.open() : undefined
-const winback = await createWinback({ storage: storage ? storesLayer(storage.stores) : MemoryStorage.layer(), policy: pipelinePolicy })
-const pipeline = createPipeline(winback, storage ? { candidates: SqlCandidateSource.layer(storage) } : {})
+const winback = await createWinback({
+  storage: storage ? storesLayer(storage.stores) : MemoryStorage.layer(),
+  policy: defaultPolicy,
+  ...(storage ? { candidates: SqlCandidateSource.layer(storage) } : {})
+})
 try {
   const s = winback.stores
   await s.teams.insert({ id: "t-sales", name: "Sales", region: "Hamburg", parentId: null, adminId: "S-ILSE", version: 1 })
@@ -49,8 +52,8 @@ try {
   }))))
 
   // A day of work: maker-checker on the rule and the task, extraction, a call.
-  const admin = pipeline.as("S-ILSE")
-  const approver = pipeline.as("S-CARLA")
+  const admin = winback.as("S-ILSE")
+  const approver = winback.as("S-CARLA")
   const rule = await admin.rules.create({ ruleId: "rival-service-calls", name: "Calls to a rival's service line", templateId: "competitor-calls", params: { minSeconds: 60, periodDays: 30 } })
   await admin.rules.submit(rule.id)
   await approver.rules.approve(rule.id, { effectiveFrom: "2026-11-01" })
@@ -64,7 +67,7 @@ try {
   const report = await admin.extraction.run({ asOf })
   assert.equal(report.created, 2, "two customers at risk")
 
-  const anna = pipeline.as("S-ANNA")
+  const anna = winback.as("S-ANNA")
   const [work] = (await anna.workList.byCustomer({})).items
   assert.equal(work.customerId, "C-1001")
   const call = await anna.execution.recordCall({ customerId: "C-1001", itemIds: work.items.map((o) => o.item.id), disposition: "completed", complete: true, note: "stays: new tariff" })

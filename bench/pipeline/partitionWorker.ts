@@ -7,7 +7,7 @@
 import { createInterface } from "node:readline"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { PgBulkLedgerClaims, PgExtractionPartitions, PostgresStorage, SqlCandidateSource, SqlCandidateStaging } from "@winback/adapters"
-import { Actors, Dialer, directoriesFromStores, Extraction, Notifier, pipelineLayer, pipelinePolicy, scopeLayer, SmsGateway, storesLayer } from "@winback/core"
+import { Actors, Dialer, directoriesFromStores, Extraction, Notifier, useCaseLayer, defaultPolicy, scopeLayer, SmsGateway, storesLayer } from "@winback/core"
 
 const env = (k: string) => {
   const v = process.env[k]
@@ -21,8 +21,8 @@ const outbound = Layer.mergeAll(
   Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "-", status: "accepted" as const }) }))
 )
 const runtime = ManagedRuntime.make(
-  pipelineLayer.pipe(
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+  useCaseLayer.pipe(
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), SqlCandidateStaging.layer(storage), outbound, directoriesFromStores)),
     Layer.provideMerge(storesLayer(storage.stores))
   )

@@ -5,7 +5,7 @@
  * of 100 logged-in agents in turn. A steady 200 req/s for ~30 s from an open-loop generator (the
  * goal's load), the same through autocannon's rate limit (bursty), then an unthrottled run for the
  * maximum rate. The anchors, in the same run: the same work list read in process through the
- * pipeline's WorkList service (no HTTP), and the first page of the agent's items through the store
+ * WorkList service through the facade (no HTTP), and the first page of the agent's items through the store
  * port (the query the work list starts from).
  *
  * The data is built as bench/storage builds it: a private schema, items written through
@@ -19,7 +19,7 @@ import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 import { Effect } from "effect"
 import { PostgresStorage } from "@winback/adapters"
-import { createPipeline, newWorkItem, type WorkItem } from "@winback/core"
+import { newWorkItem, type WorkItem } from "@winback/core"
 import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { startServer } from "../../examples/reference-server/src/server"
 import type { Goal, SectionResult } from "../goals"
@@ -157,9 +157,8 @@ export const runServerBench = async (opts?: { readonly openItems?: number; reado
     }
 
     // The anchors, in process: the WorkList service (what the endpoint runs) and the store port.
-    const pipeline = createPipeline(server.winback)
     const service = await timeSequential(400, async (k) => {
-      const page = await pipeline.as(callers[(k * 37) % callers.length]!.id).workList.byCustomer({}, { limit: pageLimit })
+      const page = await server.winback.as(callers[(k * 37) % callers.length]!.id).workList.byCustomer({}, { limit: pageLimit })
       if (page.items.length === 0) throw new Error("empty work list")
     })
     const port = await timeSequential(400, async (k) => {
@@ -208,7 +207,7 @@ Anchors in the same run, 400 sequential reads in process (no HTTP):
 
 | read | p50 (ms) | p99 (ms) |
 |---|---:|---:|
-| the same work list through the WorkList service (\`pipeline.as(agent).workList.byCustomer\`) | ${service.p50.toFixed(2)} | ${service.p99.toFixed(2)} |
+| the same work list through the WorkList service (\`winback.as(agent).workList.byCustomer\`) | ${service.p50.toFixed(2)} | ${service.p99.toFixed(2)} |
 | the agent's first ${pageLimit} open items through the store port (\`workItems.list\`) | ${port.p50.toFixed(2)} | ${port.p99.toFixed(2)} |
 `
     const goals: Array<Goal> = [

@@ -5,12 +5,12 @@
  */
 import { Effect } from "effect"
 import { PgliteStorage, SqlCandidateSource } from "@winback/adapters"
-import { createPipeline, createWinback, CustomerStore, IsoDate, parse, storesLayer, Transactions } from "@winback/core"
+import { createWinback, CustomerStore, IsoDate, parse, storesLayer, Transactions } from "@winback/core"
 import type { Crm } from "./crm"
 import { crmDirectories, crmPolicy } from "./ports"
 
 /**
- * Starts Winback over the CRM: `as(staffCode)` is the work pipeline acting as a CRM employee,
+ * Starts Winback over the CRM: `as(staffCode)` is everything Winback does, acting as a CRM employee,
  * `feedDay(asOf)` hands the day's customers and usage to the rules (read through the ports).
  *
  * @example
@@ -20,10 +20,12 @@ import { crmDirectories, crmPolicy } from "./ports"
  */
 export const embedWinback = async (crm: Crm, options: { readonly dataDir?: string } = {}) => {
   const storage = await PgliteStorage.open(options)
-  const winback = await createWinback({ storage: storesLayer(storage.stores), directories: crmDirectories(crm), policy: crmPolicy }).catch(
-    (e: unknown) => storage.close().then(() => Promise.reject(e))
-  )
-  const pipeline = createPipeline(winback, { candidates: SqlCandidateSource.layer(storage) })
+  const winback = await createWinback({
+    storage: storesLayer(storage.stores),
+    directories: crmDirectories(crm),
+    policy: crmPolicy,
+    candidates: SqlCandidateSource.layer(storage)
+  }).catch((e: unknown) => storage.close().then(() => Promise.reject(e)))
   const feedDay = async (day: string) => {
     const asOf = parse(IsoDate, day, "feed day")
     const ids = await crm.customerNumbers()
@@ -36,5 +38,5 @@ export const embedWinback = async (crm: Crm, options: { readonly dataDir?: strin
       })
     )
   }
-  return { winback, as: pipeline.as, feedDay, dispose: () => winback.dispose().then(storage.close) }
+  return { winback, as: winback.as, feedDay, dispose: () => winback.dispose().then(storage.close) }
 }

@@ -19,7 +19,7 @@ import {
   UsageDay,
   UsageHistoryReader,
   extendPolicy,
-  pipelinePolicy,
+  defaultPolicy,
   type PermissionPolicy
 } from "@winback/core"
 import type { Crm, CrmCustomerRow, CrmStaffRow, CrmUsageRow } from "./crm"
@@ -154,7 +154,7 @@ export const crmDirectories = (crm: Crm): Layer.Layer<HostPorts> => {
 }
 
 /**
- * Winback's permission policy for this CRM: the pipeline's grants, plus one for a CRM without a
+ * Winback's permission policy for this CRM: the default grants, plus one for a CRM without a
  * team tree. Winback scopes admins to the teams they administer; this CRM keeps no teams, so its
  * IT admin (who writes the rules and the tasks) reads and targets every customer. Sales reps still
  * read only the customers they own or hold open work for, and compliance approves by the figures.
@@ -164,6 +164,6 @@ export const crmDirectories = (crm: Crm): Layer.Layer<HostPorts> => {
  * const winback = await createWinback({ storage, directories: crmDirectories(crm), policy: crmPolicy })
  * ```
  */
-export const crmPolicy: PermissionPolicy = extendPolicy(pipelinePolicy, {
+export const crmPolicy: PermissionPolicy = extendPolicy(defaultPolicy, {
   grants: [{ role: "admin", reach: "all", actions: ["customer.read", "task.create"] }]
 })

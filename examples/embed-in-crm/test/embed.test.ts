@@ -67,7 +67,7 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
     expect(code.filter((line) => !readme.includes(line))).toEqual([])
     // The glue wires the Promise facade, Winback's own storage and the CRM's ports.
     expect(source).toContain("createWinback(")
-    expect(source).toContain("createPipeline(")
+    expect(source).toContain("SqlCandidateSource.layer(storage)")
     expect(source).toContain("crmDirectories(crm)")
   })
 

@@ -1,6 +1,6 @@
 /**
  * The reference server's routes: health, the workbench page, the API index and OpenAPI document,
- * and every API group (auth, work, customers and org, pipeline, audit, reports). Every API route but login
+ * and every API group (auth, work, customers and org, tasks and rules, audit, reports). Every API route but login
  * acts as the authenticated person through the packages' scoped services; the inbound integrations
  * (when configured) are signed routes called by the SMS gateway and the call center.
  */
@@ -14,7 +14,7 @@ import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
 import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
-import { pipelineRoutes } from "./routes/pipeline"
+import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
@@ -39,7 +39,7 @@ export interface AppOptions extends ApiContext {
  *
  * @example
  * ```ts
- * const router = createRouter({ winback, pipeline, runAs, auth, today: () => "2026-11-25" })
+ * const router = createRouter({ winback, auth, today: () => "2026-11-25" })
  * createServer((req, res) => void router.handle(req, res)).listen(3000)
  * ```
  */
@@ -78,7 +78,7 @@ export const createRouter = (options: AppOptions): Router => {
   authRoutes(r, ctx)
   workRoutes(r, ctx)
   orgRoutes(r, ctx)
-  pipelineRoutes(r, ctx)
+  taskRoutes(r, ctx)
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)

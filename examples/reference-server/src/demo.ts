@@ -5,17 +5,36 @@
  * through the packages' own services so it is scoped and audited like real work.
  */
 import { Effect } from "effect"
-import type { PipelineSession, Stores, Winback } from "@winback/core"
+import type { Stores, Winback } from "@winback/core"
 import { type DemoFactsLoader, type DemoOptionsInput, generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { standardVersionRecord } from "./questionnaires"
 import type { DemoLogin } from "./server"
 import { seedDemoWork } from "./workbench/demoWork"
 
+/**
+ * The demo's language from `WINBACK_DEMO_LOCALE`: `zh-CN` (the default: people's names in Chinese
+ * characters, "张秀", as a Chinese call center's CRM holds them) or `en` (the same people in
+ * pinyin, "Zhang Xiu"). Either way the demo runs on the China calendar unless `WINBACK_CALENDAR`
+ * says otherwise. Throws an `Error` naming the variable when it is neither.
+ *
+ * @example
+ * ```ts
+ * demoLocaleFromEnv({}) // { locale: "zh-CN", names: "hanzi" }
+ * demoLocaleFromEnv({ WINBACK_DEMO_LOCALE: "en" }) // { locale: "en", names: "pinyin" }
+ * ```
+ */
+export const demoLocaleFromEnv = (env: Readonly<Record<string, string | undefined>>): { readonly locale: "zh-CN" | "en"; readonly names: "hanzi" | "pinyin" } => {
+  const v = env.WINBACK_DEMO_LOCALE ?? "zh-CN"
+  if (v === "zh-CN") return { locale: "zh-CN", names: "hanzi" }
+  if (v === "en") return { locale: "en", names: "pinyin" }
+  throw new Error("WINBACK_DEMO_LOCALE must be 'zh-CN' (the default) or 'en'")
+}
+
 /** What a seed function gets besides the stores: the running services. */
 export interface SeedContext {
   readonly stores: Stores
+  /** The one facade: `winback.as(managerId)` for every service. */
   readonly winback: Winback
-  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
 }
 
 /**
@@ -53,7 +72,13 @@ export const seedIfEmpty =
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.loader ? { loader: options.loader } : {})
       })
-      await seedDemoWork(ctx, { asOf: options.asOf, logins, questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`) })
+      await seedDemoWork(ctx, {
+        asOf: options.asOf,
+        logins,
+        questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`),
+        // The zh demo (names in Chinese characters) names its tasks in Chinese too.
+        locale: options.demo?.names === "hanzi" ? "zh-CN" : "en"
+      })
     }
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { z } from "zod"
+import { localeOf, localizeErrorBody } from "./i18n"
 import { Conflict, Forbidden, IntegrationError, isValidationErrorLike, loneSurrogatePath, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
 
 /** Who is calling: a logged-in person (session) or a machine client acting as a manager (API key). */
@@ -178,6 +179,9 @@ export class HttpError extends Error {
     super(message)
   }
 }
+
+const isErrorBody = (x: unknown): x is ErrorBody =>
+  typeof x === "object" && x !== null && "error" in x && typeof (x as ErrorBody).error === "object" && (x as ErrorBody).error !== null && typeof (x as ErrorBody).error.code === "string"
 
 /**
  * Maps a thrown error to an HTTP status and error body.
@@ -498,8 +502,10 @@ export class Router {
     if (res.headersSent) return
     const headers: Record<string, string | ReadonlyArray<string>> = { "cache-control": "no-store", "x-content-type-options": "nosniff", "x-request-id": requestId, ...(reply.headers ?? {}) }
     if ("json" in reply) {
+      // Error messages in the caller's language (the code stays the machine's).
+      const json = (reply.status ?? 200) >= 400 && isErrorBody(reply.json) ? localizeErrorBody(reply.json, localeOf(req)) : reply.json
       res.writeHead(reply.status ?? 200, { ...headers, "content-type": "application/json; charset=utf-8" })
-      res.end(JSON.stringify(reply.json))
+      res.end(JSON.stringify(json))
     } else if ("text" in reply) {
       res.writeHead(reply.status ?? 200, { ...headers, "content-type": reply.contentType })
       res.end(reply.text)

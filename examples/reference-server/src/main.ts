@@ -10,13 +10,14 @@
  * WINBACK_WEBHOOK_START_AFTER_SEQ); logins: WINBACK_TRUST_PROXY (proxies appending X-Forwarded-For,
  * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
  * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback); holidays: WINBACK_CALENDAR (china | none),
- * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published).
+ * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published);
+ * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin).
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
 import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
 import { calendarFromEnv } from "./calendar"
-import { seedIfEmpty } from "./demo"
+import { demoLocaleFromEnv, seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoLoginsRefusal, demoPassword, startServer } from "./server"
 
@@ -49,7 +50,9 @@ if (refusal !== null) {
 }
 let integrations: IntegrationOptions | undefined
 let calendar: ReturnType<typeof calendarFromEnv>
+let demoLocale: ReturnType<typeof demoLocaleFromEnv>
 try {
+  demoLocale = demoLocaleFromEnv(env)
   integrations = integrationsFromEnv(env)
   calendar = calendarFromEnv(env)
 } catch (e) {
@@ -80,6 +83,7 @@ const server = await startServer({
   seed: seedIfEmpty({
     customers,
     asOf: today,
+    demo: { names: demoLocale.names },
     onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`),
     // The embedded default loads the demo in bulk (binary COPY in one transaction).
     ...(url ? {} : { loader: pgliteDemoLoader(storage) })

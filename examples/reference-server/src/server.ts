@@ -1,5 +1,5 @@
 /**
- * Starts the reference server over an open storage: builds Winback with the pipeline policy (and
+ * Starts the reference server over an open storage: builds Winback with the default policy (and
  * the SQL candidate source on PGlite/PostgreSQL), opens the credential store (SQL tables on the same
  * database, or memory), seeds demo data and demo passwords on first start, mounts the configured
  * inbound integrations and runs the webhook dispatcher, and listens on loopback by default.
@@ -7,7 +7,7 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
-import { Actors, type CandidateSource, Notifier, NotFound, createPipeline, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, pipelinePolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Actors, type CandidateSource, Notifier, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
@@ -95,7 +95,7 @@ export interface ServerOptions {
   readonly allowedOrigins?: ReadonlyArray<string>
   /**
    * Seeds demo data (when the storage is empty) and answers the demo logins; runs before the server
-   * listens. It gets the stores, which also carry the running services (`winback`, `pipeline`).
+   * listens. It gets the stores, which also carry the running services (`winback`).
    */
   readonly seed?: (ctx: Stores & SeedContext) => Promise<ReadonlyArray<DemoLogin>>
   /**
@@ -174,22 +174,23 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   }
   const candidates: Layer.Layer<CandidateSource, never, CustomerStore> = isSql(storage) ? SqlCandidateSource.layer(storage) : memoryCandidateSource()
   const orgCacheTtlMs = options.orgCacheTtlMs ?? 5000
-  const winback = await createWinback({ storage: storesLayer(storage.stores), policy: pipelinePolicy, ...(orgCacheTtlMs > 0 ? { orgCache: { ttlMs: orgCacheTtlMs } } : {}) })
+  const reports: Layer.Layer<ReportQueries> | undefined = isSql(storage) ? SqlReportQueries.layer(storage) : storage.db ? MemoryReportQueries.layer(storage.db) : undefined
+  // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
+  const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
+  const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
+  const winback = await createWinback({
+    storage: storesLayer(storage.stores),
+    policy: defaultPolicy,
+    ...(orgCacheTtlMs > 0 ? { orgCache: { ttlMs: orgCacheTtlMs } } : {}),
+    candidates,
+    notifier,
+    ...(reports ? { reports } : {}),
+    // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
+    ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
+    config: { calendar }
+  })
   let webhooks: WebhookRunner | undefined
   try {
-    const reports: Layer.Layer<ReportQueries> | undefined = isSql(storage) ? SqlReportQueries.layer(storage) : storage.db ? MemoryReportQueries.layer(storage.db) : undefined
-    // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
-    const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
-    const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
-    const pipeline = createPipeline(winback, {
-      candidates,
-      notifier,
-      ...(reports ? { reports } : {}),
-      // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
-      ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
-      config: { calendar }
-    })
-    const runAs = pipeline.runAs
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
       ...(options.scrypt ? { scrypt: options.scrypt } : {}),
@@ -208,7 +209,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           }
         )
     })
-    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback, pipeline }) : []
+    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback }) : []
     // The seed writes the organisation straight to the stores: read it afresh.
     await winback.run(Effect.flatMap(Actors, (actors) => actors.invalidate))
     const initial = options.demoPassword === undefined ? (options.seed ? demoPassword : null) : options.demoPassword
@@ -229,8 +230,6 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     const integrations = options.integrations ? inboundIntegrations(winback, integrationState, options.integrations) : undefined
     const router = createRouter({
       winback,
-      pipeline,
-      runAs,
       auth,
       today,
       demoLogins,

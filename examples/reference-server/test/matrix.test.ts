@@ -6,7 +6,7 @@
  * (readable but not theirs to change) and changes nothing (the record, its customer's work, DND,
  * appointments, calls and the audit log are read back and compared); no refusal names the owner.
  *
- * The demo policy (DOMAIN §1 + the pipeline grants) behind the expectations: agents act on their
+ * The demo policy (DOMAIN §1 with the grants of the work) behind the expectations: agents act on their
  * own customers and items; a team leader on the team's (the district leader's team is the district
  * team, whose only member is the district leader); directors read their region's subtree but change
  * no customer work; the approver reads and decides tasks and rules awaiting approval and nothing
@@ -14,7 +14,7 @@
  * Outside-scope records belong to a Shanghai agent: outside every Beijing person's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type Customer, createPipeline, newWorkItem } from "@winback/core"
+import { type Customer, newWorkItem } from "@winback/core"
 import { demoPassword, type RunningServer } from "../src/server"
 import { type Answer, asOf, client, demoLogins, demoOrg, startTestServer } from "./support"
 
@@ -59,7 +59,6 @@ const shAgent = demoOrg.managers.find((m) => m.id.startsWith("m-shanghai") && m.
 const shDirector = demoOrg.managers.find((m) => m.id.startsWith("m-shanghai") && m.roles.includes("director"))!
 let template: Customer
 let seq = 0
-let pipeline: ReturnType<typeof createPipeline>
 
 /** The owner of a role's in-scope records: the district leader owns their own; the others the agent's. */
 const ownerOf = (role: Role) => (role === "districtLeader" ? { managerId: demoLogins.districtLeader, teamId: district } : { managerId: demoLogins.agent, teamId: squad })
@@ -109,35 +108,35 @@ const manualTask = {
   questionnaireVersion: null,
   cooldownDays: 30
 }
-const draftBy = async (author: string) => (await pipeline.as(author).tasks.create({ ...manualTask, name: `draft ${++seq}` })).id
+const draftBy = async (author: string) => (await server.winback.as(author).tasks.create({ ...manualTask, name: `draft ${++seq}` })).id
 const pendingTask = async () => {
   const id = await draftBy(demoLogins.director)
-  await pipeline.as(demoLogins.director).tasks.submit(id)
+  await server.winback.as(demoLogins.director).tasks.submit(id)
   return id
 }
 /** An alert task (over the demo's approved zero-bill rule) awaiting approval: it has a dry run. */
 const pendingAlertTask = async () => {
   const demoPending = await server.winback.stores.tasks.get("demo-win-back-zero-bill")
-  const t = await pipeline.as(demoLogins.director).tasks.create({
+  const t = await server.winback.as(demoLogins.director).tasks.create({
     ...manualTask,
     source: "alert",
     ruleInstanceIds: demoPending.source === "alert" ? demoPending.ruleInstanceIds : [],
     cycle: "daily",
     name: `alert ${++seq}`
   })
-  await pipeline.as(demoLogins.director).tasks.submit(t.id)
+  await server.winback.as(demoLogins.director).tasks.submit(t.id)
   return t.id
 }
 const activeTask = async () => {
   const id = await pendingTask()
-  await pipeline.as(demoLogins.approver).tasks.approve(id)
+  await server.winback.as(demoLogins.approver).tasks.approve(id)
   return id
 }
 /** An active manual task written (and submitted) by `author`. */
 const activeTaskBy = async (author: string) => {
   const id = await draftBy(author)
-  await pipeline.as(author).tasks.submit(id)
-  await pipeline.as(demoLogins.approver).tasks.approve(id)
+  await server.winback.as(author).tasks.submit(id)
+  await server.winback.as(demoLogins.approver).tasks.approve(id)
   return id
 }
 /** A fresh Shanghai customer with an open item assigned to the role's in-scope person (the agent; the district leader: themselves). */
@@ -146,15 +145,15 @@ const heldForeign = async (role: Role) => {
   const customerId = await freshCustomer(shAgent.id, "shanghai")
   return { customerId, itemId: await freshItem(customerId, o.managerId, o.teamId) }
 }
-const ruleDraftBy = async (author: string) => (await pipeline.as(author).rules.create({ ruleId: `mx-rule-${++seq}`, name: "Data drop", templateId: "data-drop" })).id
+const ruleDraftBy = async (author: string) => (await server.winback.as(author).rules.create({ ruleId: `mx-rule-${++seq}`, name: "Data drop", templateId: "data-drop" })).id
 const approvedRule = async () => {
   const id = await ruleDraftBy(demoLogins.director)
-  await pipeline.as(demoLogins.director).rules.submit(id)
-  await pipeline.as(demoLogins.approver).rules.approve(id)
+  await server.winback.as(demoLogins.director).rules.submit(id)
+  await server.winback.as(demoLogins.approver).rules.approve(id)
   return id
 }
 const appointmentOf = async (managerId: string, customerId: string) =>
-  (await server.winback.as(managerId).appointments.book({ customerId, at: "2026-11-26T10:00:00.000Z", channel: "phone" })).id
+  (await server.winback.as(managerId).appointments.book({ customerId, at: "2026-11-26T10:00:00.000Z", channel: "phone" })).appointment.id
 /** A fresh phone DND entry an agent set on the customer (written to the store directly). */
 const dndEntryOf = async (customerId: string) => {
   const id = `dnd-mx-${++seq}`
@@ -171,7 +170,7 @@ const dndEntryOf = async (customerId: string) => {
   })
   return id
 }
-const pendingOfferUse = async (managerId: string, itemId: string) => (await pipeline.as(managerId).offers.use({ workItemId: itemId, offerId: "of-bonus-100", accepted: true })).id
+const pendingOfferUse = async (managerId: string, itemId: string) => (await server.winback.as(managerId).offers.use({ workItemId: itemId, offerId: "of-bonus-100", accepted: true })).id
 
 /** What a failed request must not change. */
 const stateOf = async (target: Req["target"]): Promise<string> => {
@@ -447,7 +446,7 @@ const inScope: ReadonlyArray<Case> = [
     request: async (r) => {
       const author = r === "agent" || r === "approver" ? demoLogins.director : people[r]
       const id = await activeTaskBy(author)
-      await pipeline.as(author).tasks.pause(id)
+      await server.winback.as(author).tasks.pause(id)
       return { method: "POST", path: `/api/tasks/${id}/resume`, target: { taskId: id } }
     },
     expect: [403, 200, 200, 200, 403]
@@ -493,7 +492,7 @@ const inScope: ReadonlyArray<Case> = [
       what: "a rule awaiting approval",
       request: async () => {
         const id = await ruleDraftBy(demoLogins.director)
-        await pipeline.as(demoLogins.director).rules.submit(id)
+        await server.winback.as(demoLogins.director).rules.submit(id)
         return { method: "POST", path: `/api/rules/${encodeURIComponent(id)}/${action}`, body: action === "reject" ? { reason: "too broad" } : {} }
       },
       expect: [403, 403, 403, 403, 200]
@@ -512,7 +511,7 @@ const inScope: ReadonlyArray<Case> = [
     what: "a rule awaiting approval",
     request: async () => {
       const id = await ruleDraftBy(demoLogins.director)
-      await pipeline.as(demoLogins.director).rules.submit(id)
+      await server.winback.as(demoLogins.director).rules.submit(id)
       return { method: "GET", path: `/api/rules/${encodeURIComponent(id)}/preview` }
     },
     expect: [403, 200, 200, 200, 200]
@@ -522,7 +521,7 @@ const inScope: ReadonlyArray<Case> = [
     what: "a group of the agent's customers",
     request: async () => {
       const { customerId } = await mine("agent")
-      const g = await pipeline.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [customerId] })
+      const g = await server.winback.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [customerId] })
       return { method: "GET", path: `/api/groups/${g.group.id}/members` }
     },
     expect: [403, 200, 200, 200, 403]
@@ -730,7 +729,7 @@ const outOfScope: ReadonlyArray<Case> = [
     what: "the Shanghai director's paused task",
     request: async () => {
       const id = await activeTaskBy(shDirector.id)
-      await pipeline.as(shDirector.id).tasks.pause(id)
+      await server.winback.as(shDirector.id).tasks.pause(id)
       return { method: "POST", path: `/api/tasks/${id}/resume`, target: { taskId: id } }
     },
     expect: same(403)
@@ -820,7 +819,6 @@ const unscoped: ReadonlyArray<{ route: string; request: () => Promise<Req> }> = 
 
 beforeAll(async () => {
   server = await startTestServer()
-  pipeline = createPipeline(server.winback)
   template = (await server.winback.stores.customers.list({ ownerManagerIds: [demoLogins.agent] }, { limit: 1 })).items[0]!
   for (const r of roles) {
     const res = await client(server).post("/api/login", { login: people[r], password: demoPassword })
@@ -990,9 +988,9 @@ describe("reports", () => {
 describe("imports, previews and task populations stay in scope (issue 14)", () => {
   /** An approved zero-bill rule in force on the demo day. */
   const ruleInForce = async () => {
-    const d = await pipeline.as(demoLogins.director).rules.create({ ruleId: `mx-zero-${++seq}`, name: "Zero bill", templateId: "zero-bill", effectiveFrom: "2026-11-01" })
-    await pipeline.as(demoLogins.director).rules.submit(d.id)
-    return (await pipeline.as(demoLogins.approver).rules.approve(d.id, { effectiveFrom: "2026-11-01" })).id
+    const d = await server.winback.as(demoLogins.director).rules.create({ ruleId: `mx-zero-${++seq}`, name: "Zero bill", templateId: "zero-bill", effectiveFrom: "2026-11-01" })
+    await server.winback.as(demoLogins.director).rules.submit(d.id)
+    return (await server.winback.as(demoLogins.approver).rules.approve(d.id, { effectiveFrom: "2026-11-01" })).id
   }
   const regionOf = async (id: string) => (await server.winback.stores.customers.get(id)).region
 
@@ -1020,8 +1018,8 @@ describe("imports, previews and task populations stay in scope (issue 14)", () =
     expect(leader.count).toBeLessThanOrEqual(director.count)
     for (const id of leader.sample) expect((await as.teamLeader!.get(`/api/customers/${id}`)).status).toBe(200)
     // The approver previews a revision awaiting approval (the only rules they read): no customer counts.
-    const revised = await pipeline.as(demoLogins.director).rules.revise(decodeURIComponent(rule))
-    await pipeline.as(demoLogins.director).rules.submit(revised.id)
+    const revised = await server.winback.as(demoLogins.director).rules.revise(decodeURIComponent(rule))
+    await server.winback.as(demoLogins.director).rules.submit(revised.id)
     expect((await as.approver!.get(`/api/rules/${encodeURIComponent(revised.id)}/preview?asOf=${asOf}`)).body).toEqual({ count: 0, sample: [] })
     expect((await as.director!.get(`/api/rules/${encodeURIComponent(revised.id)}/preview?asOf=${asOf}`)).body.count).toBe(director.count)
   })
@@ -1029,10 +1027,10 @@ describe("imports, previews and task populations stay in scope (issue 14)", () =
   it("a director's task reaches only their region's customers; the same task by the Shanghai director only Shanghai's", async () => {
     const ruleInstanceIds = [await ruleInForce()]
     const population = async (author: string) => {
-      const t = await pipeline.as(author).tasks.create({ ...manualTask, source: "alert", ruleInstanceIds, cycle: "daily", name: `population ${++seq}` })
-      await pipeline.as(author).tasks.submit(t.id)
+      const t = await server.winback.as(author).tasks.create({ ...manualTask, source: "alert", ruleInstanceIds, cycle: "daily", name: `population ${++seq}` })
+      await server.winback.as(author).tasks.submit(t.id)
       const preview = (await as.approver!.get(`/api/tasks/${t.id}/preview?asOf=${asOf}`)).body
-      const plan = await pipeline.as(author).extraction.plan({ asOf, taskIds: [t.id] }, { extraTasks: [await server.winback.stores.tasks.get(t.id)], anyRuleStatus: true })
+      const plan = await server.winback.as(author).extraction.plan({ asOf, taskIds: [t.id] }, { extraTasks: [await server.winback.stores.tasks.get(t.id)], anyRuleStatus: true })
       return { preview, regions: new Set(await Promise.all(plan.items.map((p) => regionOf(p.item.customerId)))), picked: plan.items.length }
     }
     const beijing = await population(demoLogins.director)

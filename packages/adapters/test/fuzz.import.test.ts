@@ -17,16 +17,16 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   Actors,
-  defaultPipelineConfig,
+  defaultWorkConfig,
   Dialer,
   directoriesFromStores,
   type Issue,
   ManualImport,
   memoryCandidateSource,
   Notifier,
-  PipelineConfig,
-  pipelineLayer,
-  pipelinePolicy,
+  WorkConfig,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   SmsGateway,
   type Stores,
@@ -77,8 +77,8 @@ const runtimeOver = (stores: Stores) => {
     Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "sms-1", status: "accepted" as const }) }))
   )
   return ManagedRuntime.make(
-    pipelineLayer.pipe(
-      Layer.provideMerge(scopeLayer(pipelinePolicy)),
+    useCaseLayer.pipe(
+      Layer.provideMerge(scopeLayer(defaultPolicy)),
       Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), outbound, directoriesFromStores)),
       Layer.provideMerge(storesLayer(stores))
     )
@@ -199,7 +199,7 @@ const suite = (name: string, open: () => Promise<{ stores: Stores; close: () => 
           yield* TestClock.setTime((clock += 86_400_000))
           const leader = yield* (yield* Actors).resolve("m-lead-a")
           return yield* (yield* ManualImport).importCsv(leader, { taskId: "t-imp", agentIds: [...agentIds] }, source)
-        }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 3 }), Effect.provide(TestClock.layer()))
+        }).pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch: 3 }), Effect.provide(TestClock.layer()))
       )
     }
     const failureOf = (exit: Exit.Exit<unknown, unknown>): ValidationError => {

@@ -13,8 +13,8 @@ import {
   Execution,
   Extraction,
   Notifier,
-  pipelineLayer,
-  pipelinePolicy,
+  useCaseLayer,
+  defaultPolicy,
   RuleService,
   scopeLayer,
   SmsGateway,
@@ -36,8 +36,8 @@ it("the work-pipeline guide runs end to end", async () => {
     Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "demo", status: "accepted" as const }) }))
   )
   const runtime = ManagedRuntime.make(
-    pipelineLayer.pipe(
-      Layer.provideMerge(scopeLayer(pipelinePolicy)),
+    useCaseLayer.pipe(
+      Layer.provideMerge(scopeLayer(defaultPolicy)),
       Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), outbound, directoriesFromStores)),
       Layer.provideMerge(storesLayer(storage.stores)),
       // The demo's usage ends on 2026-11-25: run on that day (09:00 in Beijing), whatever today is.

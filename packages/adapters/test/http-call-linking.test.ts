@@ -19,8 +19,8 @@ import {
   memoryCandidateSource,
   newWorkItem,
   Notifier,
-  pipelineLayer,
-  pipelinePolicy,
+  useCaseLayer,
+  defaultPolicy,
   ReportQueries,
   ReportService,
   scopeLayer,
@@ -96,8 +96,8 @@ const adapters = (): ReadonlyArray<{ readonly name: string; readonly open: () =>
 
 const runtimeOf = (opened: Opened) =>
   ManagedRuntime.make(
-    Layer.merge(pipelineLayer, ReportService.layer).pipe(
-      Layer.provideMerge(scopeLayer(pipelinePolicy)),
+    Layer.merge(useCaseLayer, ReportService.layer).pipe(
+      Layer.provideMerge(scopeLayer(defaultPolicy)),
       Layer.provideMerge(
         Layer.mergeAll(
           memoryCandidateSource(),

@@ -13,8 +13,8 @@ import {
   memoryCandidateSource,
   newWorkItem,
   Notifier,
-  pipelineLayer,
-  pipelinePolicy,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   SmsGateway,
   type Stores,
@@ -116,8 +116,8 @@ const stubs = Layer.mergeAll(
 /** The pipeline over `opened`, with the given outbound layers (others are stubs), plus the integration state. */
 export const httpRuntime = (opened: Opened, outbound: { readonly sms?: Layer.Layer<SmsGateway>; readonly dialer?: Layer.Layer<Dialer> } = {}) => {
   const out = Layer.mergeAll(stubs, outbound.sms ?? Layer.empty, outbound.dialer ?? Layer.empty)
-  const layer = pipelineLayer.pipe(
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+  const layer = useCaseLayer.pipe(
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), out, directoriesFromStores, opened.state)),
     Layer.provideMerge(storesLayer(opened.stores))
   )

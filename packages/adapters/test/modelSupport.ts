@@ -1,6 +1,6 @@
 /**
  * The model-based test of issue 14: random command sequences through the public Promise facade
- * (`createWinback` + `createPipeline`) — extraction runs, manual imports, pool hand-outs, transfers,
+ * (`createWinback`) — extraction runs, manual imports, pool hand-outs, transfers,
  * reclaims, calls with every disposition, DND added mid-work, appointments, SMS batches, dialling
  * and time passing across cool-downs and retry delays, acted by agents, leaders and directors of
  * two regions — with every invariant of docs/invariants.md checked after every command against a
@@ -21,7 +21,6 @@ import { beforeAll, describe, expect, it } from "vitest"
 import {
   type CandidateSource,
   Conflict,
-  createPipeline,
   createWinback,
   type Customer,
   type CustomerStore,
@@ -33,8 +32,7 @@ import {
   type Page,
   Notifier,
   NotFound,
-  type Pipeline,
-  pipelinePolicy,
+  defaultPolicy,
   SmsGateway,
   type Stores,
   storesLayer,
@@ -160,7 +158,6 @@ interface Outbound {
 /** Everything one run works with. */
 export interface World {
   readonly winback: Winback
-  readonly pipeline: Pipeline
   readonly clock: { now: number }
   readonly managers: ReadonlyArray<Manager>
   readonly customers: ReadonlyArray<Customer>
@@ -246,7 +243,7 @@ export const openWorld = async (openStorage: () => Promise<ModelStorage>): Promi
     )
     const managers = (await Effect.runPromise(storage.stores.managers.list({}, { limit: 1000 }))).items.slice().sort((a, b) => (a.id < b.id ? -1 : 1))
     const clock = { now: T0 }
-    const world: Omit<World, "winback" | "pipeline" | "close"> & { outbound: Array<Outbound> } = {
+    const world: Omit<World, "winback" | "close"> & { outbound: Array<Outbound> } = {
       clock,
       managers,
       customers,
@@ -284,11 +281,9 @@ export const openWorld = async (openStorage: () => Promise<ModelStorage>): Promi
     )
     const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
     // The org cache as the reference server runs it: no command here changes the organisation.
-    const winback = await createWinback({ storage: Layer.merge(storesLayer(storage.stores), modelClock(clock)), policy: pipelinePolicy, orgCache: { ttlMs: 3_600_000 } })
-    const pipeline = createPipeline(winback, { candidates: storage.candidates, smsGateway, dialer, notifier })
+    const winback = await createWinback({ storage: Layer.merge(storesLayer(storage.stores), modelClock(clock)), policy: defaultPolicy, orgCache: { ttlMs: 3_600_000 }, candidates: storage.candidates, smsGateway, dialer, notifier })
     return Object.assign(world, {
       winback,
-      pipeline,
       close: async () => {
         await winback.dispose()
         await storage.close()
@@ -408,7 +403,7 @@ class Extract extends ModelCommand {
     const policy = (k: "owner" | "round-robin" | "unassigned") => (k === "round-robin" ? { kind: k, agentIds: agents } : k === "owner" ? { kind: k } : { kind: k })
     const period = at(w.clock.now).slice(0, 10)
     this.resolved = `${short(runner)} period ${period}`
-    const r = await w.pipeline.as(runner).extraction.run({
+    const r = await w.winback.as(runner).extraction.run({
       asOf: ASOF,
       period,
       assignment: { "t-zero-bill": policy(this.alert), "t-bill-drop-cq": policy(this.alert), "t-campaign-bj": policy(this.campaign) }
@@ -443,7 +438,7 @@ class Import extends ModelCommand {
       lines.push(l.agent === null ? c : `${c},${pick(team, l.agent)}`)
     }
     this.resolved = `${short(leader)} → ${taskId}: ${lines.map(short).join(" ")}`
-    await w.pipeline.as(leader).imports.importCsv({ taskId, agentIds: team }, lines.join("\n") + "\n")
+    await w.winback.as(leader).imports.importCsv({ taskId, agentIds: team }, lines.join("\n") + "\n")
   }
 }
 
@@ -515,7 +510,7 @@ class Call extends ModelCommand {
     this.actor = actor
     const ids = [item.id, ...(this.siblings ? w.items.filter((i) => i.id !== item.id && i.customerId === item.customerId && isOpen(i) && i.assigneeId === item.assigneeId).map((i) => i.id) : [])]
     this.resolved = `${short(actor)}: ${ids.map(short).join(", ")} (${item.state}, ${item.attempts.length} attempt(s))`
-    await w.pipeline.as(actor).execution.recordCall({ customerId: item.customerId, itemIds: ids, disposition: this.disposition, complete: this.complete })
+    await w.winback.as(actor).execution.recordCall({ customerId: item.customerId, itemIds: ids, disposition: this.disposition, complete: this.complete })
   }
 }
 
@@ -573,7 +568,7 @@ class Book extends ModelCommand {
     const item = itemFor(w, actor, this.item, false)
     if (!item) return
     this.resolved = `${short(actor)}: ${short(item.id)}`
-    await w.pipeline.as(actor).appointments.book({ customerId: item.customerId, at: at(w.clock.now + this.minutesAhead * MINUTE), channel: "phone", workItemId: item.id })
+    await w.winback.as(actor).appointments.book({ customerId: item.customerId, at: at(w.clock.now + this.minutesAhead * MINUTE), channel: "phone", workItemId: item.id })
   }
 }
 
@@ -596,7 +591,7 @@ class SendSms extends ModelCommand {
     if (!item) return
     const actor = item.assigneeId!
     this.actor = actor
-    const r = await w.pipeline.as(actor).sms.sendBatch({ taskId: "t-campaign-bj", template: "Dear {{name}}, a gift is waiting for you." })
+    const r = await w.winback.as(actor).sms.sendBatch({ taskId: "t-campaign-bj", template: "Dear {{name}}, a gift is waiting for you." })
     this.resolved = `${short(actor)}: sent ${r.sent.length}, skipped ${r.skipped.length}`
   }
 }
@@ -620,7 +615,7 @@ class Dial extends ModelCommand {
     const actor = item.assigneeId!
     this.actor = actor
     this.resolved = `${short(actor)}: ${item.customerId}`
-    const r = await w.pipeline.as(actor).execution.dial({ customerId: item.customerId, itemIds: [item.id] })
+    const r = await w.winback.as(actor).execution.dial({ customerId: item.customerId, itemIds: [item.id] })
     this.resolved += r.dialled ? " dialled" : ` not dialled (${r.reasons.map((x) => x.code).join(",")})`
   }
 }
@@ -629,7 +624,7 @@ class Reminders extends ModelCommand {
   label = "reminders"
   async act(w: World) {
     this.actor = w.directors[0]!
-    const r = await w.pipeline.as(w.directors[0]!).appointments.sendDueReminders({ smsToAgent: true })
+    const r = await w.winback.as(w.directors[0]!).appointments.sendDueReminders({ smsToAgent: true })
     this.resolved = `${r.reminded.length} reminded`
   }
 }

@@ -20,10 +20,10 @@ import {
   memoryCandidateSource,
   Notifier,
   Dialer,
-  pipelineLayer,
-  pipelinePolicy,
-  PipelineConfig,
-  defaultPipelineConfig,
+  useCaseLayer,
+  defaultPolicy,
+  WorkConfig,
+  defaultWorkConfig,
   scopeLayer,
   SmsGateway,
   type Stores,
@@ -100,8 +100,8 @@ export const outbound = () => {
 /** The full pipeline over some stores. */
 export const pipelineRuntime = (stores: Stores, candidates: Layer.Layer<CandidateSource | BulkLedgerClaims, never, CustomerStore> | Layer.Layer<CandidateSource, never, CustomerStore>) => {
   const base = storesLayer(stores)
-  const layer = pipelineLayer.pipe(
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+  const layer = useCaseLayer.pipe(
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     Layer.provideMerge(Layer.mergeAll(candidates, outbound().layer, directoriesFromStores)),
     Layer.provideMerge(base)
   )
@@ -117,7 +117,7 @@ export const at = <A, E>(runtime: Runtime, ms: number, effect: Effect.Effect<A, 
     Effect.gen(function* () {
       yield* TestClock.setTime(ms)
       return yield* effect
-    }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch }), Effect.provide(TestClock.layer()))
+    }).pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch }), Effect.provide(TestClock.layer()))
   )
 
 const actor = (id: string) => Effect.flatMap(Actors, (a) => a.resolve(id))
@@ -348,14 +348,14 @@ export const runPipelineSuite = (adapter: PipelineAdapter) => {
                 Effect.gen(function* () {
                   yield* TestClock.setTime(T0)
                   return yield* program
-                }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 4 }), Effect.provide(TestClock.layer()))
+                }).pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch: 4 }), Effect.provide(TestClock.layer()))
               )
               expect(Exit.isFailure(exit)).toBe(true)
             } else {
               await broken.runPromise(
                 Effect.gen(function* () {
                   yield* TestClock.setTime(T0)
-                  const fiber = yield* Effect.forkChild(program.pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 4 })))
+                  const fiber = yield* Effect.forkChild(program.pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch: 4 })))
                   yield* Deferred.await(reached)
                   yield* Fiber.interrupt(fiber)
                 }).pipe(Effect.provide(TestClock.layer()))

@@ -18,8 +18,8 @@ import {
   ObservationService,
   OfferService,
   type Page,
-  pipelineLayer,
-  pipelinePolicy,
+  useCaseLayer,
+  defaultPolicy,
   ReportQueries,
   ReportService,
   scopeLayer,
@@ -105,8 +105,8 @@ export const runReportsSuite = (adapter: ReportsAdapter) => {
       leader = summary.logins.teamLeader
       await Effect.runPromise(opened.stores.tasks.insert(task("t-retain")))
       runtime = ManagedRuntime.make(
-        Layer.merge(pipelineLayer, ReportService.layer).pipe(
-          Layer.provideMerge(scopeLayer(pipelinePolicy)),
+        Layer.merge(useCaseLayer, ReportService.layer).pipe(
+          Layer.provideMerge(scopeLayer(defaultPolicy)),
           Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), outbound().layer, directoriesFromStores, Layer.succeed(ReportQueries, opened.reports))),
           Layer.provideMerge(storesLayer(opened.stores))
         )

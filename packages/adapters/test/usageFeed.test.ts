@@ -12,7 +12,7 @@ import {
   Actors,
   directoriesFromStores,
   Forbidden,
-  pipelinePolicy,
+  defaultPolicy,
   scopeLayer,
   type Stores,
   storesLayer,
@@ -62,7 +62,7 @@ const registerSuite = (name: string, open: () => Promise<Opened>) => {
     beforeAll(async () => {
       opened = await open()
       runtime = ManagedRuntime.make(
-        UsageFeed.layer.pipe(Layer.provideMerge(scopeLayer(pipelinePolicy)), Layer.provideMerge(directoriesFromStores), Layer.provideMerge(storesLayer(opened.stores)))
+        UsageFeed.layer.pipe(Layer.provideMerge(scopeLayer(defaultPolicy)), Layer.provideMerge(directoriesFromStores), Layer.provideMerge(storesLayer(opened.stores)))
       ) as never
       await Effect.runPromise(
         Effect.gen(function* () {

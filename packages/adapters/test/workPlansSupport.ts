@@ -11,7 +11,7 @@ import {
   Actors,
   Conflict,
   directoriesFromStores,
-  pipelinePolicy,
+  defaultPolicy,
   ReportQueries,
   scopeLayer,
   type Stores,
@@ -87,7 +87,7 @@ export const runWorkPlanAdapterSuite = (adapter: WorkPlanAdapter): void => {
       runtime = ManagedRuntime.make(
         WorkPlanService.layer.pipe(
           Layer.provideMerge(Layer.succeed(ReportQueries, opened.reports)),
-          Layer.provideMerge(scopeLayer(pipelinePolicy)),
+          Layer.provideMerge(scopeLayer(defaultPolicy)),
           Layer.provideMerge(directoriesFromStores),
           Layer.provideMerge(storesLayer(s))
         )

@@ -120,9 +120,10 @@ export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "
 export { currentStores, type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
 export { directoriesFromStores } from "./ports/defaultDirectories"
 
-// The Promise facade
-export { createWinback, type HostPorts, type Promisified, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
+// The one facade: createWinback(options) -> winback.as(managerId) with every service
+export { createWinback, type HostPorts, type Promisified, type ScopedWinback, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
 export { loggedCall, type ObservabilityOptions, observabilityLayer, type OtelSpanLike, type OtelTracerLike, otelTracer, type WinbackLogLine } from "./facade/Observability"
+export { useCaseLayer, type UseCaseServices } from "./facade/UseCases"
 
 // Scope, permissions, teams and audit
 export { type Actor, Actors, buildActor, type Membership, type OrgCacheOptions, type OrgSnapshot, reachTeams, type ResolvedReach } from "./org/Actor"
@@ -172,11 +173,9 @@ export { NewTeam, TeamService } from "./org/TeamService"
 export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./facade/ActorSession"
 export { type CustomerScopeFilter } from "./customer/CustomerStore"
 export { type WorkItemScopeFilter } from "./work/WorkItemStore"
-export { type ScopedWinback } from "./facade/Winback"
 
-// Work pipeline
-export { PipelineActions, pipelineGrants, pipelinePolicy } from "./facade/PipelinePolicy"
-export { defaultPipelineConfig, PipelineConfig } from "./facade/PipelineConfig"
+// The work: settings, candidates, extraction, import, work list, execution, tasks, rules, groups, appointments, SMS, offers
+export { defaultWorkConfig, WorkConfig } from "./work/WorkConfig"
 export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./task/Candidates"
 export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./task/Assignment"
 export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./work/RetryPolicy"
@@ -225,9 +224,7 @@ export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskSer
 export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./customer/CustomerGroupService"
 export { AppointmentService, type Booking, type ReminderOptions } from "./work/AppointmentService"
 export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, smsAttemptDisposition, SmsWork } from "./work/SmsWork"
-export { pipelineLayer, type PipelineServices } from "./facade/Pipeline"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./offer/OfferService"
-export { createPipeline, type Pipeline, type PipelineOptions, type PipelineProgramServices, type PipelineSession } from "./facade/PipelineFacade"
 export { BulkLedgerClaims } from "./task/BulkClaims"
 export { CandidateStaging, type CustomerPartition, ExtractionPartitions, memoryExtractionPartitions, partitionOf, type PartitionState } from "./task/ExtractionPartitions"
 

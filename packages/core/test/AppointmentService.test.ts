@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { AppointmentService, defaultPipelineConfig } from "@winback/core"
+import { AppointmentService, defaultWorkConfig } from "@winback/core"
 import { fixedCalendar } from "@winback/rules"
 import { item, T0, world } from "./pipelineFixtures"
 
@@ -14,7 +14,7 @@ describe("AppointmentService", () => {
       })
     )
     const agent = await w.actor("m-a1")
-    const config = { ...defaultPipelineConfig, calendar: fixedCalendar({ holidays: ["2026-11-26"] }) }
+    const config = { ...defaultWorkConfig, calendar: fixedCalendar({ holidays: ["2026-11-26"] }) }
     // 23:30 in Shanghai on a holiday, while a DND entry is still running.
     const b = await w.run(Effect.flatMap(AppointmentService, (s) => s.book(agent, { customerId: "c-1", channel: "phone", workItemId: "wi-1", at: "2026-11-26T15:30:00Z", note: "after work" })), T0, config)
     expect(b.warnings.map((r) => r.code)).toEqual(["dnd", "outside-hours", "holiday"])

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Contactability, defaultContactPolicy, defaultPipelineConfig, evaluateContact, localDateTime, nextAttempt, defaultRetryPolicy } from "@winback/core"
+import { Contactability, defaultContactPolicy, defaultWorkConfig, evaluateContact, localDateTime, nextAttempt, defaultRetryPolicy } from "@winback/core"
 import { fixedCalendar } from "@winback/rules"
 import { item, world } from "./pipelineFixtures"
 
@@ -78,7 +78,7 @@ describe("canContact: every reason", () => {
     const holiday = await w.run(
       Effect.flatMap(Contactability, (c) => c.canContact(agent, { customerId: "c-2", channel: "phone", at })),
       undefined,
-      { ...defaultPipelineConfig, calendar: fixedCalendar({ holidays: ["2026-11-25"] }) }
+      { ...defaultWorkConfig, calendar: fixedCalendar({ holidays: ["2026-11-25"] }) }
     )
     expect(holiday.reasons.map((r) => r.code)).toEqual(["holiday"])
     // Out of scope: not found.

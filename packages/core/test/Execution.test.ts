@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
-import { Execution, Forbidden, NotFound, RetryPolicy, ValidationError, defaultPipelineConfig } from "@winback/core"
+import { Execution, Forbidden, NotFound, RetryPolicy, ValidationError, defaultWorkConfig } from "@winback/core"
 import { publish } from "@winback/questionnaire"
 import { item, T0, task, world, type World } from "./pipelineFixtures"
 
@@ -54,7 +54,7 @@ describe("Execution: dispositions, attempts and the retry policy", () => {
   it("the retry policy is the operator's: delays, maximum and back-off", async () => {
     const agent = await w.actor("m-a1")
     const retry = RetryPolicy.parse({ maxAttempts: 5, delayMinutes: { "no-answer": 30 }, backoff: 2 })
-    const config = { ...defaultPipelineConfig, retry }
+    const config = { ...defaultWorkConfig, retry }
     await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "no-answer" })), T0, config)
     const second = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-1"], disposition: "no-answer" })), T0 + 3_600_000, config)
     expect(second.items[0]!.nextAttemptAt).toBe(new Date(T0 + 3_600_000 + 60 * 60_000).toISOString())

@@ -12,8 +12,8 @@ import {
   LineStatus,
   ObservationService,
   ObservationSettings,
-  pipelineLayer,
-  pipelinePolicy,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   statusAtEnd,
   StorageError,
@@ -110,8 +110,8 @@ describe("ObservationService over the pipeline", () => {
       observations: { ...w.stores.observations, insert: () => Effect.fail(new StorageError({ reason: "Unavailable", operation: "Observation.insert" })) }
     }
     const runtime = ManagedRuntime.make(
-      pipelineLayer.pipe(
-        Layer.provideMerge(scopeLayer(pipelinePolicy)),
+      useCaseLayer.pipe(
+        Layer.provideMerge(scopeLayer(defaultPolicy)),
         Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), recorders().layer, directoriesFromStores)),
         Layer.provideMerge(storesLayer(broken))
       )

@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Effect, Layer } from "effect"
 import {
   Conflict,
-  createPipeline,
   createWinback,
   currentStores,
   Execution,
   Ids,
-  type Pipeline,
-  pipelinePolicy,
+  defaultPolicy,
   sequentialIds,
   type StoragePorts,
   type StorageError,
@@ -73,14 +71,12 @@ describe.each([
   ["pglite", () => PgliteStorage.layer()]
 ])("recording a call through the facade over %s", (_name, storage) => {
   let winback: Winback
-  let pipeline: Pipeline
   let race: ReturnType<typeof racedOnce>
   const item = (id: string) => fixtures.workItem(id, { customerId: "c-1", taskId: "t-q", assigneeId: "m-1", teamId: "t-a", state: "open" })
 
   beforeAll(async () => {
     race = racedOnce(storage(), new Set(["wi-race"]))
-    winback = await createWinback({ storage: race.layer, policy: pipelinePolicy })
-    pipeline = createPipeline(winback)
+    winback = await createWinback({ storage: race.layer, policy: defaultPolicy })
     const s = winback.stores
     await s.teams.insert(fixtures.team("t-a", { adminId: "m-lead" }))
     await s.managers.insert(fixtures.manager("m-lead", { roles: ["team-leader"], teamId: "t-a" }))
@@ -101,7 +97,7 @@ describe.each([
   const audit = async (action: string) => (await winback.stores.audit.query({ customerId: "c-1" }, { limit: 200 })).items.filter((e) => e.action === action)
 
   it("saves the responses, uses the offers and records the outcome in one call, every change audited", async () => {
-    const r = await pipeline.as("m-1").execution.recordCall({
+    const r = await winback.as("m-1").execution.recordCall({
       customerId: "c-1",
       itemIds: ["wi-1", "wi-2"],
       disposition: "completed",
@@ -124,7 +120,7 @@ describe.each([
 
   it("writes nothing when one part is refused: a retired offer undoes the response and the call", async () => {
     const before = { calls: (await calls()).length, responses: (await audit("response.save")).length }
-    const e = await pipeline
+    const e = await winback
       .as("m-1")
       .execution.recordCall({
         customerId: "c-1",
@@ -144,7 +140,7 @@ describe.each([
   })
 
   it("refuses with a ValidationError, naming every path, a response about an item outside the call and a completed not-reached outcome", async () => {
-    const e = await pipeline
+    const e = await winback
       .as("m-1")
       .execution.recordCall({ customerId: "c-1", itemIds: ["wi-3"], disposition: "no-answer", complete: true, responses: [{ workItemId: "wi-1", answers: {} }], offers: [{ workItemId: "wi-9", offerId: "of-50", accepted: false }] })
       .catch((x: unknown) => x)
@@ -154,7 +150,7 @@ describe.each([
 
   it("runs the whole call again when another writer moved an item's version on (a stale version), and keeps one record of it", async () => {
     const before = { calls: (await calls()).length, records: (await audit("call.record")).length }
-    const r = await pipeline.as("m-1").execution.recordCall({
+    const r = await winback.as("m-1").execution.recordCall({
       customerId: "c-1",
       itemIds: ["wi-race"],
       disposition: "completed",
@@ -171,7 +167,7 @@ describe.each([
   })
 
   it("takes the ids of the saved response and offer use from the Ids service", async () => {
-    const r = await pipeline.runAs("m-1", (actor) =>
+    const r = await winback.runAs("m-1", (actor) =>
       Effect.flatMap(Execution, (x) =>
         x.recordCall(actor, {
           customerId: "c-1",

@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
-import { Conflict, Execution, RetryPolicy, TaskService, ValidationError, WorkList, defaultPipelineConfig, defaultRetryPolicy, effectiveRetryPolicy, wrongNumberAction } from "@winback/core"
+import { Conflict, Execution, RetryPolicy, TaskService, ValidationError, WorkList, defaultWorkConfig, defaultRetryPolicy, effectiveRetryPolicy, wrongNumberAction } from "@winback/core"
 import { item, T0, task, world, type World } from "./pipelineFixtures"
 
 const MIN = 60_000
@@ -137,7 +137,7 @@ describe("a not-reached outcome never completes an item; the retry policy is enf
     expect(fifth.retry["wi-5"]).toMatchObject({ exhausted: true, attemptNo: 5 })
     expect(fifth.items[0]).toMatchObject({ state: "unreachable" })
     // The pipeline default still rules the task without a policy of its own, also when the operator changes it.
-    const config = { ...defaultPipelineConfig, retry: RetryPolicy.parse({ maxAttempts: 1 }) }
+    const config = { ...defaultWorkConfig, retry: RetryPolicy.parse({ maxAttempts: 1 }) }
     const one = await w.run(Effect.flatMap(Execution, (x) => x.recordCall(agent, { customerId: "c-1", itemIds: ["wi-2"], disposition: "no-answer" })), T0, config)
     expect(one.items[0]).toMatchObject({ state: "unreachable" })
   })

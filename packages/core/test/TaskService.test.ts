@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
-import { Conflict, defaultPipelineConfig, Forbidden, RuleService, TaskService, type NewTask } from "@winback/core"
+import { Conflict, defaultWorkConfig, Forbidden, RuleService, TaskService, type NewTask } from "@winback/core"
 import { fixedCalendar } from "@winback/rules"
 import { item, T0, task, world, type World } from "./pipelineFixtures"
 
@@ -141,10 +141,10 @@ describe("TaskService.preview: the dry run an approver sees", () => {
     const dir = await w.actor("m-dir")
     const rule = await w.run(Effect.flatMap(RuleService, (r) => r.create(dir, { ruleId: "bday", name: "Birthday", templateId: "birthday" })))
     const draft = await w.run(Effect.flatMap(TaskService, (s) => s.create(dir, alertInput([rule.id], { skipHolidays: true, region: null }))))
-    const holiday = { ...defaultPipelineConfig, calendar: fixedCalendar({ holidays: ["2026-11-25"] }) }
+    const holiday = { ...defaultWorkConfig, calendar: fixedCalendar({ holidays: ["2026-11-25"] }) }
     const off = await w.run(Effect.flatMap(TaskService, (s) => s.preview(dir, draft.id, { asOf: "2026-11-25" })), T0, holiday)
     expect(off.result).toMatchObject({ due: false, handedOut: 0, excluded: { calendar: 5 } })
-    const on = await w.run(Effect.flatMap(TaskService, (s) => s.preview(dir, draft.id, { asOf: "2026-11-25" })), T0, { ...defaultPipelineConfig, calendar: fixedCalendar() })
+    const on = await w.run(Effect.flatMap(TaskService, (s) => s.preview(dir, draft.id, { asOf: "2026-11-25" })), T0, { ...defaultWorkConfig, calendar: fixedCalendar() })
     expect(on.result).toMatchObject({ due: true, handedOut: 5 })
   })
 })

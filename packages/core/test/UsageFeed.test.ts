@@ -6,13 +6,12 @@ import { parse } from "csv-parse/sync"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
-  createPipeline,
   createWinback,
   decide,
   Forbidden,
   parseFeedLine,
-  PipelineActions,
-  pipelinePolicy,
+  Actions,
+  defaultPolicy,
   readCsv,
   readFeedHeader,
   systemActor,
@@ -190,7 +189,7 @@ describe("feed lines", () => {
 describe("permission and the Promise facade", () => {
   let winback: Winback
   beforeAll(async () => {
-    winback = await createWinback({ storage: MemoryStorage.layer(), policy: pipelinePolicy })
+    winback = await createWinback({ storage: MemoryStorage.layer(), policy: defaultPolicy })
     await winback.stores.teams.insert(fixtures.team("t-a", { adminId: "m-admin" }))
     await winback.stores.managers.insert(fixtures.manager("m-admin", { roles: ["admin"], teamId: "t-a" }))
     await winback.stores.managers.insert(fixtures.manager("m-lead", { roles: ["team-leader"], teamId: "t-a" }))
@@ -201,20 +200,19 @@ describe("permission and the Promise facade", () => {
   })
 
   it("grants the import to admins (and so to the system actor) only", () => {
-    expect(decide(pipelinePolicy, systemActor(), PipelineActions.usageImport, { type: "none" }).allowed).toBe(true)
+    expect(decide(defaultPolicy, systemActor(), Actions.usageImport, { type: "none" }).allowed).toBe(true)
     expect(systemActor("system:cron").id).toBe("system:cron")
   })
 
-  it("imports through pipeline.as(admin).feeds and refuses a leader or director with Forbidden", async () => {
-    const pipeline = createPipeline(winback)
+  it("imports through winback.as(admin).feeds and refuses a leader or director with Forbidden", async () => {
     const customers = `${CUSTOMERS.join(",")}\nc-1,Li Wei,,beijing,gold,active,postpaid,,,2019-06-01,,,,,Asia/Shanghai\n`
-    const report = await pipeline.as("m-admin").feeds.importFile({ kind: "customers", name: "c.csv", source: customers })
+    const report = await winback.as("m-admin").feeds.importFile({ kind: "customers", name: "c.csv", source: customers })
     expect(report).toEqual({ kind: "customers", name: "c.csv", lines: 2, rows: 1, inserted: 1, updated: 0, unchanged: 0, dryRun: false })
     expect((await winback.stores.customers.get("c-1")).name).toBe("Li Wei")
-    await expect(pipeline.as("m-lead").feeds.importFile({ kind: "customers", source: customers })).rejects.toBeInstanceOf(Forbidden)
-    await expect(pipeline.as("m-dir").feeds.importFiles([{ kind: "customers", source: customers }])).rejects.toBeInstanceOf(Forbidden)
+    await expect(winback.as("m-lead").feeds.importFile({ kind: "customers", source: customers })).rejects.toBeInstanceOf(Forbidden)
+    await expect(winback.as("m-dir").feeds.importFiles([{ kind: "customers", source: customers }])).rejects.toBeInstanceOf(Forbidden)
     // A bad file kind or no file at all is a validation error, before any reading.
-    await expect(pipeline.as("m-admin").feeds.importFiles([])).rejects.toBeInstanceOf(ValidationError)
-    await expect(pipeline.as("m-admin").feeds.importFile({ kind: "weekly" as never, source: "" })).rejects.toBeInstanceOf(ValidationError)
+    await expect(winback.as("m-admin").feeds.importFiles([])).rejects.toBeInstanceOf(ValidationError)
+    await expect(winback.as("m-admin").feeds.importFile({ kind: "weekly" as never, source: "" })).rejects.toBeInstanceOf(ValidationError)
   })
 })

@@ -1,17 +1,17 @@
-/** Work plans through the Promise facade: `createPipeline(winback, { reports }).as(id).plans`. */
+/** Work plans through the Promise facade: `createWinback({ storage, reports }).as(id).plans`. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createPipeline, createWinback, Forbidden, pipelinePolicy, storesLayer, type Winback } from "@winback/core"
+import { createWinback, Forbidden, defaultPolicy, storesLayer, type Winback } from "@winback/core"
 // Test-only: core does not depend on adapters, but its facade is proven over a real adapter.
 import { MemoryDb } from "../../adapters/src/memory/MemoryDb"
 import { MemoryReportQueries } from "../../adapters/src/memory/MemoryReportQueries"
 import { makeMemoryStores } from "../../adapters/src/memory/MemoryStorage"
 import { fixtures } from "../../adapters/src/testing/index"
 
-describe("createPipeline(...).as(id).plans", () => {
+describe("createWinback(...).as(id).plans", () => {
   const db = new MemoryDb()
   let winback: Winback
   beforeAll(async () => {
-    winback = await createWinback({ storage: storesLayer(makeMemoryStores(db)), policy: pipelinePolicy })
+    winback = await createWinback({ storage: storesLayer(makeMemoryStores(db)), policy: defaultPolicy, reports: MemoryReportQueries.layer(db) })
     const s = winback.stores
     await s.teams.insert(fixtures.team("t-a", { adminId: "m-lead" }))
     await s.managers.insert(fixtures.manager("m-lead", { roles: ["team-leader"], teamId: "t-a" }))
@@ -27,10 +27,9 @@ describe("createPipeline(...).as(id).plans", () => {
   })
 
   it("a leader sets a weekly plan, the agent reads its progress, both as plain promises", async () => {
-    const pipeline = createPipeline(winback, { reports: MemoryReportQueries.layer(db) })
-    const plan = await pipeline.as("m-lead").plans.set({ subjectKind: "agent", subjectId: "m-1", period: { kind: "week", on: "2026-11-18" }, targets: { calls: 4, reach: 2 } })
+    const plan = await winback.as("m-lead").plans.set({ subjectKind: "agent", subjectId: "m-1", period: { kind: "week", on: "2026-11-18" }, targets: { calls: 4, reach: 2 } })
     expect(plan.period).toEqual({ kind: "week", label: "2026-W47", from: "2026-11-16", to: "2026-11-23" })
-    const me = pipeline.as("m-1")
+    const me = winback.as("m-1")
     expect((await me.plans.list()).items.map((p) => p.id)).toEqual(["wp:2026-W47:agent:m-1"])
     const progress = await me.plans.progress(plan.id)
     expect(progress.actuals).toEqual({ calls: 1, reach: 1, retained: 0 })

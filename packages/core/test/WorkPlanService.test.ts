@@ -13,7 +13,7 @@ import {
   directoriesFromStores,
   Forbidden,
   NotFound,
-  pipelinePolicy,
+  defaultPolicy,
   scopeLayer,
   type Stores,
   storesLayer,
@@ -98,7 +98,7 @@ const setup = async () => {
   )
   const layer = WorkPlanService.layer.pipe(
     Layer.provideMerge(MemoryReportQueries.layer(db)),
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     Layer.provideMerge(directoriesFromStores),
     Layer.provideMerge(storesLayer(stores))
   )

@@ -8,15 +8,15 @@ import {
   Actors,
   Dialer,
   type Customer,
-  defaultPipelineConfig,
+  defaultWorkConfig,
   directoriesFromStores,
   fixedCandidates,
   type Manager,
   CandidateSource,
   Notifier,
-  PipelineConfig,
-  pipelineLayer,
-  pipelinePolicy,
+  WorkConfig,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   SmsGateway,
   type SmsStatus,
@@ -99,20 +99,20 @@ export const world = async (options: { readonly candidates?: ReadonlyArray<Reado
   const candidates = options.candidates
     ? Layer.succeed(CandidateSource, fixedCandidates(options.candidates))
     : memoryCandidateSource()
-  const layer = pipelineLayer.pipe(
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+  const layer = useCaseLayer.pipe(
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     Layer.provideMerge(Layer.mergeAll(candidates, out.layer, directoriesFromStores)),
     Layer.provideMerge(storesLayer(stores))
   )
   const runtime = ManagedRuntime.make(layer)
   type R = typeof runtime extends ManagedRuntime.ManagedRuntime<infer S, infer _E> ? S : never
   /** Runs `effect` with the clock at `ms` (default T0). */
-  const run = <A, E>(effect: Effect.Effect<A, E, R>, ms = T0, config = defaultPipelineConfig): Promise<A> =>
+  const run = <A, E>(effect: Effect.Effect<A, E, R>, ms = T0, config = defaultWorkConfig): Promise<A> =>
     runtime.runPromise(
       Effect.gen(function* () {
         yield* TestClock.setTime(ms)
         return yield* effect
-      }).pipe(Effect.provideService(PipelineConfig, config), Effect.provide(TestClock.layer()))
+      }).pipe(Effect.provideService(WorkConfig, config), Effect.provide(TestClock.layer()))
     )
   /** Runs and returns the failure (or throws if it succeeded). */
   const fail = async <A, E>(effect: Effect.Effect<A, E, R>, ms = T0): Promise<E> =>

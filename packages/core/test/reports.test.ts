@@ -10,7 +10,7 @@ import {
   type Grouped,
   type ObservationCounts,
   periodOf,
-  pipelinePolicy,
+  defaultPolicy,
   type ReportFilter,
   ReportQueries,
   ReportService,
@@ -119,7 +119,7 @@ describe("ReportService: scope in every query, team subtrees, validation", () =>
     runtime = ManagedRuntime.make(
       ReportService.layer.pipe(
         Layer.provideMerge(Layer.succeed(ReportQueries, fake)),
-        Layer.provideMerge(scopeLayer(pipelinePolicy)),
+        Layer.provideMerge(scopeLayer(defaultPolicy)),
         Layer.provideMerge(directoriesFromStores),
         Layer.provideMerge(storesLayer(w.stores))
       )

@@ -1,7 +1,7 @@
 /**
  * The Effect runtime the commands run the pipeline services in: every pipeline service over the
  * open storage, the SQL candidate source and bulk ledger claims, the scope services under
- * `pipelinePolicy`, the server's business calendar (`calendarFromEnv`: chinese-days, plus an operator's holidays file), and the outbound ports of a command line (no SMS gateway or dialer; reminders
+ * `defaultPolicy`, the server's business calendar (`calendarFromEnv`: chinese-days, plus an operator's holidays file), and the outbound ports of a command line (no SMS gateway or dialer; reminders
  * are in-app notices, counted).
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -10,14 +10,14 @@ import { calendarFromEnv } from "../calendar"
 import {
   type Actor,
   Actors,
-  defaultPipelineConfig,
+  defaultWorkConfig,
   Dialer,
   directoriesFromStores,
   IntegrationError,
   Notifier,
-  PipelineConfig,
-  pipelineLayer,
-  pipelinePolicy,
+  WorkConfig,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   SmsGateway,
   storesLayer,
@@ -34,10 +34,10 @@ export const commandRuntime = (storage: OpenStorage) => {
     Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
     Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") }))
   )
-  const layer = pipelineLayer.pipe(
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+  const layer = useCaseLayer.pipe(
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     // The server's calendar (WINBACK_CALENDAR, WINBACK_HOLIDAYS_FILE; default mainland China): "skip holidays" skips them.
-    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), SqlCandidateStaging.layer(storage), outbound, directoriesFromStores, Layer.succeed(PipelineConfig, { ...defaultPipelineConfig, calendar: calendarFromEnv(process.env) ?? undefined }))),
+    Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), PgBulkLedgerClaims.layer(storage), PgExtractionPartitions.layer(storage), SqlCandidateStaging.layer(storage), outbound, directoriesFromStores, Layer.succeed(WorkConfig, { ...defaultWorkConfig, calendar: calendarFromEnv(process.env) ?? undefined }))),
     Layer.provideMerge(storesLayer(storage.stores))
   )
   const runtime = ManagedRuntime.make(layer)

@@ -5,7 +5,7 @@
 import { z } from "zod"
 import { AuditCategory, AuditEntry, ManualAuditNote } from "@winback/core"
 import type { Router } from "../http"
-import { type ApiContext, Cursor, IdString, Limit, PageOf, pageOf, scoped } from "./support"
+import { type ApiContext, Cursor, IdString, Limit, PageOf, pageOf, actAs } from "./support"
 
 const AuditQueryParams = z.object({
   actorId: IdString.optional(),
@@ -42,7 +42,7 @@ export const auditRoutes = (r: Router, ctx: ApiContext): void => {
         ...(q.from ? { from: new Date(q.from).toISOString() } : {}),
         ...(q.to ? { to: new Date(q.to).toISOString() } : {})
       }
-      return { json: await scoped(ctx, principal).audit.query(filter, pageOf(q)) }
+      return { json: await actAs(ctx, principal).audit.query(filter, pageOf(q)) }
     }
   })
   r.route({
@@ -52,7 +52,7 @@ export const auditRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Add a manual log entry (about a customer in scope, or general)",
     body: ManualAuditNote,
     responses: { 201: { description: "The entry", schema: AuditEntry } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await scoped(ctx, principal).audit.note(body) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).audit.note(body) })
   })
   r.route({
     method: "GET",
@@ -60,6 +60,6 @@ export const auditRoutes = (r: Router, ctx: ApiContext): void => {
     tag: "audit",
     summary: "Verify the audit log's hash chain (directors, admins)",
     responses: { 200: { description: "The verification", schema: Verification } },
-    handler: async ({ principal }) => ({ json: await scoped(ctx, principal).audit.verify() })
+    handler: async ({ principal }) => ({ json: await actAs(ctx, principal).audit.verify() })
   })
 }

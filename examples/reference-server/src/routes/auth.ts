@@ -6,7 +6,7 @@ import { Effect } from "effect"
 import { z } from "zod"
 import { type Actor, AuditTrail, Forbidden, NotFound, Role } from "@winback/core"
 import type { Principal, Router } from "../http"
-import { type ApiContext, IdParams, IdString, PageOf, PageQuery, pageOf, scoped } from "./support"
+import { type ApiContext, IdParams, IdString, PageOf, PageQuery, pageOf, actAs } from "./support"
 
 const LoginBody = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000) }).strict()
 const LoginAnswer = z.object({ token: z.string(), managerId: z.string(), expiresAt: z.string() })
@@ -33,7 +33,7 @@ const ChangePassword = z
 const NewApiKey = z.object({ name: z.string().min(1).max(200), managerId: IdString }).strict()
 
 const requireAdmin = async (ctx: ApiContext, p: Principal): Promise<Actor> => {
-  const actor = await scoped(ctx, p).actor()
+  const actor = await actAs(ctx, p).actor()
   if (!actor.roles.includes("admin")) throw new Forbidden({ actorId: p.managerId, action: "api-key.manage", resource: "API keys", reason: "only admins manage API keys" })
   return actor
 }
@@ -45,13 +45,17 @@ const requireAdmin = async (ctx: ApiContext, p: Principal): Promise<Actor> => {
 const mayBind = (actor: Actor, managerId: string): boolean =>
   managerId === actor.id || actor.scopes.administered.all || actor.scopes.administered.managerIds.includes(managerId)
 
-const auditKey = (ctx: ApiContext, p: Principal, action: string, info: z.infer<typeof ApiKeyInfo>, before: unknown) =>
-  ctx.runAs(p.managerId, (actor) =>
+/** Writes the server's own event (credentials are the server's, not the SDK's) to the audit trail as the caller. */
+const auditSystem = (ctx: ApiContext, p: Principal, entry: { readonly action: string; readonly recordType: string; readonly recordId?: string; readonly before: unknown; readonly after: unknown }) =>
+  ctx.winback.runAs(p.managerId, (actor) =>
     Effect.gen(function* () {
       const trail = yield* AuditTrail
-      return yield* trail.record(actor, { action, category: "system", recordType: "ApiKey", recordId: info.id, customerId: null, before, after: info })
+      return yield* trail.record(actor, { category: "system", customerId: null, ...entry, recordId: entry.recordId ?? actor.id })
     })
   )
+
+const auditKey = (ctx: ApiContext, p: Principal, action: string, info: z.infer<typeof ApiKeyInfo>, before: unknown) =>
+  auditSystem(ctx, p, { action, recordType: "ApiKey", recordId: info.id, before, after: info })
 
 /**
  * Registers the authentication routes.
@@ -92,7 +96,7 @@ export const authRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "The authenticated person: roles, team, region",
     responses: { 200: { description: "The caller", schema: Me } },
     handler: async ({ principal }) => {
-      const a = await scoped(ctx, principal).actor()
+      const a = await actAs(ctx, principal).actor()
       return { json: { id: a.id, name: a.name, roles: a.roles, teamId: a.teamId, region: a.region, via: principal.via } }
     }
   })
@@ -110,15 +114,10 @@ export const authRoutes = (r: Router, ctx: ApiContext): void => {
     },
     handler: async ({ principal, body, raw }) => {
       if (principal.via !== "session") throw new Forbidden({ actorId: principal.managerId, action: "password.change", resource: "password", reason: "log in with a password to change it" })
-      const actor = await scoped(ctx, principal).actor()
+      const actor = await actAs(ctx, principal).actor()
       const ended = await ctx.auth.changePassword(actor.id, body.currentPassword, body.newPassword, ctx.auth.addressOf(raw), principal.credentialId)
       const after = { sessionsEnded: ended.sessionsEnded, apiKeysRevoked: ended.apiKeysRevoked.map((k) => k.id) }
-      await ctx.runAs(principal.managerId, (a) =>
-        Effect.gen(function* () {
-          const trail = yield* AuditTrail
-          return yield* trail.record(a, { action: "password.change", category: "system", recordType: "Password", recordId: a.id, customerId: null, before: null, after })
-        })
-      )
+      await auditSystem(ctx, principal, { action: "password.change", recordType: "Password", before: null, after })
       return { json: { ok: true, ...after } }
     }
   })
@@ -131,19 +130,14 @@ export const authRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     responses: { 200: { description: "The logins reset", schema: z.object({ managerId: z.string(), logins: z.number().int() }) } },
     handler: async ({ principal, params }) => {
-      const actor = await scoped(ctx, principal).actor()
+      const actor = await actAs(ctx, principal).actor()
       const s = actor.scopes
       const leads = actor.roles.includes("team-leader") && (s.team.all || s.team.managerIds.includes(params.id))
       const administers = actor.roles.includes("admin") && (s.administered.all || s.administered.managerIds.includes(params.id))
       // Nothing is said about managers outside the caller's reach.
       if (!leads && !administers) throw new NotFound({ entity: "Manager", id: params.id })
       const logins = await ctx.auth.resetLockout(params.id)
-      await ctx.runAs(principal.managerId, (a) =>
-        Effect.gen(function* () {
-          const trail = yield* AuditTrail
-          return yield* trail.record(a, { action: "login.reset", category: "system", recordType: "Password", recordId: params.id, customerId: null, before: null, after: { logins: logins.length } })
-        })
-      )
+      await auditSystem(ctx, principal, { action: "login.reset", recordType: "Password", recordId: params.id, before: null, after: { logins: logins.length } })
       return { json: { managerId: params.id, logins: logins.length } }
     }
   })

@@ -4,12 +4,11 @@
  * instead of opening the data directory beside it. Admins only; the same four steps as the command.
  */
 import { z } from "zod"
-import { Effect } from "effect"
 import { Forbidden, IsoDate } from "@winback/core"
 import { runDailySteps } from "../cli/runDaily"
 import type { Progress } from "../cli/progress"
 import type { Router } from "../http"
-import type { ApiContext } from "./support"
+import { actAs, type ApiContext } from "./support"
 
 const RunDailyBody = z.object({ asOf: IsoDate.optional(), reminderLeadMinutes: z.number().int().min(0).max(1440).default(15) }).strict()
 const StepResult = z.object({ name: z.string(), outcome: z.enum(["ok", "failed"]), detail: z.string(), counts: z.record(z.string(), z.number()), ms: z.number() })
@@ -38,12 +37,10 @@ export const jobRoutes = (r: Router, ctx: ApiContext): void => {
     handler: async ({ principal, body }) => {
       const started = performance.now()
       const asOf = body.asOf ?? ctx.today()
-      const actorId = await ctx.runAs(principal.managerId, (actor) =>
-        actor.roles.includes("admin")
-          ? Effect.succeed(actor.id)
-          : Effect.fail(new Forbidden({ actorId: actor.id, action: "job.run-daily", resource: "the daily job", reason: "only admins run the daily job" }))
-      )
-      const { steps, ok } = await runDailySteps((program) => ctx.runAs(principal.managerId, program), { asOf, reminderLeadMinutes: body.reminderLeadMinutes }, silent)
+      const actor = await actAs(ctx, principal).actor()
+      if (!actor.roles.includes("admin")) throw new Forbidden({ actorId: actor.id, action: "job.run-daily", resource: "the daily job", reason: "only admins run the daily job" })
+      const actorId = actor.id
+      const { steps, ok } = await runDailySteps((program) => ctx.winback.runAs(principal.managerId, program), { asOf, reminderLeadMinutes: body.reminderLeadMinutes }, silent)
       return { json: { asOf, actorId, steps, ok, ms: performance.now() - started } }
     }
   })

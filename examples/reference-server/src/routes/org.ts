@@ -5,7 +5,7 @@
 import { z } from "zod"
 import { Allocate, Customer, CustomerMasterPatch, Forbidden, IsoDate, Manager, NotFound, OfferUse, Team, UsageHistory, WorkItem } from "@winback/core"
 import type { Router } from "../http"
-import { type ApiContext, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
+import { type ApiContext, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
 const CustomersQuery = z.object({
   region: z.string().min(1).max(100).optional(),
@@ -42,7 +42,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of customers", schema: PageOf(Customer) } },
     handler: async ({ principal, query: q }) => {
       const filter = { ...(q.region ? { region: q.region } : {}), ...(q.tier ? { tiers: q.tier } : {}), ...(q.ownerManagerId ? { ownerManagerIds: q.ownerManagerId } : {}) }
-      return { json: await scoped(ctx, principal).customers.list(filter, pageOf(q)) }
+      return { json: await actAs(ctx, principal).customers.list(filter, pageOf(q)) }
     }
   })
   r.route({
@@ -52,7 +52,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "One customer (the summary the workbench shows)",
     params: IdParams,
     responses: { 200: { description: "The customer", schema: Customer } },
-    handler: async ({ principal, params }) => ({ json: await scoped(ctx, principal).customers.get(params.id) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).customers.get(params.id) })
   })
   r.route({
     method: "PATCH",
@@ -62,7 +62,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: CustomerPatchBody,
     responses: { 200: { description: "The customer", schema: Customer } },
-    handler: async ({ principal, params, body }) => ({ json: await scoped(ctx, principal).customers.update(params.id, body.patch, body.expectedVersion, body.note) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).customers.update(params.id, body.patch, body.expectedVersion, body.note) })
   })
   r.route({
     method: "GET",
@@ -73,7 +73,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     query: UsageQuery,
     responses: { 200: { description: "The usage history", schema: UsageHistory } },
     handler: async ({ principal, params, query }) => {
-      await scoped(ctx, principal).customers.get(params.id)
+      await actAs(ctx, principal).customers.get(params.id)
       return { json: await ctx.winback.directories.usage.history(params.id, { asOf: query.asOf ?? ctx.today(), dayWindow: query.days, monthWindow: query.months }) }
     }
   })
@@ -85,7 +85,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     query: PageQuery,
     responses: { 200: { description: "A page of offer uses", schema: PageOf(OfferUse) } },
-    handler: async ({ principal, params, query }) => ({ json: pageArray(await work(ctx, principal).offers.usesOf(params.id), query) })
+    handler: async ({ principal, params, query }) => ({ json: pageArray(await actAs(ctx, principal).offers.usesOf(params.id), query) })
   })
 
   r.route({
@@ -96,7 +96,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     query: TeamsQuery,
     responses: { 200: { description: "A page of teams", schema: PageOf(Team) } },
     handler: async ({ principal, query: q }) => {
-      const teams = (await scoped(ctx, principal).teams.list())
+      const teams = (await actAs(ctx, principal).teams.list())
         .filter((t) => (q.region === undefined || t.region === q.region) && (q.parentId === undefined || (q.parentId === "root" ? t.parentId === null : t.parentId === q.parentId)))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       return { json: pageArray(teams, q) }
@@ -110,7 +110,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     query: PageQuery,
     responses: { 200: { description: "A page of managers", schema: PageOf(Manager) } },
-    handler: async ({ principal, params, query }) => ({ json: pageArray(await scoped(ctx, principal).teams.members(params.id), query) })
+    handler: async ({ principal, params, query }) => ({ json: pageArray(await actAs(ctx, principal).teams.members(params.id), query) })
   })
   r.route({
     method: "GET",
@@ -120,7 +120,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     query: ManagersQuery,
     responses: { 200: { description: "A page of managers", schema: PageOf(Manager) } },
     handler: async ({ principal, query }) => {
-      const me = scoped(ctx, principal)
+      const me = actAs(ctx, principal)
       const teamId = query.teamId ?? (await me.actor()).teamId
       if (teamId === null) return { json: { items: [], nextCursor: null } }
       return { json: pageArray(await me.teams.members(teamId), query) }
@@ -139,7 +139,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
       if (!manager) throw hidden
       if (manager.id === principal.managerId) return { json: manager }
       if (manager.teamId === null) throw hidden
-      const members = await scoped(ctx, principal)
+      const members = await actAs(ctx, principal)
         .teams.members(manager.teamId)
         .catch((e: unknown) => {
           if (e instanceof Forbidden) throw hidden
@@ -157,7 +157,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Assign, transfer or reclaim (to: null) customers, all or nothing",
     body: Allocate,
     responses: { 200: { description: "What changed", schema: AllocationAnswer(Customer) } },
-    handler: async ({ principal, body }) => ({ json: await scoped(ctx, principal).allocation.customers(body) })
+    handler: async ({ principal, body }) => ({ json: await actAs(ctx, principal).allocation.customers(body) })
   })
   r.route({
     method: "POST",
@@ -166,6 +166,6 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Assign, transfer or reclaim (to: null) open work items, all or nothing",
     body: Allocate,
     responses: { 200: { description: "What changed", schema: AllocationAnswer(WorkItem) } },
-    handler: async ({ principal, body }) => ({ json: await scoped(ctx, principal).allocation.workItems(body) })
+    handler: async ({ principal, body }) => ({ json: await actAs(ctx, principal).allocation.workItems(body) })
   })
 }

@@ -20,7 +20,6 @@ import {
   questionnaireTable,
   RangeQuery,
   type ReportTable,
-  reportCsv,
   reportXlsx,
   retentionChartData,
   retentionChartSvg,
@@ -28,14 +27,16 @@ import {
   statusAccountingTable
 } from "@winback/core"
 import type { Reply, Router } from "../http"
-import { type ApiContext, work } from "./support"
+import { type Locale, localeOf } from "../i18n"
+import { localizeAgentChart, localizeFunnelChart, localizeRetentionChart, localizeRetentionLegend, localizeTable, reportCsvExport } from "../i18n/reports"
+import { type ApiContext, actAs } from "./support"
 
 type Format = "json" | "csv" | "xlsx" | "svg"
 
 const download = (name: string, ext: string) => ({ "content-disposition": `attachment; filename="${name.replace(/[^A-Za-z0-9._-]+/g, "-")}.${ext}"` })
 
 const formats: Record<Exclude<Format, "json">, { contentType: string; description: string }> = {
-  csv: { contentType: "text/csv; charset=utf-8", description: "CSV (RFC 4180, formula-guarded)" },
+  csv: { contentType: "text/csv; charset=utf-8", description: "CSV (RFC 4180, formula-guarded, UTF-8 with a BOM)" },
   xlsx: { contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description: "An XLSX workbook" },
   svg: { contentType: "image/svg+xml", description: "An SVG chart" }
 }
@@ -46,7 +47,7 @@ interface ReportSpec<Q extends z.ZodObject, R> {
   readonly query: Q
   readonly load: (ctx: ApiContext, managerId: string, query: z.output<Q>) => Promise<R>
   readonly tables: (report: R) => ReadonlyArray<ReportTable>
-  readonly chart?: (report: R) => string
+  readonly chart?: (report: R, locale: Locale) => string
 }
 
 const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: ReportSpec<Q, R>): void => {
@@ -60,12 +61,14 @@ const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: Re
       summary: format === "json" ? spec.summary : `${spec.summary} (${format === "svg" ? "chart" : format.toUpperCase()})`,
       query: spec.query,
       responses: { 200: format === "json" ? { description: "The report", schema: z.object({}).loose() } : { description: formats[format].description, contentType: formats[format].contentType } },
-      handler: async ({ principal, query }): Promise<Reply> => {
+      handler: async ({ principal, query, raw }): Promise<Reply> => {
         const report = await spec.load(ctx, principal.managerId, query as z.output<Q>)
         if (format === "json") return { json: report }
-        if (format === "svg") return { text: spec.chart!(report), contentType: formats.svg.contentType }
-        const tables = spec.tables(report)
-        if (format === "csv") return { text: reportCsv(tables[0]!), contentType: formats.csv.contentType, headers: download(`${spec.name}-report`, "csv") }
+        // Charts, sheets and CSV in the caller's language (cookie, else Accept-Language).
+        const locale = localeOf(raw)
+        if (format === "svg") return { text: spec.chart!(report, locale), contentType: formats.svg.contentType }
+        const tables = spec.tables(report).map((t) => localizeTable(t, locale))
+        if (format === "csv") return { text: reportCsvExport(tables[0]!, locale), contentType: formats.csv.contentType, headers: download(`${spec.name}-report`, "csv") }
         return { bytes: reportXlsx(tables), contentType: formats.xlsx.contentType, headers: download(`${spec.name}-report`, "xlsx") }
       }
     })
@@ -81,14 +84,14 @@ const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: Re
  * ```
  */
 export const reportRoutes = (r: Router, ctx: ApiContext): void => {
-  const as = (id: string) => work(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
+  const as = (id: string) => actAs(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
   register(r, ctx, {
     name: "funnel",
     summary: "Call funnel: handed out, attempted, reached, completed, retained",
     query: FunnelQuery,
     load: (c, id, q) => as(id).funnel(q),
     tables: (x) => [funnelTable(x)],
-    chart: (x) => funnelChartSvg(funnelChartData(x))
+    chart: (x, l) => funnelChartSvg(localizeFunnelChart(funnelChartData(x), l))
   })
   register(r, ctx, {
     name: "observations",
@@ -96,7 +99,7 @@ export const reportRoutes = (r: Router, ctx: ApiContext): void => {
     query: ObservationQuery,
     load: (c, id, q) => as(id).observations(q),
     tables: (x) => [observationTable(x)],
-    chart: (x) => retentionChartSvg(retentionChartData(x))
+    chart: (x, l) => localizeRetentionLegend(retentionChartSvg(localizeRetentionChart(retentionChartData(x), l)), l)
   })
   register(r, ctx, {
     name: "status-accounting",
@@ -111,7 +114,7 @@ export const reportRoutes = (r: Router, ctx: ApiContext): void => {
     query: RangeQuery,
     load: (c, id, q) => as(id).agents(q),
     tables: (x) => [agentTable(x)],
-    chart: (x) => agentChartSvg(agentChartData(x))
+    chart: (x, l) => agentChartSvg(localizeAgentChart(agentChartData(x), l))
   })
   register(r, ctx, {
     name: "questionnaire",

@@ -1,28 +1,30 @@
 /**
- * What every route module shares: the API context (the running Winback, the pipeline facade, the
- * authentication service), the acting person of a request, and the common schemas (ids, pages).
+ * What every route module shares: the API context (the running Winback, the authentication
+ * service), the acting person of a request, and the common schemas (ids, pages).
  */
 import { z } from "zod"
-import type { Effect } from "effect"
-import { type Actor, type PipelineProgramServices, type PipelineSession, ValidationError, type Winback } from "@winback/core"
+import { ValidationError, type Winback } from "@winback/core"
 import type { Auth } from "../auth/Auth"
 import type { Principal } from "../http"
 
 /** Everything the route modules need. */
 export interface ApiContext {
+  /** The one facade: `winback.as(managerId)` for every service, `winback.runAs` for Effect programs. */
   readonly winback: Winback
-  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
-  /** Runs an Effect program as the person (for steps that must commit together). */
-  readonly runAs: <A, E>(managerId: string, program: (actor: Actor) => Effect.Effect<A, E, PipelineProgramServices>) => Promise<A>
   readonly auth: Auth
   /** The business date (YYYY-MM-DD) used when a request names none. */
   readonly today: () => string
 }
 
-/** The scoped stores of the caller. */
-export const scoped = (ctx: ApiContext, p: Principal) => ctx.winback.as(p.managerId)
-/** The pipeline services of the caller. */
-export const work = (ctx: ApiContext, p: Principal) => ctx.pipeline.as(p.managerId)
+/**
+ * Everything the caller may do: `winback.as(managerId)` — the scoped stores and every use case.
+ *
+ * @example
+ * ```ts
+ * handler: async ({ principal, body }) => ({ json: await actAs(ctx, principal).execution.recordCall(body) })
+ * ```
+ */
+export const actAs = (ctx: ApiContext, p: Principal) => ctx.winback.as(p.managerId)
 
 /** A record id in a path or body. */
 export const IdString = z.string().min(1).max(200)

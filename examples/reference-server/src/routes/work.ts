@@ -25,7 +25,7 @@ import {
 } from "@winback/core"
 import type { Router } from "../http"
 import { evaluateAnswers, questionTextsFor } from "../questionnaires"
-import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
+import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
 const OfferedItem = z.object({ item: WorkItem, ready: z.boolean(), notBefore: z.string().nullable() })
 const CustomerWork = z.object({ customerId: z.string(), urgency: z.number(), items: z.array(OfferedItem), withheld: z.number() })
@@ -149,7 +149,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of customers with their items", schema: PageOf(CustomerWork) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, ...q } = query
-      return { json: await work(ctx, principal).workList.byCustomer(q, pageOf({ limit, cursor })) }
+      return { json: await actAs(ctx, principal).workList.byCustomer(q, pageOf({ limit, cursor })) }
     }
   })
   r.route({
@@ -161,7 +161,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of task workloads", schema: PageOf(TaskWorkload) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, ...q } = query
-      return { json: pageArray(await work(ctx, principal).workList.byTask(q), { limit, cursor }) }
+      return { json: pageArray(await actAs(ctx, principal).workList.byTask(q), { limit, cursor }) }
     }
   })
   r.route({
@@ -174,7 +174,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of unassigned open work items", schema: PageOf(WorkItem) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, ...q } = query
-      return { json: await work(ctx, principal).workList.pool(q, pageOf({ limit, cursor })) }
+      return { json: await actAs(ctx, principal).workList.pool(q, pageOf({ limit, cursor })) }
     }
   })
   r.route({
@@ -185,9 +185,9 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     responses: { 200: { description: "The customer's work view", schema: CustomerWorkView } },
     handler: async ({ principal, params }) => {
-      const me = scoped(ctx, principal)
+      const me = actAs(ctx, principal)
       const customer = await me.customers.get(params.id)
-      const [items, dnd] = await Promise.all([work(ctx, principal).workList.customer(params.id), me.contacts.dnd(params.id)])
+      const [items, dnd] = await Promise.all([actAs(ctx, principal).workList.customer(params.id), me.contacts.dnd(params.id)])
       return { json: { customer, work: items, dnd } }
     }
   })
@@ -200,7 +200,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of work items", schema: PageOf(WorkItem) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, state, ...f } = query
-      return { json: await scoped(ctx, principal).workItems.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
+      return { json: await actAs(ctx, principal).workItems.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
     }
   })
   r.route({
@@ -210,7 +210,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "One work item",
     params: IdParams,
     responses: { 200: { description: "The work item", schema: WorkItem } },
-    handler: async ({ principal, params }) => ({ json: await scoped(ctx, principal).workItems.get(params.id) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).workItems.get(params.id) })
   })
   r.route({
     method: "GET",
@@ -221,7 +221,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     query: LocaleQuery,
     responses: { 200: { description: "The published version, its context and the resolved question texts", schema: QuestionnaireAnswer } },
     handler: async ({ principal, params, query }) => {
-      const me = scoped(ctx, principal)
+      const me = actAs(ctx, principal)
       const item = await me.workItems.get(params.id)
       const task = await me.tasks.get(item.taskId)
       if (task.questionnaireVersion === null) throw new NotFound({ entity: "Questionnaire", id: `of task ${task.id}` })
@@ -239,7 +239,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     body: ResponseBody,
     responses: { 200: { description: "The saved response", schema: ResponseRecord } },
     handler: async ({ principal, params, body }) => ({
-      json: await work(ctx, principal).execution.saveResponse({ workItemId: params.id, answers: body.answers, context: body.context ?? {}, completed: body.completed })
+      json: await actAs(ctx, principal).execution.saveResponse({ workItemId: params.id, answers: body.answers, context: body.context ?? {}, completed: body.completed })
     })
   })
   r.route({
@@ -250,7 +250,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: z.object({ kind: z.string().min(1).max(60), uri: z.string().min(1).max(2000) }).strict(),
     responses: { 200: { description: "The item", schema: WorkItem } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).execution.attach(params.id, body as never) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).execution.attach(params.id, body as never) })
   })
   r.route({
     method: "GET",
@@ -281,7 +281,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     // Core's schema of a call (with its checks): the route adds nothing to the use case.
     body: CallOutcome,
     responses: { 200: { description: "The call record, the items, the saved responses and offer uses", schema: CallAnswer } },
-    handler: async ({ principal, body }) => ({ json: await work(ctx, principal).execution.recordCall(body) })
+    handler: async ({ principal, body }) => ({ json: await actAs(ctx, principal).execution.recordCall(body) })
   })
   r.route({
     method: "POST",
@@ -290,7 +290,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Click-to-call through the dialer, when the customer may be called now",
     params: IdParams,
     responses: { 200: { description: "Dialled, or why not", schema: z.object({ dialled: z.boolean() }).loose() } },
-    handler: async ({ principal, params }) => ({ json: await work(ctx, principal).execution.dial({ customerId: params.id }) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).execution.dial({ customerId: params.id }) })
   })
 
   r.route({
@@ -312,7 +312,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of appointments", schema: PageOf(Appointment) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, state, ...f } = query
-      return { json: await scoped(ctx, principal).appointments.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
+      return { json: await actAs(ctx, principal).appointments.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
     }
   })
   r.route({
@@ -322,7 +322,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Book a callback appointment",
     body: NewAppointmentBody,
     responses: { 201: { description: "The booking", schema: z.object({ appointment: Appointment }).loose() } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await work(ctx, principal).appointments.book(body) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).appointments.book(body) })
   })
   r.route({
     method: "POST",
@@ -331,7 +331,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Cancel an appointment",
     params: IdParams,
     responses: { 200: { description: "The appointment", schema: Appointment } },
-    handler: async ({ principal, params }) => ({ json: await work(ctx, principal).appointments.cancel(params.id) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).appointments.cancel(params.id) })
   })
   r.route({
     method: "POST",
@@ -340,7 +340,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Mark an appointment done",
     params: IdParams,
     responses: { 200: { description: "The appointment", schema: Appointment } },
-    handler: async ({ principal, params }) => ({ json: await work(ctx, principal).appointments.markDone(params.id) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).appointments.markDone(params.id) })
   })
 
   // Do-not-disturb
@@ -351,7 +351,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Add a DND entry for a customer in scope (effective now)",
     body: NewDndBody,
     responses: { 201: { description: "The entry", schema: DndEntry } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await scoped(ctx, principal).contacts.addDnd(body) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).contacts.addDnd(body) })
   })
   r.route({
     method: "GET",
@@ -362,7 +362,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     query: DndQuery,
     responses: { 200: { description: "A page of entries", schema: PageOf(DndEntry) } },
     handler: async ({ principal, params, query }) => {
-      const entries = await scoped(ctx, principal).contacts.dnd(params.id)
+      const entries = await actAs(ctx, principal).contacts.dnd(params.id)
       return { json: pageArray(query.channel ? entries.filter((e) => e.channel === query.channel) : entries, query) }
     }
   })
@@ -380,7 +380,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     body: RemoveDndBody,
     responses: { 200: { description: "The entry, with `removedAt` set", schema: DndEntry } },
     handler: async ({ principal, params, body }) => ({
-      json: await scoped(ctx, principal).contacts.removeDnd({ customerId: params.id, entryId: params.entryId, reason: body.reason })
+      json: await actAs(ctx, principal).contacts.removeDnd({ customerId: params.id, entryId: params.entryId, reason: body.reason })
     })
   })
   r.route({
@@ -391,6 +391,6 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     query: PageQuery,
     responses: { 200: { description: "A page of call records", schema: PageOf(CallRecord) } },
-    handler: async ({ principal, params, query }) => ({ json: await scoped(ctx, principal).contacts.calls(params.id, pageOf(query)) })
+    handler: async ({ principal, params, query }) => ({ json: await actAs(ctx, principal).contacts.calls(params.id, pageOf(query)) })
   })
 }

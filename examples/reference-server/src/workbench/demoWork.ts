@@ -21,7 +21,7 @@ export const demoWorkIds = {
   rule: "demo-win-back-zero-bill"
 } as const
 
-import { createPipeline, createWinback, NotFound, type PipelineSession, pipelinePolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
+import { createWinback, NotFound, defaultPolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar } from "@winback/adapters"
 
 /** Resolves with the record, or null when it does not exist (other failures still reject). */
@@ -34,7 +34,6 @@ const orNull = <A>(p: Promise<A>): Promise<A | null> =>
 /** The running services to seed through (a server's seed context). */
 export interface DemoWorkServices {
   readonly winback: Winback
-  readonly pipeline: { readonly as: (managerId: string) => PipelineSession }
 }
 
 /** The demo people the work is written as (the `logins` of the demo data). */
@@ -55,7 +54,27 @@ export interface DemoWorkOptions {
   readonly questionnaire: QuestionnaireVersionRecord
   /** Customers per agent (default 6): a third in both tasks, a third in each task alone. */
   readonly perAgent?: number
+  /** The language of the demo tasks' and rule's names and descriptions (default `en`; the zh demo: `zh-CN`). */
+  readonly locale?: "en" | "zh-CN"
 }
+
+/** The demo work's words in each language (data, as a call center would have typed them). */
+const demoTexts = {
+  en: {
+    retention: { name: "Retention callback: bill drop", description: "Customers whose bill fell sharply: find out why and present a retention offer." },
+    care: { name: "Care call: contract ends soon", description: "Contract or device agreement ends within two months." },
+    pool: "demo: back to the team's pool",
+    rule: "Zero bill this month (win-back)",
+    pending: { name: "Win-back: zero bill this month", description: "Customers with a zero bill this month: call them before they leave." }
+  },
+  "zh-CN": {
+    retention: { name: "挽留回访：账单下降", description: "账单明显下降的客户：了解原因并推荐挽留优惠。" },
+    care: { name: "关怀回访：合约即将到期", description: "合约或购机协议两个月内到期。" },
+    pool: "演示：退回班组未分配池",
+    rule: "本月零账单（挽回）",
+    pending: { name: "挽回：本月零账单", description: "本月账单为零的客户：在流失前联系他们。" }
+  }
+} as const
 
 /** What {@link seedDemoWork} created (`seeded: false` when the database already had it). */
 export interface DemoWork {
@@ -80,28 +99,29 @@ export interface DemoWork {
  *
  * @example
  * ```ts
- * // in a startServer seed function (its context carries winback + pipeline), after the demo data:
+ * // in a startServer seed function (its context carries the running winback), after the demo data:
  * const work = await seedDemoWork(ctx, { asOf: "2026-11-25", logins, questionnaire: standardVersionRecord(logins.director, now) })
  * ```
  */
 export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoWorkOptions): Promise<DemoWork> => {
-  if ("winback" in on) return seedWith(on.winback, on.pipeline, options)
+  if ("winback" in on) return seedWith(on.winback, options)
   // Bare stores: a short-lived Winback over them; the services scope and audit each step exactly
   // as they do for the API.
   const stores = on
-  const winback = await createWinback({ storage: storesLayer(stores), policy: pipelinePolicy })
+  const winback = await createWinback({ storage: storesLayer(stores), policy: defaultPolicy, config: { calendar: chinaCalendar() } })
   try {
-    return await seedWith(winback, createPipeline(winback, { config: { calendar: chinaCalendar() } }), options)
+    return await seedWith(winback, options)
   } finally {
     await winback.dispose()
   }
 }
 
-const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"], options: DemoWorkOptions): Promise<DemoWork> => {
+const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<DemoWork> => {
   if ((await orNull(winback.stores.tasks.get(demoWorkIds.retention))) !== null) return { seeded: false, activeTaskIds: [demoWorkIds.retention, demoWorkIds.care], pendingTaskId: demoWorkIds.pending, itemsPerAgent: {}, poolItemIds: [] }
   const { agent, director, approver } = options.logins
-  const dir = pipeline.as(director)
-  const appr = pipeline.as(approver)
+  const text = demoTexts[options.locale ?? "en"]
+  const dir = winback.as(director)
+  const appr = winback.as(approver)
   if ((await orNull(winback.stores.questionnaires.getVersion(options.questionnaire.hash))) === null) await winback.stores.questionnaires.putVersion(options.questionnaire)
 
   const base = {
@@ -115,8 +135,8 @@ const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"]
     questionnaireVersion: options.questionnaire.hash,
     cooldownDays: 30
   }
-  const retention = await dir.tasks.create({ ...base, id: demoWorkIds.retention, name: "Retention callback: bill drop", type: "retention-callback", urgency: 1, description: "Customers whose bill fell sharply: find out why and present a retention offer." })
-  const care = await dir.tasks.create({ ...base, id: demoWorkIds.care, name: "Care call: contract ends soon", type: "contract-renewal", urgency: 3, description: "Contract or device agreement ends within two months." })
+  const retention = await dir.tasks.create({ ...base, id: demoWorkIds.retention, ...text.retention, type: "retention-callback", urgency: 1 })
+  const care = await dir.tasks.create({ ...base, id: demoWorkIds.care, ...text.care, type: "contract-renewal", urgency: 3 })
   for (const t of [retention, care]) {
     await dir.tasks.submit(t.id)
     await appr.tasks.approve(t.id, "demo work")
@@ -162,19 +182,18 @@ const seedWith = async (winback: Winback, pipeline: DemoWorkServices["pipeline"]
       ? []
       : (await winback.stores.workItems.list({ taskId: retention.id, customerIds: poolCustomerIds }, { limit: 1000 })).items.map((w) => w.id).sort()
   if (poolItemIds.length && options.logins.teamLeader !== undefined) {
-    await winback.as(options.logins.teamLeader).allocation.workItems({ ids: poolItemIds, to: null, note: "demo: back to the team's pool" })
+    await winback.as(options.logins.teamLeader).allocation.workItems({ ids: poolItemIds, to: null, note: text.pool })
   }
 
   // Awaiting approval: an alert task over an approved rule, so its dry run has real numbers.
-  const rule = await dir.rules.create({ ruleId: demoWorkIds.rule, name: "Zero bill this month (win-back)", templateId: "zero-bill" })
+  const rule = await dir.rules.create({ ruleId: demoWorkIds.rule, name: text.rule, templateId: "zero-bill" })
   await dir.rules.submit(rule.id)
   await appr.rules.approve(rule.id)
   const pending = await dir.tasks.create({
     id: demoWorkIds.pending,
     source: "alert",
     ruleInstanceIds: [rule.id],
-    name: "Win-back: zero bill this month",
-    description: "Customers with a zero bill this month: call them before they leave.",
+    ...text.pending,
     type: "retention-callback",
     urgency: 2,
     channel: "phone",

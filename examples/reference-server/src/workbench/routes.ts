@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs"
 import type { Router } from "../http"
+import { locales, localeOf, messagesModule } from "../i18n"
 import { workbenchCsp, workbenchPage } from "../page"
 
 /** What the workbench needs from the server. */
@@ -46,11 +47,15 @@ export const workbenchAssets = (): ReadonlyMap<string, { readonly text: string; 
     const type = contentTypes[name.slice(name.lastIndexOf(".") + 1)]
     if (type && /^[a-z][a-z0-9-]*\.[a-z]+$/.test(name)) out.set(name, { text: readFileSync(new URL(name, dir), "utf8"), contentType: type })
   }
+  // Both message catalogues, generated from the typed ones (src/i18n), as one more module.
+  out.set("messages.js", { text: messagesModule(), contentType: contentTypes.js! })
   return out
 }
 
 /**
- * Registers the workbench page (`GET /`) and its assets (`GET /workbench/<file>`) on `router`.
+ * Registers the workbench page (`GET /`) and its assets (`GET /workbench/<file>`) on `router`. The
+ * page is rendered once per locale and served in the request's ({@link localeOf}: the language
+ * switch's cookie, else `Accept-Language`).
  *
  * @example
  * ```ts
@@ -58,9 +63,15 @@ export const workbenchAssets = (): ReadonlyMap<string, { readonly text: string; 
  * ```
  */
 export const workbenchRoutes = (router: Router, options: WorkbenchOptions = {}): void => {
-  const page = workbenchPage({ demoLogins: options.demoLogins ?? [], ...(options.demoPassword ? { demoPassword: options.demoPassword } : {}) })
+  const pages = new Map(
+    locales.map((locale) => [locale, workbenchPage({ locale, demoLogins: options.demoLogins ?? [], ...(options.demoPassword ? { demoPassword: options.demoPassword } : {}) })])
+  )
   const assets = workbenchAssets()
-  router.on("GET", "/", async () => ({ text: page, contentType: "text/html; charset=utf-8", headers: securityHeaders }))
+  router.on("GET", "/", async (req) => ({
+    text: pages.get(localeOf(req.raw))!,
+    contentType: "text/html; charset=utf-8",
+    headers: { ...securityHeaders, vary: "Accept-Language, Cookie", "content-language": localeOf(req.raw) }
+  }))
   router.on("GET", "/workbench/:file", async (req) => {
     const asset = assets.get(req.params.file ?? "")
     if (!asset) return { status: 404, json: { error: { code: "not_found", message: `no workbench asset ${req.params.file}` } } }

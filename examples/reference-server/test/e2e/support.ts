@@ -23,7 +23,7 @@ export const asOf = "2026-11-25"
 /** The demo password every manager gets on a seeded first start. */
 export const demoPassword = "winback-demo"
 
-const demoOptions = {
+const baseDemoOptions = {
   seed: 11,
   customers: 90,
   asOf,
@@ -54,9 +54,13 @@ export interface Workbench {
   readonly close: () => Promise<void>
 }
 
-/** Starts the server (port 0, memory or PGlite in a temp dir, small demo + demo work) and Chromium. */
-export const startWorkbench = async (): Promise<Workbench> => {
+/**
+ * Starts the server (port 0, memory or PGlite in a temp dir, small demo + demo work) and Chromium;
+ * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo).
+ */
+export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi" } = {}): Promise<Workbench> => {
   const dir = mkdtempSync(join(tmpdir(), "winback-e2e-"))
+  const demoOptions = { ...baseDemoOptions, names: o.names ?? "pinyin" }
   const org = generateOrg(resolveDemoOptions(demoOptions))
   const agents = org.managers.filter((m) => m.teamId === org.managers.find((x) => x.id === org.logins.agent)!.teamId && m.roles.includes("agent")).map((m) => m.id)
   const logins: Logins = {
@@ -74,7 +78,8 @@ export const startWorkbench = async (): Promise<Workbench> => {
       asOf,
       logins,
       questionnaire: standardVersionRecord(logins.director, `${asOf}T00:00:00.000Z`),
-      perAgent: 12
+      perAgent: 12,
+      locale: demoOptions.names === "hanzi" ? "zh-CN" : "en"
     })
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],
@@ -144,12 +149,13 @@ export const logIn = async (page: Page, managerId: string): Promise<void> => {
 }
 
 /**
- * A fresh browser context and page on the workbench's browser (Shanghai time, en-US), collecting
+ * A fresh browser context and page on the workbench's browser (Shanghai time, en-US unless `locale`
+ * says otherwise: it sets the browser's Accept-Language and language), collecting
  * page errors and console errors (Chromium's own "Failed to load resource" lines for non-2xx
  * answers excepted: API errors are asserted through the page's messages instead).
  */
-export const newPage = async (wb: Workbench): Promise<{ page: Page; errors: Array<string> }> => {
-  const context = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Shanghai" })
+export const newPage = async (wb: Workbench, locale = "en-US"): Promise<{ page: Page; errors: Array<string> }> => {
+  const context = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale, timezoneId: "Asia/Shanghai" })
   const page = await context.newPage()
   const errors: Array<string> = []
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`))

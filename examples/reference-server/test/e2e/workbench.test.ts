@@ -9,6 +9,7 @@
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { apiAs, logIn, newPage, screenshotter, startWorkbench, type Workbench } from "./support"
+import { en, type MessageKey } from "../../src/i18n"
 
 let wb: Workbench
 
@@ -252,7 +253,7 @@ describe("workbench", () => {
     await page.locator("form.dnd").getByLabel("Channel").selectOption("phone")
     await page.locator("form.dnd").getByLabel("Reason").fill("Asked not to be called again")
     await page.getByRole("button", { name: "Add do-not-disturb" }).click()
-    await message(page, "info", "do-not-disturb for phone")
+    await message(page, "info", "do-not-disturb for Phone call")
     await page.locator("fieldset.items legend", { hasText: "Open items (0)" }).waitFor()
     await page.locator(".dnd-list li", { hasText: "Asked not to be called again" }).waitFor()
     await shot(page, "dnd")
@@ -430,7 +431,8 @@ describe("workbench", () => {
           const rows = await page
             .locator('article.report[data-report="funnel"] table.report-table tbody tr')
             .evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string }> }).cells, (c) => c.textContent)))
-          for (const s of stages) expect(rows).toContainEqual(expect.arrayContaining([s.stage, String(s.count)]))
+          // Each stage by its name in words (the catalogue's), never the API's key.
+          for (const s of stages) expect(rows).toContainEqual(expect.arrayContaining([en[`key.${s.stage}` as MessageKey], String(s.count)]))
         }
         if (doc.paths["/api/reports/funnel.svg"]) {
           await page.waitForFunction(() => {

@@ -66,8 +66,8 @@ const DialAnswer = z.object({ callId: z.string().min(1).max(200) })
  * @example
  * ```ts
  * import { HttpDialer } from "@winback/adapters"
- * const pipeline = createPipeline(winback, { dialer: HttpDialer.layer({ url: "https://pbx.example.com/api/click-to-call", authorization: "Bearer ..." }) })
- * await pipeline.as("m-1").execution.dial({ customerId: "c-42", itemIds: ["wi-1", "wi-2"] })
+ * const winback = await createWinback({ storage, dialer: HttpDialer.layer({ url: "https://pbx.example.com/api/click-to-call", authorization: "Bearer ..." }) })
+ * await winback.as("m-1").execution.dial({ customerId: "c-42", itemIds: ["wi-1", "wi-2"] })
  * ```
  */
 export const HttpDialer = {

@@ -75,7 +75,7 @@ const SendAnswer = z.object({ messageId: z.string().min(1).max(200), status: z.s
  * @example
  * ```ts
  * import { HttpSmsGateway } from "@winback/adapters"
- * const pipeline = createPipeline(winback, { smsGateway: HttpSmsGateway.layer({ url: "https://sms.example.com/v1/messages", authorization: "Bearer sk_..." }) })
+ * const winback = await createWinback({ storage, smsGateway: HttpSmsGateway.layer({ url: "https://sms.example.com/v1/messages", authorization: "Bearer sk_..." }) })
  * ```
  */
 export const HttpSmsGateway = {

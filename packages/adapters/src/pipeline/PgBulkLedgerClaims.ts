@@ -15,7 +15,7 @@ import { handOutLedger } from "../pg/schema"
  * @example
  * ```ts
  * const storage = await PostgresStorage.open({ url })
- * const live = pipelineLayer.pipe(Layer.provideMerge(PgBulkLedgerClaims.layer(storage)), ...)
+ * const live = useCaseLayer.pipe(Layer.provideMerge(PgBulkLedgerClaims.layer(storage)), ...)
  * ```
  */
 export const pgBulkLedgerClaims = (storage: { readonly driver: PgDriver }): BulkLedgerClaims["Service"] =>

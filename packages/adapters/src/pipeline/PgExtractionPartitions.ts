@@ -127,7 +127,7 @@ export const pgExtractionPartitions = (storage: { readonly driver: PgDriver }): 
  *
  * @example
  * ```ts
- * const live = pipelineLayer.pipe(Layer.provideMerge(Layer.mergeAll(PgExtractionPartitions.layer(storage), PgBulkLedgerClaims.layer(storage), ...)))
+ * const live = useCaseLayer.pipe(Layer.provideMerge(Layer.mergeAll(PgExtractionPartitions.layer(storage), PgBulkLedgerClaims.layer(storage), ...)))
  * ```
  */
 export const PgExtractionPartitions = {

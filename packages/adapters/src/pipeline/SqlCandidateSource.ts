@@ -147,7 +147,7 @@ const STAGED_AT = "#staged-at"
  *
  * @example
  * ```ts
- * const live = pipelineLayer.pipe(Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), SqlCandidateStaging.layer(storage), ...)))
+ * const live = useCaseLayer.pipe(Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), SqlCandidateStaging.layer(storage), ...)))
  * ```
  */
 export const sqlCandidateStaging = (storage: { readonly driver: PgDriver }, options: CandidateStagingOptions = {}): CandidateStaging["Service"] => {

@@ -23,7 +23,8 @@ import {
   StorageError,
   type Stores,
   storesLayer,
-  type WinbackServices,
+  type HostPorts,
+  type StoragePorts,
   type WorkItem
 } from "@winback/core"
 import type { ConformanceTarget } from "./target"
@@ -130,9 +131,12 @@ const auditAuthor: Record<MatrixRole, readonly [string, string]> = {
   approver: ["m-appr", "m-a1"]
 }
 
+/** What the matrix runtime provides: the ports and the scope services (no use cases). */
+type ScopeRuntime = StoragePorts | HostPorts | ScopeServices
+
 interface Ctx {
   readonly stores: Stores
-  readonly run: <A, E>(effect: Effect.Effect<A, E, WinbackServices | ScopeServices>) => Promise<A>
+  readonly run: <A, E>(effect: Effect.Effect<A, E, ScopeRuntime | ScopeServices>) => Promise<A>
   readonly session: (role: MatrixRole) => Effect.Effect<ActorSession, unknown, ScopeServices>
 }
 
@@ -608,7 +612,7 @@ export const scopeMatrixCaseCount = operations.reduce((n, op) => n + roles.reduc
 /** Opens storage, seeds the organisation and builds a runtime with the scope services over it. */
 const useScopedRuntime = (target: ConformanceTarget, wrap: (stores: Stores) => Stores = (s) => s): (() => Ctx) => {
   let opened: { stores: Stores; close: () => Promise<void> } | undefined
-  let runtime: ManagedRuntime.ManagedRuntime<WinbackServices, never> | undefined
+  let runtime: ManagedRuntime.ManagedRuntime<ScopeRuntime, never> | undefined
   let ctx: Ctx | undefined
   beforeAll(async () => {
     opened = await target.open()
@@ -616,12 +620,12 @@ const useScopedRuntime = (target: ConformanceTarget, wrap: (stores: Stores) => S
     for (const t of org.teams) await Effect.runPromise(stores.teams.insert(t))
     for (const m of org.managers) await Effect.runPromise(stores.managers.insert(m))
     const ports = Layer.provideMerge(directoriesFromStores, storesLayer(wrap(stores)))
-    runtime = ManagedRuntime.make(Layer.provideMerge(scopeLayer(), ports) as Layer.Layer<WinbackServices>)
+    runtime = ManagedRuntime.make(Layer.provideMerge(scopeLayer(), ports) as Layer.Layer<ScopeRuntime>)
     const rt = runtime
     const actors = new Map<MatrixRole, Actor>()
     ctx = {
       stores,
-      run: (eff) => rt.runPromise(eff as Effect.Effect<never, never, WinbackServices>),
+      run: (eff) => rt.runPromise(eff as Effect.Effect<never, never, ScopeRuntime>),
       // Resolve each role's actor once per storage (the organisation does not change in here):
       // what is under test is the enforcement, and resolving costs a few queries per case.
       session: (role) =>

@@ -8,16 +8,16 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
 import {
   Actors,
-  defaultPipelineConfig,
+  defaultWorkConfig,
   Dialer,
   directoriesFromStores,
   Execution,
   Extraction,
   ManualImport,
   Notifier,
-  PipelineConfig,
-  pipelineLayer,
-  pipelinePolicy,
+  WorkConfig,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   SmsGateway,
   type Stores,
@@ -183,8 +183,8 @@ export const crashRuntime = (storage: OpenStorage, stores: Stores) => {
     Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "sms-1", status: "accepted" as const }) }))
   )
   const candidates = Layer.merge(Layer.succeed(CandidateSource, sqlCandidateSource(storage as unknown as SqlRunner)), PgBulkLedgerClaims.layer(storage))
-  const layer = pipelineLayer.pipe(
-    Layer.provideMerge(scopeLayer(pipelinePolicy)),
+  const layer = useCaseLayer.pipe(
+    Layer.provideMerge(scopeLayer(defaultPolicy)),
     Layer.provideMerge(Layer.mergeAll(candidates, outbound, directoriesFromStores)),
     Layer.provideMerge(storesLayer(stores))
   )
@@ -222,6 +222,6 @@ export const runCommand = (runtime: Runtime, cmd: Command): Promise<unknown> => 
     }
   })
   return runtime.runPromise(
-    program.pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: WRITE_BATCH }), Effect.provide(TestClock.layer()))
+    program.pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch: WRITE_BATCH }), Effect.provide(TestClock.layer()))
   )
 }

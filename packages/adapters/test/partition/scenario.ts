@@ -9,14 +9,14 @@ import { TestClock } from "effect/testing"
 import {
   Actors,
   CandidateSource,
-  defaultPipelineConfig,
+  defaultWorkConfig,
   Dialer,
   directoriesFromStores,
   Extraction,
   Notifier,
-  PipelineConfig,
-  pipelineLayer,
-  pipelinePolicy,
+  WorkConfig,
+  useCaseLayer,
+  defaultPolicy,
   scopeLayer,
   SmsGateway,
   type Stores,
@@ -60,8 +60,8 @@ export const partitionRuntime = (storage: OpenStorage, hooks: Hooks = {}) => {
     Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "sms-1", status: "accepted" as const }) }))
   )
   return ManagedRuntime.make(
-    pipelineLayer.pipe(
-      Layer.provideMerge(scopeLayer(pipelinePolicy)),
+    useCaseLayer.pipe(
+      Layer.provideMerge(scopeLayer(defaultPolicy)),
       Layer.provideMerge(
         Layer.mergeAll(
           Layer.succeed(CandidateSource, candidates),
@@ -83,4 +83,4 @@ export const workProgram = (actorId: string, workerId: string, clockMs: number) 
     yield* TestClock.setTime(clockMs)
     const actor = yield* (yield* Actors).resolve(actorId)
     return yield* (yield* Extraction).work(actor, { asOf: ASOF, partitions: PARTITIONS }, { workerId, leaseMs: LEASE_MS })
-  }).pipe(Effect.provideService(PipelineConfig, { ...defaultPipelineConfig, writeBatch: 4 }), Effect.provide(TestClock.layer()))
+  }).pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch: 4 }), Effect.provide(TestClock.layer()))

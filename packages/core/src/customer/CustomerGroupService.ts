@@ -14,7 +14,7 @@ import { CustomerGroup } from "./CustomerGroup"
 import { Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "../shared/Errors"
 import { ruleOfDefinition } from "../task/Extraction"
 import { Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { Actions } from "../org/Permissions"
 import { Id, IsoDate } from "../shared/Primitives"
 import { CustomerGroupStore } from "./CustomerGroupStore"
 import { DndStore } from "../work/DndStore"
@@ -92,7 +92,7 @@ export class CustomerGroupService extends Context.Service<
    *
    * @example
    * ```ts
-   * CustomerGroupService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * CustomerGroupService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -121,7 +121,7 @@ export class CustomerGroupService extends Context.Service<
 
       const create = Effect.fn("CustomerGroupService.create")(function* (actor: Actor, input: NewCustomerGroup) {
         const n = yield* decode(NewCustomerGroup, input, "customer group")
-        yield* perms.require(actor, PipelineActions.groupManage, { type: "none" })
+        yield* perms.require(actor, Actions.groupManage, { type: "none" })
         const now = yield* nowIso
         let memberIds: ReadonlyArray<string> = []
         let filteredDnd = 0
@@ -176,7 +176,7 @@ export class CustomerGroupService extends Context.Service<
 
       const members = Effect.fn("CustomerGroupService.members")(function* (actor: Actor, groupId: string, options: { readonly asOf: string; readonly channel?: Channel }) {
         const asOf = yield* decode(IsoDate, options.asOf, "as-of day")
-        yield* perms.require(actor, PipelineActions.groupManage, { type: "none" })
+        yield* perms.require(actor, Actions.groupManage, { type: "none" })
         const g = yield* groups.get(groupId)
         if (!(g.validFrom <= asOf && asOf <= g.validUntil)) return { groupId, asOf, customerIds: [], filteredDnd: 0 } satisfies GroupMembers
         let ids: ReadonlyArray<string> = g.memberIds

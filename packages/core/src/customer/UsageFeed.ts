@@ -17,8 +17,8 @@ import type { Forbidden, Issue, StorageError } from "../shared/Errors"
 import { ValidationError } from "../shared/Errors"
 import { canonicalColumn, CsvEncoding, type CsvSource, ProblemList, readCsv } from "../shared/CsvReader"
 import { Permissions } from "../org/Permissions"
-import { PipelineConfig } from "../facade/PipelineConfig"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { WorkConfig } from "../work/WorkConfig"
+import { Actions } from "../org/Permissions"
 import { Id, IsoDate, IsoMonth } from "../shared/Primitives"
 import { CustomerStore } from "./CustomerStore"
 import { ManagerStore } from "../org/ManagerStore"
@@ -368,7 +368,7 @@ export class UsageFeed extends Context.Service<
    *
    * @example
    * ```ts
-   * UsageFeed.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * UsageFeed.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<UsageFeed, never, Transactions | CustomerStore | ManagerStore | Permissions | AuditTrail> = Layer.effect(
@@ -393,7 +393,7 @@ export class UsageFeed extends Context.Service<
       ) =>
         Effect.gen(function* () {
           const { kind } = file
-          const batchSize = Math.max(1, (yield* PipelineConfig).writeBatch)
+          const batchSize = Math.max(1, (yield* WorkConfig).writeBatch)
           const report = { kind, name: file.name ?? null, lines: 0, rows: 0, inserted: 0, updated: 0, unchanged: 0, dryRun }
           const add = (i: Issue) => issues.add(i)
           let header: ReadonlyArray<string> | undefined
@@ -507,7 +507,7 @@ export class UsageFeed extends Context.Service<
           if (!meta.success) return yield* ValidationError.fromZod(meta.error, "usage feed file", ["files", i])
         }
         if (files.length === 0) return yield* new ValidationError({ subject: "usage feed", issues: [{ path: ["files"], code: "too_small", message: "no file to import" }] })
-        yield* perms.require(actor, PipelineActions.usageImport, { type: "none" })
+        yield* perms.require(actor, Actions.usageImport, { type: "none" })
         const importId = `feed:${(yield* Clock.currentTimeMillis).toString(36)}`
         const issues = new ProblemList()
         const accepted = new Set<string>()

@@ -9,7 +9,7 @@ import { Clock, Effect, Layer } from "effect"
  * @example
  * ```ts
  * import { demoClockLayer } from "@winback/core/demo"
- * const runtime = ManagedRuntime.make(pipelineLayer.pipe(Layer.provideMerge(demoClockLayer("2026-11-25T01:00:00Z")), ...))
+ * const runtime = ManagedRuntime.make(useCaseLayer.pipe(Layer.provideMerge(demoClockLayer("2026-11-25T01:00:00Z")), ...))
  * ```
  */
 export const demoClockLayer = (startsAt: string): Layer.Layer<never> => {

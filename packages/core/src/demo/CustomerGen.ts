@@ -420,7 +420,7 @@ export const planCustomer = (ctx: GenContext, index: number): CustomerPlan => {
   if (rng.chance(0.1)) phones.push(`+8618${String(index + 1).padStart(9, "0")}`)
   const customer: Customer = {
     id,
-    name: personName(rng),
+    name: personName(rng, options.names),
     phones,
     region: region.name,
     tier,

@@ -74,7 +74,9 @@ export const DemoOptions = z.object({
   agentsPerTeam: z.number().int().min(1).max(500).default(8),
   patternRate: z.number().min(0).max(1).default(0.3),
   outcomeRate: z.number().min(0).max(1).default(0.3),
-  chunkSize: z.number().int().min(1).max(100_000).default(1000)
+  chunkSize: z.number().int().min(1).max(100_000).default(1000),
+  /** How people's names are written: `pinyin` ("Zhang Xiu", the default) or `hanzi` ("张秀", as a Chinese call center writes them). */
+  names: z.enum(["pinyin", "hanzi"]).default("pinyin")
 })
 /**
  * The resolved options (every default filled in).

@@ -105,7 +105,7 @@ export const generateOrg = (options: DemoOptions): DemoOrg => {
   const addManager = (id: string, roles: ReadonlyArray<Role>, teamId: string, region: string): string => {
     managers.push({
       id,
-      name: personName(rng),
+      name: personName(rng, options.names),
       roles: [...roles],
       teamId,
       region,

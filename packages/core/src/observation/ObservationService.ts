@@ -17,7 +17,7 @@ import type { Observation, ObservationOutcome } from "./Observation"
 import { foldOfferUses } from "../offer/OfferService"
 import type { Page } from "../shared/Page"
 import { Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { Actions } from "../org/Permissions"
 import { IsoDate } from "../shared/Primitives"
 import { CustomerDirectory, UsageHistoryReader } from "../ports/HostDirectories"
 import { AuditLogStore } from "../audit/AuditLogStore"
@@ -81,7 +81,7 @@ export const ObservationSettings = Context.Reference<ObservationConfig>("@winbac
  * decide(policy, actor, ObservationActions.evaluate, { type: "none" })
  * ```
  */
-export const ObservationActions = { evaluate: PipelineActions.observationEvaluate } as const
+export const ObservationActions = { evaluate: Actions.observationEvaluate } as const
 
 /**
  * Adds `months` calendar months to a day, clamped to the target month's last day.
@@ -181,7 +181,7 @@ export class ObservationService extends Context.Service<
    *
    * @example
    * ```ts
-   * ObservationService.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(directoriesFromStores), Layer.provide(storesLayer(stores)))
+   * ObservationService.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(directoriesFromStores), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<

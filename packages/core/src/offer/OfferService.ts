@@ -15,7 +15,6 @@ import { Conflict, Forbidden, NotFound, type StorageError, type ValidationError 
 import { OfferUse } from "./Offer"
 import type { Page } from "../shared/Page"
 import { Actions, Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
 import { Id } from "../shared/Primitives"
 import { AuditLogStore } from "../audit/AuditLogStore"
 import { CustomerStore } from "../customer/CustomerStore"
@@ -94,7 +93,7 @@ export class OfferService extends Context.Service<
    *
    * @example
    * ```ts
-   * OfferService.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * OfferService.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -133,7 +132,7 @@ export class OfferService extends Context.Service<
             if (!openWorkItemStates.includes(item.state)) return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id: item.id, reason: `is ${item.state}` })
             const customer = yield* customers.get(item.customerId)
             // Offering is part of working the item: its holder may, while it is open.
-            yield* perms.require(actor, PipelineActions.offerUse, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
+            yield* perms.require(actor, Actions.offerUse, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
             const offer = yield* offers.get(n.offerId)
             if (!offer.active) return yield* new Conflict({ kind: "wrong-state", entity: "Offer", id: offer.id, reason: "is retired" })
             const at = yield* nowIso
@@ -173,9 +172,9 @@ export class OfferService extends Context.Service<
             const customer = yield* scoped.forActor(actor).customers.get(d.customerId)
             const before = foldOfferUses(yield* entriesOf(d.customerId)).find((u) => u.id === d.offerUseId)
             if (!before) return yield* new NotFound({ entity: "OfferUse", id: d.offerUseId })
-            yield* perms.require(actor, PipelineActions.offerApprove, { type: "customer", customer })
+            yield* perms.require(actor, Actions.offerApprove, { type: "customer", customer })
             if (before.managerId === actor.id) {
-              return yield* new Forbidden({ actorId: actor.id, action: PipelineActions.offerApprove, resource: `offer-use:${before.id}`, reason: "maker-checker: the proposer cannot decide their own offer use" })
+              return yield* new Forbidden({ actorId: actor.id, action: Actions.offerApprove, resource: `offer-use:${before.id}`, reason: "maker-checker: the proposer cannot decide their own offer use" })
             }
             if (before.status !== "proposed") return yield* new Conflict({ kind: "wrong-state", entity: "OfferUse", id: before.id, reason: `is already ${before.status}` })
             const at = yield* nowIso

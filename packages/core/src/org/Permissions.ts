@@ -64,7 +64,44 @@ export const Actions = {
   teamMaintainMembers: "team.maintain-members",
   auditRead: "audit.read",
   auditNote: "audit.note",
-  auditVerify: "audit.verify"
+  auditVerify: "audit.verify",
+  // The work: tasks, rules, groups, extraction, import, SMS, offers, usage feed, reports, plans.
+  /** Write a task draft, submit it, pause/resume/close it. */
+  taskCreate: "task.create",
+  /** Run an extraction. */
+  extractionRun: "extraction.run",
+  /** See a task's dry-run preview (approvers decide on it). */
+  taskPreview: "task.preview",
+  /** Import a manual task's CSV. */
+  taskImport: "task.import",
+  /**
+   * Import lines for customers already handed out (in this period, within a cool-down, or with an
+   * open item in the task) anyway, with a reason that is audited: leaders for their team,
+   * directors for their subtree. Never overrides "one agent per customer's open work".
+   */
+  taskImportOverride: "task.import-override",
+  /** Write rule-instance drafts and submit them. */
+  ruleCreate: "rule.create",
+  /** Build and change customer groups. */
+  groupManage: "group.manage",
+  /** Send SMS for work items in scope. */
+  smsSend: "sms.send",
+  /** Propose an offer on a work item in scope. */
+  offerUse: "offer.use",
+  /** Decide an offer use that needs approval. */
+  offerApprove: "offer.approve",
+  /** Import the host's usage feed (customers, daily and monthly usage): admins and system jobs. */
+  usageImport: "usage.import",
+  /** Read reports (funnels, observations, agent performance) over the reach of the grant. */
+  reportRead: "report.read",
+  /** Evaluate the observations whose window ended. */
+  observationEvaluate: "observation.evaluate",
+  /** Read work plans (targets and progress) over the reach of the grant. */
+  planRead: "plan.read",
+  /** Set the work plans of the agents and teams in reach. */
+  planManage: "plan.manage",
+  /** Close a plan period: archive the plans in reach with their achieved figures. */
+  planClose: "plan.close"
 } as const
 /**
  * A known action name.
@@ -117,7 +154,11 @@ const A = Actions
  * - director / service manager: reads everything in their subtree, audits, verifies the chain;
  * - approver: reads and decides tasks and rules pending approval;
  * - the admin of a team (any manager set as `Team.adminId`): creates child teams, sets admins,
- *   maintains members, over the teams they administer; the `admin` role creates root teams.
+ *   maintains members, over the teams they administer; the `admin` role creates root teams;
+ * - the work (DOMAIN §3, §7, §8): admins and directors run extractions and write tasks, rules and
+ *   groups; leaders import manual lists, send SMS and decide offers for their team; agents send
+ *   SMS, propose offers and read their own reports and plans; leaders and directors plan their
+ *   subtree, directors and admins close plan periods.
  *
  * @example
  * ```ts
@@ -181,7 +222,37 @@ export const defaultPolicy: PermissionPolicy = {
     // A region move takes the customer out of one region's scope into another's: only an admin
     // over both regions (the teams they administer span them) may make it.
     { role: "admin", reach: "administered", actions: [A.customerMoveRegion] },
-    { role: "*", reach: "administered", actions: [A.teamCreateChild, A.teamSetAdmin, A.teamMaintainMembers, A.managerRead] }
+    { role: "*", reach: "administered", actions: [A.teamCreateChild, A.teamSetAdmin, A.teamMaintainMembers, A.managerRead] },
+    // The work (DOMAIN §3, §7, §8): admins and directors run extractions and write tasks, rules and
+    // groups; leaders import manual lists for their team (directors for their subtree); agents work
+    // their own customers. Managing a task follows its author's `task.create` reach.
+    { role: "admin", reach: "all", actions: [A.extractionRun, A.ruleCreate, A.groupManage] },
+    { role: "admin", reach: "administered", actions: [A.taskCreate] },
+    // Importing hands work to agents: the importer's reach bounds whom (a leader: their team).
+    { role: "director", reach: "subtree", actions: [A.taskImport, A.taskImportOverride] },
+    { role: "director", reach: "all", actions: [A.extractionRun, A.ruleCreate, A.groupManage] },
+    { role: "director", reach: "subtree", actions: [A.taskCreate] },
+    { role: "team-leader", reach: "all", actions: [A.groupManage] },
+    { role: "team-leader", reach: "subtree", actions: [A.taskCreate] },
+    { role: "team-leader", reach: "team", actions: [A.taskImport, A.taskImportOverride, A.smsSend, A.offerUse, A.offerApprove] },
+    { role: "agent", reach: "self", actions: [A.smsSend, A.offerUse] },
+    { role: "approver", reach: "all", actions: [A.taskPreview] },
+    { role: "admin", reach: "all", actions: [A.taskPreview] },
+    { role: "director", reach: "all", actions: [A.taskPreview] },
+    { role: "team-leader", reach: "all", actions: [A.taskPreview] },
+    { role: "admin", reach: "all", actions: [A.usageImport] },
+    // Reports: agents see their own figures; leaders, directors and team admins their subtree.
+    { role: "agent", reach: "self", actions: [A.reportRead] },
+    { role: "team-leader", reach: "subtree", actions: [A.reportRead] },
+    { role: "director", reach: "subtree", actions: [A.reportRead] },
+    { role: "admin", reach: "subtree", actions: [A.reportRead] },
+    { role: "admin", reach: "all", actions: [A.observationEvaluate] },
+    { role: "director", reach: "all", actions: [A.observationEvaluate] },
+    // Work plans: agents read their own; leaders and directors plan their subtree; directors and admins close periods.
+    { role: "agent", reach: "self", actions: [A.planRead] },
+    { role: "team-leader", reach: "subtree", actions: [A.planRead, A.planManage] },
+    { role: "director", reach: "subtree", actions: [A.planRead, A.planManage, A.planClose] },
+    { role: "admin", reach: "all", actions: [A.planRead, A.planManage, A.planClose] }
   ]
 }
 

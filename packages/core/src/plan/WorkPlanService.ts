@@ -13,7 +13,7 @@ import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { Conflict, Forbidden, NotFound, type StorageError, type ValidationError } from "../shared/Errors"
 import { type Page, PageRequest } from "../shared/Page"
 import { Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { Actions } from "../org/Permissions"
 import { Id, IsoDate } from "../shared/Primitives"
 import { ManagerStore } from "../org/ManagerStore"
 import { TeamStore } from "../org/TeamStore"
@@ -153,7 +153,7 @@ export class WorkPlanService extends Context.Service<
    *
    * @example
    * ```ts
-   * WorkPlanService.layer.pipe(Layer.provide(MemoryReportQueries.layer(db)), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * WorkPlanService.layer.pipe(Layer.provide(MemoryReportQueries.layer(db)), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -175,7 +175,7 @@ export class WorkPlanService extends Context.Service<
       const audit = (actor: Actor, action: string, before: WorkPlan | null, after: WorkPlan) =>
         trail.record(actor, { action, category: "plan", recordType: "WorkPlan", recordId: after.id, customerId: null, before, after })
 
-      const readScope = (actor: Actor) => Effect.map(perms.scopeFor(actor, PipelineActions.planRead), (s) => s?.scope)
+      const readScope = (actor: Actor) => Effect.map(perms.scopeFor(actor, Actions.planRead), (s) => s?.scope)
 
       const readable = (actor: Actor, id: string) =>
         Effect.gen(function* () {
@@ -211,11 +211,11 @@ export class WorkPlanService extends Context.Service<
             let teamId: string | null
             if (n.subjectKind === "agent") {
               const agent = yield* managers.get(n.subjectId)
-              yield* perms.require(actor, PipelineActions.planManage, { type: "manager", manager: { id: agent.id } })
+              yield* perms.require(actor, Actions.planManage, { type: "manager", manager: { id: agent.id } })
               teamId = agent.teamId
             } else {
               const team = yield* teams.get(n.subjectId)
-              yield* perms.require(actor, PipelineActions.planManage, { type: "team", team: { id: team.id } })
+              yield* perms.require(actor, Actions.planManage, { type: "team", team: { id: team.id } })
               teamId = team.id
             }
             const id = workPlanId(period.label, n.subjectKind, n.subjectId)
@@ -284,9 +284,9 @@ export class WorkPlanService extends Context.Service<
 
       const closePeriod = Effect.fn("WorkPlanService.closePeriod")(function* (actor: Actor, period: string) {
         const label = yield* decode(z.string().min(4).max(10), period, "period")
-        const grant = yield* perms.scopeFor(actor, PipelineActions.planClose)
+        const grant = yield* perms.scopeFor(actor, Actions.planClose)
         if (!grant) {
-          return yield* new Forbidden({ actorId: actor.id, action: PipelineActions.planClose, resource: `period:${label}`, reason: `no role of ${actor.id} grants ${PipelineActions.planClose}` })
+          return yield* new Forbidden({ actorId: actor.id, action: Actions.planClose, resource: `period:${label}`, reason: `no role of ${actor.id} grants ${Actions.planClose}` })
         }
         const scope = grant.scope
         const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)

@@ -14,7 +14,7 @@ import { LineStatus } from "../customer/Customer"
 import { Forbidden, type NotFound, type StorageError, ValidationError } from "../shared/Errors"
 import { classifyOutcome, ObservationSettings } from "../observation/ObservationService"
 import { Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { Actions } from "../org/Permissions"
 import { Id, IsoDate, IsoMonth } from "../shared/Primitives"
 import { ManagerStore } from "../org/ManagerStore"
 import { OfferStore } from "../offer/OfferStore"
@@ -57,7 +57,7 @@ import {
  * decide(policy, leader, ReportActions.read, { type: "none" })
  * ```
  */
-export const ReportActions = { read: PipelineActions.reportRead } as const
+export const ReportActions = { read: Actions.reportRead } as const
 
 const Ranged = { from: IsoDate, to: IsoDate, taskId: Id.optional() }
 const rangeOk = { message: "from must be before to", path: ["to"] }
@@ -343,7 +343,7 @@ export class ReportService extends Context.Service<
    *
    * @example
    * ```ts
-   * ReportService.layer.pipe(Layer.provide(MemoryReportQueries.layer(db)), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * ReportService.layer.pipe(Layer.provide(MemoryReportQueries.layer(db)), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<ReportService, never, ReportQueries | Permissions | TeamStore | ManagerStore | TaskStore | OfferStore | QuestionnaireStore> =

@@ -24,7 +24,6 @@ import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { CandidateSource } from "../task/Candidates"
 import { Conflict, Forbidden, NotFound, type StorageError, ValidationError } from "../shared/Errors"
 import { Actions, Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
 import { Id, IsoDate } from "../shared/Primitives"
 import { RuleInstanceStore } from "./RuleInstanceStore"
 import { Transactions } from "../ports/Transactions"
@@ -125,7 +124,7 @@ export class RuleService extends Context.Service<
    *
    * @example
    * ```ts
-   * RuleService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * RuleService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<RuleService, never, Transactions | RuleInstanceStore | CandidateSource | Permissions | ScopedStores | AuditTrail> = Layer.effect(
@@ -155,11 +154,11 @@ export class RuleService extends Context.Service<
           })
         )
 
-      const mayAuthor = (actor: Actor) => () => perms.require(actor, PipelineActions.ruleCreate, { type: "none" })
+      const mayAuthor = (actor: Actor) => () => perms.require(actor, Actions.ruleCreate, { type: "none" })
 
       const create = Effect.fn("RuleService.create")(function* (actor: Actor, input: NewRuleInstance) {
         const n = yield* decode(NewRuleInstance, input, "rule instance")
-        yield* perms.require(actor, PipelineActions.ruleCreate, { type: "none" })
+        yield* perms.require(actor, Actions.ruleCreate, { type: "none" })
         const now = yield* nowIso
         let from = undefined
         let rule: Rule | undefined
@@ -207,7 +206,7 @@ export class RuleService extends Context.Service<
         return yield* step(actor, recordId, "rule.retire", mayAuthor(actor), (i, now) => retireRule(i, { now }))
       })
       const revise = Effect.fn("RuleService.revise")(function* (actor: Actor, recordId: string) {
-        yield* perms.require(actor, PipelineActions.ruleCreate, { type: "none" })
+        yield* perms.require(actor, Actions.ruleCreate, { type: "none" })
         return yield* tx.transaction(
           Effect.gen(function* () {
             const source = yield* store.get(recordId)
@@ -223,7 +222,7 @@ export class RuleService extends Context.Service<
         const day = yield* decode(IsoDate, asOf, "as-of day")
         const r = yield* store.get(recordId)
         yield* perms.require(actor, Actions.ruleRead, { type: "rule", rule: { id: r.id, status: r.status } }).pipe(
-          Effect.catchTag("Forbidden", (e) => perms.require(actor, PipelineActions.ruleCreate, { type: "none" }).pipe(Effect.mapError(() => e)))
+          Effect.catchTag("Forbidden", (e) => perms.require(actor, Actions.ruleCreate, { type: "none" }).pipe(Effect.mapError(() => e)))
         )
         const [ids] = yield* candidates.matching([instanceOf(r).rule], day)
         // Only the customers the actor may read count: a preview is no oracle on anyone else.

@@ -29,8 +29,8 @@ import { type Conflict, type Forbidden, type NotFound, type StorageError, Valida
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import type { Page } from "../shared/Page"
 import { Permissions, scopeFor } from "../org/Permissions"
-import { PipelineConfig } from "../facade/PipelineConfig"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { WorkConfig } from "../work/WorkConfig"
+import { Actions } from "../org/Permissions"
 import { Id, IsoDate } from "../shared/Primitives"
 import { CustomerGroupStore } from "../customer/CustomerGroupStore"
 import { CustomerStore } from "../customer/CustomerStore"
@@ -388,7 +388,7 @@ export class Extraction extends Context.Service<
    *
    * @example
    * ```ts
-   * Extraction.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * Extraction.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -446,7 +446,7 @@ export class Extraction extends Context.Service<
        */
       const authorScope = (t: Task) =>
         actors.resolve(t.authorId).pipe(
-          Effect.map((author): ScopeSet | "unbounded" | string => scopeFor(perms.policy, author, PipelineActions.taskCreate)?.scope ?? `the task's author ${t.authorId} may not manage tasks: it reaches no customers`),
+          Effect.map((author): ScopeSet | "unbounded" | string => scopeFor(perms.policy, author, Actions.taskCreate)?.scope ?? `the task's author ${t.authorId} may not manage tasks: it reaches no customers`),
           Effect.catchTags({
             NotFound: () => Effect.succeed("unbounded" as const),
             Forbidden: () => Effect.succeed(`the task's author ${t.authorId} is not active: it reaches no customers`)
@@ -460,8 +460,8 @@ export class Extraction extends Context.Service<
         options?: PlanOptions
       ) {
         const req = yield* decode(ExtractionRequest, input ?? {}, "extraction request")
-        yield* perms.require(actor, options?.action ?? PipelineActions.extractionRun, { type: "none" })
-        const config = yield* PipelineConfig
+        yield* perms.require(actor, options?.action ?? Actions.extractionRun, { type: "none" })
+        const config = yield* WorkConfig
         const nowMs = yield* Clock.currentTimeMillis
         const at = new Date(nowMs).toISOString()
         const asOf = req.asOf ?? at.slice(0, 10)
@@ -718,7 +718,7 @@ export class Extraction extends Context.Service<
         partition: CustomerPartition | undefined,
         queue: { readonly service: ExtractionPartitions["Service"]; readonly runKey: string; readonly workerId: string } | undefined
       ) {
-        const config = yield* PipelineConfig
+        const config = yield* WorkConfig
         const { report } = planned
         if (planned.items.length === 0 && queue === undefined) return report
         const cut = partition !== undefined && partition.count > 1 ? partition : undefined

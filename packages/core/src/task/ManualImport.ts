@@ -22,9 +22,8 @@ import { roundRobin } from "./Assignment"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
 import { AuditTrail } from "../audit/AuditTrail"
 import { Conflict, type Forbidden, type Issue, type NotFound, type StorageError, ValidationError } from "../shared/Errors"
-import { decide, Permissions, scopeFor } from "../org/Permissions"
-import { PipelineConfig } from "../facade/PipelineConfig"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { Actions, decide, Permissions, scopeFor } from "../org/Permissions"
+import { WorkConfig } from "../work/WorkConfig"
 import { Id } from "../shared/Primitives"
 import type { HandOutLedgerEntry } from "./HandOutLedger"
 import { CustomerStore } from "../customer/CustomerStore"
@@ -239,7 +238,7 @@ export class ManualImport extends Context.Service<
    *
    * @example
    * ```ts
-   * ManualImport.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * ManualImport.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -261,12 +260,12 @@ export class ManualImport extends Context.Service<
 
       const importCsv = Effect.fn("ManualImport.importCsv")(function* (actor: Actor, input: ManualImportRequest, source: CsvSource) {
         const req = yield* decode(ManualImportRequest, input, "import request")
-        yield* perms.require(actor, PipelineActions.taskImport, { type: "none" })
-        if (req.override) yield* perms.require(actor, PipelineActions.taskImportOverride, { type: "none" })
+        yield* perms.require(actor, Actions.taskImport, { type: "none" })
+        if (req.override) yield* perms.require(actor, Actions.taskImportOverride, { type: "none" })
         const task = yield* tasks.get(req.taskId)
         if (task.source !== "manual") return yield* new Conflict({ kind: "not-applicable", entity: "Task", id: task.id, reason: `only manual tasks take imports; this one is ${task.source}` })
         if (task.status !== "active") return yield* new Conflict({ kind: "wrong-state", entity: "Task", id: task.id, reason: `the task is ${task.status}; imports go into active tasks` })
-        const config = yield* PipelineConfig
+        const config = yield* WorkConfig
         const nowMs = yield* Clock.currentTimeMillis
         const at = new Date(nowMs).toISOString()
 
@@ -286,7 +285,7 @@ export class ManualImport extends Context.Service<
                 continue
               }
               // The operator's import reach decides whom they may hand work to (a leader: their team).
-              const d = decide(perms.policy, actor, PipelineActions.taskImport, { type: "manager", manager: { id: a } })
+              const d = decide(perms.policy, actor, Actions.taskImport, { type: "manager", manager: { id: a } })
               if (!d.allowed) agentProblem.set(a, { code: "agent-out-of-scope", why: `agent ${a} is outside ${actor.id}'s scope` })
               else agentTeam.set(a, m.teamId)
             }
@@ -294,7 +293,7 @@ export class ManualImport extends Context.Service<
 
         // Scope check: a line reaches only the customers in the importer's import reach (the query
         // carries the scope); unknown and out of scope read alike, so a refusal reveals no existence.
-        const importReach = scopeFor(perms.policy, actor, PipelineActions.taskImport)
+        const importReach = scopeFor(perms.policy, actor, Actions.taskImport)
         const importable = (ids: ReadonlyArray<string>) =>
           Effect.gen(function* () {
             if (importReach === undefined) return new Set<string>()

@@ -124,7 +124,7 @@ const TaskBase = z.object({
   cooldownDays: z.number().int().min(0).max(3650).default(30),
   /**
    * The task's retry policy for not-reached outcomes (maximum attempts, delays); fields left out
-   * come from the pipeline config's default (`PipelineConfig.retry`).
+   * come from the work config's default (`WorkConfig.retry`).
    */
   retryPolicy: RetryPolicyOverride.optional(),
   status: TaskStatus,

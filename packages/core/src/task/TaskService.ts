@@ -14,7 +14,6 @@ import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { Conflict, Forbidden, type NotFound, type StorageError, type ValidationError } from "../shared/Errors"
 import { Extraction, type TaskExtraction } from "./Extraction"
 import { Actions, Permissions } from "../org/Permissions"
-import { PipelineActions } from "../facade/PipelinePolicy"
 import { IsoDate } from "../shared/Primitives"
 import { CustomerGroupStore } from "../customer/CustomerGroupStore"
 import { RuleInstanceStore } from "../rule/RuleInstanceStore"
@@ -126,7 +125,7 @@ export class TaskService extends Context.Service<
    *
    * @example
    * ```ts
-   * TaskService.layer.pipe(Layer.provide(Extraction.layer), Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * TaskService.layer.pipe(Layer.provide(Extraction.layer), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -165,10 +164,10 @@ export class TaskService extends Context.Service<
       // Managing a task (edit, submit, pause, resume, close) follows its author: the actor's
       // task.create reach must hold the author (a leader: their own team tree).
       const mayManage = (actor: Actor) => (t: Task) =>
-        perms.require(actor, PipelineActions.taskCreate, { type: "task", task: { id: t.id, status: t.status, authorId: t.authorId } })
+        perms.require(actor, Actions.taskCreate, { type: "task", task: { id: t.id, status: t.status, authorId: t.authorId } })
 
       const create = Effect.fn("TaskService.create")(function* (actor: Actor, input: NewTask) {
-        yield* perms.require(actor, PipelineActions.taskCreate, { type: "none" })
+        yield* perms.require(actor, Actions.taskCreate, { type: "none" })
         const now = yield* nowIso
         const task = yield* decode(
           Task,
@@ -185,10 +184,10 @@ export class TaskService extends Context.Service<
       })
 
       const update = Effect.fn("TaskService.update")(function* (actor: Actor, id: string, patch: TaskPatch, expectedVersion: number) {
-        yield* perms.require(actor, PipelineActions.taskCreate, { type: "none" })
+        yield* perms.require(actor, Actions.taskCreate, { type: "none" })
         const blocked = Object.keys(patch).filter((k) => (managed as ReadonlyArray<string>).includes(k) || k === "id" || k === "source")
         if (blocked.length) {
-          return yield* new Forbidden({ actorId: actor.id, action: PipelineActions.taskCreate, resource: `task:${id}`, reason: `${blocked.join(", ")} cannot be edited` })
+          return yield* new Forbidden({ actorId: actor.id, action: Actions.taskCreate, resource: `task:${id}`, reason: `${blocked.join(", ")} cannot be edited` })
         }
         return yield* tx.transaction(
           Effect.gen(function* () {
@@ -294,7 +293,7 @@ export class TaskService extends Context.Service<
       })
 
       const expireDue = Effect.fn("TaskService.expireDue")(function* (actor: Actor, asOf?: string) {
-        yield* perms.require(actor, PipelineActions.taskCreate, { type: "none" })
+        yield* perms.require(actor, Actions.taskCreate, { type: "none" })
         const day = asOf ?? (yield* nowIso).slice(0, 10)
         const live: Array<Task> = []
         let cursor: string | null = null
@@ -318,12 +317,12 @@ export class TaskService extends Context.Service<
 
       const preview = Effect.fn("TaskService.preview")(function* (actor: Actor, id: string, input?: PreviewOptions) {
         const o = yield* decode(PreviewOptions, input ?? {}, "preview options")
-        yield* perms.require(actor, PipelineActions.taskPreview, { type: "none" })
+        yield* perms.require(actor, Actions.taskPreview, { type: "none" })
         const task = yield* tasks.get(id)
         const plan = yield* extraction.plan(
           actor,
           { ...(o.asOf ? { asOf: o.asOf } : {}), ...(o.assignment ? { assignment: { [id]: o.assignment } } : {}) },
-          { extraTasks: [task], includeNotDue: true, action: PipelineActions.taskPreview, anyRuleStatus: true }
+          { extraTasks: [task], includeNotDue: true, action: Actions.taskPreview, anyRuleStatus: true }
         )
         const result = plan.report.tasks.find((t) => t.taskId === id)
         if (!result) return yield* new Conflict({ kind: "not-applicable", entity: "Task", id, reason: "manual tasks take imports, not extractions: nothing to preview" })

@@ -79,7 +79,7 @@ export class AppointmentService extends Context.Service<
    *
    * @example
    * ```ts
-   * AppointmentService.layer.pipe(Layer.provide(Contactability.layer), Layer.provide(notifierLayer), Layer.provide(scopeLayer(pipelinePolicy)))
+   * AppointmentService.layer.pipe(Layer.provide(Contactability.layer), Layer.provide(notifierLayer), Layer.provide(scopeLayer(defaultPolicy)))
    * ```
    */
   static readonly layer: Layer.Layer<

@@ -1,7 +1,7 @@
 /**
  * The contact policy: per channel, the hours a customer may be contacted, the channels closed on
  * public holidays, and how often a customer may be contacted a day and a week. Read by
- * `Contactability` and set in `PipelineConfig`.
+ * `Contactability` and set in `WorkConfig`.
  */
 import * as z from "zod"
 import { Channel } from "../shared/Channel"

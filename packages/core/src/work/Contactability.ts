@@ -22,7 +22,7 @@ import { DndStore } from "./DndStore"
 import { WorkItemStore } from "./WorkItemStore"
 import { decode } from "../shared/Validation"
 import type { WorkItem } from "./WorkItem"
-import { PipelineConfig } from "../facade/PipelineConfig"
+import { WorkConfig } from "./WorkConfig"
 import { ContactPolicy, defaultContactPolicy } from "./ContactPolicy"
 
 /**
@@ -175,7 +175,7 @@ export class Contactability extends Context.Service<
    *
    * @example
    * ```ts
-   * Contactability.layer.pipe(Layer.provide(Permissions.layer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * Contactability.layer.pipe(Layer.provide(Permissions.layer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<Contactability, never, CustomerStore | DndStore | WorkItemStore | Permissions> = Layer.effect(
@@ -186,7 +186,7 @@ export class Contactability extends Context.Service<
       const workItems = yield* WorkItemStore
       const perms = yield* Permissions
       const decideFor = Effect.fn("Contactability.decide")(function* (customer: Customer, channel: Channel, at: string) {
-        const config = yield* PipelineConfig
+        const config = yield* WorkConfig
         const entries = yield* dnd.listByCustomer(customer.id)
         const times = yield* contactTimesOf(workItems, customer.id, channel)
         return evaluateContact({ policy: config.contact, channel, at, timeZone: customer.timeZone, dnd: entries, contactTimes: times, calendar: config.calendar })

@@ -17,7 +17,7 @@ import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import type { CallRecord } from "./CallRecord"
 import { linkCallRecord } from "./CallLink"
 import { Conflict, type Forbidden, isRetryable, NotFound, type StorageError, ValidationError } from "../shared/Errors"
-import { PipelineConfig } from "../facade/PipelineConfig"
+import { WorkConfig } from "./WorkConfig"
 import { Id, Instant } from "../shared/Primitives"
 import { CallRecordStore } from "./CallRecordStore"
 import { QuestionnaireStore } from "./QuestionnaireStore"
@@ -236,7 +236,7 @@ export class Execution extends Context.Service<
    *
    * @example
    * ```ts
-   * Execution.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * Execution.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<
@@ -260,7 +260,7 @@ export class Execution extends Context.Service<
       // One attempt at the call's outcome (call record, items, audit), in the surrounding transaction.
       const recordOutcome = Effect.fnUntraced(function* (actor: Actor, o: z.output<typeof CallOutcome>) {
         const view = scoped.forActor(actor)
-        const { retry: defaults } = yield* PipelineConfig
+        const { retry: defaults } = yield* WorkConfig
         // The items of the call, in scope, the customer's and still open (read again once a linked record is locked).
         // An outbound call on an item waiting for its next attempt is refused; the customer calling in is not.
         const openItems = (at: string) =>
@@ -325,7 +325,7 @@ export class Execution extends Context.Service<
               items = [...(yield* view.workItems.complete({ ids: o.itemIds, customerId: o.customerId, disposition: o.disposition, callSerial: serial, note: o.note }))]
             } else {
               items = []
-              // Each item's task decides its retry policy (the pipeline's default where it sets none).
+              // Each item's task decides its retry policy (`WorkConfig`'s default where it sets none).
               const policies = new Map((yield* tasks.getMany([...new Set([...byId.values()].map((w) => w.taskId))])).map((t) => [t.id, effectiveRetryPolicy(defaults, t.retryPolicy)]))
               for (const id of o.itemIds) {
                 const w = byId.get(id)!

@@ -2,7 +2,7 @@
  * The retry policy for not-reached outcomes (DOMAIN §7): after "no answer" or "phone off" the item
  * stays open and the next attempt is not offered before a delay; once the not-reached attempts
  * reach the maximum (or at once after a disposition the policy never retries, such as a number not
- * in service) the item ends as `unreachable`. A task may override the pipeline's default policy.
+ * in service) the item ends as `unreachable`. A task may override the default policy of `WorkConfig`.
  */
 import * as z from "zod"
 import type { Attempt, Disposition, WorkItem } from "./WorkItem"
@@ -42,7 +42,7 @@ export const RetryPolicy = z
 export type RetryPolicy = z.output<typeof RetryPolicy>
 
 /**
- * A task's own retry policy: any field given replaces the pipeline default's (see
+ * A task's own retry policy: any field given replaces the `WorkConfig` default's (see
  * {@link effectiveRetryPolicy}); fields left out keep the default.
  *
  * @example
@@ -71,7 +71,7 @@ export type RetryPolicyOverride = z.output<typeof RetryPolicyOverride>
 export const defaultRetryPolicy: RetryPolicy = RetryPolicy.parse({})
 
 /**
- * The policy in force for a task: the pipeline's default with the task's override laid over it.
+ * The policy in force for a task: the `WorkConfig` default with the task's override laid over it.
  *
  * @example
  * ```ts

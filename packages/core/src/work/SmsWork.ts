@@ -13,9 +13,8 @@ import { Contactability, type ContactReason } from "./Contactability"
 import type { Customer } from "../customer/Customer"
 import { Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "../shared/Errors"
 import type { Page } from "../shared/Page"
-import { Permissions } from "../org/Permissions"
-import { PipelineConfig } from "../facade/PipelineConfig"
-import { PipelineActions } from "../facade/PipelinePolicy"
+import { Actions, Permissions } from "../org/Permissions"
+import { WorkConfig } from "./WorkConfig"
 import { Id } from "../shared/Primitives"
 import { type IntegrationError, SmsGateway, type SmsStatus } from "../ports/Outbound"
 import { applyAttempt, effectiveRetryPolicy } from "./RetryPolicy"
@@ -152,7 +151,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
    *
    * @example
    * ```ts
-   * SmsWork.layer.pipe(Layer.provide(smsGatewayLayer), Layer.provide(Contactability.layer), Layer.provide(scopeLayer(pipelinePolicy)))
+   * SmsWork.layer.pipe(Layer.provide(smsGatewayLayer), Layer.provide(Contactability.layer), Layer.provide(scopeLayer(defaultPolicy)))
    * ```
    */
   static readonly layer: Layer.Layer<SmsWork, never, TaskStore | CustomerStore | ScopedStores | Contactability | SmsGateway | Permissions> = Layer.effect(
@@ -168,7 +167,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
       const sendBatch = Effect.fn("SmsWork.sendBatch")(function* (actor: Actor, input: SmsBatch) {
         const b = yield* decode(SmsBatch, input, "SMS batch")
         const task = yield* tasks.get(b.taskId)
-        const policy = effectiveRetryPolicy((yield* PipelineConfig).retry, task.retryPolicy)
+        const policy = effectiveRetryPolicy((yield* WorkConfig).retry, task.retryPolicy)
         if (task.channel !== "sms") return yield* new Conflict({ kind: "not-applicable", entity: "Task", id: task.id, reason: `is a ${task.channel} task; batch sending is for SMS tasks` })
         const view = scoped.forActor(actor)
         const items: Array<WorkItem> = []
@@ -188,7 +187,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
             continue
           }
           const customer = yield* customers.get(item.customerId)
-          const may = yield* perms.check(actor, PipelineActions.smsSend, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
+          const may = yield* perms.check(actor, Actions.smsSend, { type: "customer", customer: { ...customer, openWorkHolders: item.assigneeId === null ? [] : [item.assigneeId] } })
           if (!may.allowed) {
             skipped.push({ itemId: item.id, reasons: [{ code: "forbidden", message: may.reasons.join("; ") }] })
             continue

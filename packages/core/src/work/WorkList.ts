@@ -151,7 +151,7 @@ export class WorkList extends Context.Service<
    *
    * @example
    * ```ts
-   * WorkList.layer.pipe(Layer.provide(scopeLayer(pipelinePolicy)), Layer.provide(storesLayer(stores)))
+   * WorkList.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
   static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore | Permissions> = Layer.effect(

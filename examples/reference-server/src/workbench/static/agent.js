@@ -6,6 +6,7 @@ import { del, get, itemsOf, post } from "./api.js"
 import { act, go, hasRole, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
+import { t, word } from "./i18n.js"
 
 // ---- shared look-ups ------------------------------------------------------------------------
 
@@ -16,7 +17,7 @@ export async function taskOf(id) {
     taskCache.set(
       id,
       get(paths.task(id)).catch((e) => {
-        showError(e, `Task ${id}`)
+        showError(e, t("work.taskError", { id }))
         return null
       })
     )
@@ -24,26 +25,12 @@ export async function taskOf(id) {
 }
 export const forgetTask = (id) => taskCache.delete(id)
 
-const channels = [
-  ["phone", "Phone call"],
-  ["sms", "SMS"],
-  ["visit", "Visit"],
-  ["letter", "Letter"],
-  ["email", "Email"]
-]
-const dispositions = [
-  ["completed", "Completed"],
-  ["refused", "Refused"],
-  ["not-account-holder", "Not the account holder"],
-  ["reschedule", "Reschedule"],
-  ["not-in-service", "Number not in service"],
-  ["phone-off", "Phone off"],
-  ["no-answer", "No answer"]
-]
+const channels = ["phone", "sms", "visit", "letter", "email"].map((c) => [c, t(`channel.${c}`)])
+const dispositions = ["completed", "refused", "not-account-holder", "reschedule", "not-in-service", "phone-off", "no-answer"].map((d) => [d, t(`disposition.${d}`)])
 // Not reached: never completes an item (the retry policy schedules the next attempt or ends it unreachable).
 const notReached = new Set(["not-in-service", "phone-off", "no-answer"])
 
-const urgencyBadge = (u) => h("span", { class: `badge u${Math.min(Number(u) || 9, 5)}`, title: "Urgency (1 = most urgent)" }, `U${u}`)
+const urgencyBadge = (u) => h("span", { class: `badge u${Math.min(Number(u) || 9, 5)}`, title: t("work.urgencyHint") }, `U${u}`)
 
 // ---- work list ------------------------------------------------------------------------------
 
@@ -75,25 +62,25 @@ export async function workListView(params) {
   const list = rows.length
     ? table(
         [
-          { title: "Urgency", cell: (r) => urgencyBadge(r.urgency) },
+          { title: t("work.col.urgency"), cell: (r) => urgencyBadge(r.urgency) },
           {
-            title: "Customer",
+            title: t("work.col.customer"),
             cell: (r) =>
               h("a", { href: `#/customers/${encodeURIComponent(r.customerId)}`, class: "customer-link", dataset: { customer: r.customerId } }, names.get(r.customerId) ?? r.customerId, " ", h("small", { class: "muted" }, r.customerId))
           },
-          { title: "Open items", cell: (r) => String(r.items.length) },
+          { title: t("work.col.items"), cell: (r) => String(r.items.length) },
           {
-            title: "Tasks",
-            cell: (r) => h("ul", { class: "plain" }, r.items.map((o) => h("li", {}, tasks.get(o.item.taskId)?.name ?? o.item.taskId, o.ready === false ? h("small", { class: "muted" }, ` (next attempt ${when(o.notBefore)})`) : null)))
+            title: t("work.col.tasks"),
+            cell: (r) => h("ul", { class: "plain" }, r.items.map((o) => h("li", {}, tasks.get(o.item.taskId)?.name ?? o.item.taskId, o.ready === false ? h("small", { class: "muted" }, t("work.nextAttempt", { when: when(o.notBefore) })) : null)))
           },
-          { title: "On DND", cell: (r) => (r.withheld ? `${r.withheld} withheld` : "") }
+          { title: t("work.col.dnd"), cell: (r) => (r.withheld ? t("work.withheld", { n: r.withheld }) : "") }
         ],
         rows,
-        { class: "worklist", "aria-label": "Customers with open work, most urgent first" }
+        { class: "worklist", "aria-label": t("work.tableLabel") }
       )
-    : h("p", { class: "empty" }, "No open work. Well done.")
+    : h("p", { class: "empty" }, t("work.empty"))
 
-  const prev = h("button", { type: "button", class: "secondary", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; go("#/work") } }, "Previous page")
+  const prev = h("button", { type: "button", class: "secondary", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; go("#/work") } }, t("work.prev"))
   const more = h(
     "button",
     {
@@ -106,7 +93,7 @@ export async function workListView(params) {
         go("#/work")
       }
     },
-    "Next page"
+    t("work.next")
   )
   const size = select([["10", "10"], ["20", "20"], ["50", "50"]], { name: "pageSize", value: String(pageSize) })
   size.value = String(pageSize)
@@ -122,9 +109,9 @@ export async function workListView(params) {
     h(
       "div",
       { class: "view-head" },
-      h("h2", { id: "wl-h" }, "Work list"),
-      h("span", { class: "muted page-no" }, `Page ${pageIndex + 1}`),
-      h("div", { class: "field inline" }, h("label", { for: "page-size" }, "Customers per page"), Object.assign(size, { id: "page-size" }))
+      h("h2", { id: "wl-h" }, t("work.title")),
+      h("span", { class: "muted page-no" }, t("work.page", { n: pageIndex + 1 })),
+      h("div", { class: "field inline" }, h("label", { for: "page-size" }, t("work.pageSize")), Object.assign(size, { id: "page-size" }))
     ),
     list,
     h("div", { class: "pager" }, prev, more)
@@ -139,7 +126,7 @@ async function customerNames(rows) {
       try {
         names.set(r.customerId, (await get(paths.customer(r.customerId))).name)
       } catch (e) {
-        showError(e, `Customer ${r.customerId}`)
+        showError(e, t("work.customerError", { id: r.customerId }))
       }
     })
   )
@@ -162,14 +149,14 @@ export async function customerView(customerId) {
 
   // Summary
   const facts = [
-    ["Customer id", customer.id],
-    ["Tier", customer.tier],
-    ["Line status", customer.lineStatus],
-    ["Payment", customer.paymentType],
-    ["Region", customer.region],
-    ["Contract ends", customer.contractEnd ?? "—"],
-    ["Preferred channel", customer.preferredChannel ?? "—"],
-    ["Owner", customer.ownerManagerId ?? "—"]
+    [t("cust.id"), customer.id],
+    [t("cust.tier"), word("tier", customer.tier)],
+    [t("cust.lineStatus"), word("line", customer.lineStatus)],
+    [t("cust.payment"), word("payment", customer.paymentType)],
+    [t("cust.region"), customer.region],
+    [t("cust.contractEnd"), customer.contractEnd ?? "—"],
+    [t("cust.preferredChannel"), customer.preferredChannel ? word("channel", customer.preferredChannel) : "—"],
+    [t("cust.owner"), customer.ownerManagerId ?? "—"]
   ]
   const summary = h(
     "div",
@@ -198,7 +185,7 @@ export async function customerView(customerId) {
         h(
           "span",
           { class: "muted", dataset: { attempts: String(w.attempts?.length ?? 0) } },
-          `${w.channel} · ${w.state} · ${w.attempts?.length ?? 0} attempt(s)${w.nextAttemptAt ? ` · next attempt ${when(w.nextAttemptAt)}${o.ready === false ? " (waiting)" : ""}` : ""}`
+          `${t("cust.itemLine", { channel: word("channel", w.channel), state: word("state", w.state), attempts: w.attempts?.length ?? 0 })}${w.nextAttemptAt ? `${t("cust.itemNext", { when: when(w.nextAttemptAt) })}${o.ready === false ? t("cust.waiting") : ""}` : ""}`
         ),
         " ",
         h("code", {}, w.id)
@@ -209,20 +196,20 @@ export async function customerView(customerId) {
   const items = h(
     "fieldset",
     { class: "card items" },
-    h("legend", {}, `Open items (${offered.length})`),
-    offered.length ? h("ul", { class: "plain" }, itemRows) : h("p", { class: "empty" }, "No open items for this customer."),
-    work?.withheld ? h("p", { class: "muted" }, `${work.withheld} item(s) withheld: the customer is on do-not-disturb for their channel.`) : null
+    h("legend", {}, t("cust.openItems", { n: offered.length })),
+    offered.length ? h("ul", { class: "plain" }, itemRows) : h("p", { class: "empty" }, t("cust.noItems")),
+    work?.withheld ? h("p", { class: "muted" }, t("cust.withheld", { n: work.withheld })) : null
   )
 
   // Questionnaire of the first item whose task has one; the offer catalogue for the call form
   const [q, offers] = await Promise.all([
     questionnairePanel(offered, tasks, customer),
-    get(paths.offers, { limit: 100 }).then(itemsOf, (e) => (showError(e, "Offers"), []))
+    get(paths.offers, { limit: 100 }).then(itemsOf, (e) => (showError(e, t("cust.offersError")), []))
   ])
 
   root.append(
-    h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, "← Work list")),
-    h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, "No open items: no call to record.")), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
+    h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, t("cust.back"))),
+    h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t("cust.noCall"))), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
     await historyPanel(customer, view.dnd, reload)
   )
   return root
@@ -231,7 +218,7 @@ export async function customerView(customerId) {
 // ---- questionnaire --------------------------------------------------------------------------
 
 const textOf = (t, vars) => {
-  const s = typeof t === "string" ? t : t && typeof t === "object" ? (t.en ?? Object.values(t)[0] ?? "") : ""
+  const s = typeof t === "string" ? t : t && typeof t === "object" ? (t[document.documentElement.lang] ?? t.en ?? Object.values(t)[0] ?? "") : ""
   return s.replace(/\{(ctx\.)?([a-zA-Z0-9_]+)\}/g, (m, ctx, k) => {
     const v = ctx ? vars.context[k] : vars.answers[k]
     return v === undefined || v === null || v === "" ? (ctx ? "" : "…") : Array.isArray(v) ? v.join(", ") : String(v)
@@ -245,13 +232,13 @@ const textOf = (t, vars) => {
 async function questionnairePanel(offered, tasks, customer) {
   const locale = document.documentElement.lang || undefined
   const host = offered.find((o) => tasks.get(o.item.taskId)?.questionnaireVersion)
-  const none = { node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, "Questionnaire"), h("p", { class: "empty" }, "No questionnaire for these items.")), response: () => null }
+  const none = { node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, t("q.title")), h("p", { class: "empty" }, t("q.none"))), response: () => null }
   if (!host) return none
   let answer
   try {
     answer = await get(paths.itemQuestionnaire(host.item.id, locale))
   } catch (e) {
-    showError(e, "Questionnaire")
+    showError(e, t("q.error"))
     return none
   }
   const version = answer.version
@@ -288,11 +275,11 @@ async function questionnairePanel(offered, tasks, customer) {
       for (const [id, n] of nodes) n.hidden = !visible.has(id)
       const errors = r.errors
       const missing = r.missingRequired
-      status.textContent = r.complete ? "All required questions answered." : `${missing.length ? `${missing.length} required question(s) left.` : "Not complete yet."}${errors.length ? ` ${errors.length} answer(s) need attention.` : ""}`
+      status.textContent = r.complete ? t("q.complete") : `${missing.length ? t("q.left", { n: missing.length }) : t("q.notComplete")}${errors.length ? t("q.attention", { n: errors.length }) : ""}`
       status.dataset.complete = r.complete ? "true" : "false"
       refreshTexts()
     } catch (e) {
-      showError(e, "Questionnaire evaluation")
+      showError(e, t("q.evalError"))
     }
   }
   const givenAnswers = () => Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0)))
@@ -309,9 +296,9 @@ async function questionnairePanel(offered, tasks, customer) {
   }
   refreshTexts()
   await evaluate()
-  const title = textOf(def.title, { context, answers }) || "Questionnaire"
+  const title = textOf(def.title, { context, answers }) || t("q.title")
   return {
-    node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, title), h("p", { class: "muted" }, `For item ${host.item.id}`), form, status),
+    node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, title), h("p", { class: "muted" }, t("q.forItem", { id: host.item.id })), form, status),
     response: () => ({ workItemId: host.item.id, answers: counted, context, completed: status.dataset.complete === "true" })
   }
 }
@@ -362,7 +349,7 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
   const disposition = select(dispositions, { name: "disposition" })
   const complete = h("input", { type: "checkbox", id: uid("complete"), checked: true })
   const rescheduleAt = h("input", { type: "datetime-local", name: "rescheduleAt" })
-  const rescheduleField = field("Call back at", rescheduleAt, "Your local time")
+  const rescheduleField = field(t("call.callBackAt"), rescheduleAt, t("call.localTime"))
   rescheduleField.hidden = true
   // A not-reached outcome never completes an item: untick and disable "complete" for it, and give
   // the agent's own choice back when they pick a reached outcome again.
@@ -376,21 +363,21 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
     complete.disabled = !reached
     complete.checked = reached && wantComplete
   })
-  const offer = select([["", "(none)"], ...offers.map((o) => [o.id, `${o.name}${o.requiresApproval ? " (needs approval)" : ""}`])], { name: "offer" })
+  const offer = select([["", t("call.noOffer")], ...offers.map((o) => [o.id, `${o.name}${o.requiresApproval ? t("call.needsApproval") : ""}`])], { name: "offer" })
   const accepted = h("input", { type: "checkbox", id: uid("accepted") })
   const note = h("textarea", { rows: 2, maxlength: 4000, name: "note" })
-  const button = h("button", { type: "submit", class: "primary" }, "Record call")
+  const button = h("button", { type: "submit", class: "primary" }, t("call.submit"))
   const form = h(
     "form",
     { class: "card call", "aria-labelledby": "call-h" },
-    h("h3", { id: "call-h" }, "Record the call"),
-    h("p", { class: "muted" }, "One call for all the items ticked above; the call's serial number goes on each."),
-    field("Disposition", disposition),
+    h("h3", { id: "call-h" }, t("call.title")),
+    h("p", { class: "muted" }, t("call.hint")),
+    field(t("call.disposition"), disposition),
     rescheduleField,
-    h("div", { class: "field inline" }, complete, h("label", { for: complete.id }, "Mark the ticked items complete")),
-    field("Offer presented", offer, "Recorded on the first ticked item"),
-    h("div", { class: "field inline" }, accepted, h("label", { for: accepted.id }, "The customer accepted the offer")),
-    field("Note", note),
+    h("div", { class: "field inline" }, complete, h("label", { for: complete.id }, t("call.complete"))),
+    field(t("call.offer"), offer, t("call.offerHint")),
+    h("div", { class: "field inline" }, accepted, h("label", { for: accepted.id }, t("call.accepted"))),
+    field(t("call.note"), note),
     button
   )
   form.addEventListener("submit", async (ev) => {
@@ -407,13 +394,13 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
       ...(response && itemIds.includes(response.workItemId) && Object.keys(response.answers).length ? { responses: [response] } : {}),
       ...(offer.value && itemIds.length ? { offers: [{ workItemId: itemIds[0], offerId: offer.value, accepted: accepted.checked }] } : {})
     }
-    const r = await act(button, "Recording the call failed", () => post(paths.recordCall, body))
+    const r = await act(button, t("call.failed"), () => post(paths.recordCall, body))
     if (!r) return
     const done = r.items.filter((i) => i.state === "completed").length
     const unreachable = r.items.filter((i) => i.state === "unreachable").length
     const next = r.items.map((i) => i.nextAttemptAt).filter(Boolean).sort()[0]
     const uses = r.offerUses
-    showInfo(`Call ${r.call.serialNumber} recorded for ${itemIds.length} item(s); ${done} completed${unreachable ? `, ${unreachable} unreachable (attempts used up)` : ""}${next ? `; next attempt ${when(next)}` : ""}.${uses.length ? ` Offer recorded (${uses.map((u) => u.status).join(", ")}).` : ""}`)
+    showInfo(`${t("call.recorded", { serial: r.call.serialNumber, n: itemIds.length, done })}${unreachable ? t("call.unreachable", { n: unreachable }) : ""}${next ? t("call.next", { when: when(next) }) : ""}${t("punct.end")}${uses.length ? t("call.offerRecorded", { statuses: uses.map((u) => u.status).join(", ") }) : ""}`)
     reload()
   })
   return form
@@ -422,27 +409,24 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
 function appointmentForm(customer, offered, tasks) {
   const at = h("input", { type: "datetime-local", required: true, name: "at" })
   const channel = select(channels, { name: "channel" })
-  const item = select([["", "(no item)"], ...offered.map((o) => [o.item.id, `${tasks.get(o.item.taskId)?.name ?? o.item.taskId} (${o.item.id})`])], { name: "workItemId" })
+  const item = select([["", t("ap.noItem")], ...offered.map((o) => [o.item.id, `${tasks.get(o.item.taskId)?.name ?? o.item.taskId} (${o.item.id})`])], { name: "workItemId" })
   const note = h("input", { type: "text", maxlength: 2000, name: "note" })
-  const button = h("button", { type: "submit", class: "primary" }, "Book appointment")
-  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, "Book a callback"), field("When", at, "Your local time"), field("Channel", channel), field("For item", item), field("Note", note), button)
+  const button = h("button", { type: "submit", class: "primary" }, t("ap.submit"))
+  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, t("ap.title")), field(t("ap.when"), at, t("call.localTime")), field(t("ap.channel"), channel), field(t("ap.item"), item), field(t("ap.note"), note), button)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    if (!at.value) return showError(new Error("Choose when to call back."), "Booking")
+    if (!at.value) return showError(new Error(t("ap.chooseWhen")), t("ap.context"))
     const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, ...(item.value ? { workItemId: item.value } : {}) }
-    const r = await act(button, "Booking failed", () => post(paths.bookAppointment, body))
+    const r = await act(button, t("ap.failed"), () => post(paths.bookAppointment, body))
     if (!r) return
     const warnings = r.warnings ?? []
-    showInfo(`Appointment booked for ${when(r.appointment.at)}${warnings.length ? ` (note: ${warnings.map((w) => w.message ?? w.code).join("; ")})` : ""}.`)
+    showInfo(`${t("ap.booked", { when: when(r.appointment.at) })}${warnings.length ? t("ap.warnings", { warnings: warnings.map((w) => w.message ?? w.code).join("; ") }) : ""}${t("punct.end")}`)
     form.reset()
   })
   return form
 }
 
-const dndSources = [
-  ["customer-request", "The customer asked"],
-  ["agent", "My decision"]
-]
+const dndSources = ["customer-request", "agent"].map((s) => [s, t(`dnd.source.${s}`)])
 /** Entries only a team leader may take back (the server's `protectedDndSources`). */
 const protectedDndSources = ["customer-request", "complaint", "regulator"]
 
@@ -451,24 +435,24 @@ function dndForm(customer, reload) {
   const source = select(dndSources, { name: "source" })
   const reason = h("input", { type: "text", required: true, maxlength: 1000, name: "reason" })
   const expires = h("input", { type: "date", name: "expiresOn" })
-  const button = h("button", { type: "submit", class: "danger" }, "Add do-not-disturb")
+  const button = h("button", { type: "submit", class: "danger" }, t("dnd.submit"))
   const form = h(
     "form",
     { class: "card dnd", "aria-labelledby": "dnd-h" },
-    h("h3", { id: "dnd-h" }, "Do not disturb"),
-    h("p", { class: "muted" }, "Takes effect at once: this customer's items on that channel leave the work list."),
-    field("Channel", channel),
-    field("Who asked", source, "An entry the customer asked for is taken back by a team leader"),
-    field("Reason", reason),
-    field("Expires on (optional)", expires),
+    h("h3", { id: "dnd-h" }, t("dnd.title")),
+    h("p", { class: "muted" }, t("dnd.hint")),
+    field(t("dnd.channel"), channel),
+    field(t("dnd.source"), source, t("dnd.sourceHint")),
+    field(t("dnd.reason"), reason),
+    field(t("dnd.expires"), expires),
     button
   )
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const body = { customerId: customer.id, channel: channel.value, reason: reason.value.trim(), source: source.value, ...(expires.value ? { expiresAt: new Date(`${expires.value}T23:59:59`).toISOString() } : {}) }
-    const r = await act(button, "Adding do-not-disturb failed", () => post(paths.addDnd, body))
+    const r = await act(button, t("dnd.failed"), () => post(paths.addDnd, body))
     if (!r) return
-    showInfo(`${customer.name ?? customer.id} is on do-not-disturb for ${channel.value}.`)
+    showInfo(t("dnd.added", { name: customer.name ?? customer.id, channel: word("channel", channel.value) }))
     reload()
   })
   return form
@@ -476,27 +460,26 @@ function dndForm(customer, reload) {
 
 /** One DND entry: what it blocks, and (while it is active) a reason field and a Remove button. */
 function dndRow(customer, d, reload) {
-  const text = `${d.channel}: ${d.reason} (since ${when(d.createdAt)}${d.expiresAt ? `, until ${when(d.expiresAt)}` : ""}${d.removedAt ? `, removed ${when(d.removedAt)}` : ""})`
+  const text = `${t("dnd.entry", { channel: word("channel", d.channel), reason: d.reason, since: when(d.createdAt) })}${d.expiresAt ? t("dnd.until", { when: when(d.expiresAt) }) : ""}${d.removedAt ? t("dnd.removedAt", { when: when(d.removedAt) }) : ""}${t("punct.close")}`
   const active = d.removedAt === null && (d.expiresAt === null || Date.parse(d.expiresAt) > Date.now())
   if (!active) return h("li", { dataset: { dnd: d.id } }, text)
   // The server decides (dnd.remove / dnd.remove-protected); the page only leaves out a button that would be refused.
   const isProtected = protectedDndSources.includes(d.source)
   if (isProtected && !hasRole("team-leader")) {
-    const why = { "customer-request": "the customer asked for it", complaint: "it comes from a complaint", regulator: "a regulator requires it" }[d.source]
-    return h("li", { dataset: { dnd: d.id } }, text, " ", h("span", { class: "muted" }, `— ${why}: a team leader takes it back`))
+    return h("li", { dataset: { dnd: d.id } }, text, " ", h("span", { class: "muted" }, t("dnd.leaderOnly", { why: t(`dnd.why.${d.source}`) })))
   }
   if (!hasRole("agent", "team-leader")) return h("li", { dataset: { dnd: d.id } }, text)
-  const reason = h("input", { type: "text", required: true, maxlength: 1000, name: "reason", placeholder: "Why take it back?", "aria-label": `Reason for removing the ${d.channel} entry` })
-  const button = h("button", { type: "submit", class: "secondary" }, "Remove")
+  const reason = h("input", { type: "text", required: true, maxlength: 1000, name: "reason", placeholder: t("dnd.removeReason"), "aria-label": t("dnd.removeLabel", { channel: word("channel", d.channel) }) })
+  const button = h("button", { type: "submit", class: "secondary" }, t("dnd.remove"))
   const form = h("form", { class: "field inline dnd-remove" }, reason, button)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const why = reason.value.trim()
-    if (!why) return showError(new Error("Say why the entry is taken back."), "Removing do-not-disturb")
+    if (!why) return showError(new Error(t("dnd.sayWhy")), t("dnd.removeContext"))
     const path = `${paths.customer(customer.id)}/dnd/${encodeURIComponent(d.id)}`
-    const r = await act(button, "Removing do-not-disturb failed", () => del(path, { reason: why }))
+    const r = await act(button, t("dnd.removeFailed"), () => del(path, { reason: why }))
     if (!r) return
-    showInfo(`${customer.name ?? customer.id}: the ${d.channel} do-not-disturb entry is taken back.`)
+    showInfo(t("dnd.removed", { name: customer.name ?? customer.id, channel: word("channel", d.channel) }))
     reload()
   })
   return h("li", { dataset: { dnd: d.id } }, text, " ", form)
@@ -506,33 +489,33 @@ function dndRow(customer, d, reload) {
 async function historyPanel(customer, dndRows, reload) {
   const customerId = customer.id
   const [calls, appointments] = await Promise.all([
-    get(paths.customerCalls(customerId), { limit: 20 }).catch((e) => (showError(e, "Calls"), null)),
-    get(paths.appointments, { customerId, limit: 20 }).catch((e) => (showError(e, "Appointments"), null))
+    get(paths.customerCalls(customerId), { limit: 20 }).catch((e) => (showError(e, t("hist.calls")), null)),
+    get(paths.appointments, { customerId, limit: 20 }).catch((e) => (showError(e, t("hist.appointments")), null))
   ])
   const callRows = itemsOf(calls)
   const apRows = itemsOf(appointments)
   return h(
     "section",
     { class: "card history", "aria-labelledby": "hist-h" },
-    h("h3", { id: "hist-h" }, "History"),
-    h("h4", {}, "Calls"),
+    h("h3", { id: "hist-h" }, t("hist.title")),
+    h("h4", {}, t("hist.calls")),
     callRows.length
       ? table(
           [
-            { title: "Serial", cell: (c) => h("code", {}, c.serialNumber) },
-            { title: "When", cell: (c) => when(c.startedAt) },
-            { title: "Disposition", cell: (c) => c.disposition },
-            { title: "Items", cell: (c) => h("span", { title: c.workItemIds.join("\n") }, `${c.workItemIds.length} item(s)`) }
+            { title: t("hist.serial"), cell: (c) => h("code", {}, c.serialNumber) },
+            { title: t("hist.when"), cell: (c) => when(c.startedAt) },
+            { title: t("hist.disposition"), cell: (c) => word("disposition", c.disposition) },
+            { title: t("hist.items"), cell: (c) => h("span", { title: c.workItemIds.join("\n") }, t("hist.itemCount", { n: c.workItemIds.length })) }
           ],
           callRows,
           { class: "calls" }
         )
-      : h("p", { class: "empty" }, "No calls yet."),
-    h("h4", {}, "Appointments"),
+      : h("p", { class: "empty" }, t("hist.noCalls")),
+    h("h4", {}, t("hist.appointments")),
     apRows.length
-      ? h("ul", { class: "plain appointments" }, apRows.map((a) => h("li", {}, `${when(a.at)} · ${a.channel} · ${a.state}${a.note ? ` · ${a.note}` : ""}`)))
-      : h("p", { class: "empty" }, "None."),
-    h("h4", {}, "Do-not-disturb"),
-    dndRows.length ? h("ul", { class: "plain dnd-list" }, dndRows.map((d) => dndRow(customer, d, reload))) : h("p", { class: "empty" }, "None.")
+      ? h("ul", { class: "plain appointments" }, apRows.map((a) => h("li", {}, `${when(a.at)} · ${word("channel", a.channel)} · ${word("state", a.state)}${a.note ? ` · ${a.note}` : ""}`)))
+      : h("p", { class: "empty" }, t("hist.none")),
+    h("h4", {}, t("hist.dnd")),
+    dndRows.length ? h("ul", { class: "plain dnd-list" }, dndRows.map((d) => dndRow(customer, d, reload))) : h("p", { class: "empty" }, t("hist.none"))
   )
 }

@@ -3,6 +3,8 @@
 // (no other site can send it). Every non-2xx answer becomes an ApiError carrying the server's stable error code,
 // message and details, so views can show exactly what the API said.
 
+import { t } from "./i18n.js"
+
 /** An error answer of the API (or a network failure, code "network"). */
 export class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -34,7 +36,7 @@ export async function request(method, path, body) {
       body: body === undefined ? undefined : JSON.stringify(body)
     })
   } catch (e) {
-    throw new ApiError(0, "network", `The server could not be reached (${e instanceof Error ? e.message : String(e)})`)
+    throw new ApiError(0, "network", t("net.unreachable", { reason: e instanceof Error ? e.message : String(e) }))
   }
   const type = res.headers.get("content-type") ?? ""
   const data = res.status === 204 ? null : type.includes("json") ? await res.json().catch(() => null) : await res.text()

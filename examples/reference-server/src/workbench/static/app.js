@@ -7,6 +7,7 @@ import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
 import { approvalsView, reportsView, teamView } from "./leader.js"
+import { t, tOr, wireSwitch } from "./i18n.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -30,7 +31,7 @@ async function render() {
   if (!route) return go(defaultRoute())
   const main = $("view")
   for (const a of document.querySelectorAll("#nav a")) a.toggleAttribute("aria-current", hash.startsWith(a.getAttribute("href")))
-  replace(main, h("p", { class: "loading" }, "Loading…"))
+  replace(main, h("p", { class: "loading" }, t("view.loading")))
   try {
     const node = await route[1](route[0].exec(hash))
     replace(main, node)
@@ -40,7 +41,7 @@ async function render() {
       heading.focus({ preventScroll: true })
     }
   } catch (e) {
-    replace(main, h("p", { class: "empty" }, "This view could not be loaded."))
+    replace(main, h("p", { class: "empty" }, t("view.failed")))
     if (!(e instanceof ApiError)) console.error(e) // a bug of the page: keep its stack for the console
     showError(e)
   }
@@ -69,7 +70,7 @@ async function showApp() {
   $("app").hidden = false
   $("app").insertBefore($("messages"), $("view"))
   const me = session.me
-  replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).join(", ")))
+  replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
   await render()
@@ -79,7 +80,7 @@ $("login-form").addEventListener("submit", async (ev) => {
   ev.preventDefault()
   clearMessages()
   const button = ev.submitter ?? $("login-submit")
-  await act(button, "Login failed", async () => {
+  await act(button, t("login.failed"), async () => {
     // The session cookie the answer sets is what every later request carries (the token in the
     // body is for API clients; the page never stores it).
     await post(paths.login, { login: $("login-id").value.trim(), password: $("login-password").value })
@@ -99,7 +100,7 @@ for (const b of document.querySelectorAll("button[data-login]")) {
 }
 
 $("logout").addEventListener("click", async (ev) => {
-  const done = await act(ev.currentTarget, "Logout failed", () => post(paths.logout))
+  const done = await act(ev.currentTarget, t("logout.failed"), () => post(paths.logout))
   if (done === undefined) return
   // A fresh page: nothing of this person's session (cached tasks, pages seen) outlives it.
   location.replace(location.pathname)
@@ -109,8 +110,10 @@ setUnauthenticatedHandler(() => {
   if (!session.me) return
   session.me = null
   showLogin()
-  showError(new Error("Your session ended; please log in again."))
+  showError(new Error(t("session.ended")))
 })
+
+wireSwitch()
 
 // Start: resume the session the cookie carries, or ask for a login.
 try {

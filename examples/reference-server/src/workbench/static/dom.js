@@ -1,3 +1,5 @@
+import { formatInstant } from "./i18n.js"
+
 // DOM helpers for the workbench. Every piece of data reaches the page as a text node or an
 // attribute value (never parsed as HTML), so a customer name like "<img onerror=…>" stays text.
 
@@ -52,8 +54,8 @@ export function select(options, attrs = {}) {
   return h("select", attrs, options.map(([value, text]) => h("option", { value }, text)))
 }
 
-/** Formats an ISO instant in the browser's locale, or "—". */
-export const when = (iso) => (iso ? new Date(iso).toLocaleString() : "—")
+/** Formats an ISO instant in the page's locale, or "—". */
+export const when = (iso) => (iso ? formatInstant(iso) : "—")
 
 /** Turns a table definition into a <table>: columns [{ title, cell(row) → node|string }]. */
 export function table(columns, rows, attrs = {}) {

@@ -6,6 +6,7 @@ import { forgetTask, taskOf } from "./agent.js"
 import { field, h, replace, select, table, uid } from "./dom.js"
 import { paths } from "./paths.js"
 import { act, go, session, showError, showInfo } from "./ui.js"
+import { locale, t, tOr, word } from "./i18n.js"
 
 // ---- approvals ------------------------------------------------------------------------------
 
@@ -18,56 +19,48 @@ export async function approvalsView() {
     ? h(
         "ul",
         { class: "plain task-list" },
-        tasks.map((t) =>
+        tasks.map((task) =>
           h(
             "li",
             {},
-            h("button", { type: "button", class: "link task-open", dataset: { task: t.id }, onclick: () => void showTask(t, detail) }, t.name),
+            h("button", { type: "button", class: "link task-open", dataset: { task: task.id }, onclick: () => void showTask(task, detail) }, task.name),
             " ",
-            h("span", { class: "muted" }, `${t.source} · ${t.channel} · urgency ${t.urgency} · by ${t.authorId}`)
+            h("span", { class: "muted" }, t("appr.line", { source: task.source, channel: word("channel", task.channel), urgency: task.urgency, author: task.authorId }))
           )
         )
       )
-    : h("p", { class: "empty" }, "Nothing awaits approval.")
-  return h("section", { class: "view", "aria-labelledby": "ap-h" }, h("h2", { id: "ap-h" }, "Tasks awaiting approval"), h("div", { class: "grid" }, h("div", { class: "col card" }, list), h("div", { class: "col" }, detail)))
+    : h("p", { class: "empty" }, t("appr.empty"))
+  return h("section", { class: "view", "aria-labelledby": "ap-h" }, h("h2", { id: "ap-h" }, t("appr.title")), h("div", { class: "grid" }, h("div", { class: "col card" }, list), h("div", { class: "col" }, detail)))
 }
 
 /** Why candidates were left out, in words (the API's keys are the Extraction report's). */
-const exclusionNames = {
-  scope: "Outside the task's region or its author's scope",
-  dnd: "On do-not-disturb for the channel",
-  dedupPeriod: "Taken by a more urgent task this period",
-  alreadyExtracted: "Already handed out this period",
-  dedupCooldown: "Handed out recently (cool-down)",
-  stillOpen: "Still has an open item of this task",
-  calendar: "Task not due that day"
-}
+const exclusionName = (k) => tOr(`excl.${k}`, k)
 
 async function showTask(task, detail) {
-  replace(detail, h("p", { class: "loading" }, "Running the dry run…"))
+  replace(detail, h("p", { class: "loading" }, t("appr.running")))
   let preview
   try {
     preview = await get(paths.taskPreview(task.id))
   } catch (e) {
-    replace(detail, h("p", { class: "empty" }, "The dry run could not be run."))
-    return showError(e, `Dry run of ${task.name}`)
+    replace(detail, h("p", { class: "empty" }, t("appr.failedRun")))
+    return showError(e, t("appr.dryRunOf", { name: task.name }))
   }
   const r = preview.result
   const excluded = Object.entries(r.excluded)
   const load = Object.entries(r.loadPerAgent).sort(([a], [b]) => (a < b ? -1 : 1))
   const comment = h("textarea", { rows: 2, maxlength: 2000, name: "comment" })
-  const approve = h("button", { type: "submit", class: "primary", value: "approve" }, "Approve")
-  const reject = h("button", { type: "submit", class: "danger", value: "reject" }, "Reject")
-  const form = h("form", { class: "decision" }, field("Comment", comment, "Required when rejecting"), h("div", { class: "buttons" }, approve, reject))
+  const approve = h("button", { type: "submit", class: "primary", value: "approve" }, t("appr.approve"))
+  const reject = h("button", { type: "submit", class: "danger", value: "reject" }, t("appr.reject"))
+  const form = h("form", { class: "decision" }, field(t("appr.comment"), comment, t("appr.commentHint")), h("div", { class: "buttons" }, approve, reject))
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const rejecting = ev.submitter === reject
-    const r2 = await act(ev.submitter, rejecting ? "Rejecting failed" : "Approving failed", () =>
+    const r2 = await act(ev.submitter, rejecting ? t("appr.rejectFailed") : t("appr.approveFailed"), () =>
       rejecting ? post(paths.rejectTask(task.id), { comment: comment.value }) : post(paths.approveTask(task.id), { comment: comment.value })
     )
     if (!r2) return
     forgetTask(task.id)
-    showInfo(`${task.name} ${rejecting ? "rejected" : "approved"}: now ${r2.status}.`)
+    showInfo(t(rejecting ? "appr.rejected" : "appr.approved", { name: task.name, status: r2.status }))
     go("#/approvals")
   })
   replace(
@@ -78,18 +71,18 @@ async function showTask(task, detail) {
       h("h3", { id: "pv-h" }, task.name),
       task.description ? h("p", {}, task.description) : null,
       h("dl", { class: "facts" }, [
-        [h("dt", {}, "Source"), h("dd", {}, task.source)],
-        [h("dt", {}, "Channel"), h("dd", {}, task.channel)],
-        [h("dt", {}, "Cycle"), h("dd", {}, `${task.cycle}, ${task.startsOn} – ${task.expiresOn ?? "open-ended"}`)],
-        [h("dt", {}, "Dry run as of"), h("dd", {}, `${preview.asOf} (period ${preview.period})`)]
+        [h("dt", {}, t("appr.source")), h("dd", {}, task.source)],
+        [h("dt", {}, t("appr.channel")), h("dd", {}, word("channel", task.channel))],
+        [h("dt", {}, t("appr.cycle")), h("dd", {}, `${task.cycle}, ${task.startsOn} – ${task.expiresOn ?? t("appr.openEnded")}`)],
+        [h("dt", {}, t("appr.asOf")), h("dd", {}, t("appr.period", { asOf: preview.asOf, period: preview.period }))]
       ]),
-      h("p", { class: "big" }, h("strong", { class: "handed-out" }, String(r.handedOut)), ` customers would be handed out, of ${r.candidates} candidates.`),
-      excluded.length ? h("h4", {}, "Left out") : null,
-      excluded.length ? table([{ title: "Reason", cell: ([k]) => exclusionNames[k] ?? k }, { title: "Customers", cell: ([, v]) => String(v) }], excluded, { class: "excluded" }) : null,
-      h("h4", {}, "Load per agent"),
-      load.length ? table([{ title: "Agent", cell: ([k]) => (k === "-" ? "(unassigned)" : k) }, { title: "Items", cell: ([, v]) => String(v) }], load, { class: "load" }) : h("p", { class: "empty" }, "No items would be created."),
+      h("p", { class: "big" }, h("strong", { class: "handed-out" }, String(r.handedOut)), t("appr.handedOut", { n: r.candidates })),
+      excluded.length ? h("h4", {}, t("appr.leftOut")) : null,
+      excluded.length ? table([{ title: t("appr.reason"), cell: ([k]) => exclusionName(k) }, { title: t("appr.customers"), cell: ([, v]) => String(v) }], excluded, { class: "excluded" }) : null,
+      h("h4", {}, t("appr.load")),
+      load.length ? table([{ title: t("appr.agent"), cell: ([k]) => (k === "-" ? t("appr.unassigned") : k) }, { title: t("appr.items"), cell: ([, v]) => String(v) }], load, { class: "load" }) : h("p", { class: "empty" }, t("appr.noItems")),
       r.warnings.length ? h("ul", { class: "warnings" }, r.warnings.map((w) => h("li", {}, w))) : null,
-      preview.sample.length ? h("p", { class: "muted" }, `First customers: ${preview.sample.join(", ")}`) : null,
+      preview.sample.length ? h("p", { class: "muted" }, t("appr.first", { list: preview.sample.join(", ") })) : null,
       form
     )
   )
@@ -137,7 +130,7 @@ export async function teamView() {
   let checks = new Map()
 
   const load = async () => {
-    replace(listHost, h("p", { class: "loading" }, "Loading…"))
+    replace(listHost, h("p", { class: "loading" }, t("view.loading")))
     try {
       const page = await get(paths.workItems, { assigneeId: who.value, state: ["open", "in-progress"], limit: 100 })
       const rows = itemsOf(page)
@@ -150,39 +143,39 @@ export async function teamView() {
           ? table(
               [
                 {
-                  title: "Move",
+                  title: t("team.move"),
                   cell: (w) => {
-                    const b = h("input", { type: "checkbox", id: uid("wi"), value: w.id, "aria-label": `Move ${tasks.get(w.taskId)?.name ?? w.taskId} for ${w.customerId}` })
+                    const b = h("input", { type: "checkbox", id: uid("wi"), value: w.id, "aria-label": t("team.moveLabel", { task: tasks.get(w.taskId)?.name ?? w.taskId, customer: w.customerId }) })
                     checks.set(w.id, b)
                     return b
                   }
                 },
-                { title: "Customer", cell: (w) => w.customerId },
-                { title: "Task", cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
-                { title: "Urgency", cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
-                { title: "State", cell: (w) => `${w.state}${w.attempts?.length ? ` · ${w.attempts.length} attempt(s)` : ""}` },
-                { title: "Due", cell: (w) => (w.dueAt ? new Date(w.dueAt).toLocaleString() : "—") }
+                { title: t("team.customer"), cell: (w) => w.customerId },
+                { title: t("team.task"), cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
+                { title: t("team.urgency"), cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
+                { title: t("team.state"), cell: (w) => `${word("state", w.state)}${w.attempts?.length ? t("team.attempts", { n: w.attempts.length }) : ""}` },
+                { title: t("team.due"), cell: (w) => (w.dueAt ? new Date(w.dueAt).toLocaleString() : "—") }
               ],
               rows,
-              { class: "team-table", "aria-label": "Open work items" }
+              { class: "team-table", "aria-label": t("team.tableLabel") }
             )
-          : h("p", { class: "empty" }, "No open items.")
+          : h("p", { class: "empty" }, t("team.noItems"))
       )
     } catch (e) {
-      replace(listHost, h("p", { class: "empty" }, "The items could not be loaded."))
-      showError(e, "Work items")
+      replace(listHost, h("p", { class: "empty" }, t("team.loadFailed")))
+      showError(e, t("team.itemsError"))
     }
   }
   who.addEventListener("change", () => void load())
-  const move = h("button", { type: "submit", class: "primary" }, "Move selected items")
-  const form = h("form", { class: "card allocate", "aria-labelledby": "mv-h" }, h("h3", { id: "mv-h" }, "Assign or transfer"), field("To agent", to), field("Note", note), move)
+  const move = h("button", { type: "submit", class: "primary" }, t("team.moveSubmit"))
+  const form = h("form", { class: "card allocate", "aria-labelledby": "mv-h" }, h("h3", { id: "mv-h" }, t("team.allocate")), field(t("team.toAgent"), to), field(t("team.note"), note), move)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const ids = [...checks].filter(([, b]) => b.checked).map(([id]) => id)
-    if (!ids.length) return showError(new Error("Tick the items to move first."), "Assign or transfer")
-    const r = await act(move, "Moving items failed", () => post(paths.allocateWorkItems, { ids, to: to.value, ...(note.value ? { note: note.value } : {}) }))
+    if (!ids.length) return showError(new Error(t("team.tickFirst")), t("team.allocate"))
+    const r = await act(move, t("team.moveFailed"), () => post(paths.allocateWorkItems, { ids, to: to.value, ...(note.value ? { note: note.value } : {}) }))
     if (!r) return
-    showInfo(`${r.changed.length} item(s) moved to ${to.value}${r.unchanged.length ? `, ${r.unchanged.length} already there` : ""}.`)
+    showInfo(`${t("team.moved", { n: r.changed.length, to: to.value })}${r.unchanged.length ? t("team.alreadyThere", { n: r.unchanged.length }) : ""}${t("punct.end")}`)
     await load()
   })
   await load()
@@ -190,10 +183,10 @@ export async function teamView() {
   return h(
     "section",
     { class: "view", "aria-labelledby": "tm-h" },
-    h("h2", { id: "tm-h" }, "Team work"),
-    tree.length > 1 ? h("div", { class: "field inline" }, h("label", { for: "team-select" }, "Team"), Object.assign(teamSelect, { id: "team-select" })) : null,
-    h("p", { class: "muted" }, `Team ${teamId ?? "—"}: ${members.length} member(s), ${agents.length} agent(s).`),
-    h("div", { class: "grid" }, h("div", { class: "col wide" }, h("div", { class: "card" }, field("Items of", who), listHost)), h("div", { class: "col" }, form)),
+    h("h2", { id: "tm-h" }, t("team.title")),
+    tree.length > 1 ? h("div", { class: "field inline" }, h("label", { for: "team-select" }, t("team.team")), Object.assign(teamSelect, { id: "team-select" })) : null,
+    h("p", { class: "muted" }, t("team.summary", { team: teamId ?? "—", members: members.length, agents: agents.length })),
+    h("div", { class: "grid" }, h("div", { class: "col wide" }, h("div", { class: "card" }, field(t("team.itemsOf"), who), listHost)), h("div", { class: "col" }, form)),
     pool
   )
 }
@@ -208,8 +201,8 @@ async function poolCard(teamId, agents, onAssigned) {
   const listHost = h("div", { class: "pool-items", "aria-live": "polite" })
   const to = select(agents.map((m) => [m.id, `${m.name} (${m.id})`]), { name: "pool-to" })
   to.value = agents[0]?.id ?? ""
-  const assign = h("button", { type: "submit", class: "primary" }, "Assign selected pool items")
-  const more = h("button", { type: "button", class: "secondary", hidden: true }, "More pool items")
+  const assign = h("button", { type: "submit", class: "primary" }, t("pool.submit"))
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, t("pool.more"))
   let checks = new Map()
   let rows = []
   let cursor = null
@@ -224,58 +217,58 @@ async function poolCard(teamId, agents, onAssigned) {
         ? table(
             [
               {
-                title: "Assign",
+                title: t("pool.assign"),
                 cell: (w) => {
-                  const b = h("input", { type: "checkbox", id: uid("pool"), value: w.id, "aria-label": `Assign ${tasks.get(w.taskId)?.name ?? w.taskId} for ${w.customerId}` })
+                  const b = h("input", { type: "checkbox", id: uid("pool"), value: w.id, "aria-label": t("pool.assignLabel", { task: tasks.get(w.taskId)?.name ?? w.taskId, customer: w.customerId }) })
                   checks.set(w.id, b)
                   return b
                 }
               },
-              { title: "Customer", cell: (w) => w.customerId },
-              { title: "Task", cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
-              { title: "Urgency", cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
-              { title: "State", cell: (w) => w.state },
-              { title: "Due", cell: (w) => (w.dueAt ? new Date(w.dueAt).toLocaleString() : "—") }
+              { title: t("team.customer"), cell: (w) => w.customerId },
+              { title: t("team.task"), cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
+              { title: t("team.urgency"), cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
+              { title: t("team.state"), cell: (w) => word("state", w.state) },
+              { title: t("team.due"), cell: (w) => (w.dueAt ? new Date(w.dueAt).toLocaleString() : "—") }
             ],
             rows,
-            { class: "pool-table", "aria-label": "Unassigned pool" }
+            { class: "pool-table", "aria-label": t("pool.tableLabel") }
           )
-        : h("p", { class: "empty" }, "The pool is empty.")
+        : h("p", { class: "empty" }, t("pool.empty"))
     )
     more.hidden = cursor === null
   }
 
   /** Loads the first page again (`fresh`) or the next one. */
   const load = async (fresh) => {
-    if (fresh) replace(listHost, h("p", { class: "loading" }, "Loading…"))
+    if (fresh) replace(listHost, h("p", { class: "loading" }, t("view.loading")))
     try {
       const page = await get(paths.workPool, { teamId, limit: 50, cursor: fresh ? undefined : cursor })
       rows = fresh ? itemsOf(page) : rows.concat(itemsOf(page))
       cursor = page.nextCursor ?? null
       await render()
     } catch (e) {
-      replace(listHost, h("p", { class: "empty" }, "The pool could not be loaded."))
-      showError(e, "Unassigned pool")
+      replace(listHost, h("p", { class: "empty" }, t("pool.loadFailed")))
+      showError(e, t("pool.title"))
     }
   }
   more.addEventListener("click", () => void load(false))
 
-  const form = h("form", { class: "allocate pool-assign", "aria-labelledby": "pl-a" }, h("h4", { id: "pl-a" }, "Hand out"), field("Hand out to", to), assign)
+  const form = h("form", { class: "allocate pool-assign", "aria-labelledby": "pl-a" }, h("h4", { id: "pl-a" }, t("pool.handOut")), field(t("pool.handOutTo"), to), assign)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const ids = [...checks].filter(([, b]) => b.checked).map(([id]) => id)
-    if (!ids.length) return showError(new Error("Tick the pool items to assign first."), "Unassigned pool")
-    const r = await act(assign, "Assigning pool items failed", () => post(paths.allocateWorkItems, { ids, to: to.value, from: null }))
+    if (!ids.length) return showError(new Error(t("pool.tickFirst")), t("pool.title"))
+    const r = await act(assign, t("pool.failed"), () => post(paths.allocateWorkItems, { ids, to: to.value, from: null }))
     if (!r) return
-    showInfo(`${r.changed.length} pool item(s) assigned to ${to.value}.`)
+    showInfo(t("pool.assigned", { n: r.changed.length, to: to.value }))
     await Promise.all([load(true), onAssigned()])
   })
   await load(true)
   return h(
     "section",
     { class: "card pool", "aria-labelledby": "pl-h" },
-    h("h3", { id: "pl-h" }, "Unassigned pool"),
-    h("p", { class: "muted" }, "Open items of the team with no agent, most urgent first."),
+    h("h3", { id: "pl-h" }, t("pool.title")),
+    h("p", { class: "muted" }, t("pool.hint")),
     h("div", { class: "grid" }, h("div", { class: "col wide" }, listHost, more), h("div", { class: "col" }, form))
   )
 }
@@ -300,22 +293,25 @@ export async function reportsView() {
   const reports = [...byBase.values()].filter((r) => r.formats.json)
   // Tasks the reader may see, for the reports that take a task id.
   const tasks = reports.some((r) => (r.formats.json.parameters ?? []).some((p) => p.name === "taskId"))
-    ? itemsOf(await get(paths.tasks, { status: ["active", "paused", "closed", "expired"], limit: 200 }).catch((e) => (showError(e, "Tasks for the reports"), [])))
+    ? itemsOf(await get(paths.tasks, { status: ["active", "paused", "closed", "expired"], limit: 200 }).catch((e) => (showError(e, t("rep.tasksError")), [])))
     : []
   const host = h("div", { class: "report-output", "aria-live": "polite" })
   const forms = reports.map((r) => reportForm(r, host, tasks))
   const picker = select(
-    reports.map((r, i) => [String(i), r.formats.json.summary ?? r.base]),
+    reports.map((r, i) => [String(i), reportTitle(r.base, r.formats.json)]),
     { id: "report-picker", name: "report" }
   )
   const show = () => forms.forEach((f, i) => (f.hidden = String(i) !== picker.value))
   picker.addEventListener("change", show)
   show()
   const body = reports.length
-    ? h("div", { class: "grid" }, h("div", { class: "col" }, h("div", { class: "card" }, field("Report", picker)), forms), h("div", { class: "col wide" }, host))
-    : h("p", { class: "empty" }, "This server offers no reports yet.")
-  return h("section", { class: "view", "aria-labelledby": "rp-h" }, h("h2", { id: "rp-h" }, "Reports"), body)
+    ? h("div", { class: "grid" }, h("div", { class: "col" }, h("div", { class: "card" }, field(t("rep.report"), picker)), forms), h("div", { class: "col wide" }, host))
+    : h("p", { class: "empty" }, t("rep.none"))
+  return h("section", { class: "view", "aria-labelledby": "rp-h" }, h("h2", { id: "rp-h" }, t("rep.title")), body)
 }
+
+/** A report's title in the page's language (the OpenAPI summary for a report the catalogue lacks). */
+const reportTitle = (base, op) => tOr(`report.${base.slice("/api/reports/".length)}`, op.summary ?? base)
 
 const isoDay = (d) => d.toISOString().slice(0, 10)
 
@@ -339,38 +335,43 @@ function reportForm({ base, formats }, host, tasks) {
     .filter((p) => p.in === "query")
     .map((p) => {
       const s = p.schema ?? {}
-      const choices = s.enum ? s.enum.map((v) => [v, v]) : p.name === "taskId" && tasks.length ? tasks.map((t) => [t.id, t.name]) : null
+      const choices = s.enum ? s.enum.map((v) => [v, tOr(`value.${v}`, v)]) : p.name === "taskId" && tasks.length ? tasks.map((task) => [task.id, task.name]) : null
       const c = choices
-        ? select([...(p.required ? [] : [["", "(any)"]]), ...choices], { name: p.name })
+        ? select([...(p.required ? [] : [["", t("rep.any")]]), ...choices], { name: p.name })
         : h("input", { name: p.name, type: s.format === "date" ? "date" : isMonth(p.name, s) ? "month" : s.type === "integer" || s.type === "number" ? "number" : "text" })
       c.value = String(defaultFor(p.name, s))
       c.required = Boolean(p.required)
       return { p, c }
     })
-  const button = h("button", { type: "submit", class: "secondary" }, "Show")
+  const button = h("button", { type: "submit", class: "secondary" }, t("rep.show"))
+  const title = reportTitle(base, op)
   const form = h(
     "form",
     { class: "card report-form", dataset: { report: name } },
-    h("h3", {}, op.summary ?? name),
-    controls.map(({ p, c }) => field(p.required ? `${p.name} *` : p.name, c, p.description)),
+    h("h3", {}, title),
+    controls.map(({ p, c }) => {
+      const label = tOr(`param.${p.name}`, p.name)
+      // The OpenAPI descriptions are English: shown as hints on the English page only.
+      return field(p.required ? `${label} *` : label, c, locale === "en" ? p.description : undefined)
+    }),
     h("div", { class: "buttons" }, button)
   )
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const query = qs(Object.fromEntries(controls.map(({ p, c }) => [p.name, c.value])))
-    const data = await act(button, op.summary ?? name, () => get(base + query))
+    const data = await act(button, title, () => get(base + query))
     if (data === undefined) return
-    const downloads = ["csv", "xlsx"].filter((f) => formats[f]).map((f) => h("a", { href: `${base}.${f}${query}`, download: `${name}.${f}`, class: "download" }, `Download ${f.toUpperCase()}`))
+    const downloads = ["csv", "xlsx"].filter((f) => formats[f]).map((f) => h("a", { href: `${base}.${f}${query}`, download: `${name}.${f}`, class: "download" }, t("rep.download", { format: f.toUpperCase() })))
     const chart = formats.svg
       ? h("img", {
           src: `${base}.svg${query}`,
-          alt: `${op.summary ?? name} (chart)`,
+          alt: t("rep.chart", { title }),
           class: "chart",
           // An <img> cannot show the API's error: ask again to put it in the messages.
-          onerror: () => void get(`${base}.svg${query}`).catch((e) => showError(e, `${op.summary ?? name} (chart)`))
+          onerror: () => void get(`${base}.svg${query}`).catch((e) => showError(e, t("rep.chart", { title })))
         })
       : null
-    replace(host, h("article", { class: "card report", dataset: { report: name } }, h("h3", {}, op.summary ?? name), chart ? h("figure", { class: "chart" }, chart) : null, renderData(data), downloads.length ? h("p", { class: "buttons" }, downloads) : null))
+    replace(host, h("article", { class: "card report", dataset: { report: name } }, h("h3", {}, title), chart ? h("figure", { class: "chart" }, chart) : null, renderData(data), downloads.length ? h("p", { class: "buttons" }, downloads) : null))
   })
   return form
 }
@@ -378,18 +379,34 @@ function reportForm({ base, formats }, host, tasks) {
 /** JSON as tables: arrays of objects become tables, objects become definition lists. */
 function renderData(data, depth = 0) {
   if (Array.isArray(data)) {
-    if (!data.length) return h("p", { class: "empty" }, "No rows.")
+    if (!data.length) return h("p", { class: "empty" }, t("rep.noRows"))
     if (data.every((r) => r && typeof r === "object" && !Array.isArray(r))) {
       const cols = [...new Set(data.flatMap((r) => Object.keys(r)))]
-      return table(cols.map((k) => ({ title: k, cell: (r) => cellOf(r[k]) })), data, { class: "report-table" })
+      return table(cols.map((k) => ({ title: keyName(k), cell: (r) => cellOf(r[k], k) })), data, { class: "report-table" })
     }
     return h("p", {}, data.map(String).join(", "))
   }
   if (data && typeof data === "object") {
-    return h("dl", { class: "facts" }, Object.entries(data).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v && typeof v === "object" && depth < 2 ? renderData(v, depth + 1) : cellOf(v))]))
+    return h("dl", { class: "facts" }, Object.entries(data).map(([k, v]) => [h("dt", {}, keyName(k)), h("dd", {}, v && typeof v === "object" && depth < 2 ? renderData(v, depth + 1) : cellOf(v, k))]))
   }
   return h("p", {}, String(data))
 }
 
-const cellOf = (v) => (v === null || v === undefined ? "—" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : typeof v === "object" ? JSON.stringify(v) : String(v))
+/** A report's field name in words (the catalogue's `key.*`; the key itself when it has none). */
+const keyName = (k) => tOr(`key.${k}`, k)
+
+/** Fields whose values are names of stages, dimensions or periods, shown in words. */
+const wordFields = new Set(["stage", "by", "kind"])
+
+const cellOf = (v, k) =>
+  v === null || v === undefined
+    ? "—"
+    : typeof v === "number"
+      ? Number.isInteger(v) ? String(v) : v.toFixed(2)
+      : typeof v === "object"
+        ? JSON.stringify(v)
+        : wordFields.has(k)
+          ? tOr(`key.${v}`, tOr(`value.${v}`, String(v)))
+          : k === "label" ? tOr(`value.${String(v).toLowerCase()}`, String(v)) // "All", "Total"; names stay
+          : String(v)
 

@@ -2,6 +2,7 @@
 // with the API's code and details) and navigation.
 import { ApiError } from "./api.js"
 import { h } from "./dom.js"
+import { t } from "./i18n.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -26,12 +27,12 @@ export function showError(e, context) {
     h(
       "div",
       { class: "msg error", role: "alert" },
-      h("strong", {}, context ? `${context}: ` : ""),
+      h("strong", {}, context ? `${context}${t("punct.colon")}` : ""),
       h("span", { class: "msg-text" }, e instanceof Error ? e.message : String(e)),
       " ",
       h("code", { class: "msg-code" }, code),
       details.length ? h("ul", {}, details.map((d) => h("li", {}, d))) : null,
-      h("button", { type: "button", class: "link", "aria-label": "Dismiss message", onclick: (ev) => ev.currentTarget.parentElement.remove() }, "×")
+      h("button", { type: "button", class: "link", "aria-label": t("msg.dismiss"), onclick: (ev) => ev.currentTarget.parentElement.remove() }, "×")
     )
   )
 }
@@ -40,7 +41,7 @@ export function showError(e, context) {
 export function showInfo(text) {
   const box = $("messages")
   box.appendChild(
-    h("div", { class: "msg info", role: "status" }, h("span", { class: "msg-text" }, text), " ", h("button", { type: "button", class: "link", "aria-label": "Dismiss message", onclick: (ev) => ev.currentTarget.parentElement.remove() }, "×"))
+    h("div", { class: "msg info", role: "status" }, h("span", { class: "msg-text" }, text), " ", h("button", { type: "button", class: "link", "aria-label": t("msg.dismiss"), onclick: (ev) => ev.currentTarget.parentElement.remove() }, "×"))
   )
 }
 

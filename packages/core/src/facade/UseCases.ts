@@ -1,6 +1,8 @@
 /**
- * The work pipeline wired in one layer: every pipeline service over the storage ports, the scope
- * services (permissions, audit, scoped stores), a candidate source and the outbound ports.
+ * The use cases wired in one layer: every work service (tasks, rules, groups, extraction, import,
+ * work list, execution, appointments, SMS, offers, observations, usage feed) over the storage
+ * ports, the scope services (permissions, audit, scoped stores), a candidate source and the
+ * outbound ports. `createWinback` builds it once into its runtime.
  */
 import { Layer } from "effect"
 import { AppointmentService } from "../work/AppointmentService"
@@ -23,14 +25,14 @@ import { UsageFeed } from "../customer/UsageFeed"
 import { WorkList } from "../work/WorkList"
 
 /**
- * Every service {@link pipelineLayer} provides.
+ * Every service {@link useCaseLayer} provides.
  *
  * @example
  * ```ts
- * const program: Effect.Effect<void, never, PipelineServices> = Effect.void
+ * const program: Effect.Effect<void, never, UseCaseServices> = Effect.void
  * ```
  */
-export type PipelineServices =
+export type UseCaseServices =
   | Extraction
   | Contactability
   | TaskService
@@ -46,20 +48,20 @@ export type PipelineServices =
   | UsageFeed
 
 /**
- * Every pipeline service. Provide the storage ports, `scopeLayer(pipelinePolicy)`, a candidate
+ * Every use-case service. Provide the storage ports, `scopeLayer()`, a candidate
  * source (`memoryCandidateSource()` or the adapters' `SqlCandidateSource.layer(storage)`), a
  * `Notifier`, an `SmsGateway` and a `Dialer`.
  *
  * @example
  * ```ts
- * const live = pipelineLayer.pipe(
- *   Layer.provideMerge(scopeLayer(pipelinePolicy)),
+ * const live = useCaseLayer.pipe(
+ *   Layer.provideMerge(scopeLayer()),
  *   Layer.provideMerge(Layer.mergeAll(SqlCandidateSource.layer(storage), notifier, smsGateway, directoriesFromStores)),
  *   Layer.provideMerge(storesLayer(storage.stores))
  * )
  * ```
  */
-export const pipelineLayer: Layer.Layer<PipelineServices, never, StoragePorts | ScopeServices | CandidateSource | Notifier | SmsGateway | Dialer | CustomerDirectory | UsageHistoryReader> = Layer.mergeAll(
+export const useCaseLayer: Layer.Layer<UseCaseServices, never, StoragePorts | ScopeServices | CandidateSource | Notifier | SmsGateway | Dialer | CustomerDirectory | UsageHistoryReader> = Layer.mergeAll(
   TaskService.layer,
   RuleService.layer,
   CustomerGroupService.layer,

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createPipeline, createWinback, Forbidden, pipelinePolicy, type Winback } from "@winback/core"
+import { createWinback, Forbidden, defaultPolicy, type Winback } from "@winback/core"
 import { fixedCalendar, instantiate, zeroBill } from "@winback/rules"
 // Test-only: core does not depend on adapters, but its facade is proven over a real adapter.
 import { MemoryStorage } from "../../adapters/src/memory/MemoryStorage"
 import { fixtures } from "../../adapters/src/testing/index"
 
-describe("createPipeline: the pipeline as async methods", () => {
+describe("createWinback: the use cases as async methods", () => {
   let winback: Winback
   beforeAll(async () => {
-    winback = await createWinback({ storage: MemoryStorage.layer(), policy: pipelinePolicy })
+    winback = await createWinback({ storage: MemoryStorage.layer(), policy: defaultPolicy })
     const s = winback.stores
     await s.teams.insert(fixtures.team("t-a", { adminId: "m-lead" }))
     await s.managers.insert(fixtures.manager("m-admin", { roles: ["admin"], teamId: "t-a" }))
@@ -28,10 +28,9 @@ describe("createPipeline: the pipeline as async methods", () => {
   })
 
   it("extracts, lists and completes as plain promises, scoped to the acting person", async () => {
-    const pipeline = createPipeline(winback)
-    const report = await pipeline.as("m-admin").extraction.run({ asOf: "2026-11-25" })
+    const report = await winback.as("m-admin").extraction.run({ asOf: "2026-11-25" })
     expect(report.created).toBe(1)
-    const me = pipeline.as("m-1")
+    const me = winback.as("m-1")
     const page = await me.workList.byCustomer({})
     expect(page.items.map((g) => g.customerId)).toEqual(["c-1"])
     const call = await me.execution.recordCall({ customerId: "c-1", itemIds: page.items[0]!.items.map((o) => o.item.id), disposition: "completed", complete: true })
@@ -40,10 +39,12 @@ describe("createPipeline: the pipeline as async methods", () => {
   })
 })
 
-describe("createPipeline with a business calendar: a year without holiday data is said, not guessed", () => {
+describe("createWinback with a business calendar: a year without holiday data is said, not guessed", () => {
+  // The host's calendar knows 2026 only (as chinaCalendar() knows 2004–2026).
+  const calendar = fixedCalendar({ name: "CN", holidays: ["2026-10-01"], years: { from: 2026, to: 2026 } })
   let winback: Winback
   beforeAll(async () => {
-    winback = await createWinback({ storage: MemoryStorage.layer(), policy: pipelinePolicy })
+    winback = await createWinback({ storage: MemoryStorage.layer(), policy: defaultPolicy, config: { calendar } })
     const s = winback.stores
     await s.teams.insert(fixtures.team("t-a", { adminId: "m-lead" }))
     await s.managers.insert(fixtures.manager("m-admin", { roles: ["admin"], teamId: "t-a" }))
@@ -59,16 +60,12 @@ describe("createPipeline with a business calendar: a year without holiday data i
     await winback.dispose()
   })
 
-  // The host's calendar knows 2026 only (as chinaCalendar() knows 2004–2026).
-  const calendar = fixedCalendar({ name: "CN", holidays: ["2026-10-01"], years: { from: 2026, to: 2026 } })
-
   it("skips a known holiday, and on a day of a year without data runs the task with a warning that names the year", async () => {
-    const pipeline = createPipeline(winback, { config: { calendar } })
-    const holiday = await pipeline.as("m-admin").extraction.run({ asOf: "2026-10-01" })
+    const holiday = await winback.as("m-admin").extraction.run({ asOf: "2026-10-01" })
     expect(holiday.created).toBe(0)
     expect(holiday.tasks[0]).toMatchObject({ taskId: "t-zb", due: false, warnings: [] })
 
-    const nationalDay2027 = await pipeline.as("m-admin").extraction.run({ asOf: "2027-10-01" })
+    const nationalDay2027 = await winback.as("m-admin").extraction.run({ asOf: "2027-10-01" })
     expect(nationalDay2027.tasks[0]!.due).toBe(true)
     expect(nationalDay2027.created).toBe(1)
     expect(nationalDay2027.tasks[0]!.warnings).toHaveLength(1)

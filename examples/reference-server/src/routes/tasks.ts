@@ -1,5 +1,5 @@
 /**
- * The work pipeline's governance and production: rules (catalogue, drafts, preview, maker-checker),
+ * Governance and production of the work: rules (catalogue, drafts, preview, maker-checker),
  * tasks (create, dry-run preview, submit, approve, reject, pause, resume, close), extraction runs
  * (plan, run), manual CSV import, customer groups and offers — each call as the authenticated person.
  */
@@ -25,7 +25,7 @@ import {
 } from "@winback/core"
 import { templateCatalogue } from "../catalogue"
 import type { Router } from "../http"
-import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, scoped, work } from "./support"
+import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
 const managed = { status: true, authorId: true, approvals: true, createdAt: true, updatedAt: true, version: true, id: true } as const
 const NewTaskBody = z.discriminatedUnion("source", [
@@ -109,14 +109,14 @@ const OfferDecisionBody = z.object({ customerId: IdString, decision: z.enum(["ap
 type Lifecycle = "submit" | "pause" | "resume" | "close"
 
 /**
- * Registers the pipeline routes.
+ * Registers the task, rule, extraction, import and group routes.
  *
  * @example
  * ```ts
- * pipelineRoutes(router, ctx)
+ * taskRoutes(router, ctx)
  * ```
  */
-export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
+export const taskRoutes = (r: Router, ctx: ApiContext): void => {
   // Tasks
   r.route({
     method: "GET",
@@ -126,7 +126,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     query: TasksQuery,
     responses: { 200: { description: "A page of tasks", schema: PageOf(Task) } },
     handler: async ({ principal, query: q }) => ({
-      json: await scoped(ctx, principal).tasks.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.source ? { sources: q.source } : {}) }, pageOf(q))
+      json: await actAs(ctx, principal).tasks.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.source ? { sources: q.source } : {}) }, pageOf(q))
     })
   })
   r.route({
@@ -136,7 +136,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "One task",
     params: IdParams,
     responses: { 200: { description: "The task", schema: Task } },
-    handler: async ({ principal, params }) => ({ json: await scoped(ctx, principal).tasks.get(params.id) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).tasks.get(params.id) })
   })
   r.route({
     method: "POST",
@@ -145,7 +145,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Create a task draft",
     body: NewTaskBody,
     responses: { 201: { description: "The draft", schema: Task } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await work(ctx, principal).tasks.create(body as never) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).tasks.create(body as never) })
   })
   r.route({
     method: "PATCH",
@@ -155,7 +155,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: PatchBody,
     responses: { 200: { description: "The task", schema: Task } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).tasks.update(params.id, body.patch, body.expectedVersion) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).tasks.update(params.id, body.patch, body.expectedVersion) })
   })
   r.route({
     method: "GET",
@@ -165,7 +165,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     query: PreviewQuery,
     responses: { 200: { description: "The preview", schema: TaskPreview } },
-    handler: async ({ principal, params, query }) => ({ json: await work(ctx, principal).tasks.preview(params.id, { asOf: query.asOf ?? ctx.today() }) })
+    handler: async ({ principal, params, query }) => ({ json: await actAs(ctx, principal).tasks.preview(params.id, { asOf: query.asOf ?? ctx.today() }) })
   })
   for (const action of ["submit", "pause", "resume", "close"] as const satisfies ReadonlyArray<Lifecycle>) {
     r.route({
@@ -175,7 +175,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
       summary: `${action[0]!.toUpperCase()}${action.slice(1)} a task`,
       params: IdParams,
       responses: { 200: { description: "The task", schema: Task } },
-      handler: async ({ principal, params }) => ({ json: await work(ctx, principal).tasks[action](params.id) })
+      handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).tasks[action](params.id) })
     })
   }
   r.route({
@@ -186,7 +186,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: Comment,
     responses: { 200: { description: "The active task", schema: Task } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).tasks.approve(params.id, body.comment) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).tasks.approve(params.id, body.comment) })
   })
   r.route({
     method: "POST",
@@ -196,7 +196,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: RequiredComment,
     responses: { 200: { description: "The rejected task", schema: Task } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).tasks.reject(params.id, body.comment) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).tasks.reject(params.id, body.comment) })
   })
   r.route({
     method: "POST",
@@ -212,7 +212,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     bodyType: "text",
     responses: { 200: { description: "The import report", schema: ImportReport } },
     handler: async ({ principal, params, query, body, raw }) => ({
-      json: await work(ctx, principal).imports.importCsv(
+      json: await actAs(ctx, principal).imports.importCsv(
         {
           taskId: params.id,
           agentIds: query.agentId ?? [],
@@ -243,7 +243,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     query: RulesQuery,
     responses: { 200: { description: "A page of rule instances", schema: PageOf(RuleInstanceRecord) } },
     handler: async ({ principal, query: q }) => ({
-      json: await scoped(ctx, principal).ruleInstances.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.templateId ? { templateIds: q.templateId } : {}) }, pageOf(q))
+      json: await actAs(ctx, principal).ruleInstances.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.templateId ? { templateIds: q.templateId } : {}) }, pageOf(q))
     })
   })
   r.route({
@@ -253,7 +253,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "One rule instance (`ruleId@version`)",
     params: IdParams,
     responses: { 200: { description: "The rule instance", schema: RuleInstanceRecord } },
-    handler: async ({ principal, params }) => ({ json: await scoped(ctx, principal).ruleInstances.get(params.id) })
+    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).ruleInstances.get(params.id) })
   })
   r.route({
     method: "POST",
@@ -262,7 +262,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Create a rule draft from a template with parameters (or a hand-written rule)",
     body: NewRuleInstance,
     responses: { 201: { description: "The draft", schema: RuleInstanceRecord } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await work(ctx, principal).rules.create(body) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).rules.create(body) })
   })
   r.route({
     method: "GET",
@@ -272,7 +272,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     query: z.object({ asOf: IsoDate.optional() }),
     responses: { 200: { description: "Count and sample", schema: RulePreview } },
-    handler: async ({ principal, params, query }) => ({ json: await work(ctx, principal).rules.preview(params.id, query.asOf ?? ctx.today()) })
+    handler: async ({ principal, params, query }) => ({ json: await actAs(ctx, principal).rules.preview(params.id, query.asOf ?? ctx.today()) })
   })
   for (const action of ["submit", "retire", "revise"] as const) {
     r.route({
@@ -282,7 +282,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
       summary: action === "revise" ? "Start a new draft version of a rule" : `${action[0]!.toUpperCase()}${action.slice(1)} a rule instance`,
       params: IdParams,
       responses: { 200: { description: "The rule instance", schema: RuleInstanceRecord } },
-      handler: async ({ principal, params }) => ({ json: await work(ctx, principal).rules[action](params.id) })
+      handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).rules[action](params.id) })
     })
   }
   r.route({
@@ -293,7 +293,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: RuleApprove,
     responses: { 200: { description: "The approved rule", schema: RuleInstanceRecord } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).rules.approve(params.id, body.effectiveFrom ? { effectiveFrom: body.effectiveFrom } : {}) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).rules.approve(params.id, body.effectiveFrom ? { effectiveFrom: body.effectiveFrom } : {}) })
   })
   r.route({
     method: "POST",
@@ -303,7 +303,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: RuleReject,
     responses: { 200: { description: "The rejected rule", schema: RuleInstanceRecord } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).rules.reject(params.id, body.reason) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).rules.reject(params.id, body.reason) })
   })
 
   // Extraction
@@ -316,7 +316,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     body: ExtractionRequest,
     responses: { 200: { description: "The plan", schema: PlanAnswer } },
     handler: async ({ principal, query, body }) => {
-      const plan = await work(ctx, principal).extraction.plan({ asOf: ctx.today(), ...body })
+      const plan = await actAs(ctx, principal).extraction.plan({ asOf: ctx.today(), ...body })
       const page = pageArray(plan.items, query)
       return { json: { report: plan.report, items: page.items, nextCursor: page.nextCursor } }
     }
@@ -328,7 +328,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Run an extraction: hand out the work items of every due task, atomically (a period once)",
     body: ExtractionRequest,
     responses: { 200: { description: "The run report", schema: ExtractionReport } },
-    handler: async ({ principal, body }) => ({ json: await work(ctx, principal).extraction.run({ asOf: ctx.today(), ...body }) })
+    handler: async ({ principal, body }) => ({ json: await actAs(ctx, principal).extraction.run({ asOf: ctx.today(), ...body }) })
   })
 
   // Customer groups
@@ -339,7 +339,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Build a customer group (a campaign's population) from a rule or a list",
     body: NewCustomerGroup,
     responses: { 201: { description: "The group", schema: z.object({ group: CustomerGroup, filteredDnd: z.number() }) } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await work(ctx, principal).groups.create(body) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).groups.create(body) })
   })
   r.route({
     method: "GET",
@@ -350,7 +350,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     query: GroupMembersQuery,
     responses: { 200: { description: "A page of customer ids", schema: GroupMembers } },
     handler: async ({ principal, params, query }) => {
-      const m = await work(ctx, principal).groups.members(params.id, { asOf: query.asOf ?? ctx.today(), ...(query.channel ? { channel: query.channel } : {}) })
+      const m = await actAs(ctx, principal).groups.members(params.id, { asOf: query.asOf ?? ctx.today(), ...(query.channel ? { channel: query.channel } : {}) })
       const page = pageArray(m.customerIds, query)
       return { json: { groupId: m.groupId, asOf: m.asOf, filteredDnd: m.filteredDnd, items: page.items, nextCursor: page.nextCursor } }
     }
@@ -373,7 +373,7 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Present an offer on a work item (accepted or not); some offers then need a leader's decision",
     body: NewOfferUse,
     responses: { 201: { description: "The offer use", schema: OfferUse } },
-    handler: async ({ principal, body }) => ({ status: 201, json: await work(ctx, principal).offers.use(body) })
+    handler: async ({ principal, body }) => ({ status: 201, json: await actAs(ctx, principal).offers.use(body) })
   })
   r.route({
     method: "POST",
@@ -383,6 +383,6 @@ export const pipelineRoutes = (r: Router, ctx: ApiContext): void => {
     params: IdParams,
     body: OfferDecisionBody,
     responses: { 200: { description: "The offer use", schema: OfferUse } },
-    handler: async ({ principal, params, body }) => ({ json: await work(ctx, principal).offers.decide({ ...body, offerUseId: params.id }) })
+    handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).offers.decide({ ...body, offerUseId: params.id }) })
   })
 }
