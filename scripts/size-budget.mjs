@@ -36,7 +36,7 @@ const scenarios = [
   { name: "core: the whole main entry (browser)", code: `export * from "@winback/core"`, platform: "browser", budget: 900, forbid: allHeavy },
   { name: "core/exports: reportXlsx + charts (browser)", code: `export { reportXlsx, funnelChartSvg, reportCsv } from "@winback/core/exports"`, platform: "browser", budget: 150, forbid: allHeavy },
   { name: "adapters/memory: MemoryStorage", code: `export { MemoryStorage } from "@winback/adapters/memory"`, platform: "node", budget: 250, forbid: allHeavy },
-  { name: "adapters/memory + createWinback", code: `import { createWinback } from "@winback/core"; import { MemoryStorage } from "@winback/adapters/memory"; export const w = () => createWinback({ storage: MemoryStorage.layer() })`, platform: "node", budget: 650, forbid: allHeavy },
+  { name: "adapters/memory + createWinback", code: `import { createWinback } from "@winback/core"; import { MemoryStorage } from "@winback/adapters/memory"; export const w = () => createWinback({ storage: MemoryStorage.layer() })`, platform: "node", budget: 900, forbid: allHeavy },
   { name: "adapters (main entry): MemoryStorage", code: `export { MemoryStorage } from "@winback/adapters"`, platform: "node", budget: 250, forbid: allHeavy },
   { name: "adapters/postgres: PostgresStorage", code: `export { PostgresStorage } from "@winback/adapters/postgres"`, platform: "node", budget: 480, forbid: ["pglite", "moment-timezone", "astronomia", "date-holidays", "chinese-days"] },
   { name: "adapters/pglite: PgliteStorage", code: `export { PgliteStorage } from "@winback/adapters/pglite"`, platform: "node", budget: 960, forbid: ["pg", "moment-timezone", "astronomia", "date-holidays", "chinese-days"] },
