@@ -4,7 +4,7 @@
 import type { RuleInstanceRecord, Stores } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import type { PgDriver } from "../Driver"
-import { fromData, maybeAnyOf, pgEntityStore } from "../entityStore"
+import { maybeAnyOf, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 /**
@@ -20,9 +20,7 @@ export const ruleStores = (driver: PgDriver): Pick<Stores, "ruleInstances"> => (
   ruleInstances: pgEntityStore<RuleInstanceRecord, import("@winback/core").RuleInstanceFilter>(driver, {
     entity: "RuleInstance",
     table: s.ruleInstances,
-    id: (r) => r.id,
     toRow: (r) => ({ id: r.id, version: r.version, data: r, status: r.status, templateId: r.templateId }),
-    fromRow: fromData,
     where: (f) => [maybeAnyOf(s.ruleInstances.status, f.statuses), maybeAnyOf(s.ruleInstances.templateId, f.templateIds)],
     sortColumns: [s.ruleInstances.id],
     sortKey: sortKeys.ruleInstance
