@@ -3,7 +3,7 @@
  * of it, validation checks submitted ones. Its own module so that analysis does not import the
  * runtime (which imports publishing, which imports analysis).
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * An answer value: text, ISO date or choice id (string), number or rating (number), choice ids of

@@ -5,7 +5,7 @@
  * against them and the structural rules; this module holds only the shapes, so the fast parser
  * reads them without importing the parser that calls it.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Condition, RESERVED_WORDS } from "./Expression"
 
 /**

@@ -4,7 +4,7 @@
  * dependency graph is built at publish time), in question order, so a change cascades exactly as
  * far as it has effects and no further.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { AnswerValue } from "./AnswerValue"
 import { ValidationError, type ValidationIssue } from "./Errors"
 import { ctxValue, formatExpression, expressionReferences, type ExpressionNode, type ExpressionValue } from "./Expression"

@@ -4,7 +4,7 @@
  * question (those on a version that contains it), and every choice share over the answers given on
  * versions that offered that choice.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { ValidationError } from "./Errors"
 import { planOf, type PublishedQuestionnaire } from "./Publish"
 import { localize, type Question } from "./Questionnaire"

@@ -3,7 +3,7 @@
  * worked examples. Admins instantiate a template with values (possibly one per tier or region)
  * and get a plain {@link Rule} — data that can be versioned, validated, previewed and explained.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { CustomerFacts } from "./Evaluator"
 import type { FactCatalog } from "./FactCatalog"
 import { defaultFactCatalog } from "./FactCatalog"

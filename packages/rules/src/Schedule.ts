@@ -3,7 +3,7 @@
  * a start and an expiry date, and "skip public holidays" / "working days only" through a
  * {@link BusinessCalendar}. Pure: the day or instant is always passed in.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { BusinessCalendar } from "./BusinessCalendar"
 import { ValidationError } from "./ValidationError"
 import { civil, } from "./internal/civil"

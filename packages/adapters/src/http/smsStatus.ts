@@ -5,7 +5,7 @@
  * transaction.
  */
 import { Effect } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import {
   AuditLogStore,
   decode,

@@ -5,7 +5,7 @@
  * channel: blocked customers are filtered out and counted.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { CandidateSource, compareIds } from "../task/Candidates"

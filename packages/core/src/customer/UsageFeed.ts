@@ -8,7 +8,7 @@
  * upserts, so re-importing a file is a no-op and a later line for the same key replaces it.
  */
 import { Clock, Context, Data, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { type Actor, buildActor } from "../org/Actor"
 import { AuditTrail } from "../audit/AuditTrail"
 import { Channel } from "../shared/Channel"

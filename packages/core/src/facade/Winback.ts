@@ -19,6 +19,7 @@ import { emptyScope } from "../org/Scope"
 import type { WinbackHost } from "../ports/HostPorts"
 import { hostPorts } from "../ports/DataModes"
 import { type DataMode, defaultCandidateSource } from "../task/ReadThroughCandidates"
+import { loggedCall, type ObservabilityOptions, observabilityLayer } from "./Observability"
 import { AppointmentService } from "../work/AppointmentService"
 import type { CandidateSource } from "../task/Candidates"
 import type { CandidateStaging, ExtractionPartitions } from "../task/ExtractionPartitions"
@@ -83,7 +84,7 @@ export type WinbackServices = StoragePorts | HostPorts | ScopeServices | UseCase
  * }
  * ```
  */
-export interface WinbackOptions {
+export interface WinbackOptions extends ObservabilityOptions {
   /** The storage adapter, e.g. `PgliteStorage.layer({ dataDir })` or `MemoryStorage.layer()`. */
   readonly storage: Layer.Layer<StoragePorts, StorageError>
   /**
@@ -316,9 +317,9 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
   // The services hold no resources: built once with the runtime, not per call (rebuilding them
   // per call cost more CPU than the call's own queries).
   const layer = Layer.provideMerge(useCaseLayerOf(options), scope)
-  const runtime = ManagedRuntime.make(layer)
+  const runtime = ManagedRuntime.make(Layer.provideMerge(layer, observabilityLayer(options)))
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
-    runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
+    runtime.runPromise(options.logger ? loggedCall(effect) : effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(
     Effect.gen(function* () {
       // The facade runs each call in its own transaction; `transactions` is for Effect programs.

@@ -5,7 +5,7 @@
  * throws becomes a typed `StorageError` naming the port and method, with the thrown value as cause.
  */
 import { Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { Customer } from "../customer/Customer"
 import { CustomerEvent, UsageDay, type UsageHistory, UsageMonth } from "../customer/Usage"
 import { Manager, ManagerProfile } from "../org/Manager"

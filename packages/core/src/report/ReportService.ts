@@ -6,7 +6,7 @@
  * the SQL adapters); this service adds labels, rates, team-subtree roll-ups and checks.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { loadPublished, type PublishedQuestionnaire, questionnaireStatistics } from "@winback/questionnaire"
 import type { Actor } from "../org/Actor"
 import { nowIso } from "../audit/AuditTrail"

@@ -4,7 +4,7 @@
  * indexes. The record is validated as a whole, definition included, wherever it crosses a boundary
  * (a store reading its json column back, a host handing one in).
  */
-import { z } from "zod"
+import * as z from "zod"
 import { RuleInstance, RuleInstanceStatus } from "@winback/rules"
 import { Id, Instant, IsoDate, Version } from "../shared/Primitives"
 

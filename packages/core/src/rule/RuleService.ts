@@ -5,7 +5,7 @@
  * package's `RuleInstance`, so extraction reads the rule straight from it.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import {
   approve as approveRule,
   createDraft,

@@ -14,9 +14,9 @@
  * A customer on DND for a task's channel is not claimed by that task, so a less urgent task on
  * another channel (an SMS greeting for a customer who refuses calls) may still get them.
  */
-import { createHash } from "node:crypto"
+import { md5Hex } from "../shared/Hash"
 import { Clock, Context, Data, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { isCalendarDataMissing, isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
 import { type Actor, Actors } from "../org/Actor"
 import { assign, AssignmentPolicy } from "./Assignment"
@@ -297,7 +297,7 @@ export interface ExtractionWorkReport {
  * ```
  */
 export const extractionRunKey = (period: string, taskIds?: ReadonlyArray<string>): string =>
-  taskIds === undefined ? `xr:${period}` : `xr:${period}:${createHash("md5").update([...new Set(taskIds)].sort(compareIds).join("\n")).digest("hex").slice(0, 12)}`
+  taskIds === undefined ? `xr:${period}` : `xr:${period}:${md5Hex([...new Set(taskIds)].sort(compareIds).join("\n")).slice(0, 12)}`
 
 /** Adds up the task reports of a run's partitions into the report of the run. */
 const mergeReports = (

@@ -16,7 +16,7 @@
  * one hands them out.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { roundRobin } from "./Assignment"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"

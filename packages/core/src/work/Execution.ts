@@ -10,7 +10,7 @@
  * record, the other completes it, so one call keeps one record and one serial number.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { loadPublished, validateResponse } from "@winback/questionnaire"
 import type { Actor } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
