@@ -3,6 +3,9 @@
 # projects OUTSIDE the workspace (with effect and zod as the host's own peer dependencies), and run
 #   1. the README's "A taste" snippet, as written;
 #   2. a plain-JS CRM host (scripts/pack-smoke.crm.mjs) on memory and PGlite storage;
+#   2b. a CRM whose PostgreSQL database already has `public.customers` (scripts/pack-smoke.shared-db.mjs,
+#       a fresh database per Node version; PACK_SMOKE_SHARED_DB=0 skips it);
+#   2c. an Effect host (scripts/pack-smoke.effect.mjs): layers, its own program, tracer and logger;
 #   3. the CRM host on the oldest supported zod minor (4.0.x);
 #   4. a host on effect 3, which npm refuses (peer conflict) and which, forced, fails on load with
 #      Winback's message naming the versions; the same for a forced host on zod 3;
@@ -12,7 +15,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/winback-pack-smoke.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+dbs=()
+cleanup() {
+  for db in "${dbs[@]}"; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 export PATH="$root/node_modules/.bin:$PATH" # Node 22 from the workspace's `node` devDependency
 npm_i() { npm install --no-audit --no-fund --loglevel=error "$@"; }
 say() { printf -- '--- %s\n' "$*"; }
@@ -32,11 +40,13 @@ blank() { # name, npm install arguments...
   awk '/^## A taste/{on=1} on&&/^```ts/{code=1;next} code&&/^```/{exit} code' "$root/README.md" > taste.mjs
   [ -s taste.mjs ] || { echo "README has no 'A taste' snippet" >&2; return 1; }
   cp "$root/scripts/pack-smoke.crm.mjs" crm.mjs
+  cp "$root/scripts/pack-smoke.shared-db.mjs" shared-db.mjs
+  cp "$root/scripts/pack-smoke.effect.mjs" effect.mjs
   npm_i "$@"
 }
 say "install: five blank projects and Node 24, in parallel"
 pids=()
-blank host "${tarballs[@]}" effect@^4.1.0 zod@^4.0.0 typescript@~5.9.3 @types/node@22 >"$work/host.log" 2>&1 & pids+=($!)
+blank host "${tarballs[@]}" effect@^4.1.0 zod@^4.0.0 pg@^8.23.1 typescript@~5.9.3 @types/node@22 >"$work/host.log" 2>&1 & pids+=($!)
 blank host-zod40 "${tarballs[@]}" effect@^4.1.0 zod@~4.0.0 >"$work/host-zod40.log" 2>&1 & pids+=($!)
 # effect 3: npm must refuse the peer conflict; the forced install (--legacy-peer-deps) is what we run.
 ( blank host-effect3 "${tarballs[@]}" effect@3 zod@^4.0.0 && echo "npm accepted effect 3 next to Winback" ) >"$work/host-effect3-strict.log" 2>&1 &
@@ -52,7 +62,7 @@ wait "$strict" || true
 nodes=(node)
 [ "${PACK_SMOKE_NODE24:-1}" != 0 ] && nodes+=("$work/node24/node_modules/.bin/node")
 cd "$work/host"
-if grep -q 'from "effect"' crm.mjs; then echo "the CRM host must not import effect" >&2; exit 1; fi
+if grep -q 'from "effect"' crm.mjs shared-db.mjs; then echo "the CRM hosts must not import effect" >&2; exit 1; fi
 say "a TypeScript host: the README's 'A taste' typechecks against the packed declarations"
 cp taste.mjs taste.ts
 npm pkg set type=module >/dev/null
@@ -64,12 +74,20 @@ for n in "${nodes[@]}"; do
   "$n" taste.mjs && echo "README 'A taste': ran"
   "$n" crm.mjs memory
   "$n" crm.mjs pglite
+  "$n" effect.mjs
+  if [ "${PACK_SMOKE_SHARED_DB:-1}" != 0 ]; then
+    db="wb_pack_smoke_$$_${#dbs[@]}"
+    dbs+=("$db")
+    psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db"
+    "$n" shared-db.mjs "postgres://postgres@127.0.0.1:5432/$db"
+  fi
 done
 
 say "host on zod 4.0.x (the oldest supported minor)"
 cd "$work/host-zod40"
 node -e 'const v = require("zod/package.json").version; if (!v.startsWith("4.0.")) throw new Error("zod " + v); console.log("zod " + v)'
 node crm.mjs memory
+node effect.mjs
 
 say "host on effect 3: npm refuses the peer conflict"
 grep -q 'peer effect@"\^4' "$work/host-effect3-strict.log" || { cat "$work/host-effect3-strict.log" >&2; exit 1; }

@@ -4,9 +4,10 @@
  */
 import { Effect } from "effect"
 import type { OpenStorage } from "@winback/adapters"
+import { fixtures } from "@winback/adapters/testing"
 import type { Customer, CustomerEvent, Task, UsageMonth } from "@winback/core"
 import { generateDemo } from "@winback/core/demo"
-import { billDrop, birthday, contractExpiring, dataDrop, instantiate, zeroBill } from "@winback/rules"
+import { billDrop, birthday, contractExpiring, dataDrop, instantiate, type Rule, zeroBill } from "@winback/rules"
 
 /** The PostgreSQL the pipeline benchmarks run on. */
 export const url = process.env.WINBACK_BENCH_DATABASE_URL ?? process.env.WINBACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
@@ -50,22 +51,19 @@ export const seedPipeline = async (storage: OpenStorage, n: number) => {
     Effect.gen(function* () {
       for (const t of demo.org.teams) yield* s.teams.insert(t)
       for (const m of demo.org.managers) yield* s.managers.insert(m)
-      const rule = (id: string, r: unknown) =>
-        s.ruleInstances.insert({
-          id: `${id}@1`,
-          ruleId: id,
-          versionNo: 1,
-          templateId: id,
-          name: id,
-          status: "active",
-          definition: { rule: r },
-          authorId: "bench",
-          approvedBy: "bench-approver",
-          effectiveFrom: "2026-01-01",
-          effectiveUntil: null,
-          createdAt: "2026-11-01T00:00:00.000Z",
-          version: 1
-        })
+      const rule = (id: string, r: Rule) =>
+        s.ruleInstances.insert(
+          fixtures.ruleInstance(`${id}@1`, {
+            templateId: id,
+            name: id,
+            status: "active",
+            authorId: "bench",
+            approvedBy: "bench-approver",
+            effectiveFrom: "2026-01-01",
+            createdAt: "2026-11-01T00:00:00.000Z",
+            rule: r
+          })
+        )
       yield* rule("zero-bill", instantiate(zeroBill).rule)
       yield* rule("bill-drop", instantiate(billDrop).rule)
       yield* rule("contract-expiring", instantiate(contractExpiring).rule)

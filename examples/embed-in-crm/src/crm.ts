@@ -101,12 +101,15 @@ const schema = `
   );
 `
 
+const customerColumns = `SELECT cust_no, display_name, mobile, city, segment, status, billing, to_char(contract_ends, 'YYYY-MM-DD') AS contract_ends,
+  to_char(signed_up, 'YYYY-MM-DD') AS signed_up, account_manager FROM crm_customers`
+
 /**
  * The CRM's data access: its own writes and reads, all plain parameterised SQL.
  *
  * @example
  * ```ts
- * const rows = await crm.customers(await crm.customerNumbers())
+ * const rows = await crm.customers(["C-1001", "C-1002"])
  * ```
  */
 export interface Crm {
@@ -116,12 +119,12 @@ export interface Crm {
   readonly renameCustomer: (custNo: string, displayName: string) => Promise<void>
   readonly renameStaff: (staffCode: string, fullName: string) => Promise<void>
   readonly setEmployed: (staffCode: string, employed: boolean) => Promise<void>
-  /** Every customer number, ascending. */
-  readonly customerNumbers: () => Promise<ReadonlyArray<string>>
+  /** Up to `limit` customers after the number `after` (null: from the start), ascending by number. */
+  readonly customerPage: (after: string | null, limit: number) => Promise<ReadonlyArray<CrmCustomerRow>>
   readonly customers: (custNos: ReadonlyArray<string>) => Promise<ReadonlyArray<CrmCustomerRow>>
   readonly staff: (staffCodes: ReadonlyArray<string>) => Promise<ReadonlyArray<CrmStaffRow>>
-  /** Usage rows of one customer in `[from, to]`, ascending by day. */
-  readonly usage: (custNo: string, from: string, to: string) => Promise<ReadonlyArray<CrmUsageRow>>
+  /** Usage rows of these customers in `[from, to]`, ascending by customer and day. */
+  readonly usage: (custNos: ReadonlyArray<string>, from: string, to: string) => Promise<ReadonlyArray<CrmUsageRow>>
   readonly close: () => Promise<void>
 }
 
@@ -170,25 +173,18 @@ export const openCrm = async (dataDir?: string): Promise<Crm> => {
     setEmployed: async (staffCode, employed) => {
       await db.query(`UPDATE crm_staff SET employed = $2 WHERE staff_code = $1`, [staffCode, employed])
     },
-    customerNumbers: async () => (await db.query<{ cust_no: string }>(`SELECT cust_no FROM crm_customers ORDER BY cust_no COLLATE "C"`)).rows.map((r) => r.cust_no),
     // Dates are read as text (the CRM's own convention), so rows are plain JSON-like objects.
-    customers: async (custNos) =>
-      (
-        await db.query<CrmCustomerRow>(
-          `SELECT cust_no, display_name, mobile, city, segment, status, billing, to_char(contract_ends, 'YYYY-MM-DD') AS contract_ends,
-             to_char(signed_up, 'YYYY-MM-DD') AS signed_up, account_manager
-           FROM crm_customers WHERE cust_no = ANY($1::text[])`,
-          [[...custNos]]
-        )
-      ).rows,
+    customerPage: async (after, limit) =>
+      (await db.query<CrmCustomerRow>(`${customerColumns} WHERE cust_no COLLATE "C" > $1 ORDER BY cust_no COLLATE "C" LIMIT $2`, [after ?? "", limit])).rows,
+    customers: async (custNos) => (await db.query<CrmCustomerRow>(`${customerColumns} WHERE cust_no = ANY($1::text[])`, [[...custNos]])).rows,
     staff: async (staffCodes) =>
       (await db.query<CrmStaffRow>(`SELECT staff_code, full_name, crm_role, city, employed, email FROM crm_staff WHERE staff_code = ANY($1::text[])`, [[...staffCodes]])).rows,
-    usage: async (custNo, from, to) =>
+    usage: async (custNos, from, to) =>
       (
         await db.query<CrmUsageRow>(
           `SELECT cust_no, to_char(usage_date, 'YYYY-MM-DD') AS usage_date, spend_cents, mobile_data_mb, voice_mins, calls_made, rival_support_secs
-           FROM crm_usage_daily WHERE cust_no = $1 AND usage_date BETWEEN $2::date AND $3::date ORDER BY usage_date`,
-          [custNo, from, to]
+           FROM crm_usage_daily WHERE cust_no = ANY($1::text[]) AND usage_date BETWEEN $2::date AND $3::date ORDER BY cust_no, usage_date`,
+          [[...custNos], from, to]
         )
       ).rows,
     close: () => db.close()

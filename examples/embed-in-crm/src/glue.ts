@@ -1,42 +1,26 @@
 /**
- * The glue: all the CRM writes to run Winback beside it (README.md explains each line; a test keeps
- * it under 30 lines). Winback's work data (rules, tasks, work items, calls, audit) lives in its own
- * PGlite database; customers, staff and usage stay in the CRM and are read through the host ports.
+ * The glue: Winback started next to the CRM, reading the CRM's tables through plain async host
+ * ports (read-through mode: no copy of the CRM's customers or usage, no daily feed). Winback keeps
+ * only its own work data (rules, tasks, work items, calls, audit) in its embedded database.
  */
-import { Effect } from "effect"
-import { PgliteStorage, SqlCandidateSource } from "@winback/adapters"
-import { createWinback, CustomerStore, IsoDate, parse, storesLayer, Transactions } from "@winback/core"
+import { PgliteStorage } from "@winback/adapters"
+import { createWinback, storesLayer } from "@winback/core"
 import type { Crm } from "./crm"
-import { crmDirectories, crmPolicy } from "./ports"
+import { crmHost, crmPolicy } from "./ports"
 
 /**
- * Starts Winback over the CRM: `as(staffCode)` is everything Winback does, acting as a CRM employee,
- * `feedDay(asOf)` hands the day's customers and usage to the rules (read through the ports).
+ * Starts Winback for the CRM: `as(staffCode)` acts as a CRM employee; `dispose` stops it.
  *
  * @example
  * ```ts
- * const { as, feedDay, dispose } = await embedWinback(crm, { dataDir: ".data/winback" })
+ * const { as, dispose } = await embedWinback(crm, { dataDir: ".data/winback" })
+ * await as("S-ILSE").extraction.run({ asOf: "2026-11-20" })
  * ```
  */
 export const embedWinback = async (crm: Crm, options: { readonly dataDir?: string } = {}) => {
   const storage = await PgliteStorage.open(options)
-  const winback = await createWinback({
-    storage: storesLayer(storage.stores),
-    directories: crmDirectories(crm),
-    policy: crmPolicy,
-    candidates: SqlCandidateSource.layer(storage)
-  }).catch((e: unknown) => storage.close().then(() => Promise.reject(e)))
-  const feedDay = async (day: string) => {
-    const asOf = parse(IsoDate, day, "feed day")
-    const ids = await crm.customerNumbers()
-    const customers = await winback.directories.customers.getMany(ids)
-    const histories = await Promise.all(ids.map((id) => winback.directories.usage.history(id, { asOf, dayWindow: 90, monthWindow: 13 })))
-    await winback.run(
-      Effect.gen(function* () {
-        const store = yield* CustomerStore
-        yield* (yield* Transactions).transaction(Effect.andThen(store.upsertCustomers(customers), store.upsertUsageDays(histories.flatMap((h) => h.days))))
-      })
-    )
-  }
-  return { winback, as: winback.as, feedDay, dispose: () => winback.dispose().then(storage.close) }
+  const winback = await createWinback({ storage: storesLayer(storage.stores), host: crmHost(crm), mode: "read-through", policy: crmPolicy }).catch(
+    (e: unknown) => storage.close().then(() => Promise.reject(e))
+  )
+  return { winback, as: winback.as, dispose: () => winback.dispose().then(storage.close) }
 }

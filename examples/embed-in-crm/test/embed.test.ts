@@ -65,15 +65,17 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
     // README.md explains every line of it, so the two cannot drift apart unnoticed.
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
     expect(code.filter((line) => !readme.includes(line))).toEqual([])
-    // The glue wires the Promise facade, Winback's own storage and the CRM's ports.
+    // The glue wires the Promise facade, Winback's own storage and the CRM's ports, read through.
     expect(source).toContain("createWinback(")
-    expect(source).toContain("SqlCandidateSource.layer(storage)")
-    expect(source).toContain("crmDirectories(crm)")
+    expect(source).toContain("host: crmHost(crm)")
+    expect(source).toContain(`mode: "read-through"`)
+    // Neither the glue nor the ports import Effect: plain async functions are enough.
+    const ports = readFileSync(new URL("../src/ports.ts", import.meta.url), "utf8")
+    for (const file of [source, ports]) expect(file).not.toMatch(/from "effect/)
   })
 
   it("finds the at-risk customers in the CRM's usage rows and hands each to their CRM account manager", async () => {
-    const { as, feedDay } = embedded
-    await feedDay(asOf)
+    const { as } = embedded
     // Maker-checker with CRM staff: the IT admin writes the rule and the task, compliance approves.
     const admin = as("S-ILSE")
     const compliance = as("S-CARLA")
@@ -134,13 +136,14 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
     await expect(anna.extraction.run({ asOf })).rejects.toBeInstanceOf(Forbidden)
   })
 
-  it("reads customers through the CRM: a rename shows at once in the directory, and in Winback's copy after the next feed", async () => {
-    await crm.renameCustomer("C-1002", "Bäckerei Schulz & Töchter")
-    expect((await embedded.winback.directories.customers.get("C-1002")).name).toBe("Bäckerei Schulz & Töchter")
+  it("reads customers through the CRM: a rename shows at once, in the directory and in what an agent reads (no copy)", async () => {
     const ben = embedded.winback.as("S-BEN")
     expect((await ben.customers.get("C-1002")).name).toBe("Bäckerei Schulz")
-    await embedded.feedDay(asOf)
+    await crm.renameCustomer("C-1002", "Bäckerei Schulz & Töchter")
+    expect((await embedded.winback.directories.customers.get("C-1002")).name).toBe("Bäckerei Schulz & Töchter")
     expect((await ben.customers.get("C-1002")).name).toBe("Bäckerei Schulz & Töchter")
+    // Ben reads only his own customers, from the CRM's rows.
+    expect((await ben.customers.list({})).items.map((c) => c.id)).toEqual(["C-1002", "C-1004"])
     await expect(embedded.winback.directories.customers.get("C-9999")).rejects.toBeInstanceOf(NotFound)
   })
 
@@ -155,7 +158,6 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
   it("reads usage through the CRM: new rival calls make a customer at risk on the next day's run", async () => {
     // C-1003 had exactly 60 s; 5 s more on the 21st puts it over the limit.
     await crm.addUsage([usage("C-1003", "2026-11-21", 5)])
-    await embedded.feedDay("2026-11-21")
     const report = await embedded.as("S-ILSE").extraction.run({ asOf: "2026-11-21" })
     // C-1001, C-1002 and C-1005 are cooling down (handed out yesterday); only C-1003 is new.
     expect(report.created).toBe(1)
@@ -163,15 +165,16 @@ describe("examples/embed-in-crm: a CRM embeds Winback through its host ports", (
     expect(page.items.map((c) => c.customerId)).toEqual(["C-1003"])
   })
 
-  it("rejects a bad feed day, and turns a CRM row Winback cannot use into a typed StorageError, not a crash", async () => {
-    await expect(embedded.feedDay("2026-11-31")).rejects.toBeInstanceOf(ValidationError)
+  it("turns a CRM row Winback cannot use into a typed StorageError naming the port, and a run over it writes nothing", async () => {
     await crm.addCustomer({ ...customer("C-1006", "Ohne Segment", "S-ANNA"), segment: "" })
     const error = await embedded.winback.directories.customers.get("C-1006").catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StorageError)
+    expect((error as StorageError).operation).toBe("host.customers.getMany")
     expect((error as StorageError).cause).toBeInstanceOf(ValidationError)
-    // A failed feed writes nothing: C-1002's copy keeps its name even though its CRM row changed.
-    await crm.renameCustomer("C-1002", "Bäckerei Schulz (neu)")
-    await expect(embedded.feedDay("2026-11-22")).rejects.toBeInstanceOf(StorageError)
-    expect((await embedded.winback.stores.customers.get("C-1002")).name).toBe("Bäckerei Schulz & Töchter")
+    expect(((error as StorageError).cause as ValidationError).issues.map((i) => i.path)).toEqual([[0, "tier"]])
+    // The next day's run reads the bad row while listing the CRM's customers and stops before writing.
+    const before = (await embedded.winback.stores.workItems.list({}, { limit: 100 })).items.length
+    await expect(embedded.as("S-ILSE").extraction.run({ asOf: "2026-11-22" })).rejects.toBeInstanceOf(StorageError)
+    expect((await embedded.winback.stores.workItems.list({}, { limit: 100 })).items.length).toBe(before)
   })
 })

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { z } from "zod"
 import { localeOf, localizeErrorBody } from "./i18n"
-import { Conflict, Forbidden, IntegrationError, isValidationErrorLike, loneSurrogatePath, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
+import { Conflict, Forbidden, IntegrationError, loneSurrogatePath, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
 
 /** Who is calling: a logged-in person (session) or a machine client acting as a manager (API key). */
 export interface Principal {
@@ -193,8 +193,8 @@ const isErrorBody = (x: unknown): x is ErrorBody =>
  */
 export const toErrorReply = (e: unknown): { status: number; json: ErrorBody; headers?: Readonly<Record<string, string>> } => {
   if (e instanceof HttpError) return { status: e.status, json: { error: { code: e.code, message: e.message, details: e.details ?? null } }, headers: e.headers }
-  if (e instanceof ValidationError || isValidationErrorLike(e)) {
-    return { status: 400, json: { error: { code: "validation_failed", message: (e as unknown as Error).message, details: e.issues } } }
+  if (e instanceof ValidationError) {
+    return { status: 400, json: { error: { code: "validation_failed", message: e.message, details: e.issues } } }
   }
   if (e instanceof NotFound) return { status: 404, json: { error: { code: "not_found", message: e.message, details: { entity: e.entity, id: e.id } } } }
   if (e instanceof Conflict) return { status: 409, json: { error: { code: "conflict", message: e.message, details: { kind: e.kind, entity: e.entity, id: e.id, reason: e.reason } } } }

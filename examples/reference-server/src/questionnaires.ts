@@ -9,7 +9,6 @@
  * once it is listed.
  */
 import type { QuestionnaireVersionRecord } from "@winback/core"
-import { ValidationError } from "@winback/core"
 import { answer, loadPublished, publish, questionTexts, retentionCallback, start, validateResponse, type PublishedQuestionnaire } from "@winback/questionnaire"
 
 /** The evaluation of a (partial) set of answers. */
@@ -32,13 +31,7 @@ export interface Evaluation {
   readonly texts: Readonly<Record<string, string>>
 }
 
-const load = (record: QuestionnaireVersionRecord) => {
-  try {
-    return loadPublished({ hash: record.hash, definition: record.definition })
-  } catch (e) {
-    throw ValidationError.adopt(e) ?? e
-  }
-}
+const load = (record: QuestionnaireVersionRecord) => loadPublished({ hash: record.hash, definition: record.definition })
 
 /**
  * The questions' texts as the agent reads them: `{ctx.customerName}` and `{competitor}` resolved

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type OpenStorage, PgliteStorage, PostgresStorage } from "@winback/adapters"
 import { fixtures } from "@winback/adapters/testing"
 import type { Stores } from "@winback/core"
+import type { Rule } from "@winback/rules"
 import { startServer } from "../src/server"
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -39,7 +40,7 @@ const winback = (args: ReadonlyArray<string>, extraEnv: Readonly<Record<string, 
   })
 
 // The zero-bill rule as data (what `instantiate(zeroBill).rule` of @winback/rules produces).
-const zeroBillRule = {
+const zeroBillRule: Rule = {
   label: "zero bill",
   summary: "bill this month {bill}",
   when: {
@@ -63,7 +64,7 @@ const seed = (stores: Stores) =>
       })
       // c-1 and c-2 had a zero bill in October; c-3 did not.
       yield* stores.customers.upsertUsageMonths([month("c-1", 0), month("c-2", 0), month("c-3", 80)])
-      yield* stores.ruleInstances.insert(fixtures.ruleInstance("zb@1", { ruleId: "zb", status: "active", templateId: "zero-bill", definition: { rule: zeroBillRule }, effectiveFrom: "2026-01-01" }))
+      yield* stores.ruleInstances.insert(fixtures.ruleInstance("zb@1", { ruleId: "zb", status: "active", templateId: "zero-bill", rule: zeroBillRule, effectiveFrom: "2026-01-01" }))
       yield* stores.tasks.insert(fixtures.task("t-zb", { source: "alert", ruleInstanceIds: ["zb@1"], status: "active", urgency: 1, skipHolidays: false } as never))
       // A manual task that expired on the 20th, with one open item.
       yield* stores.tasks.insert(fixtures.task("t-old", { status: "active", expiresOn: "2026-11-20", skipHolidays: false }))

@@ -10,35 +10,17 @@
  * @packageDocumentation
  */
 
-// Storage: memory
-export { MemoryStorage, makeMemoryStores } from "./memory/MemoryStorage"
-export { MemoryDb } from "./memory/MemoryDb"
+// Storage: memory (also `@winback/adapters/memory`, which loads no SQL driver)
+export * from "./memory/index"
 
-// Storage: PGlite and PostgreSQL (one drizzle schema, one set of migrations)
-export { type MigrationReport, type OpenStorage, type PgliteOptions, PgliteStorage, PostgresStorage } from "./pg/PgStorage"
-export { MigrationsPending, StorageOpenError, type StorageOpenKind } from "./pg/openErrors"
-export { defaultSchema } from "./pg/schemaChoice"
-export { DataDirectoryLocked, type DataDirectoryHolder } from "./pg/DataDirectoryLock"
-export type { PostgresOptions } from "./pg/postgresDriver"
-export { type Db, type PgDriver, type TxHandle } from "./pg/Driver"
-export { migrate, type MigrateOptions, pendingMigrations } from "./pg/migrate"
-export { makePgStores } from "./pg/PgStores"
-export * as schema from "./pg/schema"
+// Storage: PGlite and PostgreSQL, one drizzle schema, one set of migrations (also
+// `@winback/adapters/pglite` and `@winback/adapters/postgres`); rules pushed down to SQL
+export * from "./pglite"
+export { PostgresStorage, type PostgresOptions } from "./postgres"
 
-
-// Rules pushed down to SQL, and business calendars
-export * from "./rules-sql"
+// Business calendars (also `@winback/adapters/calendars`)
 export * from "./calendar"
-
-// Work pipeline
-export { SqlCandidateSource, sqlCandidateSource, SqlCandidateStaging, sqlCandidateStaging, type CandidateStagingOptions, type SqlCandidateOptions, type SqlRunner } from "./pipeline/SqlCandidateSource"
-export { PgBulkLedgerClaims, pgBulkLedgerClaims } from "./pipeline/PgBulkLedgerClaims"
-export { PgExtractionPartitions, pgExtractionPartitions } from "./pipeline/PgExtractionPartitions"
 
 // HTTP integrations: SMS gateway, dialer (call center), outgoing webhooks (an outbox over the audit log)
 export * from "./http"
 
-// Reports (DOMAIN §8): aggregates in the database, or over the memory tables
-export { type ReportSqlRunner, SqlReportQueries, sqlReportQueries } from "./reports/SqlReportQueries"
-export { MemoryReportQueries, memoryReportQueries } from "./memory/MemoryReportQueries"
-export { pgliteDemoLoader } from "./pg/bulkLoad"

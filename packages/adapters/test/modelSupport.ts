@@ -42,7 +42,7 @@ import {
   type WorkItem
 } from "@winback/core"
 import { seedDemoData } from "@winback/core/demo"
-import { billDrop, instantiate, zeroBill } from "@winback/rules"
+import { billDrop, instantiate, zeroBill, type Rule } from "@winback/rules"
 import { fixtures } from "../src/testing/index"
 
 // ---------------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ export const openWorld = async (openStorage: () => Promise<ModelStorage>): Promi
     const summary = await seedDemoData(storage.stores, demoOptions)
     const director = summary.logins.director
     const cqDirector = "m-chongqing-director"
-    const rule = (id: string, r: unknown) => fixtures.ruleInstance(`${id}@1`, { status: "active", definition: { rule: r }, templateId: id, effectiveFrom: "2026-01-01" })
+    const rule = (id: string, r: Rule) => fixtures.ruleInstance(`${id}@1`, { status: "active", rule: r, templateId: id, effectiveFrom: "2026-01-01" })
     const customers: Array<Customer> = []
     for (let cursor: string | null = null; ; ) {
       const page: Page<Customer> = await Effect.runPromise(storage.stores.customers.list({}, { limit: 1000, cursor }))

@@ -41,7 +41,7 @@ import {
 } from "@winback/core"
 import { type DemoCustomer, generateDemo, seedDemoData } from "@winback/core/demo"
 import { expectsBillDrop, expectsBirthday, expectsZeroBill } from "./demoTruth"
-import { billDrop, birthday, instantiate, zeroBill } from "@winback/rules"
+import { billDrop, birthday, instantiate, zeroBill, type Rule } from "@winback/rules"
 import { fixtures } from "../src/testing/index"
 
 /** An adapter under test: how to open fresh stores and its candidate source. */
@@ -156,7 +156,7 @@ const auditActions = (stores: Stores) =>
 /** Seeds the demo data, the rule instances and the three alert tasks plus a campaign task. */
 const setup = async (stores: Stores, extra: { campaignMembers?: ReadonlyArray<string> } = {}) => {
   const summary = await seedDemoData(stores, demoOptions)
-  const rule = (id: string, r: unknown) => fixtures.ruleInstance(`${id}@1`, { status: "active", definition: { rule: r }, templateId: id, effectiveFrom: "2026-01-01" })
+  const rule = (id: string, r: Rule) => fixtures.ruleInstance(`${id}@1`, { status: "active", rule: r, templateId: id, effectiveFrom: "2026-01-01" })
   await Effect.runPromise(
     Effect.gen(function* () {
       yield* stores.ruleInstances.insert(rule("zero-bill", instantiate(zeroBill).rule))

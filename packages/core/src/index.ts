@@ -19,11 +19,11 @@ export {
   Forbidden,
   type Issue,
   isRetryable,
-  isValidationErrorLike,
   NotFound,
   StorageError,
   type StorageErrorReason,
   ValidationError,
+  type ValidationIssue,
   type WinbackError
 } from "./shared/Errors"
 export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./shared/Validation"
@@ -119,9 +119,23 @@ export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/H
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
 export { currentStores, type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
 export { directoriesFromStores } from "./ports/defaultDirectories"
+export {
+  HostCustomer,
+  type HostCustomers,
+  HostManager,
+  hostPortsLayer,
+  type HostStaff,
+  type HostUsage,
+  HostUsageHistory,
+  type HostUsageWindow,
+  type WinbackHost
+} from "./ports/HostPorts"
+export { hostPorts } from "./ports/DataModes"
+export { readThroughCustomerStore } from "./customer/ReadThroughCustomers"
 
 // The one facade: createWinback(options) -> winback.as(managerId) with every service
 export { createWinback, type HostPorts, type Promisified, type ScopedWinback, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
+export { loggedCall, type ObservabilityOptions, observabilityLayer, type OtelSpanLike, type OtelTracerLike, otelTracer, type WinbackLogLine } from "./facade/Observability"
 export { useCaseLayer, type UseCaseServices } from "./facade/UseCases"
 
 // Scope, permissions, teams and audit
@@ -176,6 +190,7 @@ export { type WorkItemScopeFilter } from "./work/WorkItemStore"
 // The work: settings, candidates, extraction, import, work list, execution, tasks, rules, groups, appointments, SMS, offers
 export { defaultWorkConfig, WorkConfig } from "./work/WorkConfig"
 export { CandidateSource, compareIds, fixedCandidates, memoryCandidateSource, type MemoryCandidateOptions } from "./task/Candidates"
+export { type DataMode, defaultCandidateSource, readThroughCandidateSource, type ReadThroughCandidateOptions } from "./task/ReadThroughCandidates"
 export { assign, AssignmentPolicy, leastLoaded, roundRobin } from "./task/Assignment"
 export { applyAttempt, defaultRetryPolicy, effectiveRetryPolicy, nextAttempt, type RetryDecision, RetryPolicy, RetryPolicyOverride, retryWaitUntil, waitingUntil } from "./work/RetryPolicy"
 export {
@@ -198,7 +213,6 @@ export {
   type Exclusions,
   type PlannedItem,
   type PlanOptions,
-  ruleOfDefinition,
   type TaskExtraction,
   taskSchedule,
   workItemId

@@ -20,7 +20,7 @@ describe("createWinback: the use cases as async methods", () => {
     })
     // c-1's bill this month (October, as of 25 November) is zero.
     await s.customers.upsertUsageMonths([month("c-1", "2026-10", 0), month("c-2", "2026-10", 80)])
-    await s.ruleInstances.insert(fixtures.ruleInstance("zb@1", { status: "active", definition: { rule: instantiate(zeroBill).rule } }))
+    await s.ruleInstances.insert(fixtures.ruleInstance("zb@1", { status: "active", rule: instantiate(zeroBill).rule }))
     await s.tasks.insert(fixtures.task("t-zb", { source: "alert", ruleInstanceIds: ["zb@1"], status: "active", urgency: 1, skipHolidays: false } as never))
   })
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe("createWinback with a business calendar: a year without holiday data is
     await s.customers.upsertCustomers([fixtures.customer("c-1", { ownerManagerId: "m-1" })])
     const month = (m: string) => ({ customerId: "c-1", month: m, billAmount: 0, dataMb: 1, callMinutes: 1, competitorCallSeconds: 0, forwardedDays: 0, silentDays: 0, billDate: `${m}-28`, dueDate: `${m}-28`, paidDate: null })
     await s.customers.upsertUsageMonths([month("2026-09"), month("2027-09")])
-    await s.ruleInstances.insert(fixtures.ruleInstance("zb@1", { status: "active", definition: { rule: instantiate(zeroBill).rule } }))
+    await s.ruleInstances.insert(fixtures.ruleInstance("zb@1", { status: "active", rule: instantiate(zeroBill).rule }))
     await s.tasks.insert(fixtures.task("t-zb", { source: "alert", ruleInstanceIds: ["zb@1"], status: "active", urgency: 1, skipHolidays: true, startsOn: "2026-09-01", cooldownDays: 0 } as never))
   })
   afterAll(async () => {

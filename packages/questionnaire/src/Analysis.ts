@@ -6,7 +6,7 @@
  */
 import { compileExpression, interpret, expressionReferences as computeReferences, formatExpression, type ExpressionNode, type ExpressionValue } from "./Expression"
 import { definitionConditions, localize, parseDefinition, type ConditionSite, type Question, type QuestionnaireDefinition } from "./Questionnaire"
-import type { AnswerValue } from "./Runtime"
+import type { AnswerValue } from "./AnswerValue"
 import { buildPlan, makeEnv } from "./internal/Plan"
 import { mulberry32 } from "./internal/Random"
 import { checkValue, type StoredValue } from "./internal/Values"

@@ -1,16 +1,20 @@
 /**
  * Error classes of the questionnaire package. They are tagged (`_tag`) and extend `Error`, so they
- * survive Promise boundaries and can be matched structurally. `ValidationError` is generic on
- * purpose: `@winback/core` re-exports it as the project-wide validation error.
+ * survive Promise boundaries and can be matched structurally. `ValidationError` is the twin of
+ * `@winback/rules`' (which `@winback/core` re-exports): the same fields, constructor, message and
+ * `fromZod`, and each recognises the other's instances, so a host catches one kind of
+ * ValidationError from any package. This package may depend on nothing but zod, hence a twin and
+ * not an import; keep the two identical (`packages/core/test/ValidationError.test.ts` checks it).
  */
 import type { z } from "zod"
 
 /**
- * One problem found in an input: where (`path`), what (`message`) and a stable machine `code`.
+ * One problem, located by its path in the input (`["when", "of", 1, "right", "months"]`), with a
+ * stable machine `code` and a message for a person.
  *
  * @example
  * ```ts
- * const issue: ValidationIssue = { path: ["questions", 2, "showIf"], message: "unknown question q9", code: "unknown_question" }
+ * const issue: ValidationIssue = { path: ["when", "field"], message: "Unknown attribute 'colour'", code: "unknown_field" }
  * ```
  */
 export interface ValidationIssue {
@@ -20,53 +24,59 @@ export interface ValidationIssue {
 }
 
 /**
- * An input was rejected. Carries EVERY issue found (never only the first), each with its path.
+ * Input that does not fit: carries every issue found, never just the first, and what was being
+ * checked (`subject`, e.g. "rule", "customer"). The message lists the first ten issues.
  *
  * @example
  * ```ts
- * try {
- *   parseDefinition({ id: "x", title: "X", questions: [] })
- * } catch (e) {
- *   if (e instanceof ValidationError) console.log(e.issues.map((i) => i.path.join(".")))
+ * import { ValidationError, parseDefinition } from "@winback/questionnaire"
+ * try { parseDefinition({ id: "x", title: "X", questions: [] }) } catch (e) {
+ *   // also true for a ValidationError thrown by @winback/rules or @winback/core
+ *   if (e instanceof ValidationError) for (const i of e.issues) console.log(i.path.join("."), i.message)
  * }
  * ```
  */
 export class ValidationError extends Error {
   readonly _tag = "ValidationError" as const
   readonly issues: ReadonlyArray<ValidationIssue>
+  readonly subject: string | undefined
 
-  constructor(issues: ReadonlyArray<ValidationIssue>, message?: string) {
-    super(message ?? ValidationError.summarize(issues))
+  constructor(input: { readonly issues: ReadonlyArray<ValidationIssue>; readonly subject?: string | undefined }) {
+    const lines = input.issues.slice(0, 10).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+    const more = input.issues.length > 10 ? `; and ${input.issues.length - 10} more` : ""
+    super(`Invalid ${input.subject ?? "input"}: ${lines.join("; ")}${more}`)
     this.name = "ValidationError"
-    this.issues = issues
+    this.issues = input.issues
+    this.subject = input.subject
   }
 
   /**
-   * Converts a zod error into a ValidationError, keeping every issue with its path and code.
+   * Builds a ValidationError from a zod error, keeping every issue with its path (under
+   * `pathPrefix`) and code (a custom issue's `params.code` when it has one).
    *
    * @example
    * ```ts
    * const r = QuestionnaireDefinition.safeParse(input)
-   * if (!r.success) throw ValidationError.fromZod(r.error)
+   * if (!r.success) throw ValidationError.fromZod(r.error, "questionnaire")
    * ```
    */
-  static fromZod(error: z.ZodError, prefix: ReadonlyArray<string | number> = []): ValidationError {
-    return new ValidationError(
-      error.issues.map((i) => ({
-        path: [...prefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-        message: i.message,
-        code: i.code === "custom" && typeof (i as { params?: { code?: unknown } }).params?.code === "string"
-          ? String((i as { params?: { code?: unknown } }).params?.code)
-          : i.code
-      }))
-    )
+  static fromZod(error: z.ZodError, subject?: string, pathPrefix: ReadonlyArray<string | number> = []): ValidationError {
+    return new ValidationError({
+      subject,
+      issues: error.issues.map((i) => {
+        const custom = i.code === "custom" ? (i as { params?: { code?: unknown } }).params?.code : undefined
+        return {
+          path: [...pathPrefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+          message: i.message,
+          code: typeof custom === "string" ? custom : i.code
+        }
+      })
+    })
   }
 
-  private static summarize(issues: ReadonlyArray<ValidationIssue>): string {
-    if (issues.length === 0) return "Validation failed"
-    const shown = issues.slice(0, 5).map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`)
-    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""
-    return `Validation failed with ${issues.length} issue${issues.length === 1 ? "" : "s"}: ${shown.join("; ")}${more}`
+  /** Any Winback package's ValidationError is an instance: recognised by its `_tag` and `issues`. */
+  static override [Symbol.hasInstance](value: unknown): value is ValidationError {
+    return value instanceof Error && (value as { _tag?: unknown })._tag === "ValidationError" && Array.isArray((value as { issues?: unknown }).issues)
   }
 }
 

@@ -3,7 +3,7 @@
  * written in it, either as text (`q1 == "price" and ctx.tier in ["gold", "diamond"]`) or as the AST
  * below (JSON data). Text is parsed once, at publish time; the runtime runs compiled closures.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { ExpressionSyntaxError } from "./Errors"
 
 /**

@@ -102,7 +102,7 @@ export function publish(input: unknown, options: PublishOptions = {}): Published
   const report: AnalysisReport = analyzeParsed(def, { pathSpace: false })
   const blocking = report.findings.filter((f) => f.severity === "error" || (options.allowWarnings === false && f.severity === "warning"))
   if (blocking.length > 0) {
-    throw new ValidationError(blocking.map((f) => ({ path: f.path, message: f.message, code: f.code })))
+    throw new ValidationError({ issues: blocking.map((f) => ({ path: f.path, message: f.message, code: f.code })), subject: "questionnaire" })
   }
   const version: PublishedQuestionnaire = deepFreeze({
     id: def.id,
@@ -129,12 +129,12 @@ export function publish(input: unknown, options: PublishOptions = {}): Published
 export function loadPublished(data: unknown): PublishedQuestionnaire {
   const d = data as Partial<PublishedQuestionnaire> | null
   if (d === null || typeof d !== "object" || typeof d.hash !== "string") {
-    throw new ValidationError([{ path: ["hash"], code: "invalid_type", message: "A published version needs a hash" }])
+    throw new ValidationError({ issues: [{ path: ["hash"], code: "invalid_type", message: "A published version needs a hash" }], subject: "published questionnaire" })
   }
   const def = parseDefinition(d.definition)
   const hash = contentHash(def)
   if (hash !== d.hash) {
-    throw new ValidationError([{ path: ["hash"], code: "hash_mismatch", message: `The definition hashes to ${hash}, not ${d.hash}` }])
+    throw new ValidationError({ issues: [{ path: ["hash"], code: "hash_mismatch", message: `The definition hashes to ${hash}, not ${d.hash}` }], subject: "published questionnaire" })
   }
   const version: PublishedQuestionnaire = deepFreeze({ id: def.id, hash, ...(typeof d.label === "string" ? { label: d.label } : {}), definition: def })
   plans.set(version, buildPlan(def))

@@ -4,7 +4,8 @@
  * dependency graph is built at publish time), in question order, so a change cascades exactly as
  * far as it has effects and no further.
  */
-import { z } from "zod"
+import * as z from "zod"
+import { AnswerValue } from "./AnswerValue"
 import { ValidationError, type ValidationIssue } from "./Errors"
 import { ctxValue, formatExpression, expressionReferences, type ExpressionNode, type ExpressionValue } from "./Expression"
 import { planOf, type PublishedQuestionnaire } from "./Publish"
@@ -12,25 +13,7 @@ import { localize, type QuestionnaireDefinition } from "./Questionnaire"
 import { forwardPass, isAnsweredValue, makeEnv, type Plan } from "./internal/Plan"
 import { checkValue, type StoredValue } from "./internal/Values"
 
-/**
- * An answer value: text, ISO date or choice id (string), number or rating (number), choice ids of
- * a multiple-choice question (string[]), or `null` to clear an answer.
- *
- * @example
- * ```ts
- * const a: AnswerValue = ["sms", "email"]
- * ```
- */
-export const AnswerValue = z.union([z.string(), z.number(), z.array(z.string()), z.null()])
-/**
- * The type of {@link AnswerValue}: what `AnswerValue.parse(input)` returns.
- *
- * @example
- * ```ts
- * const value: AnswerValue = AnswerValue.parse(input)
- * ```
- */
-export type AnswerValue = z.infer<typeof AnswerValue>
+export { AnswerValue }
 
 /**
  * Who did something, when, and over which channel. Timestamps come from the caller: the runtime
@@ -274,7 +257,7 @@ function checkContext(def: QuestionnaireDefinition, context: Readonly<Record<str
       : typeof v === "string" && spec.values.includes(v)
     if (!ok) issues.push({ path: ["context", field], code: "invalid_context", message: spec.type === "choice" ? `Expected one of ${spec.values.join(", ")}` : `Expected a ${spec.type}` })
   }
-  if (issues.length > 0) throw new ValidationError(issues)
+  if (issues.length > 0) throw new ValidationError({ issues, subject: "questionnaire context" })
 }
 
 /** @internal Builds a state from stored answers with one forward pass (start and resume). */
@@ -604,7 +587,7 @@ const fmtInputs = (o: Record<string, ExpressionValue>): string =>
 export function explain(state: QuestionnaireState, questionId: string): Explanation {
   const core = state.core
   const i = core.plan.index.get(questionId)
-  if (i === undefined) throw new ValidationError([{ path: [questionId], code: "unknown_question", message: `Unknown question "${questionId}"` }])
+  if (i === undefined) throw new ValidationError({ issues: [{ path: [questionId], code: "unknown_question", message: `Unknown question "${questionId}"` }], subject: "question id" })
   const q = core.plan.questions[i]!
   const required = core.visible[i] === 1 && core.required[i] === 1
   const showIf = q.showIf as ExpressionNode | undefined
@@ -668,7 +651,7 @@ export function questionText(state: QuestionnaireState, questionId: string, loca
   const core = state.core
   const def = core.plan.def
   const i = core.plan.index.get(questionId)
-  if (i === undefined) throw new ValidationError([{ path: [questionId], code: "unknown_question", message: `Unknown question "${questionId}"` }])
+  if (i === undefined) throw new ValidationError({ issues: [{ path: [questionId], code: "unknown_question", message: `Unknown question "${questionId}"` }], subject: "question id" })
   const raw = localize(core.plan.questions[i]!.text, locale, def.defaultLocale)
   return raw.replace(/\{(ctx\.)?([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, isCtx: string | undefined, name: string) => {
     if (isCtx !== undefined) {

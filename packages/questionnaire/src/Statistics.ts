@@ -4,7 +4,7 @@
  * question (those on a version that contains it), and every choice share over the answers given on
  * versions that offered that choice.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { ValidationError } from "./Errors"
 import { planOf, type PublishedQuestionnaire } from "./Publish"
 import { localize, type Question } from "./Questionnaire"
@@ -240,7 +240,7 @@ export function questionnaireStatistics(
       }
     }
   }
-  if (unmatched.length > 0) throw new ValidationError(unmatched)
+  if (unmatched.length > 0) throw new ValidationError({ issues: unmatched, subject: "responses" })
   const questions: QuestionStatistics[] = order.map((id) => {
     const a = accs.get(id)!
     const q = a.question

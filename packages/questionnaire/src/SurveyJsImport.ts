@@ -180,7 +180,7 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
   const defaultLocale = options.defaultLocale ?? "en"
   const triggerMode = options.triggers ?? "surveyjs"
   if (json === null || typeof json !== "object" || Array.isArray(json))
-    throw new ValidationError([{ path: [], code: "invalid_type", message: "Expected a SurveyJS JSON object" }])
+    throw new ValidationError({ issues: [{ path: [], code: "invalid_type", message: "Expected a SurveyJS JSON object" }], subject: "SurveyJS survey" })
   const survey = json as Json
   const text = (v: unknown): unknown => {
     if (typeof v === "string") return v.trim() === "" ? undefined : v
@@ -989,7 +989,7 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
       code: "empty",
       message: "The survey has no questions (looked in pages[].elements, pages[].questions, elements and questions)"
     })
-  if (issues.length > 0) throw new ValidationError(issues)
+  if (issues.length > 0) throw new ValidationError({ issues, subject: "SurveyJS survey" })
 
   const title = text(survey.title) ?? "Imported survey"
   const slug = typeof survey.title === "string" ? survey.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") : ""
@@ -1018,10 +1018,10 @@ export function importSurveyJs(json: unknown, options: SurveyJsImportOptions = {
   try {
     definition = parseDefinition(raw)
   } catch (e) {
-    if (e instanceof ValidationError) throw new ValidationError(e.issues.map(back))
+    if (e instanceof ValidationError) throw new ValidationError({ issues: e.issues.map(back), subject: "SurveyJS survey" })
     throw e
   }
   const errors = analyzeParsed(definition, { pathSpace: false }).findings.filter((f) => f.severity === "error")
-  if (errors.length > 0) throw new ValidationError(errors.map((f) => back({ path: f.path, code: f.code, message: f.message })))
+  if (errors.length > 0) throw new ValidationError({ issues: errors.map((f) => back({ path: f.path, code: f.code, message: f.message })), subject: "SurveyJS survey" })
   return { definition, warnings, names, choiceValues, defaults, statements: stmts, outcomes, triggers }
 }

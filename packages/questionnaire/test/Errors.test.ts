@@ -4,20 +4,24 @@ import { ValidationError, ExpressionSyntaxError, ResumeTokenError } from "../src
 
 describe("ValidationError", () => {
   it("is a tagged Error carrying every issue", () => {
-    const e = new ValidationError([
-      { path: ["a", 0], message: "bad", code: "x" },
-      { path: [], message: "worse", code: "y" }
-    ])
+    const e = new ValidationError({
+      issues: [
+        { path: ["a", 0], message: "bad", code: "x" },
+        { path: [], message: "worse", code: "y" }
+      ],
+      subject: "answers"
+    })
     expect(e).toBeInstanceOf(Error)
     expect(e._tag).toBe("ValidationError")
     expect(e.name).toBe("ValidationError")
     expect(e.issues).toHaveLength(2)
-    expect(e.message).toBe("Validation failed with 2 issues: a.0: bad; (root): worse")
+    expect(e.subject).toBe("answers")
+    expect(e.message).toBe("Invalid answers: a.0: bad; (root): worse")
   })
 
   it("summarizes long issue lists", () => {
-    const issues = Array.from({ length: 7 }, (_, k) => ({ path: [k], message: "m", code: "c" }))
-    expect(new ValidationError(issues).message).toContain("(and 2 more)")
+    const issues = Array.from({ length: 12 }, (_, k) => ({ path: [k], message: "m", code: "c" }))
+    expect(new ValidationError({ issues }).message).toBe(`Invalid input: ${Array.from({ length: 10 }, (_, k) => `${k}: m`).join("; ")}; and 2 more`)
   })
 
   it("fromZod keeps every issue with its path and code, under an optional prefix", () => {
@@ -25,7 +29,7 @@ describe("ValidationError", () => {
     const r = schema.safeParse({ name: 1, items: [1, "two"] })
     expect(r.success).toBe(false)
     if (r.success) return
-    const e = ValidationError.fromZod(r.error, ["body"])
+    const e = ValidationError.fromZod(r.error, "body", ["body"])
     expect(e.issues.map((i) => [i.path.join("."), i.code])).toEqual([
       ["body.name", "invalid_type"],
       ["body.items.1", "invalid_type"]
@@ -33,7 +37,7 @@ describe("ValidationError", () => {
   })
 
   it("survives a Promise boundary with its class", async () => {
-    const err = await Promise.reject(new ValidationError([])).catch((x: unknown) => x)
+    const err = await Promise.reject(new ValidationError({ issues: [] })).catch((x: unknown) => x)
     expect(err).toBeInstanceOf(ValidationError)
   })
 })

@@ -3,7 +3,7 @@
  * playbooks (DOMAIN §4), with the documents' defaults. Each template is data plus a builder; the
  * docs pages under docs/rules/templates are generated from this file.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { CustomerFacts } from "./Evaluator"
 import type { DailyCondition, NumExpr } from "./Rule"
 import { type RuleTemplate, Threshold, thresholdExpr } from "./RuleTemplate"

@@ -3,7 +3,7 @@
  * with their types. Rule validation checks every reference against it; both evaluators read the
  * same names. `defaultFactCatalog` carries the names the core domain model and the SQL tables use.
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * The type of one fact. `tier` is an ordered scale (the catalogue's `tiers`), `enum` a closed set.

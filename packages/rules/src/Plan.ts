@@ -7,42 +7,11 @@
  */
 import type { FactCatalog } from "./FactCatalog"
 import { defaultFactCatalog, tierAttribute } from "./FactCatalog"
-import type { AggregateFn, Cmp, Condition, DailyCondition, DateRef, NumExpr, Offset, Rule } from "./Rule"
+import type { Cmp, Condition, DateRef, NumExpr, Offset, Rule } from "./Rule"
 import { type ExactSpec, exactLeaves, exactSpecOf } from "./internal/exact"
+import type { Leaf, PlanNum } from "./PlanTerms"
 
-/**
- * One read of a customer's history or attributes, evaluated to a number (or null).
- * Windows are resolved to ranges of "days/months ago": `lo` (newest) … `hi` (oldest), inclusive.
- * Date leaves evaluate to day numbers (days since 1970-01-01).
- *
- * @example
- * ```ts
- * const leaf: Leaf = { id: 0, kind: "monthly", fn: "avg", metric: "billAmount", lo: 1, hi: 3, complete: false }
- * ```
- */
-export type Leaf =
-  | { readonly id: number; readonly kind: "daily"; readonly fn: AggregateFn; readonly metric: string | undefined; readonly where: DailyCondition | undefined; readonly lo: number; readonly hi: number; readonly complete: boolean }
-  | { readonly id: number; readonly kind: "monthly"; readonly fn: AggregateFn; readonly metric: string; readonly lo: number; readonly hi: number; readonly complete: boolean }
-  | { readonly id: number; readonly kind: "streak"; readonly where: DailyCondition; readonly days: number; readonly mode: "current" | "longest" }
-  | { readonly id: number; readonly kind: "events"; readonly types: ReadonlyArray<string>; readonly lo: number; readonly hi: number }
-  | { readonly id: number; readonly kind: "date"; readonly ref: DateRef }
-  | { readonly id: number; readonly kind: "attribute"; readonly field: string }
-
-/**
- * A numeric expression over leaves.
- *
- * @example
- * ```ts
- * const e: PlanNum = { t: "arith", op: "*", l: { t: "const", v: 0.7 }, r: { t: "leaf", leaf: 1 } }
- * ```
- */
-export type PlanNum =
-  | { readonly t: "const"; readonly v: number; readonly as?: string | undefined }
-  | { readonly t: "leaf"; readonly leaf: number; readonly as?: string | undefined }
-  | { readonly t: "table"; readonly field: string; readonly values: ReadonlyMap<string, number>; readonly otherwise: number | null; readonly as?: string | undefined }
-  | { readonly t: "arith"; readonly op: "+" | "-" | "*" | "/"; readonly l: PlanNum; readonly r: PlanNum; readonly as?: string | undefined }
-  | { readonly t: "pct"; readonly from: PlanNum; readonly to: PlanNum; readonly as?: string | undefined }
-  | { readonly t: "daysSince"; readonly leaf: number; readonly as?: string | undefined }
+export type { Leaf, PlanNum }
 
 /**
  * A condition over leaves and attributes. Tier comparisons are resolved to the set of tiers allowed.

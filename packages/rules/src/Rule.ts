@@ -12,7 +12,7 @@
  * - comparisons with a missing value (null attribute, empty window, division by zero) are false,
  *   and `not` of such a comparison is true — the two evaluators share this two-valued logic.
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * Comparison operators on numbers and tiers.

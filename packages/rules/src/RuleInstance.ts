@@ -3,7 +3,7 @@
  * in): versioned instances move draft → pending-approval → active → retired; an approver must not
  * be the author (maker-checker); an active version is immutable — a change is a new version.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { FactCatalog } from "./FactCatalog"
 import { Rule } from "./Rule"
 import { type Instantiated } from "./RuleTemplate"

@@ -3,7 +3,7 @@
  * worked examples. Admins instantiate a template with values (possibly one per tier or region)
  * and get a plain {@link Rule} — data that can be versioned, validated, previewed and explained.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { CustomerFacts } from "./Evaluator"
 import type { FactCatalog } from "./FactCatalog"
 import { defaultFactCatalog } from "./FactCatalog"
@@ -122,13 +122,10 @@ export const instantiate = <P extends Record<string, unknown>>(
 ): Instantiated => {
   const parsed = template.params.safeParse(params)
   if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((i) => ({ path: ["params", ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message, code: i.code })),
-      `parameters of '${template.id}'`
-    )
+    throw ValidationError.fromZod(parsed.error, `parameters of '${template.id}'`, ["params"])
   }
   const rule = template.build(parsed.data, catalog)
   const issues: ReadonlyArray<ValidationIssue> = validateRule(rule, { catalog })
-  if (issues.length) throw new ValidationError(issues.map((i) => ({ ...i, path: ["rule", ...i.path] })), `instance of '${template.id}'`)
+  if (issues.length) throw new ValidationError({ issues: issues.map((i) => ({ ...i, path: ["rule", ...i.path] })), subject: `instance of '${template.id}'` })
   return { templateId: template.id, templateVersion: template.version, params: parsed.data, rule }
 }

@@ -3,7 +3,7 @@
  * a start and an expiry date, and "skip public holidays" / "working days only" through a
  * {@link BusinessCalendar}. Pure: the day or instant is always passed in.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { BusinessCalendar } from "./BusinessCalendar"
 import { ValidationError } from "./ValidationError"
 import { civil, } from "./internal/civil"
@@ -59,7 +59,7 @@ export type Schedule = z.infer<typeof Schedule>
  */
 export const parseSchedule = (input: unknown): Schedule => {
   const r = Schedule.safeParse(input)
-  if (!r.success) throw new ValidationError(r.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message, code: i.code })), "schedule")
+  if (!r.success) throw ValidationError.fromZod(r.error, "schedule")
   return r.data
 }
 

@@ -274,6 +274,6 @@ export const validateRule = (input: unknown, options: ValidateOptions = {}): Rea
  */
 export const assertValidRule = (input: unknown, options: ValidateOptions = {}): Rule => {
   const issues = validateRule(input, options)
-  if (issues.length) throw new ValidationError(issues)
+  if (issues.length) throw new ValidationError({ issues, subject: "rule" })
   return input as Rule
 }

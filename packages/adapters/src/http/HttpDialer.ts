@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto"
 import { Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import {
   type Actor,
   Actors,

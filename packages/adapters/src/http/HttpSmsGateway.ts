@@ -5,7 +5,7 @@
  * framework-neutral handler for the gateway's signed delivery-status callbacks.
  */
 import { Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { type AuditLogStore, IntegrationError, parse, SmsGateway, type SmsStatus, type Transactions, type WorkItemStore } from "@winback/core"
 import { errorReply, type InboundReply, type InboundRequest, reply, verifiedBody } from "./inbound"
 import { defaultRetry, RetryConfig, type RetryOptions, sendWithRetry } from "./retry"

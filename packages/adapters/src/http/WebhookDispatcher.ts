@@ -8,7 +8,7 @@
  * cursor) and is retried from the same event on the next run.
  */
 import { Clock, Context, Duration, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { type AuditEntry, AuditLogStore, encodeCursor, type IntegrationError, parse, type StorageError, wrongNumberAction } from "@winback/core"
 import { IntegrationState } from "./IntegrationState"
 import { defaultRetry, RetryConfig, type RetryOptions, sendWithRetry } from "./retry"

@@ -6,7 +6,7 @@
  */
 import { Duration, Effect } from "effect"
 import { IntegrationError } from "@winback/core"
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * How to retry: at most `maxAttempts` requests in all; before retry `n` (1-based) wait a delay

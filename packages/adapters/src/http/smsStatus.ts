@@ -5,7 +5,7 @@
  * transaction.
  */
 import { Effect } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import {
   AuditLogStore,
   decode,
@@ -103,32 +103,23 @@ export const recordSmsStatus = (
             ? { ...item, attempts, state: "completed", disposition: "completed", nextAttemptAt: null, completedAt: now, updatedAt: now }
             : { ...item, attempts, ...(item.state === "unreachable" && last ? { disposition } : {}), updatedAt: now }
         const after = yield* items.update(next, item.version)
-        yield* log.append({
-          actorId: smsGatewayActorId,
-          at: now,
-          action: "sms.status",
-          category: "work-item",
-          recordType: "WorkItem",
-          recordId: item.id,
-          customerId: item.customerId,
-          before: JSON.parse(JSON.stringify(item)),
-          after: JSON.parse(JSON.stringify(after)),
-          note: `sms ${r.messageId}: ${previous} -> ${r.status}${r.at ? ` at ${r.at}` : ""}`
-        })
-        // A completion is audited as one (so the host's `work_item.completed` webhook fires for it too).
-        if (after.state === "completed" && item.state !== "completed") {
-          yield* log.append({
+        const audit = (action: string, note: string) =>
+          log.append({
             actorId: smsGatewayActorId,
             at: now,
-            action: "work-item.complete",
+            action,
             category: "work-item",
             recordType: "WorkItem",
             recordId: item.id,
             customerId: item.customerId,
             before: JSON.parse(JSON.stringify(item)),
             after: JSON.parse(JSON.stringify(after)),
-            note: `sms ${r.messageId} delivered`
+            note
           })
+        yield* audit("sms.status", `sms ${r.messageId}: ${previous} -> ${r.status}${r.at ? ` at ${r.at}` : ""}`)
+        // A completion is audited as one (so the host's `work_item.completed` webhook fires for it too).
+        if (after.state === "completed" && item.state !== "completed") {
+          yield* audit("work-item.complete", `sms ${r.messageId} delivered`)
         }
         return { changed: true, item: after, previous }
       })

@@ -8,7 +8,6 @@ import type { MemoryDb } from "./MemoryDb"
 export interface MemoryEntitySpec<A, F> {
   readonly entity: string
   readonly table: string
-  readonly id: (a: A) => string
   readonly matches: (a: A, filter: F) => boolean
   readonly sortKey: (a: A) => SortKey
 }
@@ -24,12 +23,12 @@ export const pageOf = <A>(rows: Iterable<A>, pred: (a: A) => boolean, key: (a: A
 }
 
 /** Builds the {@link EntityStore} of one aggregate. */
-export const memoryEntityStore = <A extends { readonly version: number }, F>(db: MemoryDb, spec: MemoryEntitySpec<A, F>): EntityStore<A, F> => {
+export const memoryEntityStore = <A extends { readonly id: string; readonly version: number }, F>(db: MemoryDb, spec: MemoryEntitySpec<A, F>): EntityStore<A, F> => {
   const rows = () => db.table<A>(spec.table)
   return {
     insert: (record) =>
       db.op(() => {
-        const id = spec.id(record)
+        const id = record.id
         if (rows().has(id)) return Effect.fail(new Conflict({ kind: "already-exists", entity: spec.entity, id, reason: "already exists" }))
         db.write(spec.table, id, record)
         return Effect.succeed(record)
@@ -50,7 +49,7 @@ export const memoryEntityStore = <A extends { readonly version: number }, F>(db:
       }),
     update: (record, expectedVersion) =>
       db.op<A, NotFound | Conflict>(() => {
-        const id = spec.id(record)
+        const id = record.id
         const current = rows().get(id)
         if (current === undefined) return Effect.fail(new NotFound({ entity: spec.entity, id }))
         if (current.version !== expectedVersion) {

@@ -13,9 +13,9 @@ export type VersionedTable = PgTable & { readonly id: PgColumn; readonly version
 export interface PgEntitySpec<A, F> {
   readonly entity: string
   readonly table: VersionedTable
-  readonly id: (a: A) => string
   readonly toRow: (a: A) => Record<string, unknown>
-  readonly fromRow: (row: any) => A
+  /** The record from a row (default: the row's `data` column, see {@link fromData}). */
+  readonly fromRow?: (row: any) => A
   readonly where: (filter: F) => ReadonlyArray<SQL | undefined>
   /** Sort columns, ascending, matching `sortKey` element by element (the last is the id). */
   readonly sortColumns: ReadonlyArray<PgColumn>
@@ -58,36 +58,37 @@ export const keysetPage = async <A>(
 }
 
 /** Builds the {@link EntityStore} of one aggregate. */
-export const pgEntityStore = <A extends { readonly version: number }, F>(driver: PgDriver, spec: PgEntitySpec<A, F>): EntityStore<A, F> => {
+export const pgEntityStore = <A extends { readonly id: string; readonly version: number }, F>(driver: PgDriver, spec: PgEntitySpec<A, F>): EntityStore<A, F> => {
+  const fromRow: (row: any) => A = spec.fromRow ?? fromData<A>
   const t = spec.table
   const name = spec.entity
   return {
     insert: (record) =>
       useDb(driver, `${name}.insert`, async (db) =>
-        spec.customerKeyed === true && (await db.select({ id: t.id }).from(t).where(eq(t.id, spec.id(record))).limit(1)).length > 0
+        spec.customerKeyed === true && (await db.select({ id: t.id }).from(t).where(eq(t.id, record.id)).limit(1)).length > 0
           ? []
           : db.insert(t).values(spec.toRow(record)).onConflictDoNothing().returning()
       ).pipe(
         Effect.flatMap((rows) =>
-          rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ kind: "already-exists", entity: name, id: spec.id(record), reason: "already exists" }))
+          rows.length === 1 ? Effect.succeed(record) : Effect.fail(new Conflict({ kind: "already-exists", entity: name, id: record.id, reason: "already exists" }))
         )
       ),
     get: (id) =>
       useDb(driver, `${name}.get`, (db) => db.select().from(t).where(eq(t.id, id)).limit(1)).pipe(
-        Effect.flatMap((rows) => (rows[0] ? Effect.succeed(spec.fromRow(rows[0])) : Effect.fail(new NotFound({ entity: name, id }))))
+        Effect.flatMap((rows) => (rows[0] ? Effect.succeed(fromRow(rows[0])) : Effect.fail(new NotFound({ entity: name, id }))))
       ),
     getMany: (ids) =>
       ids.length === 0
         ? Effect.succeed([])
         : useDb(driver, `${name}.getMany`, (db) => db.select().from(t).where(inArray(t.id, [...ids]))).pipe(
             Effect.map((rows) => {
-              const byId = new Map(rows.map((r) => [(r as { id: string }).id, spec.fromRow(r)]))
+              const byId = new Map(rows.map((r) => [(r as { id: string }).id, fromRow(r)]))
               return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []))
             })
           ),
     update: (record, expectedVersion) => {
       const next: A = { ...record, version: expectedVersion + 1 }
-      const id = spec.id(record)
+      const id = record.id
       return useDb(driver, `${name}.update`, async (db) => {
         const rows = await db.update(t).set(spec.toRow(next)).where(and(eq(t.id, id), eq(t.version, expectedVersion))).returning()
         if (rows.length === 1) return { ok: true as const }
@@ -104,7 +105,7 @@ export const pgEntityStore = <A extends { readonly version: number }, F>(driver:
       )
     },
     list: (filter, page) =>
-      useDb(driver, `${name}.list`, (db) => keysetPage(db, t, spec.where(filter), spec.sortColumns, spec.fromRow, spec.sortKey, page, spec.listColumns))
+      useDb(driver, `${name}.list`, (db) => keysetPage(db, t, spec.where(filter), spec.sortColumns, fromRow, spec.sortKey, page, spec.listColumns))
   }
 }
 

@@ -17,6 +17,15 @@ import { toStorageError } from "../pg/errors"
 import { extractionPartitions } from "../pg/schema"
 import { dbNowIso } from "./dbClock"
 
+/** The partition is running under `workerId`'s lease: only the lease holder completes or releases it. */
+const heldBy = (runKey: string, partition: number, workerId: string) =>
+  and(
+    eq(extractionPartitions.runKey, runKey),
+    eq(extractionPartitions.partition, partition),
+    eq(extractionPartitions.workerId, workerId),
+    eq(extractionPartitions.state, "running")
+  )
+
 /**
  * The partition queue over an open SQL storage's driver.
  *
@@ -78,14 +87,7 @@ export const pgExtractionPartitions = (storage: { readonly driver: PgDriver }): 
         const rows = await db
           .update(extractionPartitions)
           .set({ state: "done", leaseUntil: null, result, updatedAt: at })
-          .where(
-            and(
-              eq(extractionPartitions.runKey, runKey),
-              eq(extractionPartitions.partition, partition),
-              eq(extractionPartitions.workerId, workerId),
-              eq(extractionPartitions.state, "running")
-            )
-          )
+          .where(heldBy(runKey, partition, workerId))
           .returning({ partition: extractionPartitions.partition })
         return rows.length === 1
       }),
@@ -94,14 +96,7 @@ export const pgExtractionPartitions = (storage: { readonly driver: PgDriver }): 
         await db
           .update(extractionPartitions)
           .set({ state: "pending", workerId: null, leaseUntil: null, updatedAt: at })
-          .where(
-            and(
-              eq(extractionPartitions.runKey, runKey),
-              eq(extractionPartitions.partition, partition),
-              eq(extractionPartitions.workerId, workerId),
-              eq(extractionPartitions.state, "running")
-            )
-          )
+          .where(heldBy(runKey, partition, workerId))
       }),
     list: (runKey) =>
       useDb(driver, "ExtractionPartitions.list", async (db) => {

@@ -84,7 +84,7 @@ export const sqlCandidateSource = (storage: SqlRunner, options: SqlCandidateOpti
             return found
           },
           catch: (e) =>
-            ValidationError.adopt(e) ?? new StorageError({ reason: "Unknown", operation: "SqlCandidateSource.matching", cause: e })
+            e instanceof ValidationError ? e : new StorageError({ reason: "Unknown", operation: "SqlCandidateSource.matching", cause: e })
         })
         out.push([...new Set(ids)].sort(compareIds))
       }
@@ -159,7 +159,7 @@ export const sqlCandidateStaging = (storage: { readonly driver: PgDriver }, opti
     Effect.forEach(rules, ({ key, rule }) =>
       Effect.try({
         try: () => ({ key, query: compileRuleSql(rule, { asOf, ...(range ? { customerRange: range } : {}) }).query }),
-        catch: (e) => ValidationError.adopt(e) ?? new StorageError({ reason: "Unknown", operation: "CandidateStaging.stage", cause: e })
+        catch: (e) => (e instanceof ValidationError ? e : new StorageError({ reason: "Unknown", operation: "CandidateStaging.stage", cause: e }))
       })
     )
   const insertMatches = (runKey: string, count: number, compiled: ReadonlyArray<{ readonly key: string; readonly query: SQL }>) =>

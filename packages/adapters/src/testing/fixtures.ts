@@ -19,6 +19,7 @@ import type {
   WorkItem
 } from "@winback/core"
 import { newWorkItem } from "@winback/core"
+import { billDrop, instantiate, type Rule, type RuleInstance } from "@winback/rules"
 
 let counter = 0
 /** A prefix no other test of this process uses. */
@@ -102,23 +103,49 @@ export const task = (id: string, over: Partial<Task> = {}): Task =>
     ...over
   }) as Task
 
-/** A rule instance version. */
-export const ruleInstance = (id: string, over: Partial<RuleInstanceRecord> = {}): RuleInstanceRecord => ({
-  id,
-  ruleId: id.split("@")[0]!,
-  versionNo: 1,
-  templateId: "bill-drop",
-  name: `Rule ${id}`,
-  status: "draft",
-  definition: { params: { dropPercent: 30 } },
-  authorId: "author",
-  approvedBy: null,
-  effectiveFrom: null,
-  effectiveUntil: null,
-  createdAt: at(0),
-  version: 1,
-  ...over
-})
+/**
+ * A rule instance version: its `definition` is the rules package's `RuleInstance` made of the
+ * record's own fields and `rule` (default: the bill-drop template at 30%).
+ */
+export const ruleInstance = (id: string, over: Partial<Omit<RuleInstanceRecord, "definition">> & { readonly rule?: Rule } = {}): RuleInstanceRecord => {
+  const { rule, ...fields } = over
+  const from = rule === undefined ? instantiate(billDrop, { dropPercent: 30 }) : undefined
+  const r = {
+    id,
+    ruleId: id.split("@")[0]!,
+    versionNo: 1,
+    templateId: "bill-drop",
+    name: `Rule ${id}`,
+    status: "draft" as const,
+    authorId: "author",
+    approvedBy: null,
+    effectiveFrom: null,
+    effectiveUntil: null,
+    createdAt: at(0),
+    version: 1,
+    ...fields
+  }
+  const definition: RuleInstance = {
+    id: r.ruleId,
+    version: r.versionNo,
+    name: r.name,
+    status: r.status,
+    templateId: from ? from.templateId : r.templateId,
+    templateVersion: from ? from.templateVersion : null,
+    params: from ? { ...from.params } : null,
+    rule: from ? from.rule : rule!,
+    authorId: r.authorId,
+    createdAt: r.createdAt,
+    submittedAt: null,
+    approverId: r.approvedBy,
+    approvedAt: null,
+    retiredAt: null,
+    effectiveFrom: r.effectiveFrom,
+    effectiveTo: r.effectiveUntil,
+    rejection: null
+  }
+  return { ...r, definition }
+}
 
 /** A customer group. */
 export const customerGroup = (id: string, over: Partial<CustomerGroup> = {}): CustomerGroup => ({

@@ -67,15 +67,12 @@ export const useStorage = (target: ConformanceTarget): (() => Stores) => {
 }
 
 /** One versioned entity store as the generic tests drive it: how to make, identify, order and change its records. */
-export interface EntityCase<A extends { readonly version: number }, F> {
+export interface EntityCase<A extends { readonly id: string; readonly version: number }, F> {
   readonly name: string
   readonly store: (s: Stores) => EntityStore<A, F>
   readonly make: (i: number) => A
-  readonly id: (a: A) => string
-  /** A filter matching every record `make` makes. */
-  readonly all: F
-  /** The documented order, written independently of the adapters. */
-  readonly compare: (a: A, b: A) => number
+  /** The documented order, written independently of the adapters (default: by id, in byte order). */
+  readonly compare?: (a: A, b: A) => number
   /** A change to write with `update`. */
   readonly change: (a: A) => A
 }
@@ -84,14 +81,18 @@ export interface EntityCase<A extends { readonly version: number }, F> {
 export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The tests every versioned entity store passes: create, read, versioned update, pagination, the update race. */
-export const entitySuite = <A extends { readonly version: number }, F>(target: ConformanceTarget, c: EntityCase<A, F>) =>
+export const entitySuite = <A extends { readonly id: string; readonly version: number }, F>(target: ConformanceTarget, c: EntityCase<A, F>) =>
   describe(c.name, () => {
+    const id = (a: A) => a.id
+    // The empty filter matches every record of every store.
+    const all = {} as F
+    const compare = c.compare ?? ((a: A, b: A) => byText(a.id, b.id))
     const stores = useStorage(target)
     const records = Array.from({ length: 11 }, (_, i) => c.make(i))
 
     it("inserts and reads back records unchanged", async () => {
       for (const r of records) expect(await run(c.store(stores()).insert(r))).toEqual(r)
-      expect(await run(c.store(stores()).get(c.id(records[3]!)))).toEqual(records[3])
+      expect(await run(c.store(stores()).get(id(records[3]!)))).toEqual(records[3])
     })
 
     it("refuses a second insert of an id with Conflict", async () => {
@@ -106,35 +107,35 @@ export const entitySuite = <A extends { readonly version: number }, F>(target: C
     })
 
     it("getMany keeps the order asked for and leaves out unknown ids", async () => {
-      const ids = [c.id(records[5]!), "no-such-id", c.id(records[1]!)]
-      expect((await run(c.store(stores()).getMany(ids))).map(c.id)).toEqual([c.id(records[5]!), c.id(records[1]!)])
+      const ids = [id(records[5]!), "no-such-id", id(records[1]!)]
+      expect((await run(c.store(stores()).getMany(ids))).map(id)).toEqual([id(records[5]!), id(records[1]!)])
     })
 
     it("lists every record exactly once, in the documented order, across pages", async () => {
-      const expected = [...records].sort(c.compare).map(c.id)
+      const expected = [...records].sort(compare).map(id)
       for (const limit of [1, 3, 4, 50]) {
-        const got = await allPages((cursor) => c.store(stores()).list(c.all, { limit, cursor }))
-        expect(got.map(c.id)).toEqual(expected)
+        const got = await allPages((cursor) => c.store(stores()).list(all, { limit, cursor }))
+        expect(got.map(id)).toEqual(expected)
       }
     })
 
     it("updates with the current version, storing version + 1", async () => {
-      const current = await run(c.store(stores()).get(c.id(records[2]!)))
+      const current = await run(c.store(stores()).get(id(records[2]!)))
       const next = await run(c.store(stores()).update(c.change(current), current.version))
       expect(next.version).toBe(current.version + 1)
-      expect(await run(c.store(stores()).get(c.id(records[2]!)))).toEqual(next)
+      expect(await run(c.store(stores()).get(id(records[2]!)))).toEqual(next)
     })
 
     it("refuses a stale update with Conflict and keeps the stored record", async () => {
-      const current = await run(c.store(stores()).get(c.id(records[4]!)))
+      const current = await run(c.store(stores()).get(id(records[4]!)))
       await run(c.store(stores()).update(c.change(current), current.version))
-      const stored = await run(c.store(stores()).get(c.id(records[4]!)))
+      const stored = await run(c.store(stores()).get(id(records[4]!)))
       const e = await fail(c.store(stores()).update(c.change(current), current.version))
       expect(e).toBeInstanceOf(Conflict)
       // Callers retry by kind, never by message text.
       expect((e as Conflict).kind).toBe("stale-version")
       expect((e as Conflict).isRetryable).toBe(true)
-      expect(await run(c.store(stores()).get(c.id(records[4]!)))).toEqual(stored)
+      expect(await run(c.store(stores()).get(id(records[4]!)))).toEqual(stored)
     })
 
     it("fails update of an unknown id with NotFound", async () => {
@@ -144,11 +145,11 @@ export const entitySuite = <A extends { readonly version: number }, F>(target: C
     })
 
     it("lets exactly one of 20 concurrent updates from the same version win", async () => {
-      const current = await run(c.store(stores()).get(c.id(records[6]!)))
+      const current = await run(c.store(stores()).get(id(records[6]!)))
       const exits = await Promise.all(
         Array.from({ length: 20 }, () => Effect.runPromiseExit(c.store(stores()).update(c.change(current), current.version)))
       )
       expect(exits.filter(Exit.isSuccess)).toHaveLength(1)
-      expect((await run(c.store(stores()).get(c.id(records[6]!)))).version).toBe(current.version + 1)
+      expect((await run(c.store(stores()).get(id(records[6]!)))).version).toBe(current.version + 1)
     })
   })

@@ -28,7 +28,7 @@ import {
 } from "@winback/core"
 import { type DemoCustomer, generateDemo, seedDemoData } from "@winback/core/demo"
 import { expectsBillDrop, expectsBirthday, expectsZeroBill } from "../demoTruth"
-import { billDrop, birthday, instantiate, zeroBill } from "@winback/rules"
+import { billDrop, birthday, instantiate, zeroBill, type Rule } from "@winback/rules"
 import { PgBulkLedgerClaims } from "../../src/pipeline/PgBulkLedgerClaims"
 import { sqlCandidateSource, type SqlRunner } from "../../src/pipeline/SqlCandidateSource"
 import type { OpenStorage } from "../../src/pg/PgStorage"
@@ -91,7 +91,7 @@ export interface Seeded {
 /** Seeds the demo data, the rule instances and the three alert tasks (urgency 1, 2, 3). */
 export const seed = async (stores: Stores): Promise<Seeded> => {
   const summary = await seedDemoData(stores, demoOptions)
-  const rule = (id: string, r: unknown) => ruleInstance(`${id}@1`, { status: "active", definition: { rule: r }, templateId: id, effectiveFrom: "2026-01-01" })
+  const rule = (id: string, r: Rule) => ruleInstance(`${id}@1`, { status: "active", rule: r, templateId: id, effectiveFrom: "2026-01-01" })
   return Effect.runPromise(
     Effect.gen(function* () {
       yield* stores.ruleInstances.insert(rule("zero-bill", instantiate(zeroBill).rule))

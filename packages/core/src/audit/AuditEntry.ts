@@ -4,8 +4,8 @@
  * streams (so concurrent writers do not wait on one row), and checkpoints chain every stream's head,
  * so that a modified or deleted entry is detectable (see {@link verifyAuditLog} for exactly what).
  */
-import { createHash } from "node:crypto"
-import { z } from "zod"
+import { sha256Hex } from "../shared/Hash"
+import * as z from "zod"
 import { canonicalJson } from "../shared/canonicalJson"
 import { Id, Instant } from "../shared/Primitives"
 
@@ -105,7 +105,7 @@ export const auditGenesisHash = "0".repeat(64)
  * ```
  */
 export const auditEntryHash = (prevHash: string, seq: number, input: AuditEntryInput): string =>
-  createHash("sha256").update(prevHash).update("\n").update(canonicalJson({ ...input, seq })).digest("hex")
+  sha256Hex(prevHash, "\n", canonicalJson({ ...input, seq }))
 
 /**
  * Where a stream ends: its last entry's position, log-wide `seq` and hash (`0`, `0` and the genesis
@@ -170,11 +170,7 @@ export const auditStreamCount = 16
  * ```
  */
 export const auditCheckpointHash = (prevHash: string, n: number, at: string, heads: ReadonlyArray<AuditStreamHead>): string =>
-  createHash("sha256")
-    .update(prevHash)
-    .update("\n")
-    .update(canonicalJson({ n, at, heads: [...heads].sort((a, b) => a.stream - b.stream).map((h) => ({ ...h })) }))
-    .digest("hex")
+  sha256Hex(prevHash, "\n", canonicalJson({ n, at, heads: [...heads].sort((a, b) => a.stream - b.stream).map((h) => ({ ...h })) }))
 
 /** The result of {@link verifyAuditChain} and {@link verifyAuditLog}. */
 export type AuditChainResult =

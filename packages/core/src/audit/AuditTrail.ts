@@ -5,7 +5,7 @@
  * store query. There is no update or delete anywhere in this API.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { AuditCategory, type AuditEntry, type AuditEntryInput } from "./AuditEntry"
 import { type Forbidden, NotFound, type StorageError, type ValidationError } from "../shared/Errors"

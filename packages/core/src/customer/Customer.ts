@@ -3,7 +3,7 @@
  * scope and contactability read. The host CRM stays the system of record; Winback reads customers
  * through the `CustomerDirectory` port (or a mirrored copy fed in daily batches).
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Channel } from "../shared/Channel"
 import { Id, IsoDate, Version } from "../shared/Primitives"
 

@@ -2,7 +2,7 @@
  * Customer groups: a set of customers sharing a feature, built by a filter rule or by import, for a
  * campaign; short-lived, so the definition carries a validity window.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, IsoDate, Version } from "../shared/Primitives"
 
 /**

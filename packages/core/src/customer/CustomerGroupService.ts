@@ -5,14 +5,13 @@
  * channel: blocked customers are filtered out and counted.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { CandidateSource, compareIds } from "../task/Candidates"
 import { Channel } from "../shared/Channel"
 import { CustomerGroup } from "./CustomerGroup"
 import { Conflict, type Forbidden, type NotFound, type StorageError, ValidationError } from "../shared/Errors"
-import { ruleOfDefinition } from "../task/Extraction"
 import { Permissions } from "../org/Permissions"
 import { Actions } from "../org/Permissions"
 import { Id, IsoDate } from "../shared/Primitives"
@@ -133,7 +132,7 @@ export class CustomerGroupService extends Context.Service<
           const unknown = n.customerIds.flatMap((id, i) =>
             known.has(id) ? [] : [{ path: ["customerIds", i], code: "unknown-customer", message: `customer ${id} is unknown or outside your scope` }]
           )
-          if (unknown.length) return yield* new ValidationError({ subject: "customer group", issues: unknown })
+          if (unknown.length) return yield* Effect.fail(new ValidationError({ subject: "customer group", issues: unknown }))
           const r = yield* withoutDnd(unique, n.dndChannel, now)
           memberIds = r.kept
           filteredDnd = r.filtered
@@ -182,9 +181,7 @@ export class CustomerGroupService extends Context.Service<
         let ids: ReadonlyArray<string> = g.memberIds
         if (g.ruleInstanceId !== null) {
           const r = yield* rules.get(g.ruleInstanceId)
-          const rule = ruleOfDefinition(r.definition)
-          if (!rule) return yield* new Conflict({ kind: "not-applicable", entity: "RuleInstance", id: r.id, reason: "has no rule in its definition" })
-          ids = (yield* candidates.matching([rule], asOf))[0]!
+          ids = (yield* candidates.matching([r.definition.rule], asOf))[0]!
         }
         // Members, and the DND count, only among the customers the actor may read.
         ids = (yield* scoped.forActor(actor).customers.getMany(ids)).map((c) => c.id)

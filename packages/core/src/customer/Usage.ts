@@ -3,7 +3,7 @@
  * events. Rules read it (window aggregates, baselines, streaks); effect tracking compares bills
  * before and after the work. Field names match `@winback/rules`' default fact catalogue.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, IsoDate, IsoMonth } from "../shared/Primitives"
 
 /**

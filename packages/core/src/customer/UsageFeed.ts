@@ -8,7 +8,7 @@
  * upserts, so re-importing a file is a no-op and a later line for the same key replaces it.
  */
 import { Clock, Context, Data, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { type Actor, buildActor } from "../org/Actor"
 import { AuditTrail } from "../audit/AuditTrail"
 import { Channel } from "../shared/Channel"
@@ -504,9 +504,9 @@ export class UsageFeed extends Context.Service<
         const opts = yield* decode(UsageFeedOptions, options ?? {}, "usage feed options")
         for (const [i, f] of files.entries()) {
           const meta = FileMeta.safeParse({ kind: f.kind, name: f.name })
-          if (!meta.success) return yield* ValidationError.fromZod(meta.error, "usage feed file", ["files", i])
+          if (!meta.success) return yield* Effect.fail(ValidationError.fromZod(meta.error, "usage feed file", ["files", i]))
         }
-        if (files.length === 0) return yield* new ValidationError({ subject: "usage feed", issues: [{ path: ["files"], code: "too_small", message: "no file to import" }] })
+        if (files.length === 0) return yield* Effect.fail(new ValidationError({ subject: "usage feed", issues: [{ path: ["files"], code: "too_small", message: "no file to import" }] }))
         yield* perms.require(actor, Actions.usageImport, { type: "none" })
         const importId = `feed:${(yield* Clock.currentTimeMillis).toString(36)}`
         const issues = new ProblemList()
@@ -523,7 +523,7 @@ export class UsageFeed extends Context.Service<
             }
             if (issues.total > 0) {
               const listed = issues.report()
-              return yield* new ValidationError({ subject: `usage feed ${files.map((f) => f.name ?? f.kind).join(", ")} (${issues.total} problem(s), nothing imported)`, issues: listed })
+              return yield* Effect.fail(new ValidationError({ subject: `usage feed ${files.map((f) => f.name ?? f.kind).join(", ")} (${issues.total} problem(s), nothing imported)`, issues: listed }))
             }
             if (opts.dryRun) return yield* new DryRunRollback({ reports })
             return reports as ReadonlyArray<UsageFeedReport>

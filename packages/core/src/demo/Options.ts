@@ -2,7 +2,7 @@
  * The knobs of the demo-data generator. Everything the output depends on is here: the same
  * options give byte-identical data on every machine.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { IsoDate } from "../shared/Primitives"
 
 /**

@@ -6,7 +6,7 @@
  * same transaction as the change. The raw `Stores` stay unscoped, for system jobs and adapters.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { Appointment, AppointmentState } from "../work/Appointment"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"

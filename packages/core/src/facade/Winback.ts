@@ -13,12 +13,15 @@ import { checkPeerVersions } from "../shared/PeerVersions"
 import { type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
 import { StorageError } from "../shared/Errors"
 import type { PermissionPolicy } from "../org/Permissions"
-import { directoriesFromStores } from "../ports/defaultDirectories"
 import { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "../ports/HostDirectories"
 import { currentStores, type StoragePorts, type Stores } from "../ports/Stores"
 import { emptyScope } from "../org/Scope"
+import type { WinbackHost } from "../ports/HostPorts"
+import { hostPorts } from "../ports/DataModes"
+import { type DataMode, defaultCandidateSource } from "../task/ReadThroughCandidates"
+import { loggedCall, type ObservabilityOptions, observabilityLayer } from "./Observability"
 import { AppointmentService } from "../work/AppointmentService"
-import { type CandidateSource, memoryCandidateSource } from "../task/Candidates"
+import type { CandidateSource } from "../task/Candidates"
 import type { CandidateStaging, ExtractionPartitions } from "../task/ExtractionPartitions"
 import { Contactability } from "../work/Contactability"
 import { CustomerGroupService } from "../customer/CustomerGroupService"
@@ -81,7 +84,7 @@ export type WinbackServices = StoragePorts | HostPorts | ScopeServices | UseCase
  * }
  * ```
  */
-export interface WinbackOptions {
+export interface WinbackOptions extends ObservabilityOptions {
   /** The storage adapter, e.g. `PgliteStorage.layer({ dataDir })` or `MemoryStorage.layer()`. */
   readonly storage: Layer.Layer<StoragePorts, StorageError>
   /**
@@ -89,6 +92,16 @@ export interface WinbackOptions {
    * feed customers, staff and usage in daily batches).
    */
   readonly directories?: Layer.Layer<HostPorts, never, StoragePorts>
+  /**
+   * The host's read ports as plain async functions (no Effect needed): `{ customers, staff, usage }`,
+   * see `WinbackHost`. Takes the place of `directories`.
+   */
+  readonly host?: WinbackHost
+  /**
+   * `"replica"` (default): rules and customer reads use Winback's own tables, fed daily.
+   * `"read-through"`: they go through the host ports, in batches; nothing is copied. See docs/embedding.md.
+   */
+  readonly mode?: DataMode
   /** Who may do what (default: `defaultPolicy`, DOMAIN §1). See docs/permissions.md. */
   readonly policy?: PermissionPolicy
   /**
@@ -187,6 +200,8 @@ export type ScopedWinback = Omit<ScopedAsync, "tasks" | "appointments" | "contac
 
 /** A running Winback: promisified ports, every service per acting person, a way to run Effect programs, and `dispose()`. */
 export interface Winback {
+  /** Where rules and customer reads take their data (see `WinbackOptions.mode`). */
+  readonly mode: DataMode
   /** Every storage port, as async methods (unscoped: for system jobs and seeding). */
   readonly stores: Promisified<Omit<Stores, "transactions">>
   /** The host read ports, as async methods. */
@@ -262,7 +277,7 @@ const useCases = {
 /** Every use-case service over the scope services and ports, with the options' integrations. */
 const useCaseLayerOf = (options: WinbackOptions) => {
   const integrations = Layer.mergeAll(
-    options.candidates ?? memoryCandidateSource(),
+    options.candidates ?? defaultCandidateSource(options.mode),
     options.notifier ?? Layer.succeed(Notifier, Notifier.of({ notify: () => notConfigured("notifier") })),
     options.smsGateway ?? Layer.succeed(SmsGateway, SmsGateway.of({ send: () => notConfigured("sms") })),
     options.dialer ?? Layer.succeed(Dialer, Dialer.of({ call: () => notConfigured("dialer") })),
@@ -297,14 +312,14 @@ const useCaseLayerOf = (options: WinbackOptions) => {
  */
 export const createWinback = async (options: WinbackOptions): Promise<Winback> => {
   checkPeerVersions()
-  const ports = Layer.provideMerge(options.directories ?? directoriesFromStores, options.storage)
+  const ports = hostPorts(options, options.storage)
   const scope = Layer.provideMerge(scopeLayer(options.policy, { orgCache: options.orgCache }), ports)
   // The services hold no resources: built once with the runtime, not per call (rebuilding them
   // per call cost more CPU than the call's own queries).
   const layer = Layer.provideMerge(useCaseLayerOf(options), scope)
-  const runtime = ManagedRuntime.make(layer)
+  const runtime = ManagedRuntime.make(Layer.provideMerge(layer, observabilityLayer(options)))
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
-    runtime.runPromise(effect, o?.signal ? { signal: o.signal } : undefined)
+    runtime.runPromise(options.logger ? loggedCall(effect) : effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(
     Effect.gen(function* () {
       // The facade runs each call in its own transaction; `transactions` is for Effect programs.
@@ -370,6 +385,7 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
     for (const method of Object.keys(target)) if (!isRead(method)) target[method] = wrapped[method]
   }
   return {
+    mode: options.mode ?? "replica",
     as,
     stores,
     directories: promisify(services.directories, run),

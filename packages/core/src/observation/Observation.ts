@@ -2,7 +2,7 @@
  * Observations: after work, each customer is observed (3 months for VIP/member tiers, 1 month for
  * others by default) and compared with the start: stayed, churned or returned; bill before vs after.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { LineStatus, Tier } from "../customer/Customer"
 import { Id, Instant, IsoDate, Money, Version } from "../shared/Primitives"
 import { Disposition } from "../work/WorkItem"

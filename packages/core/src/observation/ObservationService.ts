@@ -8,7 +8,7 @@
  * outbox picks up).
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { LineStatus } from "../customer/Customer"

@@ -2,7 +2,7 @@
  * Retention offers (tariff change, bonus credit, device deal) with a cost, and their use on work
  * items with the approval trail.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, Money, Version } from "../shared/Primitives"
 
 /**

@@ -7,7 +7,7 @@
  * approval trail is tamper-evident, and the current state of a use is its latest entry.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import type { AuditEntry } from "../audit/AuditEntry"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"

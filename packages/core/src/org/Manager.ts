@@ -2,7 +2,7 @@
  * Customer managers (agents) and the other staff roles. Staff come from the host CRM through the
  * `StaffDirectory` port; Winback keeps their team membership and work history.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, IsoDate, Version } from "../shared/Primitives"
 
 /**

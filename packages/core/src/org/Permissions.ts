@@ -4,7 +4,7 @@
  * DOMAIN §1 and a host extends or narrows them. Decisions are results with reasons, not errors.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "./Actor"
 import type { Customer } from "../customer/Customer"
 import { Forbidden } from "../shared/Errors"

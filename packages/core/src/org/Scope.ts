@@ -3,7 +3,7 @@
  * definition of "is this record inside it". The same set is both tested against single records
  * (get/update) and turned into store filters (lists), so a SQL adapter puts it in the WHERE clause.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { Customer } from "../customer/Customer"
 import type { CustomerScopeFilter } from "../customer/CustomerStore"
 import type { WorkItemScopeFilter } from "../work/WorkItemStore"

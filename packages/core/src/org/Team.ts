@@ -2,7 +2,7 @@
  * Retention teams form a tree per city/region. A team has exactly one admin; a manager belongs to
  * exactly one team at a time.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Version } from "../shared/Primitives"
 
 /**

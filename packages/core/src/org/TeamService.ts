@@ -5,7 +5,7 @@
  * trail. Managers come from the host's `StaffDirectory`; Winback keeps their membership.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "./Actor"
 import { Actors } from "./Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"

@@ -4,7 +4,7 @@
  * concern, compared with the actuals the report queries count, and archived (read-only, with the
  * achieved figures frozen) when the period closes.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, IsoDate, Version } from "../shared/Primitives"
 
 /**

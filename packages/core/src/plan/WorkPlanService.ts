@@ -6,7 +6,7 @@
  * is audited in its own transaction.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { Actors } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"

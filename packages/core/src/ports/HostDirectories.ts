@@ -8,12 +8,15 @@ import type { Customer } from "../customer/Customer"
 import type { NotFound, StorageError } from "../shared/Errors"
 import type { Manager } from "../org/Manager"
 import type { UsageHistory } from "../customer/Usage"
+import type { Page, PageRequest } from "../shared/Page"
 
 /**
  * The host's customers.
  *
  * Contract: `getMany` returns the customers that exist, in the order of `ids`, silently leaving
- * out unknown ids; it must answer 10,000 ids in one call.
+ * out unknown ids; it must answer 10,000 ids in one call. `list` (optional; read-through mode
+ * needs it) returns every customer once over its pages, `nextCursor` null on the last; the cursor
+ * is the host's own (opaque to Winback), the order any stable one.
  *
  * @example
  * ```ts
@@ -28,6 +31,7 @@ export class CustomerDirectory extends Context.Service<
   {
     readonly get: (id: string) => Effect.Effect<Customer, NotFound | StorageError>
     readonly getMany: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<Customer>, StorageError>
+    readonly list?: (page: PageRequest) => Effect.Effect<Page<Customer>, StorageError>
   }
 >()("@winback/core/CustomerDirectory") {}
 
@@ -52,6 +56,9 @@ export class StaffDirectory extends Context.Service<
  *
  * Contract: days and months ascending; `days` covers `[asOf - dayWindow + 1, asOf]`, `months` the
  * `monthWindow` billing months up to `asOf`, `events` those since `asOf - dayWindow`.
+ * `historyMany` (optional) answers the same for many customers in one call, in the order of
+ * `customerIds`, one history per id (empty lists for a customer without usage); without it
+ * read-through mode asks `history` once per customer.
  *
  * @example
  * ```ts
@@ -65,5 +72,9 @@ export class UsageHistoryReader extends Context.Service<
       customerId: string,
       window: { readonly asOf: string; readonly dayWindow: number; readonly monthWindow: number }
     ) => Effect.Effect<UsageHistory, StorageError>
+    readonly historyMany?: (
+      customerIds: ReadonlyArray<string>,
+      window: { readonly asOf: string; readonly dayWindow: number; readonly monthWindow: number }
+    ) => Effect.Effect<ReadonlyArray<UsageHistory>, StorageError>
   }
 >()("@winback/core/UsageHistoryReader") {}

@@ -31,7 +31,7 @@ export const directoriesFromStores: Layer.Layer<CustomerDirectory | StaffDirecto
   Layer.mergeAll(
     Layer.effect(
       CustomerDirectory,
-      Effect.map(CustomerStore, (customers) => CustomerDirectory.of({ get: customers.get, getMany: customers.getMany }))
+      Effect.map(CustomerStore, (customers) => CustomerDirectory.of({ get: customers.get, getMany: customers.getMany, list: (page) => customers.list({}, page) }))
     ),
     Layer.effect(
       StaffDirectory,

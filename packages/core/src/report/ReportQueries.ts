@@ -6,7 +6,7 @@
  * reports. Renderers (CSV, XLSX, SVG) consume the result types below; they are kept stable.
  */
 import { Context, type Effect } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { QuestionnaireStatistics } from "@winback/questionnaire"
 import type { LineStatus } from "../customer/Customer"
 import type { StorageError } from "../shared/Errors"

@@ -6,7 +6,7 @@
  * the SQL adapters); this service adds labels, rates, team-subtree roll-ups and checks.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { loadPublished, type PublishedQuestionnaire, questionnaireStatistics } from "@winback/questionnaire"
 import type { Actor } from "../org/Actor"
 import { nowIso } from "../audit/AuditTrail"
@@ -493,7 +493,7 @@ export class ReportService extends Context.Service<
               const versions: Array<PublishedQuestionnaire> = records.map((v) => loadPublished({ hash: v.hash, definition: v.definition }))
               return questionnaireStatistics(versions, responses.map((x) => ({ versionHash: x.versionHash, answers: { ...x.answers } })))
             },
-            catch: (e) => ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: ["responses"], code: "unreadable", message: String(e) }] })
+            catch: (e) => e instanceof ValidationError ? e : new ValidationError({ issues: [{ path: ["responses"], code: "unreadable", message: String(e) }] })
           })
           return { taskId: task.id, questionnaireId: bound.questionnaireId, range, statistics } satisfies TaskQuestionnaireReport
         })

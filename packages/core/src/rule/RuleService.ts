@@ -5,7 +5,7 @@
  * package's `RuleInstance`, so extraction reads the rule straight from it.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import {
   approve as approveRule,
   createDraft,
@@ -70,7 +70,9 @@ const lifecycle = <A>(f: () => A): Effect.Effect<A, ValidationError | Conflict> 
     catch: (e) =>
       e instanceof RuleLifecycleError
         ? new Conflict({ kind: "wrong-state", entity: "RuleInstance", id: "-", reason: `${e.code}: ${e.message}` })
-        : (ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: [], message: String(e), code: "invalid" }] }))
+        : e instanceof ValidationError
+          ? e
+          : new ValidationError({ issues: [{ path: [], message: String(e), code: "invalid" }] })
   })
 
 const toRecord = (i: RuleInstance, version: number): RuleInstanceRecord => ({
@@ -88,8 +90,6 @@ const toRecord = (i: RuleInstance, version: number): RuleInstanceRecord => ({
   createdAt: new Date(i.createdAt).toISOString(),
   version
 })
-
-const instanceOf = (r: RuleInstanceRecord): RuleInstance => r.definition as RuleInstance
 
 type Errors = ValidationError | NotFound | Conflict | Forbidden | StorageError
 
@@ -147,7 +147,7 @@ export class RuleService extends Context.Service<
             const before = yield* store.get(recordId)
             yield* check(before)
             const now = yield* nowIso
-            const next = yield* lifecycle(() => f(instanceOf(before), now))
+            const next = yield* lifecycle(() => f(before.definition, now))
             const after = yield* store.update(toRecord(next, before.version), before.version)
             yield* audit(actor, action, before, after)
             return after
@@ -164,7 +164,7 @@ export class RuleService extends Context.Service<
         let rule: Rule | undefined
         if (n.templateId !== undefined) {
           const template = findTemplate(n.templateId)
-          if (!template) return yield* new ValidationError({ subject: "rule instance", issues: [{ path: ["templateId"], code: "unknown-template", message: `no template '${n.templateId}' in the catalogue` }] })
+          if (!template) return yield* Effect.fail(new ValidationError({ subject: "rule instance", issues: [{ path: ["templateId"], code: "unknown-template", message: `no template '${n.templateId}' in the catalogue` }] }))
           from = yield* lifecycle(() => instantiate(template, n.params))
         } else {
           rule = yield* decode(Rule, n.rule, "rule")
@@ -210,7 +210,7 @@ export class RuleService extends Context.Service<
         return yield* tx.transaction(
           Effect.gen(function* () {
             const source = yield* store.get(recordId)
-            const next = yield* lifecycle(() => reviseRule(instanceOf(source), { authorId: actor.id, now: source.createdAt }))
+            const next = yield* lifecycle(() => reviseRule(source.definition, { authorId: actor.id, now: source.createdAt }))
             const stamped = { ...next, createdAt: yield* nowIso }
             const stored = yield* store.insert(toRecord(stamped, 1))
             yield* audit(actor, "rule.revise", null, stored)
@@ -224,7 +224,7 @@ export class RuleService extends Context.Service<
         yield* perms.require(actor, Actions.ruleRead, { type: "rule", rule: { id: r.id, status: r.status } }).pipe(
           Effect.catchTag("Forbidden", (e) => perms.require(actor, Actions.ruleCreate, { type: "none" }).pipe(Effect.mapError(() => e)))
         )
-        const [ids] = yield* candidates.matching([instanceOf(r).rule], day)
+        const [ids] = yield* candidates.matching([r.definition.rule], day)
         // Only the customers the actor may read count: a preview is no oracle on anyone else.
         const visible = (yield* scoped.forActor(actor).customers.getMany(ids!)).map((c) => c.id)
         return { count: visible.length, sample: visible.slice(0, 10) }

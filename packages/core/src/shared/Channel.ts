@@ -2,7 +2,7 @@
  * The ways a customer can be contacted. Do-not-disturb, tasks and contactability are per channel:
  * a customer on call-DND can still get an SMS or a visit.
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * A contact channel: outbound phone call, SMS, on-site visit, letter or email.

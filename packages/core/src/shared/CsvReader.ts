@@ -5,9 +5,8 @@
  * U+FFFD), then parsed by csv-parse with RFC 4180 quoting (a quoted field may hold commas, quotes
  * and line breaks). Both importers (manual task lists, the usage feed) read through here.
  */
-import { ReadableStream } from "node:stream/web"
 import { type CsvError, parse } from "csv-parse/stream"
-import { z } from "zod"
+import * as z from "zod"
 import type { Issue } from "./Errors"
 
 /**

@@ -1,20 +1,17 @@
 /**
  * The error model shared by every Winback package and both faces of the API (Effect and Promise).
- * Every class extends `Error` (through Effect's `Data.TaggedError`), so an Effect failure and a
- * rejected Promise carry the same instance: `catch (e) { if (e instanceof NotFound) ... }`.
+ * Every class extends `Error` (all but `ValidationError` through Effect's `Data.TaggedError`), so an
+ * Effect failure and a rejected Promise carry the same instance: `catch (e) { if (e instanceof NotFound) ... }`.
  */
 import { Data } from "effect"
-import type { z } from "zod"
-
-/** One problem found in an input, located by its path (`["lines", 3, "agentId"]`). */
-export interface Issue {
-  readonly path: ReadonlyArray<string | number>
-  readonly message: string
-  readonly code: string
-}
+import { ValidationError, type ValidationIssue } from "@winback/rules"
 
 /**
- * Input that does not fit the model. Carries EVERY issue found, each with its path, never just the first.
+ * Input that does not fit the model: the one `ValidationError` of every Winback package (this is
+ * `@winback/rules`' class; `@winback/questionnaire`'s twin is recognised by `instanceof` too).
+ * Carries EVERY issue found, each with its path, never just the first. In Effect code it is
+ * failed with `Effect.fail(new ValidationError({ ... }))` and caught with
+ * `Effect.catchTag("ValidationError", ...)`.
  *
  * @example
  * ```ts
@@ -22,68 +19,22 @@ export interface Issue {
  * try {
  *   parse(Customer, { id: "" })
  * } catch (e) {
- *   if (e instanceof ValidationError) console.log(e.issues.map((i) => i.path.join(".")))
+ *   if (e instanceof ValidationError) console.log(e.subject, e.issues.map((i) => i.path.join(".")))
  * }
  * ```
  */
-export class ValidationError extends Data.TaggedError("ValidationError")<{
-  readonly issues: ReadonlyArray<Issue>
-  readonly subject?: string | undefined
-}> {
-  override get message(): string {
-    const head = this.subject ? `Invalid ${this.subject}` : "Invalid input"
-    const lines = this.issues.slice(0, 10).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-    const more = this.issues.length > 10 ? `; and ${this.issues.length - 10} more` : ""
-    return `${head}: ${lines.join("; ")}${more}`
-  }
-
-  /**
-   * Builds a ValidationError from a zod error, keeping every issue and its path.
-   *
-   * @example
-   * ```ts
-   * const r = Customer.safeParse(input)
-   * if (!r.success) throw ValidationError.fromZod(r.error, "customer")
-   * ```
-   */
-  static fromZod(error: z.ZodError, subject?: string, pathPrefix: ReadonlyArray<string | number> = []): ValidationError {
-    return new ValidationError({
-      subject,
-      issues: error.issues.map((i) => ({
-        path: [...pathPrefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-        message: i.message,
-        code: i.code
-      }))
-    })
-  }
-
-  /**
-   * Adopts a validation error of another Winback package (`@winback/rules`, `@winback/questionnaire`)
-   * or anything shaped `{ _tag: "ValidationError", issues }`, so hosts catch one class.
-   *
-   * @example
-   * ```ts
-   * try { compileRule(rule) } catch (e) { throw ValidationError.adopt(e) ?? e }
-   * ```
-   */
-  static adopt(error: unknown): ValidationError | undefined {
-    if (error instanceof ValidationError) return error
-    if (isValidationErrorLike(error)) return new ValidationError({ issues: error.issues })
-    return undefined
-  }
-}
+export { ValidationError, type ValidationIssue }
 
 /**
- * True for a ValidationError of any Winback package (they share the `_tag` and `issues` shape).
+ * One problem found in an input, located by its path (`["lines", 3, "agentId"]`): another name
+ * of {@link ValidationIssue}.
  *
  * @example
  * ```ts
- * if (isValidationErrorLike(e)) for (const i of e.issues) console.log(i.path, i.message)
+ * const issue: Issue = { path: ["lines", 3, "agentId"], code: "unknown_agent", message: "line 3: no agent m-9" }
  * ```
  */
-export const isValidationErrorLike = (e: unknown): e is { readonly _tag: "ValidationError"; readonly issues: ReadonlyArray<Issue> } =>
-  typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "ValidationError" &&
-  Array.isArray((e as { issues?: unknown }).issues)
+export type Issue = ValidationIssue
 
 /**
  * The record asked for does not exist (or is invisible to the caller).

@@ -1,7 +1,7 @@
 /**
  * Keyset pagination shared by every list: a page of items and an opaque cursor to the next page.
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * What page to read: at most `limit` items after `cursor` (absent for the first page).

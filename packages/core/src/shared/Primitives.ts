@@ -2,7 +2,7 @@
  * Small shared value types: identifiers, calendar dates, months and instants as strings, so that
  * every model value is plain JSON that survives HTTP, storage and the Promise boundary unchanged.
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * A non-empty identifier (the host's key for customers and staff; generated ids elsewhere).

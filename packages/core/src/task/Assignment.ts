@@ -3,7 +3,7 @@
  * an operator picks — round robin in customer order, or least loaded (counting the open items each
  * agent already has). Pure functions; transfer and reclaim of existing items are `Allocation`'s.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id } from "../shared/Primitives"
 
 /**

@@ -51,7 +51,7 @@ const shiftMonth = (month: string, months: number): string => {
 export const compileChecked = (rule: Rule): Effect.Effect<ReturnType<typeof compileRule>, ValidationError> =>
   Effect.try({
     try: () => compileRule(rule),
-    catch: (e) => ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: ["rule"], message: String(e), code: "invalid-rule" }], subject: "rule" })
+    catch: (e) => e instanceof ValidationError ? e : new ValidationError({ issues: [{ path: ["rule"], message: String(e), code: "invalid-rule" }], subject: "rule" })
   })
 
 /**

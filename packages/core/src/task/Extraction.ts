@@ -14,9 +14,9 @@
  * A customer on DND for a task's channel is not claimed by that task, so a less urgent task on
  * another channel (an SMS greeting for a customer who refuses calls) may still get them.
  */
-import { createHash } from "node:crypto"
+import { md5Hex } from "../shared/Hash"
 import { Clock, Context, Data, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { isCalendarDataMissing, isDue, parseSchedule, type Rule, type Schedule } from "@winback/rules"
 import { type Actor, Actors } from "../org/Actor"
 import { assign, AssignmentPolicy } from "./Assignment"
@@ -217,19 +217,6 @@ const readAll = <A, E>(read: (cursor: string | null) => Effect.Effect<Page<A>, E
   })
 
 /**
- * The rule of a stored rule instance (a `@winback/rules` RuleInstance, or `{ rule }`).
- *
- * @example
- * ```ts
- * const rule = ruleOfDefinition((yield* ruleInstances.get("zero-bill@1")).definition)
- * ```
- */
-export const ruleOfDefinition = (definition: unknown): Rule | undefined => {
-  if (definition && typeof definition === "object" && "rule" in definition) return (definition as { rule: Rule }).rule
-  return undefined
-}
-
-/**
  * Options of `Extraction.plan`: `extraTasks` are planned as if active (a task under approval);
  * `includeNotDue` counts the candidates of tasks not due as excluded by the calendar;
  * `anyRuleStatus` evaluates rule instances that are not active yet; `action` is the permission checked.
@@ -310,7 +297,7 @@ export interface ExtractionWorkReport {
  * ```
  */
 export const extractionRunKey = (period: string, taskIds?: ReadonlyArray<string>): string =>
-  taskIds === undefined ? `xr:${period}` : `xr:${period}:${createHash("md5").update([...new Set(taskIds)].sort(compareIds).join("\n")).digest("hex").slice(0, 12)}`
+  taskIds === undefined ? `xr:${period}` : `xr:${period}:${md5Hex([...new Set(taskIds)].sort(compareIds).join("\n")).slice(0, 12)}`
 
 /** Adds up the task reports of a run's partitions into the report of the run. */
 const mergeReports = (
@@ -491,7 +478,7 @@ export class Extraction extends Context.Service<
               warnings.get(t.id)!.push(`skipHolidays could not be applied: ${e.message}; holidays are not skipped on ${asOf}`)
               due.set(t.id, isDue(taskSchedule(t, false), asOf))
             } else {
-              warnings.get(t.id)!.push(`the task's schedule is invalid: ${adoptRulesError(e).message}`)
+              warnings.get(t.id)!.push(`the task's schedule is invalid: ${e instanceof Error ? e.message : String(e)}`)
               due.set(t.id, false)
             }
           }
@@ -506,12 +493,10 @@ export class Extraction extends Context.Service<
         const usable = new Map<string, Rule>()
         const unusable = new Map<string, string>()
         for (const r of records) {
-          const rule = ruleOfDefinition(r.definition)
           const effective = (r.effectiveFrom === null || r.effectiveFrom <= asOf) && (r.effectiveUntil === null || asOf < r.effectiveUntil)
           if (r.status !== "active" && !options?.anyRuleStatus) unusable.set(r.id, `rule instance ${r.id} is ${r.status}`)
           else if (!effective) unusable.set(r.id, `rule instance ${r.id} is not in force on ${asOf}`)
-          else if (!rule) unusable.set(r.id, `rule instance ${r.id} has no rule in its definition`)
-          else usable.set(r.id, rule)
+          else usable.set(r.id, r.definition.rule)
         }
         // `stagedAs`: set once the run's candidates are staged under this key (`CandidateStaging`).
         // Each due task's reach, resolved once per run rather than once per partition.
@@ -905,14 +890,3 @@ export class Extraction extends Context.Service<
     })
   )
 }
-
-/**
- * Turns a thrown rules `ValidationError` into core's (used where rules are compiled eagerly).
- *
- * @example
- * ```ts
- * Effect.try({ try: () => parseSchedule(input), catch: adoptRulesError })
- * ```
- */
-export const adoptRulesError = (e: unknown): ValidationError =>
-  ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: [], message: String(e), code: "invalid" }] })

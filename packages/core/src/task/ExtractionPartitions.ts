@@ -8,7 +8,7 @@
  * serves the same API inside one process. {@link CandidateStaging} lets a database evaluate a run's
  * rules once for all partitions instead of once per partition.
  */
-import { createHash } from "node:crypto"
+import { md5Hex } from "../shared/Hash"
 import { Context, Effect } from "effect"
 import type { Rule } from "@winback/rules"
 import { Conflict, type StorageError, type ValidationError } from "../shared/Errors"
@@ -38,7 +38,7 @@ export interface CustomerPartition {
  * ```
  */
 export const partitionOf = (customerId: string, count: number): number =>
-  count <= 1 ? 0 : Number.parseInt(createHash("md5").update(customerId).digest("hex").slice(0, 8), 16) % count
+  count <= 1 ? 0 : Number.parseInt(md5Hex(customerId).slice(0, 8), 16) % count
 
 /**
  * The state of one partition of a run: `pending` (nobody has it), `running` (a worker holds it until

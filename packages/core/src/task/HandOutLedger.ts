@@ -3,7 +3,7 @@
  * lands in one task only, and a customer handed out is not handed out again within a cool-down.
  * One entry per (customer, period) — the key whose claim is the race contract of every adapter.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, Urgency } from "../shared/Primitives"
 
 /**

@@ -16,7 +16,7 @@
  * one hands them out.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { roundRobin } from "./Assignment"
 import { claimLedger, openWorkHolder, openWorkOf } from "./BulkClaims"
@@ -381,7 +381,7 @@ export class ManualImport extends Context.Service<
         }
         if (issues.total > 0) {
           const listed = issues.report((a, b) => (a.path[0] === b.path[0] ? Number(a.path[1] ?? 0) - Number(b.path[1] ?? 0) : a.path[0] === "line" ? 1 : -1))
-          return yield* new ValidationError({ subject: `CSV import into ${task.id} (${issues.total} problem(s), nothing imported)`, issues: listed })
+          return yield* Effect.fail(new ValidationError({ subject: `CSV import into ${task.id} (${issues.total} problem(s), nothing imported)`, issues: listed }))
         }
 
         // Dedup (DOMAIN §5): what the ledger and the customers' open work say about each line.

@@ -3,7 +3,7 @@
  * tasks target a customer group in a window, manual tasks are imported lists. A new or changed
  * task goes live only after an approver (not its author) accepts it.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Channel } from "../shared/Channel"
 import { Id, Instant, IsoDate, Urgency, Version } from "../shared/Primitives"
 import { RetryPolicyOverride } from "../work/RetryPolicy"

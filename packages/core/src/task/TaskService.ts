@@ -7,7 +7,7 @@
  * transaction.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { AssignmentPolicy } from "./Assignment"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"

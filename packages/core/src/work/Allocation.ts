@@ -8,7 +8,7 @@
  * (`Conflict`) unless those items move in the same call.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import { openWorkOf } from "../task/BulkClaims"

@@ -1,7 +1,7 @@
 /**
  * Appointments: a callback time booked during work; a reminder fires when it is due.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Channel } from "../shared/Channel"
 import { Id, Instant, Version } from "../shared/Primitives"
 

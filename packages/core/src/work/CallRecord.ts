@@ -4,7 +4,7 @@
  * carries the call center's call id (`externalCallId`), so the call center's events and the agent's
  * recorded outcome of that call meet in one record with one serial number.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant } from "../shared/Primitives"
 import { Disposition } from "./WorkItem"
 

@@ -3,7 +3,7 @@
  * public holidays, and how often a customer may be contacted a day and a week. Read by
  * `Contactability` and set in `WorkConfig`.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Channel } from "../shared/Channel"
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM")

@@ -5,7 +5,7 @@
  * frequency cap. The checks are pure (`evaluateContact`); the service gathers the facts.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { type BusinessCalendar, isCalendarDataMissing } from "@winback/rules"
 import type { Actor } from "../org/Actor"
 import { nowIso } from "../audit/AuditTrail"

@@ -2,7 +2,7 @@
  * Do-not-disturb entries: per customer, per channel, with a reason, a source and an optional expiry.
  * Applied when building groups, campaigns and extractions; an agent's entry takes effect at once.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Channel } from "../shared/Channel"
 import { Id, Instant } from "../shared/Primitives"
 

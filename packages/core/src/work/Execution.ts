@@ -10,7 +10,7 @@
  * record, the other completes it, so one call keeps one record and one serial number.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import { loadPublished, validateResponse } from "@winback/questionnaire"
 import type { Actor } from "../org/Actor"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
@@ -399,12 +399,12 @@ export class Execution extends Context.Service<
             const stored = yield* questionnaires.getVersion(task.questionnaireVersion)
             const version = yield* Effect.try({
               try: () => loadPublished({ hash: stored.hash, definition: stored.definition }),
-              catch: (e) => ValidationError.adopt(e) ?? new ValidationError({ issues: [{ path: ["version"], code: "unloadable", message: String(e) }] })
+              catch: (e) => e instanceof ValidationError ? e : new ValidationError({ issues: [{ path: ["version"], code: "unloadable", message: String(e) }] })
             })
             const verdict = validateResponse(version, { versionHash: version.hash, context: r.context, answers: r.answers })
             const blocking = verdict.issues.filter((i) => r.completed || i.code !== "required")
             if (blocking.length > 0) {
-              return yield* new ValidationError({ subject: `response to ${stored.questionnaireId}`, issues: blocking.map((i) => ({ path: [...i.path], message: i.message, code: i.code })) })
+              return yield* Effect.fail(new ValidationError({ subject: `response to ${stored.questionnaireId}`, issues: blocking.map((i) => ({ path: [...i.path], message: i.message, code: i.code })) }))
             }
             const savedAt = yield* nowIso
             const before = item.responseId === null ? undefined : yield* questionnaires.responses.get(item.responseId).pipe(Effect.option)

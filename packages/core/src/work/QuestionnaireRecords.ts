@@ -2,7 +2,7 @@
  * How questionnaire versions and responses are stored. The definitions and answers are
  * `@winback/questionnaire` data kept as-is; a published version is frozen and keyed by its hash.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Id, Instant, Version } from "../shared/Primitives"
 
 /**

@@ -4,7 +4,7 @@
  * reach the maximum (or at once after a disposition the policy never retries, such as a number not
  * in service) the item ends as `unreachable`. A task may override the default policy of `WorkConfig`.
  */
-import { z } from "zod"
+import * as z from "zod"
 import type { Attempt, Disposition, WorkItem } from "./WorkItem"
 
 // Kept here rather than imported from WorkItem: Task.ts imports this module for a task's policy,

@@ -6,7 +6,7 @@
  * message; the gateway's idempotency key (item id + attempt number) makes a re-run safe.
  */
 import { Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { nowIso } from "../audit/AuditTrail"
 import { Contactability, type ContactReason } from "./Contactability"

@@ -2,7 +2,7 @@
  * Work items: one customer to work within one task, assigned to one manager. An item stays open
  * until it is explicitly completed; not-reached outcomes count attempts and schedule the next one.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { Channel } from "../shared/Channel"
 import { Id, Instant, Urgency, Version } from "../shared/Primitives"
 

@@ -9,7 +9,7 @@
  * hands out (DOMAIN §1), under the same rule.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import { z } from "zod"
+import * as z from "zod"
 import type { Actor } from "../org/Actor"
 import { compareIds } from "../task/Candidates"
 import { Forbidden, type NotFound, type StorageError, type ValidationError } from "../shared/Errors"

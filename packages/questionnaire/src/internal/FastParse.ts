@@ -9,7 +9,7 @@
  * incomplete, never more permissive. Tests compare both on generated definitions.
  */
 import { RESERVED_WORDS } from "../Expression"
-import type { QuestionnaireDefinition } from "../Questionnaire"
+import type { QuestionnaireDefinition } from "../QuestionnaireDefinition"
 
 type Obj = Record<string, unknown>
 

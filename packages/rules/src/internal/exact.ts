@@ -5,7 +5,7 @@
 // rational arithmetic (BigInt). The SQL compiler in @winback/adapters applies the same rule with
 // numeric arithmetic, so both evaluators decide every tie identically — and correctly.
 import type { FactCatalog } from "../FactCatalog"
-import type { Leaf, PlanNum } from "../Plan"
+import type { Leaf, PlanNum } from "../PlanTerms"
 import type { Cmp } from "../Rule"
 
 /** A rational with a positive denominator. */

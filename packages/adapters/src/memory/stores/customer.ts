@@ -53,7 +53,6 @@ export const customerStores = (db: MemoryDb): Pick<Stores, "customers" | "custom
   const customerBase = memoryEntityStore<Customer, CustomerFilter>(db, {
     entity: "Customer",
     table: "customers",
-    id: (c) => c.id,
     sortKey: sortKeys.customer,
     matches: (c, f) => customerMatches(c, f, openWorkCustomers(f.inScope?.openWorkOf))
   })
@@ -106,7 +105,6 @@ export const customerStores = (db: MemoryDb): Pick<Stores, "customers" | "custom
     customerGroups: memoryEntityStore(db, {
       entity: "CustomerGroup",
       table: "customer_groups",
-      id: (g) => g.id,
       sortKey: sortKeys.customerGroup,
       matches: (g, f) => f.validOn === undefined || (g.validFrom <= f.validOn && f.validOn <= g.validUntil)
     })

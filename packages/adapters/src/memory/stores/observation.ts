@@ -19,7 +19,6 @@ export const observationStores = (db: MemoryDb): Pick<Stores, "observations"> =>
   observations: memoryEntityStore(db, {
     entity: "Observation",
     table: "observations",
-    id: (o) => o.id,
     sortKey: sortKeys.observation,
     matches: (o, f) =>
       (f.taskId === undefined || o.taskId === f.taskId) && (f.managerId === undefined || o.managerId === f.managerId) &&

@@ -19,7 +19,6 @@ export const offerStores = (db: MemoryDb): Pick<Stores, "offers"> => ({
   offers: memoryEntityStore(db, {
     entity: "Offer",
     table: "offers",
-    id: (o) => o.id,
     sortKey: sortKeys.offer,
     matches: (o, f) => !f.activeOnly || o.active
   })

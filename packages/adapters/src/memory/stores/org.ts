@@ -19,7 +19,6 @@ export const orgStores = (db: MemoryDb): Pick<Stores, "managers" | "teams"> => (
   managers: memoryEntityStore(db, {
     entity: "Manager",
     table: "managers",
-    id: (m) => m.id,
     sortKey: sortKeys.manager,
     matches: (m, f) =>
       (f.teamIds === undefined || (m.teamId !== null && f.teamIds.includes(m.teamId))) &&
@@ -29,7 +28,6 @@ export const orgStores = (db: MemoryDb): Pick<Stores, "managers" | "teams"> => (
   teams: memoryEntityStore(db, {
     entity: "Team",
     table: "teams",
-    id: (t) => t.id,
     sortKey: sortKeys.team,
     matches: (t, f) => (f.region === undefined || t.region === f.region) && (f.parentId === undefined || t.parentId === f.parentId)
   })

@@ -18,7 +18,6 @@ export const planStores = (db: MemoryDb): Pick<Stores, "workPlans"> => ({
   workPlans: memoryEntityStore<WorkPlan, WorkPlanFilter>(db, {
     entity: "WorkPlan",
     table: "work_plans",
-    id: (p) => p.id,
     sortKey: (p) => [p.period.from, p.id],
     matches: (p, f) =>
       (f.period === undefined || p.period.label === f.period) && (f.subjectKind === undefined || p.subjectKind === f.subjectKind) &&

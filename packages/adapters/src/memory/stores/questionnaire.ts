@@ -41,7 +41,6 @@ export const questionnaireStores = (db: MemoryDb): Pick<Stores, "questionnaires"
       responses: memoryEntityStore(db, {
         entity: "Response",
         table: "responses",
-        id: (r) => r.id,
         sortKey: sortKeys.response,
         matches: (r, f) =>
           (f.workItemId === undefined || r.workItemId === f.workItemId) && (f.questionnaireId === undefined || r.questionnaireId === f.questionnaireId) &&

@@ -19,7 +19,6 @@ export const ruleStores = (db: MemoryDb): Pick<Stores, "ruleInstances"> => ({
   ruleInstances: memoryEntityStore(db, {
     entity: "RuleInstance",
     table: "rule_instances",
-    id: (r) => r.id,
     sortKey: sortKeys.ruleInstance,
     matches: (r, f) => matchesList(f.statuses, r.status) && matchesList(f.templateIds, r.templateId)
   })

@@ -23,7 +23,6 @@ export const taskStores = (db: MemoryDb): Pick<Stores, "tasks" | "ledger"> => {
     tasks: memoryEntityStore(db, {
       entity: "Task",
       table: "tasks",
-      id: (t) => t.id,
       sortKey: sortKeys.task,
       matches: (t, f) => matchesList(f.statuses, t.status) && matchesList(f.sources, t.source)
     }),

@@ -22,7 +22,6 @@ export const workStores = (db: MemoryDb): Pick<Stores, "workItems" | "calls" | "
   const workItems = memoryEntityStore<WorkItem, import("@winback/core").WorkItemFilter>(db, {
     entity: "WorkItem",
     table: "work_items",
-    id: (w) => w.id,
     sortKey: sortKeys.workItem,
     matches: (w, f) =>
       (f.assigneeId === undefined || w.assigneeId === f.assigneeId) && (f.customerId === undefined || w.customerId === f.customerId) &&
@@ -144,7 +143,6 @@ export const workStores = (db: MemoryDb): Pick<Stores, "workItems" | "calls" | "
     appointments: memoryEntityStore(db, {
       entity: "Appointment",
       table: "appointments",
-      id: (a) => a.id,
       sortKey: sortKeys.appointment,
       matches: (a, f) =>
         (f.managerId === undefined || a.managerId === f.managerId) && matchesList(f.managerIds, a.managerId) &&

@@ -5,7 +5,7 @@ import { eq, lte } from "drizzle-orm"
 import type { Observation, Stores } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import type { PgDriver } from "../Driver"
-import { fromData, maybeEq, pgEntityStore } from "../entityStore"
+import { maybeEq, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 /**
@@ -21,9 +21,7 @@ export const observationStores = (driver: PgDriver): Pick<Stores, "observations"
   observations: pgEntityStore<Observation, import("@winback/core").ObservationFilter>(driver, {
     entity: "Observation",
     table: s.observations,
-    id: (o) => o.id,
     toRow: (o) => ({ id: o.id, version: o.version, data: o, taskId: o.taskId, managerId: o.managerId, endsOn: o.endsOn, evaluated: o.outcome !== null }),
-    fromRow: fromData,
     where: (f) => [
       maybeEq(s.observations.taskId, f.taskId),
       maybeEq(s.observations.managerId, f.managerId),

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm"
 import type { Offer, Stores } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import type { PgDriver } from "../Driver"
-import { fromData, pgEntityStore } from "../entityStore"
+import { pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 /**
@@ -21,9 +21,7 @@ export const offerStores = (driver: PgDriver): Pick<Stores, "offers"> => ({
   offers: pgEntityStore<Offer, { readonly activeOnly?: boolean }>(driver, {
     entity: "Offer",
     table: s.offers,
-    id: (o) => o.id,
     toRow: (o) => ({ id: o.id, version: o.version, data: o, active: o.active }),
-    fromRow: fromData,
     where: (f) => [f.activeOnly ? eq(s.offers.active, true) : undefined],
     sortColumns: [s.offers.id],
     sortKey: sortKeys.offer

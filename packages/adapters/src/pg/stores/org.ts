@@ -5,7 +5,7 @@ import { eq, isNull, sql } from "drizzle-orm"
 import type { Manager, Stores, Team } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import type { PgDriver } from "../Driver"
-import { fromData, maybeAnyOf, maybeEq, pgEntityStore } from "../entityStore"
+import { maybeAnyOf, maybeEq, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 /**
@@ -21,9 +21,7 @@ export const orgStores = (driver: PgDriver): Pick<Stores, "managers" | "teams"> 
   managers: pgEntityStore<Manager, import("@winback/core").ManagerFilter>(driver, {
     entity: "Manager",
     table: s.managers,
-    id: (m) => m.id,
     toRow: (m) => ({ id: m.id, version: m.version, data: m, teamId: m.teamId, active: m.active }),
-    fromRow: fromData,
     where: (f) => [
       maybeAnyOf(s.managers.teamId, f.teamIds),
       f.roles === undefined ? undefined : sql`${s.managers.data}->'roles' ?| ${sql.param([...f.roles])}::text[]`,
@@ -36,9 +34,7 @@ export const orgStores = (driver: PgDriver): Pick<Stores, "managers" | "teams"> 
   teams: pgEntityStore<Team, import("@winback/core").TeamFilter>(driver, {
     entity: "Team",
     table: s.teams,
-    id: (t) => t.id,
     toRow: (t) => ({ id: t.id, version: t.version, data: t, region: t.region, parentId: t.parentId }),
-    fromRow: fromData,
     where: (f) => [maybeEq(s.teams.region, f.region), f.parentId === undefined ? undefined : f.parentId === null ? isNull(s.teams.parentId) : eq(s.teams.parentId, f.parentId)],
     sortColumns: [s.teams.id],
     sortKey: sortKeys.team

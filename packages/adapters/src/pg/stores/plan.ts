@@ -4,7 +4,7 @@
 import { and, eq, or } from "drizzle-orm"
 import type { Stores, WorkPlan, WorkPlanFilter } from "@winback/core"
 import type { PgDriver } from "../Driver"
-import { anyOf, fromData, maybeAnyOf, maybeEq, pgEntityStore } from "../entityStore"
+import { anyOf, maybeAnyOf, maybeEq, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 /**
@@ -20,7 +20,6 @@ export const planStores = (driver: PgDriver): Pick<Stores, "workPlans"> => ({
   workPlans: pgEntityStore<WorkPlan, WorkPlanFilter>(driver, {
     entity: "WorkPlan",
     table: s.workPlans,
-    id: (p) => p.id,
     toRow: (p) => ({
       id: p.id,
       version: p.version,
@@ -32,7 +31,6 @@ export const planStores = (driver: PgDriver): Pick<Stores, "workPlans"> => ({
       periodFrom: p.period.from,
       status: p.status
     }),
-    fromRow: fromData,
     where: (f) => [
       maybeEq(s.workPlans.period, f.period),
       maybeEq(s.workPlans.subjectKind, f.subjectKind),

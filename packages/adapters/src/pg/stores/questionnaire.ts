@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { NotFound, type QuestionnaireVersionRecord, type ResponseRecord, type Stores } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import { type PgDriver, useDb } from "../Driver"
-import { fromData, maybeEq, pgEntityStore } from "../entityStore"
+import { maybeEq, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 /**
@@ -45,9 +45,7 @@ export const questionnaireStores = (driver: PgDriver): Pick<Stores, "questionnai
       customerKeyed: true,
       entity: "Response",
       table: s.responses,
-      id: (r) => r.id,
       toRow: (r) => ({ id: r.id, version: r.version, data: r, workItemId: r.workItemId, questionnaireId: r.questionnaireId, customerId: r.customerId }),
-      fromRow: fromData,
       where: (f) => [maybeEq(s.responses.workItemId, f.workItemId), maybeEq(s.responses.questionnaireId, f.questionnaireId), maybeEq(s.responses.customerId, f.customerId)],
       sortColumns: [s.responses.id],
       sortKey: sortKeys.response

@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import type { ClaimResult, HandOutLedgerEntry, Stores, Task } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import { type PgDriver, useDb } from "../Driver"
-import { anyOf, fromData, keysetPage, maybeAnyOf, pgEntityStore } from "../entityStore"
+import { anyOf, keysetPage, maybeAnyOf, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
 
 const ledgerFromRow = (r: typeof s.handOutLedger.$inferSelect): HandOutLedgerEntry => ({ ...r })
@@ -25,9 +25,7 @@ export const taskStores = (driver: PgDriver): Pick<Stores, "tasks" | "ledger"> =
   tasks: pgEntityStore<Task, import("@winback/core").TaskFilter>(driver, {
     entity: "Task",
     table: s.tasks,
-    id: (t) => t.id,
     toRow: (t) => ({ id: t.id, version: t.version, data: t, status: t.status, source: t.source, urgency: t.urgency }),
-    fromRow: fromData,
     where: (f) => [maybeAnyOf(s.tasks.status, f.statuses), maybeAnyOf(s.tasks.source, f.sources)],
     sortColumns: [s.tasks.urgency, s.tasks.id],
     sortKey: sortKeys.task

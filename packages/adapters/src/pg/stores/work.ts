@@ -49,9 +49,7 @@ export const workStores = (driver: PgDriver): Pick<Stores, "workItems" | "calls"
     customerKeyed: true,
     entity: "WorkItem",
     table: s.workItems,
-    id: (w) => w.id,
     toRow: workItemRow,
-    fromRow: fromData,
     where: (f) => [
       maybeEq(s.workItems.assigneeId, f.assigneeId),
       maybeEq(s.workItems.customerId, f.customerId),
@@ -249,9 +247,7 @@ export const workStores = (driver: PgDriver): Pick<Stores, "workItems" | "calls"
       customerKeyed: true,
       entity: "Appointment",
       table: s.appointments,
-      id: (a) => a.id,
       toRow: (a) => ({ id: a.id, version: a.version, data: a, managerId: a.managerId, customerId: a.customerId, state: a.state, at: a.at }),
-      fromRow: fromData,
       where: (f) => [
         maybeEq(s.appointments.managerId, f.managerId),
         maybeAnyOf(s.appointments.managerId, f.managerIds),

@@ -18,8 +18,6 @@ export const observationConformance: AggregateSuite = {
       name: "ObservationStore",
       store: (s) => s.observations,
       make: (i) => f.observation(`ob-${i}`, { endsOn: `2026-12-2${i % 3}` }),
-      id: (a) => a.id,
-      all: {},
       compare: (a, b) => byText(a.endsOn, b.endsOn) || byText(a.id, b.id),
       change: (a) => ({ ...a, outcome: "stayed" })
     } satisfies EntityCase<ReturnType<typeof f.observation>, object>

@@ -4,7 +4,7 @@
  */
 import { expect, it } from "vitest"
 import * as f from "../fixtures"
-import { type AggregateSuite, byText, type EntityCase, run } from "../harness"
+import { type AggregateSuite, type EntityCase, run } from "../harness"
 
 /**
  * The offer part of the conformance suite, composed with the others by {@link runConformanceSuite}.
@@ -20,9 +20,6 @@ export const offerConformance: AggregateSuite = {
       name: "OfferStore",
       store: (s) => s.offers,
       make: (i) => f.offer(`of-${i}`),
-      id: (a) => a.id,
-      all: {},
-      compare: (a, b) => byText(a.id, b.id),
       change: (a) => ({ ...a, cost: 80 })
     } satisfies EntityCase<ReturnType<typeof f.offer>, object>
   ],

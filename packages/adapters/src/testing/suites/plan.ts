@@ -114,8 +114,6 @@ export const planConformance: AggregateSuite = {
       store: (s) => s.workPlans,
       // Equal period starts across the page boundary on purpose.
       make: (i) => workPlan(`wp-${i}`, { period: { kind: "month", label: `2026-1${i % 3}`, from: `2026-1${i % 3}-01`, to: `2026-1${i % 3}-28` } }),
-      id: (a) => a.id,
-      all: {},
       compare: (a, b) => byText(a.period.from, b.period.from) || byText(a.id, b.id),
       change: (a) => ({ ...a, targets: { calls: 1, reach: 2, retained: 3 } })
     } satisfies EntityCase<ReturnType<typeof workPlan>, object>

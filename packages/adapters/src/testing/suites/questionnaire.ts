@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest"
 import { NotFound } from "@winback/core"
 import * as f from "../fixtures"
-import { type AggregateSuite, byText, type EntityCase, fail, run, useStorage } from "../harness"
+import { type AggregateSuite, type EntityCase, fail, run, useStorage } from "../harness"
 import type { ConformanceTarget } from "../target"
 
 const questionnaireSuite = (target: ConformanceTarget) =>
@@ -45,9 +45,6 @@ export const questionnaireConformance: AggregateSuite = {
       name: "QuestionnaireStore.responses",
       store: (s) => s.questionnaires.responses,
       make: (i) => f.response(`resp-${i}`),
-      id: (a) => a.id,
-      all: {},
-      compare: (a, b) => byText(a.id, b.id),
       change: (a) => ({ ...a, completed: false })
     } satisfies EntityCase<ReturnType<typeof f.response>, object>
   ],

@@ -3,7 +3,7 @@
  */
 import { expect, it } from "vitest"
 import * as f from "../fixtures"
-import { type AggregateSuite, byText, type EntityCase, run } from "../harness"
+import { type AggregateSuite, type EntityCase, run } from "../harness"
 
 /**
  * The rule part of the conformance suite, composed with the others by {@link runConformanceSuite}.
@@ -19,9 +19,6 @@ export const ruleConformance: AggregateSuite = {
       name: "RuleInstanceStore",
       store: (s) => s.ruleInstances,
       make: (i) => f.ruleInstance(`rule-${i % 4}@${i}`),
-      id: (a) => a.id,
-      all: {},
-      compare: (a, b) => byText(a.id, b.id),
       change: (a) => ({ ...a, status: "pending-approval" })
     } satisfies EntityCase<ReturnType<typeof f.ruleInstance>, object>
   ],

@@ -65,8 +65,6 @@ export const taskConformance: AggregateSuite = {
       name: "TaskStore",
       store: (s) => s.tasks,
       make: (i) => f.task(`task-${i}`, { urgency: 1 + (i % 3) }),
-      id: (a) => a.id,
-      all: {},
       compare: (a, b) => a.urgency - b.urgency || byText(a.id, b.id),
       change: (a) => ({ ...a, status: "pending-approval" })
     } satisfies EntityCase<ReturnType<typeof f.task>, object>

@@ -255,8 +255,6 @@ export const workConformance: AggregateSuite = {
       store: (s) => s.workItems,
       // Equal urgency and equal creation times across the page boundary on purpose.
       make: (i) => f.workItem(`wi-${i}`, { urgency: 1 + (i % 2), createdAt: f.at(i % 3) }),
-      id: (a) => a.id,
-      all: {},
       compare: (a, b) => a.urgency - b.urgency || byText(a.createdAt, b.createdAt) || byText(a.id, b.id),
       change: (a) => ({ ...a, state: "in-progress" })
     } satisfies EntityCase<ReturnType<typeof f.workItem>, object>,
@@ -264,8 +262,6 @@ export const workConformance: AggregateSuite = {
       name: "AppointmentStore",
       store: (s) => s.appointments,
       make: (i) => f.appointment(`ap-${i}`, { at: f.at(60 + (i % 3)) }),
-      id: (a) => a.id,
-      all: {},
       compare: (a, b) => byText(a.at, b.at) || byText(a.id, b.id),
       change: (a) => ({ ...a, state: "done" })
     } satisfies EntityCase<ReturnType<typeof f.appointment>, object>

@@ -5,7 +5,7 @@
  * words, for screen readers), and the Okabe–Ito palette, which stays distinguishable with the
  * common colour-vision deficiencies. Bars carry `data-value` so hosts and tests can read them back.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { parse } from "../../shared/Validation"
 import { xmlText } from "./Xlsx"
 

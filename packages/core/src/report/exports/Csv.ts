@@ -5,7 +5,7 @@
  * or CR) are prefixed with an apostrophe (the usual CSV-injection guard). Lines are produced one at
  * a time, so a large report streams to a file or an HTTP response without being held in memory.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { ValidationError } from "../../shared/Errors"
 import { parse } from "../../shared/Validation"
 import { ReportCell, decimalsOf, ReportColumn, type ReportRow, type ReportTable } from "./ReportTable"

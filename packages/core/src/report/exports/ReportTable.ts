@@ -3,7 +3,7 @@
  * column. Report results become tables (see `reportTables.ts`); CSV and XLSX render tables, so a
  * host's own report can be exported the same way.
  */
-import { z } from "zod"
+import * as z from "zod"
 
 /**
  * What a column holds, which decides how CSV prints it and how XLSX stores and formats it:

@@ -4,7 +4,7 @@
  * date serials with a date format, percentages as ratios with a percent format — zipped by the small
  * in-house ZIP writer. No dependency; Excel, LibreOffice and exceljs open the result.
  */
-import { z } from "zod"
+import * as z from "zod"
 import { parse } from "../../shared/Validation"
 import { type ReportCell, decimalsOf, type ReportColumn, ReportTable } from "./ReportTable"
 import { zip } from "./zip"

@@ -1,9 +1,9 @@
 /**
  * A tiny ZIP writer (PKWARE APPNOTE 6.3): local headers, central directory, end record; entries
- * stored or deflated with node:zlib's raw deflate, CRC-32 computed here. Enough for XLSX (no ZIP64:
+ * stored or deflated (raw DEFLATE from `fflate`, which runs in browsers too), CRC-32 computed here. Enough for XLSX (no ZIP64:
  * entries and archive stay under 4 GiB, at most 65,535 entries). UTF-8 names (flag bit 11).
  */
-import { deflateRawSync } from "node:zlib"
+import { deflateSync } from "fflate"
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256)
@@ -52,7 +52,7 @@ export const zip = (
     const name = encoder.encode(e.name)
     const raw = typeof e.data === "string" ? encoder.encode(e.data) : e.data
     const crc = crc32(raw)
-    const deflated = options.method === "store" ? undefined : new Uint8Array(deflateRawSync(raw, { level: 6 }))
+    const deflated = options.method === "store" ? undefined : deflateSync(raw, { level: 6 })
     const useDeflate = deflated !== undefined && deflated.length < raw.length
     const body = useDeflate ? deflated : raw
     const method = useDeflate ? 8 : 0
