@@ -20,7 +20,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { rowsOf } from "../src/pg/Driver"
 import { PgliteStorage, type OpenStorage } from "../src/pg/PgStorage"
-import { emptyPhases, type KillPhase, type Launcher, prepareLauncher, prng, Timing, type Worker, WorkerPool } from "./crash/harness"
+import { emptyPhases, type KillPhase, type Launcher, prepareLauncher, aimText, prng, Timing, type Worker, WorkerPool } from "./crash/harness"
 import {
   callItems,
   type Command,
@@ -180,7 +180,7 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
     try {
       for (let k = 1; k <= KILLS.extract; k++) {
         const { phase, delay } = await killOne(extract(k), timing, rng, phases)
-        const why = `extraction kill ${k} (seed ${SEED}, ${delay.toFixed(0)} ms, died ${phase})`
+        const why = `extraction kill ${k} (seed ${SEED}, ${aimText(delay)}, died ${phase})`
         await withDirectory(why, async (s) => {
           const written = await checkPeriod(s, `p${k}`, why)
           if (phase === "during-open" || phase === "before-transaction" || phase === "inside-transaction") expect(written, why).toBe(false)
@@ -238,7 +238,7 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
     try {
       for (let k = 1; k <= KILLS.import; k++) {
         const { phase, delay } = await killOne(imp(k), timing, rng, phases)
-        const why = `import kill ${k} (seed ${SEED + 1}, ${delay.toFixed(0)} ms, died ${phase})`
+        const why = `import kill ${k} (seed ${SEED + 1}, ${aimText(delay)}, died ${phase})`
         await withDirectory(why, async (s) => {
           const written = await imported(s, k, why)
           if (phase === "during-open" || phase === "before-transaction" || phase === "inside-transaction") expect(written, why).toBe(false)
@@ -301,7 +301,7 @@ describe("crash safety on the embedded default (PGlite data directory): SIGKILL 
       for (let k = 1; k <= KILLS.calls; k++) {
         const calls = callAttempt(k)
         const { phase, delay } = await killOne(command(k, calls), timing, rng, phases)
-        const why = `calls kill ${k} (seed ${SEED + 2}, ${delay.toFixed(0)} ms, died ${phase})`
+        const why = `calls kill ${k} (seed ${SEED + 2}, ${aimText(delay)}, died ${phase})`
         await withDirectory(why, async (s) => {
           const done = await callState(s, calls, why)
           // Calls run one after another: the done ones are a prefix.

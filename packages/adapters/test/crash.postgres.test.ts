@@ -13,7 +13,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { PostgresStorage, type OpenStorage } from "../src/pg/PgStorage"
 import { rowsOf } from "../src/pg/Driver"
-import { emptyPhases, type KillPhase, type Launcher, prepareLauncher, prng, Timing, type Worker, WorkerPool } from "./crash/harness"
+import { emptyPhases, type KillPhase, type Launcher, prepareLauncher, aimText, prng, Timing, type Worker, WorkerPool } from "./crash/harness"
 import {
   callItems,
   demoCustomers,
@@ -143,7 +143,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
     try {
       for (let k = 1; k <= KILLS; k++) {
         const delay = timing.delay(rng)
-        const why = `kill ${k} (seed ${SEED}, ${delay.toFixed(0)} ms)`
+        const why = `kill ${k} (seed ${SEED}, ${aimText(delay)})`
         const { phase } = await w.killDuring(extract(k), delay, timing)
         await settle(w)
         phases[phase]++
@@ -212,7 +212,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
     try {
       for (let k = 1; k <= KILLS; k++) {
         const delay = timing.delay(rng)
-        const why = `kill ${k} (seed ${SEED + 1}, ${delay.toFixed(0)} ms)`
+        const why = `kill ${k} (seed ${SEED + 1}, ${aimText(delay)})`
         const { phase } = await w.killDuring(imp(k), delay, timing)
         await settle(w)
         phases[phase]++
@@ -292,7 +292,7 @@ describe.runIf(postgresUrl !== undefined)("crash safety on PostgreSQL: SIGKILL a
       for (let k = 1; k <= KILLS; k++) {
         const calls = await prepare(k)
         const delay = timing.delay(rng)
-        const why = `kill ${k} (seed ${SEED + 2}, ${delay.toFixed(0)} ms)`
+        const why = `kill ${k} (seed ${SEED + 2}, ${aimText(delay)})`
         const { phase } = await w.killDuring(command(k, calls), delay, timing)
         await settle(w)
         phases[phase]++

@@ -178,23 +178,22 @@ export class Worker {
   }
 
   /**
-   * Sends a command and SIGKILLs the worker `delayMs` after it reported starting (or as soon as it
-   * finished, if sooner). Returns where it was when it died.
+   * Sends a command and SIGKILLs the worker at `aim` (or as soon as it finished, if sooner).
+   * Returns where it was when it died.
    */
-  async killDuring(cmd: Command, delayMs: number, timing?: Timing): Promise<{ phase: KillPhase; writes: number }> {
+  async killDuring(cmd: Command, aim: KillAim, timing?: Timing): Promise<{ phase: KillPhase; writes: number }> {
     const from = this.events.length
     this.proc.stdin!.write(`${JSON.stringify(cmd)}\n`)
+    const ended = this.waitFor((e) => e.ev === "done" || e.ev === "error", from).catch(() => undefined)
     await this.waitFor((e) => e.ev === "started", from)
-    await Promise.race([
-      new Promise((ok) => setTimeout(ok, delayMs)),
-      this.waitFor((e) => e.ev === "done" || e.ev === "error", from).catch(() => undefined)
-    ])
+    if (aim.after === "opened") await Promise.race([this.waitFor((e) => e.ev === "opened", from).catch(() => undefined), ended])
+    await Promise.race([new Promise((ok) => setTimeout(ok, aim.ms)), ended])
     this.kill()
     await this.exited
     const mine = this.events.slice(from)
     const o = offsets(mine, this.times.slice(from))
     // What the run reached before the kill; a transaction cut short says nothing about its end.
-    timing?.observe({ txBegin: o.txBegin, txEnd: o.total === undefined ? undefined : o.txEnd, total: o.total })
+    timing?.observe({ open: o.open, txBegin: o.txBegin, txEnd: o.total === undefined ? undefined : o.txEnd, total: o.total })
     const failed = mine.find((e) => e.ev === "error")
     if (failed) throw new Error(`worker failed before the kill: ${JSON.stringify(failed)}`)
     return { phase: phaseOf(mine[mine.length - 1], this.embedded), writes: mine.filter((e) => e.ev === "write").length }
@@ -261,35 +260,65 @@ export class WorkerPool {
  * the first transaction's begin, to the last transaction's end, and to the end. Kill delays are
  * drawn against it so that most kills land inside the write transactions, which are the point.
  */
+/**
+ * Where a kill is aimed: `ms` after the worker said `started` (the command arrived) or `opened`
+ * (the embedded worker has its directory open). Aiming after `opened` keeps the kills meant for
+ * the transaction inside it however long opening takes on a loaded machine.
+ */
+export interface KillAim {
+  readonly after: "started" | "opened"
+  readonly ms: number
+}
+
+/** A kill aim as the test names it in its messages. */
+export const aimText = (aim: KillAim): string => `${aim.ms.toFixed(0)} ms after ${aim.after}`
+
 export class Timing {
-  private readonly avg = { txBegin: 0, txEnd: 0, total: 0 }
-  private readonly seen = { txBegin: 0, txEnd: 0, total: 0 }
+  private readonly avg = { open: 0, txBegin: 0, txEnd: 0, total: 0 }
+  private readonly seen = { open: 0, txBegin: 0, txEnd: 0, total: 0 }
   /** Feeds what one run showed (a killed run shows only what happened before its death). */
-  observe(o: { readonly txBegin?: number; readonly txEnd?: number; readonly total?: number }): void {
-    for (const k of ["txBegin", "txEnd", "total"] as const) {
+  observe(o: { readonly open?: number; readonly txBegin?: number; readonly txEnd?: number; readonly total?: number }): void {
+    for (const k of ["open", "txBegin", "txEnd", "total"] as const) {
       const v = o[k]
       if (v === undefined) continue
       this.avg[k] += (this.seen[k]++ === 0 ? 1 : 0.3) * (v - this.avg[k])
     }
   }
-  /** A delay after "started": 25% before the writes, 60% during them, 15% after them. */
-  delay(rng: () => number): number {
-    const { txBegin, txEnd, total } = this.avg
+  /**
+   * A kill aim: 25% before the writes (for the embedded worker, 15% while it opens its directory),
+   * 60% during them, 15% after them — the last three counted from `opened` when the worker opens.
+   */
+  delay(rng: () => number): KillAim {
+    const { open, txBegin, txEnd, total } = this.avg
     const r = rng()
     const u = rng()
-    if (r < 0.25) return u * txBegin
-    if (r < 0.85) return txBegin + u * Math.max(0, txEnd - txBegin)
-    return txEnd + u * Math.max(0, total * 1.3 - txEnd)
+    const opens = this.seen.open > 0
+    if (opens && r < 0.15) return { after: "started", ms: u * open }
+    const after = opens ? "opened" : "started"
+    if (r < 0.25) return { after, ms: u * txBegin }
+    if (r < 0.85) return { after, ms: txBegin + u * Math.max(0, txEnd - txBegin) }
+    return { after, ms: txEnd + u * Math.max(0, total * 1.3 - txEnd) }
   }
 }
 
-/** The offsets (ms after "started") of the first transaction's begin, the last one's end and the end. */
+/**
+ * The offsets of the first transaction's begin, the last one's end and the end, in ms after
+ * `opened` when the worker opens a directory for the command (and then how long opening took),
+ * else after `started`.
+ */
 const offsets = (events: ReadonlyArray<WorkerEvent>, times: ReadonlyArray<number>) => {
-  const start = events.findIndex((e) => e.ev === "started")
-  if (start < 0) return {}
-  const at = (i: number) => (i < 0 ? undefined : times[i]! - times[start]!)
   const kinds = events.map((e) => e.ev)
-  return { txBegin: at(kinds.indexOf("tx-begin")), txEnd: at(kinds.lastIndexOf("tx-end")), total: at(kinds.indexOf("done")) }
+  const started = kinds.indexOf("started")
+  if (started < 0) return {}
+  const opened = kinds.indexOf("opened")
+  const from = opened < 0 ? started : opened
+  const at = (i: number) => (i < 0 ? undefined : times[i]! - times[from]!)
+  return {
+    open: opened < 0 ? undefined : times[opened]! - times[started]!,
+    txBegin: at(kinds.indexOf("tx-begin")),
+    txEnd: at(kinds.lastIndexOf("tx-end")),
+    total: at(kinds.indexOf("done"))
+  }
 }
 
 /** Counts of where the kills landed. */
