@@ -5,7 +5,9 @@
 #   2. a plain-JS CRM host (scripts/pack-smoke.crm.mjs) on memory and PGlite storage;
 #   2b. a CRM whose PostgreSQL database already has `public.customers` (scripts/pack-smoke.shared-db.mjs,
 #       a fresh database per Node version; PACK_SMOKE_SHARED_DB=0 skips it);
-#   2c. an Effect host (scripts/pack-smoke.effect.mjs): layers, its own program, tracer and logger;
+#   2c. a plain-JS CRM with its own PostgreSQL tables in read-through mode (scripts/pack-smoke.readthrough.mjs:
+#       no copy of its customers, no `effect` import; a rule, a task, the extraction and a completed call);
+#   2d. an Effect host (scripts/pack-smoke.effect.mjs): layers, its own program, tracer and logger;
 #   3. the CRM host on the oldest supported zod minor (4.0.x);
 #   4. a host on effect 3, which npm refuses (peer conflict) and which, forced, fails on load with
 #      Winback's message naming the versions; the same for a forced host on zod 3;
@@ -42,6 +44,7 @@ blank() { # name, npm install arguments...
   cp "$root/scripts/pack-smoke.crm.mjs" crm.mjs
   cp "$root/scripts/pack-smoke.shared-db.mjs" shared-db.mjs
   cp "$root/scripts/pack-smoke.effect.mjs" effect.mjs
+  cp "$root/scripts/pack-smoke.readthrough.mjs" readthrough.mjs
   npm_i "$@"
 }
 say "install: five blank projects and Node 24, in parallel"
@@ -62,7 +65,7 @@ wait "$strict" || true
 nodes=(node)
 [ "${PACK_SMOKE_NODE24:-1}" != 0 ] && nodes+=("$work/node24/node_modules/.bin/node")
 cd "$work/host"
-if grep -q 'from "effect"' crm.mjs shared-db.mjs; then echo "the CRM hosts must not import effect" >&2; exit 1; fi
+if grep -q 'from "effect"' crm.mjs shared-db.mjs readthrough.mjs; then echo "the CRM hosts must not import effect" >&2; exit 1; fi
 say "a TypeScript host: the README's 'A taste' typechecks against the packed declarations"
 cp taste.mjs taste.ts
 npm pkg set type=module >/dev/null
@@ -80,6 +83,10 @@ for n in "${nodes[@]}"; do
     dbs+=("$db")
     psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db"
     "$n" shared-db.mjs "postgres://postgres@127.0.0.1:5432/$db"
+    db="wb_pack_smoke_$$_${#dbs[@]}"
+    dbs+=("$db")
+    psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db"
+    "$n" readthrough.mjs "postgres://postgres@127.0.0.1:5432/$db"
   fi
 done
 
