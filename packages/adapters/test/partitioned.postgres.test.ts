@@ -211,8 +211,10 @@ describe.runIf(postgresUrl !== undefined)("partitioned extraction over N workers
     await reset()
     const other = child("w-child4", { delayMs: 40 })
     await other.ready()
+    // The three in-process workers start first (they build their runtimes), the child with them.
+    const here = [inProcess("w-a", T0, 40), inProcess("w-b", T0, 40), inProcess("w-c", T0, 40)]
     other.go()
-    const reports = await Promise.all([other.done(), inProcess("w-a", T0, 40), inProcess("w-b", T0, 40), inProcess("w-c", T0, 40)])
+    const reports = await Promise.all([other.done(), ...here])
     await expectWholeRun(reports)
     expect(reports.filter((r) => r.done.length > 0).length, "the partitions are shared").toBeGreaterThan(1)
     const slices = await stageSlices()

@@ -9,6 +9,7 @@ import { TestClock } from "effect/testing"
 import {
   Actors,
   CandidateSource,
+  CandidateStaging,
   defaultWorkConfig,
   Dialer,
   directoriesFromStores,
@@ -67,7 +68,18 @@ export const partitionRuntime = (storage: OpenStorage, hooks: Hooks = {}) => {
           Layer.succeed(CandidateSource, candidates),
           PgBulkLedgerClaims.layer(storage),
           PgExtractionPartitions.layer(storage),
-          ...(hooks.unstaged ? [] : [SqlCandidateStaging.layer(storage)]),
+          ...(hooks.unstaged
+            ? []
+            : [
+                // Each slice of the shared staging waits `delayMs` too, so one worker does not stage them all.
+                Layer.effect(
+                  CandidateStaging,
+                  Effect.gen(function* () {
+                    const staging = yield* CandidateStaging
+                    return CandidateStaging.of({ ...staging, stageSlice: (...args) => pause.pipe(Effect.andThen(staging.stageSlice(...args))) })
+                  })
+                ).pipe(Layer.provide(SqlCandidateStaging.layer(storage)))
+              ]),
           outbound,
           directoriesFromStores
         )
@@ -82,5 +94,5 @@ export const workProgram = (actorId: string, workerId: string, clockMs: number) 
   Effect.gen(function* () {
     yield* TestClock.setTime(clockMs)
     const actor = yield* (yield* Actors).resolve(actorId)
-    return yield* (yield* Extraction).work(actor, { asOf: ASOF, partitions: PARTITIONS }, { workerId, leaseMs: LEASE_MS })
+    return yield* (yield* Extraction).work(actor, { asOf: ASOF, partitions: PARTITIONS }, { workerId, leaseMs: LEASE_MS, pollMs: 20 })
   }).pipe(Effect.provideService(WorkConfig, { ...defaultWorkConfig, writeBatch: 4 }), Effect.provide(TestClock.layer()))
