@@ -97,7 +97,10 @@ describe("the workbench in zh-CN and English", () => {
 
       // The switch: English at once, <html lang="en">, and still English after a reload.
       await switchTo(page, "en")
+      // A fresh document on the work list: a hash change alone can reach the reloaded page while it still starts up.
+      await page.goto("about:blank")
       await page.goto(`${wb.server.url}/#/work`)
+      await page.locator("#wl-h").waitFor()
       await page.locator("table.worklist").waitFor()
       expect(await lang(page)).toBe("en")
       expect(await page.locator("#wl-h").textContent()).toBe("Work list")
@@ -111,6 +114,7 @@ describe("the workbench in zh-CN and English", () => {
 
       // And back: the Chinese page again.
       await switchTo(page, "zh-CN")
+      await page.locator("#wl-h").waitFor()
       await page.locator("table.worklist").waitFor()
       expect(await page.locator("#wl-h").textContent()).toBe("工作列表")
     })
