@@ -1,12 +1,13 @@
 // The workbench shell: who is logged in, the navigation, the message area and a tiny hash router.
 // Views live in agent.js (work list, customer, questionnaire, call, appointment, DND) and
-// leader.js (approvals, team work, reports); each renders into <main> and reports errors here.
+// leader.js (approvals, team work), director.js (reports); each renders into <main> and reports errors here.
 import { ApiError, get, post, setUnauthenticatedHandler } from "./api.js"
 import { h, replace } from "./dom.js"
 import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
-import { approvalsView, reportsView, teamView } from "./leader.js"
+import { approvalsView, teamView } from "./leader.js"
+import { reportsView } from "./director.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
 
 const $ = (id) => document.getElementById(id)
