@@ -16,6 +16,7 @@ import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
+import { directorRoutes } from "./routes/director"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
 import { workbenchRoutes } from "./workbench/routes"
@@ -81,6 +82,7 @@ export const createRouter = (options: AppOptions): Router => {
   taskRoutes(r, ctx)
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
+  directorRoutes(r, ctx)
   jobRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)

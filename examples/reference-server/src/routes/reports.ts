@@ -41,7 +41,16 @@ const formats: Record<Exclude<Format, "json">, { contentType: string; descriptio
   svg: { contentType: "image/svg+xml", description: "An SVG chart" }
 }
 
-interface ReportSpec<Q extends z.ZodObject, R> {
+/**
+ * One report as the routes serve it: its name (the path under /api/reports), query schema, how to
+ * load it as the caller, its tables (CSV, XLSX, the page's tables) and optional chart.
+ *
+ * @example
+ * ```ts
+ * const funnel = reportSpecs().find((s) => s.name === "funnel")!
+ * ```
+ */
+export interface ReportSpec<Q extends z.ZodObject = z.ZodObject, R = any> {
   readonly name: string
   readonly summary: string
   readonly query: Q
@@ -75,6 +84,68 @@ const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: Re
   }
 }
 
+/** A spec with its own query and result types, kept as the list's common type. */
+const spec = <Q extends z.ZodObject, R>(s: ReportSpec<Q, R>): ReportSpec => s as unknown as ReportSpec
+
+/**
+ * Every report the server offers, in the order the page lists them.
+ *
+ * @example
+ * ```ts
+ * reportSpecs().map((s) => s.name) // ["funnel", "observations", "status-accounting", "agents", "questionnaire", "period"]
+ * ```
+ */
+export const reportSpecs = (): ReadonlyArray<ReportSpec> => {
+  const as = (ctx: ApiContext, id: string) => actAs(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
+  return [
+    spec({
+      name: "funnel",
+      summary: "Call funnel: handed out, attempted, reached, completed, retained",
+      query: FunnelQuery,
+      load: (c, id, q) => as(c, id).funnel(q),
+      tables: (x) => [funnelTable(x)],
+      chart: (x, l) => funnelChartSvg(localizeFunnelChart(funnelChartData(x), l))
+    }),
+    spec({
+      name: "observations",
+      summary: "Retention effect of the calls (observations), by a dimension",
+      query: ObservationQuery,
+      load: (c, id, q) => as(c, id).observations(q),
+      tables: (x) => [observationTable(x)],
+      chart: (x, l) => localizeRetentionLegend(retentionChartSvg(localizeRetentionChart(retentionChartData(x), l)), l)
+    }),
+    spec({
+      name: "status-accounting",
+      summary: "Monthly status accounting of the work items",
+      query: StatusAccountingQuery,
+      load: (c, id, q) => as(c, id).statusAccounting(q),
+      tables: (x) => [statusAccountingTable(x)]
+    }),
+    spec({
+      name: "agents",
+      summary: "Agent performance, in rank order",
+      query: RangeQuery,
+      load: (c, id, q) => as(c, id).agents(q),
+      tables: (x) => [agentTable(x)],
+      chart: (x, l) => agentChartSvg(localizeAgentChart(agentChartData(x), l))
+    }),
+    spec({
+      name: "questionnaire",
+      summary: "A task's questionnaire answers, summarised",
+      query: QuestionnaireReportQuery,
+      load: (c, id, q) => as(c, id).questionnaire(q),
+      tables: (x) => [questionnaireTable(x)]
+    }),
+    spec({
+      name: "period",
+      summary: "The period report (week, month, half-year, year)",
+      query: PeriodQuery,
+      load: (c, id, q) => as(c, id).period(q),
+      tables: (x) => periodReportTables(x)
+    })
+  ]
+}
+
 /**
  * Registers the report routes.
  *
@@ -84,50 +155,5 @@ const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: Re
  * ```
  */
 export const reportRoutes = (r: Router, ctx: ApiContext): void => {
-  const as = (id: string) => actAs(ctx, { managerId: id, via: "session", credentialId: "-" }).reports
-  register(r, ctx, {
-    name: "funnel",
-    summary: "Call funnel: handed out, attempted, reached, completed, retained",
-    query: FunnelQuery,
-    load: (c, id, q) => as(id).funnel(q),
-    tables: (x) => [funnelTable(x)],
-    chart: (x, l) => funnelChartSvg(localizeFunnelChart(funnelChartData(x), l))
-  })
-  register(r, ctx, {
-    name: "observations",
-    summary: "Retention effect of the calls (observations), by a dimension",
-    query: ObservationQuery,
-    load: (c, id, q) => as(id).observations(q),
-    tables: (x) => [observationTable(x)],
-    chart: (x, l) => localizeRetentionLegend(retentionChartSvg(localizeRetentionChart(retentionChartData(x), l)), l)
-  })
-  register(r, ctx, {
-    name: "status-accounting",
-    summary: "Monthly status accounting of the work items",
-    query: StatusAccountingQuery,
-    load: (c, id, q) => as(id).statusAccounting(q),
-    tables: (x) => [statusAccountingTable(x)]
-  })
-  register(r, ctx, {
-    name: "agents",
-    summary: "Agent performance, in rank order",
-    query: RangeQuery,
-    load: (c, id, q) => as(id).agents(q),
-    tables: (x) => [agentTable(x)],
-    chart: (x, l) => agentChartSvg(localizeAgentChart(agentChartData(x), l))
-  })
-  register(r, ctx, {
-    name: "questionnaire",
-    summary: "A task's questionnaire answers, summarised",
-    query: QuestionnaireReportQuery,
-    load: (c, id, q) => as(id).questionnaire(q),
-    tables: (x) => [questionnaireTable(x)]
-  })
-  register(r, ctx, {
-    name: "period",
-    summary: "The period report (week, month, half-year, year)",
-    query: PeriodQuery,
-    load: (c, id, q) => as(id).period(q),
-    tables: (x) => periodReportTables(x)
-  })
+  for (const s of reportSpecs()) register(r, ctx, s)
 }

@@ -7,7 +7,8 @@
  * classes the Effect API fails with (`ValidationError`, `NotFound`, `Conflict`, `Forbidden`,
  * `StorageError`, `IntegrationError`).
  */
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { type Clock, Effect, Layer, ManagedRuntime } from "effect"
+import { clockLayer } from "./ShiftedClock"
 import { type Actor, Actors, type OrgCacheOptions } from "../org/Actor"
 import { checkPeerVersions } from "../shared/PeerVersions"
 import { type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
@@ -121,6 +122,12 @@ export interface WinbackOptions extends ObservabilityOptions {
   readonly dialer?: Layer.Layer<Dialer>
   /** The report queries of the storage (`SqlReportQueries.layer(storage)`, `MemoryReportQueries.layer(db)`); without it reports reject with `StorageError`. */
   readonly reports?: Layer.Layer<ReportQueries>
+  /**
+   * The clock every call reads (default: the system clock). A host that pins its business day
+   * (a demo, a test server) passes a clock in that day — see {@link clockLayer} — so the work it
+   * dates falls on the day its reports count as today.
+   */
+  readonly clock?: Clock.Clock
   /**
    * The operator's work settings over `defaultWorkConfig` — above all the business calendar
    * "skip holidays" and holiday contact rules read (`{ calendar: chinaCalendar() }`). Without a
@@ -317,7 +324,7 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
   // The services hold no resources: built once with the runtime, not per call (rebuilding them
   // per call cost more CPU than the call's own queries).
   const layer = Layer.provideMerge(useCaseLayerOf(options), scope)
-  const runtime = ManagedRuntime.make(Layer.provideMerge(layer, observabilityLayer(options)))
+  const runtime = ManagedRuntime.make(Layer.provideMerge(Layer.provideMerge(layer, observabilityLayer(options)), clockLayer(options.clock)))
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
     runtime.runPromise(options.logger ? loggedCall(effect) : effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(

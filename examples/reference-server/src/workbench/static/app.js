@@ -7,7 +7,7 @@ import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
 import { approvalsView, teamView } from "./leader.js"
-import { reportsView } from "./director.js"
+import { auditView, overviewView, reportsView } from "./director.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
 
 const $ = (id) => document.getElementById(id)
@@ -19,10 +19,13 @@ const routes = [
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
-  [/^#\/reports$/, () => reportsView()]
+  [/^#\/reports$/, () => reportsView()],
+  // the director's screens (director.js)
+  [/^#\/overview$/, () => overviewView()],
+  [/^#\/audit$/, () => auditView()]
 ]
 
-const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
+const defaultRoute = () => (hasRole("director") && !hasRole("agent", "team-leader") ? "#/overview" : hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
 
 async function render() {
   if (!session.me) return showLogin()
@@ -74,6 +77,9 @@ async function showApp() {
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
+  // the director's screens
+  $("nav-overview").hidden = !hasRole("director")
+  $("nav-audit").hidden = !hasRole("director", "admin")
   await render()
 }
 

@@ -27,5 +27,12 @@ export const paths = {
   workPool: "/api/work-pool",
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
-  openapi: "/api/openapi.json"
+  openapi: "/api/openapi.json",
+  // the director's screens (director.js)
+  businessDay: "/api/director/today",
+  reportTables: (name) => `/api/report-tables/${enc(name)}`,
+  directorPeople: "/api/director/people",
+  directorWorkItems: "/api/director/work-items",
+  audit: "/api/audit",
+  auditVerify: "/api/audit/verify"
 }
