@@ -6,7 +6,7 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { type Clock, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { Actors, type CandidateSource, Notifier, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
@@ -105,10 +105,11 @@ export interface ServerOptions {
   readonly demoPassword?: string | null
   readonly today?: () => string
   /**
-   * The clock of every service (default: the system clock). A server that pins `today` passes a
-   * clock in that day (`shiftedClock` of @winback/core), so the work it dates is counted as today's.
+   * The clock of every service, as a layer (default: the system clock). A server that pins `today`
+   * passes one in that day (`demoClockLayer` of @winback/core/demo), so the work it dates is
+   * counted as today's.
    */
-  readonly clock?: Clock.Clock
+  readonly clock?: Layer.Layer<never>
   /** Where credentials live (default: SQL tables on an SQL storage, memory otherwise). */
   readonly credentials?: CredentialStore
   /** Password hash cost (tests lower it; stored hashes record theirs). */

@@ -5,7 +5,7 @@
  * subtree reads as missing (404), a reader without the report right is refused (403).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { shiftedClock } from "@winback/core"
+import { demoClockLayer } from "@winback/core/demo"
 import type { RunningServer } from "../src/server"
 import { asOf, client, demoLogins, demoOrg, loginAs, memoryStorage, startTestServer } from "./support"
 
@@ -16,7 +16,7 @@ let approver: Awaited<ReturnType<typeof loginAs>>
 
 beforeAll(async () => {
   // The services' clock on the business day, so the demo's work is dated today (asOf).
-  server = await startTestServer(memoryStorage(), { clock: shiftedClock(Date.parse(`${asOf}T02:00:00.000Z`) - Date.now()) })
+  server = await startTestServer(memoryStorage(), { clock: demoClockLayer(`${asOf}T02:00:00.000Z`) })
   ;[director, agent, approver] = await Promise.all([loginAs(server, demoLogins.director), loginAs(server, demoLogins.agent), loginAs(server, demoLogins.approver)])
 }, 120_000)
 afterAll(async () => {
@@ -70,6 +70,10 @@ describe("report tables", () => {
       for (const word of [table.name, ...table.columns.map((c) => c.label)]) expect(word).not.toMatch(/[A-Za-z]{2}/)
     }
     expect(byAgent.rows.at(-1).group).toBe("全部")
+    // The funnel chart's rate notes too.
+    const svg = await director.call("GET", `/api/reports/funnel.svg?${range}`, undefined, { "accept-language": "zh-CN" })
+    expect(svg.body).toContain("占上一阶段比例")
+    expect(svg.body).not.toContain("of previous")
   })
 
   it("by rule, by manager and every other report answer tables; bad input is 400; the approver is refused", async () => {

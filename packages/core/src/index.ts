@@ -135,7 +135,6 @@ export { readThroughCustomerStore } from "./customer/ReadThroughCustomers"
 
 // The one facade: createWinback(options) -> winback.as(managerId) with every service
 export { createWinback, type HostPorts, type Promisified, type ScopedWinback, type Winback, type WinbackOptions, type WinbackServices } from "./facade/Winback"
-export { clockLayer, shiftedClock } from "./facade/ShiftedClock"
 export { loggedCall, type ObservabilityOptions, observabilityLayer, type OtelSpanLike, type OtelTracerLike, otelTracer, type WinbackLogLine } from "./facade/Observability"
 export { useCaseLayer, type UseCaseServices } from "./facade/UseCases"
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { Conflict, createWinback, CustomerStore, NotFound, type Winback } from "@winback/core"
+import { demoClockLayer } from "@winback/core/demo"
 // Test-only: core does not depend on adapters, but its facade is proven over a real adapter.
 import { MemoryStorage } from "../../adapters/src/memory/MemoryStorage"
 import { PgliteStorage } from "../../adapters/src/pg/PgStorage"
@@ -54,5 +55,17 @@ describe("dispose", () => {
     const w = await createWinback({ storage: MemoryStorage.layer() })
     await Promise.all([w.dispose(), w.dispose()])
     await expect(w.stores.customers.count()).rejects.toBeDefined()
+  })
+})
+
+describe("clock", () => {
+  it("is the clock of every call when given (a demo's or a test server's business day)", async () => {
+    const w = await createWinback({ storage: MemoryStorage.layer(), clock: demoClockLayer("2026-11-25T02:00:00.000Z") })
+    try {
+      const now = await w.run(Clock.currentTimeMillis)
+      expect(new Date(now).toISOString().slice(0, 10)).toBe("2026-11-25")
+    } finally {
+      await w.dispose()
+    }
   })
 })

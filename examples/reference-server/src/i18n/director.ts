@@ -26,7 +26,7 @@ const en = {
   "dir.ov.state": "State",
   "dir.ov.waiting": "Waiting for work (open, in progress)",
   "dir.ov.allStates": "All states",
-  "dir.ov.summary": "{team}: {teams} team(s), {managers} manager(s)",
+  "dir.ov.summary": "{team}: {teams} team(s), {managers} member(s)",
   "dir.ov.customer": "Customer",
   "dir.ov.task": "Task",
   "dir.ov.teamCol": "Team",
@@ -93,7 +93,8 @@ const en = {
   "audit.action.task.approve": "Task approved",
   "audit.action.task.reject": "Task rejected",
   "audit.action.extraction.run": "Extraction run",
-  "audit.action.audit.note": "Manual note"
+  "audit.action.audit.note": "Manual note",
+  "audit.action.call.record": "Call recorded"
 } as const
 
 const zhCN: Readonly<Record<keyof typeof en, string>> = {
@@ -108,21 +109,21 @@ const zhCN: Readonly<Record<keyof typeof en, string>> = {
   "dir.rep.range": "{from} 至 {to}（含首尾两天）",
   "dir.rep.failed": "无法显示此报表。",
   "dir.ov.title": "工作总览",
-  "dir.ov.team": "团队",
-  "dir.ov.manager": "客户经理",
-  "dir.ov.anyManager": "全部客户经理",
+  "dir.ov.team": "班组",
+  "dir.ov.manager": "坐席",
+  "dir.ov.anyManager": "全部坐席",
   "dir.ov.state": "状态",
   "dir.ov.waiting": "未完成（待处理、处理中）",
   "dir.ov.allStates": "全部状态",
-  "dir.ov.summary": "{team}：{teams} 个团队，{managers} 名客户经理",
+  "dir.ov.summary": "{team}：{teams} 个班组，{managers} 名成员",
   "dir.ov.customer": "客户",
   "dir.ov.task": "任务",
-  "dir.ov.teamCol": "团队",
+  "dir.ov.teamCol": "班组",
   "dir.ov.urgency": "紧急程度",
   "dir.ov.due": "截止时间",
   "dir.ov.unassigned": "（待分配池）",
   "dir.ov.empty": "没有符合条件的工作项。",
-  "dir.ov.tableLabel": "所选团队的工作项",
+  "dir.ov.tableLabel": "所选班组的工作项",
   "dir.ov.error": "工作项",
   "dir.audit.title": "审计日志",
   "dir.audit.actor": "操作人",
@@ -156,7 +157,7 @@ const zhCN: Readonly<Record<keyof typeof en, string>> = {
   "audit.cat.rule": "规则",
   "audit.cat.dnd": "免打扰",
   "audit.cat.appointment": "预约",
-  "audit.cat.team": "团队",
+  "audit.cat.team": "班组",
   "audit.cat.offer": "优惠",
   "audit.cat.questionnaire": "问卷",
   "audit.cat.extraction": "数据提取",
@@ -181,7 +182,8 @@ const zhCN: Readonly<Record<keyof typeof en, string>> = {
   "audit.action.task.approve": "批准任务",
   "audit.action.task.reject": "驳回任务",
   "audit.action.extraction.run": "执行数据提取",
-  "audit.action.audit.note": "手工记录"
+  "audit.action.audit.note": "手工记录",
+  "audit.action.call.record": "记录通话"
 }
 
 /**

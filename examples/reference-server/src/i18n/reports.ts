@@ -108,3 +108,14 @@ export const localizeAgentChart = (d: AgentChartData, locale: Locale): AgentChar
  */
 export const localizeRetentionLegend = (svg: string, locale: Locale): string =>
   locale === "en" ? svg : svg.replace(/>(Stayed|Returned|Churned)<\/text>/g, (_, w: string) => `>${reportWord(w, locale)}</text>`)
+
+/**
+ * The funnel chart's rate notes in `locale` (the chart writes "(73.20% of previous)" itself).
+ *
+ * @example
+ * ```ts
+ * localizeFunnelRates(funnelChartSvg(data), "zh-CN") // "(占上一阶段比例 73.20%)"
+ * ```
+ */
+export const localizeFunnelRates = (svg: string, locale: Locale): string =>
+  locale === "en" ? svg : svg.replace(/\(([0-9.,]+%) of previous\)/g, (_, rate: string) => `(${catalogues[locale]["key.ofPrevious"]} ${rate})`)

@@ -28,7 +28,7 @@ import {
 } from "@winback/core"
 import type { Reply, Router } from "../http"
 import { type Locale, localeOf } from "../i18n"
-import { localizeAgentChart, localizeFunnelChart, localizeRetentionChart, localizeRetentionLegend, localizeTable, reportCsvExport } from "../i18n/reports"
+import { localizeAgentChart, localizeFunnelChart, localizeFunnelRates, localizeRetentionChart, localizeRetentionLegend, localizeTable, reportCsvExport } from "../i18n/reports"
 import { type ApiContext, actAs } from "./support"
 
 type Format = "json" | "csv" | "xlsx" | "svg"
@@ -104,7 +104,7 @@ export const reportSpecs = (): ReadonlyArray<ReportSpec> => {
       query: FunnelQuery,
       load: (c, id, q) => as(c, id).funnel(q),
       tables: (x) => [funnelTable(x)],
-      chart: (x, l) => funnelChartSvg(localizeFunnelChart(funnelChartData(x), l))
+      chart: (x, l) => localizeFunnelRates(funnelChartSvg(localizeFunnelChart(funnelChartData(x), l)), l)
     }),
     spec({
       name: "observations",

@@ -7,8 +7,7 @@
  * classes the Effect API fails with (`ValidationError`, `NotFound`, `Conflict`, `Forbidden`,
  * `StorageError`, `IntegrationError`).
  */
-import { type Clock, Effect, Layer, ManagedRuntime } from "effect"
-import { clockLayer } from "./ShiftedClock"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { type Actor, Actors, type OrgCacheOptions } from "../org/Actor"
 import { checkPeerVersions } from "../shared/PeerVersions"
 import { type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./ActorSession"
@@ -123,11 +122,11 @@ export interface WinbackOptions extends ObservabilityOptions {
   /** The report queries of the storage (`SqlReportQueries.layer(storage)`, `MemoryReportQueries.layer(db)`); without it reports reject with `StorageError`. */
   readonly reports?: Layer.Layer<ReportQueries>
   /**
-   * The clock every call reads (default: the system clock). A host that pins its business day
-   * (a demo, a test server) passes a clock in that day — see {@link clockLayer} — so the work it
-   * dates falls on the day its reports count as today.
+   * The clock every call reads, as a layer (default: the system clock). A host that pins its
+   * business day (a demo, a test server) passes one in that day — `demoClockLayer(startsAt)` of
+   * `@winback/core/demo` — so the work it dates falls on the day its reports count as today.
    */
-  readonly clock?: Clock.Clock
+  readonly clock?: Layer.Layer<never>
   /**
    * The operator's work settings over `defaultWorkConfig` — above all the business calendar
    * "skip holidays" and holiday contact rules read (`{ calendar: chinaCalendar() }`). Without a
@@ -324,7 +323,7 @@ export const createWinback = async (options: WinbackOptions): Promise<Winback> =
   // The services hold no resources: built once with the runtime, not per call (rebuilding them
   // per call cost more CPU than the call's own queries).
   const layer = Layer.provideMerge(useCaseLayerOf(options), scope)
-  const runtime = ManagedRuntime.make(Layer.provideMerge(Layer.provideMerge(layer, observabilityLayer(options)), clockLayer(options.clock)))
+  const runtime = ManagedRuntime.make(Layer.provideMerge(Layer.provideMerge(layer, observabilityLayer(options)), options.clock ?? Layer.empty))
   const run = <A, E>(effect: Effect.Effect<A, E, WinbackServices>, o?: { readonly signal?: AbortSignal }) =>
     runtime.runPromise(options.logger ? loggedCall(effect) : effect, o?.signal ? { signal: o.signal } : undefined)
   const services = await run(

@@ -166,7 +166,7 @@ export async function reportsView() {
   const funnel = reports.findIndex((r) => r.name === "funnel")
   if (funnel >= 0) picker.value = String(funnel)
   show()
-  if (funnel >= 0) forms[funnel].requestSubmit()
+  if (funnel >= 0) void forms[funnel].showReport()
   const body = reports.length
     ? h("div", { class: "grid" }, h("div", { class: "col" }, h("div", { class: "card" }, field(t("rep.report"), picker)), forms), h("div", { class: "col wide" }, host))
     : h("p", { class: "empty" }, t("rep.none"))
@@ -223,8 +223,7 @@ function reportForm({ name, base, op, formats }, host, tasks, day) {
     presets,
     h("div", { class: "buttons" }, button)
   )
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault()
+  const showReport = async () => {
     // The page's "to" includes its day; the API's range ends before `to`.
     const values = Object.fromEntries(controls.map(({ p, c }) => [p.name, p.name === "to" && from && c.value ? nextDay(c.value) : c.value]))
     const query = qs(values)
@@ -252,7 +251,13 @@ function reportForm({ name, base, op, formats }, host, tasks, day) {
         downloads.length ? h("p", { class: "buttons" }, downloads) : null
       )
     )
+  }
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault()
+    void showReport()
   })
+  // The view shows the funnel before the form is in the document (a detached form cannot submit).
+  form.showReport = showReport
   return form
 }
 
