@@ -4,7 +4,7 @@
  * agent's calls (non-zero, the API's figures count for count, by team, CSV with its BOM and XLSX
  * downloadable), and the audit log (filtered by who, paged, verified). The services' clock sits on
  * the business day (asOf), so the work the demo and the calls date is today's. Screenshots go to
- * docs/images/workbench-director-*.png.
+ * docs/images/workbench-director-*.png (the zh-CN journey on the zh demo: names in Chinese).
  */
 import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -17,8 +17,9 @@ let wb: Workbench
 let directorApi: Awaited<ReturnType<typeof apiAs>>
 const tomorrow = "2026-11-26"
 
-beforeAll(async () => {
-  wb = await startWorkbench({ clock: demoClockLayer(`${asOf}T02:00:00.000Z`) })
+/** The server of one language's journey (zh-CN: the zh demo, people and tasks named in Chinese), after the agent's morning calls. */
+const start = async (names: "pinyin" | "hanzi") => {
+  wb = await startWorkbench({ names, clock: demoClockLayer(`${asOf}T02:00:00.000Z`) })
   directorApi = await apiAs(wb.server.url, wb.logins.director)
   // The agent's calls of the morning: two customers reached and done, one refused.
   const agentApi = await apiAs(wb.server.url, wb.logins.agent)
@@ -27,10 +28,7 @@ beforeAll(async () => {
     const r = await agentApi.post("/api/calls", { customerId: c.customerId, itemIds: c.items.map((x) => x.item.id), disposition: i === 2 ? "refused" : "completed", complete: true })
     if (r.status !== 200 && r.status !== 201) throw new Error(`call ${c.customerId}: ${r.status} ${JSON.stringify(r.body)}`)
   }
-}, 120_000)
-afterAll(async () => {
-  await wb?.close()
-})
+}
 
 /** Logs in through the login screen in either language (by the controls' ids, not their words). */
 const logIn = async (page: Page, managerId: string): Promise<void> => {
@@ -68,6 +66,10 @@ describe.each([
   ["zh-CN", "zh-CN"]
 ] as const)("the director's day (%s)", (lang, browserLocale) => {
   const w = words[lang]
+  beforeAll(() => start(lang === "zh-CN" ? "hanzi" : "pinyin"), 120_000)
+  afterAll(async () => {
+    await wb?.close()
+  })
   it("overview with pages, today's funnel with downloads, the audit log verified", async () => {
     const { page, errors } = await newPage(wb, browserLocale)
     const shot = screenshotter(`director-${lang}`)
