@@ -183,6 +183,7 @@ export {
 } from "./facade/ScopedStores"
 export { Allocate, Allocation, type AllocationResult } from "./work/Allocation"
 export { NewTeam, TeamService } from "./org/TeamService"
+export { ManagerSearch, type TeamAdminOps } from "./org/TeamAdmin"
 export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./facade/ActorSession"
 export { type CustomerScopeFilter } from "./customer/CustomerStore"
 export { type WorkItemScopeFilter } from "./work/WorkItemStore"
