@@ -10,6 +10,7 @@ import type { Authenticate, RouterOptions } from "./http"
 import { type InboundIntegrations, integrationRoutes } from "./integrations"
 import { Router } from "./http"
 import { openApiDocument } from "./openapi"
+import { adminRoutes } from "./routes/admin"
 import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
 import { authRoutes } from "./routes/auth"
@@ -82,6 +83,7 @@ export const createRouter = (options: AppOptions): Router => {
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)
+  adminRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r
