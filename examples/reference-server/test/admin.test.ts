@@ -35,7 +35,7 @@ describe("admin routes", () => {
     expect(r.body.canManageRoles).toBe(true)
     expect(r.body.administered).toContain("t-beijing-d1-s2")
     expect(r.body.administered).not.toContain("t-shanghai")
-    expect((await agent.get("/api/org/reach")).body).toEqual({ administered: [], canManageRoles: false })
+    expect((await agent.get("/api/org/reach")).body).toEqual({ administered: [], canManageRoles: false, today: "2026-11-25" })
   })
 
   it("creates a team under a parent the caller administers and renames it, both audited; outsiders get 403", async () => {
@@ -151,6 +151,7 @@ describe("admin routes", () => {
     const rule = { ruleId: "bill-drop-preview", name: "Bill drop", templateId: "bill-drop", params: { dropPercent: { by: "tier", values: { diamond: 10, gold: 10, silver: 10, regular: 10 } } } }
     const all = await dir.post("/api/rules/preview", { rule })
     expect(all.status).toBe(200)
+    expect(all.body).toMatchObject({ count: expect.any(Number), asOf: "2026-11-25" })
     expect(all.body.count).toBeGreaterThan(0)
     expect(all.body.sample.length).toBe(Math.min(10, all.body.count))
     const mine = await lead.post("/api/rules/preview", { rule, asOf: "2026-11-25" })

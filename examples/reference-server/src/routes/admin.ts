@@ -25,7 +25,7 @@ const ManagersQuery = z.object({
   limit: Limit,
   cursor: z.string().regex(/^\d{1,9}$/).optional()
 })
-const Reach = z.object({ administered: z.array(z.string()), canManageRoles: z.boolean() })
+const Reach = z.object({ administered: z.array(z.string()), canManageRoles: z.boolean(), today: z.string() })
 type Me = ReturnType<typeof actAs>
 const DraftPreview = z.object({ rule: NewRuleInstance, asOf: IsoDate.optional() }).strict()
 
@@ -40,11 +40,11 @@ const DraftPreview = z.object({ rule: NewRuleInstance, asOf: IsoDate.optional() 
 export const adminRoutes = (r: Router, ctx: ApiContext): void => {
   r.route({
     ...{ method: "GET", path: "/api/org/reach", tag: "org" },
-    summary: "The teams the caller administers (with every team below them), and whether they may change roles",
+    summary: "The teams the caller administers (with every team below them), whether they may change roles, and the business date",
     responses: { 200: { description: "The caller's administered teams", schema: Reach } },
     handler: async ({ principal }) => {
       const actor = await actAs(ctx, principal).actor()
-      return { json: { administered: [...actor.scopes.administered.teamIds], canManageRoles: actor.roles.includes("admin") } }
+      return { json: { administered: [...actor.scopes.administered.teamIds], canManageRoles: actor.roles.includes("admin"), today: ctx.today() } }
     }
   })
   r.route({
@@ -92,7 +92,10 @@ export const adminRoutes = (r: Router, ctx: ApiContext): void => {
   r.route({
     ...{ method: "POST", path: "/api/rules/preview", tag: "rules", body: DraftPreview },
     summary: "Preview a rule before saving it: how many customers in the caller's scope it matches, with a sample",
-    responses: { 200: { description: "Count and sample", schema: z.object({ count: z.number(), sample: z.array(z.string()) }) } },
-    handler: async ({ principal, body }) => ({ json: await actAs(ctx, principal).rules.previewDraft(body.rule, body.asOf ?? ctx.today()) })
+    responses: { 200: { description: "Count and sample as of a day", schema: z.object({ count: z.number(), sample: z.array(z.string()), asOf: z.string() }) } },
+    handler: async ({ principal, body }) => {
+      const asOf = body.asOf ?? ctx.today()
+      return { json: { ...(await actAs(ctx, principal).rules.previewDraft(body.rule, asOf)), asOf } }
+    }
   })
 }

@@ -231,6 +231,8 @@ export const defaultPolicy: PermissionPolicy = {
     { role: "*", reach: "administered", actions: [A.teamCreateChild, A.teamSetAdmin, A.teamMaintainMembers, A.managerRead] },
     { role: "*", reach: "administered", actions: [A.teamRename] },
     { role: "admin", reach: "administered", actions: [A.managerSetRoles, A.managerDeactivate] },
+    // Admins keep the do-not-disturb lists of the customers their administered teams hold (DOMAIN §6).
+    { role: "admin", reach: "administered", actions: [A.dndAdd, A.dndRemove, A.dndRemoveProtected] },
     // The work (DOMAIN §3, §7, §8): admins and directors run extractions and write tasks, rules and
     // groups; leaders import manual lists for their team (directors for their subtree); agents work
     // their own customers. Managing a task follows its author's `task.create` reach.
