@@ -87,7 +87,7 @@ describe.each(["en-US", "zh-CN"] as const)("the admin's day (%s)", (locale) => {
       // The managers list, three a page: deactivate and reactivate.
       await page.locator('.admin-tabs a[href="#/admin/managers"]').click()
       await page.locator("form.manager-search").waitFor()
-      await page.evaluate(() => (location.hash = "#/admin/managers?limit=3"))
+      await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = "#/admin/managers?limit=3"))
       await page.locator("a.next").waitFor()
       expect(await page.locator("table.managers tbody tr").count()).toBe(3)
       await page.locator("a.next").click()
