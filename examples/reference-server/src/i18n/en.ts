@@ -1,3 +1,4 @@
+import { agentMessages } from "./agent"
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
  * report titles, labels and column headings, chart titles, rule template labels and parameter
@@ -10,6 +11,7 @@
  * ```
  */
 export const en = {
+  ...agentMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",

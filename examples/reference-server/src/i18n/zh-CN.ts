@@ -8,8 +8,10 @@
  * ```
  */
 import type { MessageKey } from "./en"
+import { agentMessages } from "./agent"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...agentMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",
   "page.skip": "跳到正文",
