@@ -90,6 +90,8 @@ const server = await startServer({
   }),
   today: () => new Date().toISOString().slice(0, 10),
   orgCacheTtlMs,
+  // Attachments beside the data; dials go to the demo's recording local dialer.
+  agent: { filesDirectory: resolve(dataDir, "files") },
   ...(integrations ? { integrations } : {})
 })
 process.stdout.write("\n")

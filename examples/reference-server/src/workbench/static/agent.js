@@ -4,7 +4,7 @@
 // do-not-disturb entry.
 import { del, get, itemsOf, post } from "./api.js"
 import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
-import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customerPanels.js"
+import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customer-panels.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
