@@ -3,7 +3,7 @@
  * customer's masked number and Dial (recorded by the dialer port, refused under DND with the
  * reason in the page's language), why the customer was flagged (a bill drop's numbers), an
  * attachment uploaded as a file and downloaded back, and no internal item id on the screen.
- * Screenshots of the screen go to docs/images/workbench-agent-{en,zh-CN}.png.
+ * Screenshots of the screen go to docs/images/workbench-agent-customer-{en,zh-CN}.png.
  */
 import { fileURLToPath } from "node:url"
 import type { Page } from "playwright-core"
@@ -106,7 +106,7 @@ for (const lang of languages) {
         for (const id of itemIds) expect(text).not.toContain(id)
 
         await page.locator(".card.reasons").scrollIntoViewIfNeeded()
-        await page.screenshot({ path: `${images}workbench-agent-${lang.locale}.png`, fullPage: true })
+        await page.screenshot({ path: `${images}workbench-agent-customer-${lang.locale}.png`, fullPage: true })
 
         // Dial: through the dialer port, the answer masked.
         const before = dialer.dials.length
