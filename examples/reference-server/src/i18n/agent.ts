@@ -117,6 +117,6 @@ export const agentMessages: { readonly en: typeof en; readonly zhCN: Readonly<Re
     "att.entry": "{kind} · 添加于 {when}",
     "att.download": "下载",
     "q.forTask": "针对“{task}”",
-    "ap.itemOption": "{task} · {channel}"
+    "ap.itemOption": "{task}（{channel}）"
   }
 }
