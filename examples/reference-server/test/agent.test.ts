@@ -54,12 +54,15 @@ const bearer = async (login: string) => {
 }
 
 describe("the customer as the page sees it", () => {
-  it("never carries a full phone number: the customer, the work view and the dial answer are masked", async () => {
+  it("never carries a full phone number: the customer list, one customer and the work view are masked", async () => {
     const stored = await server.winback.as(demoLogins.agent).customers.get(customerId)
     const full = stored.phones[0]!
     expect(full.replace(/\D/g, "").length).toBeGreaterThanOrEqual(11)
     const one = await agent.get(`/api/customers/${customerId}`)
     const work = await agent.get(`/api/customers/${customerId}/work`)
+    const list = await agent.get("/api/customers?limit=50")
+    expect(list.body.items.length).toBeGreaterThan(0)
+    for (const c of list.body.items) expect(c.phones.every((p: string) => /^\d{3}\*+\d{4}$/.test(p))).toBe(true)
     for (const body of [one.body, work.body.customer]) {
       expect(body.phones[0]).toMatch(/^\d{3}\*+\d{4}$/)
       expect(JSON.stringify(body)).not.toContain(full.replace(/\D/g, "").slice(-8))

@@ -43,7 +43,8 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of customers", schema: PageOf(Customer) } },
     handler: async ({ principal, query: q }) => {
       const filter = { ...(q.region ? { region: q.region } : {}), ...(q.tier ? { tiers: q.tier } : {}), ...(q.ownerManagerId ? { ownerManagerIds: q.ownerManagerId } : {}) }
-      return { json: await actAs(ctx, principal).customers.list(filter, pageOf(q)) }
+      const page = await actAs(ctx, principal).customers.list(filter, pageOf(q))
+      return { json: { ...page, items: page.items.map(pageCustomer) } }
     }
   })
   r.route({
