@@ -214,6 +214,7 @@ const inScope: ReadonlyArray<Case> = [
   ),
   { route: "GET /api/work-items/:id", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}` }), expect: customerRead },
   { route: "GET /api/work-items/:id/questionnaire", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}/questionnaire` }), expect: customerRead },
+  { route: "GET /api/work-items/:id/reasons", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}/reasons` }), expect: customerRead },
   // Holding open work grants read access to its customer (issue 14): a Shanghai customer whose item
   // the person (or, for leaders and the director, their agent) holds reads like their own.
   {
@@ -593,6 +594,17 @@ const outOfScope: ReadonlyArray<Case> = [
   ),
   { route: "GET /api/work-items/:id", what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}` }), expect: same(404) },
   { route: "GET /api/work-items/:id/questionnaire", what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}/questionnaire` }), expect: same(404) },
+  // The agent screen's routes (agent.test.ts covers them in scope): nothing says a Shanghai item exists, nothing is stored for it.
+  ...(["reasons", "attachments/0"] as const).map((tail): Case => ({ route: `GET /api/work-items/:id/${tail === "reasons" ? tail : "attachments/:index"}`, what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}/${tail}` }), expect: same(404) })),
+  {
+    route: "POST /api/work-items/:id/attachments/upload",
+    what: "a Shanghai item",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: `/api/work-items/${itemId}/attachments/upload?kind=other&name=notes.txt`, body: "call notes", contentType: "text/plain", target: { customerId, itemId } }
+    },
+    expect: same(404)
+  },
   {
     route: "PATCH /api/customers/:id",
     what: "a Shanghai customer",

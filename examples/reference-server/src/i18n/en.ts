@@ -1,4 +1,5 @@
 import { adminMessages } from "./admin"
+import { agentMessages } from "./agent"
 
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
@@ -13,6 +14,7 @@ import { adminMessages } from "./admin"
  */
 export const en = {
   ...adminMessages.en,
+  ...agentMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",
