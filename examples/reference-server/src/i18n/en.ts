@@ -1,3 +1,5 @@
+import { adminMessages } from "./admin"
+import { agentMessages } from "./agent"
 import { directorMessages } from "./director"
 
 /**
@@ -12,6 +14,8 @@ import { directorMessages } from "./director"
  * ```
  */
 export const en = {
+  ...adminMessages.en,
+  ...agentMessages.en,
   ...directorMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",

@@ -7,10 +7,14 @@
  * zhCN["work.title"] // "工作列表"
  * ```
  */
+import { adminMessages } from "./admin"
 import { directorMessages } from "./director"
 import type { MessageKey } from "./en"
+import { agentMessages } from "./agent"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...adminMessages.zhCN,
+  ...agentMessages.zhCN,
   ...directorMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",

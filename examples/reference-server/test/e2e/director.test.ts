@@ -19,7 +19,7 @@ const tomorrow = "2026-11-26"
 
 /** The server of one language's journey (zh-CN: the zh demo, people and tasks named in Chinese), after the agent's morning calls. */
 const start = async (names: "pinyin" | "hanzi") => {
-  wb = await startWorkbench({ names, clock: demoClockLayer(`${asOf}T02:00:00.000Z`) })
+  wb = await startWorkbench({ names, server: { clock: demoClockLayer(`${asOf}T02:00:00.000Z`) } })
   directorApi = await apiAs(wb.server.url, wb.logins.director)
   // The agent's calls of the morning: two customers reached and done, one refused.
   const agentApi = await apiAs(wb.server.url, wb.logins.agent)

@@ -9,13 +9,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Effect, type Layer } from "effect"
+import { Effect } from "effect"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { makeMemoryStores, MemoryDb, PgliteStorage } from "@winback/adapters"
 import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { standardVersionRecord } from "../../src/questionnaires"
 import type { SeedContext } from "../../src/demo"
-import { type DemoLogin, type RunningServer, startServer } from "../../src/server"
+import { type DemoLogin, type RunningServer, type ServerOptions, startServer } from "../../src/server"
 import { type DemoWork, seedDemoWork } from "../../src/workbench/demoWork"
 
 /** The business date of the demo. */
@@ -56,10 +56,10 @@ export interface Workbench {
 
 /**
  * Starts the server (port 0, memory or PGlite in a temp dir, small demo + demo work) and Chromium;
- * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo); `clock` is
- * the services' clock (e.g. `demoClockLayer` on `asOf`, so the demo's work is dated today).
+ * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo); `server`: more
+ * options of the server (e.g. the agent screen's dialer and contact policy).
  */
-export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly clock?: Layer.Layer<never> } = {}): Promise<Workbench> => {
+export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
   const dir = mkdtempSync(join(tmpdir(), "winback-e2e-"))
   const demoOptions = { ...baseDemoOptions, names: o.names ?? "pinyin" }
   const org = generateOrg(resolveDemoOptions(demoOptions))
@@ -93,7 +93,7 @@ export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; r
   }
   const db = new MemoryDb()
   const storage = process.env.WINBACK_E2E_STORAGE === "pglite" ? await PgliteStorage.open({ dataDir: dir }) : { stores: makeMemoryStores(db), db, close: async () => {} }
-  const server = await startServer({ storage, port: 0, seed, today: () => asOf, demoPassword, scrypt: { N: 1024, r: 8, p: 1 }, ...(o.clock ? { clock: o.clock } : {}) })
+  const server = await startServer({ storage, port: 0, seed, today: () => asOf, demoPassword, scrypt: { N: 1024, r: 8, p: 1 }, ...o.server })
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -9,6 +9,7 @@ import { customerView, workListView } from "./agent.js"
 import { approvalsView, teamView } from "./leader.js"
 import { auditView, overviewView, reportsView } from "./director.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -20,6 +21,12 @@ const routes = [
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
   [/^#\/reports$/, () => reportsView()],
+  // The admin's screens (admin.js)
+  [/^#\/admin(?:\?(.*))?$/, (m) => teamsView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/managers(?:\?(.*))?$/, (m) => managersView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/rules(?:\?(.*))?$/, (m) => rulesView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/tasks(?:\?(.*))?$/, (m) => tasksView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))],
   // the director's screens (director.js)
   [/^#\/overview$/, () => overviewView()],
   [/^#\/audit$/, () => auditView()]
@@ -77,6 +84,7 @@ async function showApp() {
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
+  $("nav-admin").hidden = !isAdmin()
   // the director's screens
   $("nav-overview").hidden = !hasRole("director")
   $("nav-audit").hidden = !hasRole("director", "admin")
