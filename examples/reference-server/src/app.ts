@@ -12,6 +12,7 @@ import { Router } from "./http"
 import { openApiDocument } from "./openapi"
 import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
+import { leaderRoutes } from "./routes/leader"
 import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
@@ -82,6 +83,7 @@ export const createRouter = (options: AppOptions): Router => {
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)
+  leaderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r
