@@ -19,9 +19,10 @@ let outOfScopeCustomer: string
 
 beforeAll(async () => {
   server = await startTestServer()
-  agent = await loginAs(server, demoLogins.agent)
-  leader = await loginAs(server, demoLogins.teamLeader)
-  approver = await loginAs(server, demoLogins.approver)
+  const [a, l, p] = await Promise.all([demoLogins.agent, demoLogins.teamLeader, demoLogins.approver].map((id) => loginAs(server, id)))
+  agent = a!
+  leader = l!
+  approver = p!
   // Set-up read straight from the store: a customer of another region, outside the leader's scope.
   outOfScopeCustomer = (await server.winback.stores.customers.list({ region: "shanghai" }, { limit: 1 })).items[0]!.id
 }, 120_000)

@@ -54,6 +54,23 @@ const managerNames = async (ctx: ApiContext, ids: ReadonlyArray<string>): Promis
 /** An item is overdue when its due instant falls before the business date `asOf`. */
 const isOverdue = (w: WorkItem, asOf: string) => w.dueAt !== null && w.dueAt.slice(0, 10) < asOf
 
+/** The work of `teamId` (the caller's own team when absent) per member, as the scoped caller reads it. */
+const teamWork = async (ctx: ApiContext, me: ReturnType<typeof actAs>, requested: string | undefined): Promise<z.infer<typeof TeamWork>> => {
+  const teamId = requested ?? (await me.actor()).teamId
+  const asOf = ctx.today()
+  if (teamId === null) return { teamId: "", asOf, members: [], pool: 0 }
+  const members = await me.teams.members(teamId)
+  const rows = await Promise.all(
+    members.map(async (m) => {
+      const items = await allPages((cursor) => me.workItems.list({ assigneeId: m.id, states: ["open", "in-progress"] }, { limit: 500, cursor }))
+      const count = (f: (w: WorkItem) => boolean) => items.filter(f).length
+      return { managerId: m.id, name: m.name, roles: [...m.roles], open: count((w) => w.state === "open"), inProgress: count((w) => w.state === "in-progress"), overdue: count((w) => isOverdue(w, asOf)) }
+    })
+  )
+  const pool = await allPages((cursor) => me.workList.pool({ teamId }, { limit: 200, cursor }))
+  return { teamId, asOf, members: rows, pool: pool.length }
+}
+
 /**
  * Registers the leader and approver routes.
  *
@@ -70,28 +87,8 @@ export const leaderRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "A team's open work per member (open, in progress, overdue as of the business date) and its pool size (default: the caller's team)",
     query: TeamWorkQuery,
     responses: { 200: { description: "The team's work", schema: TeamWork } },
-    handler: async ({ principal, query }) => {
-      const me = actAs(ctx, principal)
-      const teamId = query.teamId ?? (await me.actor()).teamId
-      const asOf = ctx.today()
-      if (teamId === null) return { json: { teamId: "", asOf, members: [], pool: 0 } }
-      const members = await me.teams.members(teamId)
-      const rows = await Promise.all(
-        members.map(async (m) => {
-          const items = await allPages((cursor) => me.workItems.list({ assigneeId: m.id, states: ["open", "in-progress"] }, { limit: 500, cursor }))
-          return {
-            managerId: m.id,
-            name: m.name,
-            roles: [...m.roles],
-            open: items.filter((w) => w.state === "open").length,
-            inProgress: items.filter((w) => w.state === "in-progress").length,
-            overdue: items.filter((w) => isOverdue(w, asOf)).length
-          }
-        })
-      )
-      const pool = await allPages((cursor) => me.workList.pool({ teamId }, { limit: 200, cursor }))
-      return { json: { teamId, asOf, members: rows, pool: pool.length } }
-    }
+    description: "Overdue: an open or in-progress item whose due instant falls before the business date. 403 for a team outside the caller's scope.",
+    handler: async ({ principal, query }) => ({ json: await teamWork(ctx, actAs(ctx, principal), query.teamId) })
   })
 
   r.route({
@@ -138,6 +135,7 @@ export const leaderRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "Add customers to an imported group, all or nothing (every unknown or out-of-scope id reported); 409 on a stale version or a filter group",
     params: IdParams,
     body: AddMembersBody,
+    description: "Customers on DND for `dndChannel`, when given, are left out and counted; customers already members are not counted as added.",
     responses: { 200: { description: "The group and how many were added", schema: GroupAnswer } },
     handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).groups.addMembers({ ...body, groupId: params.id }) })
   })
