@@ -1,3 +1,5 @@
+import { leaderMessages } from "./leader"
+
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
  * report titles, labels and column headings, chart titles, rule template labels and parameter
@@ -446,7 +448,8 @@ export const en = {
   "error.invalid_cursor": "The page cursor is not valid.",
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
-  "error.error": "Error"
+  "error.error": "Error",
+  ...leaderMessages.en
 } as const
 
 /** A message key. */

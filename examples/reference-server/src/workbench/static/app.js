@@ -6,7 +6,9 @@ import { h, replace } from "./dom.js"
 import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
-import { approvalsView, reportsView, teamView } from "./leader.js"
+import { reportsView, teamView } from "./leader.js"
+import { approvalsView } from "./approver.js"
+import { importsView, offersView } from "./desk.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
 
 const $ = (id) => document.getElementById(id)
@@ -18,7 +20,9 @@ const routes = [
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
-  [/^#\/reports$/, () => reportsView()]
+  [/^#\/reports$/, () => reportsView()],
+  [/^#\/imports$/, () => importsView()],
+  [/^#\/offers$/, () => offersView()]
 ]
 
 const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
@@ -73,6 +77,8 @@ async function showApp() {
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
+  $("nav-imports").hidden = !hasRole("team-leader")
+  $("nav-offers").hidden = !hasRole("team-leader")
   await render()
 }
 

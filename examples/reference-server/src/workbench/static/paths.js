@@ -27,5 +27,20 @@ export const paths = {
   workPool: "/api/work-pool",
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
-  openapi: "/api/openapi.json"
+  openapi: "/api/openapi.json",
+  // the leader's desk and the approver's screen
+  rules: "/api/rules",
+  rulePreview: (id) => `/api/rules/${enc(id)}/preview`,
+  approveRule: (id) => `/api/rules/${enc(id)}/approve`,
+  rejectRule: (id) => `/api/rules/${enc(id)}/reject`,
+  taskSplit: (id) => `/api/tasks/${enc(id)}/preview/split`,
+  submitTask: (id) => `/api/tasks/${enc(id)}/submit`,
+  teamWork: "/api/team-work",
+  customersList: "/api/customers",
+  allocateCustomers: "/api/allocation/customers",
+  importTask: (id) => `/api/tasks/${enc(id)}/import`,
+  groups: "/api/groups",
+  groupMembers: (id) => `/api/groups/${enc(id)}/members`,
+  pendingOffers: "/api/offer-uses/pending",
+  offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`
 }
