@@ -72,7 +72,9 @@ describe("customer groups", () => {
     const created = await leader.post("/api/groups", { name: "Dunning list", validFrom: asOf, validUntil: "2026-12-31", customerIds: [customers[0]] })
     expect(created.status).toBe(201)
     const id = created.body.group.id
-    expect((await leader.get(`/api/groups?validOn=${asOf}`)).body.items.map((g: { id: string }) => g.id)).toContain(id)
+    const listed = await leader.get(`/api/groups?validOn=${asOf}`)
+    expect(listed.body.asOf).toBe(asOf)
+    expect(listed.body.items.map((g: { id: string }) => g.id)).toContain(id)
     expect((await leader.get("/api/groups?validOn=2027-02-01")).body.items.map((g: { id: string }) => g.id)).not.toContain(id)
     const refused = await leader.post(`/api/groups/${id}/members`, { customerIds: [customers[1], outOfScopeCustomer], expectedVersion: 1 })
     expect(refused.status).toBe(400)

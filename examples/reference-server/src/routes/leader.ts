@@ -123,10 +123,10 @@ export const leaderRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/groups",
     tag: "groups",
-    summary: "Customer groups (those valid on validOn when given), newest first",
+    summary: "Customer groups (those valid on validOn when given), newest first, with the business date (asOf) a new group's window starts from",
     query: GroupsQuery,
-    responses: { 200: { description: "The groups", schema: z.object({ items: z.array(CustomerGroup), nextCursor: z.null() }) } },
-    handler: async ({ principal, query }) => ({ json: { items: [...(await actAs(ctx, principal).groups.list(query.validOn ? { validOn: query.validOn } : {}))], nextCursor: null } })
+    responses: { 200: { description: "The groups", schema: z.object({ items: z.array(CustomerGroup), asOf: IsoDate, nextCursor: z.null() }) } },
+    handler: async ({ principal, query }) => ({ json: { items: [...(await actAs(ctx, principal).groups.list(query.validOn ? { validOn: query.validOn } : {}))], asOf: ctx.today(), nextCursor: null } })
   })
   r.route({
     method: "POST",

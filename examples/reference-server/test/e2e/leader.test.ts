@@ -123,7 +123,7 @@ const leaderDay = async (locale: "en" | "zh-CN") => {
     await groupRow.locator("form.group-add button").click()
     await message(page, "info", tx.added)
     const group = ((await leaderApi.get("/api/groups")).body.items as Array<{ id: string; name: string; memberIds: Array<string> }>).find((g) => g.name === groupName)!
-    expect(group.memberIds).toEqual([...members].sort())
+    expect(group).toMatchObject({ memberIds: [...members].sort(), validFrom: "2026-11-25", validUntil: "2026-12-25" })
     await page.locator("table.group-table tbody tr", { hasText: groupName }).locator("form.group-use button").click()
     await message(page, "info", tx.submitted)
     const campaigns = (await leaderApi.get("/api/tasks?source=campaign&status=pending-approval&limit=200")).body.items as Array<{ customerGroupId: string }>

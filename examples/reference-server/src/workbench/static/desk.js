@@ -111,10 +111,10 @@ export async function importsView() {
   const [tasks, members, groups] = await Promise.all([
     get(paths.tasks, { source: "manual", status: "active", limit: 100 }).then(itemsOf),
     teamId ? get(paths.teamMembers(teamId), { limit: 200 }).then(itemsOf) : [],
-    get(paths.groups).then(itemsOf)
+    get(paths.groups)
   ])
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
-  return h("section", { class: "view", "aria-labelledby": "im-h" }, h("h2", { id: "im-h" }, t("ldr.importsTitle")), importCard(tasks, agents), groupsCard(groups))
+  return h("section", { class: "view", "aria-labelledby": "im-h" }, h("h2", { id: "im-h" }, t("ldr.importsTitle")), importCard(tasks, agents), groupsCard(itemsOf(groups), groups.asOf))
 }
 
 function importCard(tasks, agents) {
@@ -195,16 +195,17 @@ function importReport(r, names) {
   )
 }
 
-const isoDay = (d) => d.toISOString().slice(0, 10)
+/** `day` (YYYY-MM-DD) plus `n` calendar days. */
+const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
 
 /** Customer ids typed or pasted: one per line, or separated by commas or spaces. */
 const idsOf = (text) => text.split(/[\s,，]+/).map((s) => s.trim()).filter(Boolean)
 
-function groupsCard(groups) {
-  const today = isoDay(new Date())
+/** The groups and a new group's form; its window starts on the business date `asOf` and runs 30 days. */
+function groupsCard(groups, asOf) {
   const name = h("input", { name: "group-name", required: true, maxlength: 200 })
-  const from = h("input", { type: "date", name: "group-from", value: today, required: true })
-  const until = h("input", { type: "date", name: "group-until", value: isoDay(new Date(Date.now() + 30 * 86_400_000)), required: true })
+  const from = h("input", { type: "date", name: "group-from", value: asOf, required: true })
+  const until = h("input", { type: "date", name: "group-until", value: addDays(asOf, 30), required: true })
   const ids = h("textarea", { name: "group-customers", rows: 3 })
   const create = h("button", { type: "submit", class: "primary" }, t("ldr.createGroup"))
   const createForm = h("form", { class: "group-create" }, h("h4", {}, t("ldr.newGroup")), field(t("ldr.groupName"), name), field(t("ldr.validFrom"), from), field(t("ldr.validUntil"), until), field(t("ldr.customerIds"), ids, t("ldr.customerIdsHint")), create)
