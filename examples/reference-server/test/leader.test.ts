@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { RunningServer } from "../src/server"
+import { reportXlsx } from "@winback/core"
+import { demoPassword } from "../src/server"
+import { xlsxType } from "../src/xlsxImport"
 import { asOf, client, demoLogins, demoOrg, loginAs, startTestServer } from "./support"
 
 type Client = ReturnType<typeof client>
@@ -99,5 +102,30 @@ describe("dry run split", () => {
     expect(sum(split.body.perTeam)).toBe(sum(split.body.perAgent))
     for (const a of split.body.perAgent) expect(a.name).not.toBe(a.id)
     expect((await approver.get("/api/tasks/no-such-task/preview/split")).status).toBe(404)
+  })
+})
+
+describe("manual import from an .xlsx workbook", () => {
+  it("reads the first sheet as the import list: bad rows reported by row number, nothing written; a good workbook imported", async () => {
+    const busy = new Set(((await leader.get("/api/work-items?limit=200")).body.items as Array<{ customerId: string }>).map((w) => w.customerId))
+    const free = ((await leader.get(`/api/customers?ownerManagerId=${demoLogins.agent}&limit=200`)).body.items as Array<{ id: string }>).map((c) => c.id).filter((id) => !busy.has(id)).slice(0, 2)
+    expect(free).toHaveLength(2)
+    // The workbook as the project's own XLSX writer makes it (shared strings, deflated parts).
+    const book = (ids: ReadonlyArray<string>) =>
+      reportXlsx([{ name: "List", columns: [{ key: "c", label: "customer_id", type: "text" }, { key: "a", label: "agent_id", type: "text" }], rows: ids.map((id) => ({ c: id, a: demoLogins.agent })) }])
+    const { token } = (await client(server).post("/api/login", { login: demoLogins.teamLeader, password: demoPassword })).body as { token: string }
+    const upload = async (bytes: Uint8Array, dryRun: boolean) => {
+      const r = await fetch(`${server.url}/api/tasks/demo-retention-bill-drop/import?dryRun=${dryRun}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": xlsxType }, body: bytes })
+      return { status: r.status, body: (await r.json()) as any }
+    }
+    const bad = await upload(book([free[0]!, "no-such-customer"]), false)
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.details.map((d: { path: Array<string | number> }) => d.path)).toEqual([["line", 3]])
+    expect((await leader.get(`/api/work-items?customerId=${free[0]}`)).body.items).toEqual([])
+    const checked = await upload(book(free), true)
+    expect(checked.body).toMatchObject({ dryRun: true, lines: 3, items: 2 })
+    const done = await upload(book(free), false)
+    expect(done.body).toMatchObject({ dryRun: false, items: 2, perAgent: { [demoLogins.agent]: 2 } })
+    for (const id of free) expect((await leader.get(`/api/work-items?customerId=${id}`)).body.items).toHaveLength(1)
   })
 })

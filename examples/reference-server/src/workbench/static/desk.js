@@ -119,7 +119,7 @@ export async function importsView() {
 
 function importCard(tasks, agents) {
   const task = select(tasks.map((x) => [x.id, x.name]), { name: "import-task" })
-  const file = h("input", { type: "file", name: "import-file", accept: ".csv,.txt,text/csv" })
+  const file = h("input", { type: "file", name: "import-file", accept: ".csv,.txt,.xlsx,text/csv" })
   const encoding = select([["auto", t("ldr.encAuto")], ["utf-8", "UTF-8"], ["gbk", "GBK"], ["gb18030", "GB18030"]], { name: "import-encoding" })
   const spread = h("select", { name: "import-agents", multiple: true, size: Math.min(6, Math.max(2, agents.length)) }, agentOptions(agents).map(([v, n]) => h("option", { value: v }, n)))
   const check = h("button", { type: "button", class: "secondary" }, t("ldr.check"))
@@ -136,7 +136,7 @@ function importCard(tasks, agents) {
     for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
     try {
       button.disabled = true
-      const r = await upload(paths.importTask(task.value) + qs({ agentId, dryRun: String(dryRun), encoding: encoding.value }), bytes, "text/csv")
+      const r = await upload(paths.importTask(task.value) + qs({ agentId, dryRun: String(dryRun), encoding: encoding.value }), bytes, /\.xlsx$/i.test(f.name) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv")
       replace(report, importReport(r, names))
       showInfo(t(dryRun ? "ldr.checked" : "ldr.imported", { items: r.items, lines: r.lines }))
     } catch (e) {
