@@ -103,6 +103,8 @@ const server = await startServer({
   }),
   today: businessToday,
   orgCacheTtlMs,
+  // Attachments beside the data; dials go to the demo's recording local dialer.
+  agent: { filesDirectory: resolve(dataDir, "files") },
   ...(integrations ? { integrations } : {})
 })
 process.stdout.write("\n")

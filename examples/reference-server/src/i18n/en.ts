@@ -1,3 +1,5 @@
+import { adminMessages } from "./admin"
+import { agentMessages } from "./agent"
 import { leaderMessages } from "./leader"
 
 /**
@@ -12,6 +14,8 @@ import { leaderMessages } from "./leader"
  * ```
  */
 export const en = {
+  ...adminMessages.en,
+  ...agentMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",

@@ -22,21 +22,19 @@ export const setUnauthenticatedHandler = (f) => {
   onUnauthenticated = f
 }
 
-/**
- * Sends one request; resolves with the parsed JSON body (or null for 204). `raw` ({ bytes, type })
- * sends bytes as they are (an uploaded file) instead of `body` as JSON.
- */
-export async function request(method, path, body, raw) {
+/** Sends one request; resolves with the parsed JSON body (or null for 204). */
+export async function request(method, path, body) {
   let res
   try {
     res = await fetch(path, {
       method,
       credentials: "same-origin",
+      // A Blob (a file to upload) goes as its own bytes and type; anything else as JSON.
       headers:
-        body === undefined && raw === undefined
+        body === undefined
           ? { accept: "application/json", "x-winback-csrf": "1" }
-          : { accept: "application/json", "content-type": raw ? raw.type : "application/json", "x-winback-csrf": "1" },
-      body: raw ? raw.bytes : body === undefined ? undefined : JSON.stringify(body)
+          : { accept: "application/json", "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json", "x-winback-csrf": "1" },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body)
     })
   } catch (e) {
     throw new ApiError(0, "network", t("net.unreachable", { reason: e instanceof Error ? e.message : String(e) }))
@@ -69,7 +67,7 @@ export const qs = (params) => {
 export const get = (path, params = {}) => request("GET", path + qs(params))
 export const post = (path, body = {}) => request("POST", path, body)
 /** POST of a file's bytes as they are (e.g. a CSV import, `type` "text/csv"). */
-export const upload = (path, bytes, type) => request("POST", path, undefined, { bytes, type })
+export const upload = (path, bytes, type) => request("POST", path, new Blob([bytes], { type }))
 /** DELETE, with an optional JSON body (e.g. the reason of a removal). */
 export const del = (path, body) => request("DELETE", path, body)
 

@@ -10,6 +10,7 @@ import { reportsView, teamView } from "./leader.js"
 import { approvalsView } from "./approver.js"
 import { importsView, offersView } from "./desk.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -21,6 +22,12 @@ const routes = [
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
   [/^#\/reports$/, () => reportsView()],
+  // The admin's screens (admin.js)
+  [/^#\/admin(?:\?(.*))?$/, (m) => teamsView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/managers(?:\?(.*))?$/, (m) => managersView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/rules(?:\?(.*))?$/, (m) => rulesView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/tasks(?:\?(.*))?$/, (m) => tasksView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/imports$/, () => importsView()],
   [/^#\/offers$/, () => offersView()]
 ]
@@ -77,6 +84,7 @@ async function showApp() {
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
+  $("nav-admin").hidden = !isAdmin()
   $("nav-imports").hidden = !hasRole("team-leader")
   $("nav-offers").hidden = !hasRole("team-leader")
   await render()

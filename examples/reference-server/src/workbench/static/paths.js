@@ -28,6 +28,12 @@ export const paths = {
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
   openapi: "/api/openapi.json",
+  // The agent's customer screen
+  dial: (id) => `/api/customers/${enc(id)}/dial`,
+  manager: (id) => `/api/managers/${enc(id)}`,
+  itemReasons: (id) => `/api/work-items/${enc(id)}/reasons`,
+  uploadAttachment: (id, kind, name) => `/api/work-items/${enc(id)}/attachments/upload?kind=${enc(kind)}&name=${enc(name)}`,
+  attachment: (id, index) => `/api/work-items/${enc(id)}/attachments/${index}`,
   // the leader's desk and the approver's screen
   rules: "/api/rules",
   rulePreview: (id) => `/api/rules/${enc(id)}/preview`,
