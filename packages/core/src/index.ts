@@ -237,7 +237,7 @@ export { CallOutcome, type CallResult, type DialResult, dialAction, Execution, m
 export { type ItemReason, itemReasons } from "./work/ItemReasons"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./rule/RuleService"
 export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./task/TaskService"
-export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./customer/CustomerGroupService"
+export { AddGroupMembers, CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./customer/CustomerGroupService"
 export { AppointmentService, type Booking, type ReminderOptions } from "./work/AppointmentService"
 export { customerSmsFields, renderSms, SmsBatch, type SmsBatchReport, smsAttemptDisposition, SmsWork } from "./work/SmsWork"
 export { foldOfferUses, NewOfferUse, OfferDecision, OfferService } from "./offer/OfferService"

@@ -1,5 +1,6 @@
 import { adminMessages } from "./admin"
 import { agentMessages } from "./agent"
+import { leaderMessages } from "./leader"
 import { directorMessages } from "./director"
 
 /**
@@ -453,7 +454,8 @@ export const en = {
   "error.invalid_cursor": "The page cursor is not valid.",
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
-  "error.error": "Error"
+  "error.error": "Error",
+  ...leaderMessages.en
 } as const
 
 /** A message key. */

@@ -11,6 +11,7 @@ import { adminMessages } from "./admin"
 import { directorMessages } from "./director"
 import type { MessageKey } from "./en"
 import { agentMessages } from "./agent"
+import { leaderMessages } from "./leader"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...adminMessages.zhCN,
@@ -436,5 +437,6 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "error.invalid_cursor": "分页游标无效。",
   "error.bad_signature": "签名缺失或错误。",
   "error.network": "无法连接服务器。",
-  "error.error": "错误"
+  "error.error": "错误",
+  ...leaderMessages.zhCN
 }
