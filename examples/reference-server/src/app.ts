@@ -16,6 +16,7 @@ import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
+import { reminderRoutes } from "./routes/reminders"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
 import { workbenchRoutes } from "./workbench/routes"
@@ -82,6 +83,7 @@ export const createRouter = (options: AppOptions): Router => {
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)
+  reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

@@ -9,6 +9,8 @@
  * en["work.title"] // "Work list"
  * ```
  */
+import { remindersMessages } from "./reminders"
+
 export const en = {
   // ---- the page shell and login
   "page.title": "Winback workbench",
@@ -446,7 +448,8 @@ export const en = {
   "error.invalid_cursor": "The page cursor is not valid.",
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
-  "error.error": "Error"
+  "error.error": "Error",
+  ...remindersMessages.en
 } as const
 
 /** A message key. */

@@ -8,6 +8,7 @@
  * ```
  */
 import type { MessageKey } from "./en"
+import { remindersMessages } from "./reminders"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   "page.title": "Winback 工作台",
@@ -430,5 +431,6 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "error.invalid_cursor": "分页游标无效。",
   "error.bad_signature": "签名缺失或错误。",
   "error.network": "无法连接服务器。",
-  "error.error": "错误"
+  "error.error": "错误",
+  ...remindersMessages.zhCN
 }

@@ -130,6 +130,8 @@ export class AppointmentService extends Context.Service<
       const contact = yield* Contactability
       const notifier = yield* Notifier
       const trail = yield* AuditTrail
+      // The gateway is optional: found where the layer is built (createWinback's integrations), or where the job runs.
+      const smsAtBuild = yield* Effect.serviceOption(SmsGateway)
 
       const audit = (actor: Actor, action: string, before: Appointment | null, after: Appointment) =>
         trail.record(actor, { action, category: "appointment", recordType: "Appointment", recordId: after.id, customerId: after.customerId, before, after })
@@ -229,7 +231,7 @@ export class AppointmentService extends Context.Service<
         const now = new Date(nowMs).toISOString()
         // Each appointment carries its own lead (up to a day): look a day ahead, then keep those due now.
         const dueBy = new Date(nowMs + MAX_REMIND_MINUTES * 60_000).toISOString()
-        const sms = yield* Effect.serviceOption(SmsGateway)
+        const sms = Option.orElse(yield* Effect.serviceOption(SmsGateway), () => smsAtBuild)
         const reminded: Array<string> = []
         const failed: Array<{ id: string; error: IntegrationError }> = []
         let cursor: string | null = null
