@@ -59,6 +59,7 @@ describe("appointments and reminders over HTTP", () => {
 
     const mine = await agent.get("/api/my-appointments")
     expect(mine.status).toBe(200)
+    expect(mine.body.now).toBe("2026-11-25T01:00:00.000Z")
     expect(mine.body.items.map((r: { appointment: { id: string } }) => r.appointment.id)).toEqual([id, plain.body.appointment.id])
     expect(mine.body.items[0]).toMatchObject({ customer: { id: customer.id, name: customer.name }, reminderDueAt: "2026-11-25T01:30:00.000Z" })
     expect((await other.get("/api/my-appointments")).body.items).toEqual([])

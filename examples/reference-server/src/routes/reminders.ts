@@ -14,7 +14,8 @@ import { type ApiContext, actAs, IdParams } from "./support"
 
 const CustomerRef = z.object({ id: z.string(), name: z.string().nullable() })
 const AppointmentRow = z.object({ appointment: Appointment, reminderDueAt: z.string(), customer: CustomerRef })
-const Rows = z.object({ items: z.array(AppointmentRow) })
+/** The rows, and the server's time (the page groups by day against it, not the browser's clock). */
+const Rows = z.object({ items: z.array(AppointmentRow), now: z.string() })
 const RescheduleBody = z.object({ at: Instant, remindMinutesBefore: z.number().int().min(0).max(1440).optional() }).strict()
 
 /** The customer's name where the caller may read it (null otherwise: the page then shows the id). */
@@ -53,7 +54,7 @@ export const reminderRoutes = (r: Router, ctx: ApiContext): void => {
       tag: "appointments",
       summary,
       responses: { 200: { description: "Appointments with their customers", schema: Rows } },
-      handler: async ({ principal }) => ({ json: { items: await withCustomers(ctx, principal, await load(principal)) } })
+      handler: async ({ principal }) => ({ json: { items: await withCustomers(ctx, principal, await load(principal)), now: new Date((ctx.now ?? Date.now)()).toISOString() } })
     })
   listRoute("/api/my-appointments", "The caller's open appointments (booked or reminded), by time, with each customer's name", async (principal) =>
     (await actAs(ctx, principal).appointments.list({ managerId: principal.managerId, states: ["booked", "reminded"] }, { limit: 200, cursor: null })).items

@@ -8,6 +8,7 @@ import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, 
 import { customerView, workListView } from "./agent.js"
 import { approvalsView, reportsView, teamView } from "./leader.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { appointmentsView, startReminders } from "./appointments.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -18,7 +19,8 @@ const routes = [
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
-  [/^#\/reports$/, () => reportsView()]
+  [/^#\/reports$/, () => reportsView()],
+  [/^#\/appointments$/, () => appointmentsView()]
 ]
 
 const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
@@ -73,6 +75,8 @@ async function showApp() {
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
+  $("nav-appointments").hidden = !hasRole("agent")
+  startReminders()
   await render()
 }
 

@@ -27,5 +27,11 @@ export const paths = {
   workPool: "/api/work-pool",
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
-  openapi: "/api/openapi.json"
+  openapi: "/api/openapi.json",
+  // appointments and reminders (appointments.js)
+  myAppointments: "/api/my-appointments",
+  rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
+  cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
+  reminders: "/api/reminders",
+  acknowledgeReminder: (id) => `/api/reminders/${enc(id)}/acknowledge`
 }
