@@ -71,4 +71,17 @@ describe("AppointmentService", () => {
     const cancelled = await w.run(Effect.flatMap(AppointmentService, (s) => s.cancel(agent, short.appointment.id)))
     expect((await w.fail(Effect.flatMap(AppointmentService, (s) => s.reschedule(agent, cancelled.id, { at: "2026-11-26T02:00:00Z" }))))._tag).toBe("Conflict")
   })
+
+  it("of two senders running at once (two processes, or the sweep and the daily job), exactly one reminds each appointment", async () => {
+    const w = await world()
+    const agent = await w.actor("m-a1")
+    const dir = await w.actor("m-dir")
+    await w.run(Effect.flatMap(AppointmentService, (s) => s.book(agent, { customerId: "c-1", channel: "phone", at: "2026-11-25T03:00:00Z" })))
+    await w.run(Effect.flatMap(AppointmentService, (s) => s.book(agent, { customerId: "c-2", channel: "phone", at: "2026-11-25T03:05:00Z" })))
+    const send = Effect.flatMap(AppointmentService, (s) => s.sendDueReminders(dir))
+    const [a, b] = await w.run(Effect.all([send, send], { concurrency: 2 }), Date.parse("2026-11-25T02:55:00Z"))
+    expect([...a.reminded, ...b.reminded]).toHaveLength(2)
+    expect(new Set([...a.reminded, ...b.reminded]).size).toBe(2)
+    expect(w.notices).toHaveLength(2)
+  })
 })

@@ -241,7 +241,13 @@ export class AppointmentService extends Context.Service<
           due.push(...page.items.filter((a) => reminderDueAt(a, options?.leadMinutes) <= now))
           cursor = page.nextCursor
         } while (cursor)
+        // Mark first, then notify: of several senders (two server processes, the minute sweep and
+        // the daily job) exactly one wins each appointment's version; the others skip it.
+        const mark = (before: Appointment, state: "reminded" | "booked", action: string) =>
+          tx.transaction(Effect.flatMap(store.update({ ...before, state }, before.version), (after) => Effect.as(audit(actor, action, before, after), after)))
         for (const a of due) {
+          const claimed = yield* mark(a, "reminded", "appointment.remind").pipe(Effect.catchTag("Conflict", () => Effect.succeed(null)))
+          if (claimed === null) continue
           const text = `Callback due at ${a.at} with customer ${a.customerId}${a.note ? `: ${a.note}` : ""}`
           const sent = yield* Effect.result(
             Effect.gen(function* () {
@@ -254,15 +260,11 @@ export class AppointmentService extends Context.Service<
             })
           )
           if (sent._tag === "Failure") {
+            // Booked again, so the next run tries once more (unless the agent changed it meanwhile).
+            yield* mark(claimed, "booked", "appointment.remind-failed").pipe(Effect.catchTag("Conflict", () => Effect.void))
             failed.push({ id: a.id, error: sent.failure })
             continue
           }
-          yield* tx.transaction(
-            Effect.gen(function* () {
-              const after = yield* store.update({ ...a, state: "reminded" }, a.version)
-              yield* audit(actor, "appointment.remind", a, after)
-            })
-          )
           reminded.push(a.id)
         }
         return { reminded, failed }
