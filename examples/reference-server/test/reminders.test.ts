@@ -7,11 +7,11 @@
  */
 import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { IntegrationState } from "@winback/adapters"
+import { IntegrationState, PostgresStorage } from "@winback/adapters"
 import { SmsGateway } from "@winback/core"
 import { startDailySchedule } from "../src/dailySchedule"
 import { integrationStateFor } from "../src/integrations"
-import type { RunningServer } from "../src/server"
+import { type RunningServer, startServer } from "../src/server"
 import { demoLogins, demoOrg, direct, loginAs, memoryStorage, startTestServer } from "./support"
 
 type Client = Awaited<ReturnType<typeof loginAs>>
@@ -162,4 +162,40 @@ describe("the daily job on the server's schedule", () => {
     expect(rerun.status).toBe(200)
     expect(rerun.body.steps.find((s: { name: string }) => s.name === "extraction").counts.created).toBe(0)
   }, 120_000)
+})
+
+const postgresUrl = process.env.WINBACK_TEST_DATABASE_URL
+describe.runIf(postgresUrl !== undefined)("two server processes on one PostgreSQL database", () => {
+  const schema = `t_reminders_${process.pid}_${Date.now().toString(36)}`
+  let clock = ms("2026-11-24T22:05:00Z") // 06:05 in Beijing
+  const servers: Array<RunningServer> = []
+  beforeAll(async () => {
+    // Each server its own connection pool, as two processes would have; one schema between them.
+    const first = await startTestServer(await PostgresStorage.open({ url: postgresUrl!, schema }), { now: () => clock, schedule: { intervalMs: 0, owner: "process-1" } })
+    servers.push(first)
+    servers.push(
+      await startServer({ storage: await PostgresStorage.open({ url: postgresUrl!, schema }), port: 0, today: () => "2026-11-25", now: () => clock, scrypt: { N: 1024, r: 8, p: 1 }, demoPassword: null, schedule: { intervalMs: 0, owner: "process-2" } })
+    )
+  }, 180_000)
+  afterAll(async () => {
+    for (const s of servers) await s.close()
+    const admin = await PostgresStorage.open({ url: postgresUrl!, schema: `${schema}_admin` })
+    await admin.run((db) => db.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE` as never))
+    await admin.run((db) => db.execute(`DROP SCHEMA IF EXISTS "${schema}_admin" CASCADE` as never))
+    await admin.close()
+  })
+
+  it("runs the day once between them, and a due reminder goes out once", async () => {
+    const agent = await loginAs(servers[1]!, demoLogins.agent)
+    const c = (await agent.get("/api/work-list/customers?limit=1")).body.items[0]
+    const booked = await agent.post("/api/appointments", { customerId: c.customerId, at: "2026-11-24T22:15:00Z", channel: "phone" })
+    expect(booked.status).toBe(201)
+    const [a, b] = await Promise.all(servers.map((s) => s.schedule!.tick()))
+    expect([a!.daily, b!.daily].filter((d) => d !== null).map((d) => d!.asOf)).toEqual(["2026-11-25"])
+    // The reminder sender is leased too: one process sends, the other leaves it alone.
+    expect([...a!.reminded, ...b!.reminded]).toEqual([booked.body.appointment.id])
+    clock = ms("2026-11-24T22:06:00Z")
+    const again = await Promise.all(servers.map((s) => s.schedule!.tick()))
+    expect(again.map((t) => t.daily)).toEqual([null, null])
+  }, 180_000)
 })
