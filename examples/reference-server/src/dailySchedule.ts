@@ -16,6 +16,7 @@ import { AppointmentService, systemActor, type Winback } from "@winback/core"
 import { IntegrationState } from "@winback/adapters"
 import { type DailyRunner, type DailyServices, runDailySteps, type StepResult } from "./cli/runDaily"
 import type { Progress } from "./cli/progress"
+import { defaultTimeZone } from "./calendar"
 
 /** Options of {@link startDailySchedule}. */
 export interface DailyScheduleOptions {
@@ -176,7 +177,7 @@ const silent: Progress = { step: () => {}, advance: () => {}, end: () => {}, lin
  */
 export const startDailySchedule = (winback: Winback, state: Layer.Layer<IntegrationState>, options: DailyScheduleOptions = {}): DailySchedule => {
   const dailyAt = options.dailyAt === undefined ? parseDailyAt("06:00") : parseDailyAt(options.dailyAt)
-  const timeZone = options.timeZone ?? "Asia/Shanghai"
+  const timeZone = options.timeZone ?? defaultTimeZone
   const leaseMs = options.leaseMs ?? 30 * 60_000
   const intervalMs = options.intervalMs ?? 60_000
   const reminderLeaseMs = options.reminderLeaseMs ?? Math.max(3 * intervalMs, 180_000)

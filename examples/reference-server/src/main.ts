@@ -10,17 +10,19 @@
  * WINBACK_WEBHOOK_START_AFTER_SEQ); logins: WINBACK_TRUST_PROXY (proxies appending X-Forwarded-For,
  * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
  * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback); holidays: WINBACK_CALENDAR (china | none),
- * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published);
+ * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published),
+ * WINBACK_TIME_ZONE (Asia/Shanghai: the business date, the schedule's time of day, and a warning at
+ * start when the calendar has no data for a year within the next 60 days);
  * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin);
  * the schedule (reminders every minute, the daily job once a day): WINBACK_DAILY_AT (06:00, HH:MM in
- * the business time zone, or off), WINBACK_TIME_ZONE (Asia/Shanghai), WINBACK_SCHEDULE=off (neither:
- * cron calls `winback run-daily --server`), WINBACK_SMS_GATEWAY_URL + WINBACK_SMS_GATEWAY_AUTHORIZATION
- * with WINBACK_REMINDER_SMS=1 (reminders also texted to the agent's phone).
+ * the business time zone, or off), WINBACK_SCHEDULE=off (neither: cron calls `winback run-daily
+ * --server`), WINBACK_SMS_GATEWAY_URL + WINBACK_SMS_GATEWAY_AUTHORIZATION with WINBACK_REMINDER_SMS=1
+ * (reminders also texted to the agent's phone).
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
 import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
-import { calendarFromEnv } from "./calendar"
+import { businessDate, calendarFromEnv, timeZoneFromEnv, uncoveredYears } from "./calendar"
 import { demoLocaleFromEnv, seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoLoginsRefusal, demoPassword, startServer } from "./server"
@@ -28,7 +30,6 @@ import { parseDailyAt } from "./dailySchedule"
 import { HttpSmsGateway } from "@winback/adapters"
 
 const env = process.env
-const today = new Date().toISOString().slice(0, 10)
 const url = env.WINBACK_DATABASE_URL
 const dataDir = resolve(env.WINBACK_DATA_DIR ?? ".data/winback")
 const customers = Number(env.WINBACK_DEMO_CUSTOMERS ?? 1000)
@@ -59,7 +60,9 @@ let schedule: Parameters<typeof startServer>[0]["schedule"]
 let smsGateway: ReturnType<typeof HttpSmsGateway.layer> | undefined
 let calendar: ReturnType<typeof calendarFromEnv>
 let demoLocale: ReturnType<typeof demoLocaleFromEnv>
+let timeZone: string
 try {
+  timeZone = timeZoneFromEnv(env)
   demoLocale = demoLocaleFromEnv(env)
   integrations = integrationsFromEnv(env)
   calendar = calendarFromEnv(env)
@@ -67,11 +70,21 @@ try {
   parseDailyAt(dailyAt) // a bad time fails the start, naming the variable
   if (env.WINBACK_SMS_GATEWAY_URL) smsGateway = HttpSmsGateway.layer({ url: env.WINBACK_SMS_GATEWAY_URL, authorization: env.WINBACK_SMS_GATEWAY_AUTHORIZATION ?? "" })
   if (env.WINBACK_REMINDER_SMS === "1" && !smsGateway) throw new Error("WINBACK_REMINDER_SMS=1 needs an SMS gateway: set WINBACK_SMS_GATEWAY_URL and WINBACK_SMS_GATEWAY_AUTHORIZATION")
-  schedule = env.WINBACK_SCHEDULE === "off" ? false : { dailyAt, timeZone: env.WINBACK_TIME_ZONE ?? "Asia/Shanghai", smsToAgent: env.WINBACK_REMINDER_SMS === "1" }
+  schedule = env.WINBACK_SCHEDULE === "off" ? false : { dailyAt, timeZone, smsToAgent: env.WINBACK_REMINDER_SMS === "1" }
 } catch (e) {
   // The message names the variable, never its value.
   console.error(`Configuration error: ${(e as Error).message}`)
   process.exit(1)
+}
+// The business date in the center's time zone (Beijing's day starts at 16:00 UTC).
+const businessToday = () => businessDate(timeZone, Date.now())
+const today = businessToday()
+const gaps = calendar ? uncoveredYears(calendar, today, 60) : []
+if (calendar && gaps.length > 0) {
+  console.warn(
+    `Warning: the business calendar (${calendar.name}) has no holiday data for ${gaps.join(", ")}; on those days phone and visit work is refused ` +
+      "until WINBACK_HOLIDAYS_FILE supplies the official arrangement (docs/reference-server.md)."
+  )
 }
 
 const schemaOption = env.WINBACK_SCHEMA ? { schema: env.WINBACK_SCHEMA } : {}
@@ -101,7 +114,7 @@ const server = await startServer({
     // The embedded default loads the demo in bulk (binary COPY in one transaction).
     ...(url ? {} : { loader: pgliteDemoLoader(storage) })
   }),
-  today: () => new Date().toISOString().slice(0, 10),
+  today: businessToday,
   orgCacheTtlMs,
   ...(integrations ? { integrations } : {}),
   schedule,
