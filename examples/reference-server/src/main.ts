@@ -116,6 +116,8 @@ const server = await startServer({
   }),
   today: businessToday,
   orgCacheTtlMs,
+  // Attachments beside the data; dials go to the demo's recording local dialer.
+  agent: { filesDirectory: resolve(dataDir, "files") },
   ...(integrations ? { integrations } : {}),
   schedule,
   ...(smsGateway ? { smsGateway } : {})

@@ -7,10 +7,14 @@
  * zhCN["work.title"] // "工作列表"
  * ```
  */
+import { adminMessages } from "./admin"
 import type { MessageKey } from "./en"
+import { agentMessages } from "./agent"
 import { remindersMessages } from "./reminders"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...adminMessages.zhCN,
+  ...agentMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",
   "page.skip": "跳到正文",

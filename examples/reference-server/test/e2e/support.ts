@@ -56,7 +56,8 @@ export interface Workbench {
 
 /**
  * Starts the server (port 0, memory or PGlite in a temp dir, small demo + demo work) and Chromium;
- * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo).
+ * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo); `server`: more
+ * options of the server (e.g. the agent screen's dialer and contact policy).
  */
 export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
   const dir = mkdtempSync(join(tmpdir(), "winback-e2e-"))

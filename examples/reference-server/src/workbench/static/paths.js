@@ -28,6 +28,12 @@ export const paths = {
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
   openapi: "/api/openapi.json",
+  // The agent's customer screen
+  dial: (id) => `/api/customers/${enc(id)}/dial`,
+  manager: (id) => `/api/managers/${enc(id)}`,
+  itemReasons: (id) => `/api/work-items/${enc(id)}/reasons`,
+  uploadAttachment: (id, kind, name) => `/api/work-items/${enc(id)}/attachments/upload?kind=${enc(kind)}&name=${enc(name)}`,
+  attachment: (id, index) => `/api/work-items/${enc(id)}/attachments/${index}`,
   // appointments and reminders (appointments.js)
   myAppointments: "/api/my-appointments",
   rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
