@@ -13,6 +13,7 @@ import { openApiDocument } from "./openapi"
 import { adminRoutes } from "./routes/admin"
 import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
+import { leaderRoutes } from "./routes/leader"
 import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
@@ -89,6 +90,7 @@ export const createRouter = (options: AppOptions): Router => {
   jobRoutes(r, ctx)
   adminRoutes(r, ctx)
   agentRoutes(r, ctx, files)
+  leaderRoutes(r, ctx)
   reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)

@@ -1,5 +1,6 @@
 import { adminMessages } from "./admin"
 import { agentMessages } from "./agent"
+import { leaderMessages } from "./leader"
 
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
@@ -454,6 +455,7 @@ export const en = {
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
   "error.error": "Error",
+  ...leaderMessages.en,
   ...remindersMessages.en
 } as const
 

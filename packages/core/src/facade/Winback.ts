@@ -259,7 +259,7 @@ const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fai
 const useCases = {
   tasks: [TaskService, ["create", "update", "submit", "approve", "reject", "pause", "resume", "close", "expireDue", "preview"]],
   rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview", "previewDraft"]],
-  groups: [CustomerGroupService, ["create", "members"]],
+  groups: [CustomerGroupService, ["create", "members", "list", "addMembers"]],
   extraction: [Extraction, ["run", "plan", "work"]],
   imports: [ManualImport, ["importCsv"]],
   workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],

@@ -6,7 +6,9 @@ import { h, replace } from "./dom.js"
 import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
-import { approvalsView, reportsView, teamView } from "./leader.js"
+import { reportsView, teamView } from "./leader.js"
+import { approvalsView } from "./approver.js"
+import { importsView, offersView } from "./desk.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 import { appointmentsView, startReminders } from "./appointments.js"
@@ -27,6 +29,8 @@ const routes = [
   [/^#\/admin\/rules(?:\?(.*))?$/, (m) => rulesView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/admin\/tasks(?:\?(.*))?$/, (m) => tasksView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/imports$/, () => importsView()],
+  [/^#\/offers$/, () => offersView()],
   [/^#\/appointments$/, () => appointmentsView()]
 ]
 
@@ -83,6 +87,8 @@ async function showApp() {
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
   $("nav-admin").hidden = !isAdmin()
+  $("nav-imports").hidden = !hasRole("team-leader")
+  $("nav-offers").hidden = !hasRole("team-leader")
   $("nav-appointments").hidden = !hasRole("agent")
   startReminders()
   await render()
