@@ -18,6 +18,7 @@ import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
+import { reminderRoutes } from "./routes/reminders"
 import { directorRoutes } from "./routes/director"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
@@ -92,6 +93,7 @@ export const createRouter = (options: AppOptions): Router => {
   adminRoutes(r, ctx)
   agentRoutes(r, ctx, files)
   leaderRoutes(r, ctx)
+  reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

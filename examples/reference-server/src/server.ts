@@ -7,10 +7,11 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
-import { Actors, type CandidateSource, Notifier, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Actors, type CandidateSource, Notifier, type SmsGateway, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
+import { type DailySchedule, type DailyScheduleOptions, startDailySchedule } from "./dailySchedule"
 import { type Auth, createAuth } from "./auth/Auth"
 import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
 import { csrfGuard } from "./auth/csrf"
@@ -143,6 +144,15 @@ export interface ServerOptions {
    */
   readonly calendar?: BusinessCalendar | null
   /**
+   * The server's own schedule (see dailySchedule.ts): appointment reminders every minute and the
+   * daily job at `dailyAt` in the business time zone, under leases so processes sharing a database
+   * run each once. Off unless given (`pnpm start` turns it on: WINBACK_DAILY_AT); `{}` runs the
+   * daily job at 06:00 Asia/Shanghai. Its clock is {@link now}.
+   */
+  readonly schedule?: Omit<DailyScheduleOptions, "now"> | false
+  /** The SMS gateway (reminders to the agent's phone when `schedule.smsToAgent`). */
+  readonly smsGateway?: Layer.Layer<SmsGateway>
+  /**
    * The agent screen's dialer, attachment file storage and work settings (see `AgentServiceOptions`):
    * by default a demo server (one that seeds) dials through the recording local dialer, and files go
    * to a temporary directory kept for the server's life.
@@ -159,6 +169,8 @@ export interface RunningServer {
   readonly demoLogins: ReadonlyArray<DemoLogin>
   /** The webhook dispatcher, when configured (`runNow`, `status`); stopped by `close`. */
   readonly webhooks?: WebhookRunner
+  /** The reminder and daily-job schedule, unless turned off (`tick` runs what is due now); stopped by `close`. */
+  readonly schedule?: DailySchedule
   readonly close: () => Promise<void>
 }
 
@@ -198,6 +210,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     ...(orgCacheTtlMs > 0 ? { orgCache: { ttlMs: orgCacheTtlMs } } : {}),
     candidates,
     notifier,
+    ...(options.smsGateway ? { smsGateway: options.smsGateway } : {}),
     ...(reports ? { reports } : {}),
     // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
     ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
@@ -206,6 +219,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     ...(options.clock ? { clock: options.clock } : {})
   })
   let webhooks: WebhookRunner | undefined
+  let schedule: DailySchedule | undefined
   try {
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
@@ -248,6 +262,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       winback,
       auth,
       today,
+      ...(options.now ? { now: options.now } : {}),
       demoLogins,
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
@@ -256,6 +271,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
+    if (options.schedule) schedule = startDailySchedule(winback, integrationState, { ...options.schedule, ...(options.now ? { now: options.now } : {}) })
     const server = createServer((req, res) => void router.handle(req, res))
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -272,9 +288,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       router,
       demoLogins,
       ...(webhooks ? { webhooks } : {}),
+      ...(schedule ? { schedule } : {}),
       close: () =>
         (closing ??= (async () => {
           clearInterval(sweeper)
+          await schedule?.stop()
           // Drained before the storage closes: a run in flight finishes (or is interrupted) first.
           await webhooks?.stop()
           await new Promise<void>((resolve) => {
@@ -287,6 +305,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         })())
     }
   } catch (e) {
+    await schedule?.stop()
     await webhooks?.stop()
     await winback.dispose()
     await storage.close()

@@ -14,6 +14,8 @@ import { directorMessages } from "./director"
  * en["work.title"] // "Work list"
  * ```
  */
+import { remindersMessages } from "./reminders"
+
 export const en = {
   ...adminMessages.en,
   ...agentMessages.en,
@@ -455,7 +457,8 @@ export const en = {
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
   "error.error": "Error",
-  ...leaderMessages.en
+  ...leaderMessages.en,
+  ...remindersMessages.en
 } as const
 
 /** A message key. */

@@ -12,6 +12,7 @@ import { importsView, offersView } from "./desk.js"
 import { auditView, overviewView, reportsView } from "./director.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
+import { appointmentsView, startReminders } from "./appointments.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -31,6 +32,7 @@ const routes = [
   [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/imports$/, () => importsView()],
   [/^#\/offers$/, () => offersView()],
+  [/^#\/appointments$/, () => appointmentsView()],
   // the director's screens (director.js)
   [/^#\/overview$/, () => overviewView()],
   [/^#\/audit$/, () => auditView()]
@@ -91,6 +93,8 @@ async function showApp() {
   $("nav-admin").hidden = !isAdmin()
   $("nav-imports").hidden = !hasRole("team-leader")
   $("nav-offers").hidden = !hasRole("team-leader")
+  $("nav-appointments").hidden = !hasRole("agent")
+  startReminders()
   // the director's screens
   $("nav-overview").hidden = !hasRole("director")
   $("nav-audit").hidden = !hasRole("director", "admin")
