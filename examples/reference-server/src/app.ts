@@ -18,6 +18,8 @@ import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
+import { smsRoutes } from "./routes/sms"
+import type { SmsContext } from "./sms/work"
 import { workbenchRoutes } from "./workbench/routes"
 
 /** Options of {@link createRouter}. */
@@ -32,6 +34,8 @@ export interface AppOptions extends ApiContext {
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
   /** The check run on every request after authentication (default: the CSRF check, auth/csrf.ts, with no extra origins). */
   readonly guard?: RouterOptions["guard"]
+  /** The SMS work (templates, gateway receipts); mounts the `/api/sms` routes when given. */
+  readonly sms?: SmsContext
 }
 
 /**
@@ -44,7 +48,7 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, sms, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
   const r = new Router({ authenticate, guard: guard ?? csrfGuard() })
 
@@ -82,6 +86,7 @@ export const createRouter = (options: AppOptions): Router => {
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)
+  if (sms) smsRoutes(r, ctx, sms)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

@@ -10,6 +10,8 @@ import { type DemoFactsLoader, type DemoOptionsInput, generateOrg, resolveDemoOp
 import { standardVersionRecord } from "./questionnaires"
 import type { DemoLogin } from "./server"
 import { seedDemoWork } from "./workbench/demoWork"
+import { seedDemoSms } from "./sms/demo"
+import type { SmsTemplates } from "./sms/templates"
 
 /**
  * The demo's language from `WINBACK_DEMO_LOCALE`: `zh-CN` (the default: people's names in Chinese
@@ -35,6 +37,8 @@ export interface SeedContext {
   readonly stores: Stores
   /** The one facade: `winback.as(managerId)` for every service. */
   readonly winback: Winback
+  /** The SMS templates (the server's), for the demo SMS work. */
+  readonly smsTemplates?: SmsTemplates
 }
 
 /**
@@ -79,6 +83,7 @@ export const seedIfEmpty =
         // The zh demo (names in Chinese characters) names its tasks in Chinese too.
         locale: options.demo?.names === "hanzi" ? "zh-CN" : "en"
       })
+      if (ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf: options.asOf, logins, locale: options.demo?.names === "hanzi" ? "zh-CN" : "en" })
     }
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],

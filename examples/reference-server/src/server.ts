@@ -7,7 +7,7 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
-import { Actors, type CandidateSource, Notifier, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Actors, type CandidateSource, Notifier, type SmsGateway, type WorkConfig, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
@@ -20,6 +20,8 @@ import type { SeedContext } from "./demo"
 import type { Router } from "./http"
 import { inboundIntegrations, type IntegrationOptions, integrationStateFor, startWebhooks, type WebhookRunner } from "./integrations"
 import type { ApiContext } from "./routes/support"
+import { type LocalSmsGateway, localSmsGateway } from "./sms/localGateway"
+import { smsTemplates } from "./sms/templates"
 
 /** A demo login shown on the start page and printed at start (the login is the manager id). */
 export interface DemoLogin {
@@ -135,6 +137,14 @@ export interface ServerOptions {
    * says so on every task that asks to skip them).
    */
   readonly calendar?: BusinessCalendar | null
+  /**
+   * The SMS gateway (e.g. `HttpSmsGateway.layer(config)`). Default: an in-process gateway that
+   * records the messages and reports them delivered (`RunningServer.localSms`), so the SMS
+   * screens work without one.
+   */
+  readonly smsGateway?: Layer.Layer<SmsGateway>
+  /** Work settings over the defaults (e.g. the contact policy); the calendar is `calendar`'s. */
+  readonly workConfig?: Partial<Omit<WorkConfig, "calendar">>
 }
 
 /** A running server. */
@@ -146,6 +156,8 @@ export interface RunningServer {
   readonly demoLogins: ReadonlyArray<DemoLogin>
   /** The webhook dispatcher, when configured (`runNow`, `status`); stopped by `close`. */
   readonly webhooks?: WebhookRunner
+  /** The in-process SMS gateway, when no `smsGateway` was given: the messages it recorded. */
+  readonly localSms?: LocalSmsGateway
   readonly close: () => Promise<void>
 }
 
@@ -178,6 +190,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
   const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
   const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
+  const localSms = options.smsGateway ? undefined : localSmsGateway()
   const winback = await createWinback({
     storage: storesLayer(storage.stores),
     policy: defaultPolicy,
@@ -187,7 +200,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     ...(reports ? { reports } : {}),
     // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
     ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
-    config: { calendar }
+    smsGateway: options.smsGateway ?? localSms!.layer,
+    config: { ...options.workConfig, calendar }
   })
   let webhooks: WebhookRunner | undefined
   try {
@@ -209,7 +223,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           }
         )
     })
-    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback }) : []
+    const templates = smsTemplates(winback, integrationStateFor(storage))
+    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback, smsTemplates: templates }) : []
     // The seed writes the organisation straight to the stores: read it afresh.
     await winback.run(Effect.flatMap(Actors, (actors) => actors.invalidate))
     const initial = options.demoPassword === undefined ? (options.seed ? demoPassword : null) : options.demoPassword
@@ -236,6 +251,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      sms: { winback, templates, ...(localSms ? { local: localSms } : {}) },
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
@@ -255,6 +271,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       router,
       demoLogins,
       ...(webhooks ? { webhooks } : {}),
+      ...(localSms ? { localSms } : {}),
       close: () =>
         (closing ??= (async () => {
           clearInterval(sweeper)
