@@ -21,7 +21,7 @@ const task = demoSmsIds.task
 
 describe("SMS over HTTP (local gateway)", () => {
   let server: RunningServer
-  let [agent, director, otherAgent] = [] as Array<Client>
+  let [agent, director, otherAgent] = [] as unknown as [Client, Client, Client]
   beforeAll(async () => {
     server = await startTestServer(memoryStorage(), { calendar: null, workConfig })
     agent = await loginAs(server, demoLogins.agent)
