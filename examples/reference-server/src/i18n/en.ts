@@ -9,7 +9,10 @@
  * en["work.title"] // "Work list"
  * ```
  */
+import { smsMessages } from "./sms"
+
 export const en = {
+  ...smsMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",

@@ -8,8 +8,10 @@
  * ```
  */
 import type { MessageKey } from "./en"
+import { smsMessages } from "./sms"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...smsMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",
   "page.skip": "跳到正文",

@@ -1,6 +1,7 @@
 /**
- * Demo SMS work: the dunning and birthday templates, and a dunning SMS task holding the unpaid
- * customers of the demo agent's team, each to their owner. Written through the packages' services
+ * Demo SMS work: the dunning and birthday templates, and a dunning SMS task holding unpaid
+ * customers (topped up with their own customers when the demo holds few) for the agents of the
+ * demo agent's team. Written through the packages' services
  * as the demo people (the director writes, the approver approves), scoped and audited; seeded once
  * (the task has a fixed id).
  */
@@ -42,7 +43,7 @@ const texts = {
 export const seedDemoSms = async (
   winback: Winback,
   templates: SmsTemplates,
-  options: { readonly asOf: string; readonly logins: { readonly agent: string; readonly director: string; readonly approver: string }; readonly locale?: "en" | "zh-CN"; readonly perAgent?: number }
+  options: { readonly asOf: string; readonly logins: { readonly agent: string; readonly director: string; readonly approver: string }; readonly locale?: "en" | "zh-CN"; readonly perAgent?: number; readonly template?: "dunning" | "birthday" }
 ): Promise<number> => {
   const exists = await winback.stores.tasks.get(demoSmsIds.task).then(
     () => true,
@@ -68,7 +69,7 @@ export const seedDemoSms = async (
     skipHolidays: false,
     cooldownDays: 0,
     questionnaireVersion: null,
-    smsTemplateId: demoSmsIds.dunning
+    smsTemplateId: demoSmsIds[options.template ?? "dunning"]
   })
   await dir.tasks.submit(task.id)
   await winback.as(approver).tasks.approve(task.id, "demo work")
@@ -95,7 +96,16 @@ export const seedDemoSms = async (
     cursor = page.nextCursor
   } while (cursor && unpaid.length < wanted)
   const per = options.perAgent ?? 3
-  const lines = unpaid.slice(0, wanted).map((id, i) => `${id},${agents[Math.floor(i / per)]}`)
+  const chosen = unpaid.slice(0, wanted)
+  const lines = chosen.map((id, i) => `${id},${agents[Math.floor(i / per)]}`)
+  // A small demo may hold fewer unpaid customers: the agents' own customers fill their share (their
+  // preview shows the arrears they lack, so a birthday template suits them).
+  for (const [k, id] of agents.entries()) {
+    const short = per - Math.max(0, Math.min(per, chosen.length - k * per))
+    if (short <= 0) continue
+    const own = (await dir.customers.list({ ownerManagerIds: [id] }, { limit: 50 })).items.filter((c) => c.phones.length && !chosen.includes(c.id)).slice(0, short)
+    for (const c of own) lines.push(`${c.id},${id}`)
+  }
   // The demo's other tasks already handed these customers out today: the import overrides the ledger, audited.
   if (lines.length) await dir.imports.importCsv({ taskId: task.id, override: { reason: "demo: dunning SMS for customers already in today's work" } }, lines.join("\n") + "\n")
   return lines.length

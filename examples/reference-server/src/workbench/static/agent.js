@@ -7,6 +7,7 @@ import { act, go, hasRole, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
+import { smsItemControl } from "./sms.js"
 
 // ---- shared look-ups ------------------------------------------------------------------------
 
@@ -169,8 +170,10 @@ export async function customerView(customerId) {
   const itemRows = offered.map((o) => {
     const w = o.item
     // An item waiting for its next attempt is not ticked: an outbound call on it is refused until then.
-    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false, value: w.id, name: "item" })
-    checks.set(w.id, box)
+    // An SMS item is never part of a call: it is sent (or sent again) on its own.
+    const sms = w.channel === "sms"
+    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false && !sms, value: w.id, name: "item", hidden: sms, disabled: sms })
+    if (!sms) checks.set(w.id, box)
     return h(
       "li",
       { class: "item", dataset: { item: w.id } },
@@ -189,7 +192,8 @@ export async function customerView(customerId) {
         ),
         " ",
         h("code", {}, w.id)
-      )
+      ),
+      sms ? smsItemControl(w, customer, reload) : null
     )
   })
   const selectedIds = () => [...checks].filter(([, b]) => b.checked).map(([id]) => id)
@@ -209,7 +213,7 @@ export async function customerView(customerId) {
 
   root.append(
     h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, t("cust.back"))),
-    h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t("cust.noCall"))), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
+    h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.some((o) => o.item.channel !== "sms") ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t(offered.length ? "sms.item.noCall" : "cust.noCall"))), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
     await historyPanel(customer, view.dnd, reload)
   )
   return root

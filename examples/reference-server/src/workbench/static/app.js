@@ -8,6 +8,7 @@ import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, 
 import { customerView, workListView } from "./agent.js"
 import { approvalsView, reportsView, teamView } from "./leader.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { smsTaskView, smsView } from "./sms.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -18,7 +19,9 @@ const routes = [
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
-  [/^#\/reports$/, () => reportsView()]
+  [/^#\/reports$/, () => reportsView()],
+  [/^#\/sms$/, () => smsView()],
+  [/^#\/sms\/tasks\/([^/?]+)$/, (m) => smsTaskView(decodeURIComponent(m[1]))]
 ]
 
 const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")

@@ -27,5 +27,12 @@ export const paths = {
   workPool: "/api/work-pool",
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
-  openapi: "/api/openapi.json"
+  openapi: "/api/openapi.json",
+  // SMS work (sms.js)
+  smsTemplates: "/api/sms/templates",
+  smsTemplate: (id) => `/api/sms/templates/${enc(id)}`,
+  smsTemplateCheck: "/api/sms/templates/check",
+  smsPreview: (id) => `/api/sms/tasks/${enc(id)}/preview`,
+  smsSend: (id) => `/api/sms/tasks/${enc(id)}/send`,
+  smsDeliveries: (id) => `/api/sms/tasks/${enc(id)}/deliveries`
 }
