@@ -11,11 +11,13 @@
  * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
  * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback); holidays: WINBACK_CALENDAR (china | none),
  * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published);
- * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin).
+ * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin);
+ * SMS: WINBACK_SMS_GATEWAY_URL + WINBACK_SMS_GATEWAY_AUTHORIZATION (the HTTP gateway; without them an
+ * in-process gateway records the messages and reports them delivered).
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
-import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
+import { HttpSmsGateway, PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
 import { calendarFromEnv } from "./calendar"
 import { demoLocaleFromEnv, seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
@@ -51,10 +53,12 @@ if (refusal !== null) {
 let integrations: IntegrationOptions | undefined
 let calendar: ReturnType<typeof calendarFromEnv>
 let demoLocale: ReturnType<typeof demoLocaleFromEnv>
+let smsGateway: ReturnType<typeof HttpSmsGateway.layer> | undefined
 try {
   demoLocale = demoLocaleFromEnv(env)
   integrations = integrationsFromEnv(env)
   calendar = calendarFromEnv(env)
+  if (env.WINBACK_SMS_GATEWAY_URL) smsGateway = HttpSmsGateway.layer({ url: env.WINBACK_SMS_GATEWAY_URL, authorization: env.WINBACK_SMS_GATEWAY_AUTHORIZATION ?? "" })
 } catch (e) {
   // The message names the variable, never its value.
   console.error(`Configuration error: ${(e as Error).message}`)
@@ -90,7 +94,8 @@ const server = await startServer({
   }),
   today: () => new Date().toISOString().slice(0, 10),
   orgCacheTtlMs,
-  ...(integrations ? { integrations } : {})
+  ...(integrations ? { integrations } : {}),
+  ...(smsGateway ? { smsGateway } : {})
 })
 process.stdout.write("\n")
 console.log(`Winback reference server listening on ${server.url}`)

@@ -33,6 +33,9 @@ const open = async (page: Page, hash: string, ready: string) => {
   await page.locator(ready).first().waitFor(wait)
 }
 
+/** The page's document, as much of it as the waits read (the test compiles without the DOM library). */
+type Doc = { readonly document: { querySelector: (s: string) => unknown; querySelectorAll: (s: string) => { readonly length: number } } }
+
 const languages = [
   { locale: "en", browser: "en-US", names: "pinyin" as const, words: { unknown: "Unknown fields", send: "Send SMS", sent: "SMS sent to", noCall: "SMS items are sent", delivered: "Delivered", withheld: "Withheld", saved: "saved" } },
   { locale: "zh-CN", browser: "zh-CN", names: "hanzi" as const, words: { unknown: "未知字段", send: "发送短信", sent: "已向", noCall: "短信工单通过发送短信完成", delivered: "已送达", withheld: "暂不发送", saved: "已保存" } }
@@ -63,7 +66,7 @@ for (const lang of languages) {
         expect(await page.locator(".sms-unknown").textContent()).toContain(lang.words.unknown)
         await text.fill(lang.locale === "en" ? "Dear {{name}}, {{arrears}} yuan was due on {{dueDate}}." : "尊敬的{{name}}，您的账单{{arrears}}元已于{{dueDate}}到期。")
         await page.locator(".sms-size").waitFor(wait)
-        await page.waitForFunction(() => !(globalThis as unknown as { document: Document }).document.querySelector(".sms-unknown"))
+        await page.waitForFunction(() => !(globalThis as unknown as Doc).document.querySelector(".sms-unknown"))
         expect(await page.locator(".sms-size").textContent()).toMatch(lang.locale === "en" ? /GSM-7/ : /UCS-2/)
         await page.locator(".sms-form button[type=submit]").click()
         await page.locator(".msg.info", { hasText: lang.words.saved }).waitFor(wait)
@@ -107,7 +110,7 @@ for (const lang of languages) {
         const send = page.locator(".sms-task .card button", { hasText: String(rest.length) })
         await send.click()
         await page.locator(".sms-deliveries").waitFor(wait)
-        await page.waitForFunction((n) => (globalThis as unknown as { document: Document }).document.querySelectorAll('.sms-deliveries [data-status="delivered"]').length === n, rest.length + 1)
+        await page.waitForFunction((n) => (globalThis as unknown as Doc).document.querySelectorAll('.sms-deliveries [data-status="delivered"]').length === n, rest.length + 1)
         expect(await page.locator('.sms-deliveries [data-status="not-sent"]').count()).toBe(1)
         expect(await page.locator('.sms-deliveries [data-status="delivered"]').first().textContent()).toBe(lang.words.delivered)
         await shot(page, "delivery")
