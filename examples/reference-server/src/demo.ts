@@ -64,6 +64,8 @@ export const seedIfEmpty =
      * one transaction of binary COPY); without it they go through the stores in batches of 250.
      */
     readonly loader?: DemoFactsLoader
+    /** Also the demo SMS work (templates and a dunning SMS task; `pnpm start` seeds it). */
+    readonly sms?: boolean
   }) =>
   async (ctx: Stores & SeedContext): Promise<ReadonlyArray<DemoLogin>> => {
     const stores = ctx.stores
@@ -83,7 +85,7 @@ export const seedIfEmpty =
         // The zh demo (names in Chinese characters) names its tasks in Chinese too.
         locale: options.demo?.names === "hanzi" ? "zh-CN" : "en"
       })
-      if (ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf: options.asOf, logins, locale: options.demo?.names === "hanzi" ? "zh-CN" : "en" })
+      if (options.sms && ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf: options.asOf, logins, locale: options.demo?.names === "hanzi" ? "zh-CN" : "en" })
     }
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],

@@ -87,6 +87,7 @@ const server = await startServer({
   seed: seedIfEmpty({
     customers,
     asOf: today,
+    sms: true,
     demo: { names: demoLocale.names },
     onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`),
     // The embedded default loads the demo in bulk (binary COPY in one transaction).

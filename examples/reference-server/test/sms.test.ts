@@ -11,19 +11,22 @@ import { setupServer } from "msw/node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ContactPolicy } from "@winback/core"
 import { HttpSmsGateway, signPayload } from "@winback/adapters"
+import { seedIfEmpty } from "../src/demo"
 import { demoSmsIds } from "../src/sms/demo"
 import type { RunningServer } from "../src/server"
-import { client, demoLogins, demoOrg, loginAs, memoryStorage, startTestServer } from "./support"
+import { asOf, client, demoLogins, demoOrg, demoShape, loginAs, memoryStorage, startTestServer } from "./support"
 
 type Client = Awaited<ReturnType<typeof loginAs>>
 const workConfig = { contact: ContactPolicy.parse({ hours: {}, frequency: {} }) }
+/** The test demo with its SMS work. */
+const seed = seedIfEmpty({ customers: 300, asOf, demo: demoShape, sms: true })
 const task = demoSmsIds.task
 
 describe("SMS over HTTP (local gateway)", () => {
   let server: RunningServer
   let [agent, director, otherAgent] = [] as unknown as [Client, Client, Client]
   beforeAll(async () => {
-    server = await startTestServer(memoryStorage(), { calendar: null, workConfig })
+    server = await startTestServer(memoryStorage(), { calendar: null, workConfig, seed })
     agent = await loginAs(server, demoLogins.agent)
     director = await loginAs(server, demoLogins.director)
     // An agent of the other region: neither the agent's items nor their customers are in reach.
@@ -70,24 +73,32 @@ describe("SMS over HTTP (local gateway)", () => {
   })
 
   it("preview shows the rendered texts and withholds the customer on SMS do-not-disturb; send skips them, delivery is recorded", async () => {
-    const before = await agent.post(`/api/sms/tasks/${task}/preview`, {})
-    expect(before.status).toBe(200)
+    // The task's dunning template quotes the unpaid bill; a customer without one lacks its fields.
+    const dunning = await agent.post(`/api/sms/tasks/${task}/preview`, {})
+    expect(dunning.status).toBe(200)
+    expect(dunning.body.templateId).toBe("dunning")
+    for (const i of dunning.body.items as Array<{ text: string | null; missingFields: Array<string> }>) {
+      if (i.text === null) expect(i.missingFields).toEqual(["arrears", "billMonth", "dueDate"])
+      else expect(i.text).toMatch(/^Dear .+, your bill of \d+\.\d\d yuan for \d{4}-\d\d was due on \d{4}-\d\d-\d\d\./)
+    }
+    expect(dunning.body.items.some((i: { text: string | null }) => i.text !== null)).toBe(true)
+    // The birthday template renders for everyone: the rest of the journey sends it.
+    const before = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday" })
     const items = before.body.items as Array<{ itemId: string; customerId: string; text: string; withheld: Array<{ code: string }>; segments: number; phone: string }>
     expect(items.length).toBeGreaterThanOrEqual(2)
-    expect(before.body.templateId).toBe("dunning")
     for (const i of items) {
-      expect(i.text).toMatch(/^Dear .+, your bill of \d+\.\d\d yuan for \d{4}-\d\d was due on \d{4}-\d\d-\d\d\./)
+      expect(i.text).toMatch(/^Happy birthday, .+! Thank you for staying with us\.$/)
       expect(i.phone).toContain("****")
     }
     // DND on SMS for the first customer: withheld in the preview, skipped by the send.
     const dndCustomer = items[0]!.customerId
     expect((await agent.post("/api/dnd", { customerId: dndCustomer, channel: "sms", reason: "asked for no SMS", source: "customer-request" })).status).toBe(201)
-    const preview = await agent.post(`/api/sms/tasks/${task}/preview`, {})
+    const preview = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday" })
     const withheld = preview.body.items.filter((i: { withheld: Array<unknown> }) => i.withheld.length > 0)
     expect(withheld.map((i: { customerId: string; withheld: Array<{ code: string }> }) => [i.customerId, i.withheld.map((w) => w.code)])).toEqual([[dndCustomer, ["dnd"]]])
     expect(preview.body.sendable).toBe(items.length - 1)
 
-    const sent = await agent.post(`/api/sms/tasks/${task}/send`, {})
+    const sent = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
     expect(sent.status).toBe(200)
     expect(sent.body.sent).toHaveLength(items.length - 1)
     expect(sent.body.skipped).toEqual([{ itemId: items[0]!.itemId, reasons: [expect.objectContaining({ code: "dnd" })] }])
@@ -101,7 +112,7 @@ describe("SMS over HTTP (local gateway)", () => {
     const done = deliveries.body.items.find((i: { itemId: string }) => i.itemId === items[1]!.itemId)
     expect(done).toMatchObject({ state: "completed", status: "delivered", messages: [{ status: "delivered" }] })
     // Sending again sends nothing more: the delivered items are complete, the DND one still withheld.
-    const again = await agent.post(`/api/sms/tasks/${task}/send`, {})
+    const again = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
     expect(again.body.sent).toEqual([])
     expect(server.localSms!.messages).toHaveLength(items.length - 1)
   })
@@ -143,6 +154,7 @@ describe("SMS over HTTP (HTTP gateway, msw)", () => {
     server = await startTestServer(memoryStorage(), {
       calendar: null,
       workConfig,
+      seed,
       smsGateway: HttpSmsGateway.layer({ url: gatewayUrl, authorization: "Bearer test", retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }),
       integrations: { smsStatus: { secret } }
     })
@@ -154,7 +166,7 @@ describe("SMS over HTTP (HTTP gateway, msw)", () => {
   })
 
   it("a gateway failure fails the items; the retry reuses each item's idempotency key; a signed 'failed' receipt shows as failed", async () => {
-    const first = await agent.post(`/api/sms/tasks/${task}/send`, {})
+    const first = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
     expect(first.status).toBe(200)
     expect(first.body.sent).toEqual([])
     const itemIds = (first.body.failed as Array<{ itemId: string; retryable: boolean }>).map((f) => f.itemId)
@@ -166,7 +178,7 @@ describe("SMS over HTTP (HTTP gateway, msw)", () => {
 
     down = false
     requests.length = 0
-    const retry = await agent.post(`/api/sms/tasks/${task}/send`, {})
+    const retry = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
     expect(retry.body.failed).toEqual([])
     expect(retry.body.sent.map((s: { itemId: string; status: string }) => [s.itemId, s.status]).sort()).toEqual(itemIds.map((id) => [id, "accepted"]).sort())
     // The same keys as the failed run: a gateway that did take a message before its 503 sends it once.
