@@ -10,8 +10,10 @@ import type { Authenticate, RouterOptions } from "./http"
 import { type InboundIntegrations, integrationRoutes } from "./integrations"
 import { Router } from "./http"
 import { openApiDocument } from "./openapi"
+import { adminRoutes } from "./routes/admin"
 import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
+import { leaderRoutes } from "./routes/leader"
 import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
@@ -21,6 +23,7 @@ import { workRoutes } from "./routes/work"
 import { smsRoutes } from "./routes/sms"
 import type { SmsContext } from "./sms/work"
 import { workbenchRoutes } from "./workbench/routes"
+import { agentRoutes, type AgentFiles } from "./routes/agent"
 
 /** Options of {@link createRouter}. */
 export interface AppOptions extends ApiContext {
@@ -36,6 +39,8 @@ export interface AppOptions extends ApiContext {
   readonly guard?: RouterOptions["guard"]
   /** The SMS work (templates, gateway receipts); mounts the `/api/sms` routes when given. */
   readonly sms?: SmsContext
+  /** Where attachment files go (uploads answer 503 without it). */
+  readonly files?: AgentFiles
 }
 
 /**
@@ -48,7 +53,7 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, sms, ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, files, sms, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
   const r = new Router({ authenticate, guard: guard ?? csrfGuard() })
 
@@ -86,6 +91,9 @@ export const createRouter = (options: AppOptions): Router => {
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)
+  adminRoutes(r, ctx)
+  agentRoutes(r, ctx, files)
+  leaderRoutes(r, ctx)
   if (sms) smsRoutes(r, ctx, sms)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)

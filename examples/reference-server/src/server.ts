@@ -22,6 +22,7 @@ import { inboundIntegrations, type IntegrationOptions, integrationStateFor, star
 import type { ApiContext } from "./routes/support"
 import { type LocalSmsGateway, localSmsGateway } from "./sms/localGateway"
 import { smsTemplates } from "./sms/templates"
+import { agentServices, type AgentServiceOptions } from "./routes/agent"
 
 /** A demo login shown on the start page and printed at start (the login is the manager id). */
 export interface DemoLogin {
@@ -138,6 +139,12 @@ export interface ServerOptions {
    */
   readonly calendar?: BusinessCalendar | null
   /**
+   * The agent screen's dialer, attachment file storage and work settings (see `AgentServiceOptions`):
+   * by default a demo server (one that seeds) dials through the recording local dialer, and files go
+   * to a temporary directory kept for the server's life.
+   */
+  readonly agent?: AgentServiceOptions
+  /**
    * The SMS gateway (e.g. `HttpSmsGateway.layer(config)`). Default: an in-process gateway that
    * records the messages and reports them delivered (`RunningServer.localSms`), so the SMS
    * screens work without one.
@@ -191,6 +198,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
   const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
   const localSms = options.smsGateway ? undefined : localSmsGateway()
+  const agent = await agentServices(options.agent ?? {}, { demo: options.seed !== undefined })
   const winback = await createWinback({
     storage: storesLayer(storage.stores),
     policy: defaultPolicy,
@@ -201,7 +209,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
     ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
     smsGateway: options.smsGateway ?? localSms!.layer,
-    config: { ...options.workConfig, calendar }
+    ...(agent.dialer ? { dialer: agent.dialer } : {}),
+    config: { ...options.workConfig, calendar, ...agent.workConfig }
   })
   let webhooks: WebhookRunner | undefined
   try {
@@ -252,6 +261,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       ...(integrations ? { integrations } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
       sms: { winback, templates, ...(localSms ? { local: localSms } : {}) },
+      files: agent.files,
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
@@ -283,6 +293,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           })
           await winback.dispose()
           await storage.close()
+          await agent.close()
         })())
     }
   } catch (e) {
