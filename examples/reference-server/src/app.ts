@@ -18,6 +18,7 @@ import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
+import { reminderRoutes } from "./routes/reminders"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
 import { smsRoutes } from "./routes/sms"
@@ -95,6 +96,7 @@ export const createRouter = (options: AppOptions): Router => {
   agentRoutes(r, ctx, files)
   leaderRoutes(r, ctx)
   if (sms) smsRoutes(r, ctx, sms)
+  reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

@@ -11,6 +11,7 @@ import { Actors, type CandidateSource, Notifier, type SmsGateway, type WorkConfi
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
+import { type DailySchedule, type DailyScheduleOptions, startDailySchedule } from "./dailySchedule"
 import { type Auth, createAuth } from "./auth/Auth"
 import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
 import { csrfGuard } from "./auth/csrf"
@@ -139,6 +140,13 @@ export interface ServerOptions {
    */
   readonly calendar?: BusinessCalendar | null
   /**
+   * The server's own schedule (see dailySchedule.ts): appointment reminders every minute and the
+   * daily job at `dailyAt` in the business time zone, under leases so processes sharing a database
+   * run each once. Off unless given (`pnpm start` turns it on: WINBACK_DAILY_AT); `{}` runs the
+   * daily job at 06:00 Asia/Shanghai. Its clock is {@link now}.
+   */
+  readonly schedule?: Omit<DailyScheduleOptions, "now"> | false
+  /**
    * The agent screen's dialer, attachment file storage and work settings (see `AgentServiceOptions`):
    * by default a demo server (one that seeds) dials through the recording local dialer, and files go
    * to a temporary directory kept for the server's life.
@@ -147,7 +155,7 @@ export interface ServerOptions {
   /**
    * The SMS gateway (e.g. `HttpSmsGateway.layer(config)`). Default: an in-process gateway that
    * records the messages and reports them delivered (`RunningServer.localSms`), so the SMS
-   * screens work without one.
+   * screens work without one. Also texts reminders to the agent's phone when `schedule.smsToAgent`.
    */
   readonly smsGateway?: Layer.Layer<SmsGateway>
   /** Work settings over the defaults (e.g. the contact policy); the calendar is `calendar`'s. */
@@ -165,6 +173,8 @@ export interface RunningServer {
   readonly webhooks?: WebhookRunner
   /** The in-process SMS gateway, when no `smsGateway` was given: the messages it recorded. */
   readonly localSms?: LocalSmsGateway
+  /** The reminder and daily-job schedule, unless turned off (`tick` runs what is due now); stopped by `close`. */
+  readonly schedule?: DailySchedule
   readonly close: () => Promise<void>
 }
 
@@ -213,6 +223,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     config: { ...options.workConfig, calendar, ...agent.workConfig }
   })
   let webhooks: WebhookRunner | undefined
+  let schedule: DailySchedule | undefined
   try {
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
@@ -256,6 +267,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       winback,
       auth,
       today,
+      ...(options.now ? { now: options.now } : {}),
       demoLogins,
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
@@ -265,6 +277,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
+    if (options.schedule) schedule = startDailySchedule(winback, integrationState, { ...options.schedule, ...(options.now ? { now: options.now } : {}) })
     const server = createServer((req, res) => void router.handle(req, res))
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -282,9 +295,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       demoLogins,
       ...(webhooks ? { webhooks } : {}),
       ...(localSms ? { localSms } : {}),
+      ...(schedule ? { schedule } : {}),
       close: () =>
         (closing ??= (async () => {
           clearInterval(sweeper)
+          await schedule?.stop()
           // Drained before the storage closes: a run in flight finishes (or is interrupted) first.
           await webhooks?.stop()
           await new Promise<void>((resolve) => {
@@ -297,6 +312,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         })())
     }
   } catch (e) {
+    await schedule?.stop()
     await webhooks?.stop()
     await winback.dispose()
     await storage.close()

@@ -14,6 +14,7 @@ import { leaderMessages } from "./leader"
  * ```
  */
 import { smsMessages } from "./sms"
+import { remindersMessages } from "./reminders"
 
 export const en = {
   ...adminMessages.en,
@@ -456,7 +457,8 @@ export const en = {
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
   "error.error": "Error",
-  ...leaderMessages.en
+  ...leaderMessages.en,
+  ...remindersMessages.en
 } as const
 
 /** A message key. */

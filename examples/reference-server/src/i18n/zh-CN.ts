@@ -12,6 +12,7 @@ import type { MessageKey } from "./en"
 import { agentMessages } from "./agent"
 import { leaderMessages } from "./leader"
 import { smsMessages } from "./sms"
+import { remindersMessages } from "./reminders"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...adminMessages.zhCN,
@@ -438,5 +439,6 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "error.bad_signature": "签名缺失或错误。",
   "error.network": "无法连接服务器。",
   "error.error": "错误",
-  ...leaderMessages.zhCN
+  ...leaderMessages.zhCN,
+  ...remindersMessages.zhCN
 }

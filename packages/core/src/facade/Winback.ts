@@ -265,7 +265,7 @@ const useCases = {
   workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],
   execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
   contacts: [Contactability, ["canContact"]],
-  appointments: [AppointmentService, ["book", "cancel", "markDone", "sendDueReminders"]],
+  appointments: [AppointmentService, ["book", "cancel", "markDone", "reschedule", "dueReminders", "acknowledgeReminder", "sendDueReminders"]],
   sms: [SmsWork, ["sendBatch"]],
   offers: [OfferService, ["use", "decide", "usesOf"]],
   feeds: [UsageFeed, ["importFile", "importFiles"]],

@@ -9,6 +9,7 @@ import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
 import { smsItemControl } from "./sms.js"
+import { refreshReminders, remindSelect } from "./appointments.js"
 
 // ---- shared look-ups ------------------------------------------------------------------------
 
@@ -416,17 +417,19 @@ function appointmentForm(customer, offered, tasks) {
   const channel = select(channels, { name: "channel" })
   const item = select([["", t("ap.noItem")], ...offered.map((o) => [o.item.id, t("ap.itemOption", { task: tasks.get(o.item.taskId)?.name ?? "—", channel: word("channel", o.item.channel) })])], { name: "workItemId" })
   const note = h("input", { type: "text", maxlength: 2000, name: "note" })
+  const remind = remindSelect()
   const button = h("button", { type: "submit", class: "primary" }, t("ap.submit"))
-  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, t("ap.title")), field(t("ap.when"), at, t("call.localTime")), field(t("ap.channel"), channel), field(t("ap.item"), item), field(t("ap.note"), note), button)
+  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, t("ap.title")), field(t("ap.when"), at, t("call.localTime")), field(t("ap.channel"), channel), field(t("ap.item"), item), field(t("ap.note"), note), remind.node, button)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     if (!at.value) return showError(new Error(t("ap.chooseWhen")), t("ap.context"))
-    const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, ...(item.value ? { workItemId: item.value } : {}) }
+    const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, remindMinutesBefore: Number(remind.control.value), ...(item.value ? { workItemId: item.value } : {}) }
     const r = await act(button, t("ap.failed"), () => post(paths.bookAppointment, body))
     if (!r) return
     const warnings = r.warnings ?? []
     showInfo(`${t("ap.booked", { when: when(r.appointment.at) })}${warnings.length ? t("ap.warnings", { warnings: warnings.map((w) => w.message ?? w.code).join("; ") }) : ""}${t("punct.end")}`)
     form.reset()
+    void refreshReminders()
   })
   return form
 }

@@ -12,6 +12,7 @@ import { importsView, offersView } from "./desk.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
 import { smsTaskView, smsView } from "./sms.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
+import { appointmentsView, startReminders } from "./appointments.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -31,6 +32,7 @@ const routes = [
   [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/imports$/, () => importsView()],
   [/^#\/offers$/, () => offersView()],
+  [/^#\/appointments$/, () => appointmentsView()],
   [/^#\/sms$/, () => smsView()],
   [/^#\/sms\/tasks\/([^/?]+)$/, (m) => smsTaskView(decodeURIComponent(m[1]))]
 ]
@@ -90,6 +92,8 @@ async function showApp() {
   $("nav-admin").hidden = !isAdmin()
   $("nav-imports").hidden = !hasRole("team-leader")
   $("nav-offers").hidden = !hasRole("team-leader")
+  $("nav-appointments").hidden = !hasRole("agent")
+  startReminders()
   await render()
 }
 

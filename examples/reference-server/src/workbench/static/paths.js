@@ -49,6 +49,12 @@ export const paths = {
   groupMembers: (id) => `/api/groups/${enc(id)}/members`,
   pendingOffers: "/api/offer-uses/pending",
   offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`,
+  // appointments and reminders (appointments.js)
+  myAppointments: "/api/my-appointments",
+  rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
+  cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
+  reminders: "/api/reminders",
+  acknowledgeReminder: (id) => `/api/reminders/${enc(id)}/acknowledge`,
   // SMS work (sms.js)
   smsTemplates: "/api/sms/templates",
   smsTemplate: (id) => `/api/sms/templates/${enc(id)}`,
