@@ -22,6 +22,8 @@ import { reminderRoutes } from "./routes/reminders"
 import { directorRoutes } from "./routes/director"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
+import { smsRoutes } from "./routes/sms"
+import type { SmsContext } from "./sms/work"
 import { workbenchRoutes } from "./workbench/routes"
 import { agentRoutes, type AgentFiles } from "./routes/agent"
 
@@ -37,6 +39,8 @@ export interface AppOptions extends ApiContext {
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
   /** The check run on every request after authentication (default: the CSRF check, auth/csrf.ts, with no extra origins). */
   readonly guard?: RouterOptions["guard"]
+  /** The SMS work (templates, gateway receipts); mounts the `/api/sms` routes when given. */
+  readonly sms?: SmsContext
   /** Where attachment files go (uploads answer 503 without it). */
   readonly files?: AgentFiles
 }
@@ -51,7 +55,7 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, files, ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, files, sms, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
   const r = new Router({ authenticate, guard: guard ?? csrfGuard() })
 
@@ -93,6 +97,7 @@ export const createRouter = (options: AppOptions): Router => {
   adminRoutes(r, ctx)
   agentRoutes(r, ctx, files)
   leaderRoutes(r, ctx)
+  if (sms) smsRoutes(r, ctx, sms)
   reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)

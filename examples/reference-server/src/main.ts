@@ -21,13 +21,12 @@
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
-import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
+import { HttpSmsGateway, PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
 import { businessDate, calendarFromEnv, timeZoneFromEnv, uncoveredYears } from "./calendar"
 import { demoLocaleFromEnv, seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoLoginsRefusal, demoPassword, startServer } from "./server"
 import { parseDailyAt } from "./dailySchedule"
-import { HttpSmsGateway } from "@winback/adapters"
 
 const env = process.env
 const url = env.WINBACK_DATABASE_URL
@@ -109,6 +108,7 @@ const server = await startServer({
   seed: seedIfEmpty({
     customers,
     asOf: today,
+    sms: true,
     demo: { names: demoLocale.names },
     onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`),
     // The embedded default loads the demo in bulk (binary COPY in one transaction).

@@ -14,11 +14,13 @@ import { directorMessages } from "./director"
  * en["work.title"] // "Work list"
  * ```
  */
+import { smsMessages } from "./sms"
 import { remindersMessages } from "./reminders"
 
 export const en = {
   ...adminMessages.en,
   ...agentMessages.en,
+  ...smsMessages.en,
   ...directorMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",

@@ -12,11 +12,13 @@ import { directorMessages } from "./director"
 import type { MessageKey } from "./en"
 import { agentMessages } from "./agent"
 import { leaderMessages } from "./leader"
+import { smsMessages } from "./sms"
 import { remindersMessages } from "./reminders"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...adminMessages.zhCN,
   ...agentMessages.zhCN,
+  ...smsMessages.zhCN,
   ...directorMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",

@@ -17,6 +17,7 @@ import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/dem
 import { standardVersionRecord } from "../../src/questionnaires"
 import type { SeedContext } from "../../src/demo"
 import { type DemoLogin, type RunningServer, type ServerOptions, startServer } from "../../src/server"
+import { seedDemoSms } from "../../src/sms/demo"
 import { type DemoWork, seedDemoWork } from "../../src/workbench/demoWork"
 
 /** The business date of the demo. */
@@ -60,7 +61,7 @@ export interface Workbench {
  * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo); `server`: more
  * options of the server (e.g. the agent screen's dialer and contact policy).
  */
-export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
+export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly sms?: { readonly template?: "dunning" | "birthday"; readonly perAgent?: number }; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
   const dir = mkdtempSync(join(tmpdir(), "winback-e2e-"))
   const demoOptions = { ...baseDemoOptions, names: o.names ?? "pinyin" }
   const org = generateOrg(resolveDemoOptions(demoOptions))
@@ -83,6 +84,7 @@ export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; r
       perAgent: 12,
       locale: demoOptions.names === "hanzi" ? "zh-CN" : "en"
     })
+    if (o.sms && ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf, logins, locale: demoOptions.names === "hanzi" ? "zh-CN" : "en", ...o.sms })
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],
       ["team leader", logins.teamLeader],

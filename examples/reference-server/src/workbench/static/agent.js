@@ -8,6 +8,7 @@ import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customer
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
+import { smsItemControl } from "./sms.js"
 import { refreshReminders, remindSelect } from "./appointments.js"
 
 // ---- shared look-ups ------------------------------------------------------------------------
@@ -172,8 +173,10 @@ export async function customerView(customerId) {
   const itemRows = offered.map((o) => {
     const w = o.item
     // An item waiting for its next attempt is not ticked: an outbound call on it is refused until then.
-    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false, value: w.id, name: "item" })
-    checks.set(w.id, box)
+    // An SMS item is never part of a call: it is sent (or sent again) on its own.
+    const sms = w.channel === "sms"
+    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false && !sms, value: w.id, name: "item", hidden: sms, disabled: sms })
+    if (!sms) checks.set(w.id, box)
     return h(
       "li",
       { class: "item", dataset: { item: w.id } },
@@ -190,7 +193,8 @@ export async function customerView(customerId) {
           { class: "muted", dataset: { attempts: String(w.attempts?.length ?? 0) } },
           `${t("cust.itemLine", { channel: word("channel", w.channel), state: word("state", w.state), attempts: w.attempts?.length ?? 0 })}${t("cust.handedOut", { when: when(w.createdAt) })}${w.dueAt ? t("cust.due", { when: when(w.dueAt) }) : ""}${w.nextAttemptAt ? `${t("cust.itemNext", { when: when(w.nextAttemptAt) })}${o.ready === false ? t("cust.waiting") : ""}` : ""}`
         )
-      )
+      ),
+      sms ? smsItemControl(w, customer, reload) : null
     )
   })
   const selectedIds = () => [...checks].filter(([, b]) => b.checked).map(([id]) => id)
@@ -211,7 +215,7 @@ export async function customerView(customerId) {
 
   root.append(
     h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, t("cust.back"))),
-    h("div", { class: "grid" }, h("div", { class: "col" }, summary, reasons, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t("cust.noCall"))), h("div", { class: "col" }, q.node, attachmentsPanel(offered, tasks, reload), appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
+    h("div", { class: "grid" }, h("div", { class: "col" }, summary, reasons, items, offered.some((o) => o.item.channel !== "sms") ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t(offered.length ? "sms.item.noCall" : "cust.noCall"))), h("div", { class: "col" }, q.node, attachmentsPanel(offered, tasks, reload), appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
     await historyPanel(customer, view.dnd, reload)
   )
   return root

@@ -11,6 +11,7 @@ import { approvalsView } from "./approver.js"
 import { importsView, offersView } from "./desk.js"
 import { auditView, overviewView, reportsView } from "./director.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { smsTaskView, smsView } from "./sms.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 import { appointmentsView, startReminders } from "./appointments.js"
 
@@ -33,6 +34,8 @@ const routes = [
   [/^#\/imports$/, () => importsView()],
   [/^#\/offers$/, () => offersView()],
   [/^#\/appointments$/, () => appointmentsView()],
+  [/^#\/sms$/, () => smsView()],
+  [/^#\/sms\/tasks\/([^/?]+)$/, (m) => smsTaskView(decodeURIComponent(m[1]))],
   // the director's screens (director.js)
   [/^#\/overview$/, () => overviewView()],
   [/^#\/audit$/, () => auditView()]

@@ -55,6 +55,13 @@ export const paths = {
   cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
   reminders: "/api/reminders",
   acknowledgeReminder: (id) => `/api/reminders/${enc(id)}/acknowledge`,
+  // SMS work (sms.js)
+  smsTemplates: "/api/sms/templates",
+  smsTemplate: (id) => `/api/sms/templates/${enc(id)}`,
+  smsTemplateCheck: "/api/sms/templates/check",
+  smsPreview: (id) => `/api/sms/tasks/${enc(id)}/preview`,
+  smsSend: (id) => `/api/sms/tasks/${enc(id)}/send`,
+  smsDeliveries: (id) => `/api/sms/tasks/${enc(id)}/deliveries`,
   // the director's screens (director.js)
   businessDay: "/api/director/today",
   reportTables: (name) => `/api/report-tables/${enc(name)}`,
