@@ -13,6 +13,7 @@ import { openWorkItemStates } from "../work/WorkItem"
 import { WorkItemStore } from "../work/WorkItemStore"
 import type { Customer } from "./Customer"
 import { type CustomerFilter, CustomerStore } from "./CustomerStore"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 const DAY_MS = 86_400_000
 const dayNo = (day: string): number => Math.floor(Date.parse(`${day.slice(0, 10)}T00:00:00.000Z`) / DAY_MS)
@@ -44,13 +45,10 @@ const refused = (method: string) =>
  * const customers = readThroughCustomerStore.pipe(Layer.provide(Layer.merge(hostPortsLayer(host), storesLayer(stores))))
  * ```
  */
-export const readThroughCustomerStore: Layer.Layer<CustomerStore, never, CustomerDirectory | UsageHistoryReader | WorkItemStore> = Layer.effect(
+export const readThroughCustomerStore: Layer.Layer<CustomerStore, never, CustomerDirectory | UsageHistoryReader | WorkItemStore> = serviceLayer(
   CustomerStore,
-  Effect.gen(function* () {
-    const directory = yield* CustomerDirectory
-    const usage = yield* UsageHistoryReader
-    const workItems = yield* WorkItemStore
-
+  { directory: CustomerDirectory, usage: UsageHistoryReader, workItems: WorkItemStore },
+  ({ directory, usage, workItems }) => Effect.gen(function* () {
     const everyCustomer = Effect.gen(function* () {
       const list = directory.list
       if (list === undefined)

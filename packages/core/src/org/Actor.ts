@@ -12,6 +12,7 @@ import { ManagerStore } from "./ManagerStore"
 import { TeamStore } from "./TeamStore"
 import { allScope, emptyScope, type Reach, type ScopeSet } from "./Scope"
 import { subtreeOf, type Team } from "./Team"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * The reaches that resolve to a set (every reach but `none`).
@@ -194,12 +195,10 @@ export class Actors extends Context.Service<Actors, ActorsService>()("@winback/c
    * Actors.layer.pipe(Layer.provide(storesLayer(stores)), Layer.provide(directoriesFromStores))
    * ```
    */
-  static readonly layer: Layer.Layer<Actors, never, StaffDirectory | ManagerStore | TeamStore> = Layer.effect(
+  static readonly layer: Layer.Layer<Actors, never, StaffDirectory | ManagerStore | TeamStore> = serviceLayer(
     Actors,
-    Effect.gen(function* () {
-      const staff = yield* StaffDirectory
-      const managers = yield* ManagerStore
-      const teamStore = yield* TeamStore
+    { staff: StaffDirectory, managers: ManagerStore, teamStore: TeamStore },
+    ({ staff, managers, teamStore }) => Effect.gen(function* () {
       const teams = () => readAll((page) => teamStore.list({}, page))
       const resolve = Effect.fn("Actors.resolve")(function* (managerId: string) {
         const person = yield* staff.get(managerId)

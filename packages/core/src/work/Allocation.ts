@@ -25,6 +25,7 @@ import { Transactions } from "../ports/Transactions"
 import { WorkItemStore } from "./WorkItemStore"
 import { decode } from "../shared/Validation"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * Who gets the records: a manager id, or `null` to reclaim them (customers go back to their
@@ -108,21 +109,10 @@ export class Allocation extends Context.Service<
    * Allocation.layer.pipe(Layer.provide(AuditTrail.layer), Layer.provide(Permissions.layer()), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<Allocation, never, Transactions | CustomerStore | WorkItemStore | ManagerStore | StaffDirectory | Permissions | AuditTrail> = serviceLayer(
     Allocation,
-    never,
-    Transactions | CustomerStore | WorkItemStore | ManagerStore | StaffDirectory | Permissions | AuditTrail
-  > = Layer.effect(
-    Allocation,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const customers = yield* CustomerStore
-      const workItems = yield* WorkItemStore
-      const managers = yield* ManagerStore
-      const staff = yield* StaffDirectory
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, customers: CustomerStore, workItems: WorkItemStore, managers: ManagerStore, staff: StaffDirectory, perms: Permissions, trail: AuditTrail },
+    ({ tx, customers, workItems, managers, staff, perms, trail }) => Effect.gen(function* () {
       /** The receiving manager: known, active, and someone the actor may hand data to. */
       const receiver = (actor: Actor, action: string, to: string) =>
         Effect.gen(function* () {

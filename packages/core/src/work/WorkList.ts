@@ -23,6 +23,7 @@ import type { Task } from "../task/Task"
 import { decode } from "../shared/Validation"
 import { waitingUntil } from "./RetryPolicy"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * One task line of the agent's dashboard.
@@ -154,14 +155,10 @@ export class WorkList extends Context.Service<
    * WorkList.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore | Permissions> = Layer.effect(
+  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore | Permissions> = serviceLayer(
     WorkList,
-    Effect.gen(function* () {
-      const scoped = yield* ScopedStores
-      const tasks = yield* TaskStore
-      const dnd = yield* DndStore
-      const perms = yield* Permissions
-
+    { scoped: ScopedStores, tasks: TaskStore, dnd: DndStore, perms: Permissions },
+    ({ scoped, tasks, dnd, perms }) => Effect.gen(function* () {
       const readAll = <A, E>(read: (cursor: string | null) => Effect.Effect<Page<A>, E>) =>
         Effect.gen(function* () {
           const out: Array<A> = []
