@@ -14,6 +14,7 @@ import { WorkItemStore } from "../work/WorkItemStore"
 import type { Customer } from "./Customer"
 import { type CustomerFilter, CustomerStore } from "./CustomerStore"
 import { serviceLayer } from "../shared/ServiceLayer"
+import { readAllPages } from "../shared/ReadAll"
 
 const DAY_MS = 86_400_000
 const dayNo = (day: string): number => Math.floor(Date.parse(`${day.slice(0, 10)}T00:00:00.000Z`) / DAY_MS)
@@ -53,14 +54,7 @@ export const readThroughCustomerStore: Layer.Layer<CustomerStore, never, Custome
       const list = directory.list
       if (list === undefined)
         return yield* new StorageError({ reason: "Unknown", operation: "CustomerStore.list", cause: new Error("read-through mode needs the host's customers.list to list customers") })
-      const all: Array<Customer> = []
-      let cursor: string | null = null
-      do {
-        const page: Page<Customer> = yield* list({ limit: 1000, cursor })
-        all.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor)
-      return all
+      return yield* readAllPages((page) => list(page))
     })
 
     /** Of `ids`, those with an open work item held by one of `assignees`. */

@@ -24,6 +24,7 @@ import { decode } from "../shared/Validation"
 import { waitingUntil } from "./RetryPolicy"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
 import { serviceLayer } from "../shared/ServiceLayer"
+import { readAllPages } from "../shared/ReadAll"
 
 /**
  * One task line of the agent's dashboard.
@@ -159,18 +160,6 @@ export class WorkList extends Context.Service<
     WorkList,
     { scoped: ScopedStores, tasks: TaskStore, dnd: DndStore, perms: Permissions },
     ({ scoped, tasks, dnd, perms }) => Effect.gen(function* () {
-      const readAll = <A, E>(read: (cursor: string | null) => Effect.Effect<Page<A>, E>) =>
-        Effect.gen(function* () {
-          const out: Array<A> = []
-          let cursor: string | null = null
-          do {
-            const page: Page<A> = yield* read(cursor)
-            out.push(...page.items)
-            cursor = page.nextCursor
-          } while (cursor)
-          return out
-        })
-
       /** Offers the open items of one customer (already in work-list order), given which channels are blocked. */
       const offerWith = (customerId: string, items: ReadonlyArray<WorkItem>, at: string, blocked: (channel: string) => boolean): CustomerWork => {
         const offered = items
@@ -198,7 +187,7 @@ export class WorkList extends Context.Service<
         const assigneeId = q.assigneeId ?? actor.id
         const all = q.taskId
           ? yield* tasks.getMany([q.taskId])
-          : yield* readAll((cursor) => tasks.list({ statuses: ["active", "paused", "expired", "closed"] }, { limit: 1000, cursor }))
+          : yield* readAllPages((page) => tasks.list({ statuses: ["active", "paused", "expired", "closed"] }, page))
         const rows: Array<TaskWorkload> = []
         for (const t of all) {
           const c = yield* view.workItems.countByState({ assigneeId, taskId: t.id })
@@ -224,7 +213,7 @@ export class WorkList extends Context.Service<
         const id = yield* decode(Id, customerId, "customer id")
         const view = scoped.forActor(actor)
         const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const items = yield* readAll((cursor) => view.workItems.list({ customerId: id, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+        const items = yield* readAllPages((page) => view.workItems.list({ customerId: id, states: [...openWorkItemStates] }, page))
         return yield* offer(id, items, at)
       })
 
@@ -245,7 +234,7 @@ export class WorkList extends Context.Service<
         const openOfPage =
           customerIds.length === 0
             ? []
-            : yield* readAll((cursor) => view.workItems.list({ customerIds, states: [...openWorkItemStates], ...ready }, { limit: 1000, cursor }))
+            : yield* readAllPages((page) => view.workItems.list({ customerIds, states: [...openWorkItemStates], ...ready }, page))
         const byCustomerId = new Map<string, Array<WorkItem>>()
         for (const w of openOfPage) {
           const list = byCustomerId.get(w.customerId)
