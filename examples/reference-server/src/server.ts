@@ -7,10 +7,11 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
-import { Actors, type CandidateSource, Notifier, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Actors, type CandidateSource, Notifier, type SmsGateway, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
+import { type DailySchedule, type DailyScheduleOptions, startDailySchedule } from "./dailySchedule"
 import { type Auth, createAuth } from "./auth/Auth"
 import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
 import { csrfGuard } from "./auth/csrf"
@@ -20,6 +21,7 @@ import type { SeedContext } from "./demo"
 import type { Router } from "./http"
 import { inboundIntegrations, type IntegrationOptions, integrationStateFor, startWebhooks, type WebhookRunner } from "./integrations"
 import type { ApiContext } from "./routes/support"
+import { agentServices, type AgentServiceOptions } from "./routes/agent"
 
 /** A demo login shown on the start page and printed at start (the login is the manager id). */
 export interface DemoLogin {
@@ -135,6 +137,21 @@ export interface ServerOptions {
    * says so on every task that asks to skip them).
    */
   readonly calendar?: BusinessCalendar | null
+  /**
+   * The server's own schedule (see dailySchedule.ts): appointment reminders every minute and the
+   * daily job at `dailyAt` in the business time zone, under leases so processes sharing a database
+   * run each once. Off unless given (`pnpm start` turns it on: WINBACK_DAILY_AT); `{}` runs the
+   * daily job at 06:00 Asia/Shanghai. Its clock is {@link now}.
+   */
+  readonly schedule?: Omit<DailyScheduleOptions, "now"> | false
+  /** The SMS gateway (reminders to the agent's phone when `schedule.smsToAgent`). */
+  readonly smsGateway?: Layer.Layer<SmsGateway>
+  /**
+   * The agent screen's dialer, attachment file storage and work settings (see `AgentServiceOptions`):
+   * by default a demo server (one that seeds) dials through the recording local dialer, and files go
+   * to a temporary directory kept for the server's life.
+   */
+  readonly agent?: AgentServiceOptions
 }
 
 /** A running server. */
@@ -146,6 +163,8 @@ export interface RunningServer {
   readonly demoLogins: ReadonlyArray<DemoLogin>
   /** The webhook dispatcher, when configured (`runNow`, `status`); stopped by `close`. */
   readonly webhooks?: WebhookRunner
+  /** The reminder and daily-job schedule, unless turned off (`tick` runs what is due now); stopped by `close`. */
+  readonly schedule?: DailySchedule
   readonly close: () => Promise<void>
 }
 
@@ -178,18 +197,22 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
   const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
   const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
+  const agent = await agentServices(options.agent ?? {}, { demo: options.seed !== undefined })
   const winback = await createWinback({
     storage: storesLayer(storage.stores),
     policy: defaultPolicy,
     ...(orgCacheTtlMs > 0 ? { orgCache: { ttlMs: orgCacheTtlMs } } : {}),
     candidates,
     notifier,
+    ...(options.smsGateway ? { smsGateway: options.smsGateway } : {}),
     ...(reports ? { reports } : {}),
     // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
     ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
-    config: { calendar }
+    ...(agent.dialer ? { dialer: agent.dialer } : {}),
+    config: { calendar, ...agent.workConfig }
   })
   let webhooks: WebhookRunner | undefined
+  let schedule: DailySchedule | undefined
   try {
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
@@ -232,13 +255,16 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       winback,
       auth,
       today,
+      ...(options.now ? { now: options.now } : {}),
       demoLogins,
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      files: agent.files,
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
+    if (options.schedule) schedule = startDailySchedule(winback, integrationState, { ...options.schedule, ...(options.now ? { now: options.now } : {}) })
     const server = createServer((req, res) => void router.handle(req, res))
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -255,9 +281,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       router,
       demoLogins,
       ...(webhooks ? { webhooks } : {}),
+      ...(schedule ? { schedule } : {}),
       close: () =>
         (closing ??= (async () => {
           clearInterval(sweeper)
+          await schedule?.stop()
           // Drained before the storage closes: a run in flight finishes (or is interrupted) first.
           await webhooks?.stop()
           await new Promise<void>((resolve) => {
@@ -266,9 +294,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           })
           await winback.dispose()
           await storage.close()
+          await agent.close()
         })())
     }
   } catch (e) {
+    await schedule?.stop()
     await webhooks?.stop()
     await winback.dispose()
     await storage.close()

@@ -1,3 +1,7 @@
+import { adminMessages } from "./admin"
+import { agentMessages } from "./agent"
+import { leaderMessages } from "./leader"
+
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
  * report titles, labels and column headings, chart titles, rule template labels and parameter
@@ -9,7 +13,11 @@
  * en["work.title"] // "Work list"
  * ```
  */
+import { remindersMessages } from "./reminders"
+
 export const en = {
+  ...adminMessages.en,
+  ...agentMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",
@@ -446,7 +454,9 @@ export const en = {
   "error.invalid_cursor": "The page cursor is not valid.",
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
-  "error.error": "Error"
+  "error.error": "Error",
+  ...leaderMessages.en,
+  ...remindersMessages.en
 } as const
 
 /** A message key. */

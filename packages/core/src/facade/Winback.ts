@@ -258,14 +258,14 @@ const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fai
 // The use-case methods of a session, by group and service. `canContact` joins the scoped `contacts`.
 const useCases = {
   tasks: [TaskService, ["create", "update", "submit", "approve", "reject", "pause", "resume", "close", "expireDue", "preview"]],
-  rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview"]],
-  groups: [CustomerGroupService, ["create", "members"]],
+  rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview", "previewDraft"]],
+  groups: [CustomerGroupService, ["create", "members", "list", "addMembers"]],
   extraction: [Extraction, ["run", "plan", "work"]],
   imports: [ManualImport, ["importCsv"]],
   workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],
   execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
   contacts: [Contactability, ["canContact"]],
-  appointments: [AppointmentService, ["book", "cancel", "markDone", "sendDueReminders"]],
+  appointments: [AppointmentService, ["book", "cancel", "markDone", "reschedule", "dueReminders", "acknowledgeReminder", "sendDueReminders"]],
   sms: [SmsWork, ["sendBatch"]],
   offers: [OfferService, ["use", "decide", "usesOf"]],
   feeds: [UsageFeed, ["importFile", "importFiles"]],

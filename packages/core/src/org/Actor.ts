@@ -120,6 +120,16 @@ export const buildActor = (
 }
 
 /**
+ * Every page of a keyset-paged read, in order (org-sized lists: teams, managers).
+ *
+ * @example
+ * ```ts
+ * const teams = yield* readAll((page) => teamStore.list({}, page))
+ * ```
+ */
+export const readAll = readAllPages
+
+/**
  * The team tree and who belongs to which team: what scope resolution reads besides the person.
  *
  * @example

@@ -29,11 +29,12 @@ export async function request(method, path, body) {
     res = await fetch(path, {
       method,
       credentials: "same-origin",
+      // A Blob (a file to upload) goes as its own bytes and type; anything else as JSON.
       headers:
         body === undefined
           ? { accept: "application/json", "x-winback-csrf": "1" }
-          : { accept: "application/json", "content-type": "application/json", "x-winback-csrf": "1" },
-      body: body === undefined ? undefined : JSON.stringify(body)
+          : { accept: "application/json", "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json", "x-winback-csrf": "1" },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body)
     })
   } catch (e) {
     throw new ApiError(0, "network", t("net.unreachable", { reason: e instanceof Error ? e.message : String(e) }))
@@ -65,6 +66,8 @@ export const qs = (params) => {
 
 export const get = (path, params = {}) => request("GET", path + qs(params))
 export const post = (path, body = {}) => request("POST", path, body)
+/** POST of a file's bytes as they are (e.g. a CSV import, `type` "text/csv"). */
+export const upload = (path, bytes, type) => request("POST", path, new Blob([bytes], { type }))
 /** DELETE, with an optional JSON body (e.g. the reason of a removal). */
 export const del = (path, body) => request("DELETE", path, body)
 

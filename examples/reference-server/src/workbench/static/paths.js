@@ -27,5 +27,32 @@ export const paths = {
   workPool: "/api/work-pool",
   teams: "/api/teams",
   teamMembers: (id) => `/api/teams/${enc(id)}/members`,
-  openapi: "/api/openapi.json"
+  openapi: "/api/openapi.json",
+  // The agent's customer screen
+  dial: (id) => `/api/customers/${enc(id)}/dial`,
+  manager: (id) => `/api/managers/${enc(id)}`,
+  itemReasons: (id) => `/api/work-items/${enc(id)}/reasons`,
+  uploadAttachment: (id, kind, name) => `/api/work-items/${enc(id)}/attachments/upload?kind=${enc(kind)}&name=${enc(name)}`,
+  attachment: (id, index) => `/api/work-items/${enc(id)}/attachments/${index}`,
+  // the leader's desk and the approver's screen
+  rules: "/api/rules",
+  rulePreview: (id) => `/api/rules/${enc(id)}/preview`,
+  approveRule: (id) => `/api/rules/${enc(id)}/approve`,
+  rejectRule: (id) => `/api/rules/${enc(id)}/reject`,
+  taskSplit: (id) => `/api/tasks/${enc(id)}/preview/split`,
+  submitTask: (id) => `/api/tasks/${enc(id)}/submit`,
+  teamWork: "/api/team-work",
+  customersList: "/api/customers",
+  allocateCustomers: "/api/allocation/customers",
+  importTask: (id) => `/api/tasks/${enc(id)}/import`,
+  groups: "/api/groups",
+  groupMembers: (id) => `/api/groups/${enc(id)}/members`,
+  pendingOffers: "/api/offer-uses/pending",
+  offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`,
+  // appointments and reminders (appointments.js)
+  myAppointments: "/api/my-appointments",
+  rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
+  cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
+  reminders: "/api/reminders",
+  acknowledgeReminder: (id) => `/api/reminders/${enc(id)}/acknowledge`
 }
