@@ -233,7 +233,15 @@ export const toErrorReply = (e: unknown): { status: number; json: ErrorBody; hea
   return { status: 500, json: { error: { code: "internal", message: "internal error", details: null } } }
 }
 
-const isArrayField = (field: unknown): boolean => {
+/**
+ * True when a query field wants an array (repeated keys, `?tier=A&tier=B`), through optional and default.
+ *
+ * @example
+ * ```ts
+ * isArrayField(z.array(z.string()).optional()) // true
+ * ```
+ */
+export const isArrayField = (field: unknown): boolean => {
   let f = field
   while (f instanceof z.ZodOptional || f instanceof z.ZodDefault) f = (f as z.ZodOptional).unwrap()
   return f instanceof z.ZodArray

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto"
 import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi"
 import { sessionCookieName } from "./auth/Auth"
-import { errorCodes, type RouteInfo } from "./http"
+import { errorCodes, isArrayField, type RouteInfo } from "./http"
 
 /**
  * `/api/customers/:id` → `/api/customers/{id}`.
@@ -77,15 +77,9 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output", define: Define): 
   return { $ref: component("Schema") }
 }
 
-const isArray = (field: z.ZodType): boolean => {
-  let f: z.ZodType = field
-  while (f instanceof z.ZodOptional || f instanceof z.ZodDefault) f = (f as z.ZodOptional).unwrap() as z.ZodType
-  return f instanceof z.ZodArray
-}
-
 /** Array query fields are sent as repeated keys (`?tier=A&tier=B`), as the router reads them. */
 const explodeArrays = (query: z.ZodObject): z.ZodObject =>
-  z.object(Object.fromEntries(Object.entries(query.shape).map(([k, f]) => [k, isArray(f as z.ZodType) ? (f as z.ZodType).openapi({ param: { style: "form", explode: true } }) : f])))
+  z.object(Object.fromEntries(Object.entries(query.shape).map(([k, f]) => [k, isArrayField(f) ? (f as z.ZodType).openapi({ param: { style: "form", explode: true } }) : f])))
 
 const pathKeys = (path: string): ReadonlyArray<string> => [...path.matchAll(/:([a-zA-Z]+)/g)].map((m) => m[1]!)
 
