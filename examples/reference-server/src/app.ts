@@ -10,6 +10,7 @@ import type { Authenticate, RouterOptions } from "./http"
 import { type InboundIntegrations, integrationRoutes } from "./integrations"
 import { Router } from "./http"
 import { openApiDocument } from "./openapi"
+import { adminRoutes } from "./routes/admin"
 import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
 import { authRoutes } from "./routes/auth"
@@ -19,6 +20,7 @@ import { reportRoutes } from "./routes/reports"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
 import { workbenchRoutes } from "./workbench/routes"
+import { agentRoutes, type AgentFiles } from "./routes/agent"
 
 /** Options of {@link createRouter}. */
 export interface AppOptions extends ApiContext {
@@ -32,6 +34,8 @@ export interface AppOptions extends ApiContext {
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
   /** The check run on every request after authentication (default: the CSRF check, auth/csrf.ts, with no extra origins). */
   readonly guard?: RouterOptions["guard"]
+  /** Where attachment files go (uploads answer 503 without it). */
+  readonly files?: AgentFiles
 }
 
 /**
@@ -44,7 +48,7 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, files, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
   const r = new Router({ authenticate, guard: guard ?? csrfGuard() })
 
@@ -82,6 +86,8 @@ export const createRouter = (options: AppOptions): Router => {
   auditRoutes(r, ctx)
   reportRoutes(r, ctx)
   jobRoutes(r, ctx)
+  adminRoutes(r, ctx)
+  agentRoutes(r, ctx, files)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs"
 import { z } from "zod"
 import { chinaCalendar } from "@winback/adapters"
-import { type BusinessCalendar, fixedCalendar } from "@winback/rules"
+import { type BusinessCalendar, fixedCalendar, isCalendarDataMissing } from "@winback/rules"
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day is YYYY-MM-DD")
 const Year = z.number().int().min(1900).max(2200)
@@ -68,4 +68,68 @@ export const calendarFromEnv = (env: Readonly<Record<string, string | undefined>
   if (!parsed.success) throw new Error(`WINBACK_HOLIDAYS_FILE: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).slice(0, 5).join("; ")}`)
   const f = parsed.data
   return layered(base, fixedCalendar({ name: f.name ?? "holidays file", holidays: f.holidays, workdays: f.workdays, years: f.years }), f.years)
+}
+
+/** The business time zone when `WINBACK_TIME_ZONE` is not set: the Chinese call centers' own. */
+export const defaultTimeZone = "Asia/Shanghai"
+
+/**
+ * The business time zone from `WINBACK_TIME_ZONE` (an IANA name, default {@link defaultTimeZone});
+ * throws an `Error` naming the variable when the runtime does not know the zone.
+ *
+ * @example
+ * ```ts
+ * timeZoneFromEnv({}) // "Asia/Shanghai"
+ * timeZoneFromEnv({ WINBACK_TIME_ZONE: "Europe/Berlin" }) // "Europe/Berlin"
+ * ```
+ */
+export const timeZoneFromEnv = (env: Readonly<Record<string, string | undefined>>): string => {
+  const zone = env.WINBACK_TIME_ZONE === undefined || env.WINBACK_TIME_ZONE === "" ? defaultTimeZone : env.WINBACK_TIME_ZONE
+  try {
+    new Intl.DateTimeFormat("en-CA", { timeZone: zone })
+  } catch {
+    throw new Error("WINBACK_TIME_ZONE must be an IANA time zone such as Asia/Shanghai")
+  }
+  return zone
+}
+
+/**
+ * The business date (`YYYY-MM-DD`) of an instant in a time zone: a call center in Beijing starts
+ * its 1 January at 16:00 UTC on 31 December, not at midnight UTC.
+ *
+ * @example
+ * ```ts
+ * businessDate("Asia/Shanghai", Date.parse("2026-12-31T16:30:00Z")) // "2027-01-01"
+ * businessDate("UTC", Date.parse("2026-12-31T16:30:00Z")) // "2026-12-31"
+ * ```
+ */
+export const businessDate = (timeZone: string, at: number): string => {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at)
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ""
+  return `${part("year")}-${part("month")}-${part("day")}`
+}
+
+/**
+ * The years between `from` and `days` days later that `calendar` has no holiday data for, so an
+ * operator is told before the year turns (phone and visit contacts are refused on such days).
+ *
+ * @example
+ * ```ts
+ * uncoveredYears(chinaCalendar(), "2026-12-07", 60) // [2027] while chinese-days has not published 2027
+ * ```
+ */
+export const uncoveredYears = (calendar: BusinessCalendar, from: string, days: number): ReadonlyArray<number> => {
+  const start = Date.parse(`${from}T00:00:00Z`)
+  const years = new Set<number>()
+  for (let y = Number(from.slice(0, 4)); y <= new Date(start + days * 86_400_000).getUTCFullYear(); y++) years.add(y)
+  return [...years].filter((y) => {
+    const first = y === Number(from.slice(0, 4)) ? from : `${y}-01-01`
+    try {
+      calendar.isHoliday(first)
+      return false
+    } catch (e) {
+      if (isCalendarDataMissing(e)) return true
+      throw e
+    }
+  })
 }

@@ -181,6 +181,7 @@ export const errorCodes = [
   "rate_limited",
   "integration_failed",
   "storage_unavailable",
+  "not_configured",
   "internal"
 ] as const
 

@@ -10,19 +10,20 @@
  * WINBACK_WEBHOOK_START_AFTER_SEQ); logins: WINBACK_TRUST_PROXY (proxies appending X-Forwarded-For,
  * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
  * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback); holidays: WINBACK_CALENDAR (china | none),
- * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published);
+ * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published),
+ * WINBACK_TIME_ZONE (Asia/Shanghai: the business date, and a warning at start when the calendar has
+ * no data for a year within the next 60 days);
  * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin).
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
 import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
-import { calendarFromEnv } from "./calendar"
+import { businessDate, calendarFromEnv, timeZoneFromEnv, uncoveredYears } from "./calendar"
 import { demoLocaleFromEnv, seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoLoginsRefusal, demoPassword, startServer } from "./server"
 
 const env = process.env
-const today = new Date().toISOString().slice(0, 10)
 const url = env.WINBACK_DATABASE_URL
 const dataDir = resolve(env.WINBACK_DATA_DIR ?? ".data/winback")
 const customers = Number(env.WINBACK_DEMO_CUSTOMERS ?? 1000)
@@ -51,7 +52,9 @@ if (refusal !== null) {
 let integrations: IntegrationOptions | undefined
 let calendar: ReturnType<typeof calendarFromEnv>
 let demoLocale: ReturnType<typeof demoLocaleFromEnv>
+let timeZone: string
 try {
+  timeZone = timeZoneFromEnv(env)
   demoLocale = demoLocaleFromEnv(env)
   integrations = integrationsFromEnv(env)
   calendar = calendarFromEnv(env)
@@ -59,6 +62,16 @@ try {
   // The message names the variable, never its value.
   console.error(`Configuration error: ${(e as Error).message}`)
   process.exit(1)
+}
+// The business date in the center's time zone (Beijing's day starts at 16:00 UTC).
+const businessToday = () => businessDate(timeZone, Date.now())
+const today = businessToday()
+const gaps = calendar ? uncoveredYears(calendar, today, 60) : []
+if (calendar && gaps.length > 0) {
+  console.warn(
+    `Warning: the business calendar (${calendar.name}) has no holiday data for ${gaps.join(", ")}; on those days phone and visit work is refused ` +
+      "until WINBACK_HOLIDAYS_FILE supplies the official arrangement (docs/reference-server.md)."
+  )
 }
 
 const schemaOption = env.WINBACK_SCHEMA ? { schema: env.WINBACK_SCHEMA } : {}
@@ -88,8 +101,10 @@ const server = await startServer({
     // The embedded default loads the demo in bulk (binary COPY in one transaction).
     ...(url ? {} : { loader: pgliteDemoLoader(storage) })
   }),
-  today: () => new Date().toISOString().slice(0, 10),
+  today: businessToday,
   orgCacheTtlMs,
+  // Attachments beside the data; dials go to the demo's recording local dialer.
+  agent: { filesDirectory: resolve(dataDir, "files") },
   ...(integrations ? { integrations } : {})
 })
 process.stdout.write("\n")

@@ -20,6 +20,7 @@ import type { SeedContext } from "./demo"
 import type { Router } from "./http"
 import { inboundIntegrations, type IntegrationOptions, integrationStateFor, startWebhooks, type WebhookRunner } from "./integrations"
 import type { ApiContext } from "./routes/support"
+import { agentServices, type AgentServiceOptions } from "./routes/agent"
 
 /** A demo login shown on the start page and printed at start (the login is the manager id). */
 export interface DemoLogin {
@@ -135,6 +136,12 @@ export interface ServerOptions {
    * says so on every task that asks to skip them).
    */
   readonly calendar?: BusinessCalendar | null
+  /**
+   * The agent screen's dialer, attachment file storage and work settings (see `AgentServiceOptions`):
+   * by default a demo server (one that seeds) dials through the recording local dialer, and files go
+   * to a temporary directory kept for the server's life.
+   */
+  readonly agent?: AgentServiceOptions
 }
 
 /** A running server. */
@@ -178,6 +185,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
   const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
   const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
+  const agent = await agentServices(options.agent ?? {}, { demo: options.seed !== undefined })
   const winback = await createWinback({
     storage: storesLayer(storage.stores),
     policy: defaultPolicy,
@@ -187,7 +195,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     ...(reports ? { reports } : {}),
     // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
     ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
-    config: { calendar }
+    ...(agent.dialer ? { dialer: agent.dialer } : {}),
+    config: { calendar, ...agent.workConfig }
   })
   let webhooks: WebhookRunner | undefined
   try {
@@ -236,6 +245,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      files: agent.files,
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
@@ -266,6 +276,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           })
           await winback.dispose()
           await storage.close()
+          await agent.close()
         })())
     }
   } catch (e) {

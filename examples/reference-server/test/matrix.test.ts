@@ -8,9 +8,9 @@
  *
  * The demo policy (DOMAIN §1 with the grants of the work) behind the expectations: agents act on their
  * own customers and items; a team leader on the team's (the district leader's team is the district
- * team, whose only member is the district leader); directors read their region's subtree but change
- * no customer work; the approver reads and decides tasks and rules awaiting approval and nothing
- * else; leaders and directors are admins (tasks, rules, extraction, API keys for their teams).
+ * team, whose only member is the district leader); directors read their region's subtree and change
+ * no customer work but its DND lists (as the region's admin); the approver reads and decides tasks
+ * and rules awaiting approval and nothing else; leaders and directors are admins (tasks, rules, extraction, API keys for their teams).
  * Outside-scope records belong to a Shanghai agent: outside every Beijing person's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -127,6 +127,14 @@ const pendingAlertTask = async () => {
   await server.winback.as(demoLogins.director).tasks.submit(t.id)
   return t.id
 }
+/** A fresh team under the squad (its admin: the squad's leader). */
+const freshTeam = async () => (await server.winback.as(demoLogins.director).teams.createChild(squad, { id: `t-mx-${++seq}`, name: `mx ${seq}`, adminId: demoLogins.teamLeader })).id
+/** A fresh agent in the squad. */
+const freshMember = async () => {
+  const id = `m-mx-${++seq}`
+  await server.winback.stores.managers.insert({ ...(await server.winback.stores.managers.get(colleague)), id, version: 1 })
+  return id
+}
 const activeTask = async () => {
   const id = await pendingTask()
   await server.winback.as(demoLogins.approver).tasks.approve(id)
@@ -206,6 +214,7 @@ const inScope: ReadonlyArray<Case> = [
   ),
   { route: "GET /api/work-items/:id", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}` }), expect: customerRead },
   { route: "GET /api/work-items/:id/questionnaire", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}/questionnaire` }), expect: customerRead },
+  { route: "GET /api/work-items/:id/reasons", what: "own item", request: async (r) => ({ method: "GET", path: `/api/work-items/${(await mine(r)).itemId}/reasons` }), expect: customerRead },
   // Holding open work grants read access to its customer (issue 14): a Shanghai customer whose item
   // the person (or, for leaders and the director, their agent) holds reads like their own.
   {
@@ -301,12 +310,12 @@ const inScope: ReadonlyArray<Case> = [
   ),
   {
     route: "POST /api/dnd",
-    what: "own customer",
+    what: "own customer (the director as the region's admin keeps DND lists)",
     request: async (r) => {
       const { customerId } = await mine(r)
       return { method: "POST", path: "/api/dnd", body: { customerId, channel: "sms", reason: "asked not to be texted" }, target: { customerId } }
     },
-    expect: [201, 201, 201, 403, 404]
+    expect: [201, 201, 201, 201, 404]
   },
   {
     route: "DELETE /api/customers/:id/dnd/:entryId",
@@ -316,7 +325,7 @@ const inScope: ReadonlyArray<Case> = [
       const entryId = await dndEntryOf(customerId)
       return { method: "DELETE", path: `/api/customers/${customerId}/dnd/${entryId}`, body: { reason: "set by mistake" }, target: { customerId } }
     },
-    expect: [200, 200, 200, 403, 404],
+    expect: [200, 200, 200, 200, 404],
     check: (_r, a) => expect(a.body.removedAt).toEqual(expect.any(String))
   },
   {
@@ -389,6 +398,23 @@ const inScope: ReadonlyArray<Case> = [
   },
   { route: "GET /api/teams/:id/members", what: "the agent's squad", request: async () => ({ method: "GET", path: `/api/teams/${squad}/members` }), expect: [403, 200, 200, 200, 403] },
   { route: "GET /api/managers", what: "own team", request: async () => ({ method: "GET", path: "/api/managers" }), expect: [403, 200, 200, 200, 403] },
+  // Team administration: the leaders administer the squad (the district leader from above), the director the region
+  { route: "GET /api/org/reach", what: "the caller's administered teams", request: async () => ({ method: "GET", path: "/api/org/reach" }), expect: same(200) },
+  { route: "GET /api/org/managers", what: "managers in reach", request: async () => ({ method: "GET", path: "/api/org/managers?q=beijing" }), expect: same(200) },
+  { route: "POST /api/teams", what: "a team under the squad", request: async () => ({ method: "POST", path: "/api/teams", body: { parentId: squad, name: `mx team ${++seq}`, adminId: demoLogins.teamLeader } }), expect: [403, 201, 201, 201, 403] },
+  { route: "PATCH /api/teams/:id", what: "a team under the squad", request: async () => ({ method: "PATCH", path: `/api/teams/${await freshTeam()}`, body: { name: `renamed ${++seq}` } }), expect: [403, 200, 200, 200, 403] },
+  { route: "PUT /api/teams/:id/admin", what: "a team under the squad", request: async () => ({ method: "PUT", path: `/api/teams/${await freshTeam()}/admin`, body: { adminId: colleague } }), expect: [403, 200, 200, 200, 403] },
+  { route: "PUT /api/managers/:id/team", what: "a squad member into a team under the squad", request: async () => ({ method: "PUT", path: `/api/managers/${await freshMember()}/team`, body: { teamId: await freshTeam() } }), expect: [403, 200, 200, 200, 403] },
+  { route: "PUT /api/managers/:id/roles", what: "a squad member", request: async () => ({ method: "PUT", path: `/api/managers/${await freshMember()}/roles`, body: { roles: ["agent", "team-leader"] } }), expect: [403, 200, 200, 200, 403] },
+  { route: "PUT /api/managers/:id/roles", what: "a Shanghai agent", request: async () => ({ method: "PUT", path: `/api/managers/${shAgent.id}/roles`, body: { roles: ["team-leader"] } }), expect: same(403) },
+  { route: "PUT /api/managers/:id/active", what: "a squad member", request: async () => ({ method: "PUT", path: `/api/managers/${await freshMember()}/active`, body: { active: false } }), expect: [403, 200, 200, 200, 403] },
+  {
+    route: "POST /api/rules/preview",
+    what: "a rule before saving",
+    request: async () => ({ method: "POST", path: "/api/rules/preview", body: { rule: { ruleId: "mx-preview", name: "Bill drop", templateId: "bill-drop" } } }),
+    expect: [403, 200, 200, 200, 403],
+    readOnly: true
+  },
   // Tasks
   { route: "GET /api/tasks/:id", what: "an active task", request: async () => ({ method: "GET", path: "/api/tasks/demo-retention-bill-drop" }), expect: [200, 200, 200, 200, 404] },
   { route: "GET /api/tasks/:id/preview", what: "a task awaiting approval", request: async () => ({ method: "GET", path: `/api/tasks/${await pendingAlertTask()}/preview` }), expect: [403, 200, 200, 200, 200] },
@@ -568,6 +594,17 @@ const outOfScope: ReadonlyArray<Case> = [
   ),
   { route: "GET /api/work-items/:id", what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}` }), expect: same(404) },
   { route: "GET /api/work-items/:id/questionnaire", what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}/questionnaire` }), expect: same(404) },
+  // The agent screen's routes (agent.test.ts covers them in scope): nothing says a Shanghai item exists, nothing is stored for it.
+  ...(["reasons", "attachments/0"] as const).map((tail): Case => ({ route: `GET /api/work-items/:id/${tail === "reasons" ? tail : "attachments/:index"}`, what: "a Shanghai item", request: async () => ({ method: "GET", path: `/api/work-items/${(await theirs()).itemId}/${tail}` }), expect: same(404) })),
+  {
+    route: "POST /api/work-items/:id/attachments/upload",
+    what: "a Shanghai item",
+    request: async () => {
+      const { customerId, itemId } = await theirs()
+      return { method: "POST", path: `/api/work-items/${itemId}/attachments/upload?kind=other&name=notes.txt`, body: "call notes", contentType: "text/plain", target: { customerId, itemId } }
+    },
+    expect: same(404)
+  },
   {
     route: "PATCH /api/customers/:id",
     what: "a Shanghai customer",

@@ -24,3 +24,6 @@ export * from "./calendar"
 // HTTP integrations: SMS gateway, dialer (call center), outgoing webhooks (an outbox over the audit log)
 export * from "./http"
 
+
+// Attachment files: the local-directory file storage (the default of the reference server)
+export { defaultAttachmentTypes, LocalFileStorage, type LocalFileStorageOptions } from "./files/LocalFileStorage"

@@ -117,6 +117,7 @@ export { type TeamFilter, TeamStore } from "./org/TeamStore"
 export { CustomerDirectory, StaffDirectory, UsageHistoryReader } from "./ports/HostDirectories"
 // Ports: outbound
 export { Dialer, IntegrationError, Notifier, SmsGateway, type SmsStatus } from "./ports/Outbound"
+export { type FileMeta, FileStorage, FileStorageError, type StoredFile } from "./ports/FileStorage"
 export { currentStores, type StoragePorts, type Stores, storesLayer } from "./ports/Stores"
 export { directoriesFromStores } from "./ports/defaultDirectories"
 export {
@@ -183,6 +184,7 @@ export {
 } from "./facade/ScopedStores"
 export { Allocate, Allocation, type AllocationResult } from "./work/Allocation"
 export { NewTeam, TeamService } from "./org/TeamService"
+export { ManagerSearch, type TeamAdminOps } from "./org/TeamAdmin"
 export { actingAs, type ActorSession, type ScopeServices, scopeLayer, sessionFor } from "./facade/ActorSession"
 export { type CustomerScopeFilter } from "./customer/CustomerStore"
 export { type WorkItemScopeFilter } from "./work/WorkItemStore"
@@ -231,7 +233,8 @@ export {
 // Reading call-center CSV files: strict decoding (GBK, GB18030, UTF-8 with or without BOM, UTF-16), RFC 4180 quoting
 export { canonicalColumn, CsvEncoding, type CsvProblem, type CsvRecord, type CsvSource, maxListedProblems, ProblemList, readCsv } from "./shared/CsvReader"
 export { type CustomerWork, type OfferedItem, type TaskWorkload, WorkList, WorkListQuery, WorkPoolQuery } from "./work/WorkList"
-export { CallOutcome, type CallResult, type DialResult, Execution, maxCallAttempts, NewAttachment, ResponseInput, wrongNumberAction } from "./work/Execution"
+export { CallOutcome, type CallResult, type DialResult, dialAction, Execution, maskPhone, maxCallAttempts, NewAttachment, ResponseInput, wrongNumberAction } from "./work/Execution"
+export { type ItemReason, itemReasons } from "./work/ItemReasons"
 export { NewRuleInstance, RuleService, ruleRecordId } from "./rule/RuleService"
 export { type NewTask, PreviewOptions, type TaskPatch, type TaskPreview, TaskService } from "./task/TaskService"
 export { CustomerGroupService, type GroupMembers, NewCustomerGroup } from "./customer/CustomerGroupService"

@@ -28,6 +28,11 @@ describe("CustomerGroupService", () => {
     await w.run(Effect.flatMap(RuleService, (r) => r.approve(appr, rule.id)))
     const preview = await w.run(Effect.flatMap(RuleService, (r) => r.preview(dir, rule.id, "2026-11-25")))
     expect(preview).toEqual({ count: 5, sample: ["c-1", "c-2", "c-3", "c-4", "c-5"] })
+    // The same answer before saving, for a template with parameters; authors only, nothing written.
+    const draft = { ruleId: "bday-2", name: "Birthday", templateId: "birthday" }
+    expect(await w.run(Effect.flatMap(RuleService, (r) => r.previewDraft(dir, draft, "2026-11-25")))).toEqual(preview)
+    expect((await w.fail(Effect.flatMap(RuleService, (r) => r.previewDraft(appr, draft, "2026-11-25"))))._tag).toBe("Forbidden")
+    expect((await w.fail(Effect.flatMap(RuleService, (r) => r.previewDraft(dir, { ...draft, params: { nope: 1 } }, "2026-11-25"))))._tag).toBe("ValidationError")
     const g = await w.run(Effect.flatMap(CustomerGroupService, (s) => s.create(dir, { name: "Birthdays", validFrom: "2026-11-01", validUntil: "2026-11-30", ruleInstanceId: rule.id })))
     await Effect.runPromise(w.stores.dnd.add({ id: "d1", customerId: "c-4", channel: "sms", reason: "x", source: "agent", createdBy: "m-b1", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null }))
     const m = await w.run(Effect.flatMap(CustomerGroupService, (s) => s.members(dir, g.group.id, { asOf: "2026-11-25", channel: "sms" })))

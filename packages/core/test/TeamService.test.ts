@@ -88,3 +88,62 @@ describe("TeamService", () => {
     expect(await failure(Effect.flatMap(as("m-gone"), (s) => s.customers.list()))).toBeInstanceOf(Forbidden)
   })
 })
+
+describe("TeamService: renaming teams, roles and deactivation", () => {
+  const audit = async () => (await Effect.runPromise(stores.audit.query({ categories: ["team"] }))).items
+
+  it("renames a team the actor administers, audited with before and after; others may not", async () => {
+    const t = await run(Effect.flatMap(as("m-lead"), (s) => s.teams.rename("t-north-1", "  North one  ")))
+    expect(t).toMatchObject({ id: "t-north-1", name: "North one", version: 2 })
+    expect(await failure(Effect.flatMap(as("m-lead-s"), (s) => s.teams.rename("t-north", "Mine")))).toBeInstanceOf(Forbidden)
+    expect(await failure(Effect.flatMap(as("m-lead"), (s) => s.teams.rename("t-north", " ")))).toBeInstanceOf(ValidationError)
+    expect((await audit()).map((e) => [e.action, e.recordId, (e.after as { name: string }).name])).toEqual([["team.rename", "t-north-1", "North one"]])
+  })
+
+  it("the admin role changes roles inside the teams it administers, in the work history and the audit trail", async () => {
+    const m = await run(Effect.flatMap(as("m-admin"), (s) => s.teams.setRoles("m-a1", ["team-leader", "agent"])))
+    expect(m.roles).toEqual(["agent", "team-leader"])
+    expect(m.profile.workHistory.at(-1)).toEqual({ at: "2026-11-22T09:00:00.000Z", kind: "role-change", detail: "agent -> agent,team-leader" })
+    expect((await audit())[0]).toMatchObject({ action: "manager.set-roles", recordId: "m-a1", actorId: "m-admin", before: { roles: ["agent"] }, after: { roles: ["agent", "team-leader"] } })
+    // A team's admin without the admin role may not; nor may anyone outside reach.
+    expect(await failure(Effect.flatMap(as("m-lead"), (s) => s.teams.setRoles("m-a2", ["team-leader"])))).toBeInstanceOf(Forbidden)
+    expect(await failure(Effect.flatMap(as("m-admin"), (s) => s.teams.setRoles("m-a1", [])))).toBeInstanceOf(ValidationError)
+  })
+
+  it("nobody gives themselves a role, and the region's last admin keeps the admin role", async () => {
+    const e = await failure(Effect.flatMap(as("m-admin"), (s) => s.teams.setRoles("m-admin", ["admin", "director"])))
+    expect(e).toBeInstanceOf(Forbidden)
+    const me = await Effect.runPromise(stores.managers.get("m-admin"))
+    await Effect.runPromise(stores.managers.update({ ...me, roles: ["admin", "director"] }, me.version))
+    expect(await failure(Effect.flatMap(as("m-admin"), (s) => s.teams.setRoles("m-admin", ["director"])))).toMatchObject({ _tag: "Conflict", kind: "wrong-state" })
+    // With a second admin in the region, the first may step down.
+    await run(Effect.flatMap(as("m-admin"), (s) => s.teams.setRoles("m-lead", ["team-leader", "admin"])))
+    const down = await run(Effect.flatMap(as("m-admin"), (s) => s.teams.setRoles("m-admin", ["director"])))
+    expect(down.roles).toEqual(["director"])
+  })
+
+  it("deactivates a manager in reach (who then cannot act), but not oneself, the last admin or a team's admin", async () => {
+    const off = await run(Effect.flatMap(as("m-admin"), (s) => s.teams.setActive("m-a2", false)))
+    expect(off).toMatchObject({ id: "m-a2", active: false })
+    expect(off.profile.workHistory.at(-1)).toMatchObject({ kind: "left", detail: "deactivated" })
+    expect(await failure(Effect.flatMap(as("m-a2"), (s) => s.customers.list()))).toBeInstanceOf(Forbidden)
+    expect((await audit())[0]).toMatchObject({ action: "manager.deactivate", recordId: "m-a2", before: { active: true }, after: { active: false } })
+    expect(await failure(Effect.flatMap(as("m-admin"), (s) => s.teams.setActive("m-admin", false)))).toBeInstanceOf(Forbidden)
+    expect(await failure(Effect.flatMap(as("m-admin"), (s) => s.teams.setActive("m-lead", false)))).toMatchObject({ _tag: "Conflict", kind: "wrong-state" })
+    const back = await run(Effect.flatMap(as("m-admin"), (s) => s.teams.setActive("m-a2", true)))
+    expect(back.active).toBe(true)
+  })
+
+  it("searches the managers in reach by name or id, paged, inactive ones on request", async () => {
+    const page = await run(Effect.flatMap(as("m-lead"), (s) => s.teams.searchManagers({ limit: 3 })))
+    expect(page.items.map((m) => m.id)).toEqual(["m-a1", "m-a2", "m-a4"])
+    expect(page.nextCursor).toBe("3")
+    const rest = await run(Effect.flatMap(as("m-lead"), (s) => s.teams.searchManagers({ limit: 3, cursor: "3" })))
+    expect(rest.items.map((m) => m.id)).toEqual(["m-dir", "m-lead", "m-sub"])
+    const hit = await run(Effect.flatMap(as("m-admin"), (s) => s.teams.searchManagers({ query: "GONE", includeInactive: true })))
+    expect(hit.items.map((m) => m.id)).toEqual(["m-gone"])
+    const none = await run(Effect.flatMap(as("m-lead-s"), (s) => s.teams.searchManagers({ query: "m-a1" })))
+    expect(none.items).toEqual([])
+    expect((await run(Effect.flatMap(as("m-a1"), (s) => s.teams.searchManagers({})))).items).toEqual([])
+  })
+})

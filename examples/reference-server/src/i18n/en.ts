@@ -1,3 +1,6 @@
+import { adminMessages } from "./admin"
+import { agentMessages } from "./agent"
+
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
  * report titles, labels and column headings, chart titles, rule template labels and parameter
@@ -10,6 +13,8 @@
  * ```
  */
 export const en = {
+  ...adminMessages.en,
+  ...agentMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",

@@ -7,9 +7,13 @@
  * zhCN["work.title"] // "工作列表"
  * ```
  */
+import { adminMessages } from "./admin"
 import type { MessageKey } from "./en"
+import { agentMessages } from "./agent"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...adminMessages.zhCN,
+  ...agentMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",
   "page.skip": "跳到正文",

@@ -5,6 +5,7 @@
 import { z } from "zod"
 import { Allocate, Customer, CustomerMasterPatch, Forbidden, IsoDate, Manager, NotFound, OfferUse, Team, UsageHistory, WorkItem } from "@winback/core"
 import type { Router } from "../http"
+import { pageCustomer } from "./agent"
 import { type ApiContext, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
 const CustomersQuery = z.object({
@@ -42,7 +43,8 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "A page of customers", schema: PageOf(Customer) } },
     handler: async ({ principal, query: q }) => {
       const filter = { ...(q.region ? { region: q.region } : {}), ...(q.tier ? { tiers: q.tier } : {}), ...(q.ownerManagerId ? { ownerManagerIds: q.ownerManagerId } : {}) }
-      return { json: await actAs(ctx, principal).customers.list(filter, pageOf(q)) }
+      const page = await actAs(ctx, principal).customers.list(filter, pageOf(q))
+      return { json: { ...page, items: page.items.map(pageCustomer) } }
     }
   })
   r.route({
@@ -52,7 +54,7 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     summary: "One customer (the summary the workbench shows)",
     params: IdParams,
     responses: { 200: { description: "The customer", schema: Customer } },
-    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).customers.get(params.id) })
+    handler: async ({ principal, params }) => ({ json: pageCustomer(await actAs(ctx, principal).customers.get(params.id)) })
   })
   r.route({
     method: "PATCH",

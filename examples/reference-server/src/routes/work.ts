@@ -24,6 +24,7 @@ import {
   WorkItemState
 } from "@winback/core"
 import type { Router } from "../http"
+import { pageCustomer, pageDial } from "./agent"
 import { evaluateAnswers, questionTextsFor } from "../questionnaires"
 import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
@@ -188,7 +189,7 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
       const me = actAs(ctx, principal)
       const customer = await me.customers.get(params.id)
       const [items, dnd] = await Promise.all([actAs(ctx, principal).workList.customer(params.id), me.contacts.dnd(params.id)])
-      return { json: { customer, work: items, dnd } }
+      return { json: { customer: pageCustomer(customer), work: items, dnd } }
     }
   })
   r.route({
@@ -287,10 +288,10 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     method: "POST",
     path: "/api/customers/:id/dial",
     tag: "work",
-    summary: "Click-to-call through the dialer, when the customer may be called now",
+    summary: "Click-to-call through the dialer, when the customer may be called now (audited as customer.dial; the answer carries the number masked)",
     params: IdParams,
     responses: { 200: { description: "Dialled, or why not", schema: z.object({ dialled: z.boolean() }).loose() } },
-    handler: async ({ principal, params }) => ({ json: await actAs(ctx, principal).execution.dial({ customerId: params.id }) })
+    handler: async ({ principal, params }) => ({ json: pageDial(await actAs(ctx, principal).execution.dial({ customerId: params.id })) })
   })
 
   r.route({

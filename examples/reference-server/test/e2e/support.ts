@@ -15,7 +15,7 @@ import { makeMemoryStores, MemoryDb, PgliteStorage } from "@winback/adapters"
 import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { standardVersionRecord } from "../../src/questionnaires"
 import type { SeedContext } from "../../src/demo"
-import { type DemoLogin, type RunningServer, startServer } from "../../src/server"
+import { type DemoLogin, type RunningServer, type ServerOptions, startServer } from "../../src/server"
 import { type DemoWork, seedDemoWork } from "../../src/workbench/demoWork"
 
 /** The business date of the demo. */
@@ -56,9 +56,10 @@ export interface Workbench {
 
 /**
  * Starts the server (port 0, memory or PGlite in a temp dir, small demo + demo work) and Chromium;
- * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo).
+ * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo); `server`: more
+ * options of the server (e.g. the agent screen's dialer and contact policy).
  */
-export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi" } = {}): Promise<Workbench> => {
+export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
   const dir = mkdtempSync(join(tmpdir(), "winback-e2e-"))
   const demoOptions = { ...baseDemoOptions, names: o.names ?? "pinyin" }
   const org = generateOrg(resolveDemoOptions(demoOptions))
@@ -92,7 +93,7 @@ export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi" } 
   }
   const db = new MemoryDb()
   const storage = process.env.WINBACK_E2E_STORAGE === "pglite" ? await PgliteStorage.open({ dataDir: dir }) : { stores: makeMemoryStores(db), db, close: async () => {} }
-  const server = await startServer({ storage, port: 0, seed, today: () => asOf, demoPassword, scrypt: { N: 1024, r: 8, p: 1 } })
+  const server = await startServer({ storage, port: 0, seed, today: () => asOf, demoPassword, scrypt: { N: 1024, r: 8, p: 1 }, ...o.server })
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -57,7 +57,7 @@ export const sessionFor = (actor: Actor): Effect.Effect<ActorSession, never, Sco
       ...view,
       audit: bind(trail, actor, ["note", "query", "verify"]),
       allocation: bind(allocation, actor, ["customers", "workItems"]),
-      teams: { ...bind(teams, actor, ["createRoot", "createChild", "setAdmin", "setMember", "members"]), list: teams.list }
+      teams: { ...bind(teams, actor, ["createRoot", "createChild", "setAdmin", "setMember", "members", "rename", "setRoles", "setActive", "searchManagers"]), list: teams.list }
     } as ActorSession
   })
 

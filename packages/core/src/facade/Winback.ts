@@ -258,7 +258,7 @@ const notConfigured = (integration: "sms" | "notifier" | "dialer") => Effect.fai
 // The use-case methods of a session, by group and service. `canContact` joins the scoped `contacts`.
 const useCases = {
   tasks: [TaskService, ["create", "update", "submit", "approve", "reject", "pause", "resume", "close", "expireDue", "preview"]],
-  rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview"]],
+  rules: [RuleService, ["create", "submit", "approve", "reject", "retire", "revise", "preview", "previewDraft"]],
   groups: [CustomerGroupService, ["create", "members"]],
   extraction: [Extraction, ["run", "plan", "work"]],
   imports: [ManualImport, ["importCsv"]],

@@ -118,7 +118,15 @@ export const buildActor = (
   }
 }
 
-const readAll = <A, E>(read: (page: PageRequest) => Effect.Effect<Page<A>, E>): Effect.Effect<ReadonlyArray<A>, E> =>
+/**
+ * Every page of a keyset-paged read, in order (org-sized lists: teams, managers).
+ *
+ * @example
+ * ```ts
+ * const teams = yield* readAll((page) => teamStore.list({}, page))
+ * ```
+ */
+export const readAll = <A, E>(read: (page: PageRequest) => Effect.Effect<Page<A>, E>): Effect.Effect<ReadonlyArray<A>, E> =>
   Effect.gen(function* () {
     const out: Array<A> = []
     let cursor: string | null = null

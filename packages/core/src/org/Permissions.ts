@@ -62,6 +62,12 @@ export const Actions = {
   teamCreateChild: "team.create-child",
   teamSetAdmin: "team.set-admin",
   teamMaintainMembers: "team.maintain-members",
+  /** Rename a team (its admins, over the teams they administer). */
+  teamRename: "team.rename",
+  /** Change a manager's roles (the admin role, over the managers of the teams they administer). */
+  managerSetRoles: "manager.set-roles",
+  /** Deactivate or reactivate a manager (the admin role, over the managers of the teams they administer). */
+  managerDeactivate: "manager.deactivate",
   auditRead: "audit.read",
   auditNote: "audit.note",
   auditVerify: "audit.verify",
@@ -223,6 +229,10 @@ export const defaultPolicy: PermissionPolicy = {
     // over both regions (the teams they administer span them) may make it.
     { role: "admin", reach: "administered", actions: [A.customerMoveRegion] },
     { role: "*", reach: "administered", actions: [A.teamCreateChild, A.teamSetAdmin, A.teamMaintainMembers, A.managerRead] },
+    { role: "*", reach: "administered", actions: [A.teamRename] },
+    { role: "admin", reach: "administered", actions: [A.managerSetRoles, A.managerDeactivate] },
+    // Admins keep the do-not-disturb lists of the customers their administered teams hold (DOMAIN §6).
+    { role: "admin", reach: "administered", actions: [A.dndAdd, A.dndRemove, A.dndRemoveProtected] },
     // The work (DOMAIN §3, §7, §8): admins and directors run extractions and write tasks, rules and
     // groups; leaders import manual lists for their team (directors for their subtree); agents work
     // their own customers. Managing a task follows its author's `task.create` reach.

@@ -20,6 +20,7 @@ import { TeamStore } from "./TeamStore"
 import { Transactions } from "../ports/Transactions"
 import { Team } from "./Team"
 import { decode } from "../shared/Validation"
+import { type TeamAdminOps, teamAdminOps } from "./TeamAdmin"
 
 /**
  * A new team. A child team's region defaults to its parent's.
@@ -71,7 +72,7 @@ export class TeamService extends Context.Service<
     readonly setMember: (actor: Actor, managerId: string, teamId: string | null) => Effect.Effect<Manager, TeamErrors>
     /** The members of a team the actor may see the managers of. */
     readonly members: (actor: Actor, teamId: string) => Effect.Effect<ReadonlyArray<Manager>, NotFound | Forbidden | StorageError>
-  }
+  } & TeamAdminOps
 >()("@winback/core/TeamService") {
   /**
    * The live implementation.
@@ -204,7 +205,8 @@ export class TeamService extends Context.Service<
         return out
       })
 
-      return TeamService.of({ list: actors.teams, createRoot, createChild, setAdmin, setMember, members })
+      const admin = teamAdminOps({ teams, managers, perms, trail, changeOrg })
+      return TeamService.of({ list: actors.teams, createRoot, createChild, setAdmin, setMember, members, ...admin })
     })
   )
 }

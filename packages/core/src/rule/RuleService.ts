@@ -117,6 +117,16 @@ export class RuleService extends Context.Service<
     readonly revise: (actor: Actor, recordId: string) => Effect.Effect<RuleInstanceRecord, Errors>
     /** How many customers the version picks as of a day, and the first few. */
     readonly preview: (actor: Actor, recordId: string, asOf: string) => Effect.Effect<{ readonly count: number; readonly sample: ReadonlyArray<string> }, Errors>
+    /**
+     * The same count and sample for a rule not saved yet (a template with parameters, or a rule), so
+     * an admin sees what a draft would pick before creating it; needs `rule.create`, writes nothing.
+     *
+     * @example
+     * ```ts
+     * yield* rules.previewDraft(admin, { ruleId: "bill-drop-gold", name: "Bill drop", templateId: "bill-drop", params: { dropPercent: 40 } }, "2026-11-25")
+     * ```
+     */
+    readonly previewDraft: (actor: Actor, input: NewRuleInstance, asOf: string) => Effect.Effect<{ readonly count: number; readonly sample: ReadonlyArray<string> }, Errors>
   }
 >()("@winback/core/RuleService") {
   /**
@@ -156,19 +166,20 @@ export class RuleService extends Context.Service<
 
       const mayAuthor = (actor: Actor) => () => perms.require(actor, Actions.ruleCreate, { type: "none" })
 
+      /** The rule a new instance describes: its template instantiated with the parameters, or the hand-written rule. */
+      const ruleOf = (n: z.output<typeof NewRuleInstance>) =>
+        Effect.gen(function* () {
+          if (n.templateId === undefined) return { from: undefined, rule: yield* decode(Rule, n.rule, "rule") }
+          const template = findTemplate(n.templateId)
+          if (!template) return yield* Effect.fail(new ValidationError({ subject: "rule instance", issues: [{ path: ["templateId"], code: "unknown-template", message: `no template '${n.templateId}' in the catalogue` }] }))
+          return { from: yield* lifecycle(() => instantiate(template, n.params)), rule: undefined }
+        })
+
       const create = Effect.fn("RuleService.create")(function* (actor: Actor, input: NewRuleInstance) {
         const n = yield* decode(NewRuleInstance, input, "rule instance")
         yield* perms.require(actor, Actions.ruleCreate, { type: "none" })
         const now = yield* nowIso
-        let from = undefined
-        let rule: Rule | undefined
-        if (n.templateId !== undefined) {
-          const template = findTemplate(n.templateId)
-          if (!template) return yield* Effect.fail(new ValidationError({ subject: "rule instance", issues: [{ path: ["templateId"], code: "unknown-template", message: `no template '${n.templateId}' in the catalogue` }] }))
-          from = yield* lifecycle(() => instantiate(template, n.params))
-        } else {
-          rule = yield* decode(Rule, n.rule, "rule")
-        }
+        const { from, rule } = yield* ruleOf(n)
         const draft = yield* lifecycle(() =>
           createDraft({ id: n.ruleId, name: n.name, authorId: actor.id, now, rule, from, effectiveFrom: n.effectiveFrom, effectiveTo: n.effectiveTo })
         )
@@ -229,7 +240,17 @@ export class RuleService extends Context.Service<
         const visible = (yield* scoped.forActor(actor).customers.getMany(ids!)).map((c) => c.id)
         return { count: visible.length, sample: visible.slice(0, 10) }
       })
-      return RuleService.of({ create, submit, approve, reject, retire, revise, preview })
+      const previewDraft = Effect.fn("RuleService.previewDraft")(function* (actor: Actor, input: NewRuleInstance, asOf: string) {
+        const n = yield* decode(NewRuleInstance, input, "rule instance")
+        const day = yield* decode(IsoDate, asOf, "as-of day")
+        yield* perms.require(actor, Actions.ruleCreate, { type: "none" })
+        const { from, rule } = yield* ruleOf(n)
+        const [ids] = yield* candidates.matching([from?.rule ?? rule!], day)
+        // As for a stored rule: only the customers the actor may read count.
+        const visible = (yield* scoped.forActor(actor).customers.getMany(ids!)).map((c) => c.id)
+        return { count: visible.length, sample: visible.slice(0, 10) }
+      })
+      return RuleService.of({ create, submit, approve, reject, retire, revise, preview, previewDraft })
     })
   )
 }

@@ -164,6 +164,46 @@ export type DialResult =
   | { readonly dialled: false; readonly reasons: ReadonlyArray<ContactReason | { readonly code: "no-phone" | "retry-wait"; readonly message: string }> }
 
 /**
+ * The audit action of a call placed through the dialer (category `customer`): who dialled whom,
+ * the call center's call id and the chosen items; the number only masked ({@link maskPhone}).
+ *
+ * @example
+ * ```ts
+ * const page = yield* audit.query({ customerId: "cust-42", categories: ["customer"] })
+ * page.items.filter((e) => e.action === dialAction)
+ * ```
+ */
+export const dialAction = "customer.dial"
+
+/**
+ * A phone number as people other than the dialer see it: the first three and the last four digits
+ * kept, the rest starred (`138****5678`); a `+86` country code is left out, shorter numbers keep
+ * only their last two digits.
+ *
+ * @example
+ * ```ts
+ * maskPhone("+8613812345678") // "138****5678"
+ * maskPhone("010-6512") // "******12"
+ * ```
+ */
+export const maskPhone = (phone: string): string => {
+  const digits = phone.replace(/\D/g, "").replace(/^86(?=1\d{10}$)/, "")
+  if (digits.length >= 9) return `${digits.slice(0, 3)}${"*".repeat(digits.length - 7)}${digits.slice(-4)}`
+  return `${"*".repeat(Math.max(digits.length - 2, 0))}${digits.slice(-2)}`
+}
+
+const auditDial = (trail: AuditTrail["Service"], actor: Actor, customerId: string, call: { readonly callId: string; readonly phone: string; readonly itemIds: ReadonlyArray<string> }) =>
+  trail.record(actor, {
+    action: dialAction,
+    category: "customer",
+    recordType: "Customer",
+    recordId: customerId,
+    customerId,
+    before: null,
+    after: { callId: call.callId, phone: maskPhone(call.phone), itemIds: call.itemIds, channel: "phone" }
+  })
+
+/**
  * The audit action of the wrong-number feedback (DOMAIN §7): written on the customer when a
  * "not in service" call ends their items `unreachable`, so whoever keeps the contact data finds it
  * (the host CRM, system of record for contact data, through the webhook `customer.wrong_number`;
@@ -459,6 +499,7 @@ export class Execution extends Context.Service<
         const phone = customer.phones[0]
         if (!phone) return { dialled: false, reasons: [{ code: "no-phone", message: `customer ${customer.id} has no phone number` }] } satisfies DialResult
         const { callId } = yield* dialer.call({ customerId: customer.id, managerId: actor.id, phone, ...(itemIds === undefined ? {} : { itemIds }) })
+        yield* auditDial(trail, actor, customer.id, { callId, phone, itemIds: itemIds ?? [] })
         return { dialled: true, callId, phone } satisfies DialResult
       })
 

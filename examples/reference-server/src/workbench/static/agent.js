@@ -3,7 +3,8 @@
 // call that completes several items at once, an appointment, and adding or taking back a
 // do-not-disturb entry.
 import { del, get, itemsOf, post } from "./api.js"
-import { act, go, hasRole, showError, showInfo } from "./ui.js"
+import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
+import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customer-panels.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
@@ -150,18 +151,19 @@ export async function customerView(customerId) {
   // Summary
   const facts = [
     [t("cust.id"), customer.id],
+    [t("cust.phone"), phoneLine(customer)],
     [t("cust.tier"), word("tier", customer.tier)],
     [t("cust.lineStatus"), word("line", customer.lineStatus)],
     [t("cust.payment"), word("payment", customer.paymentType)],
     [t("cust.region"), customer.region],
     [t("cust.contractEnd"), customer.contractEnd ?? "—"],
     [t("cust.preferredChannel"), customer.preferredChannel ? word("channel", customer.preferredChannel) : "—"],
-    [t("cust.owner"), customer.ownerManagerId ?? "—"]
+    [t("cust.owner"), await ownerName(customer, meId())]
   ]
   const summary = h(
     "div",
     { class: "card summary" },
-    h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v === undefined || v === null ? "—" : String(v))]))
+    h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v === undefined || v === null ? "—" : v instanceof Node ? v : String(v))]))
   )
 
   // Items: each with a checkbox (which items this call is about)
@@ -185,10 +187,8 @@ export async function customerView(customerId) {
         h(
           "span",
           { class: "muted", dataset: { attempts: String(w.attempts?.length ?? 0) } },
-          `${t("cust.itemLine", { channel: word("channel", w.channel), state: word("state", w.state), attempts: w.attempts?.length ?? 0 })}${w.nextAttemptAt ? `${t("cust.itemNext", { when: when(w.nextAttemptAt) })}${o.ready === false ? t("cust.waiting") : ""}` : ""}`
-        ),
-        " ",
-        h("code", {}, w.id)
+          `${t("cust.itemLine", { channel: word("channel", w.channel), state: word("state", w.state), attempts: w.attempts?.length ?? 0 })}${t("cust.handedOut", { when: when(w.createdAt) })}${w.dueAt ? t("cust.due", { when: when(w.dueAt) }) : ""}${w.nextAttemptAt ? `${t("cust.itemNext", { when: when(w.nextAttemptAt) })}${o.ready === false ? t("cust.waiting") : ""}` : ""}`
+        )
       )
     )
   })
@@ -202,14 +202,15 @@ export async function customerView(customerId) {
   )
 
   // Questionnaire of the first item whose task has one; the offer catalogue for the call form
-  const [q, offers] = await Promise.all([
+  const [q, offers, reasons] = await Promise.all([
     questionnairePanel(offered, tasks, customer),
-    get(paths.offers, { limit: 100 }).then(itemsOf, (e) => (showError(e, t("cust.offersError")), []))
+    get(paths.offers, { limit: 100 }).then(itemsOf, (e) => (showError(e, t("cust.offersError")), [])),
+    reasonsPanel(offered, tasks)
   ])
 
   root.append(
     h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, t("cust.back"))),
-    h("div", { class: "grid" }, h("div", { class: "col" }, summary, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t("cust.noCall"))), h("div", { class: "col" }, q.node, appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
+    h("div", { class: "grid" }, h("div", { class: "col" }, summary, reasons, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t("cust.noCall"))), h("div", { class: "col" }, q.node, attachmentsPanel(offered, tasks, reload), appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
     await historyPanel(customer, view.dnd, reload)
   )
   return root
@@ -298,7 +299,7 @@ async function questionnairePanel(offered, tasks, customer) {
   await evaluate()
   const title = textOf(def.title, { context, answers }) || t("q.title")
   return {
-    node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, title), h("p", { class: "muted" }, t("q.forItem", { id: host.item.id })), form, status),
+    node: h("section", { class: "card questionnaire", "aria-labelledby": "q-h" }, h("h3", { id: "q-h" }, title), h("p", { class: "muted" }, t("q.forTask", { task: tasks.get(host.item.taskId)?.name ?? "—" })), form, status),
     response: () => ({ workItemId: host.item.id, answers: counted, context, completed: status.dataset.complete === "true" })
   }
 }
@@ -409,7 +410,7 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
 function appointmentForm(customer, offered, tasks) {
   const at = h("input", { type: "datetime-local", required: true, name: "at" })
   const channel = select(channels, { name: "channel" })
-  const item = select([["", t("ap.noItem")], ...offered.map((o) => [o.item.id, `${tasks.get(o.item.taskId)?.name ?? o.item.taskId} (${o.item.id})`])], { name: "workItemId" })
+  const item = select([["", t("ap.noItem")], ...offered.map((o) => [o.item.id, t("ap.itemOption", { task: tasks.get(o.item.taskId)?.name ?? "—", channel: word("channel", o.item.channel) })])], { name: "workItemId" })
   const note = h("input", { type: "text", maxlength: 2000, name: "note" })
   const button = h("button", { type: "submit", class: "primary" }, t("ap.submit"))
   const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, t("ap.title")), field(t("ap.when"), at, t("call.localTime")), field(t("ap.channel"), channel), field(t("ap.item"), item), field(t("ap.note"), note), button)

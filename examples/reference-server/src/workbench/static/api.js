@@ -30,11 +30,12 @@ export async function request(method, path, body) {
     res = await fetch(path, {
       method,
       credentials: "same-origin",
+      // A Blob (a file to upload) goes as its own bytes and type; anything else as JSON.
       headers:
         body === undefined
           ? { accept: "application/json", "x-winback-csrf": "1" }
-          : { accept: "application/json", "content-type": "application/json", "x-winback-csrf": "1" },
-      body: body === undefined ? undefined : JSON.stringify(body)
+          : { accept: "application/json", "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json", "x-winback-csrf": "1" },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body)
     })
   } catch (e) {
     throw new ApiError(0, "network", t("net.unreachable", { reason: e instanceof Error ? e.message : String(e) }))

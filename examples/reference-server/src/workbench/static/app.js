@@ -8,6 +8,7 @@ import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, 
 import { customerView, workListView } from "./agent.js"
 import { approvalsView, reportsView, teamView } from "./leader.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -18,7 +19,13 @@ const routes = [
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/team$/, () => teamView()],
-  [/^#\/reports$/, () => reportsView()]
+  [/^#\/reports$/, () => reportsView()],
+  // The admin's screens (admin.js)
+  [/^#\/admin(?:\?(.*))?$/, (m) => teamsView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/managers(?:\?(.*))?$/, (m) => managersView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/rules(?:\?(.*))?$/, (m) => rulesView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/tasks(?:\?(.*))?$/, (m) => tasksView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))]
 ]
 
 const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
@@ -73,6 +80,7 @@ async function showApp() {
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
+  $("nav-admin").hidden = !isAdmin()
   await render()
 }
 

@@ -44,5 +44,11 @@ export const paths = {
   teams: fixed("getApiTeams"),
   teamMembers: byId("getApiTeamsByIdMembers"),
   removeDnd: (id, entryId) => pathOf("deleteApiCustomersByIdDndByEntryId", { id, entryId }),
-  openapi: fixed("getApiOpenapiJson")
+  openapi: fixed("getApiOpenapiJson"),
+  // The agent's customer screen
+  dial: byId("postApiCustomersByIdDial"),
+  manager: byId("getApiManagersById"),
+  itemReasons: byId("getApiWorkItemsByIdReasons"),
+  uploadAttachment: (id, kind, name) => pathOf("postApiWorkItemsByIdAttachmentsUpload", { id }, { kind, name }),
+  attachment: (id, index) => pathOf("getApiWorkItemsByIdAttachmentsByIndex", { id, index })
 }

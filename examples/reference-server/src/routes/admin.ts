@@ -1,0 +1,101 @@
+/**
+ * The admin's routes: the team tree (create a child team, rename, hand over a team's admin role),
+ * managers (search in reach with paging, move to another team, change roles, deactivate or
+ * reactivate) and the preview of a rule before it is saved. Every call acts as the caller through
+ * the SDK's team service, so scope and audit hold there: changes outside the teams the caller
+ * administers answer 403, managers outside their reach never appear in a list.
+ */
+import { randomUUID } from "node:crypto"
+import { z } from "zod"
+import { IsoDate, Manager, NewRuleInstance, Role, Team } from "@winback/core"
+import type { Router } from "../http"
+import { type ApiContext, BoolString, IdParams, IdString, Limit, PageOf, actAs } from "./support"
+
+const NewChildTeam = z.object({ parentId: IdString, name: z.string().trim().min(1).max(200), adminId: IdString, id: IdString.optional() }).strict()
+const Rename = z.object({ name: z.string().trim().min(1).max(200) }).strict()
+const SetAdmin = z.object({ adminId: IdString }).strict()
+const SetTeam = z.object({ teamId: IdString.nullable() }).strict()
+const SetRoles = z.object({ roles: z.array(Role).min(1).max(Role.options.length) }).strict()
+const SetActive = z.object({ active: z.boolean() }).strict()
+const ManagersQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  teamId: IdString.optional(),
+  role: Role.optional(),
+  includeInactive: BoolString.optional(),
+  limit: Limit,
+  cursor: z.string().regex(/^\d{1,9}$/).optional()
+})
+const Reach = z.object({ administered: z.array(z.string()), canManageRoles: z.boolean(), today: z.string() })
+type Me = ReturnType<typeof actAs>
+const DraftPreview = z.object({ rule: NewRuleInstance, asOf: IsoDate.optional() }).strict()
+
+/**
+ * Registers the admin routes (teams, managers, rule draft preview).
+ *
+ * @example
+ * ```ts
+ * adminRoutes(router, ctx)
+ * ```
+ */
+export const adminRoutes = (r: Router, ctx: ApiContext): void => {
+  r.route({
+    ...{ method: "GET", path: "/api/org/reach", tag: "org" },
+    summary: "The teams the caller administers (with every team below them), whether they may change roles, and the business date",
+    responses: { 200: { description: "The caller's administered teams", schema: Reach } },
+    handler: async ({ principal }) => {
+      const actor = await actAs(ctx, principal).actor()
+      return { json: { administered: [...actor.scopes.administered.teamIds], canManageRoles: actor.roles.includes("admin"), today: ctx.today() } }
+    }
+  })
+  r.route({
+    ...{ method: "POST", path: "/api/teams", tag: "org", body: NewChildTeam },
+    summary: "Create a team under a parent the caller administers (id generated unless given)",
+    responses: { 201: { description: "The team", schema: Team } },
+    handler: async ({ principal, body }) => {
+      const id = body.id ?? `t-${randomUUID().slice(0, 8)}`
+      return { status: 201, json: await actAs(ctx, principal).teams.createChild(body.parentId, { id, name: body.name, adminId: body.adminId }) }
+    }
+  })
+  r.route({
+    ...{ method: "GET", path: "/api/org/managers", tag: "org", query: ManagersQuery },
+    summary: "Managers the caller may read, by name, searched by name or id (paged)",
+    responses: { 200: { description: "A page of managers", schema: PageOf(Manager) } },
+    handler: async ({ principal, query: q }) => {
+      const { q: query, includeInactive, ...rest } = q
+      return { json: await actAs(ctx, principal).teams.searchManagers({ ...rest, ...(query ? { query } : {}), ...(includeInactive ? { includeInactive } : {}) }) }
+    }
+  })
+  // One change of one team or one manager each, by the team service as the caller.
+  const team = { description: "The team", schema: Team }
+  const manager = { description: "The manager", schema: Manager }
+  const changes = [
+    { method: "PATCH", path: "/api/teams/:id", summary: "Rename a team the caller administers (audited)", body: Rename, answer: team, call: (me: Me, id: string, b: z.infer<typeof Rename>) => me.teams.rename(id, b.name) },
+    { method: "PUT", path: "/api/teams/:id/admin", summary: "Hand a team's admin role to another active manager (audited)", body: SetAdmin, answer: team, call: (me: Me, id: string, b: z.infer<typeof SetAdmin>) => me.teams.setAdmin(id, b.adminId) },
+    { method: "PUT", path: "/api/managers/:id/team", summary: "Move a manager to another team (or out of any: null); the caller administers both teams", body: SetTeam, answer: manager, call: (me: Me, id: string, b: z.infer<typeof SetTeam>) => me.teams.setMember(id, b.teamId) },
+    {
+      method: "PUT",
+      path: "/api/managers/:id/roles",
+      summary: "Set a manager's roles (admins, inside the teams they administer; never their own promotion; the region's last admin keeps the role)",
+      body: SetRoles,
+      answer: manager,
+      call: (me: Me, id: string, b: z.infer<typeof SetRoles>) => me.teams.setRoles(id, b.roles)
+    },
+    { method: "PUT", path: "/api/managers/:id/active", summary: "Deactivate (or reactivate) a manager: an inactive manager's session ends and they cannot act", body: SetActive, answer: manager, call: (me: Me, id: string, b: z.infer<typeof SetActive>) => me.teams.setActive(id, b.active) }
+  ] as const
+  for (const c of changes) {
+    r.route({
+      ...{ method: c.method, path: c.path, tag: "org", summary: c.summary, params: IdParams, body: c.body },
+      responses: { 200: c.answer },
+      handler: async ({ principal, params, body }) => ({ json: await c.call(actAs(ctx, principal), params.id, body as never) })
+    })
+  }
+  r.route({
+    ...{ method: "POST", path: "/api/rules/preview", tag: "rules", body: DraftPreview },
+    summary: "Preview a rule before saving it: how many customers in the caller's scope it matches, with a sample",
+    responses: { 200: { description: "Count and sample as of a day", schema: z.object({ count: z.number(), sample: z.array(z.string()), asOf: z.string() }) } },
+    handler: async ({ principal, body }) => {
+      const asOf = body.asOf ?? ctx.today()
+      return { json: { ...(await actAs(ctx, principal).rules.previewDraft(body.rule, asOf)), asOf } }
+    }
+  })
+}

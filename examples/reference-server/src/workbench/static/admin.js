@@ -1,0 +1,440 @@
+// The admin's views: the team tree with each team's members (create a child team, rename, move a
+// member, change roles, deactivate), the managers in reach (search, pages), the rule catalogue
+// (a template's per-tier parameters, preview before saving, submit), tasks (create from rules or
+// a rule-built customer group, submit) and a customer's do-not-disturb entries per channel.
+// Every change is one API call as the logged-in person: the server scopes and audits it.
+import { del, get, itemsOf, post, request } from "./api.js"
+import { field, h, replace, select, table, when } from "./dom.js"
+import { paths } from "./paths.js"
+import { act, go, hasRole, meId, showInfo } from "./ui.js"
+import { locale, t, tOr, word } from "./i18n.js"
+
+const enc = encodeURIComponent
+const api = {
+  reach: "/api/org/reach",
+  managers: "/api/org/managers",
+  team: (id) => `/api/teams/${enc(id)}`,
+  manager: (id, what) => `/api/managers/${enc(id)}/${what}`,
+  templates: "/api/rule-templates",
+  rules: "/api/rules",
+  rulePreview: "/api/rules/preview",
+  submitRule: (id) => `/api/rules/${enc(id)}/submit`,
+  submitTask: (id) => `/api/tasks/${enc(id)}/submit`,
+  groups: "/api/groups",
+  dnd: (id) => `/api/customers/${enc(id)}/dnd`,
+  dndEntry: (id, entryId) => `/api/customers/${enc(id)}/dnd/${enc(entryId)}`
+}
+const roles = ["agent", "team-leader", "director", "approver", "admin"]
+const channels = ["phone", "sms", "visit", "letter", "email"]
+const taskTypes = ["retention-callback", "care-callback", "satisfaction-callback", "new-customer-callback", "complaint-follow-up", "dunning", "contract-renewal", "greeting", "visit"]
+const dndSources = ["customer-request", "agent", "complaint", "regulator", "import", "system"]
+const tabs = [
+  ["teams", "#/admin"],
+  ["managers", "#/admin/managers"],
+  ["rules", "#/admin/rules"],
+  ["tasks", "#/admin/tasks"],
+  ["dnd", "#/admin/dnd"]
+]
+
+/** Whether the admin screens are for the logged-in person (the nav shows them). */
+export const isAdmin = () => hasRole("admin")
+
+/** Every page of a paged list (org-sized lists only). */
+async function all(path, params = {}) {
+  const out = []
+  let cursor
+  do {
+    const page = await get(path, { ...params, limit: 200, cursor })
+    out.push(...itemsOf(page))
+    cursor = page.nextCursor ?? undefined
+  } while (cursor)
+  return out
+}
+
+/** The view's frame: heading, the admin sub-navigation (current tab marked) and the body. */
+function frame(current, ...body) {
+  const nav = h(
+    "nav",
+    { class: "admin-tabs", "aria-label": t("adm.tabs") },
+    tabs.map(([key, href]) => h("a", { href, "aria-current": key === current ? "page" : null }, t(`adm.tab.${key}`)))
+  )
+  return h("section", { class: "view admin", "aria-labelledby": "adm-h" }, h("h2", { id: "adm-h" }, t(`adm.tab.${current}`)), nav, ...body)
+}
+
+const roleWords = (rs) => rs.map((r) => word("role", r)).join(locale === "zh-CN" ? "、" : ", ")
+const statusWord = (s) => tOr(`adm.status.${s}`, s)
+
+/** The org as the admin screens need it: every team by id, the teams the caller administers, the managers in reach. */
+async function org() {
+  const [teams, reach, people] = await Promise.all([all(paths.teams), get(api.reach), all(api.managers, { includeInactive: true })])
+  const byId = new Map(teams.map((x) => [x.id, x]))
+  const names = new Map(people.map((m) => [m.id, m.name]))
+  return { teams, byId, reach, administered: new Set(reach.administered), people, nameOf: (id) => names.get(id) ?? id, teamName: (id) => (id ? (byId.get(id)?.name ?? id) : t("adm.noTeam")) }
+}
+
+/** The actions on one manager: move to an administered team, roles (admins), deactivate / reactivate. */
+function managerActions(m, o, reload) {
+  const out = []
+  const targets = o.teams.filter((x) => o.administered.has(x.id) && x.id !== m.teamId)
+  if (m.teamId && o.administered.has(m.teamId) && targets.length) {
+    const to = select(targets.map((x) => [x.id, x.name]), { "aria-label": t("adm.moveTo", { name: m.name }), class: "move-to" })
+    const go1 = h("button", { type: "button", class: "secondary move" }, t("adm.move"))
+    go1.addEventListener("click", async () => {
+      const r = await act(go1, t("adm.moveFailed"), () => request("PUT", api.manager(m.id, "team"), { teamId: to.value }))
+      if (r) done(t("adm.moved", { name: m.name, team: o.teamName(r.teamId) }), reload)
+    })
+    out.push(h("span", { class: "inline-action" }, to, go1))
+  }
+  if (o.reach.canManageRoles && m.id !== meId()) {
+    const boxes = roles.map((r) => h("input", { type: "checkbox", value: r, checked: m.roles.includes(r), "aria-label": `${t("adm.rolesOf", { name: m.name })}: ${word("role", r)}` }))
+    const save = h("button", { type: "button", class: "secondary save-roles" }, t("adm.saveRoles"))
+    save.addEventListener("click", async () => {
+      const chosen = boxes.filter((b) => b.checked).map((b) => b.value)
+      const r = await act(save, t("adm.rolesFailed"), () => request("PUT", api.manager(m.id, "roles"), { roles: chosen }))
+      if (r) done(t("adm.rolesSaved", { name: m.name, roles: roleWords(r.roles) }), reload)
+    })
+    out.push(h("fieldset", { class: "roles" }, h("legend", {}, t("adm.rolesOf", { name: m.name })), roles.map((r, i) => h("label", { class: "choice" }, boxes[i], word("role", r))), save))
+  }
+  if (o.reach.canManageRoles && m.id !== meId()) {
+    const toggle = h("button", { type: "button", class: m.active ? "danger toggle-active" : "secondary toggle-active" }, m.active ? t("adm.deactivate") : t("adm.reactivate"))
+    toggle.addEventListener("click", async () => {
+      const r = await act(toggle, t("adm.activeFailed"), () => request("PUT", api.manager(m.id, "active"), { active: !m.active }))
+      if (r) done(t(r.active ? "adm.reactivated" : "adm.deactivated", { name: m.name }), reload)
+    })
+    out.push(toggle)
+  }
+  return h("div", { class: "manager-actions" }, out)
+}
+
+function done(message, reload) {
+  showInfo(message)
+  reload()
+}
+
+const managerTable = (rows, o, reload) =>
+  table(
+    [
+      { title: t("adm.col.name"), cell: (m) => m.name },
+      { title: t("adm.col.team"), cell: (m) => o.teamName(m.teamId) },
+      { title: t("adm.col.roles"), cell: (m) => roleWords(m.roles) },
+      { title: t("adm.col.status"), cell: (m) => (m.active ? t("adm.active") : t("adm.inactive")) },
+      { title: t("adm.col.actions"), cell: (m) => managerActions(m, o, reload) }
+    ],
+    rows,
+    { class: "team-table managers" }
+  )
+
+// ---- teams and members -------------------------------------------------------------------------
+
+/** The team tree; a chosen team shows its members and, where the caller administers it, the rename and new-team forms. */
+export async function teamsView(params) {
+  const o = await org()
+  const chosen = params.get("team") ?? o.reach.administered[0] ?? null
+  const children = (parentId) => o.teams.filter((x) => x.parentId === parentId).sort((a, b) => (a.name < b.name ? -1 : 1))
+  const node = (x) =>
+    h(
+      "li",
+      {},
+      h("a", { href: `#/admin?team=${enc(x.id)}`, class: "team-open", "aria-current": x.id === chosen ? "true" : null }, x.name),
+      " ",
+      h("span", { class: "muted" }, t("adm.teams.admin", { name: o.nameOf(x.adminId) })),
+      children(x.id).length ? h("ul", { class: "tree" }, children(x.id).map(node)) : null
+    )
+  const tree = h("div", { class: "col card" }, h("h3", {}, t("adm.teams.tree")), h("ul", { class: "tree" }, children(null).map(node)))
+  const reload = () => go(location.hash)
+  const team = chosen ? o.byId.get(chosen) : undefined
+  if (!team) return frame("teams", h("div", { class: "grid" }, tree, h("div", { class: "col card" }, h("p", { class: "empty" }, t("adm.teams.pick")))))
+  const members = itemsOf(await get(paths.teamMembers(team.id), { limit: 200 }))
+  const mine = o.administered.has(team.id)
+  const panel = [h("h3", {}, t("adm.teams.members", { team: team.name })), mine ? null : h("p", { class: "muted" }, t("adm.teams.readOnly"))]
+  panel.push(members.length ? managerTable(members, mine ? o : { ...o, administered: new Set(), reach: { ...o.reach, canManageRoles: false } }, reload) : h("p", { class: "empty" }, t("adm.teams.none")))
+  if (mine) panel.push(renameForm(team, reload), childForm(team, o))
+  return frame("teams", h("div", { class: "grid admin-grid" }, tree, h("div", { class: "col wide" }, h("div", { class: "card" }, panel))))
+}
+
+function renameForm(team, reload) {
+  const name = h("input", { name: "name", value: team.name, required: true, maxlength: 200 })
+  const form = h("form", { class: "rename-team" }, field(t("adm.teams.rename", { team: team.name }), name), h("button", { type: "submit", class: "secondary" }, t("adm.teams.renameSubmit")))
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const r = await act(ev.submitter, t("adm.teams.renameFailed"), () => request("PATCH", api.team(team.id), { name: name.value }))
+    if (r) done(t("adm.teams.renamed", { name: r.name }), reload)
+  })
+  return form
+}
+
+function childForm(team, o) {
+  const name = h("input", { name: "child-name", required: true, maxlength: 200 })
+  const admin = select(o.people.filter((m) => m.active).map((m) => [m.id, `${m.name} · ${o.teamName(m.teamId)}`]), { name: "child-admin" })
+  const form = h("form", { class: "new-team" }, h("h4", {}, t("adm.teams.child", { team: team.name })), field(t("adm.teams.childName"), name), field(t("adm.teams.childAdmin"), admin), h("button", { type: "submit", class: "primary" }, t("adm.teams.create")))
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const r = await act(ev.submitter, t("adm.teams.createFailed"), () => post(paths.teams, { parentId: team.id, name: name.value, adminId: admin.value }))
+    if (r) {
+      showInfo(t("adm.teams.created", { name: r.name }))
+      go(`#/admin?team=${enc(r.id)}`)
+    }
+  })
+  return form
+}
+
+// ---- managers -----------------------------------------------------------------------------------
+
+/** The managers in reach: search by name or id, a role, inactive ones on request; pages. */
+export async function managersView(params) {
+  const o = await org()
+  const q = params.get("q") ?? ""
+  const role = params.get("role") ?? ""
+  const inactive = params.get("inactive") === "1"
+  const cursor = params.get("cursor") ?? undefined
+  const size = Math.min(200, Math.max(1, Number(params.get("limit")) || 20))
+  const page = await get(api.managers, { q, role, includeInactive: inactive ? "true" : undefined, cursor, limit: size })
+  const input = h("input", { type: "search", name: "q", value: q, maxlength: 100 })
+  const roleSel = select([["", t("adm.mgr.anyRole")], ...roles.map((r) => [r, word("role", r)])], { name: "role" })
+  roleSel.value = role
+  const box = h("input", { type: "checkbox", name: "inactive", checked: inactive })
+  const link = (c) => `#/admin/managers?${new URLSearchParams({ q: input.value, role: roleSel.value, ...(box.checked ? { inactive: "1" } : {}), ...(size !== 20 ? { limit: String(size) } : {}), ...(c ? { cursor: c } : {}) })}`
+  const form = h("form", { class: "manager-search card" }, field(t("adm.mgr.search"), input), field(t("adm.mgr.role"), roleSel), h("label", { class: "choice" }, box, t("adm.mgr.inactive")), h("button", { type: "submit", class: "primary" }, t("adm.mgr.submit")))
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault()
+    go(link())
+  })
+  const n = cursor ? Math.floor(Number(cursor) / size) + 1 : 1
+  const prev = n > 1 ? h("a", { href: link(n > 2 ? String((n - 2) * size) : ""), class: "prev" }, t("adm.prev")) : null
+  const next = page.nextCursor ? h("a", { href: link(page.nextCursor), class: "next" }, t("adm.next")) : null
+  const rows = itemsOf(page)
+  return frame(
+    "managers",
+    form,
+    rows.length ? managerTable(rows, o, () => go(location.hash)) : h("p", { class: "empty" }, t("adm.mgr.none")),
+    h("div", { class: "pager" }, prev, h("span", { class: "muted page-no" }, t("adm.page", { n })), next)
+  )
+}
+
+// ---- rule catalogue ---------------------------------------------------------------------------------
+
+/** One parameter's input: a number or text, or a table with one number per tier (or region) and "otherwise". */
+function paramInput(key, value) {
+  const label = tOr(`tparam.${key}`, key)
+  if (value && typeof value === "object" && value.values) {
+    const keys = Object.keys(value.values)
+    const inputs = keys.map((k) => h("input", { type: "number", step: "any", name: `${key}.${k}`, value: String(value.values[k]) }))
+    const otherwise = h("input", { type: "number", step: "any", name: `${key}.otherwise`, value: value.otherwise == null ? "" : String(value.otherwise) })
+    const read = () => ({ by: value.by, values: Object.fromEntries(keys.map((k, i) => [k, Number(inputs[i].value)])), ...(otherwise.value === "" ? {} : { otherwise: Number(otherwise.value) }) })
+    const by = t(`adm.rules.by.${value.by}`)
+    const node = h(
+      "fieldset",
+      { class: "per-key", dataset: { param: key } },
+      h("legend", {}, t("adm.rules.perKey", { param: label, by })),
+      keys.map((k, i) => field(value.by === "tier" ? word("tier", k) : k, inputs[i])),
+      field(t("adm.rules.otherwise"), otherwise)
+    )
+    return { node, read }
+  }
+  const numeric = typeof value === "number"
+  const input = h("input", { type: numeric ? "number" : "text", step: numeric ? "any" : null, name: key, value: String(value ?? "") })
+  return { node: field(label, input), read: () => (numeric ? Number(input.value) : input.value) }
+}
+
+/** The catalogue: a template's parameters (per tier where it has them), a preview before saving, save and submit. */
+export async function rulesView(params) {
+  const [templates, rules] = await Promise.all([all(api.templates), get(api.rules, { limit: 100 })])
+  const current = templates.find((x) => x.id === params.get("template")) ?? templates[0]
+  const tplSel = select(templates.map((x) => [x.id, x.labels?.[locale]?.title ?? x.title]), { name: "template" })
+  tplSel.value = current.id
+  tplSel.addEventListener("change", () => go(`#/admin/rules?template=${enc(tplSel.value)}`))
+  const inputs = Object.entries(current.defaults ?? {}).map(([k, v]) => [k, paramInput(k, v)])
+  const ruleId = h("input", { name: "ruleId", required: true, pattern: "[A-Za-z0-9][A-Za-z0-9\\-]*", maxlength: 100, value: `${current.id}-${Date.now().toString(36)}` })
+  const name = h("input", { name: "ruleName", required: true, maxlength: 200, value: current.labels?.[locale]?.title ?? current.title })
+  const result = h("div", { class: "preview-result", "aria-live": "polite" })
+  const draft = () => ({ ruleId: ruleId.value, name: name.value, templateId: current.id, params: Object.fromEntries(inputs.map(([k, p]) => [k, p.read()])) })
+  const previewBtn = h("button", { type: "button", class: "secondary preview" }, t("adm.rules.preview"))
+  previewBtn.addEventListener("click", async () => {
+    const r = await act(previewBtn, t("adm.rules.previewFailed"), () => post(api.rulePreview, { rule: draft() }))
+    if (!r) return
+    const sample = await Promise.all(r.sample.map((id) => get(paths.customer(id)).then((c) => c.name, () => id)))
+    replace(result, h("p", { class: "big" }, t("adm.rules.previewResult", { count: r.count, day: r.asOf })), sample.length ? h("p", {}, h("strong", {}, t("adm.rules.sample")), " ", sample.join(locale === "zh-CN" ? "、" : ", ")) : null)
+  })
+  const form = h(
+    "form",
+    { class: "rule-form card" },
+    h("h3", {}, t("adm.rules.new")),
+    field(t("adm.rules.template"), tplSel, locale === "en" ? current.description : undefined),
+    field(t("adm.rules.ruleId"), ruleId),
+    field(t("adm.rules.name"), name),
+    h("fieldset", { class: "params" }, h("legend", {}, t("adm.rules.params")), inputs.length ? inputs.map(([, p]) => p.node) : h("p", { class: "muted" }, t("adm.rules.noParams"))),
+    h("div", { class: "buttons" }, previewBtn, h("button", { type: "submit", class: "primary" }, t("adm.rules.save"))),
+    result
+  )
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const r = await act(ev.submitter, t("adm.rules.saveFailed"), () => post(api.rules, draft()))
+    if (r) done(t("adm.rules.saved", { name: r.name }), () => go(location.hash))
+  })
+  const titleOf = (id) => templates.find((x) => x.id === id)?.labels?.[locale]?.title ?? id ?? "—"
+  const list = itemsOf(rules)
+  const listNode = list.length
+    ? table(
+        [
+          { title: t("adm.rules.name"), cell: (r) => r.name },
+          { title: t("adm.col.template"), cell: (r) => titleOf(r.templateId) },
+          { title: t("adm.col.version"), cell: (r) => String(r.versionNo) },
+          { title: t("adm.col.status"), cell: (r) => statusWord(r.status) },
+          { title: t("adm.col.actions"), cell: (r) => (r.status === "draft" ? submitButton(api.submitRule(r.id), r.name) : "") }
+        ],
+        list,
+        { class: "team-table rules" }
+      )
+    : h("p", { class: "empty" }, t("adm.rules.none"))
+  return frame("rules", h("div", { class: "grid" }, h("div", { class: "col" }, form), h("div", { class: "col card" }, h("h3", {}, t("adm.rules.list")), listNode)))
+}
+
+function submitButton(path, name) {
+  const b = h("button", { type: "button", class: "secondary submit" }, t("adm.submit"))
+  b.addEventListener("click", async () => {
+    const r = await act(b, t("adm.submitFailed"), () => post(path))
+    if (r) done(t("adm.submitted", { name }), () => go(location.hash))
+  })
+  return b
+}
+
+// ---- tasks --------------------------------------------------------------------------------------------
+
+/** Tasks: the list (drafts submitted from here) and a new task from active rules, or from a customer group a rule builds. */
+export async function tasksView(params) {
+  const [tasks, active, { today }] = await Promise.all([get(paths.tasks, { limit: 100 }), all(api.rules, { status: "active" }), get(api.reach)])
+  const list = itemsOf(tasks)
+  const questionnaires = [...new Set(list.map((x) => x.questionnaireVersion).filter(Boolean))]
+  const source = params.get("source") === "campaign" ? "campaign" : "alert"
+  const name = h("input", { name: "taskName", required: true, maxlength: 200 })
+  const sourceSel = select(["alert", "campaign"].map((s) => [s, t(`adm.source.${s}`)]), { name: "source" })
+  sourceSel.value = source
+  sourceSel.addEventListener("change", () => go(`#/admin/tasks?source=${sourceSel.value}`))
+  const ruleSel = select(active.map((r) => [r.id, r.name]), { name: "rules", multiple: source === "alert", size: source === "alert" ? Math.min(6, Math.max(2, active.length)) : null })
+  const type = select(taskTypes.map((x) => [x, t(`adm.type.${x}`)]), { name: "type" })
+  const urgency = h("input", { type: "number", name: "urgency", min: 1, max: 9, value: "2", required: true })
+  const channel = select(channels.map((c) => [c, word("channel", c)]), { name: "channel" })
+  const cycle = select(["daily", "weekly", "monthly", "once"].map((c) => [c, t(`adm.cycle.${c}`)]), { name: "cycle" })
+  const from = h("input", { type: "time", name: "from", value: "09:00", required: true })
+  const to = h("input", { type: "time", name: "to", value: "20:00", required: true })
+  const startsOn = h("input", { type: "date", name: "startsOn", value: today, required: true })
+  const expiresOn = h("input", { type: "date", name: "expiresOn" })
+  const holidays = h("input", { type: "checkbox", name: "skipHolidays", checked: true })
+  const questionnaire = select([...questionnaires.map((q, i) => [q, `${t("adm.tasks.questionnaire")} ${i + 1}`]), ["", t("adm.tasks.noQuestionnaire")]], { name: "questionnaire" })
+  const form = h(
+    "form",
+    { class: "task-form card" },
+    h("h3", {}, t("adm.tasks.new")),
+    field(t("adm.tasks.name"), name),
+    field(t("adm.tasks.source"), sourceSel),
+    active.length ? field(source === "alert" ? t("adm.tasks.rules") : t("adm.tasks.groupRule"), ruleSel) : h("p", { class: "empty" }, t("adm.tasks.noRules")),
+    field(t("adm.tasks.type"), type),
+    field(t("adm.tasks.urgency"), urgency),
+    field(t("adm.tasks.channel"), channel),
+    field(t("adm.tasks.cycle"), cycle),
+    h("div", { class: "buttons" }, field(t("adm.tasks.from"), from), field(t("adm.tasks.to"), to)),
+    h("div", { class: "buttons" }, field(t("adm.tasks.startsOn"), startsOn), field(t("adm.tasks.expiresOn"), expiresOn)),
+    h("label", { class: "choice" }, holidays, t("adm.tasks.skipHolidays")),
+    field(t("adm.tasks.questionnaire"), questionnaire),
+    h("button", { type: "submit", class: "primary", disabled: !active.length }, t("adm.tasks.create"))
+  )
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const chosen = [...ruleSel.selectedOptions].map((o) => o.value)
+    const base = {
+      name: name.value,
+      type: type.value,
+      urgency: Number(urgency.value),
+      channel: channel.value,
+      executionWindow: { from: from.value, to: to.value },
+      cycle: cycle.value,
+      startsOn: startsOn.value,
+      expiresOn: expiresOn.value || null,
+      skipHolidays: holidays.checked,
+      questionnaireVersion: questionnaire.value || null
+    }
+    const r = await act(ev.submitter, t("adm.tasks.createFailed"), async () => {
+      if (source === "alert") return post(paths.tasks, { ...base, source: "alert", ruleInstanceIds: chosen })
+      const validUntil = expiresOn.value || startsOn.value.replace(/^(\d{4})/, (y) => String(Number(y) + 1))
+      const g = await post(api.groups, { name: t("adm.tasks.groupName", { task: name.value }), validFrom: startsOn.value, validUntil, ruleInstanceId: chosen[0], dndChannel: channel.value })
+      return post(paths.tasks, { ...base, source: "campaign", customerGroupId: g.group.id })
+    })
+    if (r) done(t("adm.tasks.created", { name: r.name }), () => go(location.hash))
+  })
+  const listNode = list.length
+    ? table(
+        [
+          { title: t("adm.tasks.name"), cell: (x) => x.name },
+          { title: t("adm.col.source"), cell: (x) => tOr(`adm.source.${x.source}`, x.source) },
+          { title: t("adm.col.type"), cell: (x) => tOr(`adm.type.${x.type}`, x.type) },
+          { title: t("adm.col.channel"), cell: (x) => word("channel", x.channel) },
+          { title: t("adm.col.urgency"), cell: (x) => h("span", { class: `badge u${x.urgency}` }, String(x.urgency)) },
+          { title: t("adm.col.status"), cell: (x) => statusWord(x.status) },
+          { title: t("adm.col.actions"), cell: (x) => (x.status === "draft" || x.status === "rejected" ? submitButton(api.submitTask(x.id), x.name) : "") }
+        ],
+        list,
+        { class: "team-table tasks" }
+      )
+    : h("p", { class: "empty" }, t("adm.tasks.none"))
+  return frame("tasks", h("div", { class: "grid" }, h("div", { class: "col" }, form), h("div", { class: "col wide card" }, h("h3", {}, t("adm.tasks.list")), listNode)))
+}
+
+// ---- do-not-disturb ----------------------------------------------------------------------------------
+
+/** A customer's DND entries (all channels or one), with the add form and a removal with its reason per entry. */
+export async function dndView(params) {
+  const id = params.get("customer") ?? ""
+  const channel = params.get("channel") ?? ""
+  const idInput = h("input", { name: "customer", value: id, required: true, maxlength: 200, spellcheck: "false" })
+  const chSel = select([["", t("adm.dnd.allChannels")], ...channels.map((c) => [c, word("channel", c)])], { name: "channel" })
+  chSel.value = channel
+  const open = h("form", { class: "dnd-open card" }, field(t("adm.dnd.customer"), idInput), field(t("dnd.channel"), chSel), h("button", { type: "submit", class: "primary" }, t("adm.dnd.open")))
+  open.addEventListener("submit", (ev) => {
+    ev.preventDefault()
+    go(`#/admin/dnd?${new URLSearchParams({ customer: idInput.value.trim(), ...(chSel.value ? { channel: chSel.value } : {}) })}`)
+  })
+  if (!id) return frame("dnd", open)
+  const [customer, entries] = await Promise.all([get(paths.customer(id)), get(api.dnd(id), { channel, limit: 200 })])
+  const reload = () => go(location.hash)
+  const removeCell = (e) => {
+    if (e.removedAt) return ""
+    const reason = h("input", { name: "remove-reason", required: true, maxlength: 1000, "aria-label": t("dnd.removeLabel", { channel: word("channel", e.channel) }), placeholder: t("dnd.removeReason") })
+    const form = h("form", { class: "dnd-remove inline-action" }, reason, h("button", { type: "submit", class: "secondary" }, t("dnd.remove")))
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault()
+      const r = await act(ev.submitter, t("dnd.removeFailed"), () => del(api.dndEntry(id, e.id), { reason: reason.value }))
+      if (r) done(t("dnd.removed", { name: customer.name, channel: word("channel", e.channel) }), reload)
+    })
+    return form
+  }
+  const rows = itemsOf(entries)
+  const listNode = rows.length
+    ? table(
+        [
+          { title: t("dnd.channel"), cell: (e) => word("channel", e.channel) },
+          { title: t("adm.dnd.col.reason"), cell: (e) => e.reason },
+          { title: t("adm.col.source"), cell: (e) => tOr(`adm.dnd.src.${e.source}`, e.source) },
+          { title: t("adm.dnd.col.since"), cell: (e) => when(e.createdAt) },
+          { title: t("adm.dnd.col.until"), cell: (e) => when(e.expiresAt) },
+          { title: t("adm.dnd.col.state"), cell: (e) => (e.removedAt ? t("adm.dnd.removedAt", { when: when(e.removedAt) }) : t("adm.dnd.inForce")) },
+          { title: t("adm.col.actions"), cell: removeCell }
+        ],
+        rows,
+        { class: "team-table dnd-entries" }
+      )
+    : h("p", { class: "empty" }, t("adm.dnd.none"))
+  const addCh = select(channels.map((c) => [c, word("channel", c)]), { name: "add-channel" })
+  if (channel) addCh.value = channel
+  const addSrc = select(dndSources.map((s) => [s, t(`adm.dnd.src.${s}`)]), { name: "add-source" })
+  addSrc.value = "customer-request"
+  const addReason = h("input", { name: "add-reason", required: true, maxlength: 1000 })
+  const addExpires = h("input", { type: "date", name: "add-expires" })
+  const add = h("form", { class: "dnd-add card" }, h("h3", {}, t("adm.dnd.add")), field(t("dnd.channel"), addCh), field(t("adm.col.source"), addSrc), field(t("dnd.reason"), addReason), field(t("dnd.expires"), addExpires), h("button", { type: "submit", class: "primary" }, t("dnd.submit")))
+  add.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const body = { customerId: id, channel: addCh.value, reason: addReason.value, source: addSrc.value, expiresAt: addExpires.value ? `${addExpires.value}T23:59:59.000Z` : null }
+    const r = await act(ev.submitter, t("dnd.failed"), () => post(paths.addDnd, body))
+    if (r) done(t("dnd.added", { name: customer.name, channel: word("channel", r.channel) }), reload)
+  })
+  return frame("dnd", open, h("div", { class: "grid" }, h("div", { class: "col wide card" }, h("h3", {}, t("adm.dnd.of", { name: customer.name })), listNode), h("div", { class: "col" }, add)))
+}
