@@ -77,9 +77,24 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output", define: Define): 
   return { $ref: component("Schema") }
 }
 
-/** Array query fields are sent as repeated keys (`?tier=A&tier=B`), as the router reads them. */
+/** `field` with parameter metadata for the registry (a schema of a zod copy the registry did not extend stays as it is). */
+const withParam = (field: z.ZodType, param: Record<string, unknown>): z.ZodType =>
+  typeof (field as { openapi?: unknown }).openapi === "function" ? field.openapi({ param }) : field
+
+/**
+ * Query fields as the router reads them: required unless they accept absence, and arrays sent as
+ * repeated keys (`?tier=A&tier=B`).
+ */
 const explodeArrays = (query: z.ZodObject): z.ZodObject =>
-  z.object(Object.fromEntries(Object.entries(query.shape).map(([k, f]) => [k, isArrayField(f) ? (f as z.ZodType).openapi({ param: { style: "form", explode: true } }) : f])))
+  z.object(
+    Object.fromEntries(
+      Object.entries(query.shape).map(([k, f]) => {
+        const field = f as z.ZodType
+        const required = !field.safeParse(undefined).success
+        return [k, withParam(field, isArrayField(f) ? { required, style: "form", explode: true } : { required })]
+      })
+    )
+  )
 
 const pathKeys = (path: string): ReadonlyArray<string> => [...path.matchAll(/:([a-zA-Z]+)/g)].map((m) => m[1]!)
 
@@ -96,7 +111,8 @@ const pathKeys = (path: string): ReadonlyArray<string> => [...path.matchAll(/:([
 export const routeConfig = (route: RouteInfo, define: Define): RouteConfig => {
   const keys = pathKeys(route.path)
   // Every templated key is a documented path parameter, typed by the route's schema where it has one.
-  const params = keys.length > 0 ? z.object(Object.fromEntries(keys.map((k) => [k, (route.params?.shape[k] as z.ZodType | undefined) ?? z.string()]))) : undefined
+  // Path parameters are always required (a coerced number also accepts null, which the registry would read as optional).
+  const params = keys.length > 0 ? z.object(Object.fromEntries(keys.map((k) => [k, withParam((route.params?.shape[k] as z.ZodType | undefined) ?? z.string(), { required: true })]))) : undefined
   const headers = route.access === "signed" && route.signature ? z.object({ [route.signature.header]: z.string().describe(route.signature.description) }) : undefined
   const responses: RouteConfig["responses"] = {}
   const declared = Object.entries(route.responses)
