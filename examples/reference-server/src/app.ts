@@ -13,12 +13,16 @@ import { openApiDocument } from "./openapi"
 import { adminRoutes } from "./routes/admin"
 import { auditRoutes } from "./routes/audit"
 import { jobRoutes } from "./routes/jobs"
+import { leaderRoutes } from "./routes/leader"
 import { authRoutes } from "./routes/auth"
 import { orgRoutes } from "./routes/org"
 import { taskRoutes } from "./routes/tasks"
 import { reportRoutes } from "./routes/reports"
+import { reminderRoutes } from "./routes/reminders"
 import type { ApiContext } from "./routes/support"
 import { workRoutes } from "./routes/work"
+import { smsRoutes } from "./routes/sms"
+import type { SmsContext } from "./sms/work"
 import { workbenchRoutes } from "./workbench/routes"
 import { agentRoutes, type AgentFiles } from "./routes/agent"
 
@@ -34,6 +38,8 @@ export interface AppOptions extends ApiContext {
   readonly extraRoutes?: ReadonlyArray<(router: Router, ctx: ApiContext) => void>
   /** The check run on every request after authentication (default: the CSRF check, auth/csrf.ts, with no extra origins). */
   readonly guard?: RouterOptions["guard"]
+  /** The SMS work (templates, gateway receipts); mounts the `/api/sms` routes when given. */
+  readonly sms?: SmsContext
   /** Where attachment files go (uploads answer 503 without it). */
   readonly files?: AgentFiles
 }
@@ -48,7 +54,7 @@ export interface AppOptions extends ApiContext {
  * ```
  */
 export const createRouter = (options: AppOptions): Router => {
-  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, files, ...ctx } = options
+  const { demoLogins = [], demoPassword, extraRoutes = [], integrations, guard, files, sms, ...ctx } = options
   const authenticate: Authenticate = (req) => ctx.auth.authenticate(req)
   const r = new Router({ authenticate, guard: guard ?? csrfGuard() })
 
@@ -88,6 +94,9 @@ export const createRouter = (options: AppOptions): Router => {
   jobRoutes(r, ctx)
   adminRoutes(r, ctx)
   agentRoutes(r, ctx, files)
+  leaderRoutes(r, ctx)
+  if (sms) smsRoutes(r, ctx, sms)
+  reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)
   for (const add of extraRoutes) add(r, ctx)
   return r

@@ -10,6 +10,8 @@ import { type DemoFactsLoader, type DemoOptionsInput, generateOrg, resolveDemoOp
 import { standardVersionRecord } from "./questionnaires"
 import type { DemoLogin } from "./server"
 import { seedDemoWork } from "./workbench/demoWork"
+import { seedDemoSms } from "./sms/demo"
+import type { SmsTemplates } from "./sms/templates"
 
 /**
  * The demo's language from `WINBACK_DEMO_LOCALE`: `zh-CN` (the default: people's names in Chinese
@@ -35,6 +37,8 @@ export interface SeedContext {
   readonly stores: Stores
   /** The one facade: `winback.as(managerId)` for every service. */
   readonly winback: Winback
+  /** The SMS templates (the server's), for the demo SMS work. */
+  readonly smsTemplates?: SmsTemplates
 }
 
 /**
@@ -60,6 +64,8 @@ export const seedIfEmpty =
      * one transaction of binary COPY); without it they go through the stores in batches of 250.
      */
     readonly loader?: DemoFactsLoader
+    /** Also the demo SMS work (templates and a dunning SMS task; `pnpm start` seeds it). */
+    readonly sms?: boolean
   }) =>
   async (ctx: Stores & SeedContext): Promise<ReadonlyArray<DemoLogin>> => {
     const stores = ctx.stores
@@ -79,6 +85,7 @@ export const seedIfEmpty =
         // The zh demo (names in Chinese characters) names its tasks in Chinese too.
         locale: options.demo?.names === "hanzi" ? "zh-CN" : "en"
       })
+      if (options.sms && ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf: options.asOf, logins, locale: options.demo?.names === "hanzi" ? "zh-CN" : "en" })
     }
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],

@@ -360,7 +360,8 @@ const parseBody = async (req: IncomingMessage, schema: z.ZodType, type: "json" |
     if (!r.success) throw ValidationError.fromZod(r.error, "body", ["body"])
     return r.data
   }
-  if (!contentType.startsWith("text/")) throw new HttpError(415, "unsupported_media_type", "send the body as text/csv")
+  // Text (a CSV) or an .xlsx workbook (the import reads its first sheet).
+  if (!contentType.startsWith("text/") && !contentType.startsWith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")) throw new HttpError(415, "unsupported_media_type", "send the body as text/csv (or an .xlsx workbook)")
   // The bytes as sent: the CSV reader detects or takes the encoding and refuses what it cannot decode, by line.
   const bytes = new Uint8Array(await readBytes(req, textLimit))
   const r = schema.safeParse(bytes)

@@ -11,17 +11,22 @@
  * 0), WINBACK_ALLOWED_ORIGINS (comma-separated origins allowed to write with the session cookie),
  * WINBACK_ALLOW_DEMO_LOGINS=1 (demo logins off loopback); holidays: WINBACK_CALENDAR (china | none),
  * WINBACK_HOLIDAYS_FILE (the operator's holiday data for years chinese-days has not published),
- * WINBACK_TIME_ZONE (Asia/Shanghai: the business date, and a warning at start when the calendar has
- * no data for a year within the next 60 days);
- * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin).
+ * WINBACK_TIME_ZONE (Asia/Shanghai: the business date, the schedule's time of day, and a warning at
+ * start when the calendar has no data for a year within the next 60 days);
+ * the demo's people: WINBACK_DEMO_LOCALE (zh-CN: names in Chinese characters, the default | en: pinyin);
+ * the schedule (reminders every minute, the daily job once a day): WINBACK_DAILY_AT (06:00, HH:MM in
+ * the business time zone, or off), WINBACK_SCHEDULE=off (neither: cron calls `winback run-daily
+ * --server`), WINBACK_SMS_GATEWAY_URL + WINBACK_SMS_GATEWAY_AUTHORIZATION with WINBACK_REMINDER_SMS=1
+ * (reminders also texted to the agent's phone).
  * See docs/reference-server.md.
  */
 import { resolve } from "node:path"
-import { PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
+import { HttpSmsGateway, PgliteStorage, pgliteDemoLoader, PostgresStorage } from "@winback/adapters"
 import { businessDate, calendarFromEnv, timeZoneFromEnv, uncoveredYears } from "./calendar"
 import { demoLocaleFromEnv, seedIfEmpty } from "./demo"
 import { describeIntegrations, type IntegrationOptions, integrationsFromEnv } from "./integrations"
 import { demoLoginsRefusal, demoPassword, startServer } from "./server"
+import { parseDailyAt } from "./dailySchedule"
 
 const env = process.env
 const url = env.WINBACK_DATABASE_URL
@@ -50,6 +55,8 @@ if (refusal !== null) {
   process.exit(1)
 }
 let integrations: IntegrationOptions | undefined
+let schedule: Parameters<typeof startServer>[0]["schedule"]
+let smsGateway: ReturnType<typeof HttpSmsGateway.layer> | undefined
 let calendar: ReturnType<typeof calendarFromEnv>
 let demoLocale: ReturnType<typeof demoLocaleFromEnv>
 let timeZone: string
@@ -58,6 +65,11 @@ try {
   demoLocale = demoLocaleFromEnv(env)
   integrations = integrationsFromEnv(env)
   calendar = calendarFromEnv(env)
+  const dailyAt = env.WINBACK_DAILY_AT ?? "06:00"
+  parseDailyAt(dailyAt) // a bad time fails the start, naming the variable
+  if (env.WINBACK_SMS_GATEWAY_URL) smsGateway = HttpSmsGateway.layer({ url: env.WINBACK_SMS_GATEWAY_URL, authorization: env.WINBACK_SMS_GATEWAY_AUTHORIZATION ?? "" })
+  if (env.WINBACK_REMINDER_SMS === "1" && !smsGateway) throw new Error("WINBACK_REMINDER_SMS=1 needs an SMS gateway: set WINBACK_SMS_GATEWAY_URL and WINBACK_SMS_GATEWAY_AUTHORIZATION")
+  schedule = env.WINBACK_SCHEDULE === "off" ? false : { dailyAt, timeZone, smsToAgent: env.WINBACK_REMINDER_SMS === "1" }
 } catch (e) {
   // The message names the variable, never its value.
   console.error(`Configuration error: ${(e as Error).message}`)
@@ -96,6 +108,7 @@ const server = await startServer({
   seed: seedIfEmpty({
     customers,
     asOf: today,
+    sms: true,
     demo: { names: demoLocale.names },
     onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`),
     // The embedded default loads the demo in bulk (binary COPY in one transaction).
@@ -105,7 +118,9 @@ const server = await startServer({
   orgCacheTtlMs,
   // Attachments beside the data; dials go to the demo's recording local dialer.
   agent: { filesDirectory: resolve(dataDir, "files") },
-  ...(integrations ? { integrations } : {})
+  ...(integrations ? { integrations } : {}),
+  schedule,
+  ...(smsGateway ? { smsGateway } : {})
 })
 process.stdout.write("\n")
 console.log(`Winback reference server listening on ${server.url}`)

@@ -7,10 +7,11 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Layer } from "effect"
-import { Actors, type CandidateSource, Notifier, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
+import { Actors, type CandidateSource, Notifier, type SmsGateway, type WorkConfig, NotFound, type CustomerStore, type ReportQueries, createWinback, memoryCandidateSource, defaultPolicy, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar, type MemoryDb, MemoryReportQueries, type OpenStorage, SqlCandidateSource, SqlCandidateStaging, SqlReportQueries } from "@winback/adapters"
 import type { BusinessCalendar } from "@winback/rules"
 import { createRouter } from "./app"
+import { type DailySchedule, type DailyScheduleOptions, startDailySchedule } from "./dailySchedule"
 import { type Auth, createAuth } from "./auth/Auth"
 import { type CredentialStore, memoryCredentialStore } from "./auth/CredentialStore"
 import { csrfGuard } from "./auth/csrf"
@@ -20,6 +21,8 @@ import type { SeedContext } from "./demo"
 import type { Router } from "./http"
 import { inboundIntegrations, type IntegrationOptions, integrationStateFor, startWebhooks, type WebhookRunner } from "./integrations"
 import type { ApiContext } from "./routes/support"
+import { type LocalSmsGateway, localSmsGateway } from "./sms/localGateway"
+import { smsTemplates } from "./sms/templates"
 import { agentServices, type AgentServiceOptions } from "./routes/agent"
 
 /** A demo login shown on the start page and printed at start (the login is the manager id). */
@@ -137,11 +140,26 @@ export interface ServerOptions {
    */
   readonly calendar?: BusinessCalendar | null
   /**
+   * The server's own schedule (see dailySchedule.ts): appointment reminders every minute and the
+   * daily job at `dailyAt` in the business time zone, under leases so processes sharing a database
+   * run each once. Off unless given (`pnpm start` turns it on: WINBACK_DAILY_AT); `{}` runs the
+   * daily job at 06:00 Asia/Shanghai. Its clock is {@link now}.
+   */
+  readonly schedule?: Omit<DailyScheduleOptions, "now"> | false
+  /**
    * The agent screen's dialer, attachment file storage and work settings (see `AgentServiceOptions`):
    * by default a demo server (one that seeds) dials through the recording local dialer, and files go
    * to a temporary directory kept for the server's life.
    */
   readonly agent?: AgentServiceOptions
+  /**
+   * The SMS gateway (e.g. `HttpSmsGateway.layer(config)`). Default: an in-process gateway that
+   * records the messages and reports them delivered (`RunningServer.localSms`), so the SMS
+   * screens work without one. Also texts reminders to the agent's phone when `schedule.smsToAgent`.
+   */
+  readonly smsGateway?: Layer.Layer<SmsGateway>
+  /** Work settings over the defaults (e.g. the contact policy); the calendar is `calendar`'s. */
+  readonly workConfig?: Partial<Omit<WorkConfig, "calendar">>
 }
 
 /** A running server. */
@@ -153,6 +171,10 @@ export interface RunningServer {
   readonly demoLogins: ReadonlyArray<DemoLogin>
   /** The webhook dispatcher, when configured (`runNow`, `status`); stopped by `close`. */
   readonly webhooks?: WebhookRunner
+  /** The in-process SMS gateway, when no `smsGateway` was given: the messages it recorded. */
+  readonly localSms?: LocalSmsGateway
+  /** The reminder and daily-job schedule, unless turned off (`tick` runs what is due now); stopped by `close`. */
+  readonly schedule?: DailySchedule
   readonly close: () => Promise<void>
 }
 
@@ -185,6 +207,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   // Appointment reminders are in-app notices: the appointment's state shows them in the workbench.
   const notifier = Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void }))
   const calendar = options.calendar === undefined ? chinaCalendar() : (options.calendar ?? undefined)
+  const localSms = options.smsGateway ? undefined : localSmsGateway()
   const agent = await agentServices(options.agent ?? {}, { demo: options.seed !== undefined })
   const winback = await createWinback({
     storage: storesLayer(storage.stores),
@@ -195,10 +218,12 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     ...(reports ? { reports } : {}),
     // A partitioned run (the daily job writes 4 partitions) evaluates its rules once.
     ...(isSql(storage) ? { partitioning: { staging: SqlCandidateStaging.layer(storage) } } : {}),
+    smsGateway: options.smsGateway ?? localSms!.layer,
     ...(agent.dialer ? { dialer: agent.dialer } : {}),
-    config: { calendar, ...agent.workConfig }
+    config: { ...options.workConfig, calendar, ...agent.workConfig }
   })
   let webhooks: WebhookRunner | undefined
+  let schedule: DailySchedule | undefined
   try {
     const auth = await createAuth({
       store: options.credentials ?? (isSql(storage) ? sqlCredentialStore(storage) : memoryCredentialStore()),
@@ -218,7 +243,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           }
         )
     })
-    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback }) : []
+    const templates = smsTemplates(winback, integrationStateFor(storage))
+    const demoLogins = options.seed ? await options.seed({ ...storage.stores, stores: storage.stores, winback, smsTemplates: templates }) : []
     // The seed writes the organisation straight to the stores: read it afresh.
     await winback.run(Effect.flatMap(Actors, (actors) => actors.invalidate))
     const initial = options.demoPassword === undefined ? (options.seed ? demoPassword : null) : options.demoPassword
@@ -241,14 +267,17 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       winback,
       auth,
       today,
+      ...(options.now ? { now: options.now } : {}),
       demoLogins,
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      sms: { winback, templates, ...(localSms ? { local: localSms } : {}) },
       files: agent.files,
       guard: csrfGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {})
     })
     if (options.integrations?.webhooks) webhooks = await startWebhooks(storage.stores, integrationState, options.integrations.webhooks, options.integrations.logger)
+    if (options.schedule) schedule = startDailySchedule(winback, integrationState, { ...options.schedule, ...(options.now ? { now: options.now } : {}) })
     const server = createServer((req, res) => void router.handle(req, res))
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -265,9 +294,12 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       router,
       demoLogins,
       ...(webhooks ? { webhooks } : {}),
+      ...(localSms ? { localSms } : {}),
+      ...(schedule ? { schedule } : {}),
       close: () =>
         (closing ??= (async () => {
           clearInterval(sweeper)
+          await schedule?.stop()
           // Drained before the storage closes: a run in flight finishes (or is interrupted) first.
           await webhooks?.stop()
           await new Promise<void>((resolve) => {
@@ -280,6 +312,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         })())
     }
   } catch (e) {
+    await schedule?.stop()
     await webhooks?.stop()
     await winback.dispose()
     await storage.close()

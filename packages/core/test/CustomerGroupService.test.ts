@@ -55,3 +55,19 @@ describe("Assignment", () => {
     expect([...assign({ kind: "unassigned" }, [{ id: "c1", ownerManagerId: "m1" }])]).toEqual([["c1", null]])
   })
 })
+
+describe("CustomerGroupService.list and addMembers", () => {
+  it("lists groups and adds readable customers to an imported group, all or nothing, version-checked", async () => {
+    const w = await world()
+    const leader = await w.actor("m-lead-a")
+    const g = await w.run(Effect.flatMap(CustomerGroupService, (s) => s.create(leader, { name: "Dunning", validFrom: "2026-11-01", validUntil: "2026-11-30", customerIds: ["c-1"] })))
+    const bad = await w.fail(Effect.flatMap(CustomerGroupService, (s) => s.addMembers(leader, { groupId: g.group.id, customerIds: ["c-3", "ghost"], expectedVersion: 1 })))
+    expect((bad as ValidationError).issues.map((i) => i.path.join("."))).toEqual(["customerIds.1"])
+    const r = await w.run(Effect.flatMap(CustomerGroupService, (s) => s.addMembers(leader, { groupId: g.group.id, customerIds: ["c-3", "c-1"], expectedVersion: 1 })))
+    expect(r).toMatchObject({ added: 1, filteredDnd: 0, group: { memberIds: ["c-1", "c-3"], version: 2 } })
+    expect((await w.fail(Effect.flatMap(CustomerGroupService, (s) => s.addMembers(leader, { groupId: g.group.id, customerIds: ["c-2"], expectedVersion: 1 }))))._tag).toBe("Conflict")
+    const listed = await w.run(Effect.flatMap(CustomerGroupService, (s) => s.list(leader, { validOn: "2026-11-25" })))
+    expect(listed.map((x) => x.id)).toEqual([g.group.id])
+    expect(await w.run(Effect.flatMap(CustomerGroupService, (s) => s.list(leader, { validOn: "2026-12-25" })))).toEqual([])
+  })
+})

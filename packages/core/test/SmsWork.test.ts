@@ -90,4 +90,18 @@ describe("SMS work", () => {
     expect((await send(T0 + 10 * 60 * 60_000)).sent).toEqual([])
     expect(w.texts).toHaveLength(2)
   })
+  it("itemIds sends only the named items of the task (a resend from one customer's page)", async () => {
+    const w = await world()
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* w.stores.tasks.insert(task("t-greet", { channel: "sms", type: "greeting" }))
+        yield* w.stores.workItems.insertMany(["c-1", "c-3"].map((c) => item(`wi-${c}`, { taskId: "t-greet", customerId: c, channel: "sms" })))
+      })
+    )
+    const agent = await w.actor("m-a1")
+    const r = await w.run(Effect.flatMap(SmsWork, (s) => s.sendBatch(agent, { taskId: "t-greet", template: "Hello {{name}}", itemIds: ["wi-c-3"] })))
+    expect(r.sent.map((x) => x.itemId)).toEqual(["wi-c-3"])
+    expect(w.texts.map((x) => x.idempotencyKey)).toEqual(["wi-c-3:1"])
+    expect((await Effect.runPromise(w.stores.workItems.get("wi-c-1"))).attempts).toEqual([])
+  })
 })

@@ -53,7 +53,7 @@ export const recorders = (smsStatus: SmsStatus = "accepted") => {
   const calls: Array<{ customerId: string; managerId: string; phone: string }> = []
   const layer = Layer.mergeAll(
     Layer.succeed(Dialer, Dialer.of({ call: (c) => Effect.sync(() => (calls.push(c), { callId: `pbx-${calls.length}` })) })),
-    Layer.succeed(Notifier, Notifier.of({ notify: (n) => Effect.sync(() => void notices.push(n)) })),
+    Layer.succeed(Notifier, Notifier.of({ notify: (n) => Effect.andThen(Effect.yieldNow, Effect.sync(() => void notices.push(n))) })),
     Layer.succeed(
       SmsGateway,
       SmsGateway.of({

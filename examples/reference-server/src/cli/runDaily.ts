@@ -18,6 +18,8 @@ export interface DailyOptions {
   readonly asOf: string
   readonly actorId?: string | undefined
   readonly reminderLeadMinutes: number
+  /** Also text the agents' phones (the server's schedule, where an SMS gateway is configured). */
+  readonly smsToAgent?: boolean | undefined
   /** Hash partitions the extraction is written in (default {@link DAILY_PARTITIONS}). */
   readonly partitions?: number | undefined
 }
@@ -82,7 +84,7 @@ export const runDailySteps = async (run: DailyRunner, options: Omit<DailyOptions
       name: "reminders",
       label: "Send appointment reminders",
       run: async () => {
-        const r = await run((actor) => Effect.flatMap(AppointmentService, (s) => s.sendDueReminders(actor, { leadMinutes: options.reminderLeadMinutes })))
+        const r = await run((actor) => Effect.flatMap(AppointmentService, (s) => s.sendDueReminders(actor, { leadMinutes: options.reminderLeadMinutes, smsToAgent: options.smsToAgent === true })))
         if (r.failed.length > 0) throw new Error(`${r.failed.length} reminder(s) failed (${r.failed.slice(0, 3).map((f) => `${f.id}: ${f.error.detail}`).join("; ")}); ${r.reminded.length} sent`)
         return { detail: `${r.reminded.length} reminder(s) sent`, counts: { reminded: r.reminded.length } }
       }

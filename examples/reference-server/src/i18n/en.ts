@@ -1,5 +1,6 @@
 import { adminMessages } from "./admin"
 import { agentMessages } from "./agent"
+import { leaderMessages } from "./leader"
 
 /**
  * The English messages of the reference server: the workbench page and its screens, dispositions,
@@ -12,9 +13,13 @@ import { agentMessages } from "./agent"
  * en["work.title"] // "Work list"
  * ```
  */
+import { smsMessages } from "./sms"
+import { remindersMessages } from "./reminders"
+
 export const en = {
   ...adminMessages.en,
   ...agentMessages.en,
+  ...smsMessages.en,
   // ---- the page shell and login
   "page.title": "Winback workbench",
   "page.tagline": "Retention and callback work",
@@ -451,7 +456,9 @@ export const en = {
   "error.invalid_cursor": "The page cursor is not valid.",
   "error.bad_signature": "The signature is missing or wrong.",
   "error.network": "The server could not be reached.",
-  "error.error": "Error"
+  "error.error": "Error",
+  ...leaderMessages.en,
+  ...remindersMessages.en
 } as const
 
 /** A message key. */

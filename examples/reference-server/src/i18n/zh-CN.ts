@@ -10,10 +10,14 @@
 import { adminMessages } from "./admin"
 import type { MessageKey } from "./en"
 import { agentMessages } from "./agent"
+import { leaderMessages } from "./leader"
+import { smsMessages } from "./sms"
+import { remindersMessages } from "./reminders"
 
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...adminMessages.zhCN,
   ...agentMessages.zhCN,
+  ...smsMessages.zhCN,
   "page.title": "Winback 工作台",
   "page.tagline": "客户挽留与回访工作",
   "page.skip": "跳到正文",
@@ -434,5 +438,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "error.invalid_cursor": "分页游标无效。",
   "error.bad_signature": "签名缺失或错误。",
   "error.network": "无法连接服务器。",
-  "error.error": "错误"
+  "error.error": "错误",
+  ...leaderMessages.zhCN,
+  ...remindersMessages.zhCN
 }

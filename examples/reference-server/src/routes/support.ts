@@ -14,6 +14,8 @@ export interface ApiContext {
   readonly auth: Auth
   /** The business date (YYYY-MM-DD) used when a request names none. */
   readonly today: () => string
+  /** The server's clock for time-dependent answers (due reminders); default the runtime's clock. */
+  readonly now?: (() => number) | undefined
 }
 
 /**

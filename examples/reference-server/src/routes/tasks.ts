@@ -24,6 +24,7 @@ import {
   ValidationError
 } from "@winback/core"
 import { templateCatalogue } from "../catalogue"
+import { isXlsx, xlsxToCsv } from "../xlsxImport"
 import type { Router } from "../http"
 import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
@@ -205,24 +206,28 @@ export const taskRoutes = (r: Router, ctx: ApiContext): void => {
     summary:
       "Import a manual task's CSV (customer id[,agent id] per line); all or nothing for bad lines, every bad line reported; customers already handed out are skipped and reported per line unless a leader gives overrideReason",
     description:
-      "RFC 4180 CSV (quoted fields), an optional header (customer_id / customerId / 客户编号, agent_id / 坐席工号, …). The encoding: a byte-order mark, else `?encoding=` or the Content-Type's charset (gbk, gb18030, utf-16le, …), else strict UTF-8; bytes that do not decode are refused with their line. Problems: the first 100 by line, then a count.",
+      "An .xlsx workbook (its first sheet; by Content-Type or its ZIP signature) or RFC 4180 CSV (quoted fields), an optional header (customer_id / customerId / 客户编号, agent_id / 坐席工号, …). The encoding: a byte-order mark, else `?encoding=` or the Content-Type's charset (gbk, gb18030, utf-16le, …), else strict UTF-8; bytes that do not decode are refused with their line. Problems: the first 100 by line, then a count.",
     params: IdParams,
     query: ImportQuery,
     body: z.instanceof(Uint8Array),
     bodyType: "text",
     responses: { 200: { description: "The import report", schema: ImportReport } },
-    handler: async ({ principal, params, query, body, raw }) => ({
-      json: await actAs(ctx, principal).imports.importCsv(
-        {
-          taskId: params.id,
-          agentIds: query.agentId ?? [],
-          dryRun: query.dryRun ?? false,
-          encoding: uploadEncoding(query.encoding, raw.headers["content-type"]),
-          ...(query.overrideReason === undefined ? {} : { override: { reason: query.overrideReason } })
-        },
-        body
-      )
-    })
+    handler: async ({ principal, params, query, body, raw }) => {
+      // An .xlsx workbook's first sheet is read as UTF-8 CSV: one import path for both formats.
+      const xlsx = isXlsx(body, raw.headers["content-type"])
+      return {
+        json: await actAs(ctx, principal).imports.importCsv(
+          {
+            taskId: params.id,
+            agentIds: query.agentId ?? [],
+            dryRun: query.dryRun ?? false,
+            encoding: xlsx ? "utf-8" : uploadEncoding(query.encoding, raw.headers["content-type"]),
+            ...(query.overrideReason === undefined ? {} : { override: { reason: query.overrideReason } })
+          },
+          xlsx ? xlsxToCsv(body) : body
+        )
+      }
+    }
   })
 
   // Rules

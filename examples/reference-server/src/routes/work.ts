@@ -87,7 +87,8 @@ const NewAppointmentBody = z
     channel: Channel,
     note: z.string().max(2000).default(""),
     workItemId: IdString.nullable().default(null),
-    managerId: IdString.optional()
+    managerId: IdString.optional(),
+    remindMinutesBefore: z.number().int().min(0).max(1440).optional()
   })
   .strict()
 const AppointmentsQuery = z.object({

@@ -9,7 +9,7 @@
  */
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { demoPassword, newPage, screenshotter, startWorkbench, type Workbench } from "./support"
+import { demoPassword, runJourney, startWorkbench, type Workbench } from "./support"
 
 let wb: Workbench
 beforeAll(async () => {
@@ -34,19 +34,7 @@ const logInAs = async (page: Page, managerId: string) => {
  * Runs one journey on a fresh Chinese browser page (zh-CN: its Accept-Language), with screenshots;
  * a failure saves `…-FAILED.png`; the page must log no errors.
  */
-const journey = async (name: string, f: (page: Page, shot: (page: Page, step: string) => Promise<void>) => Promise<void>) => {
-  const shot = screenshotter(name)
-  const { page, errors } = await newPage(wb, "zh-CN")
-  try {
-    await f(page, shot)
-    expect(errors).toEqual([])
-  } catch (e) {
-    await shot(page, "FAILED")
-    throw e
-  } finally {
-    await page.context().close()
-  }
-}
+const journey = (name: string, f: Parameters<typeof runJourney>[2]) => runJourney(wb, { name, locale: "zh-CN" }, f)
 
 /** Clicks the language switch and waits for the page in that language. */
 const switchTo = async (page: Page, locale: string) => {

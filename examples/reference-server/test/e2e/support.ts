@@ -5,17 +5,19 @@
  * screenshots under test-artifacts/e2e/, and an API client that reads the stored results back as a
  * given person (bearer token), so every journey is checked on screen AND in storage.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { type Browser, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeMemoryStores, MemoryDb, PgliteStorage } from "@winback/adapters"
 import { generateOrg, resolveDemoOptions, seedDemoData } from "@winback/core/demo"
 import { standardVersionRecord } from "../../src/questionnaires"
 import type { SeedContext } from "../../src/demo"
 import { type DemoLogin, type RunningServer, type ServerOptions, startServer } from "../../src/server"
+import { seedDemoSms } from "../../src/sms/demo"
 import { type DemoWork, seedDemoWork } from "../../src/workbench/demoWork"
 
 /** The business date of the demo. */
@@ -59,7 +61,7 @@ export interface Workbench {
  * `names: "hanzi"` writes the demo people's names in Chinese characters (the zh demo); `server`: more
  * options of the server (e.g. the agent screen's dialer and contact policy).
  */
-export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
+export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; readonly sms?: { readonly template?: "dunning" | "birthday"; readonly perAgent?: number }; readonly server?: Partial<ServerOptions> } = {}): Promise<Workbench> => {
   const dir = mkdtempSync(join(tmpdir(), "winback-e2e-"))
   const demoOptions = { ...baseDemoOptions, names: o.names ?? "pinyin" }
   const org = generateOrg(resolveDemoOptions(demoOptions))
@@ -82,6 +84,7 @@ export const startWorkbench = async (o: { readonly names?: "pinyin" | "hanzi"; r
       perAgent: 12,
       locale: demoOptions.names === "hanzi" ? "zh-CN" : "en"
     })
+    if (o.sms && ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf, logins, locale: demoOptions.names === "hanzi" ? "zh-CN" : "en", ...o.sms })
     const roles: Array<[string, string]> = [
       ["agent", logins.agent],
       ["team leader", logins.teamLeader],
@@ -165,4 +168,66 @@ export const newPage = async (wb: Workbench, locale = "en-US"): Promise<{ page: 
   })
   page.setDefaultTimeout(10_000)
   return { page, errors }
+}
+
+/**
+ * Starts one workbench for the test file (before all its tests; closed after them) and answers a
+ * getter for it.
+ */
+export const workbenchForFile = (o: Parameters<typeof startWorkbench>[0] = {}): (() => Workbench) => {
+  let wb: Workbench | undefined
+  beforeAll(async () => {
+    wb = await startWorkbench(o)
+  }, 120_000)
+  afterAll(async () => {
+    await wb?.close()
+  })
+  return () => wb!
+}
+
+/** Logs in by ids through the login screen, whatever the page's language. */
+export const logInById = async (page: Page, managerId: string): Promise<void> => {
+  await page.locator(`button[data-login="${managerId}"]`).click()
+  await page.locator("#login-password").fill(demoPassword)
+  await page.locator("#login-submit").click()
+  await page.locator("#app").waitFor({ state: "visible" })
+}
+
+/**
+ * Runs one journey on a fresh page in `locale` (its Accept-Language) with screenshots: a failure
+ * saves `…-FAILED.png`, the page must log no errors, and the screenshot of step `publishStep`
+ * (when given) is copied to docs/images/`publishAs`.png once the journey passed.
+ */
+export const runJourney = async (
+  wb: Workbench,
+  o: { readonly name: string; readonly locale: string; readonly publishStep?: string; readonly publishAs?: string },
+  f: (page: Page, shot: (page: Page, step: string) => Promise<void>) => Promise<void>
+): Promise<void> => {
+  const shot = screenshotter(o.name)
+  const { page, errors } = await newPage(wb, o.locale)
+  try {
+    await f(page, shot)
+    expect(errors).toEqual([])
+  } catch (e) {
+    await shot(page, "FAILED")
+    throw e
+  } finally {
+    await page.context().close()
+  }
+  if (o.publishStep && o.publishAs) {
+    const file = readdirSync(artifacts).find((x) => x.startsWith(`${o.name}-`) && x.endsWith(`-${o.publishStep}.png`))
+    if (!file) throw new Error(`no screenshot ${o.name} ${o.publishStep}`)
+    mkdirSync(images, { recursive: true })
+    copyFileSync(join(artifacts, file), join(images, `${o.publishAs}.png`))
+  }
+}
+
+const images = fileURLToPath(new URL("../../../../docs/images/", import.meta.url))
+
+/** Registers one journey as two tests, in zh-CN and in English (each with a generous timeout). */
+export const inBothLanguages = (title: string, run: (locale: "en" | "zh-CN") => Promise<void>): void => {
+  describe(title, () => {
+    it("in zh-CN", () => run("zh-CN"), 120_000)
+    it("in English", () => run("en"), 120_000)
+  })
 }

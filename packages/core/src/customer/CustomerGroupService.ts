@@ -22,6 +22,7 @@ import { Transactions } from "../ports/Transactions"
 import { ScopedStores } from "../facade/ScopedStores"
 import { decode } from "../shared/Validation"
 import { newId } from "../shared/Ids"
+import type { Page } from "../shared/Page"
 
 /**
  * A new group: by filter (`ruleInstanceId`) or by import (`customerIds`), valid `validFrom..validUntil`.
@@ -63,6 +64,21 @@ export interface GroupMembers {
   readonly filteredDnd: number
 }
 
+/**
+ * Customers to add to an imported group (`expectedVersion`: the group's version the caller saw).
+ * With `dndChannel`, customers on DND for that channel are left out (and counted).
+ *
+ * @example
+ * ```ts
+ * AddGroupMembers.parse({ groupId: "g-1", customerIds: ["c-7", "c-9"], expectedVersion: 1 })
+ * ```
+ */
+export const AddGroupMembers = z
+  .object({ groupId: Id, customerIds: z.array(Id).min(1).max(100_000), expectedVersion: z.number().int().min(1), dndChannel: Channel.optional() })
+  .strict()
+/** @see {@link AddGroupMembers} */
+export type AddGroupMembers = z.input<typeof AddGroupMembers>
+
 type Errors = ValidationError | NotFound | Conflict | Forbidden | StorageError
 
 /**
@@ -84,6 +100,10 @@ export class CustomerGroupService extends Context.Service<
       groupId: string,
       options: { readonly asOf: string; readonly channel?: Channel }
     ) => Effect.Effect<GroupMembers, Errors>
+    /** Groups valid on `validOn` (every group without it), newest first: the ones a leader may use. */
+    readonly list: (actor: Actor, options?: { readonly validOn?: string }) => Effect.Effect<ReadonlyArray<CustomerGroup>, Errors>
+    /** Adds customers (in the actor's scope, checked as in `create`) to an imported group; all or nothing. */
+    readonly addMembers: (actor: Actor, input: AddGroupMembers) => Effect.Effect<{ readonly group: CustomerGroup; readonly added: number; readonly filteredDnd: number }, Errors>
   }
 >()("@winback/core/CustomerGroupService") {
   /**
@@ -118,6 +138,20 @@ export class CustomerGroupService extends Context.Service<
           return { kept: ids.filter((id) => !blocked.has(id)), filtered: blocked.size }
         })
 
+      /** The distinct ids, sorted, when the actor may read every one; else every other line as an issue. */
+      const readableIds = (actor: Actor, ids: ReadonlyArray<string>) =>
+        Effect.gen(function* () {
+          const unique = [...new Set(ids)].sort(compareIds)
+          const known = new Set<string>()
+          // Only customers the actor may read: unknown and out of scope read alike (no existence oracle).
+          for (const c of yield* scoped.forActor(actor).customers.getMany(unique)) known.add(c.id)
+          const unknown = ids.flatMap((id, i) =>
+            known.has(id) ? [] : [{ path: ["customerIds", i], code: "unknown-customer", message: `customer ${id} is unknown or outside your scope` }]
+          )
+          if (unknown.length) return yield* Effect.fail(new ValidationError({ subject: "customer group", issues: unknown }))
+          return unique
+        })
+
       const create = Effect.fn("CustomerGroupService.create")(function* (actor: Actor, input: NewCustomerGroup) {
         const n = yield* decode(NewCustomerGroup, input, "customer group")
         yield* perms.require(actor, Actions.groupManage, { type: "none" })
@@ -125,14 +159,7 @@ export class CustomerGroupService extends Context.Service<
         let memberIds: ReadonlyArray<string> = []
         let filteredDnd = 0
         if (n.customerIds !== undefined) {
-          const unique = [...new Set(n.customerIds)].sort(compareIds)
-          const known = new Set<string>()
-          // Only customers the actor may read: unknown and out of scope read alike (no existence oracle).
-          for (const c of yield* scoped.forActor(actor).customers.getMany(unique)) known.add(c.id)
-          const unknown = n.customerIds.flatMap((id, i) =>
-            known.has(id) ? [] : [{ path: ["customerIds", i], code: "unknown-customer", message: `customer ${id} is unknown or outside your scope` }]
-          )
-          if (unknown.length) return yield* Effect.fail(new ValidationError({ subject: "customer group", issues: unknown }))
+          const unique = yield* readableIds(actor, n.customerIds)
           const r = yield* withoutDnd(unique, n.dndChannel, now)
           memberIds = r.kept
           filteredDnd = r.filtered
@@ -189,7 +216,46 @@ export class CustomerGroupService extends Context.Service<
         return { groupId, asOf, customerIds: r.kept, filteredDnd: r.filtered } satisfies GroupMembers
       })
 
-      return CustomerGroupService.of({ create, members })
+      const list = Effect.fn("CustomerGroupService.list")(function* (actor: Actor, options: { readonly validOn?: string } = {}) {
+        yield* perms.require(actor, Actions.groupManage, { type: "none" })
+        const validOn = options.validOn === undefined ? undefined : yield* decode(IsoDate, options.validOn, "valid-on day")
+        const out: Array<CustomerGroup> = []
+        let cursor: string | null = null
+        do {
+          const page: Page<CustomerGroup> = yield* groups.list(validOn === undefined ? {} : { validOn }, { limit: 500, cursor })
+          out.push(...page.items)
+          cursor = page.nextCursor
+        } while (cursor)
+        return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : compareIds(a.id, b.id)))
+      })
+
+      const addMembers = Effect.fn("CustomerGroupService.addMembers")(function* (actor: Actor, input: AddGroupMembers) {
+        const n = yield* decode(AddGroupMembers, input, "group members")
+        yield* perms.require(actor, Actions.groupManage, { type: "none" })
+        const ids = yield* readableIds(actor, n.customerIds)
+        const r = yield* withoutDnd(ids, n.dndChannel, yield* nowIso)
+        return yield* tx.transaction(
+          Effect.gen(function* () {
+            const before = yield* groups.get(n.groupId)
+            if (before.kind !== "import") return yield* new Conflict({ kind: "wrong-state", entity: "CustomerGroup", id: before.id, reason: "is a filter group: its members come from its rule" })
+            const had = new Set(before.memberIds)
+            const fresh = r.kept.filter((id) => !had.has(id))
+            const after = yield* groups.update({ ...before, memberIds: [...before.memberIds, ...fresh].sort(compareIds) }, n.expectedVersion)
+            yield* trail.record(actor, {
+              action: "group.add-members",
+              category: "customer",
+              recordType: "CustomerGroup",
+              recordId: after.id,
+              customerId: null,
+              before: { ...before, memberIds: before.memberIds.length },
+              after: { ...after, memberIds: after.memberIds.length, added: fresh.length, filteredDnd: r.filtered }
+            })
+            return { group: after, added: fresh.length, filteredDnd: r.filtered }
+          })
+        )
+      })
+
+      return CustomerGroupService.of({ create, members, list, addMembers })
     })
   )
 }

@@ -8,7 +8,7 @@
 import { Context, Effect, Layer } from "effect"
 import * as z from "zod"
 import type { Actor } from "../org/Actor"
-import { Appointment, AppointmentState } from "../work/Appointment"
+import { Appointment, AppointmentState, DEFAULT_REMIND_MINUTES, MAX_REMIND_MINUTES } from "../work/Appointment"
 import { AuditTrail, nowIso } from "../audit/AuditTrail"
 import type { CallRecord } from "../work/CallRecord"
 import { Channel } from "../shared/Channel"
@@ -181,7 +181,9 @@ export const NewAppointment = z
     channel: Channel,
     note: z.string().max(2000).default(""),
     workItemId: Id.nullable().default(null),
-    managerId: Id.optional()
+    managerId: Id.optional(),
+    /** Remind the agent this many minutes before (default {@link DEFAULT_REMIND_MINUTES}). */
+    remindMinutesBefore: z.number().int().min(0).max(MAX_REMIND_MINUTES).default(DEFAULT_REMIND_MINUTES)
   })
   .strict()
 /** @see {@link NewAppointment} */
@@ -540,6 +542,8 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                   channel: n.channel,
                   note: n.note,
                   state: "booked",
+                  remindMinutesBefore: n.remindMinutesBefore,
+                  reminderAcknowledgedAt: null,
                   createdAt: yield* nowIso,
                   version: 1
                 }

@@ -92,6 +92,8 @@ export const Actions = {
   groupManage: "group.manage",
   /** Send SMS for work items in scope. */
   smsSend: "sms.send",
+  /** Write the SMS templates tasks send with (admins and directors). */
+  smsTemplateManage: "sms-template.manage",
   /** Propose an offer on a work item in scope. */
   offerUse: "offer.use",
   /** Decide an offer use that needs approval. */
@@ -246,6 +248,8 @@ export const defaultPolicy: PermissionPolicy = {
     { role: "team-leader", reach: "subtree", actions: [A.taskCreate] },
     { role: "team-leader", reach: "team", actions: [A.taskImport, A.taskImportOverride, A.smsSend, A.offerUse, A.offerApprove] },
     { role: "agent", reach: "self", actions: [A.smsSend, A.offerUse] },
+    { role: "admin", reach: "all", actions: [A.smsTemplateManage] },
+    { role: "director", reach: "all", actions: [A.smsTemplateManage] },
     { role: "approver", reach: "all", actions: [A.taskPreview] },
     { role: "admin", reach: "all", actions: [A.taskPreview] },
     { role: "director", reach: "all", actions: [A.taskPreview] },

@@ -104,6 +104,8 @@ export const customerSmsFields = (
  * @example
  * ```ts
  * SmsBatch.parse({ taskId: "task-dunning", template: "Dear {{name}}, {{arrears}} is due on {{dueDate}}." })
+ * // one item only (a resend from the customer's page)
+ * SmsBatch.parse({ taskId: "task-dunning", template: "Dear {{name}}, ...", itemIds: ["wi-1"] })
  * ```
  */
 export const SmsBatch = z
@@ -111,6 +113,8 @@ export const SmsBatch = z
     taskId: Id,
     template: z.string().min(1).max(1000),
     assigneeId: Id.optional(),
+    /** Only these items of the task (e.g. one customer's item sent again); the others are left alone. */
+    itemIds: z.array(Id).min(1).max(1000).optional(),
     limit: z.number().int().min(1).max(100_000).default(10_000),
     asOf: z.iso.date().optional()
   })
@@ -180,7 +184,8 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
         const sent: Array<SmsBatchReport["sent"][number]> = []
         const skipped: Array<SmsBatchReport["skipped"][number]> = []
         const failed: Array<SmsBatchReport["failed"][number]> = []
-        for (const item of items.slice(0, b.limit)) {
+        const only = b.itemIds === undefined ? null : new Set(b.itemIds)
+        for (const item of items.filter((i) => only === null || only.has(i.id)).slice(0, b.limit)) {
           const now = yield* nowIso
           if (item.nextAttemptAt !== null && item.nextAttemptAt > now) {
             skipped.push({ itemId: item.id, reasons: [{ code: "not-before", message: `next attempt not before ${item.nextAttemptAt}` }] })

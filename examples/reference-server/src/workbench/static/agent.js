@@ -8,6 +8,8 @@ import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customer
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
+import { smsItemControl } from "./sms.js"
+import { refreshReminders, remindSelect } from "./appointments.js"
 
 // ---- shared look-ups ------------------------------------------------------------------------
 
@@ -171,8 +173,10 @@ export async function customerView(customerId) {
   const itemRows = offered.map((o) => {
     const w = o.item
     // An item waiting for its next attempt is not ticked: an outbound call on it is refused until then.
-    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false, value: w.id, name: "item" })
-    checks.set(w.id, box)
+    // An SMS item is never part of a call: it is sent (or sent again) on its own.
+    const sms = w.channel === "sms"
+    const box = h("input", { type: "checkbox", id: uid("item"), checked: o.ready !== false && !sms, value: w.id, name: "item", hidden: sms, disabled: sms })
+    if (!sms) checks.set(w.id, box)
     return h(
       "li",
       { class: "item", dataset: { item: w.id } },
@@ -189,7 +193,8 @@ export async function customerView(customerId) {
           { class: "muted", dataset: { attempts: String(w.attempts?.length ?? 0) } },
           `${t("cust.itemLine", { channel: word("channel", w.channel), state: word("state", w.state), attempts: w.attempts?.length ?? 0 })}${t("cust.handedOut", { when: when(w.createdAt) })}${w.dueAt ? t("cust.due", { when: when(w.dueAt) }) : ""}${w.nextAttemptAt ? `${t("cust.itemNext", { when: when(w.nextAttemptAt) })}${o.ready === false ? t("cust.waiting") : ""}` : ""}`
         )
-      )
+      ),
+      sms ? smsItemControl(w, customer, reload) : null
     )
   })
   const selectedIds = () => [...checks].filter(([, b]) => b.checked).map(([id]) => id)
@@ -210,7 +215,7 @@ export async function customerView(customerId) {
 
   root.append(
     h("div", { class: "view-head" }, h("h2", { id: "cust-h" }, customer.name ?? customer.id), h("a", { href: "#/work", class: "back" }, t("cust.back"))),
-    h("div", { class: "grid" }, h("div", { class: "col" }, summary, reasons, items, offered.length ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t("cust.noCall"))), h("div", { class: "col" }, q.node, attachmentsPanel(offered, tasks, reload), appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
+    h("div", { class: "grid" }, h("div", { class: "col" }, summary, reasons, items, offered.some((o) => o.item.channel !== "sms") ? callForm(customer, selectedIds, q, offers, reload) : h("p", { class: "card empty" }, t(offered.length ? "sms.item.noCall" : "cust.noCall"))), h("div", { class: "col" }, q.node, attachmentsPanel(offered, tasks, reload), appointmentForm(customer, offered, tasks), dndForm(customer, reload))),
     await historyPanel(customer, view.dnd, reload)
   )
   return root
@@ -412,17 +417,19 @@ function appointmentForm(customer, offered, tasks) {
   const channel = select(channels, { name: "channel" })
   const item = select([["", t("ap.noItem")], ...offered.map((o) => [o.item.id, t("ap.itemOption", { task: tasks.get(o.item.taskId)?.name ?? "—", channel: word("channel", o.item.channel) })])], { name: "workItemId" })
   const note = h("input", { type: "text", maxlength: 2000, name: "note" })
+  const remind = remindSelect()
   const button = h("button", { type: "submit", class: "primary" }, t("ap.submit"))
-  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, t("ap.title")), field(t("ap.when"), at, t("call.localTime")), field(t("ap.channel"), channel), field(t("ap.item"), item), field(t("ap.note"), note), button)
+  const form = h("form", { class: "card appointment", "aria-labelledby": "ap-h" }, h("h3", { id: "ap-h" }, t("ap.title")), field(t("ap.when"), at, t("call.localTime")), field(t("ap.channel"), channel), field(t("ap.item"), item), field(t("ap.note"), note), remind.node, button)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     if (!at.value) return showError(new Error(t("ap.chooseWhen")), t("ap.context"))
-    const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, ...(item.value ? { workItemId: item.value } : {}) }
+    const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, remindMinutesBefore: Number(remind.control.value), ...(item.value ? { workItemId: item.value } : {}) }
     const r = await act(button, t("ap.failed"), () => post(paths.bookAppointment, body))
     if (!r) return
     const warnings = r.warnings ?? []
     showInfo(`${t("ap.booked", { when: when(r.appointment.at) })}${warnings.length ? t("ap.warnings", { warnings: warnings.map((w) => w.message ?? w.code).join("; ") }) : ""}${t("punct.end")}`)
     form.reset()
+    void refreshReminders()
   })
   return form
 }

@@ -66,6 +66,8 @@ export const call = callWith(request)
 
 export const get = (path, params = {}) => request("GET", path + qs(params))
 export const post = (path, body = {}) => request("POST", path, body)
+/** POST of a file's bytes as they are (e.g. a CSV import, `type` "text/csv"). */
+export const upload = (path, bytes, type) => request("POST", path, new Blob([bytes], { type }))
 /** DELETE, with an optional JSON body (e.g. the reason of a removal). */
 export const del = (path, body) => request("DELETE", path, body)
 

@@ -6,9 +6,13 @@ import { h, replace } from "./dom.js"
 import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
-import { approvalsView, reportsView, teamView } from "./leader.js"
+import { reportsView, teamView } from "./leader.js"
+import { approvalsView } from "./approver.js"
+import { importsView, offersView } from "./desk.js"
 import { t, tOr, wireSwitch } from "./i18n.js"
+import { smsTaskView, smsView } from "./sms.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
+import { appointmentsView, startReminders } from "./appointments.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -25,7 +29,12 @@ const routes = [
   [/^#\/admin\/managers(?:\?(.*))?$/, (m) => managersView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/admin\/rules(?:\?(.*))?$/, (m) => rulesView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/admin\/tasks(?:\?(.*))?$/, (m) => tasksView(new URLSearchParams(m[1] ?? ""))],
-  [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))]
+  [/^#\/admin\/dnd(?:\?(.*))?$/, (m) => dndView(new URLSearchParams(m[1] ?? ""))],
+  [/^#\/imports$/, () => importsView()],
+  [/^#\/offers$/, () => offersView()],
+  [/^#\/appointments$/, () => appointmentsView()],
+  [/^#\/sms$/, () => smsView()],
+  [/^#\/sms\/tasks\/([^/?]+)$/, (m) => smsTaskView(decodeURIComponent(m[1]))]
 ]
 
 const defaultRoute = () => (hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
@@ -81,6 +90,10 @@ async function showApp() {
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
   $("nav-admin").hidden = !isAdmin()
+  $("nav-imports").hidden = !hasRole("team-leader")
+  $("nav-offers").hidden = !hasRole("team-leader")
+  $("nav-appointments").hidden = !hasRole("agent")
+  startReminders()
   await render()
 }
 

@@ -1,93 +1,14 @@
-// The leader's views: tasks awaiting approval with their dry-run preview (approve / reject), the
-// team's work items moved between agents (assign / transfer), the team's unassigned pool handed
-// out to agents, and the reports the API offers.
+// The leader's views: the team's work per member (open, in progress, overdue), its work items and
+// customers moved between agents (assign / transfer), the team's unassigned pool handed out to
+// agents, and the reports the API offers. Approvals live in approver.js; imports, groups and offer
+// approvals in desk.js.
 import { get, itemsOf, post, qs } from "./api.js"
-import { forgetTask, taskOf } from "./agent.js"
+import { taskOf } from "./agent.js"
 import { field, h, replace, select, table, uid } from "./dom.js"
 import { paths } from "./paths.js"
 import { act, go, session, showError, showInfo } from "./ui.js"
 import { locale, t, tOr, word } from "./i18n.js"
-
-// ---- approvals ------------------------------------------------------------------------------
-
-/** Tasks awaiting approval; choosing one shows its dry-run preview and the decision form. */
-export async function approvalsView() {
-  const page = await get(paths.tasks, { status: "pending-approval", limit: 50 })
-  const tasks = itemsOf(page)
-  const detail = h("div", { class: "approval-detail", "aria-live": "polite" })
-  const list = tasks.length
-    ? h(
-        "ul",
-        { class: "plain task-list" },
-        tasks.map((task) =>
-          h(
-            "li",
-            {},
-            h("button", { type: "button", class: "link task-open", dataset: { task: task.id }, onclick: () => void showTask(task, detail) }, task.name),
-            " ",
-            h("span", { class: "muted" }, t("appr.line", { source: task.source, channel: word("channel", task.channel), urgency: task.urgency, author: task.authorId }))
-          )
-        )
-      )
-    : h("p", { class: "empty" }, t("appr.empty"))
-  return h("section", { class: "view", "aria-labelledby": "ap-h" }, h("h2", { id: "ap-h" }, t("appr.title")), h("div", { class: "grid" }, h("div", { class: "col card" }, list), h("div", { class: "col" }, detail)))
-}
-
-/** Why candidates were left out, in words (the API's keys are the Extraction report's). */
-const exclusionName = (k) => tOr(`excl.${k}`, k)
-
-async function showTask(task, detail) {
-  replace(detail, h("p", { class: "loading" }, t("appr.running")))
-  let preview
-  try {
-    preview = await get(paths.taskPreview(task.id))
-  } catch (e) {
-    replace(detail, h("p", { class: "empty" }, t("appr.failedRun")))
-    return showError(e, t("appr.dryRunOf", { name: task.name }))
-  }
-  const r = preview.result
-  const excluded = Object.entries(r.excluded)
-  const load = Object.entries(r.loadPerAgent).sort(([a], [b]) => (a < b ? -1 : 1))
-  const comment = h("textarea", { rows: 2, maxlength: 2000, name: "comment" })
-  const approve = h("button", { type: "submit", class: "primary", value: "approve" }, t("appr.approve"))
-  const reject = h("button", { type: "submit", class: "danger", value: "reject" }, t("appr.reject"))
-  const form = h("form", { class: "decision" }, field(t("appr.comment"), comment, t("appr.commentHint")), h("div", { class: "buttons" }, approve, reject))
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault()
-    const rejecting = ev.submitter === reject
-    const r2 = await act(ev.submitter, rejecting ? t("appr.rejectFailed") : t("appr.approveFailed"), () =>
-      rejecting ? post(paths.rejectTask(task.id), { comment: comment.value }) : post(paths.approveTask(task.id), { comment: comment.value })
-    )
-    if (!r2) return
-    forgetTask(task.id)
-    showInfo(t(rejecting ? "appr.rejected" : "appr.approved", { name: task.name, status: r2.status }))
-    go("#/approvals")
-  })
-  replace(
-    detail,
-    h(
-      "article",
-      { class: "card preview", "aria-labelledby": "pv-h" },
-      h("h3", { id: "pv-h" }, task.name),
-      task.description ? h("p", {}, task.description) : null,
-      h("dl", { class: "facts" }, [
-        [h("dt", {}, t("appr.source")), h("dd", {}, task.source)],
-        [h("dt", {}, t("appr.channel")), h("dd", {}, word("channel", task.channel))],
-        [h("dt", {}, t("appr.cycle")), h("dd", {}, `${task.cycle}, ${task.startsOn} – ${task.expiresOn ?? t("appr.openEnded")}`)],
-        [h("dt", {}, t("appr.asOf")), h("dd", {}, t("appr.period", { asOf: preview.asOf, period: preview.period }))]
-      ]),
-      h("p", { class: "big" }, h("strong", { class: "handed-out" }, String(r.handedOut)), t("appr.handedOut", { n: r.candidates })),
-      excluded.length ? h("h4", {}, t("appr.leftOut")) : null,
-      excluded.length ? table([{ title: t("appr.reason"), cell: ([k]) => exclusionName(k) }, { title: t("appr.customers"), cell: ([, v]) => String(v) }], excluded, { class: "excluded" }) : null,
-      h("h4", {}, t("appr.load")),
-      load.length ? table([{ title: t("appr.agent"), cell: ([k]) => (k === "-" ? t("appr.unassigned") : k) }, { title: t("appr.items"), cell: ([, v]) => String(v) }], load, { class: "load" }) : h("p", { class: "empty" }, t("appr.noItems")),
-      r.warnings.length ? h("ul", { class: "warnings" }, r.warnings.map((w) => h("li", {}, w))) : null,
-      preview.sample.length ? h("p", { class: "muted" }, t("appr.first", { list: preview.sample.join(", ") })) : null,
-      form
-    )
-  )
-  detail.querySelector("h3").focus?.()
-}
+import { customerTransferCard, memberWorkCard, overdueBadge } from "./desk.js"
 
 // ---- team work ------------------------------------------------------------------------------
 
@@ -119,7 +40,7 @@ export async function teamView() {
     chosenTeam = teamSelect.value
     go("#/team")
   })
-  const membersPage = await get(paths.teamMembers(teamId), { limit: 200 })
+  const [membersPage, summary] = await Promise.all([get(paths.teamMembers(teamId), { limit: 200 }), get(paths.teamWork, { teamId })])
   const members = itemsOf(membersPage)
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
   const who = select(members.map((m) => [m.id, `${m.name} (${m.id})`]), { name: "assignee" })
@@ -154,7 +75,7 @@ export async function teamView() {
                 { title: t("team.task"), cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
                 { title: t("team.urgency"), cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
                 { title: t("team.state"), cell: (w) => `${word("state", w.state)}${w.attempts?.length ? t("team.attempts", { n: w.attempts.length }) : ""}` },
-                { title: t("team.due"), cell: (w) => (w.dueAt ? new Date(w.dueAt).toLocaleString() : "—") }
+                { title: t("team.due"), cell: (w) => [w.dueAt ? new Date(w.dueAt).toLocaleString() : "—", overdueBadge(w, summary.asOf)] }
               ],
               rows,
               { class: "team-table", "aria-label": t("team.tableLabel") }
@@ -180,14 +101,20 @@ export async function teamView() {
   })
   await load()
   const pool = await poolCard(teamId, agents, () => load())
+  const overview = memberWorkCard(summary, (id) => {
+    who.value = id
+    void load()
+  })
   return h(
     "section",
     { class: "view", "aria-labelledby": "tm-h" },
     h("h2", { id: "tm-h" }, t("team.title")),
     tree.length > 1 ? h("div", { class: "field inline" }, h("label", { for: "team-select" }, t("team.team")), Object.assign(teamSelect, { id: "team-select" })) : null,
-    h("p", { class: "muted" }, t("team.summary", { team: teamId ?? "—", members: members.length, agents: agents.length })),
+    h("p", { class: "muted" }, t("team.summary", { team: tree.find((x) => x.team.id === teamId)?.team.name ?? teamId ?? "—", members: members.length, agents: agents.length })),
+    overview,
     h("div", { class: "grid" }, h("div", { class: "col wide" }, h("div", { class: "card" }, field(t("team.itemsOf"), who), listHost)), h("div", { class: "col" }, form)),
-    pool
+    pool,
+    customerTransferCard(agents)
   )
 }
 

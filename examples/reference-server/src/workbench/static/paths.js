@@ -3,6 +3,8 @@
 // and an unknown operation throws when this module loads, so a renamed route cannot leave a stale path.
 import { pathOf, routeOf } from "./client.js"
 
+const enc = encodeURIComponent
+
 /** A path builder for `op` (checked now): `(params, query) => path`. */
 const route = (op) => {
   routeOf(op)
@@ -50,5 +52,34 @@ export const paths = {
   manager: byId("getApiManagersById"),
   itemReasons: byId("getApiWorkItemsByIdReasons"),
   uploadAttachment: (id, kind, name) => pathOf("postApiWorkItemsByIdAttachmentsUpload", { id }, { kind, name }),
-  attachment: (id, index) => pathOf("getApiWorkItemsByIdAttachmentsByIndex", { id, index })
+  attachment: (id, index) => pathOf("getApiWorkItemsByIdAttachmentsByIndex", { id, index }),
+  // Not yet through the client (hand-written, merged from main): the desk, approvals, appointments, SMS.
+  // the leader's desk and the approver's screen
+  rules: "/api/rules",
+  rulePreview: (id) => `/api/rules/${enc(id)}/preview`,
+  approveRule: (id) => `/api/rules/${enc(id)}/approve`,
+  rejectRule: (id) => `/api/rules/${enc(id)}/reject`,
+  taskSplit: (id) => `/api/tasks/${enc(id)}/preview/split`,
+  submitTask: (id) => `/api/tasks/${enc(id)}/submit`,
+  teamWork: "/api/team-work",
+  customersList: "/api/customers",
+  allocateCustomers: "/api/allocation/customers",
+  importTask: (id) => `/api/tasks/${enc(id)}/import`,
+  groups: "/api/groups",
+  groupMembers: (id) => `/api/groups/${enc(id)}/members`,
+  pendingOffers: "/api/offer-uses/pending",
+  offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`,
+  // appointments and reminders (appointments.js)
+  myAppointments: "/api/my-appointments",
+  rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
+  cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
+  reminders: "/api/reminders",
+  acknowledgeReminder: (id) => `/api/reminders/${enc(id)}/acknowledge`,
+  // SMS work (sms.js)
+  smsTemplates: "/api/sms/templates",
+  smsTemplate: (id) => `/api/sms/templates/${enc(id)}`,
+  smsTemplateCheck: "/api/sms/templates/check",
+  smsPreview: (id) => `/api/sms/tasks/${enc(id)}/preview`,
+  smsSend: (id) => `/api/sms/tasks/${enc(id)}/send`,
+  smsDeliveries: (id) => `/api/sms/tasks/${enc(id)}/deliveries`
 }

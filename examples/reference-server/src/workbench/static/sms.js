@@ -1,0 +1,231 @@
+// SMS work: the SMS screen (the caller's SMS tasks; the templates, edited by admins and directors
+// with the fields, length and segments checked as they type), one task's batch send (preview of
+// every message, do-not-disturb withheld and shown, then the delivery status of each item), and the
+// send / resend control an SMS item gets in the customer view instead of "Record the call".
+import { del, get, itemsOf, post, request } from "./api.js"
+import { act, go, hasRole, showError, showInfo } from "./ui.js"
+import { field, h, replace, select, table, when } from "./dom.js"
+import { paths } from "./paths.js"
+import { t, tOr, word } from "./i18n.js"
+
+const reasonsText = (reasons) => reasons.map((r) => tOr(`sms.reason.${r.code}`, r.message)).join(", ")
+const sizeText = (c) => t("sms.size", { length: c.length, segments: c.segments, encoding: c.encoding === "ucs-2" ? "UCS-2" : "GSM-7" })
+const statusBadge = (status) => h("span", { class: `badge sms-${status}`, dataset: { status } }, word("sms.status", status))
+
+/** The delivery status of an item from its attempts' notes (`sms <messageId> <status>`). */
+export function smsStatusOf(item) {
+  const last = [...(item.attempts ?? [])].reverse().find((a) => /^sms \S+ \w+/.test(a.note ?? ""))
+  if (!last) return "not-sent"
+  const s = /^sms \S+ (\w+)/.exec(last.note)[1]
+  return s === "delivered" || s === "failed" ? s : "sent"
+}
+
+/** The SMS tasks of the caller that are active. */
+async function smsTasks() {
+  const page = await get(paths.tasks, { limit: 200 })
+  return itemsOf(page).filter((task) => task.channel === "sms" && task.status === "active")
+}
+
+// ---- the SMS screen ---------------------------------------------------------------------------
+
+/** The SMS screen: the caller's SMS tasks and the templates (edited by admins and directors). */
+export async function smsView() {
+  const [tasks, templates] = await Promise.all([smsTasks(), get(paths.smsTemplates)])
+  const taskList = tasks.length
+    ? h("ul", { class: "plain sms-tasks" }, tasks.map((task) => h("li", {}, h("a", { href: `#/sms/tasks/${encodeURIComponent(task.id)}`, dataset: { task: task.id } }, task.name), " ", h("small", { class: "muted" }, t("sms.taskLine", { name: task.description ?? "", urgency: task.urgency })))))
+    : h("p", { class: "empty" }, t("sms.noTasks"))
+  const editor = hasRole("admin", "director") ? templateEditor(templates.fields) : null
+  const rows = templates.items
+  const list = rows.length
+    ? table(
+        [
+          { title: t("sms.col.name"), cell: (x) => h("strong", {}, x.name) },
+          { title: t("sms.col.text"), cell: (x) => h("span", { class: "sms-text" }, x.text) },
+          { title: t("sms.col.size"), cell: (x) => sizeText(x.check) },
+          {
+            title: "",
+            cell: (x) =>
+              editor
+                ? h(
+                    "span",
+                    { class: "actions" },
+                    h("button", { type: "button", class: "secondary", dataset: { edit: x.id }, onclick: () => editor.load(x) }, t("sms.edit")),
+                    " ",
+                    h("button", { type: "button", class: "secondary", dataset: { delete: x.id }, onclick: async (ev) => {
+                      const r = await act(ev.currentTarget, t("sms.saveFailed"), () => del(paths.smsTemplate(x.id)))
+                      if (r === undefined) return
+                      showInfo(t("sms.deleted", { name: x.name }))
+                      go("#/sms")
+                    } }, t("sms.delete"))
+                  )
+                : ""
+          }
+        ],
+        rows,
+        { class: "sms-templates", "aria-label": t("sms.templates") }
+      )
+    : h("p", { class: "empty" }, t("sms.noTemplates"))
+  return h(
+    "section",
+    { class: "view sms", "aria-labelledby": "sms-h" },
+    h("div", { class: "view-head" }, h("h2", { id: "sms-h" }, t("sms.title"))),
+    h("section", { class: "card", "aria-labelledby": "sms-tasks-h" }, h("h3", { id: "sms-tasks-h" }, t("sms.tasks")), taskList),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "sms-tpl-h" },
+      h("h3", { id: "sms-tpl-h" }, t("sms.templates")),
+      h("p", { class: "muted" }, t("sms.fieldsHint", { fields: templates.fields.map((f) => `{{${f}}}`).join(" ") })),
+      list,
+      editor ? editor.node : h("p", { class: "muted" }, t("sms.readOnly"))
+    )
+  )
+}
+
+/** The template form: id, name and text, checked on the server as the admin types. */
+function templateEditor(fields) {
+  const id = h("input", { type: "text", name: "id", required: true, maxlength: 63, pattern: "[a-z0-9][a-z0-9\\-]*" })
+  const name = h("input", { type: "text", name: "name", required: true, maxlength: 100 })
+  const text = h("textarea", { name: "text", required: true, maxlength: 1000, rows: 4 })
+  const check = h("p", { class: "sms-check", role: "status", "aria-live": "polite" })
+  const title = h("h4", { id: "sms-form-h" }, t("sms.new"))
+  let version
+  let latest = 0
+  const recheck = async () => {
+    const mine = ++latest
+    if (!text.value.trim()) return replace(check)
+    try {
+      const c = await post(paths.smsTemplateCheck, { text: text.value })
+      if (mine !== latest) return
+      replace(
+        check,
+        h("span", { class: "sms-size" }, sizeText(c)),
+        c.unknownFields.length ? h("strong", { class: "sms-unknown" }, " ", t("sms.unknownFields", { fields: c.unknownFields.map((f) => `{{${f}}}`).join(" ") })) : null,
+        h("br"),
+        h("small", { class: "muted" }, t("sms.checkSample", { sample: c.sample }))
+      )
+    } catch (e) {
+      showError(e, t("sms.saveFailed"))
+    }
+  }
+  text.addEventListener("input", () => void recheck())
+  const save = h("button", { type: "submit" }, t("sms.save"))
+  const form = h("form", { class: "sms-form", "aria-labelledby": "sms-form-h" }, title, field(t("sms.id"), id), field(t("sms.name"), name), field(t("sms.text"), text, fields.map((f) => `{{${f}}}`).join(" ")), check, save)
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault()
+    const body = { name: name.value, text: text.value, ...(version ? { version } : {}) }
+    const r = await act(save, t("sms.saveFailed"), () => request("PUT", paths.smsTemplate(id.value.trim()), body))
+    if (r === undefined) return
+    showInfo(t("sms.saved", { name: r.name, version: r.version }))
+    go("#/sms")
+  })
+  return {
+    node: form,
+    load: (x) => {
+      id.value = x.id
+      id.readOnly = true
+      name.value = x.name
+      text.value = x.text
+      version = x.version
+      title.textContent = t("sms.editTitle", { name: x.name })
+      void recheck()
+      text.focus()
+    }
+  }
+}
+
+// ---- one task: preview, send, delivery ----------------------------------------------------------
+
+/** One SMS task: the template, the preview of every message, the send, and the delivery status. */
+export async function smsTaskView(taskId) {
+  const [task, templates, deliveries] = await Promise.all([get(paths.task(taskId)), get(paths.smsTemplates), get(paths.smsDeliveries(taskId))])
+  const choice = select(templates.items.map((x) => [x.id, x.name]), { name: "template" })
+  if (task.smsTemplateId) choice.value = task.smsTemplateId
+  const previewBox = h("div", { class: "sms-preview" })
+  const send = h("button", { type: "button", disabled: true }, t("sms.send", { n: 0 }))
+  const showPreview = async () => {
+    let p
+    try {
+      p = await post(paths.smsPreview(taskId), { templateId: choice.value })
+    } catch (e) {
+      showError(e, t("sms.preview"))
+      return
+    }
+    const withheld = p.items.filter((i) => i.text === null || i.withheld.length > 0).length
+    send.textContent = t("sms.send", { n: p.sendable })
+    send.disabled = p.sendable === 0
+    replace(
+      previewBox,
+      h("p", { class: "sms-count" }, t("sms.previewCount", { n: p.sendable, segments: p.segments, withheld })),
+      p.items.length
+        ? table(
+            [
+              { title: t("sms.col.customer"), cell: (i) => i.customerName ?? "—" },
+              { title: t("sms.col.phone"), cell: (i) => i.phone ?? "—" },
+              { title: t("sms.col.message"), cell: (i) => (i.text ? h("span", { class: "sms-text" }, i.text) : h("em", {}, t("sms.missing", { fields: i.missingFields.join(", ") }))) },
+              { title: t("sms.col.size"), cell: (i) => (i.text ? sizeText(i) : "—") },
+              {
+                title: t("sms.col.status"),
+                cell: (i) =>
+                  i.withheld.length
+                    ? h("span", { class: "withheld", dataset: { withheld: i.withheld.map((w) => w.code).join(" ") } }, t("sms.withheld", { reasons: reasonsText(i.withheld) }))
+                    : i.notBefore
+                      ? t("sms.waiting", { when: when(i.notBefore) })
+                      : t("sms.ready")
+              }
+            ],
+            p.items,
+            { class: "sms-preview-table", "aria-label": t("sms.preview") }
+          )
+        : h("p", { class: "empty" }, t("sms.noItems"))
+    )
+  }
+  choice.addEventListener("change", () => void showPreview())
+  send.addEventListener("click", async () => {
+    const r = await act(send, t("sms.sendFailed"), () => post(paths.smsSend(taskId), { templateId: choice.value }))
+    if (r === undefined) return
+    showInfo(t("sms.sentReport", { sent: r.sent.length, skipped: r.skipped.length, failed: r.failed.length }))
+    go(`#/sms/tasks/${encodeURIComponent(taskId)}`)
+  })
+  await showPreview()
+  const c = deliveries.counts
+  const deliveryTable = deliveries.items.length
+    ? table(
+        [
+          { title: t("sms.col.customer"), cell: (i) => i.customerName ?? "—" },
+          { title: t("sms.col.status"), cell: (i) => statusBadge(i.status) },
+          { title: t("sms.col.messages"), cell: (i) => i.messages.map((m) => `${when(m.at)} ${word("sms.status", m.status)}`).join("; ") || "—" }
+        ],
+        deliveries.items,
+        { class: "sms-deliveries", "aria-label": t("sms.deliveries") }
+      )
+    : h("p", { class: "empty" }, t("sms.noItems"))
+  return h(
+    "section",
+    { class: "view sms-task", "aria-labelledby": "sms-task-h" },
+    h("div", { class: "view-head" }, h("h2", { id: "sms-task-h" }, t("sms.taskTitle", { name: task.name })), h("a", { href: "#/sms", class: "back" }, t("sms.back"))),
+    h("section", { class: "card", "aria-labelledby": "sms-prev-h" }, h("h3", { id: "sms-prev-h" }, t("sms.preview")), field(t("sms.template"), choice), previewBox, send),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "sms-del-h" },
+      h("h3", { id: "sms-del-h" }, t("sms.deliveries")),
+      h("p", { class: "sms-counts" }, t("sms.counts", { notSent: c["not-sent"], sent: c.sent, delivered: c.delivered, failed: c.failed })),
+      deliveryTable
+    )
+  )
+}
+
+// ---- an SMS item in the customer view ---------------------------------------------------------
+
+/** The send / resend control of an SMS item (in place of the call's checkbox), with its status. */
+export function smsItemControl(item, customer, reload) {
+  const status = smsStatusOf(item)
+  const button = h("button", { type: "button", class: "secondary sms-send", dataset: { smsItem: item.id } }, status === "not-sent" ? t("sms.item.send") : t("sms.item.resend"))
+  button.addEventListener("click", async () => {
+    const r = await act(button, t("sms.sendFailed"), () => post(paths.smsSend(item.taskId), { itemIds: [item.id] }))
+    if (r === undefined) return
+    if (r.sent.length) showInfo(t("sms.item.sent", { name: customer.name ?? customer.id }))
+    else showError(new Error(t("sms.item.notSent", { reasons: reasonsText([...r.skipped.flatMap((s) => s.reasons), ...r.failed.map((f) => ({ code: "failed", message: f.detail }))]) })), t("sms.sendFailed"))
+    reload()
+  })
+  return h("span", { class: "sms-item" }, statusBadge(status), " ", button)
+}

@@ -1,0 +1,199 @@
+/**
+ * SMS work over real HTTP: templates (read by everyone, written by admins and directors only,
+ * unknown fields refused, length and segments measured, audited), the preview and batch send of
+ * the demo dunning task (SMS do-not-disturb withheld and shown, the arrears amount in the text),
+ * the delivery status from the gateway's receipts, and — with the HTTP gateway (msw) — a retry
+ * after a gateway failure that reuses each item's idempotency key, then a signed "failed" receipt.
+ * Contact hours are off in these servers (the server runs on the wall clock).
+ */
+import { http, HttpResponse } from "msw"
+import { setupServer } from "msw/node"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { ContactPolicy } from "@winback/core"
+import { HttpSmsGateway, signPayload } from "@winback/adapters"
+import { seedIfEmpty } from "../src/demo"
+import { demoSmsIds } from "../src/sms/demo"
+import type { RunningServer } from "../src/server"
+import { asOf, client, demoLogins, demoOrg, demoShape, loginAs, memoryStorage, startTestServer } from "./support"
+
+type Client = Awaited<ReturnType<typeof loginAs>>
+const workConfig = { contact: ContactPolicy.parse({ hours: {}, frequency: {} }) }
+/** The test demo with its SMS work. */
+const seed = seedIfEmpty({ customers: 300, asOf, demo: demoShape, sms: true })
+const task = demoSmsIds.task
+
+describe("SMS over HTTP (local gateway)", () => {
+  let server: RunningServer
+  let [agent, director, otherAgent] = [] as unknown as [Client, Client, Client]
+  beforeAll(async () => {
+    server = await startTestServer(memoryStorage(), { calendar: null, workConfig, seed })
+    agent = await loginAs(server, demoLogins.agent)
+    director = await loginAs(server, demoLogins.director)
+    // An agent of the other region: neither the agent's items nor their customers are in reach.
+    const other = demoOrg.managers.find((m) => m.roles.includes("agent") && m.region !== demoOrg.managers.find((x) => x.id === demoLogins.agent)!.region)!
+    otherAgent = await loginAs(server, other.id)
+  })
+  afterAll(() => server?.close())
+
+  it("templates: everyone reads them; only admins and directors write; unknown fields are refused; changes are audited", async () => {
+    const list = await agent.get("/api/sms/templates")
+    expect(list.status).toBe(200)
+    expect(list.body.fields).toEqual(["name", "tier", "region", "contractEnd", "arrears", "billMonth", "dueDate"])
+    expect(list.body.items.map((t: { id: string }) => t.id).sort()).toEqual(["birthday", "dunning"])
+    const dunning = list.body.items.find((t: { id: string }) => t.id === "dunning")
+    expect(dunning.check).toMatchObject({ unknownFields: [], encoding: "gsm-7", segments: 1 })
+
+    const put = { name: "Late fee", text: "Dear {{name}}, {{arrears}} is overdue since {{dueDate}}." }
+    expect((await agent.call("PUT", "/api/sms/templates/late-fee", put)).status).toBe(403)
+    const bad = await director.call("PUT", "/api/sms/templates/late-fee", { ...put, text: "Dear {{name}}, your {{bill}} is due {{dueDay}}" })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.details.map((d: { path: Array<string>; code: string }) => [d.path.join("."), d.code])).toEqual([
+      ["text.bill", "unknown-field"],
+      ["text.dueDay", "unknown-field"]
+    ])
+    const saved = await director.call("PUT", "/api/sms/templates/late-fee", put)
+    expect(saved.status).toBe(200)
+    expect(saved.body).toMatchObject({ id: "late-fee", version: 1, updatedBy: demoLogins.director })
+    // A change on a stale version loses: 409.
+    expect((await director.call("PUT", "/api/sms/templates/late-fee", { ...put, name: "Again" })).status).toBe(409)
+    expect((await director.call("PUT", "/api/sms/templates/late-fee", { ...put, name: "Late fee v2", version: 1 })).body.version).toBe(2)
+    expect((await agent.del("/api/sms/templates/late-fee")).status).toBe(403)
+    expect((await director.del("/api/sms/templates/late-fee")).status).toBe(200)
+    expect((await director.del("/api/sms/templates/late-fee")).status).toBe(404)
+    const audit = await director.get(`/api/audit?limit=200`)
+    const actions = (audit.body.items as Array<{ action: string; recordId: string }>).filter((e) => e.recordId === "late-fee").map((e) => e.action)
+    expect(actions.sort()).toEqual(["sms-template.delete", "sms-template.save", "sms-template.save"])
+  })
+
+  it("measures length and segments: Chinese text is UCS-2, 70 characters in one message, 67 per part", async () => {
+    const zh = await agent.post("/api/sms/templates/check", { text: `尊敬的{{name}}，${"请缴费。".repeat(20)}` })
+    expect(zh.body).toMatchObject({ fields: ["name"], unknownFields: [], encoding: "ucs-2", length: 88, segments: 2 })
+    const en = await agent.post("/api/sms/templates/check", { text: "Hi {{nickname}}" })
+    expect(en.body).toMatchObject({ unknownFields: ["nickname"], encoding: "gsm-7", length: 3, segments: 1 })
+  })
+
+  it("preview shows the rendered texts and withholds the customer on SMS do-not-disturb; send skips them, delivery is recorded", async () => {
+    // The task's dunning template quotes the unpaid bill; a customer without one lacks its fields.
+    const dunning = await agent.post(`/api/sms/tasks/${task}/preview`, {})
+    expect(dunning.status).toBe(200)
+    expect(dunning.body.templateId).toBe("dunning")
+    for (const i of dunning.body.items as Array<{ text: string | null; missingFields: Array<string> }>) {
+      if (i.text === null) expect(i.missingFields).toEqual(["arrears", "billMonth", "dueDate"])
+      else expect(i.text).toMatch(/^Dear .+, your bill of \d+\.\d\d yuan for \d{4}-\d\d was due on \d{4}-\d\d-\d\d\./)
+    }
+    expect(dunning.body.items.some((i: { text: string | null }) => i.text !== null)).toBe(true)
+    // The birthday template renders for everyone: the rest of the journey sends it.
+    const before = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday" })
+    const items = before.body.items as Array<{ itemId: string; customerId: string; text: string; withheld: Array<{ code: string }>; segments: number; phone: string }>
+    expect(items.length).toBeGreaterThanOrEqual(2)
+    for (const i of items) {
+      expect(i.text).toMatch(/^Happy birthday, .+! Thank you for staying with us\.$/)
+      expect(i.phone).toContain("****")
+    }
+    // DND on SMS for the first customer: withheld in the preview, skipped by the send.
+    const dndCustomer = items[0]!.customerId
+    expect((await agent.post("/api/dnd", { customerId: dndCustomer, channel: "sms", reason: "asked for no SMS", source: "customer-request" })).status).toBe(201)
+    const preview = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday" })
+    const withheld = preview.body.items.filter((i: { withheld: Array<unknown> }) => i.withheld.length > 0)
+    expect(withheld.map((i: { customerId: string; withheld: Array<{ code: string }> }) => [i.customerId, i.withheld.map((w) => w.code)])).toEqual([[dndCustomer, ["dnd"]]])
+    expect(preview.body.sendable).toBe(items.length - 1)
+
+    const sent = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
+    expect(sent.status).toBe(200)
+    expect(sent.body.sent).toHaveLength(items.length - 1)
+    expect(sent.body.skipped).toEqual([{ itemId: items[0]!.itemId, reasons: [expect.objectContaining({ code: "dnd" })] }])
+    // The local gateway took one message per item, keyed by item and attempt, with the preview's text.
+    const messages = server.localSms!.messages
+    expect(messages.map((m) => m.idempotencyKey).sort()).toEqual(items.slice(1).map((i) => `${i.itemId}:1`).sort())
+    expect(messages.map((m) => m.text).sort()).toEqual(items.slice(1).map((i) => i.text).sort())
+
+    const deliveries = await agent.get(`/api/sms/tasks/${task}/deliveries`)
+    expect(deliveries.body.counts).toEqual({ "not-sent": 1, sent: 0, delivered: items.length - 1, failed: 0 })
+    const done = deliveries.body.items.find((i: { itemId: string }) => i.itemId === items[1]!.itemId)
+    expect(done).toMatchObject({ state: "completed", status: "delivered", messages: [{ status: "delivered" }] })
+    // Sending again sends nothing more: the delivered items are complete, the DND one still withheld.
+    const again = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
+    expect(again.body.sent).toEqual([])
+    expect(server.localSms!.messages).toHaveLength(items.length - 1)
+  })
+
+  it("scope: another region's agent gets 403 sending and 404 reading the agent's items; a phone task is not SMS work (409); bad input 400", async () => {
+    // Another region's agent naming the agent's work: the send is refused (403), the reads are 404.
+    const foreign = await otherAgent.post(`/api/sms/tasks/${task}/send`, { assigneeId: demoLogins.agent })
+    expect(foreign.status).toBe(403)
+    expect((await otherAgent.post(`/api/sms/tasks/${task}/preview`, { assigneeId: demoLogins.agent })).status).toBe(404)
+    expect((await otherAgent.get(`/api/sms/tasks/${task}/deliveries?assigneeId=${demoLogins.agent}`)).status).toBe(404)
+    // Their own view of the task holds none of the agent's items.
+    expect((await otherAgent.get(`/api/sms/tasks/${task}/deliveries`)).body.items).toEqual([])
+    expect(server.localSms!.messages.filter((m) => m.idempotencyKey.endsWith(":2"))).toEqual([])
+    const phoneTask = await agent.post("/api/sms/tasks/demo-retention-bill-drop/preview", {})
+    expect(phoneTask.status).toBe(409)
+    expect((await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "No Such Id!" })).status).toBe(400)
+    expect((await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "missing" })).status).toBe(404)
+    expect((await client(server).get("/api/sms/templates")).status).toBe(401)
+  })
+})
+
+describe("SMS over HTTP (HTTP gateway, msw)", () => {
+  const gatewayUrl = "https://sms.example.test/v1/messages"
+  const secret = "sms-callback-secret-0123456789"
+  const requests: Array<{ key: string; to: string }> = []
+  let down = true
+  const mock = setupServer(
+    http.post(gatewayUrl, async ({ request }) => {
+      const body = (await request.json()) as { to: string; reference: string }
+      requests.push({ key: request.headers.get("idempotency-key")!, to: body.to })
+      if (down) return HttpResponse.json({ error: "maintenance" }, { status: 503 })
+      return HttpResponse.json({ messageId: `gw-${body.reference}`, status: "queued" })
+    })
+  )
+  let server: RunningServer
+  let agent: Client
+  beforeAll(async () => {
+    mock.listen({ onUnhandledRequest: "bypass" })
+    server = await startTestServer(memoryStorage(), {
+      calendar: null,
+      workConfig,
+      seed,
+      smsGateway: HttpSmsGateway.layer({ url: gatewayUrl, authorization: "Bearer test", retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }),
+      integrations: { smsStatus: { secret } }
+    })
+    agent = await loginAs(server, demoLogins.agent)
+  })
+  afterAll(async () => {
+    await server?.close()
+    mock.close()
+  })
+
+  it("a gateway failure fails the items; the retry reuses each item's idempotency key; a signed 'failed' receipt shows as failed", async () => {
+    const first = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
+    expect(first.status).toBe(200)
+    expect(first.body.sent).toEqual([])
+    const itemIds = (first.body.failed as Array<{ itemId: string; retryable: boolean }>).map((f) => f.itemId)
+    expect(itemIds.length).toBeGreaterThanOrEqual(2)
+    const keysDown = new Set(requests.map((r) => r.key))
+    expect([...keysDown].sort()).toEqual(itemIds.map((id) => `${id}:1`).sort())
+    // Nothing was recorded on the items: still not sent.
+    expect((await agent.get(`/api/sms/tasks/${task}/deliveries`)).body.counts["not-sent"]).toBe(itemIds.length)
+
+    down = false
+    requests.length = 0
+    const retry = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
+    expect(retry.body.failed).toEqual([])
+    expect(retry.body.sent.map((s: { itemId: string; status: string }) => [s.itemId, s.status]).sort()).toEqual(itemIds.map((id) => [id, "accepted"]).sort())
+    // The same keys as the failed run: a gateway that did take a message before its 503 sends it once.
+    expect(requests.map((r) => r.key).sort()).toEqual([...keysDown].sort())
+
+    const failedItem = itemIds[0]!
+    const receipt = JSON.stringify({ messageId: `gw-${failedItem}:1`, reference: `${failedItem}:1`, status: "undelivered", detail: "absent subscriber" })
+    const res = await fetch(`${server.url}/api/integrations/sms-status`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-gateway-signature": signPayload(secret, receipt, Math.floor(Date.now() / 1000)) },
+      body: receipt
+    })
+    expect(res.status).toBe(200)
+    const deliveries = await agent.get(`/api/sms/tasks/${task}/deliveries`)
+    expect(deliveries.body.counts).toMatchObject({ "not-sent": 0, sent: itemIds.length - 1, failed: 1 })
+    expect(deliveries.body.items.find((i: { itemId: string }) => i.itemId === failedItem)).toMatchObject({ status: "failed", messages: [{ messageId: `gw-${failedItem}:1`, status: "failed" }] })
+  })
+})
