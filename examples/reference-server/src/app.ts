@@ -84,7 +84,7 @@ export const createRouter = (options: AppOptions): Router => {
     tag: "meta",
     summary: "This API's OpenAPI 3.1 document",
     responses: { 200: { description: "The OpenAPI document" } },
-    handler: async () => ({ json: (document ??= openApiDocument(r.list())) })
+    handler: async () => ({ json: (document ??= openApiDocument(r.app)) })
   })
   authRoutes(r, ctx)
   workRoutes(r, ctx)

@@ -1,12 +1,18 @@
 /**
- * A small HTTP layer: routes with path parameters, zod-validated params, queries and bodies,
- * authentication before every non-public route (a session or API key, or for the inbound
- * integrations a request signature), and the typed Winback errors mapped to JSON answers with a
- * stable code. Each route carries the description the OpenAPI document is generated from.
+ * The HTTP layer, on Hono (@hono/zod-openapi over @hono/node-server): routes declared with
+ * `router.route(spec)` (path parameters, zod-validated params, queries and bodies) become routes of
+ * an OpenAPIHono app, described in its OpenAPI registry from the same zod schemas. Authentication
+ * runs before every non-public route (a session or API key, or for the inbound integrations a
+ * request signature), and the typed Winback errors become JSON answers with a stable code.
  */
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
+import { getRequestListener, type HttpBindings } from "@hono/node-server"
+import { OpenAPIHono } from "@hono/zod-openapi"
+import type { Context } from "hono"
+import { TrieRouter } from "hono/router/trie-router"
 import { z } from "zod"
+import { registerComponents, routeConfig } from "./openapi"
 import { localeOf, localizeErrorBody } from "./i18n"
 import { Conflict, Forbidden, IntegrationError, loneSurrogatePath, NotFound, nulCharacterPath, StorageError, ValidationError } from "@winback/core"
 
@@ -153,11 +159,31 @@ export interface SignedRouteSpec {
   readonly handler: (req: SignedRequest) => Promise<Reply>
 }
 
-interface Route extends RouteInfo {
-  readonly pattern: RegExp
-  readonly keys: ReadonlyArray<string>
-  readonly run: (raw: IncomingMessage, params: Record<string, string>, query: URLSearchParams, principal: Principal | null) => Promise<Reply>
-}
+/**
+ * Every error code an answer can carry (the OpenAPI document's `Error.code` enum).
+ *
+ * @example
+ * ```ts
+ * errorCodes.includes("not_found") // true
+ * ```
+ */
+export const errorCodes = [
+  "validation_failed",
+  "unauthenticated",
+  "bad_signature",
+  "invalid_credentials",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "integration_failed",
+  "storage_unavailable",
+  "not_configured",
+  "internal"
+] as const
 
 /** The JSON error body every endpoint answers with. */
 export interface ErrorBody {
@@ -208,7 +234,15 @@ export const toErrorReply = (e: unknown): { status: number; json: ErrorBody; hea
   return { status: 500, json: { error: { code: "internal", message: "internal error", details: null } } }
 }
 
-const isArrayField = (field: unknown): boolean => {
+/**
+ * True when a query field wants an array (repeated keys, `?tier=A&tier=B`), through optional and default.
+ *
+ * @example
+ * ```ts
+ * isArrayField(z.array(z.string()).optional()) // true
+ * ```
+ */
+export const isArrayField = (field: unknown): boolean => {
   let f = field
   while (f instanceof z.ZodOptional || f instanceof z.ZodDefault) f = (f as z.ZodOptional).unwrap()
   return f instanceof z.ZodArray
@@ -353,8 +387,39 @@ export interface RouterOptions {
 
 const unauthenticated = () => new HttpError(401, "unauthenticated", "log in (POST /api/login) or send Authorization: Bearer <token or API key>", { "www-authenticate": "Bearer" })
 
+/** What the Hono app of a {@link Router} carries per request: the Node request, its id and caller. */
+export interface HttpEnv {
+  readonly Bindings: HttpBindings
+  readonly Variables: { requestId: string; principal: Principal | null }
+}
+
+type Ctx = Context<HttpEnv>
+
+/** The request's path without its query (as sent, still percent-encoded) and its query. */
+const targetOf = (raw: IncomingMessage): URL => {
+  try {
+    return new URL(raw.url ?? "/", "http://localhost")
+  } catch {
+    return new URL("/", "http://localhost")
+  }
+}
+
+/** Refuses a path whose percent-encoding is malformed (Hono would pass the raw text on). */
+const refuseMalformedPath = (pathname: string): void => {
+  for (const seg of pathname.split("/")) {
+    try {
+      decodeURIComponent(seg)
+    } catch {
+      throw new ValidationError({ subject: "path", issues: [{ path: ["path"], code: "invalid_encoding", message: "malformed percent-encoding in the path" }] })
+    }
+  }
+}
+
 /**
- * A router: add routes, then `handle` requests.
+ * The router of the reference server: add routes with {@link Router.route} (described),
+ * {@link Router.signed} (inbound integrations) or {@link Router.on} (the page and its assets);
+ * each becomes a route of the OpenAPIHono {@link Router.app} and an operation of its OpenAPI
+ * document. `handle` answers Node requests (through @hono/node-server).
  *
  * @example
  * ```ts
@@ -365,22 +430,53 @@ const unauthenticated = () => new HttpError(401, "unauthenticated", "log in (POS
  * ```
  */
 export class Router {
-  private readonly routes: Array<Route> = []
+  /** The Hono app every route is registered on; its OpenAPI registry describes them. */
+  readonly app: OpenAPIHono<HttpEnv>
+  private readonly routes: Array<RouteInfo> = []
+  /** Every route under its path whatever its method: tells a 405 from a 404. */
+  private readonly byPath = new TrieRouter<RouteInfo>()
+  private listener: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined
 
-  constructor(private readonly options: RouterOptions = {}) {}
+  constructor(private readonly options: RouterOptions = {}) {
+    const app = new OpenAPIHono<HttpEnv>({ strict: false })
+    registerComponents(app)
+    // Authentication comes first, before routing, so an anonymous caller learns nothing about which routes exist.
+    app.use("*", async (c, next) => {
+      c.set("requestId", randomUUID())
+      c.set("principal", null)
+      const raw = c.env.incoming
+      const principal = this.options.authenticate
+        ? await this.options.authenticate(raw).catch(() => {
+            throw new HttpError(503, "storage_unavailable", "could not check the credentials, try again", { "retry-after": "1" })
+          })
+        : null
+      c.set("principal", principal)
+      this.options.guard?.(raw, principal)
+      await next()
+    })
+    app.notFound((c) => this.unmatched(c))
+    app.onError((e, c) => this.failure(c, e))
+    this.app = app
+  }
 
-  private add(info: RouteInfo, run: Route["run"]): void {
+  private add(info: RouteInfo, run: (c: Ctx) => Promise<Reply>): void {
     if (this.routes.some((r) => r.method === info.method && r.path === info.path)) throw new Error(`route ${info.method} ${info.path} registered twice`)
-    const keys: Array<string> = []
-    const pattern = new RegExp(
-      "^" +
-        info.path.replace(/:([a-zA-Z]+)/g, (_m, k: string) => {
-          keys.push(k)
-          return "([^/]+)"
-        }) +
-        "/?$"
-    )
-    this.routes.push({ ...info, pattern, keys, run })
+    this.routes.push(info)
+    this.byPath.add("ALL", info.path, info)
+    this.app.openAPIRegistry.registerPath(routeConfig(info, (name, schema) => this.app.openAPIRegistry.registerComponent("schemas", name, schema)))
+    this.app.on(info.method, info.path, async (c) => {
+      try {
+        return this.respond(c, await run(c))
+      } catch (e) {
+        return this.failure(c, e)
+      }
+    })
+  }
+
+  /** The path parameters of the matched route, decoded (malformed percent-encoding answers 400). */
+  private paramsOf(c: Ctx): Record<string, string> {
+    refuseMalformedPath(targetOf(c.env.incoming).pathname)
+    return c.req.param() as Record<string, string>
   }
 
   /**
@@ -388,8 +484,8 @@ export class Router {
    * static assets). Anyone may call it; `req.principal` is set when the caller is logged in.
    */
   on(method: Method, path: string, handler: Handler): this {
-    this.add({ method, path, access: "public", summary: `Workbench: ${path}`, tag: "workbench", responses: { 200: { description: "The page or asset", contentType: "text/html" } } }, (raw, params, query, principal) =>
-      handler({ params, query, raw, principal })
+    this.add({ method, path, access: "public", summary: `Workbench: ${path}`, tag: "workbench", responses: { 200: { description: "The page or asset", contentType: "text/html" } } }, (c) =>
+      handler({ params: this.paramsOf(c), query: targetOf(c.env.incoming).searchParams, raw: c.env.incoming, principal: c.get("principal") })
     )
     return this
   }
@@ -412,7 +508,10 @@ export class Router {
         responses: spec.responses ?? {},
         signature: spec.signature
       },
-      async (raw) => spec.handler({ body: await readBody(raw, jsonLimit), headers: raw.headers, raw })
+      async (c) => {
+        const raw = c.env.incoming
+        return spec.handler({ body: await readBody(raw, jsonLimit), headers: raw.headers, raw })
+      }
     )
     return this
   }
@@ -434,8 +533,12 @@ export class Router {
         bodyType: spec.body ? (spec.bodyType ?? "json") : undefined,
         responses: spec.responses ?? {}
       },
-      async (raw, rawParams, rawQuery, principal) => {
+      async (c) => {
+        const raw = c.env.incoming
+        const principal = c.get("principal")
         if (access === "authenticated" && principal === null) throw unauthenticated()
+        const rawParams = this.paramsOf(c)
+        const rawQuery = targetOf(raw).searchParams
         refuseNul(rawParams, "path")
         refuseNul(Object.fromEntries(rawQuery.entries()), "query")
         let params: unknown = rawParams
@@ -452,67 +555,79 @@ export class Router {
     return this
   }
 
-  /** The registered routes, for the API description and the tests. */
+  /** The registered routes, for the route table, the client and the tests. */
   list(): ReadonlyArray<RouteInfo> {
-    return this.routes.map(({ pattern: _p, keys: _k, run: _r, ...info }) => info)
+    return [...this.routes]
   }
 
-  /** Answers one request. Never throws: every failure becomes a JSON error answer. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let reply: Reply
+  /** No route has this method and path: 401 to anonymous callers (unless only public routes are there), else 405 or 404. */
+  private unmatched(c: Ctx): Response {
+    const raw = c.env.incoming
+    let path = targetOf(raw).pathname
+    if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1)
+    const matching = this.byPath.match(raw.method ?? "GET", path)[0].map(([info]) => info)
+    if (c.get("principal") === null && !(matching.length > 0 && matching.every((r) => r.access === "public"))) return this.failure(c, unauthenticated())
+    return this.respond(
+      c,
+      matching.length > 0
+        ? { status: 405, json: { error: { code: "method_not_allowed", message: `${raw.method} not allowed on ${targetOf(raw).pathname}`, details: { allow: matching.map((r) => r.method) } } } }
+        : { status: 404, json: { error: { code: "not_found", message: `no route ${targetOf(raw).pathname}`, details: null } } }
+    )
+  }
+
+  /** The error answer of `e` (a 500 is logged under the request id, which its message names). */
+  private failure(c: Ctx, e: unknown): Response {
+    const answer = toErrorReply(e)
+    if (answer.status !== 500) return this.respond(c, answer)
+    const requestId = c.get("requestId")
+    const raw = c.env.incoming
+    const log = this.options.logError ?? ((x) => console.error(`[${x.requestId}] ${x.method} ${x.path} failed:`, x.error))
+    log({ requestId, method: raw.method ?? "?", path: (raw.url ?? "/").split("?")[0]!, error: e })
+    return this.respond(c, { ...answer, json: { error: { ...answer.json.error, message: `internal error (request ${requestId})`, details: { requestId } } } })
+  }
+
+  /** The HTTP answer of a reply, with the headers every answer carries. */
+  private respond(c: Ctx, reply: Reply): Response {
+    const status = reply.status ?? 200
     // Every answer carries a request id; a 500 is logged under it, so a user's report finds the log line.
-    const requestId = randomUUID()
-    try {
-      const url = new URL(req.url ?? "/", "http://localhost")
-      const matching = this.routes.filter((r) => r.pattern.test(url.pathname))
-      const route = matching.find((r) => r.method === req.method)
-      // Authentication comes first so an anonymous caller learns nothing about which routes exist.
-      const principal = this.options.authenticate
-        ? await this.options.authenticate(req).catch(() => {
-            throw new HttpError(503, "storage_unavailable", "could not check the credentials, try again", { "retry-after": "1" })
-          })
-        : null
-      this.options.guard?.(req, principal)
-      if (!route) {
-        if (principal === null && !(matching.length > 0 && matching.every((r) => r.access === "public"))) {
-          throw unauthenticated()
-        }
-        reply =
-          matching.length > 0
-            ? { status: 405, json: { error: { code: "method_not_allowed", message: `${req.method} not allowed on ${url.pathname}`, details: { allow: matching.map((r) => r.method) } } } }
-            : { status: 404, json: { error: { code: "not_found", message: `no route ${url.pathname}`, details: null } } }
-      } else {
-        const m = route.pattern.exec(url.pathname)!
-        let params: Record<string, string>
-        try {
-          params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]))
-        } catch {
-          throw new ValidationError({ subject: "path", issues: [{ path: ["path"], code: "invalid_encoding", message: "malformed percent-encoding in the path" }] })
-        }
-        reply = await route.run(req, params, url.searchParams, principal)
+    const headers = new Headers({ "cache-control": "no-store", "x-content-type-options": "nosniff", "x-request-id": c.get("requestId") ?? randomUUID() })
+    for (const [k, v] of Object.entries(reply.headers ?? {})) {
+      if (typeof v === "string") headers.set(k, v)
+      else {
+        headers.delete(k)
+        for (const x of v) headers.append(k, x)
       }
-    } catch (e) {
-      const answer = toErrorReply(e)
-      if (answer.status === 500) {
-        const path = (req.url ?? "/").split("?")[0]!
-        const log = this.options.logError ?? ((x) => console.error(`[${x.requestId}] ${x.method} ${x.path} failed:`, x.error))
-        log({ requestId, method: req.method ?? "?", path, error: e })
-        reply = { ...answer, json: { error: { ...answer.json.error, message: `internal error (request ${requestId})`, details: { requestId } } } }
-      } else reply = answer
     }
-    if (res.headersSent) return
-    const headers: Record<string, string | ReadonlyArray<string>> = { "cache-control": "no-store", "x-content-type-options": "nosniff", "x-request-id": requestId, ...(reply.headers ?? {}) }
+    let body: string | Uint8Array
     if ("json" in reply) {
       // Error messages in the caller's language (the code stays the machine's).
-      const json = (reply.status ?? 200) >= 400 && isErrorBody(reply.json) ? localizeErrorBody(reply.json, localeOf(req)) : reply.json
-      res.writeHead(reply.status ?? 200, { ...headers, "content-type": "application/json; charset=utf-8" })
-      res.end(JSON.stringify(json))
-    } else if ("text" in reply) {
-      res.writeHead(reply.status ?? 200, { ...headers, "content-type": reply.contentType })
-      res.end(reply.text)
+      const json = status >= 400 && isErrorBody(reply.json) ? localizeErrorBody(reply.json, localeOf(c.env.incoming)) : reply.json
+      headers.set("content-type", "application/json; charset=utf-8")
+      body = JSON.stringify(json)
     } else {
-      res.writeHead(reply.status ?? 200, { ...headers, "content-type": reply.contentType })
-      res.end(reply.bytes)
+      headers.set("content-type", reply.contentType)
+      body = "text" in reply ? reply.text : reply.bytes
     }
+    return new Response(status === 204 || status === 304 ? null : (body as ConstructorParameters<typeof Response>[0]), { status, headers })
+  }
+
+  /** The Web-standard handler of the app (`Request` → `Response`), for Hono adapters. */
+  get fetch(): OpenAPIHono<HttpEnv>["fetch"] {
+    return this.app.fetch
+  }
+
+  /** Answers one Node request. Never throws: every failure becomes a JSON error answer. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.listener ??= getRequestListener(this.app.fetch, {
+      // Node's own Request and Response stay in place for the rest of the process (tests, msw).
+      overrideGlobalObjects: false,
+      // A request target Node parsed but a URL cannot hold (e.g. a backslash in the path).
+      errorHandler: () =>
+        new Response(JSON.stringify({ error: { code: "validation_failed", message: "malformed request target", details: null } }), {
+          status: 400,
+          headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "x-request-id": randomUUID() }
+        })
+    })
+    return this.listener(req, res)
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The OpenAPI document: a structurally valid OpenAPI 3.1 document (checked here against the
- * specification's required fields, as no validator is installed) whose paths and methods are
+ * The OpenAPI document: a valid OpenAPI 3.1 document (checked by @readme/openapi-parser against
+ * the specification's schema, and here against its required fields) whose paths and methods are
  * exactly the router's routes, served at GET /api/openapi.json to authenticated callers.
  */
+import { compileErrors, validate } from "@readme/openapi-parser"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openApiPath } from "../src/openapi"
 import type { RunningServer } from "../src/server"
@@ -92,6 +93,15 @@ afterAll(() => server?.close())
 describe("the OpenAPI document", () => {
   it("is a structurally valid OpenAPI 3.1 document", () => {
     expect(problems(doc)).toEqual([])
+  })
+
+  it("validates as OpenAPI 3.1 (@readme/openapi-parser: the specification's schema, every $ref resolved)", async () => {
+    const result = await validate(structuredClone(doc))
+    expect(result.valid ? "" : compileErrors(result)).toBe("")
+    expect(result.specification).toBe("OpenAPI")
+    const broken = structuredClone(doc)
+    broken.paths["/api/calls"].post.responses["200"].content["application/json"].schema = { $ref: "#/components/schemas/Missing" }
+    expect((await validate(broken)).valid).toBe(false)
   })
 
   it("the structural check catches broken documents (so it can fail)", () => {

@@ -15,26 +15,9 @@ import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  Actors,
-  defaultWorkConfig,
-  Dialer,
-  directoriesFromStores,
-  type Issue,
-  ManualImport,
-  memoryCandidateSource,
-  Notifier,
-  WorkConfig,
-  useCaseLayer,
-  defaultPolicy,
-  scopeLayer,
-  SmsGateway,
-  type Stores,
-  storesLayer,
-  type Task,
-  ValidationError
-} from "@winback/core"
+import { Actors, defaultWorkConfig, type Issue, ManualImport, memoryCandidateSource, WorkConfig, type Stores, type Task, ValidationError } from "@winback/core"
 import { fixtures } from "../src/testing/index"
+import { quietOutbound, useCasesOver } from "./useCaseRuntime"
 import { openMemory, pgliteOpener } from "./support"
 
 const heavy = process.env.WINBACK_HEAVY === "1"
@@ -70,20 +53,7 @@ const seed = (stores: Stores) =>
     })
   )
 
-const runtimeOver = (stores: Stores) => {
-  const outbound = Layer.mergeAll(
-    Layer.succeed(Dialer, Dialer.of({ call: () => Effect.succeed({ callId: "pbx-1" }) })),
-    Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void })),
-    Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "sms-1", status: "accepted" as const }) }))
-  )
-  return ManagedRuntime.make(
-    useCaseLayer.pipe(
-      Layer.provideMerge(scopeLayer(defaultPolicy)),
-      Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), outbound, directoriesFromStores)),
-      Layer.provideMerge(storesLayer(stores))
-    )
-  )
-}
+const runtimeOver = (stores: Stores) => ManagedRuntime.make(useCasesOver(stores, Layer.merge(memoryCandidateSource(), quietOutbound)))
 
 // ---- generated files ---------------------------------------------------------------------------------
 type BadKind = "malformed" | "unknown-customer" | "unknown-agent" | "agent-out-of-scope" | "duplicate-line" | "dnd"

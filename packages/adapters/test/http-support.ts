@@ -6,27 +6,14 @@
 import { PGlite } from "@electric-sql/pglite"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
-import {
-  Actors,
-  directoriesFromStores,
-  Dialer,
-  memoryCandidateSource,
-  newWorkItem,
-  Notifier,
-  useCaseLayer,
-  defaultPolicy,
-  scopeLayer,
-  SmsGateway,
-  type Stores,
-  storesLayer,
-  type WorkItem
-} from "@winback/core"
+import { Actors, Dialer, memoryCandidateSource, newWorkItem, Notifier, SmsGateway, type Stores, type WorkItem } from "@winback/core"
 import { IntegrationState } from "../src/http/index"
 import { MemoryDb } from "../src/memory/MemoryDb"
 import { makeMemoryStores } from "../src/memory/MemoryStorage"
 import { PgliteStorage, PostgresStorage } from "../src/pg/PgStorage"
 import { fixtures } from "../src/testing/index"
 import { freshSchemaName, postgresUrl } from "./support"
+import { useCasesOver } from "./useCaseRuntime"
 
 /** Fresh stores plus the integration state that shares their transactions. */
 export interface Opened {
@@ -116,12 +103,7 @@ const stubs = Layer.mergeAll(
 /** The pipeline over `opened`, with the given outbound layers (others are stubs), plus the integration state. */
 export const httpRuntime = (opened: Opened, outbound: { readonly sms?: Layer.Layer<SmsGateway>; readonly dialer?: Layer.Layer<Dialer> } = {}) => {
   const out = Layer.mergeAll(stubs, outbound.sms ?? Layer.empty, outbound.dialer ?? Layer.empty)
-  const layer = useCaseLayer.pipe(
-    Layer.provideMerge(scopeLayer(defaultPolicy)),
-    Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), out, directoriesFromStores, opened.state)),
-    Layer.provideMerge(storesLayer(opened.stores))
-  )
-  return ManagedRuntime.make(layer)
+  return ManagedRuntime.make(useCasesOver(opened.stores, Layer.mergeAll(memoryCandidateSource(), out, opened.state)))
 }
 
 type Runtime = ReturnType<typeof httpRuntime>

@@ -12,22 +12,14 @@ import {
   CandidateSource,
   ValidationError,
   Conflict,
-  directoriesFromStores,
   Execution,
   Extraction,
   type ExtractionReport,
   ManualImport,
   memoryCandidateSource,
-  Notifier,
-  Dialer,
-  useCaseLayer,
-  defaultPolicy,
   WorkConfig,
   defaultWorkConfig,
-  scopeLayer,
-  SmsGateway,
   type Stores,
-  storesLayer,
   type Task,
   type WorkItem,
   type HandOutLedgerEntry,
@@ -39,10 +31,10 @@ import {
   ScopedStores,
   WorkList
 } from "@winback/core"
-import { type DemoCustomer, generateDemo, seedDemoData } from "@winback/core/demo"
+import type { DemoCustomer } from "@winback/core/demo"
 import { expectsBillDrop, expectsBirthday, expectsZeroBill } from "./demoTruth"
-import { billDrop, birthday, instantiate, zeroBill, type Rule } from "@winback/rules"
 import { fixtures } from "../src/testing/index"
+import { alertTask as task, allPages, demoCustomersOf, pipelineDemo, recorders, seedAlertPipeline, useCasesOver } from "./useCaseRuntime"
 
 /** An adapter under test: how to open fresh stores and its candidate source. */
 export interface PipelineAdapter {
@@ -54,59 +46,15 @@ export interface PipelineAdapter {
 
 const ASOF = "2026-11-25"
 const T0 = Date.parse("2026-11-25T22:00:00.000Z")
-const demoOptions = {
-  seed: 606,
-  customers: 240,
-  asOf: ASOF,
-  months: 5,
-  dailyDays: 35,
-  patternRate: 0.8,
-  regions: ["beijing"],
-  districtsPerRegion: 1,
-  squadsPerDistrict: 2,
-  agentsPerTeam: 3
-}
+const demoOptions = pipelineDemo({ seed: 606, customers: 240, asOf: ASOF })
 
 
-export const groundTruth = () => {
-  const all: Array<DemoCustomer> = []
-  for (const chunk of generateDemo(demoOptions).chunks()) all.push(...chunk.customers)
-  return all
-}
+export const groundTruth = (): Array<DemoCustomer> => demoCustomersOf(demoOptions)
 
-const task = (id: string, over: Partial<Task>): Task => fixtures.task(id, { status: "active", startsOn: "2026-11-01", skipHolidays: false, cooldownDays: 30, ...over })
 
-/** A recording notifier and SMS gateway. */
-export const outbound = () => {
-  const notices: Array<{ recipientId: string; kind: string; text: string }> = []
-  const texts: Array<{ to: string; text: string; idempotencyKey: string }> = []
-  const layer = Layer.mergeAll(
-    Layer.succeed(Dialer, Dialer.of({ call: () => Effect.succeed({ callId: "pbx-1" }) })),
-    Layer.succeed(Notifier, Notifier.of({ notify: (n) => Effect.sync(() => void notices.push(n)) })),
-    Layer.succeed(
-      SmsGateway,
-      SmsGateway.of({
-        send: (m) =>
-          Effect.sync(() => {
-            texts.push(m)
-            return { messageId: `sms-${texts.length}`, status: "accepted" as const }
-          })
-      })
-    )
-  )
-  return { notices, texts, layer }
-}
-
-/** The full pipeline over some stores. */
-export const pipelineRuntime = (stores: Stores, candidates: Layer.Layer<CandidateSource | BulkLedgerClaims, never, CustomerStore> | Layer.Layer<CandidateSource, never, CustomerStore>) => {
-  const base = storesLayer(stores)
-  const layer = useCaseLayer.pipe(
-    Layer.provideMerge(scopeLayer(defaultPolicy)),
-    Layer.provideMerge(Layer.mergeAll(candidates, outbound().layer, directoriesFromStores)),
-    Layer.provideMerge(base)
-  )
-  return ManagedRuntime.make(layer)
-}
+/** The full pipeline over some stores, with recording outbound ports. */
+export const pipelineRuntime = (stores: Stores, candidates: Layer.Layer<CandidateSource | BulkLedgerClaims, never, CustomerStore> | Layer.Layer<CandidateSource, never, CustomerStore>) =>
+  ManagedRuntime.make(useCasesOver(stores, Layer.merge(candidates, recorders().layer)))
 
 type Runtime = ReturnType<typeof pipelineRuntime>
 type Services = Runtime extends ManagedRuntime.ManagedRuntime<infer R, infer _E> ? R : never
@@ -122,49 +70,18 @@ export const at = <A, E>(runtime: Runtime, ms: number, effect: Effect.Effect<A, 
 
 const actor = (id: string) => Effect.flatMap(Actors, (a) => a.resolve(id))
 
-const allItems = (stores: Stores) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const out: Array<WorkItem> = []
-      let cursor: string | null = null
-      do {
-        const page: Page<WorkItem> = yield* stores.workItems.list({}, { limit: 1000, cursor })
-        out.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor)
-      return out
-    })
-  )
+const allItems = (stores: Stores) => allPages((page) => stores.workItems.list({}, page))
 
-const ledgerOf = (stores: Stores, period: string) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const out: Array<HandOutLedgerEntry> = []
-      let cursor: string | null = null
-      do {
-        const page: Page<HandOutLedgerEntry> = yield* stores.ledger.listByPeriod(period, { limit: 1000, cursor })
-        out.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor)
-      return out
-    })
-  )
+const ledgerOf = (stores: Stores, period: string) => allPages((page) => stores.ledger.listByPeriod(period, page))
 
 const auditActions = (stores: Stores) =>
   Effect.runPromise(stores.audit.query({}, { limit: 1000 })).then((p) => p.items.map((e) => e.action))
 
 /** Seeds the demo data, the rule instances and the three alert tasks plus a campaign task. */
 const setup = async (stores: Stores, extra: { campaignMembers?: ReadonlyArray<string> } = {}) => {
-  const summary = await seedDemoData(stores, demoOptions)
-  const rule = (id: string, r: Rule) => fixtures.ruleInstance(`${id}@1`, { status: "active", rule: r, templateId: id, effectiveFrom: "2026-01-01" })
+  const summary = await seedAlertPipeline(stores, demoOptions)
   await Effect.runPromise(
     Effect.gen(function* () {
-      yield* stores.ruleInstances.insert(rule("zero-bill", instantiate(zeroBill).rule))
-      yield* stores.ruleInstances.insert(rule("bill-drop", instantiate(billDrop).rule))
-      yield* stores.ruleInstances.insert(rule("birthday", instantiate(birthday).rule))
-      yield* stores.tasks.insert(task("t1-zero-bill", { source: "alert", ruleInstanceIds: ["zero-bill@1"], urgency: 1, channel: "phone" } as Partial<Task>))
-      yield* stores.tasks.insert(task("t2-bill-drop", { source: "alert", ruleInstanceIds: ["bill-drop@1"], urgency: 2, channel: "phone" } as Partial<Task>))
-      yield* stores.tasks.insert(task("t3-birthday", { source: "alert", ruleInstanceIds: ["birthday@1"], urgency: 3, channel: "sms" } as Partial<Task>))
       if (extra.campaignMembers) {
         yield* stores.customerGroups.insert(fixtures.customerGroup("g-sms", { memberIds: [...extra.campaignMembers], validFrom: "2026-11-01", validUntil: "2026-11-30" }))
         yield* stores.tasks.insert(task("t4-campaign", { source: "campaign", customerGroupId: "g-sms", urgency: 4, channel: "sms" } as Partial<Task>))

@@ -10,27 +10,20 @@ import { TestClock } from "effect/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   Actors,
-  directoriesFromStores,
   Execution,
   Forbidden,
   ManualImport,
   memoryCandidateSource,
   ObservationService,
   OfferService,
-  type Page,
-  useCaseLayer,
-  defaultPolicy,
   ReportQueries,
   ReportService,
-  scopeLayer,
   type Stores,
-  storesLayer,
   type Task,
-  type WorkItem
 } from "@winback/core"
-import { applyDemoOutcomes, type DemoCustomer, generateDemo, seedDemoData } from "@winback/core/demo"
+import { applyDemoOutcomes, type DemoCustomer, seedDemoData } from "@winback/core/demo"
 import { fixtures } from "../src/testing/index"
-import { outbound } from "./pipelineSupport"
+import { allPages, demoCustomersOf, recorders, useCasesOver } from "./useCaseRuntime"
 
 /** An adapter under test: fresh stores plus the report queries over the same data. */
 export interface ReportsAdapter {
@@ -79,8 +72,7 @@ const task = (id: string): Task => fixtures.task(id, { status: "active", source:
 /** Registers the suite for one adapter. */
 export const runReportsSuite = (adapter: ReportsAdapter) => {
   describe(`retention effect and reports on ${adapter.name}`, () => {
-    const truth: Array<DemoCustomer> = []
-    for (const chunk of generateDemo(reportDemo).chunks()) truth.push(...chunk.customers)
+    const truth: Array<DemoCustomer> = demoCustomersOf(reportDemo)
     const owned = truth.filter((c) => c.customer.ownerManagerId !== null).sort((a, b) => (a.customer.id < b.customer.id ? -1 : 1))
     const plan = new Map(owned.map((c, i) => [c.customer.id, { ...planFor(i), customer: c }]))
     const worked = owned.filter((c) => plan.get(c.customer.id)!.complete && plan.get(c.customer.id)!.disposition === "completed")
@@ -105,11 +97,7 @@ export const runReportsSuite = (adapter: ReportsAdapter) => {
       leader = summary.logins.teamLeader
       await Effect.runPromise(opened.stores.tasks.insert(task("t-retain")))
       runtime = ManagedRuntime.make(
-        Layer.merge(useCaseLayer, ReportService.layer).pipe(
-          Layer.provideMerge(scopeLayer(defaultPolicy)),
-          Layer.provideMerge(Layer.mergeAll(memoryCandidateSource(), outbound().layer, directoriesFromStores, Layer.succeed(ReportQueries, opened.reports))),
-          Layer.provideMerge(storesLayer(opened.stores))
-        )
+        ReportService.layer.pipe(Layer.provideMerge(useCasesOver(opened.stores, Layer.mergeAll(memoryCandidateSource(), recorders().layer, Layer.succeed(ReportQueries, opened.reports)))))
       )
       // Hand out: every owned customer to its owner, in one import by the region's director.
       const csv = owned.map((c) => `${c.customer.id},${c.customer.ownerManagerId}`).join("\n") + "\n"
@@ -263,30 +251,6 @@ export const runReportsSuite = (adapter: ReportsAdapter) => {
   })
 }
 
-const allItems = (stores: Stores) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const out: Array<WorkItem> = []
-      let cursor: string | null = null
-      do {
-        const page: Page<WorkItem> = yield* stores.workItems.list({}, { limit: 1000, cursor })
-        out.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor)
-      return out.sort((a, b) => (a.id < b.id ? -1 : 1))
-    })
-  )
+const allItems = (stores: Stores) => allPages((page) => stores.workItems.list({}, page)).then((items) => items.sort((a, b) => (a.id < b.id ? -1 : 1)))
 
-const allObservations = (stores: Stores) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const out: Array<import("@winback/core").Observation> = []
-      let cursor: string | null = null
-      do {
-        const page: Page<import("@winback/core").Observation> = yield* stores.observations.list({}, { limit: 1000, cursor })
-        out.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor)
-      return out
-    })
-  )
+const allObservations = (stores: Stores) => allPages((page) => stores.observations.list({}, page))

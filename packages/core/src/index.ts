@@ -31,6 +31,7 @@ export { decode, loneSurrogatePath, nulCharacterPath, parse } from "./shared/Val
 // Value types
 export { canonicalInstant, Id, Instant, IsoDate, IsoMonth, Money, Urgency, Version } from "./shared/Primitives"
 export { decodeCursor, encodeCursor, type Page, PageRequest } from "./shared/Page"
+export { readAllPages } from "./shared/ReadAll"
 export { Channel, channels } from "./shared/Channel"
 
 // Customers and usage

@@ -2,12 +2,11 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { AppointmentService, defaultWorkConfig } from "@winback/core"
 import { fixedCalendar } from "@winback/rules"
-import { item, T0, world } from "./pipelineFixtures"
+import { item, T0, world, worldWith } from "./pipelineFixtures"
 
 describe("AppointmentService", () => {
   it("books a callback, moves the item's next attempt, and warns about DND, hours and holidays", async () => {
-    const w = await world()
-    await Effect.runPromise(
+    const w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.workItems.insertMany([item("wi-1", { customerId: "c-1" })])
         yield* w.stores.dnd.add({ id: "d1", customerId: "c-1", channel: "phone", reason: "evenings only", source: "customer-request", createdBy: "m-a1", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: "2026-11-27T00:00:00.000Z", removedAt: null })

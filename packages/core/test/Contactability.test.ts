@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Contactability, defaultContactPolicy, defaultWorkConfig, evaluateContact, localDateTime, nextAttempt, defaultRetryPolicy } from "@winback/core"
 import { fixedCalendar } from "@winback/rules"
-import { item, world } from "./pipelineFixtures"
+import { item, worldWith } from "./pipelineFixtures"
 
 describe("canContact: every reason", () => {
   it("local time in the customer's own time zone", () => {
@@ -56,8 +56,7 @@ describe("canContact: every reason", () => {
   })
 
   it("the service reads DND and earlier attempts from the stores, in the customer's time zone", async () => {
-    const w = await world()
-    await Effect.runPromise(
+    const w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.dnd.add({ id: "d1", customerId: "c-1", channel: "sms", reason: "x", source: "agent", createdBy: "m-a1", createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, removedAt: null })
         yield* w.stores.workItems.insertMany([

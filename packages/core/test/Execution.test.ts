@@ -2,13 +2,12 @@ import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
 import { Execution, Forbidden, NotFound, RetryPolicy, ValidationError, defaultWorkConfig } from "@winback/core"
 import { publish } from "@winback/questionnaire"
-import { item, T0, task, world, type World } from "./pipelineFixtures"
+import { item, T0, task, type World, worldWith } from "./pipelineFixtures"
 
 describe("Execution: dispositions, attempts and the retry policy", () => {
   let w: World
   beforeEach(async () => {
-    w = await world()
-    await Effect.runPromise(
+    w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.tasks.insert(task("t-1"))
         yield* w.stores.workItems.insertMany([

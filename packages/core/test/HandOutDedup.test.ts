@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Allocation, Conflict, Extraction, Forbidden, ManualImport, type ManualImportRequest, type Task, type WorkItem } from "@winback/core"
 import { fixtures } from "../../adapters/src/testing/index"
-import { item, T0, task, world, type World } from "./pipelineFixtures"
+import { item, T0, task, world, type World, worldWith } from "./pipelineFixtures"
 
 const DAY = 86_400_000
 
@@ -147,8 +147,7 @@ describe("extraction and allocation keep one customer's open work with one agent
   })
 
   it("a pool hand-out or transfer that would split a customer's open work over two agents is refused; moving all of it is fine", async () => {
-    const w = await world()
-    await Effect.runPromise(
+    const w = await worldWith((w) =>
       w.stores.workItems.insertMany([
         item("wi-held", { taskId: "t-1", customerId: "c-1", assigneeId: "m-a1" }),
         item("wi-pool", { taskId: "t-2", customerId: "c-1", assigneeId: null }),

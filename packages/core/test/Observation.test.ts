@@ -21,7 +21,7 @@ import {
   storesLayer,
   memoryCandidateSource
 } from "@winback/core"
-import { item, recorders, T0, task, world, type World } from "./pipelineFixtures"
+import { item, recorders, T0, task, type World, worldWith } from "./pipelineFixtures"
 
 describe("observation windows and outcomes (pure)", () => {
   it("adds calendar months, clamped to the month's end", () => {
@@ -58,8 +58,7 @@ describe("observation windows and outcomes (pure)", () => {
 describe("ObservationService over the pipeline", () => {
   let w: World
   beforeEach(async () => {
-    w = await world()
-    await Effect.runPromise(
+    w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.tasks.insert(task("t-1"))
         const c2 = yield* w.stores.customers.get("c-2")

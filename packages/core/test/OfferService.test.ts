@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Forbidden, NotFound, OfferService } from "@winback/core"
-import { item, world } from "./pipelineFixtures"
+import { item, worldWith } from "./pipelineFixtures"
 
 const offer = (id: string, cost: number, requiresApproval: boolean) => ({
   id, name: id, kind: "bonus-credit" as const, cost, description: "", active: true, requiresApproval, version: 1
@@ -9,8 +9,7 @@ const offer = (id: string, cost: number, requiresApproval: boolean) => ({
 
 describe("OfferService", () => {
   it("records uses on the item with their cost; costly ones wait for a leader who is not the proposer", async () => {
-    const w = await world()
-    await Effect.runPromise(
+    const w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.offers.insert(offer("of-50", 50, false))
         yield* w.stores.offers.insert(offer("of-1500", 1500, true))

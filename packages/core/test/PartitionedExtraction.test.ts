@@ -9,15 +9,14 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { type Customer, Extraction, partitionOf, type Task } from "@winback/core"
 import { fixtures } from "../../adapters/src/testing/index"
-import { customer, T0, task, world, type World } from "./pipelineFixtures"
+import { customer, T0, task, type World, worldWith } from "./pipelineFixtures"
 
 const owners = ["m-a1", "m-a2", "m-b1", null] as const
 const ids = Array.from({ length: 60 }, (_, i) => `c-${String(i + 10).padStart(3, "0")}`)
 
 /** A world with 60 more customers and three campaign tasks over the given member lists. */
 const setup = async (members: ReadonlyArray<ReadonlyArray<string>>): Promise<World> => {
-  const w = await world()
-  await Effect.runPromise(
+  const w = await worldWith((w) =>
     Effect.gen(function* () {
       yield* w.stores.customers.upsertCustomers(ids.map((id, i): Customer => customer(id, owners[i % owners.length]!)))
       for (const [i, m] of members.entries()) {

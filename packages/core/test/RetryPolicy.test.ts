@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
 import { Conflict, Execution, RetryPolicy, TaskService, ValidationError, WorkList, defaultWorkConfig, defaultRetryPolicy, effectiveRetryPolicy, wrongNumberAction } from "@winback/core"
-import { item, T0, task, world, type World } from "./pipelineFixtures"
+import { item, T0, task, type World, worldWith } from "./pipelineFixtures"
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -15,8 +15,7 @@ const HOUR = 60 * MIN
 describe("a not-reached outcome never completes an item; the retry policy is enforced", () => {
   let w: World
   beforeEach(async () => {
-    w = await world()
-    await Effect.runPromise(
+    w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.tasks.insert(task("t-1"))
         // t-5: the task's own policy — five attempts, 30 minutes after a no-answer, retry a dead number after a day.

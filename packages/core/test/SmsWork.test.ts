@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { renderSms, SmsWork, ValidationError } from "@winback/core"
-import { customer, item, T0, task, world } from "./pipelineFixtures"
+import { customer, item, T0, task, world, worldWith } from "./pipelineFixtures"
 
 describe("SMS work", () => {
   it("renders templates with customer fields and reports every missing field", () => {
@@ -16,8 +16,7 @@ describe("SMS work", () => {
   })
 
   it("the dunning flow: sends the arrears amount in bulk, records delivery, skips DND and missing data", async () => {
-    const w = await world()
-    await Effect.runPromise(
+    const w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.tasks.insert(task("t-dunning", { channel: "sms", type: "dunning" }))
         const month = (customerId: string, month: string, billAmount: number, paidDate: string | null) => ({

@@ -1,13 +1,12 @@
 import { Effect } from "effect"
 import { beforeEach, describe, expect, it } from "vitest"
 import { Allocation, type CustomerWork, NewDndEntry, type Page, ScopedStores, WorkList } from "@winback/core"
-import { item, task, world, type World } from "./pipelineFixtures"
+import { item, task, type World, worldWith } from "./pipelineFixtures"
 
 describe("WorkList: the agent's work", () => {
   let w: World
   beforeEach(async () => {
-    w = await world()
-    await Effect.runPromise(
+    w = await worldWith((w) =>
       Effect.gen(function* () {
         yield* w.stores.tasks.insert(task("t-risk", { name: "High-risk mobile", urgency: 1 }))
         yield* w.stores.tasks.insert(task("t-install", { name: "New fixed-line install", urgency: 4 }))
@@ -98,8 +97,7 @@ describe("WorkList: the agent's work", () => {
 describe("WorkList.pool: the team's unassigned work a leader hands out", () => {
   let w: World
   beforeEach(async () => {
-    w = await world()
-    await Effect.runPromise(
+    w = await worldWith((w) =>
       w.stores.workItems.insertMany([
         item("p-1", { customerId: "c-1", assigneeId: null, urgency: 2, createdAt: "2026-11-25T00:00:01.000Z" }),
         item("p-2", { customerId: "c-2", assigneeId: null, urgency: 1, createdAt: "2026-11-25T00:00:02.000Z" }),

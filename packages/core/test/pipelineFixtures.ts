@@ -4,32 +4,11 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
-import {
-  Actors,
-  Dialer,
-  type Customer,
-  defaultWorkConfig,
-  directoriesFromStores,
-  fixedCandidates,
-  type Manager,
-  CandidateSource,
-  Notifier,
-  WorkConfig,
-  useCaseLayer,
-  defaultPolicy,
-  scopeLayer,
-  SmsGateway,
-  type SmsStatus,
-  type Stores,
-  storesLayer,
-  type Task,
-  type Team,
-  type WorkItem,
-  memoryCandidateSource
-} from "@winback/core"
+import { Actors, type Customer, defaultWorkConfig, fixedCandidates, type Manager, CandidateSource, WorkConfig, type SmsStatus, type Stores, type Task, type Team, type WorkItem, memoryCandidateSource } from "@winback/core"
 // Test-only: core does not depend on adapters, but its services are proven over a real adapter.
 import { makeMemoryStores } from "../../adapters/src/memory/MemoryStorage"
 import { fixtures } from "../../adapters/src/testing/index"
+import { recorders, useCasesOver } from "../../adapters/test/useCaseRuntime"
 
 export const T0 = Date.parse("2026-11-25T02:00:00.000Z") // 10:00 in Asia/Shanghai
 
@@ -46,27 +25,8 @@ export const task = (id: string, over: Partial<Task> = {}): Task =>
 export const item = (id: string, over: Partial<WorkItem> = {}): WorkItem =>
   fixtures.workItem(id, { taskId: "t-1", customerId: "c-1", assigneeId: "m-a1", teamId: "t-a", period: "2026-11-25", createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", ...over })
 
-/** Outbound recorders. */
-export const recorders = (smsStatus: SmsStatus = "accepted") => {
-  const notices: Array<{ recipientId: string; kind: string; text: string }> = []
-  const texts: Array<{ to: string; text: string; idempotencyKey: string }> = []
-  const calls: Array<{ customerId: string; managerId: string; phone: string }> = []
-  const layer = Layer.mergeAll(
-    Layer.succeed(Dialer, Dialer.of({ call: (c) => Effect.sync(() => (calls.push(c), { callId: `pbx-${calls.length}` })) })),
-    Layer.succeed(Notifier, Notifier.of({ notify: (n) => Effect.andThen(Effect.yieldNow, Effect.sync(() => void notices.push(n))) })),
-    Layer.succeed(
-      SmsGateway,
-      SmsGateway.of({
-        send: (m) =>
-          Effect.sync(() => {
-            texts.push(m)
-            return { messageId: `sms-${texts.length}`, status: smsStatus }
-          })
-      })
-    )
-  )
-  return { notices, texts, calls, layer }
-}
+/** Outbound recorders (shared with the adapters' pipeline tests). */
+export { recorders }
 
 /** A fresh memory store with the organisation and customers, and a pipeline runtime over it. */
 export const world = async (options: { readonly candidates?: ReadonlyArray<ReadonlyArray<string>>; readonly smsStatus?: SmsStatus } = {}) => {
@@ -99,12 +59,7 @@ export const world = async (options: { readonly candidates?: ReadonlyArray<Reado
   const candidates = options.candidates
     ? Layer.succeed(CandidateSource, fixedCandidates(options.candidates))
     : memoryCandidateSource()
-  const layer = useCaseLayer.pipe(
-    Layer.provideMerge(scopeLayer(defaultPolicy)),
-    Layer.provideMerge(Layer.mergeAll(candidates, out.layer, directoriesFromStores)),
-    Layer.provideMerge(storesLayer(stores))
-  )
-  const runtime = ManagedRuntime.make(layer)
+  const runtime = ManagedRuntime.make(useCasesOver(stores, Layer.merge(candidates, out.layer)))
   type R = typeof runtime extends ManagedRuntime.ManagedRuntime<infer S, infer _E> ? S : never
   /** Runs `effect` with the clock at `ms` (default T0). */
   const run = <A, E>(effect: Effect.Effect<A, E, R>, ms = T0, config = defaultWorkConfig): Promise<A> =>
@@ -122,3 +77,17 @@ export const world = async (options: { readonly candidates?: ReadonlyArray<Reado
 }
 
 export type World = Awaited<ReturnType<typeof world>>
+
+/**
+ * A {@link world} with `seed` run over it first (the tasks, items and customers a test needs).
+ *
+ * @example
+ * ```ts
+ * const w = await worldWith((w) => w.stores.tasks.insert(task("t-1")))
+ * ```
+ */
+export const worldWith = async (seed: (w: World) => Effect.Effect<unknown, unknown>, options?: Parameters<typeof world>[0]): Promise<World> => {
+  const w = await world(options)
+  await Effect.runPromise(seed(w))
+  return w
+}

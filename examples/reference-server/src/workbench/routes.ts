@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs"
 import type { Router } from "../http"
+import { clientModule } from "../client"
 import { locales, localeOf, messagesModule } from "../i18n"
 import { workbenchCsp, workbenchPage } from "../page"
 
@@ -72,8 +73,10 @@ export const workbenchRoutes = (router: Router, options: WorkbenchOptions = {}):
     contentType: "text/html; charset=utf-8",
     headers: { ...securityHeaders, vary: "Accept-Language, Cookie", "content-language": localeOf(req.raw) }
   }))
+  // The API client is generated from the route table on first request, when every route is registered.
+  let client: { readonly text: string; readonly contentType: string } | undefined
   router.on("GET", "/workbench/:file", async (req) => {
-    const asset = assets.get(req.params.file ?? "")
+    const asset = req.params.file === "client.js" ? (client ??= { text: clientModule(router.list()), contentType: contentTypes.js! }) : assets.get(req.params.file ?? "")
     if (!asset) return { status: 404, json: { error: { code: "not_found", message: `no workbench asset ${req.params.file}` } } }
     return { text: asset.text, contentType: asset.contentType, headers: securityHeaders }
   })

@@ -6,33 +6,14 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
-import {
-  Actors,
-  defaultWorkConfig,
-  Dialer,
-  directoriesFromStores,
-  Execution,
-  Extraction,
-  ManualImport,
-  Notifier,
-  WorkConfig,
-  useCaseLayer,
-  defaultPolicy,
-  scopeLayer,
-  SmsGateway,
-  type Stores,
-  storesLayer,
-  type Task,
-  CandidateSource,
-  type WorkItem
-} from "@winback/core"
-import { type DemoCustomer, generateDemo, seedDemoData } from "@winback/core/demo"
+import { Actors, defaultWorkConfig, Execution, Extraction, ManualImport, WorkConfig, type Stores, type Task, CandidateSource, type WorkItem } from "@winback/core"
+import type { DemoCustomer } from "@winback/core/demo"
 import { expectsBillDrop, expectsBirthday, expectsZeroBill } from "../demoTruth"
-import { billDrop, birthday, instantiate, zeroBill, type Rule } from "@winback/rules"
 import { PgBulkLedgerClaims } from "../../src/pipeline/PgBulkLedgerClaims"
 import { sqlCandidateSource, type SqlRunner } from "../../src/pipeline/SqlCandidateSource"
 import type { OpenStorage } from "../../src/pg/PgStorage"
-import { task as taskFixture, ruleInstance, workItem } from "../../src/testing/fixtures"
+import { workItem } from "../../src/testing/fixtures"
+import { alertTask, demoCustomersOf, pipelineDemo, quietOutbound, seedAlertPipeline, useCasesOver } from "../useCaseRuntime"
 
 /** The data day every extraction reads. */
 export const ASOF = "2026-11-25"
@@ -41,26 +22,11 @@ export const T0 = Date.parse("2026-11-25T22:00:00.000Z")
 /** Small writes, so a run's one transaction spans many round trips (a wide window to kill in). */
 export const WRITE_BATCH = 4
 
-export const demoOptions = {
-  seed: 909,
-  customers: 160,
-  asOf: ASOF,
-  months: 5,
-  dailyDays: 35,
-  patternRate: 0.8,
-  regions: ["beijing"],
-  districtsPerRegion: 1,
-  squadsPerDistrict: 2,
-  agentsPerTeam: 3
-}
+export const demoOptions = pipelineDemo({ seed: 909, customers: 160, asOf: ASOF })
 
 
 /** Every demo customer, in generation order. */
-export const demoCustomers = (): Array<DemoCustomer> => {
-  const all: Array<DemoCustomer> = []
-  for (const chunk of generateDemo(demoOptions).chunks()) all.push(...chunk.customers)
-  return all
-}
+export const demoCustomers = (): Array<DemoCustomer> => demoCustomersOf(demoOptions)
 
 /**
  * What one extraction period must hand out, as `task|customer|assignee` lines (sorted): zero bill
@@ -74,8 +40,6 @@ export const expectedExtraction = (customers: ReadonlyArray<DemoCustomer>): Arra
     })
     .sort()
 
-const alertTask = (id: string, over: Partial<Task>): Task =>
-  taskFixture(id, { status: "active", startsOn: "2026-11-01", skipHolidays: false, cooldownDays: 30, ...over } as Partial<Task>)
 
 /** The team the import and call scenarios work in. */
 export const LEADER = "m-beijing-d1-s1-lead"
@@ -90,16 +54,9 @@ export interface Seeded {
 
 /** Seeds the demo data, the rule instances and the three alert tasks (urgency 1, 2, 3). */
 export const seed = async (stores: Stores): Promise<Seeded> => {
-  const summary = await seedDemoData(stores, demoOptions)
-  const rule = (id: string, r: Rule) => ruleInstance(`${id}@1`, { status: "active", rule: r, templateId: id, effectiveFrom: "2026-01-01" })
+  const summary = await seedAlertPipeline(stores, demoOptions)
   return Effect.runPromise(
     Effect.gen(function* () {
-      yield* stores.ruleInstances.insert(rule("zero-bill", instantiate(zeroBill).rule))
-      yield* stores.ruleInstances.insert(rule("bill-drop", instantiate(billDrop).rule))
-      yield* stores.ruleInstances.insert(rule("birthday", instantiate(birthday).rule))
-      yield* stores.tasks.insert(alertTask("t1-zero-bill", { source: "alert", ruleInstanceIds: ["zero-bill@1"], urgency: 1, channel: "phone" } as Partial<Task>))
-      yield* stores.tasks.insert(alertTask("t2-bill-drop", { source: "alert", ruleInstanceIds: ["bill-drop@1"], urgency: 2, channel: "phone" } as Partial<Task>))
-      yield* stores.tasks.insert(alertTask("t3-birthday", { source: "alert", ruleInstanceIds: ["birthday@1"], urgency: 3, channel: "sms" } as Partial<Task>))
       const managers = (yield* stores.managers.list({}, { limit: 1000 })).items
       const lead = managers.find((m) => m.id === LEADER)!
       const agents = managers.filter((m) => m.teamId === lead.teamId && m.roles.includes("agent")).map((m) => m.id).sort()
@@ -177,18 +134,8 @@ export const reportingStores = (stores: Stores, emit: (e: WorkerEvent) => void):
 
 /** The full pipeline over PostgreSQL: SQL candidates and bulk ledger claims, recording outbound ports. */
 export const crashRuntime = (storage: OpenStorage, stores: Stores) => {
-  const outbound = Layer.mergeAll(
-    Layer.succeed(Dialer, Dialer.of({ call: () => Effect.succeed({ callId: "pbx-1" }) })),
-    Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void })),
-    Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "sms-1", status: "accepted" as const }) }))
-  )
   const candidates = Layer.merge(Layer.succeed(CandidateSource, sqlCandidateSource(storage as unknown as SqlRunner)), PgBulkLedgerClaims.layer(storage))
-  const layer = useCaseLayer.pipe(
-    Layer.provideMerge(scopeLayer(defaultPolicy)),
-    Layer.provideMerge(Layer.mergeAll(candidates, outbound, directoriesFromStores)),
-    Layer.provideMerge(storesLayer(stores))
-  )
-  return ManagedRuntime.make(layer)
+  return ManagedRuntime.make(useCasesOver(stores, Layer.merge(candidates, quietOutbound)))
 }
 
 type Runtime = ReturnType<typeof crashRuntime>

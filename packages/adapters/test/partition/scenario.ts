@@ -6,28 +6,13 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
-import {
-  Actors,
-  CandidateSource,
-  CandidateStaging,
-  defaultWorkConfig,
-  Dialer,
-  directoriesFromStores,
-  Extraction,
-  Notifier,
-  WorkConfig,
-  useCaseLayer,
-  defaultPolicy,
-  scopeLayer,
-  SmsGateway,
-  type Stores,
-  storesLayer
-} from "@winback/core"
+import { Actors, CandidateSource, CandidateStaging, defaultWorkConfig, Extraction, WorkConfig, type Stores } from "@winback/core"
 import { PgBulkLedgerClaims } from "../../src/pipeline/PgBulkLedgerClaims"
 import { PgExtractionPartitions } from "../../src/pipeline/PgExtractionPartitions"
 import { SqlCandidateStaging, sqlCandidateSource, type SqlRunner } from "../../src/pipeline/SqlCandidateSource"
 import type { OpenStorage } from "../../src/pg/PgStorage"
 import { ASOF } from "../crash/scenario"
+import { quietOutbound, useCasesOver } from "../useCaseRuntime"
 
 /** Partitions of every run of the test. */
 export const PARTITIONS = 8
@@ -55,36 +40,27 @@ export const partitionRuntime = (storage: OpenStorage, hooks: Hooks = {}) => {
     ledger: { ...storage.stores.ledger, coolingDown: (ids, at) => pause.pipe(Effect.andThen(storage.stores.ledger.coolingDown(ids, at))) },
     workItems: { ...storage.stores.workItems, insertMany: (items) => storage.stores.workItems.insertMany(items).pipe(Effect.tap(() => hooks.onWrite?.() ?? Effect.void)) }
   }
-  const outbound = Layer.mergeAll(
-    Layer.succeed(Dialer, Dialer.of({ call: () => Effect.succeed({ callId: "pbx-1" }) })),
-    Layer.succeed(Notifier, Notifier.of({ notify: () => Effect.void })),
-    Layer.succeed(SmsGateway, SmsGateway.of({ send: () => Effect.succeed({ messageId: "sms-1", status: "accepted" as const }) }))
-  )
   return ManagedRuntime.make(
-    useCaseLayer.pipe(
-      Layer.provideMerge(scopeLayer(defaultPolicy)),
-      Layer.provideMerge(
-        Layer.mergeAll(
-          Layer.succeed(CandidateSource, candidates),
-          PgBulkLedgerClaims.layer(storage),
-          PgExtractionPartitions.layer(storage),
-          ...(hooks.unstaged
-            ? []
-            : [
-                // Each slice of the shared staging waits `delayMs` too, so one worker does not stage them all.
-                Layer.effect(
-                  CandidateStaging,
-                  Effect.gen(function* () {
-                    const staging = yield* CandidateStaging
-                    return CandidateStaging.of({ ...staging, stageSlice: (...args) => pause.pipe(Effect.andThen(staging.stageSlice(...args))) })
-                  })
-                ).pipe(Layer.provide(SqlCandidateStaging.layer(storage)))
-              ]),
-          outbound,
-          directoriesFromStores
-        )
-      ),
-      Layer.provideMerge(storesLayer(stores))
+    useCasesOver(
+      stores,
+      Layer.mergeAll(
+        Layer.succeed(CandidateSource, candidates),
+        PgBulkLedgerClaims.layer(storage),
+        PgExtractionPartitions.layer(storage),
+        ...(hooks.unstaged
+          ? []
+          : [
+              // Each slice of the shared staging waits `delayMs` too, so one worker does not stage them all.
+              Layer.effect(
+                CandidateStaging,
+                Effect.gen(function* () {
+                  const staging = yield* CandidateStaging
+                  return CandidateStaging.of({ ...staging, stageSlice: (...args) => pause.pipe(Effect.andThen(staging.stageSlice(...args))) })
+                })
+              ).pipe(Layer.provide(SqlCandidateStaging.layer(storage)))
+            ]),
+        quietOutbound
+      )
     )
   )
 }

@@ -17,6 +17,7 @@ import { AuditLogStore, type AuditVerification } from "./AuditLogStore"
 import { CustomerStore } from "../customer/CustomerStore"
 import { WorkItemStore } from "../work/WorkItemStore"
 import { decode } from "../shared/Validation"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * A change to record: everything of an entry but the actor and the time, which the trail fills in.
@@ -118,13 +119,10 @@ export class AuditTrail extends Context.Service<
    * AuditTrail.layer.pipe(Layer.provide(Permissions.layer()), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<AuditTrail, never, AuditLogStore | CustomerStore | WorkItemStore | Permissions> = Layer.effect(
+  static readonly layer: Layer.Layer<AuditTrail, never, AuditLogStore | CustomerStore | WorkItemStore | Permissions> = serviceLayer(
     AuditTrail,
-    Effect.gen(function* () {
-      const log = yield* AuditLogStore
-      const customers = yield* CustomerStore
-      const workItems = yield* WorkItemStore
-      const perms = yield* Permissions
+    { log: AuditLogStore, customers: CustomerStore, workItems: WorkItemStore, perms: Permissions },
+    ({ log, customers, workItems, perms }) => Effect.gen(function* () {
       const record = Effect.fn("AuditTrail.record")(function* (actor: Actor, change: AuditChange) {
         const entry: AuditEntryInput = {
           actorId: actor.id,

@@ -22,6 +22,7 @@ import { Transactions } from "../ports/Transactions"
 import { ScopedStores } from "../facade/ScopedStores"
 import { decode } from "../shared/Validation"
 import { newId } from "../shared/Ids"
+import { serviceLayer } from "../shared/ServiceLayer"
 import type { Page } from "../shared/Page"
 
 /**
@@ -114,22 +115,10 @@ export class CustomerGroupService extends Context.Service<
    * CustomerGroupService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<CustomerGroupService, never, Transactions | CustomerGroupStore | ScopedStores | RuleInstanceStore | DndStore | CandidateSource | Permissions | AuditTrail> = serviceLayer(
     CustomerGroupService,
-    never,
-    Transactions | CustomerGroupStore | ScopedStores | RuleInstanceStore | DndStore | CandidateSource | Permissions | AuditTrail
-  > = Layer.effect(
-    CustomerGroupService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const groups = yield* CustomerGroupStore
-      const scoped = yield* ScopedStores
-      const rules = yield* RuleInstanceStore
-      const dnd = yield* DndStore
-      const candidates = yield* CandidateSource
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, groups: CustomerGroupStore, scoped: ScopedStores, rules: RuleInstanceStore, dnd: DndStore, candidates: CandidateSource, perms: Permissions, trail: AuditTrail },
+    ({ tx, groups, scoped, rules, dnd, candidates, perms, trail }) => Effect.gen(function* () {
       const withoutDnd = (ids: ReadonlyArray<string>, channel: Channel | undefined, at: string) =>
         Effect.gen(function* () {
           if (channel === undefined) return { kept: ids, filtered: 0 }

@@ -13,6 +13,8 @@ import { openWorkItemStates } from "../work/WorkItem"
 import { WorkItemStore } from "../work/WorkItemStore"
 import type { Customer } from "./Customer"
 import { type CustomerFilter, CustomerStore } from "./CustomerStore"
+import { serviceLayer } from "../shared/ServiceLayer"
+import { readAllPages } from "../shared/ReadAll"
 
 const DAY_MS = 86_400_000
 const dayNo = (day: string): number => Math.floor(Date.parse(`${day.slice(0, 10)}T00:00:00.000Z`) / DAY_MS)
@@ -44,25 +46,15 @@ const refused = (method: string) =>
  * const customers = readThroughCustomerStore.pipe(Layer.provide(Layer.merge(hostPortsLayer(host), storesLayer(stores))))
  * ```
  */
-export const readThroughCustomerStore: Layer.Layer<CustomerStore, never, CustomerDirectory | UsageHistoryReader | WorkItemStore> = Layer.effect(
+export const readThroughCustomerStore: Layer.Layer<CustomerStore, never, CustomerDirectory | UsageHistoryReader | WorkItemStore> = serviceLayer(
   CustomerStore,
-  Effect.gen(function* () {
-    const directory = yield* CustomerDirectory
-    const usage = yield* UsageHistoryReader
-    const workItems = yield* WorkItemStore
-
+  { directory: CustomerDirectory, usage: UsageHistoryReader, workItems: WorkItemStore },
+  ({ directory, usage, workItems }) => Effect.gen(function* () {
     const everyCustomer = Effect.gen(function* () {
       const list = directory.list
       if (list === undefined)
         return yield* new StorageError({ reason: "Unknown", operation: "CustomerStore.list", cause: new Error("read-through mode needs the host's customers.list to list customers") })
-      const all: Array<Customer> = []
-      let cursor: string | null = null
-      do {
-        const page: Page<Customer> = yield* list({ limit: 1000, cursor })
-        all.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor)
-      return all
+      return yield* readAllPages((page) => list(page))
     })
 
     /** Of `ids`, those with an open work item held by one of `assignees`. */

@@ -25,6 +25,7 @@ import { ManagerStore } from "../org/ManagerStore"
 import { Transactions } from "../ports/Transactions"
 import { UsageDay, UsageMonth } from "./Usage"
 import { decode } from "../shared/Validation"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * The three files of the feed.
@@ -371,15 +372,10 @@ export class UsageFeed extends Context.Service<
    * UsageFeed.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<UsageFeed, never, Transactions | CustomerStore | ManagerStore | Permissions | AuditTrail> = Layer.effect(
+  static readonly layer: Layer.Layer<UsageFeed, never, Transactions | CustomerStore | ManagerStore | Permissions | AuditTrail> = serviceLayer(
     UsageFeed,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const customers = yield* CustomerStore
-      const managers = yield* ManagerStore
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, customers: CustomerStore, managers: ManagerStore, perms: Permissions, trail: AuditTrail },
+    ({ tx, customers, managers, perms, trail }) => Effect.gen(function* () {
       /** Streams one file inside the caller's transaction; adds its problems to `issues`. */
       const importOne = (
         actor: Actor,

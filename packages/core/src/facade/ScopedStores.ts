@@ -33,6 +33,7 @@ import { Task, TaskSource, TaskStatus } from "../task/Task"
 import { decode } from "../shared/Validation"
 import { Disposition, WorkItem, WorkItemState } from "../work/WorkItem"
 import { newId } from "../shared/Ids"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * A customer list filter a host may pass (the scope is added by the layer, never by the caller).
@@ -314,33 +315,10 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
    * ScopedStores.layer.pipe(Layer.provide(AuditTrail.layer), Layer.provide(Permissions.layer()), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<ScopedStores, never, Transactions | CustomerStore | WorkItemStore | TaskStore | RuleInstanceStore | CallRecordStore | DndStore | AppointmentStore | Permissions | AuditTrail> = serviceLayer(
     ScopedStores,
-    never,
-    | Transactions
-    | CustomerStore
-    | WorkItemStore
-    | TaskStore
-    | RuleInstanceStore
-    | CallRecordStore
-    | DndStore
-    | AppointmentStore
-    | Permissions
-    | AuditTrail
-  > = Layer.effect(
-    ScopedStores,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const customers = yield* CustomerStore
-      const workItems = yield* WorkItemStore
-      const tasks = yield* TaskStore
-      const rules = yield* RuleInstanceStore
-      const calls = yield* CallRecordStore
-      const appointments = yield* AppointmentStore
-      const dnd = yield* DndStore
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, customers: CustomerStore, workItems: WorkItemStore, tasks: TaskStore, rules: RuleInstanceStore, calls: CallRecordStore, appointments: AppointmentStore, dnd: DndStore, perms: Permissions, trail: AuditTrail },
+    ({ tx, customers, workItems, tasks, rules, calls, appointments, dnd, perms, trail }) => Effect.gen(function* () {
       const forActor = (actor: Actor): ScopedView => {
         const can = (action: string, resource: Resource) => perms.check(actor, action, resource).pipe(Effect.map((d) => d.allowed))
         const requireOn = (action: string, resource: Resource) => perms.require(actor, action, resource)

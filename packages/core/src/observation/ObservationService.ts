@@ -27,6 +27,7 @@ import { Transactions } from "../ports/Transactions"
 import type { UsageHistory } from "../customer/Usage"
 import { decode } from "../shared/Validation"
 import { Disposition, type WorkItem } from "../work/WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * How observations are opened: the window length per tier in months (tiers not listed get
@@ -184,22 +185,10 @@ export class ObservationService extends Context.Service<
    * ObservationService.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(directoriesFromStores), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<ObservationService, never, Transactions | ObservationStore | TaskStore | AuditLogStore | AuditTrail | Permissions | CustomerDirectory | UsageHistoryReader> = serviceLayer(
     ObservationService,
-    never,
-    Transactions | ObservationStore | TaskStore | AuditLogStore | AuditTrail | Permissions | CustomerDirectory | UsageHistoryReader
-  > = Layer.effect(
-    ObservationService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const store = yield* ObservationStore
-      const tasks = yield* TaskStore
-      const log = yield* AuditLogStore
-      const trail = yield* AuditTrail
-      const perms = yield* Permissions
-      const directory = yield* CustomerDirectory
-      const usage = yield* UsageHistoryReader
-
+    { tx: Transactions, store: ObservationStore, tasks: TaskStore, log: AuditLogStore, trail: AuditTrail, perms: Permissions, directory: CustomerDirectory, usage: UsageHistoryReader },
+    ({ tx, store, tasks, log, trail, perms, directory, usage }) => Effect.gen(function* () {
       const open = Effect.fn("ObservationService.open")(function* (actor: Actor, items: ReadonlyArray<WorkItem>) {
         const config = yield* ObservationSettings
         const worked = items.filter((w) => w.state === "completed" && w.disposition !== null && config.workedDispositions.includes(w.disposition))

@@ -24,6 +24,7 @@ import { ScopedStores } from "../facade/ScopedStores"
 import { decode } from "../shared/Validation"
 import { openWorkItemStates } from "../work/WorkItem"
 import { newId } from "../shared/Ids"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * An offer used on a work item. `accepted`: whether the customer took it.
@@ -96,21 +97,10 @@ export class OfferService extends Context.Service<
    * OfferService.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<OfferService, never, Transactions | OfferStore | CustomerStore | AuditLogStore | ScopedStores | Permissions | AuditTrail> = serviceLayer(
     OfferService,
-    never,
-    Transactions | OfferStore | CustomerStore | AuditLogStore | ScopedStores | Permissions | AuditTrail
-  > = Layer.effect(
-    OfferService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const offers = yield* OfferStore
-      const customers = yield* CustomerStore
-      const log = yield* AuditLogStore
-      const scoped = yield* ScopedStores
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, offers: OfferStore, customers: CustomerStore, log: AuditLogStore, scoped: ScopedStores, perms: Permissions, trail: AuditTrail },
+    ({ tx, offers, customers, log, scoped, perms, trail }) => Effect.gen(function* () {
       const entriesOf = (customerId: string) =>
         Effect.gen(function* () {
           const out: Array<AuditEntry> = []

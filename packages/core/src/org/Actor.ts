@@ -6,12 +6,13 @@
 import { Context, Effect, Layer } from "effect"
 import { Forbidden, type NotFound, type StorageError } from "../shared/Errors"
 import type { Manager, Role } from "./Manager"
-import type { Page, PageRequest } from "../shared/Page"
 import { StaffDirectory } from "../ports/HostDirectories"
 import { ManagerStore } from "./ManagerStore"
 import { TeamStore } from "./TeamStore"
 import { allScope, emptyScope, type Reach, type ScopeSet } from "./Scope"
 import { subtreeOf, type Team } from "./Team"
+import { serviceLayer } from "../shared/ServiceLayer"
+import { readAllPages } from "../shared/ReadAll"
 
 /**
  * The reaches that resolve to a set (every reach but `none`).
@@ -126,17 +127,7 @@ export const buildActor = (
  * const teams = yield* readAll((page) => teamStore.list({}, page))
  * ```
  */
-export const readAll = <A, E>(read: (page: PageRequest) => Effect.Effect<Page<A>, E>): Effect.Effect<ReadonlyArray<A>, E> =>
-  Effect.gen(function* () {
-    const out: Array<A> = []
-    let cursor: string | null = null
-    do {
-      const page: Page<A> = yield* read({ limit: 1000, cursor })
-      out.push(...page.items)
-      cursor = page.nextCursor
-    } while (cursor)
-    return out
-  })
+export const readAll = readAllPages
 
 /**
  * The team tree and who belongs to which team: what scope resolution reads besides the person.
@@ -202,13 +193,11 @@ export class Actors extends Context.Service<Actors, ActorsService>()("@winback/c
    * Actors.layer.pipe(Layer.provide(storesLayer(stores)), Layer.provide(directoriesFromStores))
    * ```
    */
-  static readonly layer: Layer.Layer<Actors, never, StaffDirectory | ManagerStore | TeamStore> = Layer.effect(
+  static readonly layer: Layer.Layer<Actors, never, StaffDirectory | ManagerStore | TeamStore> = serviceLayer(
     Actors,
-    Effect.gen(function* () {
-      const staff = yield* StaffDirectory
-      const managers = yield* ManagerStore
-      const teamStore = yield* TeamStore
-      const teams = () => readAll((page) => teamStore.list({}, page))
+    { staff: StaffDirectory, managers: ManagerStore, teamStore: TeamStore },
+    ({ staff, managers, teamStore }) => Effect.gen(function* () {
+      const teams = () => readAllPages((page) => teamStore.list({}, page))
       const resolve = Effect.fn("Actors.resolve")(function* (managerId: string) {
         const person = yield* staff.get(managerId)
         if (!person.active) return yield* inactive(managerId)
@@ -220,7 +209,7 @@ export class Actors extends Context.Service<Actors, ActorsService>()("@winback/c
         const all = yield* teams()
         const reach = reachTeams(manager, all)
         const wanted = [...new Set([...reach.team, ...reach.subtree, ...reach.administered])]
-        const members = wanted.length === 0 ? [] : yield* readAll((page) => managers.list({ teamIds: wanted }, page))
+        const members = wanted.length === 0 ? [] : yield* readAllPages((page) => managers.list({ teamIds: wanted }, page))
         return buildActor(manager, all, members)
       })
       return Actors.of({ resolve, teams, invalidate: Effect.void })
@@ -250,8 +239,8 @@ export class Actors extends Context.Service<Actors, ActorsService>()("@winback/c
         const teamStore = yield* TeamStore
         const now = options.now ?? Date.now
         const load: Effect.Effect<OrgSnapshot, StorageError> = Effect.gen(function* () {
-          const teams = yield* readAll((page) => teamStore.list({}, page))
-          const everyone = yield* readAll((page) => managers.list({}, page))
+          const teams = yield* readAllPages((page) => teamStore.list({}, page))
+          const everyone = yield* readAllPages((page) => managers.list({}, page))
           return { teams, memberships: new Map(everyone.map((m) => [m.id, m.teamId])) }
         })
         // One load per generation: `invalidate` starts a new generation, so a load that began

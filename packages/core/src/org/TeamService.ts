@@ -20,6 +20,7 @@ import { TeamStore } from "./TeamStore"
 import { Transactions } from "../ports/Transactions"
 import { Team } from "./Team"
 import { decode } from "../shared/Validation"
+import { serviceLayer } from "../shared/ServiceLayer"
 import { type TeamAdminOps, teamAdminOps } from "./TeamAdmin"
 
 /**
@@ -82,20 +83,10 @@ export class TeamService extends Context.Service<
    * TeamService.layer.pipe(Layer.provide(Actors.layer), Layer.provide(AuditTrail.layer), Layer.provide(Permissions.layer()))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<TeamService, never, Transactions | TeamStore | ManagerStore | StaffDirectory | Actors | Permissions | AuditTrail> = serviceLayer(
     TeamService,
-    never,
-    Transactions | TeamStore | ManagerStore | StaffDirectory | Actors | Permissions | AuditTrail
-  > = Layer.effect(
-    TeamService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const teams = yield* TeamStore
-      const managers = yield* ManagerStore
-      const staff = yield* StaffDirectory
-      const actors = yield* Actors
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
+    { tx: Transactions, teams: TeamStore, managers: ManagerStore, staff: StaffDirectory, actors: Actors, perms: Permissions, trail: AuditTrail },
+    ({ tx, teams, managers, staff, actors, perms, trail }) => Effect.gen(function* () {
       /** A team or membership change: one transaction, then the cached org (if any) is refreshed. */
       const changeOrg = <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.ensuring(tx.transaction(change), actors.invalidate)
 

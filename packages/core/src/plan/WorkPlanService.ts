@@ -36,6 +36,7 @@ import {
   WorkPlanSubjectKind,
   WorkPlanTargets
 } from "./WorkPlan"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * Setting a plan: whose (`subjectKind` + `subjectId`), for the period of `period.kind` that contains
@@ -156,22 +157,10 @@ export class WorkPlanService extends Context.Service<
    * WorkPlanService.layer.pipe(Layer.provide(MemoryReportQueries.layer(db)), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<WorkPlanService, never, Transactions | WorkPlanStore | ManagerStore | TeamStore | ReportQueries | Actors | Permissions | AuditTrail> = serviceLayer(
     WorkPlanService,
-    never,
-    Transactions | WorkPlanStore | ManagerStore | TeamStore | ReportQueries | Actors | Permissions | AuditTrail
-  > = Layer.effect(
-    WorkPlanService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const plans = yield* WorkPlanStore
-      const managers = yield* ManagerStore
-      const teams = yield* TeamStore
-      const reports = yield* ReportQueries
-      const actors = yield* Actors
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, plans: WorkPlanStore, managers: ManagerStore, teams: TeamStore, reports: ReportQueries, actors: Actors, perms: Permissions, trail: AuditTrail },
+    ({ tx, plans, managers, teams, reports, actors, perms, trail }) => Effect.gen(function* () {
       const audit = (actor: Actor, action: string, before: WorkPlan | null, after: WorkPlan) =>
         trail.record(actor, { action, category: "plan", recordType: "WorkPlan", recordId: after.id, customerId: null, before, after })
 

@@ -47,6 +47,7 @@ import {
   type TaskQuestionnaireReport,
   type TaskResponse
 } from "./ReportQueries"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * The action that lets a person read reports. Default grants: agents over themselves; team
@@ -346,18 +347,10 @@ export class ReportService extends Context.Service<
    * ReportService.layer.pipe(Layer.provide(MemoryReportQueries.layer(db)), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<ReportService, never, ReportQueries | Permissions | TeamStore | ManagerStore | TaskStore | OfferStore | QuestionnaireStore> =
-    Layer.effect(
+  static readonly layer: Layer.Layer<ReportService, never, ReportQueries | Permissions | TeamStore | ManagerStore | TaskStore | OfferStore | QuestionnaireStore> = serviceLayer(
       ReportService,
-      Effect.gen(function* () {
-        const q = yield* ReportQueries
-        const perms = yield* Permissions
-        const teams = yield* TeamStore
-        const managers = yield* ManagerStore
-        const tasks = yield* TaskStore
-        const offers = yield* OfferStore
-        const questionnaires = yield* QuestionnaireStore
-
+      { q: ReportQueries, perms: Permissions, teams: TeamStore, managers: ManagerStore, tasks: TaskStore, offers: OfferStore, questionnaires: QuestionnaireStore },
+      ({ q, perms, teams, managers, tasks, offers, questionnaires }) => Effect.gen(function* () {
         const scopeOf = Effect.fn("ReportService.scope")(function* (actor: Actor) {
           const s = yield* perms.scopeFor(actor, ReportActions.read)
           if (s === undefined) return yield* new Forbidden({ actorId: actor.id, action: ReportActions.read, resource: "-", reason: `no role of ${actor.id} grants ${ReportActions.read}` })

@@ -30,6 +30,7 @@ import { Transactions } from "../ports/Transactions"
 import { ScopedStores } from "../facade/ScopedStores"
 import type { RuleInstanceRecord } from "./RuleInstanceRecord"
 import { decode } from "../shared/Validation"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * A new rule instance: from a catalogue template with parameters, or a hand-written rule.
@@ -137,16 +138,10 @@ export class RuleService extends Context.Service<
    * RuleService.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<RuleService, never, Transactions | RuleInstanceStore | CandidateSource | Permissions | ScopedStores | AuditTrail> = Layer.effect(
+  static readonly layer: Layer.Layer<RuleService, never, Transactions | RuleInstanceStore | CandidateSource | Permissions | ScopedStores | AuditTrail> = serviceLayer(
     RuleService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const store = yield* RuleInstanceStore
-      const candidates = yield* CandidateSource
-      const perms = yield* Permissions
-      const scoped = yield* ScopedStores
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, store: RuleInstanceStore, candidates: CandidateSource, perms: Permissions, scoped: ScopedStores, trail: AuditTrail },
+    ({ tx, store, candidates, perms, scoped, trail }) => Effect.gen(function* () {
       const audit = (actor: Actor, action: string, before: RuleInstanceRecord | null, after: RuleInstanceRecord) =>
         trail.record(actor, { action, category: "rule", recordType: "RuleInstance", recordId: after.id, customerId: null, before, after })
 

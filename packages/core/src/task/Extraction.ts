@@ -45,6 +45,7 @@ import { customerInScope, type ScopeSet } from "../org/Scope"
 import type { Task } from "./Task"
 import { decode } from "../shared/Validation"
 import { newWorkItem, type WorkItem } from "../work/WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * What to extract. `asOf` is the data day the rules look at (default: today, UTC, from `Clock`);
@@ -378,38 +379,10 @@ export class Extraction extends Context.Service<
    * Extraction.layer.pipe(Layer.provide(memoryCandidateSource()), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<Extraction, never, Transactions | TaskStore | RuleInstanceStore | CustomerGroupStore | CustomerStore | HandOutLedgerStore | WorkItemStore | DndStore | ManagerStore | CandidateSource | Permissions | Actors | AuditTrail> = serviceLayer(
     Extraction,
-    never,
-    | Transactions
-    | TaskStore
-    | RuleInstanceStore
-    | CustomerGroupStore
-    | CustomerStore
-    | HandOutLedgerStore
-    | WorkItemStore
-    | DndStore
-    | ManagerStore
-    | CandidateSource
-    | Permissions
-    | Actors
-    | AuditTrail
-  > = Layer.effect(
-    Extraction,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const tasks = yield* TaskStore
-      const rules = yield* RuleInstanceStore
-      const groups = yield* CustomerGroupStore
-      const customers = yield* CustomerStore
-      const ledger = yield* HandOutLedgerStore
-      const workItems = yield* WorkItemStore
-      const dnd = yield* DndStore
-      const managers = yield* ManagerStore
-      const candidates = yield* CandidateSource
-      const perms = yield* Permissions
-      const actors = yield* Actors
-      const trail = yield* AuditTrail
+    { tx: Transactions, tasks: TaskStore, rules: RuleInstanceStore, groups: CustomerGroupStore, customers: CustomerStore, ledger: HandOutLedgerStore, workItems: WorkItemStore, dnd: DndStore, managers: ManagerStore, candidates: CandidateSource, perms: Permissions, actors: Actors, trail: AuditTrail },
+    ({ tx, tasks, rules, groups, customers, ledger, workItems, dnd, managers, candidates, perms, actors, trail }) => Effect.gen(function* () {
       const staging = yield* Effect.serviceOption(CandidateStaging)
       const sharedQueue = yield* Effect.serviceOption(ExtractionPartitions)
 

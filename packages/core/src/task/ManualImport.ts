@@ -37,6 +37,7 @@ import { canonicalColumn, CsvEncoding, type CsvSource, ProblemList, readCsv } fr
 import { customerScopeFilter } from "../org/Scope"
 import { decode } from "../shared/Validation"
 import { newWorkItem, type WorkItem } from "../work/WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * The reason codes of a bad line.
@@ -241,23 +242,10 @@ export class ManualImport extends Context.Service<
    * ManualImport.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<ManualImport, never, Transactions | TaskStore | CustomerStore | ManagerStore | DndStore | WorkItemStore | HandOutLedgerStore | Permissions | AuditTrail> = serviceLayer(
     ManualImport,
-    never,
-    Transactions | TaskStore | CustomerStore | ManagerStore | DndStore | WorkItemStore | HandOutLedgerStore | Permissions | AuditTrail
-  > = Layer.effect(
-    ManualImport,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const tasks = yield* TaskStore
-      const customers = yield* CustomerStore
-      const managers = yield* ManagerStore
-      const dnd = yield* DndStore
-      const workItems = yield* WorkItemStore
-      const ledger = yield* HandOutLedgerStore
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, tasks: TaskStore, customers: CustomerStore, managers: ManagerStore, dnd: DndStore, workItems: WorkItemStore, ledger: HandOutLedgerStore, perms: Permissions, trail: AuditTrail },
+    ({ tx, tasks, customers, managers, dnd, workItems, ledger, perms, trail }) => Effect.gen(function* () {
       const importCsv = Effect.fn("ManualImport.importCsv")(function* (actor: Actor, input: ManualImportRequest, source: CsvSource) {
         const req = yield* decode(ManualImportRequest, input, "import request")
         yield* perms.require(actor, Actions.taskImport, { type: "none" })

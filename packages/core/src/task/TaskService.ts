@@ -26,6 +26,7 @@ import { openWorkItemStates, type WorkItem } from "../work/WorkItem"
 import { canTransitionTask, Task, type TaskStatus } from "./Task"
 import { decode } from "../shared/Validation"
 import { newId } from "../shared/Ids"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 const managed = ["status", "authorId", "approvals", "createdAt", "updatedAt", "version"] as const
 
@@ -128,23 +129,10 @@ export class TaskService extends Context.Service<
    * TaskService.layer.pipe(Layer.provide(Extraction.layer), Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<TaskService, never, Transactions | TaskStore | RuleInstanceStore | CustomerGroupStore | WorkItemStore | Extraction | Permissions | ScopedStores | AuditTrail> = serviceLayer(
     TaskService,
-    never,
-    Transactions | TaskStore | RuleInstanceStore | CustomerGroupStore | WorkItemStore | Extraction | Permissions | ScopedStores | AuditTrail
-  > = Layer.effect(
-    TaskService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const tasks = yield* TaskStore
-      const rules = yield* RuleInstanceStore
-      const groups = yield* CustomerGroupStore
-      const workItems = yield* WorkItemStore
-      const extraction = yield* Extraction
-      const perms = yield* Permissions
-      const scoped = yield* ScopedStores
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, tasks: TaskStore, rules: RuleInstanceStore, groups: CustomerGroupStore, workItems: WorkItemStore, extraction: Extraction, perms: Permissions, scoped: ScopedStores, trail: AuditTrail },
+    ({ tx, tasks, rules, groups, workItems, extraction, perms, scoped, trail }) => Effect.gen(function* () {
       const audit = (actor: Actor, action: string, before: Task | null, after: Task, note?: string) =>
         trail.record(actor, { action, category: "task", recordType: "Task", recordId: after.id, customerId: null, before, after, ...(note ? { note } : {}) })
 

@@ -25,6 +25,7 @@ import { Transactions } from "../ports/Transactions"
 import { WorkItemStore } from "./WorkItemStore"
 import { decode } from "../shared/Validation"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * Who gets the records: a manager id, or `null` to reclaim them (customers go back to their
@@ -108,21 +109,10 @@ export class Allocation extends Context.Service<
    * Allocation.layer.pipe(Layer.provide(AuditTrail.layer), Layer.provide(Permissions.layer()), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<Allocation, never, Transactions | CustomerStore | WorkItemStore | ManagerStore | StaffDirectory | Permissions | AuditTrail> = serviceLayer(
     Allocation,
-    never,
-    Transactions | CustomerStore | WorkItemStore | ManagerStore | StaffDirectory | Permissions | AuditTrail
-  > = Layer.effect(
-    Allocation,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const customers = yield* CustomerStore
-      const workItems = yield* WorkItemStore
-      const managers = yield* ManagerStore
-      const staff = yield* StaffDirectory
-      const perms = yield* Permissions
-      const trail = yield* AuditTrail
-
+    { tx: Transactions, customers: CustomerStore, workItems: WorkItemStore, managers: ManagerStore, staff: StaffDirectory, perms: Permissions, trail: AuditTrail },
+    ({ tx, customers, workItems, managers, staff, perms, trail }) => Effect.gen(function* () {
       /** The receiving manager: known, active, and someone the actor may hand data to. */
       const receiver = (actor: Actor, action: string, to: string) =>
         Effect.gen(function* () {
@@ -148,8 +138,24 @@ export class Allocation extends Context.Service<
           for (const a of found) if (!(yield* readable(a))) return yield* new NotFound({ entity, id: a.id })
         })
 
-      const refuseOutOfScope = (actor: Actor, action: string, entity: string, denied: ReadonlyArray<{ id: string; reason: string }>) =>
-        denied.length === 0
+      /** Every record of `ids`, or NotFound naming the first unknown one. */
+      const getAll = <A extends { readonly id: string }, E>(entity: string, ids: ReadonlyArray<string>, getMany: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<A>, E>) =>
+        Effect.gen(function* () {
+          const found = yield* getMany(ids)
+          if (found.length !== ids.length) {
+            const have = new Set(found.map((x) => x.id))
+            return yield* new NotFound({ entity, id: ids.find((id) => !have.has(id))! })
+          }
+          return found
+        })
+
+      /** Forbidden (naming them) when the policy denies `action` on any of `found`; nothing changes then. */
+      const refuseOutOfScope = <A extends { readonly id: string }>(actor: Actor, action: string, entity: string, found: ReadonlyArray<A>, resource: (a: A) => Parameters<typeof decide>[3]) => {
+        const denied = found.flatMap((x) => {
+          const d = decide(perms.policy, actor, action, resource(x))
+          return d.allowed ? [] : [{ id: x.id, reason: d.reasons.join("; ") }]
+        })
+        return denied.length === 0
           ? Effect.void
           : Effect.fail(
               new Forbidden({
@@ -159,26 +165,19 @@ export class Allocation extends Context.Service<
                 reason: `${denied.length} record(s) outside the actor's allocation scope; nothing changed (${denied[0]!.reason})`
               })
             )
+      }
 
       const allocateCustomers = Effect.fn("Allocation.customers")(function* (actor: Actor, input: Allocate) {
         const a = yield* decode(Allocate, input, "allocation")
         return yield* tx.transaction(
           Effect.gen(function* () {
-            const found = yield* customers.getMany(a.ids)
-            if (found.length !== a.ids.length) {
-              const have = new Set(found.map((c) => c.id))
-              return yield* new NotFound({ entity: "Customer", id: a.ids.find((id) => !have.has(id))! })
-            }
+            const found = yield* getAll("Customer", a.ids, (ids) => customers.getMany(ids))
             // Readable counts holding open work (as reads do); allocating it does not.
             const readable = (c: Customer) => withOpenWork(workItems, c).pipe(Effect.map((h) => decide(perms.policy, actor, Actions.customerRead, { type: "customer", customer: h }).allowed))
             yield* hideUnreadable("Customer", found, (c) =>
               decide(perms.policy, actor, Actions.customerRead, { type: "customer", customer: c }).allowed ? Effect.succeed(true) : readable(c)
             )
-            const denied = found.flatMap((c) => {
-              const d = decide(perms.policy, actor, Actions.customerAllocate, { type: "customer", customer: c })
-              return d.allowed ? [] : [{ id: c.id, reason: d.reasons.join("; ") }]
-            })
-            yield* refuseOutOfScope(actor, Actions.customerAllocate, "customer", denied)
+            yield* refuseOutOfScope(actor, Actions.customerAllocate, "customer", found, (c) => ({ type: "customer", customer: c }))
             yield* requireFrom("Customer", a.from, found.map((c) => [c.id, c.ownerManagerId] as const))
             if (a.to !== null) yield* receiver(actor, Actions.customerAllocate, a.to)
             const changed: Array<Customer> = []
@@ -227,17 +226,9 @@ export class Allocation extends Context.Service<
         const a = yield* decode(Allocate, input, "allocation")
         return yield* tx.transaction(
           Effect.gen(function* () {
-            const found = yield* workItems.getMany(a.ids)
-            if (found.length !== a.ids.length) {
-              const have = new Set(found.map((w) => w.id))
-              return yield* new NotFound({ entity: "WorkItem", id: a.ids.find((id) => !have.has(id))! })
-            }
+            const found = yield* getAll("WorkItem", a.ids, (ids) => workItems.getMany(ids))
             yield* hideUnreadable("WorkItem", found, (w) => Effect.succeed(decide(perms.policy, actor, Actions.workItemRead, { type: "work-item", workItem: w }).allowed))
-            const denied = found.flatMap((w) => {
-              const d = decide(perms.policy, actor, Actions.workItemAllocate, { type: "work-item", workItem: w })
-              return d.allowed ? [] : [{ id: w.id, reason: d.reasons.join("; ") }]
-            })
-            yield* refuseOutOfScope(actor, Actions.workItemAllocate, "work-item", denied)
+            yield* refuseOutOfScope(actor, Actions.workItemAllocate, "work-item", found, (w) => ({ type: "work-item", workItem: w }))
             const closed = found.filter((w) => !openWorkItemStates.includes(w.state))
             if (closed.length > 0) {
               return yield* new Conflict({ kind: "wrong-state", entity: "WorkItem", id: closed[0]!.id, reason: `${closed.length} item(s) are ${closed[0]!.state}: only open items can be allocated` })

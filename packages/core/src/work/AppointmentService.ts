@@ -21,6 +21,7 @@ import { NewAppointment, ScopedStores } from "../facade/ScopedStores"
 import { decode } from "../shared/Validation"
 import { Instant } from "../shared/Primitives"
 import { openWorkItemStates } from "./WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * A booked appointment and the warnings about its time.
@@ -116,20 +117,10 @@ export class AppointmentService extends Context.Service<
    * AppointmentService.layer.pipe(Layer.provide(Contactability.layer), Layer.provide(notifierLayer), Layer.provide(scopeLayer(defaultPolicy)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<AppointmentService, never, Transactions | AppointmentStore | ManagerStore | ScopedStores | Contactability | Notifier | AuditTrail> = serviceLayer(
     AppointmentService,
-    never,
-    Transactions | AppointmentStore | ManagerStore | ScopedStores | Contactability | Notifier | AuditTrail
-  > = Layer.effect(
-    AppointmentService,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const store = yield* AppointmentStore
-      const managers = yield* ManagerStore
-      const scoped = yield* ScopedStores
-      const contact = yield* Contactability
-      const notifier = yield* Notifier
-      const trail = yield* AuditTrail
+    { tx: Transactions, store: AppointmentStore, managers: ManagerStore, scoped: ScopedStores, contact: Contactability, notifier: Notifier, trail: AuditTrail },
+    ({ tx, store, managers, scoped, contact, notifier, trail }) => Effect.gen(function* () {
       // The gateway is optional: found where the layer is built (createWinback's integrations), or where the job runs.
       const smsAtBuild = yield* Effect.serviceOption(SmsGateway)
 

@@ -24,6 +24,7 @@ import { decode } from "../shared/Validation"
 import type { WorkItem } from "./WorkItem"
 import { WorkConfig } from "./WorkConfig"
 import { ContactPolicy, defaultContactPolicy } from "./ContactPolicy"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * One reason a contact is not allowed.
@@ -178,13 +179,10 @@ export class Contactability extends Context.Service<
    * Contactability.layer.pipe(Layer.provide(Permissions.layer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<Contactability, never, CustomerStore | DndStore | WorkItemStore | Permissions> = Layer.effect(
+  static readonly layer: Layer.Layer<Contactability, never, CustomerStore | DndStore | WorkItemStore | Permissions> = serviceLayer(
     Contactability,
-    Effect.gen(function* () {
-      const customers = yield* CustomerStore
-      const dnd = yield* DndStore
-      const workItems = yield* WorkItemStore
-      const perms = yield* Permissions
+    { customers: CustomerStore, dnd: DndStore, workItems: WorkItemStore, perms: Permissions },
+    ({ customers, dnd, workItems, perms }) => Effect.gen(function* () {
       const decideFor = Effect.fn("Contactability.decide")(function* (customer: Customer, channel: Channel, at: string) {
         const config = yield* WorkConfig
         const entries = yield* dnd.listByCustomer(customer.id)

@@ -34,6 +34,7 @@ import { ScopedStores } from "../facade/ScopedStores"
 import { decode } from "../shared/Validation"
 import { Attachment, Disposition, isReached, openWorkItemStates, type WorkItem } from "./WorkItem"
 import { newId } from "../shared/Ids"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * The questionnaire answers given on an item. `completed: true` demands a valid, complete
@@ -279,24 +280,10 @@ export class Execution extends Context.Service<
    * Execution.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<
+  static readonly layer: Layer.Layer<Execution, never, Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer | ObservationService | OfferService> = serviceLayer(
     Execution,
-    never,
-    Transactions | CallRecordStore | TaskStore | QuestionnaireStore | ScopedStores | AuditTrail | Contactability | Dialer | ObservationService | OfferService
-  > = Layer.effect(
-    Execution,
-    Effect.gen(function* () {
-      const tx = yield* Transactions
-      const calls = yield* CallRecordStore
-      const scoped = yield* ScopedStores
-      const trail = yield* AuditTrail
-      const tasks = yield* TaskStore
-      const questionnaires = yield* QuestionnaireStore
-      const contact = yield* Contactability
-      const dialer = yield* Dialer
-      const observations = yield* ObservationService
-      const offerService = yield* OfferService
-
+    { tx: Transactions, calls: CallRecordStore, scoped: ScopedStores, trail: AuditTrail, tasks: TaskStore, questionnaires: QuestionnaireStore, contact: Contactability, dialer: Dialer, observations: ObservationService, offerService: OfferService },
+    ({ tx, calls, scoped, trail, tasks, questionnaires, contact, dialer, observations, offerService }) => Effect.gen(function* () {
       // One attempt at the call's outcome (call record, items, audit), in the surrounding transaction.
       const recordOutcome = Effect.fnUntraced(function* (actor: Actor, o: z.output<typeof CallOutcome>) {
         const view = scoped.forActor(actor)

@@ -23,6 +23,7 @@ import { TaskStore } from "../task/TaskStore"
 import { ScopedStores } from "../facade/ScopedStores"
 import { decode } from "../shared/Validation"
 import type { Disposition, WorkItem } from "./WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
 
 /**
  * The not-reached disposition an SMS attempt counts as until the gateway reports it delivered: a
@@ -158,16 +159,10 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
    * SmsWork.layer.pipe(Layer.provide(smsGatewayLayer), Layer.provide(Contactability.layer), Layer.provide(scopeLayer(defaultPolicy)))
    * ```
    */
-  static readonly layer: Layer.Layer<SmsWork, never, TaskStore | CustomerStore | ScopedStores | Contactability | SmsGateway | Permissions> = Layer.effect(
+  static readonly layer: Layer.Layer<SmsWork, never, TaskStore | CustomerStore | ScopedStores | Contactability | SmsGateway | Permissions> = serviceLayer(
     SmsWork,
-    Effect.gen(function* () {
-      const tasks = yield* TaskStore
-      const customers = yield* CustomerStore
-      const scoped = yield* ScopedStores
-      const contact = yield* Contactability
-      const gateway = yield* SmsGateway
-      const perms = yield* Permissions
-
+    { tasks: TaskStore, customers: CustomerStore, scoped: ScopedStores, contact: Contactability, gateway: SmsGateway, perms: Permissions },
+    ({ tasks, customers, scoped, contact, gateway, perms }) => Effect.gen(function* () {
       const sendBatch = Effect.fn("SmsWork.sendBatch")(function* (actor: Actor, input: SmsBatch) {
         const b = yield* decode(SmsBatch, input, "SMS batch")
         const task = yield* tasks.get(b.taskId)

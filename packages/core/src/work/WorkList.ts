@@ -23,6 +23,8 @@ import type { Task } from "../task/Task"
 import { decode } from "../shared/Validation"
 import { waitingUntil } from "./RetryPolicy"
 import { openWorkItemStates, type WorkItem } from "./WorkItem"
+import { serviceLayer } from "../shared/ServiceLayer"
+import { readAllPages } from "../shared/ReadAll"
 
 /**
  * One task line of the agent's dashboard.
@@ -154,26 +156,10 @@ export class WorkList extends Context.Service<
    * WorkList.layer.pipe(Layer.provide(scopeLayer(defaultPolicy)), Layer.provide(storesLayer(stores)))
    * ```
    */
-  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore | Permissions> = Layer.effect(
+  static readonly layer: Layer.Layer<WorkList, never, ScopedStores | TaskStore | DndStore | Permissions> = serviceLayer(
     WorkList,
-    Effect.gen(function* () {
-      const scoped = yield* ScopedStores
-      const tasks = yield* TaskStore
-      const dnd = yield* DndStore
-      const perms = yield* Permissions
-
-      const readAll = <A, E>(read: (cursor: string | null) => Effect.Effect<Page<A>, E>) =>
-        Effect.gen(function* () {
-          const out: Array<A> = []
-          let cursor: string | null = null
-          do {
-            const page: Page<A> = yield* read(cursor)
-            out.push(...page.items)
-            cursor = page.nextCursor
-          } while (cursor)
-          return out
-        })
-
+    { scoped: ScopedStores, tasks: TaskStore, dnd: DndStore, perms: Permissions },
+    ({ scoped, tasks, dnd, perms }) => Effect.gen(function* () {
       /** Offers the open items of one customer (already in work-list order), given which channels are blocked. */
       const offerWith = (customerId: string, items: ReadonlyArray<WorkItem>, at: string, blocked: (channel: string) => boolean): CustomerWork => {
         const offered = items
@@ -201,7 +187,7 @@ export class WorkList extends Context.Service<
         const assigneeId = q.assigneeId ?? actor.id
         const all = q.taskId
           ? yield* tasks.getMany([q.taskId])
-          : yield* readAll((cursor) => tasks.list({ statuses: ["active", "paused", "expired", "closed"] }, { limit: 1000, cursor }))
+          : yield* readAllPages((page) => tasks.list({ statuses: ["active", "paused", "expired", "closed"] }, page))
         const rows: Array<TaskWorkload> = []
         for (const t of all) {
           const c = yield* view.workItems.countByState({ assigneeId, taskId: t.id })
@@ -227,7 +213,7 @@ export class WorkList extends Context.Service<
         const id = yield* decode(Id, customerId, "customer id")
         const view = scoped.forActor(actor)
         const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const items = yield* readAll((cursor) => view.workItems.list({ customerId: id, states: [...openWorkItemStates] }, { limit: 1000, cursor }))
+        const items = yield* readAllPages((page) => view.workItems.list({ customerId: id, states: [...openWorkItemStates] }, page))
         return yield* offer(id, items, at)
       })
 
@@ -248,7 +234,7 @@ export class WorkList extends Context.Service<
         const openOfPage =
           customerIds.length === 0
             ? []
-            : yield* readAll((cursor) => view.workItems.list({ customerIds, states: [...openWorkItemStates], ...ready }, { limit: 1000, cursor }))
+            : yield* readAllPages((page) => view.workItems.list({ customerIds, states: [...openWorkItemStates], ...ready }, page))
         const byCustomerId = new Map<string, Array<WorkItem>>()
         for (const w of openOfPage) {
           const list = byCustomerId.get(w.customerId)

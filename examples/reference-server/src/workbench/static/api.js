@@ -3,6 +3,7 @@
 // (no other site can send it). Every non-2xx answer becomes an ApiError carrying the server's stable error code,
 // message and details, so views can show exactly what the API said.
 
+import { callWith, queryString } from "./client.js"
 import { t } from "./i18n.js"
 
 /** An error answer of the API (or a network failure, code "network"). */
@@ -54,15 +55,14 @@ export async function request(method, path, body) {
 }
 
 /** Query string from an object; arrays repeat the key, null/undefined/"" are left out. */
-export const qs = (params) => {
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === "") continue
-    for (const x of Array.isArray(v) ? v : [v]) q.append(k, String(x))
-  }
-  const s = q.toString()
-  return s ? `?${s}` : ""
-}
+export const qs = (params) => queryString(params)
+
+/**
+ * Calls an API operation by its OpenAPI operation id (the generated client's route table gives the
+ * method and path): `call("getApiCustomersById", { params: { id } })`,
+ * `call("postApiCalls", { body })`.
+ */
+export const call = callWith(request)
 
 export const get = (path, params = {}) => request("GET", path + qs(params))
 export const post = (path, body = {}) => request("POST", path, body)
