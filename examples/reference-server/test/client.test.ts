@@ -59,8 +59,10 @@ describe("the generated client", () => {
   })
 
   it("gives the page's paths.js a registered route for every entry", () => {
+    // Entries whose argument picks one of a family of routes get a real member of the family.
+    const args: Readonly<Record<string, Array<string>>> = { reportTables: ["funnel"] }
     for (const [name, entry] of Object.entries(paths)) {
-      const path = typeof entry === "string" ? entry : (entry as (...a: Array<string>) => string)("x-1", "y-2")
+      const path = typeof entry === "string" ? entry : (entry as (...a: Array<string>) => string)(...(args[name] ?? ["x-1", "y-2"]))
       expect(routesOf(path).length, `${name}: ${path}`).toBeGreaterThan(0)
     }
     expect(paths.itemQuestionnaire).toBeTypeOf("function")

@@ -579,6 +579,55 @@ const inScope: ReadonlyArray<Case> = [
       return { method: "DELETE", path: `/api/api-keys/${info.id}` }
     },
     expect: [403, 200, 200, 200, 403]
+  },
+  // The leader's desk, the director's overview, reminders and SMS templates (this session's screens)
+  // The district leader reads the squad's people and items (director routes) but not its pool, which its leader and the region's admin hold.
+  { route: "GET /api/team-work", what: "the squad's work", request: async () => ({ method: "GET", path: `/api/team-work?teamId=${squad}` }), expect: [403, 200, 403, 200, 403] },
+  { route: "GET /api/offer-uses/pending", what: "offer uses awaiting a decision in reach", request: async () => ({ method: "GET", path: "/api/offer-uses/pending" }), expect: same(200) },
+  { route: "GET /api/groups", what: "groups in reach", request: async () => ({ method: "GET", path: "/api/groups" }), expect: [403, 200, 200, 200, 403] },
+  {
+    route: "POST /api/groups/:id/members",
+    what: "own customers into a group of the agent's customers",
+    request: async (r) => {
+      const g = await server.winback.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await mine("agent")).customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/members`, body: { customerIds: [(await mine(r)).customerId], expectedVersion: g.group.version } }
+    },
+    expect: [403, 200, 200, 200, 403]
+  },
+  { route: "GET /api/tasks/:id/preview/split", what: "a task awaiting approval", request: async () => ({ method: "GET", path: `/api/tasks/${await pendingAlertTask()}/preview/split` }), expect: [403, 200, 200, 200, 200] },
+  { route: "GET /api/director/people", what: "the squad's people", request: async () => ({ method: "GET", path: `/api/director/people?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
+  { route: "GET /api/director/work-items", what: "the squad's items", request: async () => ({ method: "GET", path: `/api/director/work-items?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
+  {
+    route: "POST /api/appointments/:id/reschedule",
+    what: "own appointment",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      const id = await appointmentOf(ownerOf(r).managerId, customerId)
+      return { method: "POST", path: `/api/appointments/${id}/reschedule`, body: { at: "2026-11-27T09:00:00.000Z" }, target: { customerId } }
+    },
+    expect: [200, 200, 200, 403, 404]
+  },
+  {
+    route: "POST /api/reminders/:id/acknowledge",
+    what: "the reminder of an appointment of own customer (only the booking agent acknowledges: the leaders' are their agents')",
+    request: async (r) => {
+      const { customerId } = await mine(r)
+      const id = await appointmentOf(ownerOf(r).managerId, customerId)
+      return { method: "POST", path: `/api/reminders/${id}/acknowledge`, target: { customerId } }
+    },
+    expect: [200, 403, 200, 403, 404]
+  },
+  { route: "POST /api/sms/templates/check", what: "a template text", request: async () => ({ method: "POST", path: "/api/sms/templates/check", body: { text: "尊敬的{{name}}，您好" } }), expect: same(200), readOnly: true },
+  { route: "PUT /api/sms/templates/:id", what: "a new template", request: async () => ({ method: "PUT", path: `/api/sms/templates/mx-${++seq}`, body: { name: "mx", text: "Dear {{name}}" } }), expect: [403, 200, 200, 200, 403] },
+  {
+    route: "DELETE /api/sms/templates/:id",
+    what: "a template the director wrote",
+    request: async () => {
+      const id = `mx-${++seq}`
+      expect((await as.director!.call("PUT", `/api/sms/templates/${id}`, { name: "mx", text: "Dear {{name}}" })).status).toBe(200)
+      return { method: "DELETE", path: `/api/sms/templates/${id}` }
+    },
+    expect: [403, 200, 200, 200, 403]
   }
 ]
 
@@ -824,6 +873,32 @@ const outOfScope: ReadonlyArray<Case> = [
       return { method: "DELETE", path: `/api/api-keys/${info.id}` }
     },
     expect: [403, 404, 404, 404, 403]
+  },
+  // This session's screens: another region's team, appointment, reminder or customer
+  { route: "GET /api/team-work", what: "a Shanghai team's work", request: async () => ({ method: "GET", path: `/api/team-work?teamId=${shDirector.teamId}` }), expect: same(403) },
+  { route: "GET /api/director/people", what: "a Shanghai team's people", request: async () => ({ method: "GET", path: `/api/director/people?teamId=${shDirector.teamId}` }), expect: same(404) },
+  { route: "GET /api/director/work-items", what: "a Shanghai team's items", request: async () => ({ method: "GET", path: `/api/director/work-items?teamId=${shDirector.teamId}` }), expect: same(404) },
+  ...(["appointments/:id/reschedule", "reminders/:id/acknowledge"] as const).map(
+    (route): Case => ({
+      route: `POST /api/${route}`,
+      what: "a Shanghai appointment",
+      request: async () => {
+        const { customerId } = await theirs()
+        const id = await appointmentOf(shAgent.id, customerId)
+        return { method: "POST", path: `/api/${route.replace(":id", id)}`, ...(route.startsWith("appointments") ? { body: { at: "2026-11-27T09:00:00.000Z" } } : {}), target: { customerId } }
+      },
+      expect: same(404)
+    })
+  ),
+  {
+    route: "POST /api/groups/:id/members",
+    what: "a Shanghai customer into a group of the agent's customers",
+    request: async () => {
+      const g = await server.winback.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await mine("agent")).customerId] })
+      const { customerId } = await theirs()
+      return { method: "POST", path: `/api/groups/${g.group.id}/members`, body: { customerIds: [customerId], expectedVersion: g.group.version }, target: { customerId } }
+    },
+    expect: [403, 400, 400, 400, 403]
   }
 ]
 
@@ -851,7 +926,12 @@ const unscoped: ReadonlyArray<{ route: string; request: () => Promise<Req> }> = 
   { route: "GET /api/rule-templates", request: async () => ({ method: "GET", path: "/api/rule-templates" }) },
   { route: "GET /api/offers", request: async () => ({ method: "GET", path: "/api/offers" }) },
   { route: "GET /api/questionnaires/:id", request: async () => ({ method: "GET", path: "/api/questionnaires/retention-callback" }) },
-  { route: "POST /api/questionnaires/:id/evaluate", request: async () => ({ method: "POST", path: "/api/questionnaires/retention-callback/evaluate", body: { answers: { reached: "yes" } } }) }
+  { route: "POST /api/questionnaires/:id/evaluate", request: async () => ({ method: "POST", path: "/api/questionnaires/retention-callback/evaluate", body: { answers: { reached: "yes" } } }) },
+  // The caller's own: the business date, their appointments and due reminders; the center's SMS templates
+  { route: "GET /api/director/today", request: async () => ({ method: "GET", path: "/api/director/today" }) },
+  { route: "GET /api/my-appointments", request: async () => ({ method: "GET", path: "/api/my-appointments" }) },
+  { route: "GET /api/reminders", request: async () => ({ method: "GET", path: "/api/reminders" }) },
+  { route: "GET /api/sms/templates", request: async () => ({ method: "GET", path: "/api/sms/templates" }) }
 ]
 
 beforeAll(async () => {
@@ -888,10 +968,13 @@ describe("every authenticated route without credentials", () => {
 
 describe("every authenticated route is in the matrix", () => {
   it("has a case for each route", () => {
-    const reportRoutes = server.router.list().filter((r) => r.path.startsWith("/api/reports/")).map((r) => `${r.method} ${r.path}`)
+    const reportRoutes = server.router.list().filter((r) => r.path.startsWith("/api/reports/") || r.path.startsWith("/api/report-tables/")).map((r) => `${r.method} ${r.path}`)
+    // An SMS task's preview, send and deliveries need the SMS demo work: sms.test.ts proves their scope
+    // (another region's agent: 403 sending, 404 reading; a phone task 409).
+    const smsTaskRoutes = ["POST /api/sms/tasks/:id/preview", "POST /api/sms/tasks/:id/send", "GET /api/sms/tasks/:id/deliveries"]
     expect(reportRoutes.length).toBeGreaterThan(10)
     const covered = new Set(
-      [...inScope, ...outOfScope].map((c) => c.route).concat(lists.map((l) => l.route), unscoped.map((u) => u.route), reportRoutes, ["POST /api/logout", "POST /api/me/password", "POST /api/extractions/run", "GET /api/rules/:id", /* admins only, a whole day of work: dataIntegrity.test.ts */ "POST /api/jobs/run-daily"])
+      [...inScope, ...outOfScope].map((c) => c.route).concat(lists.map((l) => l.route), unscoped.map((u) => u.route), reportRoutes, smsTaskRoutes, ["POST /api/logout", "POST /api/me/password", "POST /api/extractions/run", "GET /api/rules/:id", /* admins only, a whole day of work: dataIntegrity.test.ts */ "POST /api/jobs/run-daily"])
     )
     const missing = server.router
       .list()
@@ -1004,8 +1087,9 @@ describe("reports", () => {
   }
   it("every report and format: agents (themselves), leaders and directors (their subtree) read; the approver does not", async () => {
     const expected: Row = [200, 200, 200, 200, 403]
-    for (const route of server.router.list().filter((r) => r.path.startsWith("/api/reports/"))) {
-      const name = route.path.slice("/api/reports/".length).split(".")[0]!
+    // The JSON/CSV/XLSX reports and the director's tables of them (/api/report-tables/<report>).
+    for (const route of server.router.list().filter((r) => r.path.startsWith("/api/reports/") || r.path.startsWith("/api/report-tables/"))) {
+      const name = route.path.split("/")[3]!.split(".")[0]!
       for (const [i, role] of roles.entries()) {
         const res = await as[role]!.get(`${route.path}?${queries[name]}`)
         expect(res.status, `${route.path} as ${role}`).toBe(expected[i])

@@ -160,7 +160,10 @@ const injectionCovered = new Set([
   "POST /api/allocation/work-items",
   "POST /api/allocation/customers",
   "POST /api/tasks/{id}/approve",
-  "POST /api/rules/{id}/reject"
+  "POST /api/rules/{id}/reject",
+  "POST /api/teams",
+  "PATCH /api/teams/{id}",
+  "PUT /api/sms/templates/{id}"
 ])
 const injectionLeftToFuzzing: Readonly<Record<string, string>> = {
   "POST /api/extractions/plan": "period is a label of at most 20 characters naming the items' period; a run needs approved alert tasks",
@@ -168,7 +171,9 @@ const injectionLeftToFuzzing: Readonly<Record<string, string>> = {
   "POST /api/groups": "no endpoint reads a group's name back",
   "POST /api/offer-uses": "the test demo has no offer catalogue (offers are not created over the API)",
   "POST /api/offer-uses/{id}/decision": "needs an offer use (see POST /api/offer-uses)",
-  "POST /api/me/password": "a password is stored only as its scrypt hash; an injection string used as a password is tested in test/auth.test.ts"
+  "POST /api/me/password": "a password is stored only as its scrypt hash; an injection string used as a password is tested in test/auth.test.ts",
+  "POST /api/rules/preview": "answers a preview of a draft rule and stores nothing; fuzz.test.ts sends fuzzed bodies to it",
+  "POST /api/sms/templates/check": "answers a check of a template text and stores nothing; fuzz.test.ts sends fuzzed bodies to it"
 }
 
 /** Free-text string fields of a JSON schema (not ids, enums, dates or secrets), as paths. */
@@ -385,6 +390,33 @@ for (const storage of storageCases) {
           const changed = w.body.changed[0]
           const e = (await readAll<{ action: string; recordId: string; note: string }>(director, `/api/audit?customerId=${changed.customerId}`)).find((x) => x.action === "work-item.transfer" && x.recordId === changed.id)
           return [e?.note]
+        }
+      },
+      {
+        route: "POST /api/teams (name)",
+        // The director administers the region root: a child team under the district, read back from the team tree.
+        write: (t, n) => director.post("/api/teams", { parentId: "t-beijing-d1", name: t, adminId: people.teamLeader, id: `inj-team-${n}` }),
+        read: async (w) => [(await readAll<{ id: string; name: string }>(director, `/api/teams?parentId=t-beijing-d1`)).find((x) => x.id === w.body.id)?.name]
+      },
+      {
+        route: "PATCH /api/teams/:id (name)",
+        write: async (t, n) => {
+          const id = `inj-rename-team-${n}`
+          const created = await director.post("/api/teams", { parentId: "t-beijing-d1", name: "to rename", adminId: people.teamLeader, id })
+          if (created.status !== 201) return created
+          return director.patch(`/api/teams/${encodeURIComponent(id)}`, { name: t })
+        },
+        read: async (w) => [(await readAll<{ id: string; name: string }>(director, `/api/teams?parentId=t-beijing-d1`)).find((x) => x.id === w.body.id)?.name]
+      },
+      {
+        route: "PUT /api/sms/templates/:id (name, text)",
+        // None of the injection strings holds a `{{field}}` placeholder, so the text is stored as
+        // it is (a text naming an unknown field would be refused with 400 — that is validation).
+        write: (t, n) => director.call("PUT", `/api/sms/templates/inj-template-${n}`, { name: t, text: t }),
+        read: async (w) => {
+          const list = (await director.get("/api/sms/templates")).body.items as Array<{ id: string; name: string; text: string }>
+          const saved = list.find((x) => x.id === w.body.id)
+          return [saved?.name, saved?.text]
         }
       }
     ]
