@@ -243,7 +243,7 @@ export async function rulesView(params) {
   const tplSel = select(templates.map((x) => [x.id, x.labels?.[locale]?.title ?? x.title]), { name: "template" })
   tplSel.value = current.id
   tplSel.addEventListener("change", () => go(`#/admin/rules?template=${enc(tplSel.value)}`))
-  const inputs = Object.entries(current.defaults ?? {}).map(([k, v]) => [k, paramInput(k, v)])
+  const inputs = Object.entries(current.defaults ?? {}).map(([k, v]) => /** @type {[string, any]} */ ([k, paramInput(k, v)]))
   const ruleId = h("input", { name: "ruleId", required: true, pattern: "[A-Za-z0-9][A-Za-z0-9\\-]*", maxlength: 100, value: `${current.id}-${Date.now().toString(36)}` })
   const name = h("input", { name: "ruleName", required: true, maxlength: 200, value: current.labels?.[locale]?.title ?? current.title })
   const result = h("div", { class: "preview-result", "aria-live": "polite" })

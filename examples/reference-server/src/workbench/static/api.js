@@ -14,9 +14,12 @@ export class ApiError extends Error {
     this.status = status
     this.code = code
     this.details = details
+    /** Set on a 401: the session ended (the login screen says so once). */
+    this.sessionEnded = false
   }
 }
 
+/** @type {(e: ApiError) => void} */
 let onUnauthenticated = () => {}
 /** Called when any request answers 401 (the session ended): the app shows the login screen. */
 export const setUnauthenticatedHandler = (f) => {
@@ -60,9 +63,11 @@ export const qs = (params) => queryString(params)
 /**
  * Calls an API operation by its OpenAPI operation id (the generated client's route table gives the
  * method and path): `call("getApiCustomersById", { params: { id } })`,
- * `call("postApiCalls", { body })`.
+ * `call("postApiCalls", { body })`. Typed by client.d.ts (generated from the route schemas): a
+ * wrong operation id, a missing path parameter or a wrong body field fails `pnpm typecheck`. A POST
+ * without a body sends `{}`, as `post` does.
  */
-export const call = callWith(request)
+export const call = callWith((method, path, body) => request(method, path, body === undefined && method === "POST" ? {} : body))
 
 export const get = (path, params = {}) => request("GET", path + qs(params))
 export const post = (path, body = {}) => request("POST", path, body)

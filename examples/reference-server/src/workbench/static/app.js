@@ -15,10 +15,12 @@ import { smsTaskView, smsView } from "./sms.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 import { appointmentsView, startReminders } from "./appointments.js"
 
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id)
 
 // ---- routing --------------------------------------------------------------------------------
 
+/** @type {Array<[RegExp, (m: RegExpExecArray) => any]>} */
 const routes = [
   [/^#\/work(?:\?(.*))?$/, (m) => workListView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
@@ -119,7 +121,7 @@ $("login-form").addEventListener("submit", async (ev) => {
   })
 })
 
-for (const b of document.querySelectorAll("button[data-login]")) {
+for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("button[data-login]"))) {
   b.addEventListener("click", () => {
     $("login-id").value = b.dataset.login
     if (b.dataset.password) $("login-password").value = b.dataset.password
