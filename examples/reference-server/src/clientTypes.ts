@@ -17,7 +17,7 @@ import { operationId } from "./openapi"
 
 type Json = { readonly [k: string]: unknown }
 
-/** How a schema is used: the page writes query values as text, so numbers and booleans also take their text. */
+/** How a schema is used: the page writes query values as text, so numbers and booleans also take their text, and an array field one value. */
 type Mode = "json" | "query"
 
 const isIdent = (k: string) => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)
@@ -74,7 +74,8 @@ export const tsType = (schema: unknown, mode: Mode = "json"): string => {
         const items = s.prefixItems.map((x) => tsType(x, mode))
         return `[${items.join(", ")}${s.items && s.items !== false ? `, ...Array<${tsType(s.items, mode)}>` : ""}]`
       }
-      return `Array<${tsType(s.items, mode)}>`
+      // A query key repeats for an array; one value is a one-element array.
+      return mode === "query" ? union([tsType(s.items, mode), `Array<${tsType(s.items, mode)}>`]) : `Array<${tsType(s.items, mode)}>`
     }
     case "object":
       return objectType(s, mode)
@@ -108,7 +109,7 @@ const optionalInput = (schema: z.ZodType): boolean => schema.safeParse(undefined
 const operation = (route: RouteInfo, params: ReadonlyArray<string>): { args: string; required: boolean; response: string } => {
   const fields: Array<string> = []
   if (params.length > 0) fields.push(`params: { ${params.map((p) => `${key(p)}: string | number`).join("; ")} }`)
-  if (route.query) fields.push(`query?: ${tsType(jsonSchemaOf(route.query, "input"), "query")}`)
+  if (route.query) fields.push(`query?: Query<${tsType(jsonSchemaOf(route.query, "input"), "query")}>`)
   let bodyRequired = false
   if (route.body && route.bodyType === "text") {
     fields.push("body: Blob | string")
@@ -132,6 +133,8 @@ const header = `// Generated from the server's route table and zod schemas by sr
 `
 
 const library = `
+/** A query's fields: each may be left out, or given as "" or null (the client leaves those out). */
+export type Query<T> = { [K in keyof T]?: T[K] | "" | null }
 /** Every API operation by its OpenAPI operation id. */
 export type OperationId = keyof Operations
 /** What \`call(op, args)\` takes for \`op\`: path parameters, query and body. */

@@ -1,9 +1,8 @@
 // The workbench shell: who is logged in, the navigation, the message area and a tiny hash router.
 // Views live in agent.js (work list, customer, questionnaire, call, appointment, DND) and
 // leader.js (approvals, team work), director.js (reports); each renders into <main> and reports errors here.
-import { ApiError, get, post, setUnauthenticatedHandler } from "./api.js"
+import { ApiError, call, setUnauthenticatedHandler } from "./api.js"
 import { h, replace } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
 import { teamView } from "./leader.js"
@@ -113,9 +112,9 @@ $("login-form").addEventListener("submit", async (ev) => {
   await act(button, t("login.failed"), async () => {
     // The session cookie the answer sets is what every later request carries (the token in the
     // body is for API clients; the page never stores it).
-    await post(paths.login, { login: $("login-id").value.trim(), password: $("login-password").value })
+    await call("postApiLogin", { body: { login: $("login-id").value.trim(), password: $("login-password").value } })
     $("login-password").value = ""
-    session.me = await get(paths.me)
+    session.me = await call("getApiMe")
     history.replaceState(null, "", location.pathname)
     await showApp()
   })
@@ -130,7 +129,7 @@ for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAl
 }
 
 $("logout").addEventListener("click", async (ev) => {
-  const done = await act(ev.currentTarget, t("logout.failed"), () => post(paths.logout))
+  const done = await act(ev.currentTarget, t("logout.failed"), () => call("postApiLogout"))
   if (done === undefined) return
   // A fresh page: nothing of this person's session (cached tasks, pages seen) outlives it.
   location.replace(location.pathname)
@@ -147,7 +146,7 @@ wireSwitch()
 
 // Start: resume the session the cookie carries, or ask for a login.
 try {
-  session.me = await get(paths.me)
+  session.me = await call("getApiMe")
   await showApp()
 } catch (e) {
   if (!(e instanceof ApiError && e.status === 401)) showError(e)

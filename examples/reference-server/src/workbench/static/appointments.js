@@ -2,10 +2,9 @@
 // ones still open, today's, upcoming — each with its customer, reminder lead, reschedule and
 // cancel), the "remind me" choice of the booking form, and the reminder banner: the page polls the
 // due reminders and shows each until the agent acknowledges it (once: the server remembers).
-import { ApiError, get, post } from "./api.js"
+import { ApiError, call } from "./api.js"
 import { act, go, showInfo } from "./ui.js"
 import { field, h, select, table, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
 
 const leads = [0, 5, 10, 15, 30, 60, 120, 1440]
@@ -42,14 +41,14 @@ function actions(row) {
   const cancel = h("button", { type: "button", class: "secondary danger" }, t("appts.cancel"))
   move.addEventListener("click", async () => {
     if (!at.value) return
-    const r = await act(move, t("appts.failed"), () => post(paths.rescheduleAppointment(a.id), { at: new Date(at.value).toISOString() }))
+    const r = await act(move, t("appts.failed"), () => call("postApiAppointmentsByIdReschedule", { params: { id: a.id }, body: { at: new Date(at.value).toISOString() } }))
     if (!r) return
     showInfo(t("appts.rescheduled", { when: when(r.appointment.at) }))
     refreshReminders()
     go("#/appointments")
   })
   cancel.addEventListener("click", async () => {
-    const r = await act(cancel, t("appts.failed"), () => post(paths.cancelAppointment(a.id)))
+    const r = await act(cancel, t("appts.failed"), () => call("postApiAppointmentsByIdCancel", { params: { id: a.id } }))
     if (!r) return
     showInfo(t("appts.cancelled", { customer: customerName(row) }))
     refreshReminders()
@@ -70,7 +69,7 @@ const columns = () => [
 
 /** The appointments view: the caller's open appointments, grouped by day. */
 export async function appointmentsView() {
-  const { items, now } = await get(paths.myAppointments)
+  const { items, now } = await call("getApiMyAppointments")
   const today = localDay(now)
   const groups = [
     ["earlier", items.filter((r) => localDay(r.appointment.at) < today)],
@@ -122,7 +121,7 @@ function reminderNode(row) {
     ack
   )
   ack.addEventListener("click", async () => {
-    const r = await act(ack, t("remind.failed"), () => post(paths.acknowledgeReminder(a.id)))
+    const r = await act(ack, t("remind.failed"), () => call("postApiRemindersByIdAcknowledge", { params: { id: a.id } }))
     if (!r) return
     shown.delete(a.id)
     node.remove()
@@ -133,7 +132,7 @@ function reminderNode(row) {
 async function poll() {
   let due
   try {
-    due = (await get(paths.reminders)).items
+    due = (await call("getApiReminders")).items
   } catch (e) {
     // A session that ended shows the login screen; other failures are retried on the next poll.
     if (e instanceof ApiError && e.status === 401) stopReminders()

@@ -2,9 +2,8 @@
 // imports (a CSV in UTF-8 or GBK, checked first, then imported all or nothing, with the report per
 // line), customer groups (create, add customers, use in a campaign task) and the offer uses of the
 // team awaiting the leader's decision.
-import { ApiError, get, itemsOf, post, qs, upload } from "./api.js"
+import { ApiError, call, itemsOf } from "./api.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, go, session, showError, showInfo } from "./ui.js"
 import { t, word } from "./i18n.js"
 
@@ -54,7 +53,7 @@ export function customerTransferCard(agents) {
   let checks = new Map()
   const load = async () => {
     try {
-      const rows = itemsOf(await get(paths.customersList, { ownerManagerId: from.value, limit: 25 }))
+      const rows = itemsOf(await call("getApiCustomers", { query: { ownerManagerId: from.value, limit: 25 } }))
       checks = new Map()
       replace(
         listHost,
@@ -88,7 +87,7 @@ export function customerTransferCard(agents) {
     ev.preventDefault()
     const ids = ticked(checks)
     if (!ids.length) return showError(new Error(t("ldr.tickCustomers")), t("ldr.customersTitle"))
-    const r = await act(move, t("ldr.moveCustomersFailed"), () => post(paths.allocateCustomers, { ids, to: to.value, from: from.value }))
+    const r = await act(move, t("ldr.moveCustomersFailed"), () => call("postApiAllocationCustomers", { body: { ids, to: to.value, from: from.value } }))
     if (!r) return
     showInfo(t("ldr.customersMoved", { n: r.changed.length, to: to.selectedOptions[0]?.textContent ?? to.value }))
     await load()
@@ -109,9 +108,9 @@ const lineOf = (d) => String((Array.isArray(d.path) ? d.path.map(Number).find(Nu
 export async function importsView() {
   const teamId = session.me?.teamId
   const [tasks, members, groups] = await Promise.all([
-    get(paths.tasks, { source: "manual", status: "active", limit: 100 }).then(itemsOf),
-    teamId ? get(paths.teamMembers(teamId), { limit: 200 }).then(itemsOf) : [],
-    get(paths.groups)
+    call("getApiTasks", { query: { source: "manual", status: "active", limit: 100 } }).then(itemsOf),
+    teamId ? call("getApiTeamsByIdMembers", { params: { id: teamId }, query: { limit: 200 } }).then(itemsOf) : [],
+    call("getApiGroups")
   ])
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
   return h("section", { class: "view", "aria-labelledby": "im-h" }, h("h2", { id: "im-h" }, t("ldr.importsTitle")), importCard(tasks, agents), groupsCard(itemsOf(groups), groups.asOf))
@@ -136,7 +135,7 @@ function importCard(tasks, agents) {
     for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
     try {
       button.disabled = true
-      const r = await upload(paths.importTask(task.value) + qs({ agentId, dryRun: String(dryRun), encoding: encoding.value }), bytes, /\.xlsx$/i.test(f.name) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv")
+      const r = await call("postApiTasksByIdImport", { params: { id: task.value }, query: { agentId, dryRun: dryRun ? "true" : "false", encoding: encoding.value }, body: new Blob([bytes], { type: /\.xlsx$/i.test(f.name) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv" }) })
       replace(report, importReport(r, names))
       showInfo(t(dryRun ? "ldr.checked" : "ldr.imported", { items: r.items, lines: r.lines }))
     } catch (e) {
@@ -211,7 +210,7 @@ function groupsCard(groups, asOf) {
   const createForm = h("form", { class: "group-create" }, h("h4", {}, t("ldr.newGroup")), field(t("ldr.groupName"), name), field(t("ldr.validFrom"), from), field(t("ldr.validUntil"), until), field(t("ldr.customerIds"), ids, t("ldr.customerIdsHint")), create)
   createForm.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(create, t("ldr.createGroupFailed"), () => post(paths.groups, { name: name.value.trim(), validFrom: from.value, validUntil: until.value, customerIds: idsOf(ids.value) }))
+    const r = await act(create, t("ldr.createGroupFailed"), () => call("postApiGroups", { body: { name: name.value.trim(), validFrom: from.value, validUntil: until.value, customerIds: idsOf(ids.value) } }))
     if (!r) return
     showInfo(t("ldr.groupCreated", { name: r.group.name, n: r.group.memberIds.length }))
     go("#/imports")
@@ -238,7 +237,7 @@ function groupActions(g) {
   const addForm = h("form", { class: "group-add inline" }, add, addButton)
   addForm.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(addButton, t("ldr.addFailed"), () => post(paths.groupMembers(g.id), { customerIds: idsOf(add.value), expectedVersion: g.version }))
+    const r = await act(addButton, t("ldr.addFailed"), () => call("postApiGroupsByIdMembers", { params: { id: g.id }, body: { customerIds: idsOf(add.value), expectedVersion: g.version } }))
     if (!r) return
     showInfo(t("ldr.added", { n: r.added, name: g.name }))
     go("#/imports")
@@ -249,7 +248,7 @@ function groupActions(g) {
   useForm.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const r = await act(use, t("ldr.useFailed"), async () => {
-      const draft = await post(paths.tasks, {
+      const draft = await call("postApiTasks", { body: {
         source: "campaign",
         customerGroupId: g.id,
         name: t("ldr.campaignName", { name: g.name }),
@@ -262,8 +261,8 @@ function groupActions(g) {
         expiresOn: g.validUntil,
         skipHolidays: false,
         questionnaireVersion: null
-      })
-      return post(paths.submitTask(draft.id))
+      } })
+      return call("postApiTasksByIdSubmit", { params: { id: draft.id } })
     })
     if (!r) return
     showInfo(t("ldr.taskSubmitted", { name: r.name, status: word("status", r.status) }))
@@ -275,7 +274,7 @@ function groupActions(g) {
 
 /** Offer uses of the team awaiting the leader's decision (#/offers): approve or reject each. */
 export async function offersView() {
-  const pending = itemsOf(await get(paths.pendingOffers))
+  const pending = itemsOf(await call("getApiOfferUsesPending"))
   const body = pending.length
     ? table(
         [
@@ -302,7 +301,7 @@ function offerDecision(p) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const decision = ev.submitter?.value === "rejected" ? "rejected" : "approved"
-    const r = await act(ev.submitter, t("ldr.decideFailed"), () => post(paths.offerDecision(p.use.id), { customerId: p.use.customerId, decision, comment: comment.value.trim() }))
+    const r = await act(ev.submitter, t("ldr.decideFailed"), () => call("postApiOfferUsesByIdDecision", { params: { id: p.use.id }, body: { customerId: p.use.customerId, decision, comment: comment.value.trim() } }))
     if (!r) return
     showInfo(t(decision === "approved" ? "ldr.offerApproved" : "ldr.offerRejected", { offer: p.offerName, customer: p.customerName }))
     go("#/offers")

@@ -2,10 +2,9 @@
 // with the fields, length and segments checked as they type), one task's batch send (preview of
 // every message, do-not-disturb withheld and shown, then the delivery status of each item), and the
 // send / resend control an SMS item gets in the customer view instead of "Record the call".
-import { del, get, itemsOf, post, request } from "./api.js"
+import { call, itemsOf } from "./api.js"
 import { act, go, hasRole, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { t, tOr, word } from "./i18n.js"
 
 const reasonsText = (reasons) => reasons.map((r) => tOr(`sms.reason.${r.code}`, r.message)).join(", ")
@@ -22,7 +21,7 @@ export function smsStatusOf(item) {
 
 /** The SMS tasks of the caller that are active. */
 async function smsTasks() {
-  const page = await get(paths.tasks, { limit: 200 })
+  const page = await call("getApiTasks", { query: { limit: 200 } })
   return itemsOf(page).filter((task) => task.channel === "sms" && task.status === "active")
 }
 
@@ -30,7 +29,7 @@ async function smsTasks() {
 
 /** The SMS screen: the caller's SMS tasks and the templates (edited by admins and directors). */
 export async function smsView() {
-  const [tasks, templates] = await Promise.all([smsTasks(), get(paths.smsTemplates)])
+  const [tasks, templates] = await Promise.all([smsTasks(), call("getApiSmsTemplates")])
   const taskList = tasks.length
     ? h("ul", { class: "plain sms-tasks" }, tasks.map((task) => h("li", {}, h("a", { href: `#/sms/tasks/${encodeURIComponent(task.id)}`, dataset: { task: task.id } }, task.name), " ", h("small", { class: "muted" }, t("sms.taskLine", { name: task.description ?? "", urgency: task.urgency })))))
     : h("p", { class: "empty" }, t("sms.noTasks"))
@@ -52,7 +51,7 @@ export async function smsView() {
                     h("button", { type: "button", class: "secondary", dataset: { edit: x.id }, onclick: () => editor.load(x) }, t("sms.edit")),
                     " ",
                     h("button", { type: "button", class: "secondary", dataset: { delete: x.id }, onclick: async (ev) => {
-                      const r = await act(ev.currentTarget, t("sms.saveFailed"), () => del(paths.smsTemplate(x.id)))
+                      const r = await act(ev.currentTarget, t("sms.saveFailed"), () => call("deleteApiSmsTemplatesById", { params: { id: x.id } }))
                       if (r === undefined) return
                       showInfo(t("sms.deleted", { name: x.name }))
                       go("#/sms")
@@ -94,7 +93,7 @@ function templateEditor(fields) {
     const mine = ++latest
     if (!text.value.trim()) return replace(check)
     try {
-      const c = await post(paths.smsTemplateCheck, { text: text.value })
+      const c = await call("postApiSmsTemplatesCheck", { body: { text: text.value } })
       if (mine !== latest) return
       replace(
         check,
@@ -113,7 +112,7 @@ function templateEditor(fields) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const body = { name: name.value, text: text.value, ...(version ? { version } : {}) }
-    const r = await act(save, t("sms.saveFailed"), () => request("PUT", paths.smsTemplate(id.value.trim()), body))
+    const r = await act(save, t("sms.saveFailed"), () => call("putApiSmsTemplatesById", { params: { id: id.value.trim() }, body }))
     if (r === undefined) return
     showInfo(t("sms.saved", { name: r.name, version: r.version }))
     go("#/sms")
@@ -137,7 +136,7 @@ function templateEditor(fields) {
 
 /** One SMS task: the template, the preview of every message, the send, and the delivery status. */
 export async function smsTaskView(taskId) {
-  const [task, templates, deliveries] = await Promise.all([get(paths.task(taskId)), get(paths.smsTemplates), get(paths.smsDeliveries(taskId))])
+  const [task, templates, deliveries] = await Promise.all([call("getApiTasksById", { params: { id: taskId } }), call("getApiSmsTemplates"), call("getApiSmsTasksByIdDeliveries", { params: { id: taskId } })])
   const choice = select(templates.items.map((x) => [x.id, x.name]), { name: "template" })
   if (task.smsTemplateId) choice.value = task.smsTemplateId
   const previewBox = h("div", { class: "sms-preview" })
@@ -145,7 +144,7 @@ export async function smsTaskView(taskId) {
   const showPreview = async () => {
     let p
     try {
-      p = await post(paths.smsPreview(taskId), { templateId: choice.value })
+      p = await call("postApiSmsTasksByIdPreview", { params: { id: taskId }, body: { templateId: choice.value } })
     } catch (e) {
       showError(e, t("sms.preview"))
       return
@@ -181,7 +180,7 @@ export async function smsTaskView(taskId) {
   }
   choice.addEventListener("change", () => void showPreview())
   send.addEventListener("click", async () => {
-    const r = await act(send, t("sms.sendFailed"), () => post(paths.smsSend(taskId), { templateId: choice.value }))
+    const r = await act(send, t("sms.sendFailed"), () => call("postApiSmsTasksByIdSend", { params: { id: taskId }, body: { templateId: choice.value } }))
     if (r === undefined) return
     showInfo(t("sms.sentReport", { sent: r.sent.length, skipped: r.skipped.length, failed: r.failed.length }))
     go(`#/sms/tasks/${encodeURIComponent(taskId)}`)
@@ -221,7 +220,7 @@ export function smsItemControl(item, customer, reload) {
   const status = smsStatusOf(item)
   const button = h("button", { type: "button", class: "secondary sms-send", dataset: { smsItem: item.id } }, status === "not-sent" ? t("sms.item.send") : t("sms.item.resend"))
   button.addEventListener("click", async () => {
-    const r = await act(button, t("sms.sendFailed"), () => post(paths.smsSend(item.taskId), { itemIds: [item.id] }))
+    const r = await act(button, t("sms.sendFailed"), () => call("postApiSmsTasksByIdSend", { params: { id: item.taskId }, body: { itemIds: [item.id] } }))
     if (r === undefined) return
     if (r.sent.length) showInfo(t("sms.item.sent", { name: customer.name ?? customer.id }))
     else showError(new Error(t("sms.item.notSent", { reasons: reasonsText([...r.skipped.flatMap((s) => s.reasons), ...r.failed.map((f) => ({ code: "failed", message: f.detail }))]) })), t("sms.sendFailed"))
