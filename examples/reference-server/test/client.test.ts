@@ -76,16 +76,17 @@ describe("the generated client", () => {
 const staticDir = fileURLToPath(new URL("../src/workbench/static/", import.meta.url))
 const pageModules = () => readdirSync(staticDir).filter((f) => f.endsWith(".js"))
 
-/** The diagnostics tsc gives a page-like JavaScript module (next to the page's, so it imports them as they do). */
+/** The diagnostics tsc gives a page-like JavaScript module importing the page's api.js, under the page's tsconfig. */
 const diagnosticsOf = (code: string): Array<string> => {
-  const file = join(staticDir, `typecheck-fixture-${process.pid}.js`)
-  writeFileSync(file, code)
+  const fixtures = mkdtempSync(join(tmpdir(), "winback-typecheck-"))
+  const file = join(fixtures, "fixture.js")
+  writeFileSync(file, code.replaceAll('"./api.js"', JSON.stringify(join(staticDir, "api.js"))))
   try {
     const config = ts.getParsedCommandLineOfConfigFile(join(staticDir, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!
     const program = ts.createProgram([file], config.options)
     return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))
   } finally {
-    rmSync(file, { force: true })
+    rmSync(fixtures, { recursive: true, force: true })
   }
 }
 
