@@ -2,7 +2,7 @@
  * The TypeScript declarations of the page's API client (`static/client.d.ts`), generated from the
  * same zod schemas the server validates with: for every operation id its path parameters, query and
  * body *input* types and its JSON answer type (where the route declares an answer schema, else
- * `any`). The route schemas go zod → JSON Schema (`z.toJSONSchema`, as the OpenAPI description does)
+ * `unknown`). The route schemas go zod → JSON Schema (`z.toJSONSchema`, as the OpenAPI description does)
  * → TypeScript text by the small converter {@link tsType}. The page's modules are type-checked
  * JavaScript (static/tsconfig.json) against it, so a wrong operation id, a missing path parameter
  * or a wrong body field is a type error in `pnpm typecheck`.
@@ -123,7 +123,7 @@ const operation = (route: RouteInfo, params: ReadonlyArray<string>): { args: str
   }
   const ok = route.responses[200] ?? route.responses[201]
   const json = ok?.schema && (ok.contentType === undefined || ok.contentType.includes("json"))
-  const response = json ? tsType(jsonSchemaOf(ok.schema!, "output")) : ok?.contentType && !ok.contentType.includes("json") ? "string" : "any"
+  const response = json ? tsType(jsonSchemaOf(ok.schema!, "output")) : ok?.contentType && !ok.contentType.includes("json") ? "string" : "unknown"
   return { args: fields.length ? `{ ${fields.join("; ")} }` : "Record<string, never>", required: params.length > 0 || bodyRequired, response }
 }
 
@@ -139,7 +139,7 @@ export type Query<T> = { [K in keyof T]?: T[K] | "" | null }
 export type OperationId = keyof Operations
 /** What \`call(op, args)\` takes for \`op\`: path parameters, query and body. */
 export type ArgsOf<Op extends OperationId> = Operations[Op]["args"]
-/** The JSON answer of \`op\` (\`any\` where the route declares no answer schema). */
+/** The JSON answer of \`op\` (\`unknown\` where the route declares no answer schema). */
 export type AnswerOf<Op extends OperationId> = Operations[Op]["answer"]
 /** The arguments after the operation id: required when the route has path parameters or a required body. */
 export type CallArgs<Op extends OperationId> = Operations[Op]["required"] extends true ? [args: ArgsOf<Op>] : [args?: ArgsOf<Op>]

@@ -57,7 +57,7 @@ export interface Operations {
   /** GET /api/offers: The offer catalogue */
   getApiOffers: { args: { query?: Query<{ activeOnly?: "true" | "false"; limit?: number | string; cursor?: string }> }; required: false; answer: { items: Array<{ id: string; name: string; kind: "tariff-change" | "bonus-credit" | "device-deal" | "discount" | "other"; cost: number; description: string; active: boolean; requiresApproval: boolean; version: number }>; nextCursor: string | null } }
   /** GET /api/openapi.json: This API's OpenAPI 3.1 document */
-  getApiOpenapiJson: { args: Record<string, never>; required: false; answer: any }
+  getApiOpenapiJson: { args: Record<string, never>; required: false; answer: unknown }
   /** GET /api/org/managers: Managers the caller may read, by name, searched by name or id (paged) */
   getApiOrgManagers: { args: { query?: Query<{ q?: string; teamId?: string; role?: "agent" | "team-leader" | "director" | "approver" | "admin"; includeInactive?: "true" | "false"; limit?: number | string; cursor?: string }> }; required: false; answer: { items: Array<{ id: string; name: string; roles: Array<"agent" | "team-leader" | "director" | "approver" | "admin">; teamId: string | null; region: string; active: boolean; profile: { email: string | null; phone: string | null; trainingRecords: Array<{ course: string; completedOn: string; score: number | null }>; workHistory: Array<{ at: any; kind: "joined" | "team-move" | "role-change" | "left" | "note"; detail: string }> }; version: number }>; nextCursor: string | null } }
   /** GET /api/org/reach: The teams the caller administers (with every team below them), whether they may change roles, and the business date */
@@ -278,7 +278,7 @@ export type Query<T> = { [K in keyof T]?: T[K] | "" | null }
 export type OperationId = keyof Operations
 /** What `call(op, args)` takes for `op`: path parameters, query and body. */
 export type ArgsOf<Op extends OperationId> = Operations[Op]["args"]
-/** The JSON answer of `op` (`any` where the route declares no answer schema). */
+/** The JSON answer of `op` (`unknown` where the route declares no answer schema). */
 export type AnswerOf<Op extends OperationId> = Operations[Op]["answer"]
 /** The arguments after the operation id: required when the route has path parameters or a required body. */
 export type CallArgs<Op extends OperationId> = Operations[Op]["required"] extends true ? [args: ArgsOf<Op>] : [args?: ArgsOf<Op>]

@@ -142,7 +142,8 @@ export async function overviewView() {
  * language) and its chart, with the downloads. The call funnel shows at once.
  */
 export async function reportsView() {
-  const [doc, day] = await Promise.all([call("getApiOpenapiJson"), dayOf()])
+  // The OpenAPI document (its route declares no answer schema): the parts read here.
+  const [doc, day] = /** @type {[{ paths?: Record<string, any> }, any]} */ (await Promise.all([call("getApiOpenapiJson"), dayOf()]))
   const reports = []
   for (const [p, ops] of Object.entries(doc.paths ?? {})) {
     const m = /^\/api\/report-tables\/([a-z-]+)$/.exec(p)
