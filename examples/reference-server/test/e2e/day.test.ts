@@ -268,6 +268,10 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
       const link = page.locator(`table.worklist a.customer-link[data-customer="${item.customerId}"]`)
       await link.waitFor()
       const customerName = (await link.evaluate((a) => (a as unknown as { firstChild: { textContent: string } }).firstChild.textContent)).trim()
+      // The new task's items in the work list: each of the agent's customers of it, by the task's name.
+      expect(await page.locator("table.worklist tbody tr", { hasText: w.phoneTask }).count()).toBe(mine.length)
+      expect(await page.locator("table.worklist tbody tr", { has: page.locator(`a.customer-link[data-customer="${item.customerId}"]`) }).textContent()).toContain(w.phoneTask)
+      await checkLanguage()
       await shot(page, "4-work-list")
       await link.click()
       await page.locator("section.view.customer").waitFor()
@@ -338,7 +342,7 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
       expect(preview.sendable).toBe(theirs.length)
       const send = page.locator(".sms-task .card button", { hasText: String(preview.sendable) })
       await checkLanguage()
-      await shot(page, "sms-preview")
+      await shot(page, "5-sms-preview")
       await send.click()
       await page.locator(".sms-deliveries").waitFor()
       await page.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll: (s: string) => { length: number } } }).document.querySelectorAll('.sms-deliveries [data-status="delivered"]').length === n, theirs.length)
@@ -348,7 +352,7 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
       expect(sent.length).toBe(theirs.length)
       expect(sent[0]!.text).toContain(locale === "zh-CN" ? "合约将于" : "your contract ends on")
       await checkLanguage()
-      await shot(page, "sms-delivered")
+      await shot(page, "5-sms-delivered")
       await logOut(page)
 
       // 6. The director: today's funnel, the API's figures, moved by what the day did.
@@ -383,6 +387,16 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
       expect(await totals.locator("tbody tr").first().locator("td").nth(completedAt).textContent()).toBe(String(ofTask.total.counts.completed))
       await checkLanguage()
       await shot(page, "6-funnel")
+      // Every change of the day is in the audit log, under who made it.
+      const audit = (await director.get(`/api/audit?from=${new Date(at("00:00")).toISOString()}&to=${new Date(at("23:59")).toISOString()}&limit=200`)).body.items as Array<{ action: string; actorId: string }>
+      const did = new Set(audit.map((e) => `${e.actorId} ${e.action}`))
+      const expected = [
+        ...["rule.create", "rule.submit", "task.create", "task.submit", "sms-template.save"].map((a) => `${wb.logins.director} ${a}`),
+        ...["rule.approve", "task.approve"].map((a) => `${wb.logins.approver} ${a}`),
+        ...["customer.dial", "response.save", "call.record", "work-item.complete", "appointment.book", "appointment.update"].map((a) => `${wb.logins.agent} ${a}`),
+        `${wb.logins.teamLeader} work-item.update`
+      ]
+      for (const e of expected) expect(did.has(e), e).toBe(true)
       expect(errors).toEqual([])
     } catch (e) {
       await shot(page, "FAILED").catch(() => undefined)
