@@ -92,7 +92,7 @@ const info = async (page: Page, text: string | RegExp) => {
 /** Words of three or more latin letters in the page's controls and headings (zh-CN must have none but these). */
 const latinWords = (page: Page) =>
   page.locator("#app").evaluate((root) => {
-    const texts = Array.from((root as unknown as { querySelectorAll: (s: string) => ArrayLike<{ textContent: string | null; closest: (s: string) => unknown }> }).querySelectorAll("h2, h3, legend, label, th, button, nav a, .msg-text"))
+    const texts = Array.from((root as unknown as { querySelectorAll: (s: string) => ArrayLike<{ textContent: string | null }> }).querySelectorAll("h2, h3, legend, label, th, button, nav a, .msg-text"))
       .map((e) => e.textContent ?? "")
       .join(" ")
     // Ids (the local dialer's call ids, local-1) are not words.
@@ -123,8 +123,7 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
 
   it("rule → approved task → extraction → call, appointment and reminder → SMS batch → today's funnel", async () => {
     const tag = locale === "en-US" ? "en" : "zh-CN"
-    const shots = screenshotter(`day-${tag}`)
-    const shot = (page: Page, step: string) => shots(page, step)
+    const shot = screenshotter(`day-${tag}`)
     const { page, errors } = await newPage(wb, locale)
     page.setDefaultTimeout(20_000)
     const director: Api = await apiAs(wb.server.url, wb.logins.director)
