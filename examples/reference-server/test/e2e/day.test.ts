@@ -345,6 +345,9 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
       await send.click()
       await page.locator(".sms-deliveries").waitFor()
       await page.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll: (s: string) => { length: number } } }).document.querySelectorAll('.sms-deliveries [data-status="delivered"]').length === n, theirs.length)
+      // Sent: nothing of that agent's is left to send, and the page says whose batch it was.
+      const smsAgentName = (await director.get(`/api/managers/${smsAgent}`)).body.name as string
+      expect(await page.locator(".sms-preview .empty").textContent()).toContain(smsAgentName)
       const deliveries = (await director.get(`/api/sms/tasks/${smsTask.id}/deliveries?assigneeId=${smsAgent}`)).body as { counts: Record<string, number> }
       expect(deliveries.counts).toMatchObject({ delivered: theirs.length, failed: 0, "not-sent": 0 })
       const sent = wb.server.localSms!.messages.filter((m) => theirs.some((i) => m.idempotencyKey === `${i.id}:1`))

@@ -155,6 +155,9 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
     assignee.value = assigneeId ?? meId()
     assignee.addEventListener("change", () => go(here(assignee.value)))
   }
+  // "No item of yours", or of the team member picked.
+  const other = assigneeId && assigneeId !== meId() ? team?.members.find((m) => m.managerId === assigneeId) : undefined
+  const noItems = () => h("p", { class: "empty" }, other ? t("sms.noItemsOf", { name: other.name }) : t("sms.noItems"))
   const choice = select(templates.items.map((x) => [x.id, x.name]), { name: "template" })
   if (task.smsTemplateId) choice.value = task.smsTemplateId
   const previewBox = h("div", { class: "sms-preview" })
@@ -193,7 +196,7 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
             p.items,
             { class: "sms-preview-table", "aria-label": t("sms.preview") }
           )
-        : h("p", { class: "empty" }, t("sms.noItems"))
+        : noItems()
     )
   }
   choice.addEventListener("change", () => void showPreview())
@@ -215,7 +218,7 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
         deliveries.items,
         { class: "sms-deliveries", "aria-label": t("sms.deliveries") }
       )
-    : h("p", { class: "empty" }, t("sms.noItems"))
+    : noItems()
   return h(
     "section",
     { class: "view sms-task", "aria-labelledby": "sms-task-h" },
