@@ -58,11 +58,73 @@ describe("SMS over HTTP (local gateway)", () => {
     expect((await director.call("PUT", "/api/sms/templates/late-fee", { ...put, name: "Again" })).status).toBe(409)
     expect((await director.call("PUT", "/api/sms/templates/late-fee", { ...put, name: "Late fee v2", version: 1 })).body.version).toBe(2)
     expect((await agent.del("/api/sms/templates/late-fee")).status).toBe(403)
-    expect((await director.del("/api/sms/templates/late-fee")).status).toBe(200)
-    expect((await director.del("/api/sms/templates/late-fee")).status).toBe(404)
+    // Archiving keeps the template readable (with `archived=true`) but no longer offers it for sending.
+    const archived = await director.del("/api/sms/templates/late-fee")
+    expect(archived.status).toBe(200)
+    expect(archived.body).toMatchObject({ id: "late-fee", archived: true, version: 3 })
+    expect((await director.del("/api/sms/templates/late-fee")).body.error.details.kind).toBe("wrong-state")
+    expect((await agent.get("/api/sms/templates")).body.items.map((t: { id: string }) => t.id)).not.toContain("late-fee")
+    expect((await agent.get("/api/sms/templates?archived=true")).body.items.find((t: { id: string }) => t.id === "late-fee")).toMatchObject({ archived: true, text: put.text, editable: false })
+    const refused = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "late-fee" })
+    expect([refused.status, refused.body.error.details.kind]).toEqual([409, "wrong-state"])
     const audit = await director.get(`/api/audit?limit=200`)
     const actions = (audit.body.items as Array<{ action: string; recordId: string }>).filter((e) => e.recordId === "late-fee").map((e) => e.action)
-    expect(actions.sort()).toEqual(["sms-template.delete", "sms-template.save", "sms-template.save"])
+    expect(actions.sort()).toEqual(["sms-template.archive", "sms-template.save", "sms-template.save"])
+  })
+
+  it("templates belong to teams: a squad or district admin writes their subtree's, uses their ancestors' read-only, and never sees another subtree's", async () => {
+    const [district, squadLead, otherSquadLead, shDirector] = await Promise.all(
+      [demoLogins.districtLeader, demoLogins.teamLeader, "m-beijing-d1-s2-lead", demoOrg.managers.find((m) => m.region === "shanghai" && m.roles.includes("director"))!.id].map((id) => loginAs(server, id))
+    )
+    const ids = async (c: Client) => ((await c.get("/api/sms/templates")).body.items as Array<{ id: string; teamId: string; editable: boolean }>).map((t) => `${t.id}@${t.teamId}${t.editable ? " (edit)" : ""}`).sort()
+    // The demo's templates are the center's (the root team's): the director's to change, everyone's in Beijing to use.
+    const d1 = await district.call("PUT", "/api/sms/templates/d1-notice", { name: "District notice", text: "Dear {{name}}, a note from your district." })
+    expect(d1.body).toMatchObject({ teamId: "t-beijing-d1", version: 1 })
+    const s1 = await squadLead.call("PUT", "/api/sms/templates/s1-notice", { name: "Squad notice", text: "Dear {{name}}, a note from your squad." })
+    expect(s1.body).toMatchObject({ teamId: "t-beijing-d1-s1", version: 1 })
+    expect(await ids(squadLead)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1", "dunning@t-beijing", "s1-notice@t-beijing-d1-s1 (edit)"])
+    expect(await ids(agent)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1", "dunning@t-beijing", "s1-notice@t-beijing-d1-s1"])
+    expect(await ids(district)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1 (edit)", "dunning@t-beijing", "s1-notice@t-beijing-d1-s1 (edit)"])
+    expect(await ids(otherSquadLead)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1", "dunning@t-beijing"])
+    expect(await ids(shDirector)).toEqual([])
+    expect(await ids(director)).toContain("s1-notice@t-beijing-d1-s1 (edit)")
+
+    // An ancestor's template or team: 403 (the squad leader sees it); another subtree's: 404 (as an unknown id).
+    const dunning = { name: "Dunning reminder", text: "Dear {{name}}, please pay {{arrears}}.", version: 1 }
+    expect((await squadLead.call("PUT", "/api/sms/templates/dunning", dunning)).status).toBe(403)
+    expect((await squadLead.del("/api/sms/templates/dunning")).status).toBe(403)
+    expect((await squadLead.call("PUT", "/api/sms/templates/d1-notice", { name: "x", text: "x", version: 1 })).status).toBe(403)
+    expect((await squadLead.call("PUT", "/api/sms/templates/s1-root", { name: "x", text: "x", teamId: "t-beijing" })).status).toBe(403)
+    for (const c of [otherSquadLead, shDirector]) {
+      expect((await c.call("PUT", "/api/sms/templates/s1-notice", { name: "x", text: "x", version: 1 })).status).toBe(404)
+      expect((await c.del("/api/sms/templates/s1-notice")).status).toBe(404)
+    }
+    expect((await shDirector.del("/api/sms/templates/dunning")).status).toBe(404)
+    // An id another subtree holds cannot be created again; nothing about it is said beyond "taken".
+    const taken = await otherSquadLead.call("PUT", "/api/sms/templates/s1-notice", { name: "Mine", text: "Hello {{name}}" })
+    expect([taken.status, taken.body.error.details.kind]).toEqual([409, "already-exists"])
+    expect(JSON.stringify(taken.body)).not.toContain("t-beijing-d1-s1")
+    // Names are unique within a team (case aside), not across teams.
+    const dup = await squadLead.call("PUT", "/api/sms/templates/s1-again", { name: "squad NOTICE", text: "Hi {{name}}" })
+    expect([dup.status, dup.body.error.details.kind]).toEqual([409, "already-exists"])
+    expect((await district.call("PUT", "/api/sms/templates/d1-squad-notice", { name: "Squad notice", text: "Hi {{name}}" })).status).toBe(200)
+    // The district admin edits the squad's template; the root admin edits the center's.
+    expect((await district.call("PUT", "/api/sms/templates/s1-notice", { name: "Squad notice", text: "Dear {{name}}, from your district.", version: 1 })).body).toMatchObject({ version: 2, updatedBy: demoLogins.districtLeader })
+
+    // Sending uses only visible templates: the squad's agent uses the squad's, another region's agent cannot name it.
+    const own = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "s1-notice" })
+    expect(own.status).toBe(200)
+    expect(own.body.items.every((i: { text: string }) => i.text.endsWith(", from your district."))).toBe(true)
+    expect((await otherAgent.post(`/api/sms/tasks/${task}/preview`, { templateId: "s1-notice" })).status).toBe(404)
+    expect((await otherAgent.post(`/api/sms/tasks/${task}/send`, { templateId: "s1-notice" })).status).toBe(404)
+    // Nothing refused was written: the audit holds the accepted changes only.
+    const audit = (await director.get("/api/audit?limit=200")).body.items as Array<{ action: string; recordId: string }>
+    expect(audit.filter((e) => ["s1-notice", "d1-notice", "s1-again", "s1-root", "dunning"].includes(e.recordId) && e.action.startsWith("sms-template")).map((e) => `${e.action} ${e.recordId}`).sort()).toEqual([
+      "sms-template.save d1-notice",
+      "sms-template.save dunning",
+      "sms-template.save s1-notice",
+      "sms-template.save s1-notice"
+    ])
   })
 
   it("measures length and segments: Chinese text is UCS-2, 70 characters in one message, 67 per part", async () => {

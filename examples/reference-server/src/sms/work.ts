@@ -87,11 +87,14 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
     return out
   }
   const customersOf = async (items: ReadonlyArray<WorkItem>): Promise<Map<string, Customer>> => new Map((await me.customers.getMany([...new Set(items.map((i) => i.customerId))])).map((c) => [c.id, c]))
-  /** The template text: the named one, else the task's own; a ValidationError when neither exists. */
+  /**
+   * The template text: the named one, else the task's own; a ValidationError when neither exists.
+   * Only a template the caller sees (`NotFound`) and not archived (`Conflict`) is sent.
+   */
   const templateText = async (task: Task, templateId: string | undefined): Promise<{ id: string; text: string }> => {
     const id = templateId ?? task.smsTemplateId
     if (!id) throw new ValidationError({ subject: "SMS batch", issues: [{ path: ["templateId"], code: "required", message: "choose a template: the task names none" }] })
-    const t = await ctx.templates.get(id)
+    const t = await ctx.templates.usable(managerId, id)
     return { id: t.id, text: t.text }
   }
 
@@ -168,7 +171,14 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
       const rows = items.map((item) => ({ itemId: item.id, customerId: item.customerId, customerName: customers.get(item.customerId)?.name ?? null, state: item.state, ...deliveryOf(item) }))
       const counts = { "not-sent": 0, sent: 0, delivered: 0, failed: 0 }
       for (const r of rows) counts[r.status] += 1
-      return { taskId: task.id, items: rows, counts }
+      // The task's template as it reads now, archived or not (an archived one still explains old messages).
+      const template = task.smsTemplateId
+        ? await ctx.templates.get(managerId, task.smsTemplateId).then(
+            (t) => ({ id: t.id, name: t.name, text: t.text, archived: t.archived }),
+            (e: unknown) => (e instanceof NotFound ? null : Promise.reject(e))
+          )
+        : null
+      return { taskId: task.id, template, items: rows, counts }
     }
   }
 }
