@@ -10,7 +10,8 @@ import { http, HttpResponse } from "msw"
 import { setupServer } from "msw/node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ContactPolicy } from "@winback/core"
-import { HttpSmsGateway, signPayload } from "@winback/adapters"
+import { Effect } from "effect"
+import { HttpSmsGateway, IntegrationState, PgliteStorage, PostgresStorage, signPayload } from "@winback/adapters"
 import { seedIfEmpty } from "../src/demo"
 import { demoSmsIds } from "../src/sms/demo"
 import type { RunningServer } from "../src/server"
@@ -258,4 +259,72 @@ describe("SMS over HTTP (HTTP gateway, msw)", () => {
     expect(deliveries.body.counts).toMatchObject({ "not-sent": 0, sent: itemIds.length - 1, failed: 1 })
     expect(deliveries.body.items.find((i: { itemId: string }) => i.itemId === failedItem)).toMatchObject({ status: "failed", messages: [{ messageId: `gw-${failedItem}:1`, status: "failed" }] })
   })
+})
+
+/**
+ * Saves on real SQL storage: two saves of one version at once (one wins, the other is a 409 and
+ * writes nothing), the same for two creations of one name in one team, and the templates stored
+ * before they had owners migrating to the root of their writer's tree.
+ */
+const concurrencySuite = (open: () => Promise<Awaited<ReturnType<typeof PgliteStorage.open>>>) => {
+  let server: RunningServer
+  let director: Client
+  let squadLead: Client
+  beforeAll(async () => {
+    const storage = await open()
+    // Before the server: a template list as the previous release stored it (no team, no archive flag).
+    const legacy = [{ id: "old-notice", name: "Old notice", text: "Dear {{name}}, hello.", version: 4, updatedAt: `${asOf}T08:00:00.000Z`, updatedBy: demoLogins.districtLeader }]
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* (yield* IntegrationState).put("sms.templates", legacy)
+      }).pipe(Effect.provide(IntegrationState.pg(storage.driver)))
+    )
+    server = await startTestServer(storage, { calendar: null, workConfig })
+    director = await loginAs(server, demoLogins.director)
+    squadLead = await loginAs(server, demoLogins.teamLeader)
+  }, 120_000)
+  afterAll(() => server?.close())
+
+  it("migrates the templates stored without a team to the root of their writer's tree, keeping their version", async () => {
+    const list = (await squadLead.get("/api/sms/templates")).body.items
+    expect(list).toEqual([expect.objectContaining({ id: "old-notice", teamId: "t-beijing", version: 4, archived: false, editable: false })])
+    const changed = await director.call("PUT", "/api/sms/templates/old-notice", { name: "Old notice", text: "Dear {{name}}, hello again.", version: 4 })
+    expect(changed.body).toMatchObject({ teamId: "t-beijing", version: 5 })
+  })
+
+  it("two saves of the same version at once: exactly one wins, the other is a stale-version 409 and is not stored", async () => {
+    const created = await squadLead.call("PUT", "/api/sms/templates/race", { name: "Race", text: "Hello {{name}}" })
+    expect(created.status).toBe(200)
+    for (let round = 0; round < 3; round++) {
+      const version = created.body.version + round
+      const texts = [`A${round} {{name}}`, `B${round} {{name}}`]
+      const answers = await Promise.all(texts.map((text) => squadLead.call("PUT", "/api/sms/templates/race", { name: "Race", text, version })))
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+      const winner = answers.find((a) => a.status === 200)!
+      const loser = answers.find((a) => a.status === 409)!
+      expect(loser.body.error.details.kind).toBe("stale-version")
+      expect(winner.body.version).toBe(version + 1)
+      // What is stored is the winner's text, at the next version.
+      const stored = (await squadLead.get("/api/sms/templates")).body.items.find((t: { id: string }) => t.id === "race")
+      expect(stored).toMatchObject({ text: winner.body.text, version: version + 1 })
+    }
+    const audit = (await director.get("/api/audit?limit=200")).body.items.filter((e: { recordId: string }) => e.recordId === "race")
+    expect(audit).toHaveLength(4)
+  })
+
+  it("two creations of one name in one team at once: one is stored, the other is a 409", async () => {
+    const answers = await Promise.all(["twin-a", "twin-b"].map((id) => squadLead.call("PUT", `/api/sms/templates/${id}`, { name: "Twin", text: "Hi {{name}}" })))
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    expect(answers.find((a) => a.status === 409)!.body.error.details.kind).toBe("already-exists")
+    expect((await squadLead.get("/api/sms/templates")).body.items.filter((t: { name: string }) => t.name === "Twin")).toHaveLength(1)
+  })
+}
+
+describe("SMS template saves on PGlite", () => {
+  concurrencySuite(() => PgliteStorage.open())
+})
+
+const postgresUrl = process.env.WINBACK_TEST_DATABASE_URL
+describe.runIf(postgresUrl !== undefined)("SMS template saves on PostgreSQL", () => {
+  concurrencySuite(() => PostgresStorage.open({ url: postgresUrl!, schema: `t_sms_tpl_${process.pid}_${Date.now().toString(36)}` }))
 })
