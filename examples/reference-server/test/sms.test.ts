@@ -74,9 +74,9 @@ describe("SMS over HTTP (local gateway)", () => {
   })
 
   it("templates belong to teams: a squad or district admin writes their subtree's, uses their ancestors' read-only, and never sees another subtree's", async () => {
-    const [district, squadLead, otherSquadLead, shDirector] = await Promise.all(
+    const [district, squadLead, otherSquadLead, shDirector] = (await Promise.all(
       [demoLogins.districtLeader, demoLogins.teamLeader, "m-beijing-d1-s2-lead", demoOrg.managers.find((m) => m.region === "shanghai" && m.roles.includes("director"))!.id].map((id) => loginAs(server, id))
-    )
+    )) as [Client, Client, Client, Client]
     const ids = async (c: Client) => ((await c.get("/api/sms/templates")).body.items as Array<{ id: string; teamId: string; editable: boolean }>).map((t) => `${t.id}@${t.teamId}${t.editable ? " (edit)" : ""}`).sort()
     // The demo's templates are the center's (the root team's): the director's to change, everyone's in Beijing to use.
     const d1 = await district.call("PUT", "/api/sms/templates/d1-notice", { name: "District notice", text: "Dear {{name}}, a note from your district." })
