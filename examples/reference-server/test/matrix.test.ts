@@ -102,6 +102,11 @@ const smsTemplateBy = async (managerId: string): Promise<{ id: string; name: str
   expect(res.status, JSON.stringify(res.body)).toBe(200)
   return res.body
 }
+/** A change (at its current version) of a fresh template of `managerId`'s team. */
+const smsTemplateChange = async (managerId: string): Promise<Req> => {
+  const t = await smsTemplateBy(managerId)
+  return { method: "PUT", path: `/api/sms/templates/${t.id}`, body: { name: t.name, text: "Dear {{name}}, changed", version: t.version } }
+}
 const manualTask = {
   source: "manual" as const,
   type: "retention-callback" as const,
@@ -636,10 +641,7 @@ const inScope: ReadonlyArray<Case> = [
   {
     route: "PUT /api/sms/templates/:id",
     what: "a change of the center's template (the leaders' ancestor's: usable, not theirs to change)",
-    request: async () => {
-      const t = await smsTemplateBy(demoLogins.director)
-      return { method: "PUT", path: `/api/sms/templates/${t.id}`, body: { name: t.name, text: "Dear {{name}}, changed", version: t.version } }
-    },
+    request: () => smsTemplateChange(demoLogins.director),
     expect: [403, 403, 403, 200, 403]
   },
   {
@@ -923,10 +925,7 @@ const outOfScope: ReadonlyArray<Case> = [
   {
     route: "PUT /api/sms/templates/:id",
     what: "a change of a Shanghai template",
-    request: async () => {
-      const t = await smsTemplateBy(shDirector.id)
-      return { method: "PUT", path: `/api/sms/templates/${t.id}`, body: { name: t.name, text: "Dear {{name}}, changed", version: t.version } }
-    },
+    request: () => smsTemplateChange(shDirector.id),
     expect: [403, 404, 404, 404, 403]
   },
   { route: "DELETE /api/sms/templates/:id", what: "archive a Shanghai template", request: async () => ({ method: "DELETE", path: `/api/sms/templates/${(await smsTemplateBy(shDirector.id)).id}` }), expect: [403, 404, 404, 404, 403] }
