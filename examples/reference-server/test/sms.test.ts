@@ -312,6 +312,14 @@ const concurrencySuite = (open: () => Promise<Awaited<ReturnType<typeof PgliteSt
     expect(audit).toHaveLength(4)
   })
 
+  it("saves of different templates at once all succeed: a write that lost the revision runs again on the winner's state", async () => {
+    const ids = ["calm-a", "calm-b", "calm-c", "calm-d"]
+    const answers = await Promise.all(ids.map((id) => squadLead.call("PUT", `/api/sms/templates/${id}`, { name: id, text: `Hello {{name}} from ${id}` })))
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200])
+    const stored = (await squadLead.get("/api/sms/templates")).body.items.filter((t: { id: string }) => ids.includes(t.id))
+    expect(stored.map((t: { id: string; text: string }) => `${t.id}: ${t.text}`).sort()).toEqual(ids.map((id) => `${id}: Hello {{name}} from ${id}`))
+  })
+
   it("two creations of one name in one team at once: one is stored, the other is a 409", async () => {
     const answers = await Promise.all(["twin-a", "twin-b"].map((id) => squadLead.call("PUT", `/api/sms/templates/${id}`, { name: "Twin", text: "Hi {{name}}" })))
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
