@@ -178,6 +178,17 @@ describe("SMS over HTTP (local gateway)", () => {
     const again = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
     expect(again.body.sent).toEqual([])
     expect(server.localSms!.messages).toHaveLength(items.length - 1)
+
+    // The text the messages went out with stays on the delivery view after the template is changed and archived.
+    const birthday = (await director.get("/api/sms/templates")).body.items.find((t: { id: string }) => t.id === "birthday")
+    const sentText = birthday.text
+    expect((await director.call("PUT", "/api/sms/templates/birthday", { name: birthday.name, text: "Happy birthday {{name}}!", version: birthday.version })).status).toBe(200)
+    expect((await director.del("/api/sms/templates/birthday")).status).toBe(200)
+    expect((await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })).status).toBe(409)
+    const after = await agent.get(`/api/sms/tasks/${task}/deliveries`)
+    expect(after.body.texts).toEqual([expect.objectContaining({ templateId: "birthday", version: birthday.version, text: sentText, archived: true, messages: items.length - 1 })])
+    // Another region's agent sees none of them (the template is not theirs to see).
+    expect((await otherAgent.get(`/api/sms/tasks/${task}/deliveries`)).body.texts).toEqual([])
   })
 
   it("scope: another region's agent gets 403 sending and 404 reading the agent's items; a phone task is not SMS work (409); bad input 400", async () => {

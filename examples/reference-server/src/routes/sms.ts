@@ -43,7 +43,10 @@ const SendReport = z.object({
 const DeliveryStatus = z.enum(["not-sent", "sent", "delivered", "failed"])
 const Deliveries = z.object({
   taskId: z.string(),
-  template: z.object({ id: z.string(), name: z.string(), text: z.string(), archived: z.boolean() }).nullable(),
+  /** The template texts the task's messages went out with (one per template version), of the templates the caller sees. */
+  texts: z.array(
+    z.object({ templateId: z.string(), teamId: z.string(), version: z.number(), name: z.string(), text: z.string(), archived: z.boolean(), messages: z.number(), firstAt: z.string(), lastAt: z.string() })
+  ),
   counts: z.record(DeliveryStatus, z.number()),
   items: z.array(
     z.object({

@@ -138,10 +138,6 @@ const key = "sms.templates"
 /** The claim that makes a write of revision `n` the only one: two writes on one revision cannot both claim it. */
 const revisionKey = (n: number) => `sms.templates@${n}`
 
-interface Stored {
-  readonly revision: number
-  readonly items: ReadonlyArray<SmsTemplate>
-}
 type Legacy = Omit<SmsTemplate, "teamId" | "archived"> & { readonly teamId?: string; readonly archived?: boolean }
 
 /** The root of `teamId`'s tree. */
@@ -165,14 +161,14 @@ const teamMap = Effect.gen(function* () {
 const readStored = (teams: ReadonlyMap<string, Team>) =>
   Effect.gen(function* () {
     const v = yield* (yield* IntegrationState).get(key)
-    const legacy = Array.isArray(v)
-    const raw = (legacy ? v : v && typeof v === "object" && Array.isArray((v as Stored).items) ? (v as Stored).items : []) as ReadonlyArray<Legacy>
-    const revision = !legacy && v && typeof v === "object" && typeof (v as Stored).revision === "number" ? (v as Stored).revision : 0
+    const o = v && typeof v === "object" && !Array.isArray(v) ? (v as { revision?: unknown; value?: unknown }) : {}
+    const raw = (Array.isArray(v) ? v : Array.isArray(o.value) ? o.value : []) as ReadonlyArray<Legacy>
+    const revision = typeof o.revision === "number" ? o.revision : 0
     const firstRoot = [...teams.values()].filter((t) => t.parentId === null).map((t) => t.id).sort()[0]
     const needsWriter = raw.some((t) => t.teamId === undefined)
     const writers = needsWriter ? new Map((yield* (yield* ManagerStore).getMany([...new Set(raw.map((t) => t.updatedBy))])).map((m) => [m.id, m.teamId])) : new Map<string, string | null>()
-    const items = raw.map((t): SmsTemplate => ({ ...t, teamId: t.teamId ?? rootOf(teams, writers.get(t.updatedBy) ?? null) ?? firstRoot ?? "", archived: t.archived ?? false }))
-    return { revision, items } satisfies Stored
+    const value: ReadonlyArray<SmsTemplate> = raw.map((t): SmsTemplate => ({ ...t, teamId: t.teamId ?? rootOf(teams, writers.get(t.updatedBy) ?? null) ?? firstRoot ?? "", archived: t.archived ?? false }))
+    return { revision, value }
   })
 
 /** The teams whose templates `actor` sees (ancestors of their team, and the teams they reach) and edits (those they administer). */
@@ -191,6 +187,62 @@ const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.tr
 class LostRevision extends Data.TaggedError("LostRevision")<{}> {}
 
 /**
+ * A read-modify-write of one integration-state value, in a transaction that claims `<key>@<n>` for
+ * the revision `n` it writes: of two writes on one revision one claims it; the other rolls back and
+ * runs again on the winner's state (a few times, then a `Conflict`). `read` answers the value and
+ * its revision; `f` the revision's new value and the result.
+ */
+const revisedWrite = <S, A, E, R>(
+  key: string,
+  read: Effect.Effect<{ readonly revision: number; readonly value: S }, E | StorageError, R | IntegrationState>,
+  f: (value: S) => Effect.Effect<{ readonly value: S; readonly result: A }, E | StorageError, R>
+): Effect.Effect<A, E | Conflict | StorageError, R | IntegrationState | Transactions> =>
+  Effect.gen(function* () {
+    const tx = yield* Transactions
+    const integration = yield* IntegrationState
+    const once = tx.transaction(
+      Effect.gen(function* () {
+        const stored = yield* read
+        const r = yield* f(stored.value)
+        if (!(yield* integration.claim(`${key}@${stored.revision + 1}`, {}))) return yield* new LostRevision()
+        yield* integration.put(key, { revision: stored.revision + 1, value: r.value })
+        return r.result
+      })
+    )
+    return yield* once.pipe(
+      Effect.retry({ times: 4, while: (e) => e instanceof LostRevision }),
+      Effect.catchTag("LostRevision", () => Effect.fail(new Conflict({ kind: "stale-version", entity: "IntegrationState", id: key, reason: "is being changed by someone else; try again" })))
+    )
+  })
+
+/**
+ * A template text a task's messages went out with: one entry per template version, kept when the
+ * template is changed or archived, so a task's delivery view still shows what its messages said.
+ *
+ * @example
+ * ```ts
+ * const used: SentText = { templateId: "dunning", teamId: "t-beijing", version: 2, name: "Dunning", text: "Dear {{name}}, ...", messages: 12, firstAt: "2026-11-25T09:00:00.000Z", lastAt: "2026-11-25T09:00:00.000Z" }
+ * ```
+ */
+export interface SentText {
+  readonly templateId: string
+  readonly teamId: string
+  readonly version: number
+  readonly name: string
+  readonly text: string
+  readonly messages: number
+  readonly firstAt: string
+  readonly lastAt: string
+}
+const sentKey = (taskId: string) => `sms.sent-texts:${taskId}`
+const readSent = (taskId: string) =>
+  Effect.gen(function* () {
+    const v = yield* (yield* IntegrationState).get(sentKey(taskId))
+    const o = v && typeof v === "object" && !Array.isArray(v) ? (v as { revision?: unknown; value?: unknown }) : {}
+    return { revision: typeof o.revision === "number" ? o.revision : 0, value: (Array.isArray(o.value) ? o.value : []) as ReadonlyArray<SentText> }
+  })
+
+/**
  * The SMS templates over the integration state (see the module comment): read in the caller's
  * reach, written by `sms-template.manage` holders for the teams they administer, each change
  * audited (`sms-template.save`, `sms-template.archive`, category `task`).
@@ -203,43 +255,29 @@ class LostRevision extends Data.TaggedError("LostRevision")<{}> {}
  * ```
  */
 export const smsTemplates = (winback: Winback, state: Layer.Layer<IntegrationState>) => {
-  const read = <A>(managerId: string, f: (items: ReadonlyArray<SmsTemplate>, reach: ReturnType<typeof reachOf>) => Effect.Effect<A, NotFound | Conflict>) =>
+  const read = <A>(managerId: string, f: (items: ReadonlyArray<SmsTemplate>, reach: ReturnType<typeof reachOf>) => Effect.Effect<A, NotFound | Conflict | StorageError, IntegrationState>) =>
     winback.runAs(managerId, (actor) =>
       Effect.gen(function* () {
         const teams = yield* teamMap
         const reach = reachOf(actor, teams)
-        const { items } = yield* readStored(teams)
-        return yield* f(items.filter((t) => reach.sees(t.teamId)), reach)
+        const { value } = yield* readStored(teams)
+        return yield* f(value.filter((t) => reach.sees(t.teamId)), reach)
       }).pipe(Effect.provide(state))
     )
   type Change<A> = { readonly items: ReadonlyArray<SmsTemplate>; readonly result: A; readonly audit: { readonly action: string; readonly id: string; readonly before: unknown; readonly after: unknown } }
-  /**
-   * One write: in a transaction, read the stored revision, compute the change, claim the next
-   * revision (atomic: of two writes on one revision one claims it), store and audit. A write that
-   * lost the claim rolls back and runs again on the winner's state (where a stale version is a
-   * `Conflict`); after a few losses it answers a `Conflict` itself.
-   */
+  /** One audited write of the template list (see {@link revisedWrite}): a stale version is a `Conflict` on the winner's state. */
   const change = <A>(managerId: string, f: (actor: Actor, items: ReadonlyArray<SmsTemplate>, reach: ReturnType<typeof reachOf>, teams: ReadonlyMap<string, Team>) => Effect.Effect<Change<A>, Conflict | NotFound | Forbidden | ValidationError | StorageError>) =>
     winback.runAs(managerId, (actor) =>
       Effect.gen(function* () {
         yield* (yield* Permissions).require(actor, Actions.smsTemplateManage, { type: "none" })
-        const tx = yield* Transactions
-        const integration = yield* IntegrationState
         const audit = yield* AuditTrail
-        const once = tx.transaction(
+        const teams = yield* teamMap
+        return yield* revisedWrite(key, readStored(teams), (items) =>
           Effect.gen(function* () {
-            const teams = yield* teamMap
-            const stored = yield* readStored(teams)
-            const r = yield* f(actor, stored.items, reachOf(actor, teams), teams)
-            if (!(yield* integration.claim(revisionKey(stored.revision + 1), { by: actor.id }))) return yield* new LostRevision()
-            yield* integration.put(key, { revision: stored.revision + 1, items: r.items } satisfies Stored)
+            const r = yield* f(actor, items, reachOf(actor, teams), teams)
             yield* audit.record(actor, { action: r.audit.action, category: "task", recordType: "SmsTemplate", recordId: r.audit.id, customerId: null, before: r.audit.before, after: r.audit.after })
-            return r.result
+            return { value: r.items, result: r.result }
           })
-        )
-        return yield* once.pipe(
-          Effect.retry({ times: 4, while: (e) => e instanceof LostRevision }),
-          Effect.catchTag("LostRevision", () => Effect.fail(new Conflict({ kind: "stale-version", entity: "SmsTemplate", id: "*", reason: "templates are being changed by someone else; try again" })))
         )
       }).pipe(Effect.provide(state))
     )
@@ -302,6 +340,29 @@ export const smsTemplates = (winback: Winback, state: Layer.Layer<IntegrationSta
           const after: SmsTemplate = { id, teamId, name: b.name, text: b.text, archived, version: (before?.version ?? 0) + 1, updatedAt: yield* now, updatedBy: actor.id }
           return { items: [...all.filter((x) => x.id !== id), after], result: after, audit: { action: "sms-template.save", id, before, after } }
         })
+      ),
+    /** Notes that `sent` messages of `taskId` went out with `template` (as it read then), for {@link sentTexts}. */
+    recordSent: (taskId: string, template: SmsTemplate, sent: number): Promise<void> =>
+      winback.run(
+        revisedWrite(sentKey(taskId), readSent(taskId), (texts) =>
+          Effect.map(now, (at) => {
+            const same = texts.find((x) => x.templateId === template.id && x.version === template.version)
+            const entry: SentText = same
+              ? { ...same, messages: same.messages + sent, lastAt: at }
+              : { templateId: template.id, teamId: template.teamId, version: template.version, name: template.name, text: template.text, messages: sent, firstAt: at, lastAt: at }
+            return { value: [...texts.filter((x) => x !== same), entry], result: undefined }
+          })
+        ).pipe(Effect.provide(state))
+      ),
+    /** The texts `taskId`'s messages went out with, oldest first, of the templates `managerId` sees (archived or changed since too). */
+    sentTexts: (managerId: string, taskId: string): Promise<Array<SentText & { readonly archived: boolean }>> =>
+      read(managerId, (items, reach) =>
+        Effect.map(readSent(taskId), ({ value }) =>
+          value
+            .filter((x) => reach.sees(x.teamId))
+            .map((x) => ({ ...x, archived: items.find((t) => t.id === x.templateId)?.archived ?? true }))
+            .sort((a, b) => a.firstAt.localeCompare(b.firstAt))
+        )
       ),
     /** Archives `id` (kept for old deliveries, no longer offered for sending): scope as for {@link save}; an archived one a `Conflict`. */
     archive: (managerId: string, id: string): Promise<SmsTemplate> =>

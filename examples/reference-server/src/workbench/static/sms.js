@@ -234,8 +234,14 @@ export async function smsTaskView(taskId) {
       "section",
       { class: "card", "aria-labelledby": "sms-del-h" },
       h("h3", { id: "sms-del-h" }, t("sms.deliveries")),
-      deliveries.template
-        ? h("p", { class: "sms-task-template" }, h("strong", {}, `${t("sms.taskTemplate")}${t("punct.colon")}`, deliveries.template.name), deliveries.template.archived ? h("span", { class: "badge" }, t("sms.archivedTag")) : null, " ", h("span", { class: "sms-text" }, deliveries.template.text))
+      deliveries.texts.length
+        ? h(
+            "ul",
+            { class: "plain sms-sent-texts", "aria-label": t("sms.sentTexts") },
+            deliveries.texts.map((x) =>
+              h("li", { dataset: { template: x.templateId, version: String(x.version) } }, h("strong", {}, t("sms.sentText", { name: x.name, version: x.version, n: x.messages })), x.archived ? h("span", { class: "badge" }, t("sms.archivedTag")) : null, " ", h("span", { class: "sms-text" }, x.text))
+            )
+          )
         : null,
       h("p", { class: "sms-counts" }, t("sms.counts", { notSent: c["not-sent"], sent: c.sent, delivered: c.delivered, failed: c.failed })),
       deliveryTable
