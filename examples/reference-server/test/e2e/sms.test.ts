@@ -133,6 +133,8 @@ for (const lang of languages) {
         await page.waitForFunction((n) => (globalThis as unknown as Doc).document.querySelectorAll('.sms-deliveries [data-status="delivered"]').length === n, rest.length + 1)
         expect(await page.locator('.sms-deliveries [data-status="not-sent"]').count()).toBe(1)
         expect(await page.locator('.sms-deliveries [data-status="delivered"]').first().textContent()).toBe(lang.words.delivered)
+        // The text the messages went out with is shown beside the delivery status.
+        expect(await page.locator('.sms-sent-texts li[data-template="birthday"] .sms-text').textContent()).toContain(lang.locale === "en" ? "Happy birthday" : "生日快乐")
         await shot(page, "delivery")
         await page.screenshot({ path: `${docsImages}workbench-sms-send-${lang.locale}.png`, fullPage: true })
 
