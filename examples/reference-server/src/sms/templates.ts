@@ -135,8 +135,6 @@ export type VisibleSmsTemplate = SmsTemplate & { readonly editable: boolean }
 export const SmsTemplateId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
 
 const key = "sms.templates"
-/** The claim that makes a write of revision `n` the only one: two writes on one revision cannot both claim it. */
-const revisionKey = (n: number) => `sms.templates@${n}`
 
 type Legacy = Omit<SmsTemplate, "teamId" | "archived"> & { readonly teamId?: string; readonly archived?: boolean }
 
