@@ -172,13 +172,20 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
   const first: Array<string> = []
   const second: Array<string> = []
   const pool: Array<string> = []
-  const agentSecondOnly: Array<string> = []
+  let followUpCustomer: string | undefined
   const itemsPerAgent: Record<string, number> = {}
   for (const m of team) {
     const ownedAll = (await winback.stores.customers.list({ ownerManagerIds: [m.id] }, { limit: perAgent + poolPerAgent })).items
     // The login agent starts the day with phone work whatever the demo's size: a small demo (fewer
-    // customers than agents own) tops their share up from the region's other customers.
-    const owned = m.id === agent ? [...ownedAll.slice(0, perAgent), ...(await spareCustomers(winback, director, team, perAgent - ownedAll.length))] : ownedAll.slice(0, perAgent)
+    // customers than agents own) tops their share up from the region's other customers; one more
+    // of those is their follow-up (below).
+    const spare = m.id === agent ? await spareCustomers(winback, director, team, Math.max(0, perAgent - ownedAll.length) + 1) : []
+    const owned = [...ownedAll.slice(0, perAgent), ...spare.slice(0, -1)]
+    const extra = spare.at(-1)
+    if (extra !== undefined) {
+      followUpCustomer = extra.id
+      second.push(`${extra.id},${m.id}`)
+    }
     if (options.logins.teamLeader !== undefined) for (const c of ownedAll.slice(perAgent)) pool.push(`${c.id},${m.id}`)
     // A third in both tasks (two open items), a third in each task alone: urgency 1 and 3 mix.
     let items = 0
@@ -191,21 +198,19 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
         second.push(`${c.id},${m.id}`)
         items += 1
       }
-      if (i % 3 === 2 && m.id === agent) agentSecondOnly.push(c.id)
     })
-    itemsPerAgent[m.id] = items
+    itemsPerAgent[m.id] = items + (m.id === agent && extra !== undefined ? 1 : 0)
   }
   if (first.length + pool.length) await dir.imports.importCsv({ taskId: retention.id }, [...first, ...pool].join("\n") + "\n")
   // The same customers in a second task on the same day: the hand-out ledger would skip them (one
   // task per customer per period), so the demo overrides it, audited, to show work merged per customer.
   if (second.length) await dir.imports.importCsv({ taskId: care.id, override: { reason: "demo: a third of the customers hold items of both tasks, merged per customer" } }, second.join("\n") + "\n")
 
-  // A follow-up due: the login agent reached one customer of the care call yesterday, who asked to
+  // A follow-up due: the login agent already reached one customer of the care call, who asked to
   // be called back this morning (a reschedule: the item is in progress, its next attempt due).
-  const followUp = agentSecondOnly.at(-1)
-  if (followUp !== undefined) {
-    const [item] = (await winback.stores.workItems.list({ taskId: care.id, customerIds: [followUp] }, { limit: 1 })).items
-    if (item) await winback.as(agent).execution.recordCall({ customerId: followUp, itemIds: [item.id], disposition: "reschedule", rescheduleAt: `${options.asOf}T00:00:00.000Z`, note: text.followUp })
+  if (followUpCustomer !== undefined) {
+    const [item] = (await winback.stores.workItems.list({ taskId: care.id, customerIds: [followUpCustomer] }, { limit: 1 })).items
+    if (item) await winback.as(agent).execution.recordCall({ customerId: followUpCustomer, itemIds: [item.id], disposition: "reschedule", rescheduleAt: `${options.asOf}T00:00:00.000Z`, note: text.followUp })
   }
 
   // The pool: the leader reclaims the extra items (audited as work-item.reclaim); they stay with
