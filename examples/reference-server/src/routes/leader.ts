@@ -8,6 +8,7 @@
 import { z } from "zod"
 import { AddGroupMembers, CustomerGroup, foldOfferUses, IsoDate, OfferUse, type Page, type WorkItem } from "@winback/core"
 import type { Router } from "../http"
+import { managerNames } from "./names"
 import { type ApiContext, IdParams, IdString, actAs } from "./support"
 
 const TeamWorkQuery = z.object({ teamId: IdString.optional() }).strict()
@@ -45,11 +46,6 @@ const allPages = async <A>(read: (cursor: string | null) => Promise<Page<A>>): P
   return out
 }
 
-/** Names by manager id (the id itself for one the staff directory does not know). */
-const managerNames = async (ctx: ApiContext, ids: ReadonlyArray<string>): Promise<Map<string, { name: string; teamId: string | null }>> => {
-  const found = ids.length ? await ctx.winback.directories.staff.getMany([...new Set(ids)]) : []
-  return new Map(found.map((m) => [m.id, { name: m.name, teamId: m.teamId }]))
-}
 
 /** An item is overdue when its due instant falls before the business date `asOf`. */
 const isOverdue = (w: WorkItem, asOf: string) => w.dueAt !== null && w.dueAt.slice(0, 10) < asOf
