@@ -911,6 +911,7 @@ const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: 
   { route: "GET /api/work-list/tasks", path: "/api/work-list/tasks", expect: [200, 200, 200, 200, 403], outside: () => false },
   { route: "GET /api/work-pool", path: "/api/work-pool?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: unknown; teamId: string }) => i.assigneeId !== null || i.teamId === shAgent.teamId) },
   { route: "GET /api/appointments", path: "/api/appointments?limit=200", expect: same(200), outside: (b) => b.items.some((a: { managerId: string }) => a.managerId === shAgent.id) },
+  { route: "GET /api/team-appointments", path: "/api/team-appointments?limit=200", expect: same(200), outside: (b) => b.items.some((r: { appointment: { managerId: string } }) => r.appointment.managerId.startsWith("m-shanghai")) },
   { route: "GET /api/audit", path: "/api/audit?limit=200", expect: same(200), outside: (b) => b.items.some((e: { actorId: string }) => e.actorId.startsWith("m-shanghai")) },
   { route: "GET /api/tasks", path: "/api/tasks?limit=200", expect: same(200), outside: () => false },
   { route: "GET /api/rules", path: "/api/rules?limit=200", expect: same(200), outside: () => false }

@@ -71,6 +71,7 @@ export const paths = {
   offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`,
   // appointments and reminders (appointments.js)
   myAppointments: "/api/my-appointments",
+  teamAppointments: "/api/team-appointments",
   rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
   cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
   reminders: "/api/reminders",
