@@ -11,7 +11,7 @@
 const en = {
   "nav.appointments": "Appointments",
   "appts.title": "My appointments",
-  "appts.intro": "Callbacks you booked that are still open, by time. Reminders appear at the top of the page when they fall due.",
+  "appts.intro": "Callbacks you booked, by time: the open ones unless you choose a state, a page at a time. Reminders appear at the top of the page when they fall due.",
   "appts.earlier": "Earlier (still open)",
   "appts.today": "Today",
   "appts.upcoming": "Upcoming",
@@ -61,7 +61,7 @@ const en = {
 const zhCN: Readonly<Record<keyof typeof en, string>> = {
   "nav.appointments": "预约",
   "appts.title": "我的预约",
-  "appts.intro": "您预约且仍未完成的回访，按时间排列。提醒到时会显示在页面顶部。",
+  "appts.intro": "您预约的回访，按时间分页排列：默认显示未完成的，也可按状态筛选。提醒到时会显示在页面顶部。",
   "appts.earlier": "更早（仍未完成）",
   "appts.today": "今天",
   "appts.upcoming": "以后",

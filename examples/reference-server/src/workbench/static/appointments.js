@@ -65,7 +65,7 @@ const columns = (team) => [
   team ? { title: t("appts.agent"), cell: (r) => r.manager?.name ?? r.appointment.managerId } : null,
   { title: t("appts.channel"), cell: (r) => word("channel", r.appointment.channel) },
   { title: t("appts.reminder"), cell: (r) => (r.appointment.remindMinutesBefore === 0 ? t("ap.remindAtTime") : t("appts.remindBefore", { n: r.appointment.remindMinutesBefore ?? 15 })) },
-  { title: t("appts.note"), cell: (r) => r.appointment.note || "—" },
+  { title: t("appts.note"), cell: (r) => h("span", { class: "appt-note" }, r.appointment.note || "—") },
   { title: t("appts.state"), cell: (r) => word("state", r.appointment.state) },
   { title: t("appts.actions"), cell: (r) => (r.appointment.state === "booked" || r.appointment.state === "reminded" ? actions(r) : "—") }
 ].filter(Boolean)
