@@ -594,6 +594,15 @@ const inScope: ReadonlyArray<Case> = [
     },
     expect: [403, 200, 200, 200, 403]
   },
+  {
+    route: "POST /api/groups/:id/campaign-task",
+    what: "a group of own customers in a campaign task",
+    request: async (r) => {
+      const g = await server.winback.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await mine(r)).customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/campaign-task`, body: { name: `campaign ${seq}`, channel: "phone", startsOn: asOf, expiresOn: "2026-12-31" } }
+    },
+    expect: [403, 201, 201, 201, 403]
+  },
   { route: "GET /api/tasks/:id/preview/split", what: "a task awaiting approval", request: async () => ({ method: "GET", path: `/api/tasks/${await pendingAlertTask()}/preview/split` }), expect: [403, 200, 200, 200, 200] },
   { route: "GET /api/director/people", what: "the squad's people", request: async () => ({ method: "GET", path: `/api/director/people?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
   { route: "GET /api/director/work-items", what: "the squad's items", request: async () => ({ method: "GET", path: `/api/director/work-items?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
@@ -890,6 +899,16 @@ const outOfScope: ReadonlyArray<Case> = [
       expect: same(404)
     })
   ),
+  {
+    route: "POST /api/groups/:id/campaign-task",
+    what: "a group of Shanghai customers",
+    request: async () => {
+      const { customerId } = await theirs()
+      const g = await server.winback.as(shDirector.id).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/campaign-task`, body: { name: `campaign ${seq}`, channel: "phone", startsOn: asOf, expiresOn: "2026-12-31" }, target: { customerId } }
+    },
+    expect: [403, 404, 404, 404, 403]
+  },
   {
     route: "POST /api/groups/:id/members",
     what: "a Shanghai customer into a group of the agent's customers",
