@@ -211,7 +211,7 @@ describe("appointments a page at a time, the agent's and the team's", () => {
     expect((await agent.get("/api/my-appointments?from=tomorrow")).status).toBe(400)
   })
 
-  it("gives the leader every appointment of the team subtree a page at a time, by agent and day; another team's leader sees none of them", async () => {
+  it("gives the leader every appointment of the team a page at a time, by agent and day, and the region's director too; another team's leader sees none of them", async () => {
     const team = await pages(leader, "/api/team-appointments", 100)
     expect(new Set(ids(team.rows)).size).toBe(team.rows.length)
     expect(ids(team.rows)).toEqual(expect.arrayContaining([...booked.keys(), colleagueAppointment]))
@@ -220,6 +220,9 @@ describe("appointments a page at a time, the agent's and the team's", () => {
     const one = await pages(leader, `/api/team-appointments?agentId=${demoLogins.agent}&from=${dayStart}&until=${dayEnd}`, 30)
     expect(one.rows.length).toBe(70)
     expect(one.rows.every((r) => r.appointment.managerId === demoLogins.agent)).toBe(true)
+    // The region's director reads the subtree's (the policy's reach for directors).
+    const director = await loginAs(server, demoOrg.managers.find((m) => m.id === "m-beijing-director")!.id)
+    expect(ids((await pages(director, `/api/team-appointments?agentId=${demoLogins.agent}`, 200)).rows).sort()).toEqual([...booked.keys()].sort())
     // The sibling squad's leader and another region's: not one of them, asked in general or by the agent's id.
     for (const other of [siblingLeader, shanghaiLeader]) {
       const all = await pages(other, "/api/team-appointments", 200)

@@ -73,7 +73,7 @@ const openStates: Array<AppointmentState> = ["booked", "reminded"]
  */
 export const reminderRoutes = (r: Router, ctx: ApiContext): void => {
   // Both pages read through the caller's scoped appointments (the scope is pushed into the store's
-  // query): the agent's own, or every appointment of the caller's team subtree.
+  // query): the agent's own, or every appointment the caller's scope covers (a team leader: the team's).
   r.route({
     method: "GET",
     path: "/api/my-appointments",
@@ -91,7 +91,7 @@ export const reminderRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/team-appointments",
     tag: "appointments",
-    summary: "The appointments of the caller's scope (a leader: their team subtree's agents), by time, a page at a time, with customer and agent names; `agentId` narrows to one agent",
+    summary: "The appointments of the caller's scope (a team leader: their team's; a director: their subtree's), by time, a page at a time, with customer and agent names; `agentId` narrows to one agent",
     query: TeamAppointmentsQuery,
     description: "An agent outside the caller's scope answers an empty page (the scope is part of the query). Same time bounds and states as /api/my-appointments.",
     responses: { 200: { description: "A page of appointments with their customers and agents, and the server's time", schema: PagedRows } },

@@ -2,8 +2,8 @@
 // ones still open, today's, upcoming, a chosen day, by state, a page at a time — each with its
 // customer, reminder lead, reschedule and cancel; a team leader's shows the team's, by agent), the "remind me" choice of the booking form, and the reminder banner: the page polls the
 // due reminders and shows each until the agent acknowledges it (once: the server remembers).
-import { ApiError, get, itemsOf, post } from "./api.js"
-import { act, go, hasRole, session, showInfo } from "./ui.js"
+import { ApiError, get, post } from "./api.js"
+import { act, go, hasRole, showInfo } from "./ui.js"
 import { pagedList } from "./director.js"
 import { field, h, select, table, when } from "./dom.js"
 import { paths } from "./paths.js"
@@ -127,7 +127,10 @@ function byDay(rows, now, team) {
  */
 export async function appointmentsView() {
   const team = !hasRole("agent")
-  const agents = team ? itemsOf(await get(paths.teamMembers(session.me?.teamId), { limit: 200 })).filter((m) => (m.roles ?? []).includes("agent")) : []
+  // The agents of the caller's team subtree (a district leader's include the squads below).
+  const people = team ? await get(paths.directorPeople) : { teams: [], managers: [] }
+  const teamNames = new Map(people.teams.map((x) => [x.id, x.name]))
+  const agents = people.managers.filter((m) => m.roles.includes("agent")).map((m) => ({ id: m.id, name: people.teams.length > 1 ? `${m.name} · ${teamNames.get(m.teamId) ?? m.teamId}` : m.name }))
   const whenSel = select(["all", "earlier", "today", "upcoming"].map((w) => [w, t(`appts.filter.${w}`)]), { name: "appts-when", id: "appts-when" })
   const day = h("input", { type: "date", name: "appts-day", id: "appts-day" })
   const stateSel = select([["open", t("appts.filter.open")], ...["booked", "reminded", "done", "cancelled"].map((s) => [s, word("state", s)])], { name: "appts-state", id: "appts-state" })
