@@ -63,6 +63,12 @@ const filterOf = (q: z.output<typeof AppointmentsQuery>) => {
 }
 const openStates: Array<AppointmentState> = ["booked", "reminded"]
 
+/** One page of the appointments the caller may read (of `managerId` when given), with names, and the server's time. */
+const rowsPage = async (ctx: ApiContext, principal: Principal, query: z.output<typeof AppointmentsQuery>, managerId: string | undefined) => {
+  const page = await actAs(ctx, principal).appointments.list({ ...filterOf(query), ...(managerId ? { managerId } : {}) }, pageOf(query))
+  return { items: await withCustomers(ctx, principal, page.items), nextCursor: page.nextCursor, now: nowOf(ctx) }
+}
+
 /**
  * Registers the appointment and reminder routes of the agent.
  *
@@ -82,10 +88,7 @@ export const reminderRoutes = (r: Router, ctx: ApiContext): void => {
     query: AppointmentsQuery,
     description: "`from` and `until` bound the appointment's time, both inclusive (earlier: `until` = the day's start − 1 ms; today: the day's bounds; upcoming: `from` = the next day's start).",
     responses: { 200: { description: "A page of appointments with their customers, and the server's time", schema: PagedRows } },
-    handler: async ({ principal, query }) => {
-      const page = await actAs(ctx, principal).appointments.list({ ...filterOf(query), managerId: principal.managerId }, pageOf(query))
-      return { json: { items: await withCustomers(ctx, principal, page.items), nextCursor: page.nextCursor, now: nowOf(ctx) } }
-    }
+    handler: async ({ principal, query }) => ({ json: await rowsPage(ctx, principal, query, principal.managerId) })
   })
   r.route({
     method: "GET",
@@ -95,10 +98,7 @@ export const reminderRoutes = (r: Router, ctx: ApiContext): void => {
     query: TeamAppointmentsQuery,
     description: "An agent outside the caller's scope answers an empty page (the scope is part of the query). Same time bounds and states as /api/my-appointments.",
     responses: { 200: { description: "A page of appointments with their customers and agents, and the server's time", schema: PagedRows } },
-    handler: async ({ principal, query }) => {
-      const page = await actAs(ctx, principal).appointments.list({ ...filterOf(query), ...(query.agentId ? { managerId: query.agentId } : {}) }, pageOf(query))
-      return { json: { items: await withCustomers(ctx, principal, page.items), nextCursor: page.nextCursor, now: nowOf(ctx) } }
-    }
+    handler: async ({ principal, query }) => ({ json: await rowsPage(ctx, principal, query, query.agentId) })
   })
   r.route({
     method: "POST",

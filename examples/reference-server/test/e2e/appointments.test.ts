@@ -94,6 +94,16 @@ const journey = (locale: keyof typeof words, index: number) => async () => {
   expect(errors).toEqual([])
 }
 
+/** A fresh page on the workbench in `locale` with its screenshotter (a failure saves one; the page closes either way). */
+const journeyPage = async (journey: string, locale: "en-US" | "zh-CN") => {
+  const shot = screenshotter(`${journey}-${locale}`)
+  const { page, errors } = await newPage(wb, locale)
+  onTestFailed(() => shot(page, "FAILED"))
+  onTestFinished(() => page.context().close())
+  await page.goto(wb.server.url)
+  return { page, errors, shot }
+}
+
 /** Logs in by typing the login (people without a demo button on the login screen). */
 const logInTyped = async (page: Page, managerId: string) => {
   await page.locator("#login-id").fill(managerId)
@@ -127,11 +137,7 @@ describe("appointments a page at a time", () => {
     const api = await apiAs(wb.server.url, colleague)
     const total = (await api.get("/api/my-appointments?limit=200")).body.items.length as number
     expect(total).toBeGreaterThan(50)
-    const shot = screenshotter("appointments-pages-en-US")
-    const { page, errors } = await newPage(wb, "en-US")
-    onTestFailed(() => shot(page, "FAILED"))
-    onTestFinished(() => page.context().close())
-    await page.goto(wb.server.url)
+    const { page, errors, shot } = await journeyPage("appointments-pages", "en-US")
     await logInTyped(page, colleague)
     await page.locator("#nav-appointments").click()
     await page.locator(".appts-pages .page-no").getByText("Page 1").waitFor()
@@ -163,11 +169,7 @@ describe("appointments a page at a time", () => {
   it("zh-CN: the team leader sees the team's appointments, chooses an agent and pages through them", async () => {
     const colleague = wb.logins.colleagues[1]!
     const notes = await bookMany(colleague, 55, "tm")
-    const shot = screenshotter("appointments-team-zh-CN")
-    const { page, errors } = await newPage(wb, "zh-CN")
-    onTestFailed(() => shot(page, "FAILED"))
-    onTestFinished(() => page.context().close())
-    await page.goto(wb.server.url)
+    const { page, errors, shot } = await journeyPage("appointments-team", "zh-CN")
     await logInAs(page, wb.logins.teamLeader)
     await page.locator("#nav-appointments").click()
     await page.locator("#appts-h").getByText("团队预约").waitFor()
