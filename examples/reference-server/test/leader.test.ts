@@ -178,6 +178,7 @@ describe("a customer group used in a campaign task", () => {
     const shDirector = demoOrg.managers.find((m) => m.id.startsWith("m-shanghai") && m.roles.includes("director"))!.id
     const shCustomer = (await server.winback.stores.customers.list({ region: "shanghai" }, { limit: 1 })).items[0]!.id
     const theirs = await server.winback.as(shDirector).groups.create({ name: "Shanghai care", validFrom: asOf, validUntil: "2026-12-31", customerIds: [shCustomer] })
+    expect((await leader.get("/api/groups")).body.items.map((x: { id: string }) => x.id)).not.toContain(theirs.group.id)
     const res = await leader.post(`/api/groups/${theirs.group.id}/campaign-task`, { ...settings })
     expect(res.status).toBe(404)
     expect(JSON.stringify(res.body)).not.toContain(shCustomer)

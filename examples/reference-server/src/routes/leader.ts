@@ -200,11 +200,9 @@ export const leaderRoutes = (r: Router, ctx: ApiContext, sms?: SmsContext): void
     responses: { 201: { description: "The task, awaiting approval", schema: Task } },
     handler: async ({ principal, params, body, raw }) => {
       const me = actAs(ctx, principal)
-      // Groups are listed to every group manager; a campaign is made only of a group in the caller's
-      // reach: an imported group whose every customer the caller may read (else: not found, as unknown).
+      // Only a group the caller's list holds (an imported one: every customer in the caller's scope); else not found, as unknown.
       const group = (await me.groups.list()).find((g) => g.id === params.id)
-      const readable = group?.kind === "import" ? (await me.customers.getMany(group.memberIds)).length === new Set(group.memberIds).size : group !== undefined
-      if (!group || !readable) throw new NotFound({ entity: "CustomerGroup", id: params.id })
+      if (!group) throw new NotFound({ entity: "CustomerGroup", id: params.id })
       const locale = localeOf(raw)
       const issues = await campaignIssues(body, group, sms, (key, vars) => message(locale, key, vars))
       if (issues.length) throw new ValidationError({ subject: "campaign task", issues })
