@@ -181,6 +181,10 @@ describe.each(["en-US", "zh-CN"] as const)("a day in the center (%s)", (locale) 
       await page.locator(`button.rule-open[data-rule="${ruleId}"]`).click()
       await page.locator(".rule-count").waitFor()
       expect(await page.locator(".rule-count").textContent()).toBe(String((await approverApi.get(`/api/rules/${ruleId}/preview`)).body.count))
+      // The per-tier thresholds read as words in the page's language, never as raw JSON.
+      const params = (await page.locator(".rule-preview dl.facts").textContent())!
+      expect(params).not.toContain("{")
+      expect(params).toContain(locale === "zh-CN" ? "钻石 10 · 金卡 15 · 银卡 15 · 普通 20" : "Diamond 10 · Gold 15 · Silver 15 · Regular 20")
       await shot(page, "2-rule-review")
       await page.locator("form.decision button.primary").click()
       await page.locator(`button.rule-open[data-rule="${ruleId}"]`).waitFor({ state: "detached" })
