@@ -102,9 +102,9 @@ const teamWork = async (ctx: ApiContext, me: ReturnType<typeof actAs>, requested
 
 /**
  * The checks of a campaign's settings against its group (the window lies in the group's validity) and
- * its channel (SMS needs a known template; no questionnaire on SMS), in the caller's language.
+ * its channel (SMS needs a template the caller sees, not archived; no questionnaire on SMS), in the caller's language.
  */
-const campaignIssues = async (settings: z.output<typeof CampaignSettings>, group: CustomerGroup, sms: SmsContext | undefined, say: (key: MessageKey, vars?: Record<string, string>) => string) => {
+const campaignIssues = async (settings: z.output<typeof CampaignSettings>, group: CustomerGroup, managerId: string, sms: SmsContext | undefined, say: (key: MessageKey, vars?: Record<string, string>) => string) => {
   const issues: Array<{ path: Array<string>; code: string; message: string }> = []
   const issue = (field: string, code: string, text: string) => issues.push({ path: ["body", field], code, message: text })
   if (settings.expiresOn < settings.startsOn) issue("expiresOn", "invalid_range", say("ldr.use.err.range"))
@@ -113,7 +113,7 @@ const campaignIssues = async (settings: z.output<typeof CampaignSettings>, group
   }
   if (settings.channel === "sms") {
     if (settings.smsTemplateId === null) issue("smsTemplateId", "required", say("ldr.use.err.smsTemplate"))
-    else if (sms && !(await sms.templates.list()).some((t) => t.id === settings.smsTemplateId)) issue("smsTemplateId", "unknown_sms_template", say("ldr.use.err.unknownTemplate", { id: settings.smsTemplateId }))
+    else if (sms && !(await sms.templates.list(managerId)).some((t) => t.id === settings.smsTemplateId)) issue("smsTemplateId", "unknown_sms_template", say("ldr.use.err.unknownTemplate", { id: settings.smsTemplateId }))
     if (settings.questionnaireVersion !== null) issue("questionnaireVersion", "not_for_sms", say("ldr.use.err.smsQuestionnaire"))
   }
   return issues
@@ -204,7 +204,7 @@ export const leaderRoutes = (r: Router, ctx: ApiContext, sms?: SmsContext): void
       const group = (await me.groups.list()).find((g) => g.id === params.id)
       if (!group) throw new NotFound({ entity: "CustomerGroup", id: params.id })
       const locale = localeOf(raw)
-      const issues = await campaignIssues(body, group, sms, (key, vars) => message(locale, key, vars))
+      const issues = await campaignIssues(body, group, principal.managerId, sms, (key, vars) => message(locale, key, vars))
       if (issues.length) throw new ValidationError({ subject: "campaign task", issues })
       const { maxAttempts, ...settings } = body
       const draft = await me.tasks.create({
