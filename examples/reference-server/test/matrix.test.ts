@@ -606,6 +606,15 @@ const inScope: ReadonlyArray<Case> = [
     },
     expect: [403, 200, 200, 200, 403]
   },
+  {
+    route: "POST /api/groups/:id/campaign-task",
+    what: "a group of own customers in a campaign task",
+    request: async (r) => {
+      const g = await server.winback.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await mine(r)).customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/campaign-task`, body: { name: `campaign ${seq}`, channel: "phone", startsOn: asOf, expiresOn: "2026-12-31" } }
+    },
+    expect: [403, 201, 201, 201, 403]
+  },
   { route: "GET /api/tasks/:id/preview/split", what: "a task awaiting approval", request: async () => ({ method: "GET", path: `/api/tasks/${await pendingAlertTask()}/preview/split` }), expect: [403, 200, 200, 200, 200] },
   { route: "GET /api/director/people", what: "the squad's people", request: async () => ({ method: "GET", path: `/api/director/people?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
   { route: "GET /api/director/work-items", what: "the squad's items", request: async () => ({ method: "GET", path: `/api/director/work-items?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
@@ -912,6 +921,16 @@ const outOfScope: ReadonlyArray<Case> = [
     })
   ),
   {
+    route: "POST /api/groups/:id/campaign-task",
+    what: "a group of Shanghai customers",
+    request: async () => {
+      const { customerId } = await theirs()
+      const g = await server.winback.as(shDirector.id).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/campaign-task`, body: { name: `campaign ${seq}`, channel: "phone", startsOn: asOf, expiresOn: "2026-12-31" }, target: { customerId } }
+    },
+    expect: [403, 404, 404, 404, 403]
+  },
+  {
     route: "POST /api/groups/:id/members",
     what: "a Shanghai customer into a group of the agent's customers",
     request: async () => {
@@ -940,6 +959,7 @@ const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: 
   { route: "GET /api/work-list/tasks", path: "/api/work-list/tasks", expect: [200, 200, 200, 200, 403], outside: () => false },
   { route: "GET /api/work-pool", path: "/api/work-pool?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: unknown; teamId: string }) => i.assigneeId !== null || i.teamId === shAgent.teamId) },
   { route: "GET /api/appointments", path: "/api/appointments?limit=200", expect: same(200), outside: (b) => b.items.some((a: { managerId: string }) => a.managerId === shAgent.id) },
+  { route: "GET /api/team-appointments", path: "/api/team-appointments?limit=200", expect: same(200), outside: (b) => b.items.some((r: { appointment: { managerId: string } }) => r.appointment.managerId.startsWith("m-shanghai")) },
   { route: "GET /api/audit", path: "/api/audit?limit=200", expect: same(200), outside: (b) => b.items.some((e: { actorId: string }) => e.actorId.startsWith("m-shanghai")) },
   { route: "GET /api/tasks", path: "/api/tasks?limit=200", expect: same(200), outside: () => false },
   { route: "GET /api/rules", path: "/api/rules?limit=200", expect: same(200), outside: () => false },

@@ -66,10 +66,12 @@ export const paths = {
   importTask: byId("postApiTasksByIdImport"),
   groups: fixed("getApiGroups"),
   groupMembers: byId("postApiGroupsByIdMembers"),
+  groupCampaignTask: byId("postApiGroupsByIdCampaignTask"),
   pendingOffers: fixed("getApiOfferUsesPending"),
   offerDecision: byId("postApiOfferUsesByIdDecision"),
   // appointments and reminders (appointments.js)
   myAppointments: fixed("getApiMyAppointments"),
+  teamAppointments: fixed("getApiTeamAppointments"),
   rescheduleAppointment: byId("postApiAppointmentsByIdReschedule"),
   cancelAppointment: byId("postApiAppointmentsByIdCancel"),
   reminders: fixed("getApiReminders"),
