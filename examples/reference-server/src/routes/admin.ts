@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto"
 import { z } from "zod"
 import { IsoDate, Manager, NewRuleInstance, Role, Team } from "@winback/core"
 import type { Router } from "../http"
+import { auditSystem } from "./auth"
 import { type ApiContext, BoolString, IdParams, IdString, Limit, PageOf, actAs } from "./support"
 
 const NewChildTeam = z.object({ parentId: IdString, name: z.string().trim().min(1).max(200), adminId: IdString, id: IdString.optional() }).strict()
@@ -79,8 +80,7 @@ export const adminRoutes = (r: Router, ctx: ApiContext): void => {
       body: SetRoles,
       answer: manager,
       call: (me: Me, id: string, b: z.infer<typeof SetRoles>) => me.teams.setRoles(id, b.roles)
-    },
-    { method: "PUT", path: "/api/managers/:id/active", summary: "Deactivate (or reactivate) a manager: an inactive manager's session ends and they cannot act", body: SetActive, answer: manager, call: (me: Me, id: string, b: z.infer<typeof SetActive>) => me.teams.setActive(id, b.active) }
+    }
   ] as const
   for (const c of changes) {
     r.route({
@@ -89,6 +89,21 @@ export const adminRoutes = (r: Router, ctx: ApiContext): void => {
       handler: async ({ principal, params, body }) => ({ json: await c.call(actAs(ctx, principal), params.id, body as never) })
     })
   }
+  r.route({
+    ...{ method: "PUT", path: "/api/managers/:id/active", tag: "org", params: IdParams, body: SetActive },
+    summary: "Deactivate (or reactivate) a manager: an inactive manager's sessions end and API keys are revoked at once, and they cannot act",
+    description: "Deactivation deletes the manager's sessions and revokes their API keys in the credential store (audited as credentials.end), so reactivating them later revives none: they log in afresh.",
+    responses: { 200: manager },
+    handler: async ({ principal, params, body }) => {
+      const after = await actAs(ctx, principal).teams.setActive(params.id, body.active)
+      if (!after.active) {
+        const ended = await ctx.auth.endCredentialsOf(after.id)
+        const revoked = { sessionsEnded: ended.sessionsEnded, apiKeysRevoked: ended.apiKeysRevoked.map((k) => k.id) }
+        await auditSystem(ctx, principal, { action: "credentials.end", recordType: "Manager", recordId: after.id, before: null, after: revoked })
+      }
+      return { json: after }
+    }
+  })
   r.route({
     ...{ method: "POST", path: "/api/rules/preview", tag: "rules", body: DraftPreview },
     summary: "Preview a rule before saving it: how many customers in the caller's scope it matches, with a sample",
