@@ -106,6 +106,15 @@ export { type CompleteWorkItems, type WorkItemFilter, WorkItemStore } from "./wo
 export { type CustomerFilter, CustomerStore } from "./customer/CustomerStore"
 export { CustomerGroupStore } from "./customer/CustomerGroupStore"
 export { type DndListFilter, DndStore } from "./work/DndStore"
+export {
+  DndImportRequest,
+  type DndImportProblem,
+  type DndImportReport,
+  dndChannelAliases,
+  dndImportHeaderAliases,
+  DndListQuery,
+  DndLists
+} from "./work/DndLists"
 export { type EntityStore, Transactions } from "./ports/Transactions"
 export { type ManagerFilter, ManagerStore } from "./org/ManagerStore"
 export { type ObservationFilter, ObservationStore } from "./observation/ObservationStore"

@@ -69,6 +69,7 @@ export const customerStores = (db: MemoryDb): Pick<Stores, "customers" | "custom
   const customerMatches = (c: Customer, f: CustomerFilter, held: ReadonlySet<string>) =>
     matchesList(f.ids, c.id) && (f.ownerManagerIds === undefined || (c.ownerManagerId !== null && f.ownerManagerIds.includes(c.ownerManagerId))) &&
     (f.region === undefined || c.region === f.region) && matchesList(f.tiers, c.tier) &&
+    (f.phones === undefined || c.phones.some((p) => f.phones!.includes(p))) &&
     (f.inScope === undefined || inCustomerScope(c, f.inScope, held))
   const customerBase = memoryEntityStore<Customer, CustomerFilter>(db, {
     entity: "Customer",

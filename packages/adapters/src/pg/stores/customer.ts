@@ -64,6 +64,7 @@ export const customerStores = (driver: PgDriver): Pick<Stores, "customers" | "cu
       maybeAnyOf(s.customers.ownerManagerId, f.ownerManagerIds),
       maybeEq(s.customers.region, f.region),
       maybeAnyOf(s.customers.tier, f.tiers),
+      f.phones === undefined ? undefined : sql`${s.customers.phones} ?| ${sql.param([...f.phones])}::text[]`,
       f.inScope === undefined ? undefined : customerInScope(f.inScope)
     ],
     sortColumns: [s.customers.id],
