@@ -22,6 +22,7 @@ import { Transactions } from "../ports/Transactions"
 import { decode } from "../shared/Validation"
 import { type DndEntry, DndSource, DndStatus, dndStatusAt } from "./DndEntry"
 import { DndStore } from "./DndStore"
+import { maskPhone } from "./Execution"
 
 /**
  * The filter of a DND list a caller may pass: channels, sources, a piece of the reason, where the
@@ -221,7 +222,8 @@ const exportColumns = ["id", "customer_id", "customer_name", "phones", "channel"
  * - `apply(actor, request, file)`: the same check, then — only when no line is bad — every entry in
  *   one transaction, source `import`, each audited (`dnd.add`); a bad line fails with
  *   `ValidationError` listing the lines, and nothing is written;
- * - `exportCsv(actor, query)`: the list as UTF-8 CSV with a BOM (Excel opens it right).
+ * - `exportCsv(actor, query)`: the list as UTF-8 CSV with a BOM (Excel opens it right), phone
+ *   numbers masked as everywhere a list leaves the system (`138****5678`; the customer id re-imports).
  *
  * @example
  * ```ts
@@ -470,7 +472,7 @@ export class DndLists extends Context.Service<
             const names = new Map((yield* customers.getMany([...new Set(page.items.map((e) => e.customerId))])).map((c) => [c.id, c]))
             for (const e of page.items) {
               const c = names.get(e.customerId)
-              const cells = [e.id, e.customerId, c?.name ?? "", (c?.phones ?? []).join(" "), e.channel, e.reason, e.source, dndStatusAt(e, at) ?? "", e.createdBy, e.createdAt, e.expiresAt ?? "", e.removedAt ?? ""]
+              const cells = [e.id, e.customerId, c?.name ?? "", (c?.phones ?? []).map(maskPhone).join(" "), e.channel, e.reason, e.source, dndStatusAt(e, at) ?? "", e.createdBy, e.createdAt, e.expiresAt ?? "", e.removedAt ?? ""]
               rows.push(cells.map((x) => csvField(x)).join(","))
             }
             cursor = page.nextCursor
