@@ -23,7 +23,7 @@ let shanghai: Customer
 
 const tokens = new Map<Client, string>()
 /** Posts a file as raw bytes (the JSON client would serialize them). */
-const post = async (c: Client, path: string, bytes: Uint8Array | string, contentType = "text/csv") => {
+const post = async (c: Client, path: string, bytes: Uint8Array | string, contentType = "text/csv"): Promise<{ status: number; body: any }> => {
   const res = await fetch(server.url + path, { method: "POST", headers: { authorization: `Bearer ${tokens.get(c)}`, "content-type": contentType }, body: bytes })
   return { status: res.status, body: await res.json() }
 }

@@ -53,7 +53,7 @@ inBothLanguages("the admin's DND list: check, import, filter, export", async (lo
     await page.locator('select[name="list-channel"]').selectOption("letter")
     await page.locator('input[name="list-q"]').fill(phone.slice(-8))
     await page.locator("form.dnd-filters button[type=submit]").click()
-    await page.waitForFunction(() => location.hash.includes("channel=letter"))
+    await page.waitForURL(/channel=letter/)
     await page.locator("table.dnd-list tbody tr").first().waitFor()
     const rows = await page.locator("table.dnd-list tbody tr").allTextContents()
     expect(rows.length).toBe(1)
