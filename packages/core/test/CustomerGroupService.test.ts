@@ -25,6 +25,8 @@ describe("CustomerGroupService", () => {
     const rule = await w.run(Effect.flatMap(RuleService, (r) => r.create(dir, { ruleId: "bday", name: "Birthday", templateId: "birthday" })))
     expect((await w.fail(Effect.flatMap(CustomerGroupService, (g) => g.create(dir, { name: "Birthdays", validFrom: "2026-11-01", validUntil: "2026-11-30", ruleInstanceId: rule.id }))))._tag).toBe("Conflict")
     await w.run(Effect.flatMap(RuleService, (r) => r.submit(dir, rule.id)))
+    // The approver decides on every customer the rule picks: the whole count, but no customer they may not read.
+    expect(await w.run(Effect.flatMap(RuleService, (r) => r.preview(appr, rule.id, "2026-11-25")))).toEqual({ count: 5, sample: [] })
     await w.run(Effect.flatMap(RuleService, (r) => r.approve(appr, rule.id)))
     const preview = await w.run(Effect.flatMap(RuleService, (r) => r.preview(dir, rule.id, "2026-11-25")))
     expect(preview).toEqual({ count: 5, sample: ["c-1", "c-2", "c-3", "c-4", "c-5"] })

@@ -116,7 +116,11 @@ export class RuleService extends Context.Service<
     readonly retire: (actor: Actor, recordId: string) => Effect.Effect<RuleInstanceRecord, Errors>
     /** A new draft version from an active or retired one. */
     readonly revise: (actor: Actor, recordId: string) => Effect.Effect<RuleInstanceRecord, Errors>
-    /** How many customers the version picks as of a day, and the first few. */
+    /**
+     * How many customers the version picks as of a day, and the first few: counted among the
+     * customers the actor may read, except for an actor who may approve the version (pending
+     * approval), who sees the whole count; the sample is always only readable customers.
+     */
     readonly preview: (actor: Actor, recordId: string, asOf: string) => Effect.Effect<{ readonly count: number; readonly sample: ReadonlyArray<string> }, Errors>
     /**
      * The same count and sample for a rule not saved yet (a template with parameters, or a rule), so
@@ -231,9 +235,13 @@ export class RuleService extends Context.Service<
           Effect.catchTag("Forbidden", (e) => perms.require(actor, Actions.ruleCreate, { type: "none" }).pipe(Effect.mapError(() => e)))
         )
         const [ids] = yield* candidates.matching([r.definition.rule], day)
-        // Only the customers the actor may read count: a preview is no oracle on anyone else.
+        // Only the customers the actor may read are counted and sampled: a preview is no oracle on
+        // anyone else. The one exception is the count for whoever may approve this version: the
+        // decision is about every customer the rule picks, so they see the whole count (as a task's
+        // dry run shows its approver every team's split), but still sample only what they may read.
         const visible = (yield* scoped.forActor(actor).customers.getMany(ids!)).map((c) => c.id)
-        return { count: visible.length, sample: visible.slice(0, 10) }
+        const decides = (yield* perms.check(actor, Actions.ruleApprove, { type: "rule", rule: { id: r.id, status: r.status } })).allowed
+        return { count: decides ? ids!.length : visible.length, sample: visible.slice(0, 10) }
       })
       const previewDraft = Effect.fn("RuleService.previewDraft")(function* (actor: Actor, input: NewRuleInstance, asOf: string) {
         const n = yield* decode(NewRuleInstance, input, "rule instance")

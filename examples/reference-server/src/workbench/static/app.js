@@ -35,7 +35,7 @@ const routes = [
   [/^#\/offers$/, () => offersView()],
   [/^#\/appointments$/, () => appointmentsView()],
   [/^#\/sms$/, () => smsView()],
-  [/^#\/sms\/tasks\/([^/?]+)$/, (m) => smsTaskView(decodeURIComponent(m[1]))],
+  [/^#\/sms\/tasks\/([^/?]+)(?:\?(.*))?$/, (m) => smsTaskView(decodeURIComponent(m[1]), new URLSearchParams(m[2] ?? ""))],
   // the director's screens (director.js)
   [/^#\/overview$/, () => overviewView()],
   [/^#\/audit$/, () => auditView()]

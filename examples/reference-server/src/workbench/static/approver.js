@@ -6,7 +6,7 @@ import { get, itemsOf, post } from "./api.js"
 import { forgetTask } from "./agent.js"
 import { field, h, replace, table } from "./dom.js"
 import { paths } from "./paths.js"
-import { act, go, showError, showInfo } from "./ui.js"
+import { act, go, paramText, showError, showInfo } from "./ui.js"
 import { t, tOr, word } from "./i18n.js"
 
 /** Tasks and rules awaiting approval; choosing one shows its dry run or preview and the decision form. */
@@ -128,7 +128,7 @@ async function showRule(rule, detail) {
       h("h3", { id: "rv-h", tabindex: "-1" }, rule.name),
       h("dl", { class: "facts" }, [
         [h("dt", {}, t("ldr.template")), h("dd", {}, tOr(`template.${rule.templateId}`, rule.templateId))],
-        params.map(([k, v]) => [h("dt", {}, tOr(`tparam.${k}`, k)), h("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))])
+        params.map(([k, v]) => [h("dt", {}, tOr(`tparam.${k}`, k)), h("dd", {}, paramText(v))])
       ]),
       h("p", { class: "big" }, h("strong", { class: "rule-count" }, String(preview.count)), t("ldr.ruleMatches")),
       preview.sample.length ? h("p", { class: "muted sample" }, t("appr.first", { list: preview.sample.join(", ") })) : null,

@@ -3,7 +3,7 @@
 // every message, do-not-disturb withheld and shown, then the delivery status of each item), and the
 // send / resend control an SMS item gets in the customer view instead of "Record the call".
 import { del, get, itemsOf, post, request } from "./api.js"
-import { act, go, hasRole, showError, showInfo } from "./ui.js"
+import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, when } from "./dom.js"
 import { paths } from "./paths.js"
 import { t, tOr, word } from "./i18n.js"
@@ -135,9 +135,29 @@ function templateEditor(fields) {
 
 // ---- one task: preview, send, delivery ----------------------------------------------------------
 
-/** One SMS task: the template, the preview of every message, the send, and the delivery status. */
-export async function smsTaskView(taskId) {
-  const [task, templates, deliveries] = await Promise.all([get(paths.task(taskId)), get(paths.smsTemplates), get(paths.smsDeliveries(taskId))])
+/**
+ * One SMS task: the template, the preview of every message, the send, and the delivery status. A
+ * team leader picks whose items (their own or a team member's: `?assignee=` in the hash) and sends
+ * that batch.
+ */
+export async function smsTaskView(taskId, query = new URLSearchParams()) {
+  const assigneeId = query.get("assignee") || undefined
+  const whose = assigneeId ? { assigneeId } : {}
+  const [task, templates, deliveries, team] = await Promise.all([
+    get(paths.task(taskId)),
+    get(paths.smsTemplates),
+    get(paths.smsDeliveries(taskId), whose),
+    hasRole("team-leader") ? get(paths.teamWork).catch(() => null) : null
+  ])
+  const here = (id) => `#/sms/tasks/${encodeURIComponent(taskId)}${id && id !== meId() ? `?assignee=${encodeURIComponent(id)}` : ""}`
+  const assignee = team ? select([[meId(), t("sms.whoseMine")], ...team.members.filter((m) => m.managerId !== meId()).map((m) => [m.managerId, m.name])], { name: "assignee" }) : null
+  if (assignee) {
+    assignee.value = assigneeId ?? meId()
+    assignee.addEventListener("change", () => go(here(assignee.value)))
+  }
+  // "No item of yours", or of the team member picked.
+  const other = assigneeId && assigneeId !== meId() ? team?.members.find((m) => m.managerId === assigneeId) : undefined
+  const noItems = () => h("p", { class: "empty" }, other ? t("sms.noItemsOf", { name: other.name }) : t("sms.noItems"))
   const choice = select(templates.items.map((x) => [x.id, x.name]), { name: "template" })
   if (task.smsTemplateId) choice.value = task.smsTemplateId
   const previewBox = h("div", { class: "sms-preview" })
@@ -145,7 +165,7 @@ export async function smsTaskView(taskId) {
   const showPreview = async () => {
     let p
     try {
-      p = await post(paths.smsPreview(taskId), { templateId: choice.value })
+      p = await post(paths.smsPreview(taskId), { templateId: choice.value, ...whose })
     } catch (e) {
       showError(e, t("sms.preview"))
       return
@@ -176,15 +196,15 @@ export async function smsTaskView(taskId) {
             p.items,
             { class: "sms-preview-table", "aria-label": t("sms.preview") }
           )
-        : h("p", { class: "empty" }, t("sms.noItems"))
+        : noItems()
     )
   }
   choice.addEventListener("change", () => void showPreview())
   send.addEventListener("click", async () => {
-    const r = await act(send, t("sms.sendFailed"), () => post(paths.smsSend(taskId), { templateId: choice.value }))
+    const r = await act(send, t("sms.sendFailed"), () => post(paths.smsSend(taskId), { templateId: choice.value, ...whose }))
     if (r === undefined) return
     showInfo(t("sms.sentReport", { sent: r.sent.length, skipped: r.skipped.length, failed: r.failed.length }))
-    go(`#/sms/tasks/${encodeURIComponent(taskId)}`)
+    go(here(assigneeId))
   })
   await showPreview()
   const c = deliveries.counts
@@ -198,12 +218,12 @@ export async function smsTaskView(taskId) {
         deliveries.items,
         { class: "sms-deliveries", "aria-label": t("sms.deliveries") }
       )
-    : h("p", { class: "empty" }, t("sms.noItems"))
+    : noItems()
   return h(
     "section",
     { class: "view sms-task", "aria-labelledby": "sms-task-h" },
     h("div", { class: "view-head" }, h("h2", { id: "sms-task-h" }, t("sms.taskTitle", { name: task.name })), h("a", { href: "#/sms", class: "back" }, t("sms.back"))),
-    h("section", { class: "card", "aria-labelledby": "sms-prev-h" }, h("h3", { id: "sms-prev-h" }, t("sms.preview")), field(t("sms.template"), choice), previewBox, send),
+    h("section", { class: "card", "aria-labelledby": "sms-prev-h" }, h("h3", { id: "sms-prev-h" }, t("sms.preview")), assignee ? field(t("sms.whose"), assignee) : null, field(t("sms.template"), choice), previewBox, send),
     h(
       "section",
       { class: "card", "aria-labelledby": "sms-del-h" },

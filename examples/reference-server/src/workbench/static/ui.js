@@ -2,7 +2,7 @@
 // with the API's code and details) and navigation.
 import { ApiError } from "./api.js"
 import { h } from "./dom.js"
-import { t } from "./i18n.js"
+import { t, tOr } from "./i18n.js"
 
 const $ = (id) => document.getElementById(id)
 
@@ -78,4 +78,22 @@ export function go(hash) {
     navigation.keepMessages = true
     location.hash = hash
   }
+}
+
+/**
+ * A rule parameter as a reader sees it: a threshold per tier (`{ by: "tier", values, otherwise }`)
+ * becomes "Diamond 10 · Gold 15 · Otherwise 20" in the page's language; a region table shows the
+ * region names; lists are joined; other objects become "key: value" pairs. Never raw JSON.
+ */
+export const paramText = (v) => {
+  if (v === null || v === undefined) return "—"
+  if (Array.isArray(v)) return v.map(paramText).join(", ")
+  if (typeof v !== "object") return String(v)
+  if ((v.by === "tier" || v.by === "region") && v.values && typeof v.values === "object") {
+    const label = (k) => (v.by === "tier" ? tOr(`tier.${k}`, k) : k)
+    const parts = Object.entries(v.values).map(([k, x]) => `${label(k)} ${paramText(x)}`)
+    if (v.otherwise !== undefined && v.otherwise !== null) parts.push(`${t("adm.rules.otherwise")} ${paramText(v.otherwise)}`)
+    return parts.join(" · ")
+  }
+  return Object.entries(v).map(([k, x]) => `${tOr(`tparam.${k}`, k)}: ${paramText(x)}`).join("; ")
 }
