@@ -22,6 +22,7 @@ import { Transactions } from "../ports/Transactions"
 import { decode } from "../shared/Validation"
 import { type DndEntry, DndSource, DndStatus, dndStatusAt } from "./DndEntry"
 import { DndStore } from "./DndStore"
+import { addAuditedDnd } from "./DndAudit"
 import { maskPhone } from "./Execution"
 
 /**
@@ -446,17 +447,7 @@ export class DndLists extends Context.Service<
                   expiresAt: e.line.expiresAt,
                   removedAt: null
                 }
-                const added = yield* dnd.add(entry)
-                yield* trail.record(actor, {
-                  action: Actions.dndAdd,
-                  category: "dnd",
-                  recordType: "DndEntry",
-                  recordId: added.id,
-                  customerId: added.customerId,
-                  before: null,
-                  after: added,
-                  note: `import ${report.importId}, line ${e.line.no}`
-                })
+                yield* addAuditedDnd(dnd, trail, actor, entry, `import ${report.importId}, line ${e.line.no}`)
               }
               return { ...report, applied: true } satisfies DndImportReport
             })

@@ -7,7 +7,7 @@
 import { del, get, itemsOf, post, qs, request, upload } from "./api.js"
 import { field, h, replace, select, table, when } from "./dom.js"
 import { paths } from "./paths.js"
-import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
+import { act, go, hasRole, meId, sendFile, showInfo } from "./ui.js"
 import { locale, t, tOr, word } from "./i18n.js"
 
 const enc = encodeURIComponent
@@ -519,26 +519,23 @@ function dndImportCard() {
       problems,
       { class: "import-issues" }
     )
-  const send = async (button, dry) => {
-    const f = file.files?.[0]
-    if (!f) return showError(new Error(t("adm.dnd.pickFile")), t("adm.dnd.importTitle"))
-    const bytes = new Uint8Array(await f.arrayBuffer())
-    for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
-    try {
-      button.disabled = true
-      const type = /\.xlsx$/i.test(f.name) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"
-      const r = await upload(api.dndImport(dry) + qs({ encoding: encoding.value }), bytes, type)
-      replace(report, r.problems.length ? problemTable(r.problems) : h("p", { class: "big" }, h("strong", { class: "dnd-import-entries" }, String(r.entries))))
-      showInfo(t(dry ? "adm.dnd.checked" : "adm.dnd.imported", { lines: r.lines, entries: r.entries, problems: r.problems.length }))
-      if (!dry) go(location.hash)
-    } catch (e) {
-      const problems = Array.isArray(e.details) ? e.details : []
-      replace(report, h("p", { class: "refused" }, t("adm.dnd.refused")), problems.length ? problemTable(problems) : null)
-      showError(e, t("adm.dnd.importFailed"))
-    } finally {
-      button.disabled = false
-    }
-  }
+  const send = (button, dry) =>
+    sendFile(
+      button,
+      file,
+      t("adm.dnd.importFailed"),
+      t("adm.dnd.pickFile"),
+      (bytes, type) => upload(api.dndImport(dry) + qs({ encoding: encoding.value }), bytes, type),
+      (r) => {
+        replace(report, r.problems.length ? problemTable(r.problems) : h("p", { class: "big" }, h("strong", { class: "dnd-import-entries" }, String(r.entries))))
+        showInfo(t(dry ? "adm.dnd.checked" : "adm.dnd.imported", { lines: r.lines, entries: r.entries, problems: r.problems.length }))
+        if (!dry) go(location.hash)
+      },
+      (e) => {
+        const problems = Array.isArray(e.details) ? e.details : []
+        replace(report, h("p", { class: "refused" }, t("adm.dnd.refused")), problems.length ? problemTable(problems) : null)
+      }
+    )
   check.addEventListener("click", () => void send(check, true))
   const form = h(
     "form",
