@@ -5,7 +5,8 @@
  * per entry — and the CSV export with a BOM.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { Customer, DndEntry } from "@winback/core"
+import { type Customer, type DndEntry, reportXlsx } from "@winback/core"
+import { xlsxType } from "../src/xlsxImport"
 import type { RunningServer } from "../src/server"
 import { demoPassword } from "../src/server"
 import { client, demoLogins, demoOrg, startTestServer } from "./support"
@@ -134,6 +135,23 @@ describe("the DND list import", () => {
     expect(again.body.problems.map((p: { code: string }) => p.code)).toEqual(["duplicate", "duplicate"])
     // An approver keeps no DND: the import is refused outright.
     expect((await post(approver, "/api/dnd/import/check", csv)).status).toBe(403)
+  })
+
+  it("reads an .xlsx workbook's first sheet, and a list without a header whose first column is a phone number (without +86)", async () => {
+    const [a, b] = mine as [Customer, Customer]
+    const book = reportXlsx([
+      {
+        name: "DND",
+        columns: [{ key: "c", label: "客户编号", type: "text" }, { key: "ch", label: "渠道", type: "text" }, { key: "r", label: "原因", type: "text" }],
+        rows: [{ c: a.id, ch: "上门", r: "no visits" }]
+      }
+    ])
+    const x = await post(leader, "/api/dnd/import/check", book, xlsxType)
+    expect(x.status).toBe(200)
+    expect(x.body).toMatchObject({ entries: 1, byChannel: { visit: 1 }, problems: [] })
+    const national = b.phones[0]!.replace(/^\+86/, "")
+    const headerless = await post(leader, "/api/dnd/import/check", `${national},email,asked by phone\n`)
+    expect(headerless.body).toMatchObject({ entries: 1, byChannel: { email: 1 }, problems: [] })
   })
 
   it("exports the list as CSV with a BOM that Excel opens, formula-guarded", async () => {
