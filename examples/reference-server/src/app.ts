@@ -96,7 +96,7 @@ export const createRouter = (options: AppOptions): Router => {
   jobRoutes(r, ctx)
   adminRoutes(r, ctx)
   agentRoutes(r, ctx, files)
-  leaderRoutes(r, ctx)
+  leaderRoutes(r, ctx, sms)
   if (sms) smsRoutes(r, ctx, sms)
   reminderRoutes(r, ctx)
   if (integrations) integrationRoutes(r, integrations)

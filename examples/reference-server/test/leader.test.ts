@@ -91,6 +91,101 @@ describe("customer groups", () => {
   })
 })
 
+describe("a customer group used in a campaign task", () => {
+  const settings = { name: "Year-end care calls", channel: "phone", startsOn: asOf, expiresOn: "2026-12-15", urgency: 2, executionWindow: { from: "10:00", to: "18:00" }, maxAttempts: 5 }
+  const group = async (validUntil = "2026-12-31") => {
+    const customers = (await leader.get(`/api/work-items?assigneeId=${demoLogins.agent}&limit=3`)).body.items.map((w: { customerId: string }) => w.customerId)
+    return (await leader.post("/api/groups", { name: `Care ${validUntil}`, validFrom: asOf, validUntil, customerIds: [...new Set(customers)] })).body.group as { id: string; memberIds: Array<string> }
+  }
+  const taskCount = async () => (await server.winback.stores.tasks.list({}, { limit: 500 })).items.length
+
+  it("creates the task with the leader's settings and submits it; only an approver (not the leader) makes it live", async () => {
+    const g = await group()
+    const questionnaire = (await leader.get("/api/tasks?limit=200")).body.items.find((t: { questionnaireVersion: string | null }) => t.questionnaireVersion)!.questionnaireVersion as string
+    const r = await leader.post(`/api/groups/${g.id}/campaign-task`, { ...settings, questionnaireVersion: questionnaire, type: "contract-renewal", skipHolidays: true })
+    expect(r.status).toBe(201)
+    expect(r.body).toMatchObject({
+      source: "campaign",
+      customerGroupId: g.id,
+      name: "Year-end care calls",
+      type: "contract-renewal",
+      channel: "phone",
+      urgency: 2,
+      startsOn: asOf,
+      expiresOn: "2026-12-15",
+      executionWindow: { from: "10:00", to: "18:00" },
+      skipHolidays: true,
+      cycle: "once",
+      questionnaireVersion: questionnaire,
+      retryPolicy: { maxAttempts: 5 },
+      status: "pending-approval",
+      authorId: demoLogins.teamLeader
+    })
+    // Maker-checker: the leader who made it cannot approve it; the approver sees the group's customers in the dry run and approves.
+    expect((await leader.post(`/api/tasks/${r.body.id}/approve`, {})).status).toBe(403)
+    const preview = await approver.get(`/api/tasks/${r.body.id}/preview`)
+    expect(preview.status).toBe(200)
+    expect(preview.body.result.candidates).toBe(g.memberIds.length)
+    const approved = await approver.post(`/api/tasks/${r.body.id}/approve`, {})
+    expect(approved.status).toBe(200)
+    expect(approved.body.status).toBe("active")
+  })
+
+  it("takes an SMS template for SMS work; defaults fill what the leader left out", async () => {
+    const g = await group()
+    expect((await leader.call("PUT", "/api/sms/templates/care-greeting", { name: "Care greeting", text: "Dear {{name}}, thank you for staying with us." })).status).toBe(200)
+    const templates = (await leader.get("/api/sms/templates")).body.items as Array<{ id: string }>
+    expect(templates.map((t) => t.id)).toContain("care-greeting")
+    const r = await leader.post(`/api/groups/${g.id}/campaign-task`, { name: "Birthday SMS", channel: "sms", startsOn: asOf, expiresOn: asOf, smsTemplateId: "care-greeting" })
+    expect(r.status).toBe(201)
+    expect(r.body).toMatchObject({ channel: "sms", smsTemplateId: "care-greeting", questionnaireVersion: null, type: "care-callback", urgency: 3, executionWindow: { from: "09:00", to: "20:00" }, status: "pending-approval" })
+    expect(r.body.retryPolicy).toBeUndefined()
+  })
+
+  it("refuses settings that cannot work, in the caller's language, and writes nothing", async () => {
+    const g = await group("2026-12-10")
+    const before = await taskCount()
+    const zh = { "accept-language": "zh-CN" }
+    const noTemplate = await leader.post(`/api/groups/${g.id}/campaign-task`, { ...settings, channel: "sms", expiresOn: "2026-12-01" }, zh)
+    expect(noTemplate.status).toBe(400)
+    expect(noTemplate.body.error.message).toBe("部分字段不正确。")
+    expect(JSON.stringify(noTemplate.body.error.details)).toContain("短信任务需要选择短信模板。")
+    const outside = await leader.post(`/api/groups/${g.id}/campaign-task`, settings)
+    expect(outside.status).toBe(400)
+    expect(JSON.stringify(outside.body.error.details)).toContain("The task must run within the group's validity, 2026-11-25 – 2026-12-10.")
+    const backwards = await leader.post(`/api/groups/${g.id}/campaign-task`, { ...settings, startsOn: "2026-12-05", expiresOn: "2026-12-01" }, zh)
+    expect(JSON.stringify(backwards.body.error.details)).toContain("结束日期不能早于开始日期。")
+    const unknown = await leader.post(`/api/groups/${g.id}/campaign-task`, { ...settings, expiresOn: "2026-12-01", channel: "sms", smsTemplateId: "no-such-template" })
+    expect(JSON.stringify(unknown.body.error.details)).toContain("There is no SMS template no-such-template.")
+    for (const bad of [
+      { ...settings, expiresOn: "2026-12-01", channel: "letter" },
+      { ...settings, expiresOn: "2026-12-01", maxAttempts: 0 },
+      { ...settings, expiresOn: "2026-12-01", name: "  " },
+      { ...settings, expiresOn: "2026-12-01", executionWindow: { from: "20:00", to: "09:00" } },
+      { ...settings, expiresOn: "2026-12-01", assignee: demoLogins.agent }
+    ]) {
+      const res = await leader.post(`/api/groups/${g.id}/campaign-task`, bad)
+      expect(res.status, JSON.stringify(bad)).toBe(400)
+      expect(res.body.error.code).toBe("validation_failed")
+    }
+    expect(await taskCount()).toBe(before)
+  })
+
+  it("is the leader's: an agent is refused, another region's group is not found, and nothing is written", async () => {
+    const before = await taskCount()
+    const g = await group()
+    expect((await agent.post(`/api/groups/${g.id}/campaign-task`, { ...settings })).status).toBe(403)
+    const shDirector = demoOrg.managers.find((m) => m.id.startsWith("m-shanghai") && m.roles.includes("director"))!.id
+    const shCustomer = (await server.winback.stores.customers.list({ region: "shanghai" }, { limit: 1 })).items[0]!.id
+    const theirs = await server.winback.as(shDirector).groups.create({ name: "Shanghai care", validFrom: asOf, validUntil: "2026-12-31", customerIds: [shCustomer] })
+    expect((await leader.get("/api/groups")).body.items.map((x: { id: string }) => x.id)).not.toContain(theirs.group.id)
+    const res = await leader.post(`/api/groups/${theirs.group.id}/campaign-task`, { ...settings })
+    expect(res.status).toBe(404)
+    expect(JSON.stringify(res.body)).not.toContain(shCustomer)
+    expect(await taskCount()).toBe(before)
+  })
+})
+
 describe("dry run split", () => {
   it("splits the pending task's hand-outs per team and per agent with names; the sums match the preview", async () => {
     const preview = await approver.get("/api/tasks/demo-win-back-zero-bill/preview")

@@ -97,6 +97,18 @@ const theirs = async () => {
   shanghaiCustomers.add(customerId)
   return { customerId, itemId: await freshItem(customerId, shAgent.id, shAgent.teamId!) }
 }
+/** A fresh SMS template of `managerId`'s team, written by them over HTTP (the store is the server's integration state). */
+const smsTemplateBy = async (managerId: string): Promise<{ id: string; name: string; version: number }> => {
+  const login = await client(server).post("/api/login", { login: managerId, password: demoPassword })
+  const res = await client(server, login.body.token).call("PUT", `/api/sms/templates/mx-${++seq}`, { name: `mx ${seq}`, text: "Dear {{name}}" })
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+  return res.body
+}
+/** A change (at its current version) of a fresh template of `managerId`'s team. */
+const smsTemplateChange = async (managerId: string): Promise<Req> => {
+  const t = await smsTemplateBy(managerId)
+  return { method: "PUT", path: `/api/sms/templates/${t.id}`, body: { name: t.name, text: "Dear {{name}}, changed", version: t.version } }
+}
 const manualTask = {
   source: "manual" as const,
   type: "retention-callback" as const,
@@ -609,6 +621,15 @@ const inScope: ReadonlyArray<Case> = [
     },
     expect: [403, 200, 200, 200, 403]
   },
+  {
+    route: "POST /api/groups/:id/campaign-task",
+    what: "a group of own customers in a campaign task",
+    request: async (r) => {
+      const g = await server.winback.as(demoLogins.director).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [(await mine(r)).customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/campaign-task`, body: { name: `campaign ${seq}`, channel: "phone", startsOn: asOf, expiresOn: "2026-12-31" } }
+    },
+    expect: [403, 201, 201, 201, 403]
+  },
   { route: "GET /api/tasks/:id/preview/split", what: "a task awaiting approval", request: async () => ({ method: "GET", path: `/api/tasks/${await pendingAlertTask()}/preview/split` }), expect: [403, 200, 200, 200, 200] },
   { route: "GET /api/director/people", what: "the squad's people", request: async () => ({ method: "GET", path: `/api/director/people?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
   { route: "GET /api/director/work-items", what: "the squad's items", request: async () => ({ method: "GET", path: `/api/director/work-items?teamId=${squad}` }), expect: [404, 200, 200, 200, 404] },
@@ -633,15 +654,24 @@ const inScope: ReadonlyArray<Case> = [
     expect: [200, 403, 200, 403, 404]
   },
   { route: "POST /api/sms/templates/check", what: "a template text", request: async () => ({ method: "POST", path: "/api/sms/templates/check", body: { text: "尊敬的{{name}}，您好" } }), expect: same(200), readOnly: true },
-  { route: "PUT /api/sms/templates/:id", what: "a new template", request: async () => ({ method: "PUT", path: `/api/sms/templates/mx-${++seq}`, body: { name: "mx", text: "Dear {{name}}" } }), expect: [403, 200, 200, 200, 403] },
+  // SMS templates belong to teams: each admin writes their own team's (and their subtree's); the center's are the root admin's.
+  {
+    route: "PUT /api/sms/templates/:id",
+    what: "a new template of their own team",
+    request: async () => ({ method: "PUT", path: `/api/sms/templates/mx-${++seq}`, body: { name: `mx ${seq}`, text: "Dear {{name}}" } }),
+    expect: [403, 200, 200, 200, 403],
+    check: (r, a) => expect(a.body.teamId).toBe(r === "director" ? "t-beijing" : r === "districtLeader" ? district : squad)
+  },
+  {
+    route: "PUT /api/sms/templates/:id",
+    what: "a change of the center's template (the leaders' ancestor's: usable, not theirs to change)",
+    request: () => smsTemplateChange(demoLogins.director),
+    expect: [403, 403, 403, 200, 403]
+  },
   {
     route: "DELETE /api/sms/templates/:id",
-    what: "a template the director wrote",
-    request: async () => {
-      const id = `mx-${++seq}`
-      expect((await as.director!.call("PUT", `/api/sms/templates/${id}`, { name: "mx", text: "Dear {{name}}" })).status).toBe(200)
-      return { method: "DELETE", path: `/api/sms/templates/${id}` }
-    },
+    what: "archive a template of their own team (agent, approver: the center's)",
+    request: async (r) => ({ method: "DELETE", path: `/api/sms/templates/${(await smsTemplateBy(r === "agent" || r === "approver" ? demoLogins.director : people[r])).id}` }),
     expect: [403, 200, 200, 200, 403]
   }
 ]
@@ -916,6 +946,16 @@ const outOfScope: ReadonlyArray<Case> = [
     })
   ),
   {
+    route: "POST /api/groups/:id/campaign-task",
+    what: "a group of Shanghai customers",
+    request: async () => {
+      const { customerId } = await theirs()
+      const g = await server.winback.as(shDirector.id).groups.create({ name: `g ${++seq}`, validFrom: asOf, validUntil: "2026-12-31", customerIds: [customerId] })
+      return { method: "POST", path: `/api/groups/${g.group.id}/campaign-task`, body: { name: `campaign ${seq}`, channel: "phone", startsOn: asOf, expiresOn: "2026-12-31" }, target: { customerId } }
+    },
+    expect: [403, 404, 404, 404, 403]
+  },
+  {
     route: "POST /api/groups/:id/members",
     what: "a Shanghai customer into a group of the agent's customers",
     request: async () => {
@@ -924,7 +964,15 @@ const outOfScope: ReadonlyArray<Case> = [
       return { method: "POST", path: `/api/groups/${g.group.id}/members`, body: { customerIds: [customerId], expectedVersion: g.group.version }, target: { customerId } }
     },
     expect: [403, 400, 400, 400, 403]
-  }
+  },
+  // Another region's SMS templates: as unknown ids to those who write templates (the others hold no grant: 403)
+  {
+    route: "PUT /api/sms/templates/:id",
+    what: "a change of a Shanghai template",
+    request: () => smsTemplateChange(shDirector.id),
+    expect: [403, 404, 404, 404, 403]
+  },
+  { route: "DELETE /api/sms/templates/:id", what: "archive a Shanghai template", request: async () => ({ method: "DELETE", path: `/api/sms/templates/${(await smsTemplateBy(shDirector.id)).id}` }), expect: [403, 404, 404, 404, 403] }
 ]
 
 /** Lists: everyone may ask; what comes back never holds a Shanghai record. */
@@ -936,12 +984,15 @@ const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: 
   { route: "GET /api/work-list/tasks", path: "/api/work-list/tasks", expect: [200, 200, 200, 200, 403], outside: () => false },
   { route: "GET /api/work-pool", path: "/api/work-pool?limit=200", expect: same(200), outside: (b) => b.items.some((i: { assigneeId: unknown; teamId: string }) => i.assigneeId !== null || i.teamId === shAgent.teamId) },
   { route: "GET /api/appointments", path: "/api/appointments?limit=200", expect: same(200), outside: (b) => b.items.some((a: { managerId: string }) => a.managerId === shAgent.id) },
+  { route: "GET /api/team-appointments", path: "/api/team-appointments?limit=200", expect: same(200), outside: (b) => b.items.some((r: { appointment: { managerId: string } }) => r.appointment.managerId.startsWith("m-shanghai")) },
   { route: "GET /api/audit", path: "/api/audit?limit=200", expect: same(200), outside: (b) => b.items.some((e: { actorId: string }) => e.actorId.startsWith("m-shanghai")) },
   { route: "GET /api/tasks", path: "/api/tasks?limit=200", expect: same(200), outside: () => false },
   { route: "GET /api/rules", path: "/api/rules?limit=200", expect: same(200), outside: () => false },
   // DND entries of Shanghai customers (the out-of-scope cases above add some) never show in Beijing.
   { route: "GET /api/dnd", path: "/api/dnd?limit=200", expect: same(200), outside: (b, held) => b.items.some((e: { customerId: string }) => shanghaiCustomers.has(e.customerId) && !held.has(e.customerId)) },
-  { route: "GET /api/dnd/export", path: "/api/dnd/export", expect: same(200), outside: (b: string, held) => [...shanghaiCustomers].some((id) => !held.has(id) && b.includes(`,${id},`)) }
+  { route: "GET /api/dnd/export", path: "/api/dnd/export", expect: same(200), outside: (b: string, held) => [...shanghaiCustomers].some((id) => !held.has(id) && b.includes(`,${id},`)) },
+  // Each person's templates: their team's ancestors' and their reach's, never Shanghai's (one is written first).
+  { route: "GET /api/sms/templates", path: "/api/sms/templates?archived=true", expect: same(200), outside: (b) => b.items.some((t: { teamId: string }) => t.teamId.startsWith("t-shanghai")) }
 ]
 
 /** Routes about no particular record: every person may call them. */
@@ -955,11 +1006,10 @@ const unscoped: ReadonlyArray<{ route: string; request: () => Promise<Req> }> = 
   { route: "GET /api/offers", request: async () => ({ method: "GET", path: "/api/offers" }) },
   { route: "GET /api/questionnaires/:id", request: async () => ({ method: "GET", path: "/api/questionnaires/retention-callback" }) },
   { route: "POST /api/questionnaires/:id/evaluate", request: async () => ({ method: "POST", path: "/api/questionnaires/retention-callback/evaluate", body: { answers: { reached: "yes" } } }) },
-  // The caller's own: the business date, their appointments and due reminders; the center's SMS templates
+  // The caller's own: the business date, their appointments and due reminders
   { route: "GET /api/director/today", request: async () => ({ method: "GET", path: "/api/director/today" }) },
   { route: "GET /api/my-appointments", request: async () => ({ method: "GET", path: "/api/my-appointments" }) },
-  { route: "GET /api/reminders", request: async () => ({ method: "GET", path: "/api/reminders" }) },
-  { route: "GET /api/sms/templates", request: async () => ({ method: "GET", path: "/api/sms/templates" }) }
+  { route: "GET /api/reminders", request: async () => ({ method: "GET", path: "/api/reminders" }) }
 ]
 
 beforeAll(async () => {

@@ -112,6 +112,130 @@ describe("appointments and reminders over HTTP", () => {
   })
 })
 
+describe("appointments a page at a time, the agent's and the team's", () => {
+  // 09:00 in Beijing on the demo's business date; "today" there is 2026-11-24T16:00Z – 2026-11-25T15:59:59.999Z.
+  const clock = ms("2026-11-25T01:00:00Z")
+  const dayStart = "2026-11-24T16:00:00.000Z"
+  const dayEnd = "2026-11-25T15:59:59.999Z"
+  let server: RunningServer
+  let agent: Client
+  let leader: Client
+  let siblingLeader: Client
+  let shanghaiLeader: Client
+  /** The agent's booked appointments by id, with their times (earlier: 40, today: 70, upcoming: 120). */
+  const booked = new Map<string, string>()
+  let cancelled: Array<string> = []
+  let colleagueAppointment = ""
+
+  type Row = { appointment: { id: string; at: string; managerId: string; state: string }; customer: { id: string; name: string | null }; manager: { id: string; name: string } }
+  /** Every page of `path` (limit `limit`), checking each page's size and envelope on the way. */
+  const pages = async (c: Client, path: string, limit: number): Promise<{ rows: Array<Row>; count: number }> => {
+    const rows: Array<Row> = []
+    let cursor: string | null = null
+    let count = 0
+    do {
+      const sep: string = path.includes("?") ? "&" : "?"
+      const res: { status: number; body: { items: Array<Row>; nextCursor: string | null; now: string } } = await c.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)
+      expect(res.status, path).toBe(200)
+      expect(res.body.now).toBe("2026-11-25T01:00:00.000Z")
+      expect(res.body.items.length).toBeLessThanOrEqual(limit)
+      if (res.body.nextCursor) expect(res.body.items).toHaveLength(limit)
+      rows.push(...res.body.items)
+      cursor = res.body.nextCursor
+      count++
+    } while (cursor)
+    return { rows, count }
+  }
+  const ids = (rows: ReadonlyArray<Row>) => rows.map((r) => r.appointment.id)
+
+  beforeAll(async () => {
+    server = await startTestServer(memoryStorage(), { now: () => clock, schedule: { intervalMs: 0, dailyAt: "off" } })
+    agent = await loginAs(server, demoLogins.agent)
+    leader = await loginAs(server, demoLogins.teamLeader)
+    siblingLeader = await loginAs(server, "m-beijing-d1-s2-lead")
+    shanghaiLeader = await loginAs(server, "m-shanghai-d1-s1-lead")
+    const customers = (await agent.get("/api/work-list/customers?limit=20")).body.items.map((c: { customerId: string }) => c.customerId) as Array<string>
+    expect(customers.length).toBeGreaterThan(5)
+    const me = server.winback.as(demoLogins.agent)
+    // 230 open appointments of one agent, spread over 40 earlier ones still open, 70 today and 120 upcoming.
+    const times = [
+      ...Array.from({ length: 40 }, (_, i) => ms("2026-11-20T01:00:00Z") + i * 2 * 3_600_000),
+      ...Array.from({ length: 70 }, (_, i) => ms(dayStart) + i * 13 * 60_000),
+      ...Array.from({ length: 120 }, (_, i) => ms("2026-11-25T16:00:00Z") + i * 2 * 3_600_000)
+    ]
+    for (const [i, t] of times.entries()) {
+      const at = new Date(t).toISOString()
+      const { appointment } = await me.appointments.book({ customerId: customers[i % customers.length]!, at, channel: "phone", note: `a${i}` })
+      booked.set(appointment.id, appointment.at)
+    }
+    // Three cancelled ones are not open.
+    cancelled = [...booked.keys()].slice(0, 3)
+    for (const id of cancelled) expect((await agent.post(`/api/appointments/${id}/cancel`)).status).toBe(200)
+    for (const id of cancelled) booked.delete(id)
+    // A colleague's appointment in the same squad: the leader's, not the agent's.
+    const colleagueCustomer = (await server.winback.as(colleague).workList.byCustomer({}, { limit: 1, cursor: null })).items[0]!.customerId
+    colleagueAppointment = (await server.winback.as(colleague).appointments.book({ customerId: colleagueCustomer, at: "2026-11-26T03:00:00.000Z", channel: "phone" })).appointment.id
+  }, 180_000)
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it("pages every open appointment of the agent exactly once, by time, with customer names", async () => {
+    expect(booked.size).toBe(227)
+    const { rows, count } = await pages(agent, "/api/my-appointments", 50)
+    expect(count).toBe(5)
+    expect(ids(rows).sort()).toEqual([...booked.keys()].sort())
+    expect(new Set(ids(rows)).size).toBe(rows.length)
+    expect(rows.map((r) => r.appointment.at)).toEqual([...rows.map((r) => r.appointment.at)].sort())
+    expect(rows.every((r) => r.customer.name !== null && r.manager.id === demoLogins.agent)).toBe(true)
+    // The default page is 50; at most 200 a page.
+    expect((await agent.get("/api/my-appointments")).body.items).toHaveLength(50)
+    expect((await agent.get("/api/my-appointments?limit=201")).status).toBe(400)
+  })
+
+  it("filters by time (earlier still open, today, upcoming) and by state", async () => {
+    const earlier = await pages(agent, `/api/my-appointments?until=${new Date(ms(dayStart) - 1).toISOString()}`, 50)
+    const today = await pages(agent, `/api/my-appointments?from=${dayStart}&until=${dayEnd}`, 50)
+    const upcoming = await pages(agent, `/api/my-appointments?from=2026-11-25T16:00:00.000Z`, 50)
+    expect([earlier.rows.length, today.rows.length, upcoming.rows.length]).toEqual([37, 70, 120])
+    expect([...ids(earlier.rows), ...ids(today.rows), ...ids(upcoming.rows)].sort()).toEqual([...booked.keys()].sort())
+    expect(today.rows.every((r) => r.appointment.at >= dayStart && r.appointment.at <= dayEnd)).toBe(true)
+    const gone = await agent.get("/api/my-appointments?state=cancelled")
+    expect(ids(gone.body.items).sort()).toEqual([...cancelled].sort())
+    expect(gone.body.items.every((r: Row) => r.appointment.state === "cancelled")).toBe(true)
+    // Nonsense is refused with a typed error, not answered with an empty page.
+    const backwards = await agent.get(`/api/my-appointments?from=${dayEnd}&until=${dayStart}`)
+    expect(backwards.status).toBe(400)
+    expect(backwards.body.error.code).toBe("validation_failed")
+    expect((await agent.get("/api/my-appointments?state=lost")).status).toBe(400)
+    expect((await agent.get("/api/my-appointments?from=tomorrow")).status).toBe(400)
+  })
+
+  it("gives the leader every appointment of the team a page at a time, by agent and day, and the region's director too; another team's leader sees none of them", async () => {
+    const team = await pages(leader, "/api/team-appointments", 100)
+    expect(new Set(ids(team.rows)).size).toBe(team.rows.length)
+    expect(ids(team.rows)).toEqual(expect.arrayContaining([...booked.keys(), colleagueAppointment]))
+    expect(team.rows.length).toBe(booked.size + 1)
+    expect(team.rows.find((r) => r.appointment.id === colleagueAppointment)!.manager).toEqual({ id: colleague, name: demoOrg.managers.find((m) => m.id === colleague)!.name })
+    const one = await pages(leader, `/api/team-appointments?agentId=${demoLogins.agent}&from=${dayStart}&until=${dayEnd}`, 30)
+    expect(one.rows.length).toBe(70)
+    expect(one.rows.every((r) => r.appointment.managerId === demoLogins.agent)).toBe(true)
+    // The region's director reads the subtree's (the policy's reach for directors).
+    const director = await loginAs(server, demoOrg.managers.find((m) => m.id === "m-beijing-director")!.id)
+    expect(ids((await pages(director, `/api/team-appointments?agentId=${demoLogins.agent}`, 200)).rows).sort()).toEqual([...booked.keys()].sort())
+    // The sibling squad's leader and another region's: not one of them, asked in general or by the agent's id.
+    for (const other of [siblingLeader, shanghaiLeader]) {
+      const all = await pages(other, "/api/team-appointments", 200)
+      expect(all.rows.filter((r) => booked.has(r.appointment.id) || r.appointment.id === colleagueAppointment)).toEqual([])
+      const named = await other.get(`/api/team-appointments?agentId=${demoLogins.agent}`)
+      expect(named.status).toBe(200)
+      expect(named.body).toMatchObject({ items: [], nextCursor: null })
+    }
+    // An agent's "team" is themself.
+    expect(ids((await pages(agent, "/api/team-appointments", 200)).rows).sort()).toEqual([...booked.keys()].sort())
+  })
+})
+
 describe("the daily job on the server's schedule", () => {
   // 05:00 in Beijing on 2026-11-25.
   let clock = ms("2026-11-24T21:00:00Z")

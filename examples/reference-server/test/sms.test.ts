@@ -10,7 +10,8 @@ import { http, HttpResponse } from "msw"
 import { setupServer } from "msw/node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ContactPolicy } from "@winback/core"
-import { HttpSmsGateway, signPayload } from "@winback/adapters"
+import { Effect } from "effect"
+import { HttpSmsGateway, IntegrationState, PgliteStorage, PostgresStorage, signPayload } from "@winback/adapters"
 import { seedIfEmpty } from "../src/demo"
 import { demoSmsIds } from "../src/sms/demo"
 import type { RunningServer } from "../src/server"
@@ -58,11 +59,73 @@ describe("SMS over HTTP (local gateway)", () => {
     expect((await director.call("PUT", "/api/sms/templates/late-fee", { ...put, name: "Again" })).status).toBe(409)
     expect((await director.call("PUT", "/api/sms/templates/late-fee", { ...put, name: "Late fee v2", version: 1 })).body.version).toBe(2)
     expect((await agent.del("/api/sms/templates/late-fee")).status).toBe(403)
-    expect((await director.del("/api/sms/templates/late-fee")).status).toBe(200)
-    expect((await director.del("/api/sms/templates/late-fee")).status).toBe(404)
+    // Archiving keeps the template readable (with `archived=true`) but no longer offers it for sending.
+    const archived = await director.del("/api/sms/templates/late-fee")
+    expect(archived.status).toBe(200)
+    expect(archived.body).toMatchObject({ id: "late-fee", archived: true, version: 3 })
+    expect((await director.del("/api/sms/templates/late-fee")).body.error.details.kind).toBe("wrong-state")
+    expect((await agent.get("/api/sms/templates")).body.items.map((t: { id: string }) => t.id)).not.toContain("late-fee")
+    expect((await agent.get("/api/sms/templates?archived=true")).body.items.find((t: { id: string }) => t.id === "late-fee")).toMatchObject({ archived: true, text: put.text, editable: false })
+    const refused = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "late-fee" })
+    expect([refused.status, refused.body.error.details.kind]).toEqual([409, "wrong-state"])
     const audit = await director.get(`/api/audit?limit=200`)
     const actions = (audit.body.items as Array<{ action: string; recordId: string }>).filter((e) => e.recordId === "late-fee").map((e) => e.action)
-    expect(actions.sort()).toEqual(["sms-template.delete", "sms-template.save", "sms-template.save"])
+    expect(actions.sort()).toEqual(["sms-template.archive", "sms-template.save", "sms-template.save"])
+  })
+
+  it("templates belong to teams: a squad or district admin writes their subtree's, uses their ancestors' read-only, and never sees another subtree's", async () => {
+    const [district, squadLead, otherSquadLead, shDirector] = (await Promise.all(
+      [demoLogins.districtLeader, demoLogins.teamLeader, "m-beijing-d1-s2-lead", demoOrg.managers.find((m) => m.region === "shanghai" && m.roles.includes("director"))!.id].map((id) => loginAs(server, id))
+    )) as [Client, Client, Client, Client]
+    const ids = async (c: Client) => ((await c.get("/api/sms/templates")).body.items as Array<{ id: string; teamId: string; editable: boolean }>).map((t) => `${t.id}@${t.teamId}${t.editable ? " (edit)" : ""}`).sort()
+    // The demo's templates are the center's (the root team's): the director's to change, everyone's in Beijing to use.
+    const d1 = await district.call("PUT", "/api/sms/templates/d1-notice", { name: "District notice", text: "Dear {{name}}, a note from your district." })
+    expect(d1.body).toMatchObject({ teamId: "t-beijing-d1", version: 1 })
+    const s1 = await squadLead.call("PUT", "/api/sms/templates/s1-notice", { name: "Squad notice", text: "Dear {{name}}, a note from your squad." })
+    expect(s1.body).toMatchObject({ teamId: "t-beijing-d1-s1", version: 1 })
+    expect(await ids(squadLead)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1", "dunning@t-beijing", "s1-notice@t-beijing-d1-s1 (edit)"])
+    expect(await ids(agent)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1", "dunning@t-beijing", "s1-notice@t-beijing-d1-s1"])
+    expect(await ids(district)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1 (edit)", "dunning@t-beijing", "s1-notice@t-beijing-d1-s1 (edit)"])
+    expect(await ids(otherSquadLead)).toEqual(["birthday@t-beijing", "d1-notice@t-beijing-d1", "dunning@t-beijing"])
+    expect(await ids(shDirector)).toEqual([])
+    expect(await ids(director)).toContain("s1-notice@t-beijing-d1-s1 (edit)")
+
+    // An ancestor's template or team: 403 (the squad leader sees it); another subtree's: 404 (as an unknown id).
+    const dunning = { name: "Dunning reminder", text: "Dear {{name}}, please pay {{arrears}}.", version: 1 }
+    expect((await squadLead.call("PUT", "/api/sms/templates/dunning", dunning)).status).toBe(403)
+    expect((await squadLead.del("/api/sms/templates/dunning")).status).toBe(403)
+    expect((await squadLead.call("PUT", "/api/sms/templates/d1-notice", { name: "x", text: "x", version: 1 })).status).toBe(403)
+    expect((await squadLead.call("PUT", "/api/sms/templates/s1-root", { name: "x", text: "x", teamId: "t-beijing" })).status).toBe(403)
+    for (const c of [otherSquadLead, shDirector]) {
+      expect((await c.call("PUT", "/api/sms/templates/s1-notice", { name: "x", text: "x", version: 1 })).status).toBe(404)
+      expect((await c.del("/api/sms/templates/s1-notice")).status).toBe(404)
+    }
+    expect((await shDirector.del("/api/sms/templates/dunning")).status).toBe(404)
+    // An id another subtree holds cannot be created again; nothing about it is said beyond "taken".
+    const taken = await otherSquadLead.call("PUT", "/api/sms/templates/s1-notice", { name: "Mine", text: "Hello {{name}}" })
+    expect([taken.status, taken.body.error.details.kind]).toEqual([409, "already-exists"])
+    expect(JSON.stringify(taken.body)).not.toContain("t-beijing-d1-s1")
+    // Names are unique within a team (case aside), not across teams.
+    const dup = await squadLead.call("PUT", "/api/sms/templates/s1-again", { name: "squad NOTICE", text: "Hi {{name}}" })
+    expect([dup.status, dup.body.error.details.kind]).toEqual([409, "already-exists"])
+    expect((await district.call("PUT", "/api/sms/templates/d1-squad-notice", { name: "Squad notice", text: "Hi {{name}}" })).status).toBe(200)
+    // The district admin edits the squad's template; the root admin edits the center's.
+    expect((await district.call("PUT", "/api/sms/templates/s1-notice", { name: "Squad notice", text: "Dear {{name}}, from your district.", version: 1 })).body).toMatchObject({ version: 2, updatedBy: demoLogins.districtLeader })
+
+    // Sending uses only visible templates: the squad's agent uses the squad's, another region's agent cannot name it.
+    const own = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "s1-notice" })
+    expect(own.status).toBe(200)
+    expect(own.body.items.every((i: { text: string }) => i.text.endsWith(", from your district."))).toBe(true)
+    expect((await otherAgent.post(`/api/sms/tasks/${task}/preview`, { templateId: "s1-notice" })).status).toBe(404)
+    expect((await otherAgent.post(`/api/sms/tasks/${task}/send`, { templateId: "s1-notice" })).status).toBe(404)
+    // Nothing refused was written: the audit holds the accepted changes only.
+    const audit = (await director.get("/api/audit?limit=200")).body.items as Array<{ action: string; recordId: string }>
+    expect(audit.filter((e) => ["s1-notice", "d1-notice", "s1-again", "s1-root", "dunning"].includes(e.recordId) && e.action.startsWith("sms-template")).map((e) => `${e.action} ${e.recordId}`).sort()).toEqual([
+      "sms-template.save d1-notice",
+      "sms-template.save dunning",
+      "sms-template.save s1-notice",
+      "sms-template.save s1-notice"
+    ])
   })
 
   it("measures length and segments: Chinese text is UCS-2, 70 characters in one message, 67 per part", async () => {
@@ -115,6 +178,17 @@ describe("SMS over HTTP (local gateway)", () => {
     const again = await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })
     expect(again.body.sent).toEqual([])
     expect(server.localSms!.messages).toHaveLength(items.length - 1)
+
+    // The text the messages went out with stays on the delivery view after the template is changed and archived.
+    const birthday = (await director.get("/api/sms/templates")).body.items.find((t: { id: string }) => t.id === "birthday")
+    const sentText = birthday.text
+    expect((await director.call("PUT", "/api/sms/templates/birthday", { name: birthday.name, text: "Happy birthday {{name}}!", version: birthday.version })).status).toBe(200)
+    expect((await director.del("/api/sms/templates/birthday")).status).toBe(200)
+    expect((await agent.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday" })).status).toBe(409)
+    const after = await agent.get(`/api/sms/tasks/${task}/deliveries`)
+    expect(after.body.texts).toEqual([expect.objectContaining({ templateId: "birthday", version: birthday.version, text: sentText, archived: true, messages: items.length - 1 })])
+    // Another region's agent sees none of them (the template is not theirs to see).
+    expect((await otherAgent.get(`/api/sms/tasks/${task}/deliveries`)).body.texts).toEqual([])
   })
 
   it("scope: another region's agent gets 403 sending and 404 reading the agent's items; a phone task is not SMS work (409); bad input 400", async () => {
@@ -196,4 +270,80 @@ describe("SMS over HTTP (HTTP gateway, msw)", () => {
     expect(deliveries.body.counts).toMatchObject({ "not-sent": 0, sent: itemIds.length - 1, failed: 1 })
     expect(deliveries.body.items.find((i: { itemId: string }) => i.itemId === failedItem)).toMatchObject({ status: "failed", messages: [{ messageId: `gw-${failedItem}:1`, status: "failed" }] })
   })
+})
+
+/**
+ * Saves on real SQL storage: two saves of one version at once (one wins, the other is a 409 and
+ * writes nothing), the same for two creations of one name in one team, and the templates stored
+ * before they had owners migrating to the root of their writer's tree.
+ */
+const concurrencySuite = (open: () => Promise<Awaited<ReturnType<typeof PgliteStorage.open>>>) => {
+  let server: RunningServer
+  let director: Client
+  let squadLead: Client
+  beforeAll(async () => {
+    const storage = await open()
+    // Before the server: a template list as the previous release stored it (no team, no archive flag).
+    const legacy = [{ id: "old-notice", name: "Old notice", text: "Dear {{name}}, hello.", version: 4, updatedAt: `${asOf}T08:00:00.000Z`, updatedBy: demoLogins.districtLeader }]
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* (yield* IntegrationState).put("sms.templates", legacy)
+      }).pipe(Effect.provide(IntegrationState.pg(storage.driver)))
+    )
+    server = await startTestServer(storage, { calendar: null, workConfig })
+    director = await loginAs(server, demoLogins.director)
+    squadLead = await loginAs(server, demoLogins.teamLeader)
+  }, 120_000)
+  afterAll(() => server?.close())
+
+  it("migrates the templates stored without a team to the root of their writer's tree, keeping their version", async () => {
+    const list = (await squadLead.get("/api/sms/templates")).body.items
+    expect(list).toEqual([expect.objectContaining({ id: "old-notice", teamId: "t-beijing", version: 4, archived: false, editable: false })])
+    const changed = await director.call("PUT", "/api/sms/templates/old-notice", { name: "Old notice", text: "Dear {{name}}, hello again.", version: 4 })
+    expect(changed.body).toMatchObject({ teamId: "t-beijing", version: 5 })
+  })
+
+  it("two saves of the same version at once: exactly one wins, the other is a stale-version 409 and is not stored", async () => {
+    const created = await squadLead.call("PUT", "/api/sms/templates/race", { name: "Race", text: "Hello {{name}}" })
+    expect(created.status).toBe(200)
+    for (let round = 0; round < 3; round++) {
+      const version = created.body.version + round
+      const texts = [`A${round} {{name}}`, `B${round} {{name}}`]
+      const answers = await Promise.all(texts.map((text) => squadLead.call("PUT", "/api/sms/templates/race", { name: "Race", text, version })))
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+      const winner = answers.find((a) => a.status === 200)!
+      const loser = answers.find((a) => a.status === 409)!
+      expect(loser.body.error.details.kind).toBe("stale-version")
+      expect(winner.body.version).toBe(version + 1)
+      // What is stored is the winner's text, at the next version.
+      const stored = (await squadLead.get("/api/sms/templates")).body.items.find((t: { id: string }) => t.id === "race")
+      expect(stored).toMatchObject({ text: winner.body.text, version: version + 1 })
+    }
+    const audit = (await director.get("/api/audit?limit=200")).body.items.filter((e: { recordId: string }) => e.recordId === "race")
+    expect(audit).toHaveLength(4)
+  })
+
+  it("saves of different templates at once all succeed: a write that lost the revision runs again on the winner's state", async () => {
+    const ids = ["calm-a", "calm-b", "calm-c", "calm-d"]
+    const answers = await Promise.all(ids.map((id) => squadLead.call("PUT", `/api/sms/templates/${id}`, { name: id, text: `Hello {{name}} from ${id}` })))
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200])
+    const stored = (await squadLead.get("/api/sms/templates")).body.items.filter((t: { id: string }) => ids.includes(t.id))
+    expect(stored.map((t: { id: string; text: string }) => `${t.id}: ${t.text}`).sort()).toEqual(ids.map((id) => `${id}: Hello {{name}} from ${id}`))
+  })
+
+  it("two creations of one name in one team at once: one is stored, the other is a 409", async () => {
+    const answers = await Promise.all(["twin-a", "twin-b"].map((id) => squadLead.call("PUT", `/api/sms/templates/${id}`, { name: "Twin", text: "Hi {{name}}" })))
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    expect(answers.find((a) => a.status === 409)!.body.error.details.kind).toBe("already-exists")
+    expect((await squadLead.get("/api/sms/templates")).body.items.filter((t: { name: string }) => t.name === "Twin")).toHaveLength(1)
+  })
+}
+
+describe("SMS template saves on PGlite", () => {
+  concurrencySuite(() => PgliteStorage.open())
+})
+
+const postgresUrl = process.env.WINBACK_TEST_DATABASE_URL
+describe.runIf(postgresUrl !== undefined)("SMS template saves on PostgreSQL", () => {
+  concurrencySuite(() => PostgresStorage.open({ url: postgresUrl!, schema: `t_sms_tpl_${process.pid}_${Date.now().toString(36)}` }))
 })

@@ -71,5 +71,9 @@ describe("CustomerGroupService.list and addMembers", () => {
     const listed = await w.run(Effect.flatMap(CustomerGroupService, (s) => s.list(leader, { validOn: "2026-11-25" })))
     expect(listed.map((x) => x.id)).toEqual([g.group.id])
     expect(await w.run(Effect.flatMap(CustomerGroupService, (s) => s.list(leader, { validOn: "2026-12-25" })))).toEqual([])
+    // Another team's leader does not see a group of this team's customers; the director above both does.
+    const [other, dir] = [await w.actor("m-lead-b"), await w.actor("m-dir")]
+    expect(await w.run(Effect.flatMap(CustomerGroupService, (s) => s.list(other)))).toEqual([])
+    expect((await w.run(Effect.flatMap(CustomerGroupService, (s) => s.list(dir)))).map((x) => x.id)).toEqual([g.group.id])
   })
 })

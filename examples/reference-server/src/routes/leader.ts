@@ -1,13 +1,16 @@
 /**
  * What the team leader's and the approver's screens read that the other route groups do not
  * answer in one call: the team's work per member (open, in progress, overdue) and its pool, the
- * offer uses of the caller's scope awaiting a decision, customer groups (list, add customers) and
+ * offer uses of the caller's scope awaiting a decision, customer groups (list, add customers, use in
+ * a campaign task with the leader's settings, submitted for approval) and
  * a task's dry run split per team and agent with names. Every read goes through the caller's
  * scoped services, so a team outside the scope answers 403 and a task outside it 404.
  */
 import { z } from "zod"
-import { AddGroupMembers, CustomerGroup, foldOfferUses, IsoDate, OfferUse, type Page, type WorkItem } from "@winback/core"
+import { AddGroupMembers, CustomerGroup, ExecutionWindow, foldOfferUses, Id, IsoDate, NotFound, OfferUse, type Page, Task, TaskType, Urgency, ValidationError, type WorkItem } from "@winback/core"
 import type { Router } from "../http"
+import { localeOf, message, type MessageKey } from "../i18n"
+import type { SmsContext } from "../sms/work"
 import { type ApiContext, IdParams, IdString, actAs } from "./support"
 
 const TeamWorkQuery = z.object({ teamId: IdString.optional() }).strict()
@@ -30,6 +33,32 @@ const PendingOffer = z.object({
 const GroupsQuery = z.object({ validOn: IsoDate.optional() }).strict()
 const AddMembersBody = AddGroupMembers.omit({ groupId: true })
 const GroupAnswer = z.object({ group: CustomerGroup, added: z.number(), filteredDnd: z.number() })
+/**
+ * The settings a leader chooses when a customer group becomes a campaign task (DOMAIN §3: a group, a
+ * time window and a channel): what the core campaign task takes, with the campaign defaults filled.
+ * Who gets the work is the extraction's (the customer's owner, else the team's pool).
+ */
+const CampaignSettings = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(4000).default(""),
+    type: TaskType.default("care-callback"),
+    channel: z.enum(["phone", "sms", "visit"]),
+    urgency: Urgency.default(3),
+    startsOn: IsoDate,
+    expiresOn: IsoDate,
+    executionWindow: ExecutionWindow.default({ from: "09:00", to: "20:00" }),
+    skipHolidays: z.boolean().default(false),
+    /** Attempts per customer before the item ends as unreachable (the work config's default when absent). */
+    maxAttempts: z.number().int().min(1).max(20).optional(),
+    /** The questionnaire agents fill (a published version), for phone and visit work. */
+    questionnaireVersion: z.string().min(1).max(200).nullable().default(null),
+    /** The SMS template the batch send fills (required for SMS). */
+    smsTemplateId: Id.nullable().default(null),
+    /** Days before a customer this task handed out may be handed out again. */
+    cooldownDays: z.number().int().min(0).max(3650).default(30)
+  })
+  .strict()
 const SplitRow = z.object({ id: z.string(), name: z.string(), items: z.number() })
 const TaskSplit = z.object({ taskId: z.string(), asOf: z.string(), perTeam: z.array(SplitRow), perAgent: z.array(SplitRow.extend({ teamId: z.string().nullable() })), unassigned: z.number() })
 
@@ -72,14 +101,33 @@ const teamWork = async (ctx: ApiContext, me: ReturnType<typeof actAs>, requested
 }
 
 /**
- * Registers the leader and approver routes.
+ * The checks of a campaign's settings against its group (the window lies in the group's validity) and
+ * its channel (SMS needs a template the caller sees, not archived; no questionnaire on SMS), in the caller's language.
+ */
+const campaignIssues = async (settings: z.output<typeof CampaignSettings>, group: CustomerGroup, managerId: string, sms: SmsContext | undefined, say: (key: MessageKey, vars?: Record<string, string>) => string) => {
+  const issues: Array<{ path: Array<string>; code: string; message: string }> = []
+  const issue = (field: string, code: string, text: string) => issues.push({ path: ["body", field], code, message: text })
+  if (settings.expiresOn < settings.startsOn) issue("expiresOn", "invalid_range", say("ldr.use.err.range"))
+  if (settings.startsOn < group.validFrom || settings.expiresOn > group.validUntil) {
+    issue(settings.startsOn < group.validFrom ? "startsOn" : "expiresOn", "outside_group_window", say("ldr.use.err.window", { from: group.validFrom, until: group.validUntil }))
+  }
+  if (settings.channel === "sms") {
+    if (settings.smsTemplateId === null) issue("smsTemplateId", "required", say("ldr.use.err.smsTemplate"))
+    else if (sms && !(await sms.templates.list(managerId)).some((t) => t.id === settings.smsTemplateId)) issue("smsTemplateId", "unknown_sms_template", say("ldr.use.err.unknownTemplate", { id: settings.smsTemplateId }))
+    if (settings.questionnaireVersion !== null) issue("questionnaireVersion", "not_for_sms", say("ldr.use.err.smsQuestionnaire"))
+  }
+  return issues
+}
+
+/**
+ * Registers the leader and approver routes (`sms`: the SMS work, when mounted, checks a campaign's template).
  *
  * @example
  * ```ts
  * leaderRoutes(router, ctx)
  * ```
  */
-export const leaderRoutes = (r: Router, ctx: ApiContext): void => {
+export const leaderRoutes = (r: Router, ctx: ApiContext, sms?: SmsContext): void => {
   r.route({
     method: "GET",
     path: "/api/team-work",
@@ -138,6 +186,36 @@ export const leaderRoutes = (r: Router, ctx: ApiContext): void => {
     description: "Customers on DND for `dndChannel`, when given, are left out and counted; customers already members are not counted as added.",
     responses: { 200: { description: "The group and how many were added", schema: GroupAnswer } },
     handler: async ({ principal, params, body }) => ({ json: await actAs(ctx, principal).groups.addMembers({ ...body, groupId: params.id }) })
+  })
+
+  r.route({
+    method: "POST",
+    path: "/api/groups/:id/campaign-task",
+    tag: "groups",
+    summary: "Use a customer group in a campaign task with the settings the leader chose (name, channel, window, attempts, questionnaire or SMS template), submitted for approval",
+    params: IdParams,
+    body: CampaignSettings,
+    description:
+      "Creates the campaign task and submits it: it goes live only when an approver (not its author) accepts it. The window must lie in the group's validity; SMS needs a template. 404 for a group outside the caller's reach. Validation messages follow the caller's language.",
+    responses: { 201: { description: "The task, awaiting approval", schema: Task } },
+    handler: async ({ principal, params, body, raw }) => {
+      const me = actAs(ctx, principal)
+      // Only a group the caller's list holds (an imported one: every customer in the caller's scope); else not found, as unknown.
+      const group = (await me.groups.list()).find((g) => g.id === params.id)
+      if (!group) throw new NotFound({ entity: "CustomerGroup", id: params.id })
+      const locale = localeOf(raw)
+      const issues = await campaignIssues(body, group, principal.managerId, sms, (key, vars) => message(locale, key, vars))
+      if (issues.length) throw new ValidationError({ subject: "campaign task", issues })
+      const { maxAttempts, ...settings } = body
+      const draft = await me.tasks.create({
+        ...settings,
+        source: "campaign",
+        customerGroupId: group.id,
+        cycle: "once",
+        ...(maxAttempts === undefined ? {} : { retryPolicy: { maxAttempts } })
+      })
+      return { status: 201, json: await me.tasks.submit(draft.id) }
+    }
   })
 
   r.route({

@@ -2,7 +2,9 @@
  * SMS work over HTTP (DOMAIN §7): the templates admins manage (customer fields checked, length and
  * segments shown), the preview and batch send of an SMS task's items, and the delivery status of
  * each item. Everything acts as the caller through the packages' scoped services: a task outside
- * the caller's scope answers 404, a template change without `sms-template.manage` 403.
+ * the caller's scope answers 404; a template belongs to a team (see `../sms/templates`): one outside
+ * the caller's reach answers 404, a change without `sms-template.manage` or to a team the caller
+ * does not administer 403.
  */
 import { z } from "zod"
 import type { Router } from "../http"
@@ -41,6 +43,10 @@ const SendReport = z.object({
 const DeliveryStatus = z.enum(["not-sent", "sent", "delivered", "failed"])
 const Deliveries = z.object({
   taskId: z.string(),
+  /** The template texts the task's messages went out with (one per template version), of the templates the caller sees. */
+  texts: z.array(
+    z.object({ templateId: z.string(), teamId: z.string(), version: z.number(), name: z.string(), text: z.string(), archived: z.boolean(), messages: z.number(), firstAt: z.string(), lastAt: z.string() })
+  ),
   counts: z.record(DeliveryStatus, z.number()),
   items: z.array(
     z.object({
@@ -53,6 +59,7 @@ const Deliveries = z.object({
     })
   )
 })
+const ListQuery = z.object({ archived: z.enum(["true", "false"]).optional() })
 const AssigneeQuery = z.object({ assigneeId: IdString.optional() })
 
 /**
@@ -69,8 +76,13 @@ export const smsRoutes = (r: Router, ctx: ApiContext, sms: SmsContext): void => 
     path: "/api/sms/templates",
     tag: "sms",
     summary: "The SMS templates and the customer fields they may use",
-    responses: { 200: { description: "Every template, by name", schema: z.object({ items: z.array(SmsTemplate.extend({ check: Check })), fields: z.array(z.string()) }) } },
-    handler: async () => ({ json: { items: (await sms.templates.list()).map((t) => ({ ...t, check: checkSmsTemplate(t.text) })), fields: [...smsTemplateFields] } })
+    description:
+      "The templates of the caller's own team and its ancestors (usable, read-only unless the caller administers their team) and of the teams the caller reaches; `editable` says which the caller may change. Archived ones only with `archived=true`.",
+    query: ListQuery,
+    responses: { 200: { description: "The visible templates, by team and name", schema: z.object({ items: z.array(SmsTemplate.extend({ editable: z.boolean(), check: Check })), fields: z.array(z.string()) }) } },
+    handler: async ({ principal, query }) => ({
+      json: { items: (await sms.templates.list(principal.managerId, { includeArchived: query.archived === "true" })).map((t) => ({ ...t, check: checkSmsTemplate(t.text) })), fields: [...smsTemplateFields] }
+    })
   })
   r.route({
     method: "POST",
@@ -85,8 +97,9 @@ export const smsRoutes = (r: Router, ctx: ApiContext, sms: SmsContext): void => 
     method: "PUT",
     path: "/api/sms/templates/:id",
     tag: "sms",
-    summary: "Create or change a template (sms-template.manage: admins, directors)",
-    description: "Unknown fields answer 400 (`unknown-field` per field); a stale `version` 409. Audited as `sms-template.save`.",
+    summary: "Create or change a template of a team the caller administers (sms-template.manage)",
+    description:
+      "A new template (no `version`) belongs to `teamId`, default the caller's team. Unknown fields answer 400 (`unknown-field` per field); a template outside the caller's reach 404; one of an ancestor team or a team the caller does not administer 403; a stale `version`, a taken id or a name the team already uses 409. Audited as `sms-template.save`.",
     params: TemplateParams,
     body: SmsTemplateInput,
     responses: { 200: { description: "The stored template", schema: SmsTemplate } },
@@ -96,10 +109,11 @@ export const smsRoutes = (r: Router, ctx: ApiContext, sms: SmsContext): void => 
     method: "DELETE",
     path: "/api/sms/templates/:id",
     tag: "sms",
-    summary: "Delete a template (sms-template.manage)",
+    summary: "Archive a template (sms-template.manage): no longer offered for sending, still readable",
+    description: "Scope as for the change (404 outside reach, 403 not administered); an archived template 409. Restore with a change carrying `archived: false`. Audited as `sms-template.archive`.",
     params: TemplateParams,
-    responses: { 200: { description: "Deleted", schema: Ok } },
-    handler: async ({ principal, params }) => ({ json: await sms.templates.remove(principal.managerId, params.id).then(() => ({ ok: true })) })
+    responses: { 200: { description: "The archived template", schema: SmsTemplate } },
+    handler: async ({ principal, params }) => ({ json: await sms.templates.archive(principal.managerId, params.id) })
   })
   r.route({
     method: "POST",

@@ -4,12 +4,13 @@
  * contact rules withhold, and the fields a customer lacks), the batch send through the
  * `SmsGateway` port (`sms.sendBatch`: one idempotency key per item attempt, so a retry after a
  * gateway failure never sends twice), and the delivery status of each item from the gateway's
- * receipts (the `sms <messageId> <status>` notes of its attempts).
+ * receipts (the `sms <messageId> <status>` notes of its attempts) with the template texts the
+ * task's messages went out with.
  */
 import { Effect } from "effect"
 import { Conflict, CustomerStore, Forbidden, NotFound, customerSmsFields, type Customer, renderSms, type ScopedWinback, type SmsBatchReport, type Task, ValidationError, type Winback, type WorkItem, type WorkItemState } from "@winback/core"
 import type { LocalSmsGateway } from "./localGateway"
-import { smsSegments, type SmsTemplates } from "./templates"
+import { smsSegments, type SmsTemplate, type SmsTemplates } from "./templates"
 
 /** What the SMS routes need: the running Winback, the templates and (without a real gateway) the local one. */
 export interface SmsContext {
@@ -87,12 +88,14 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
     return out
   }
   const customersOf = async (items: ReadonlyArray<WorkItem>): Promise<Map<string, Customer>> => new Map((await me.customers.getMany([...new Set(items.map((i) => i.customerId))])).map((c) => [c.id, c]))
-  /** The template text: the named one, else the task's own; a ValidationError when neither exists. */
-  const templateText = async (task: Task, templateId: string | undefined): Promise<{ id: string; text: string }> => {
+  /**
+   * The template text: the named one, else the task's own; a ValidationError when neither exists.
+   * Only a template the caller sees (`NotFound`) and not archived (`Conflict`) is sent.
+   */
+  const templateText = async (task: Task, templateId: string | undefined): Promise<SmsTemplate> => {
     const id = templateId ?? task.smsTemplateId
     if (!id) throw new ValidationError({ subject: "SMS batch", issues: [{ path: ["templateId"], code: "required", message: "choose a template: the task names none" }] })
-    const t = await ctx.templates.get(id)
-    return { id: t.id, text: t.text }
+    return ctx.templates.usable(managerId, id)
   }
 
   return {
@@ -151,6 +154,7 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
         ...(b.assigneeId ? { assigneeId: b.assigneeId } : {}),
         ...(b.itemIds ? { itemIds: [...b.itemIds] } : {})
       })
+      if (report.sent.length) await ctx.templates.recordSent(task.id, template, report.sent.length)
       if (ctx.local) await ctx.local.deliverReceipts(ctx.winback)
       return {
         templateId: template.id,
@@ -168,7 +172,8 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
       const rows = items.map((item) => ({ itemId: item.id, customerId: item.customerId, customerName: customers.get(item.customerId)?.name ?? null, state: item.state, ...deliveryOf(item) }))
       const counts = { "not-sent": 0, sent: 0, delivered: 0, failed: 0 }
       for (const r of rows) counts[r.status] += 1
-      return { taskId: task.id, items: rows, counts }
+      // The texts the task's messages went out with, kept when a template is changed or archived since.
+      return { taskId: task.id, texts: await ctx.templates.sentTexts(managerId, task.id), items: rows, counts }
     }
   }
 }

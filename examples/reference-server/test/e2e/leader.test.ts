@@ -3,7 +3,8 @@
  * Chinese characters): work per member with overdue counts, customers transferred between agents
  * (and a conflicting transfer shown as a conflict), a manual import (a bad file refused with its
  * line, a GBK or UTF-8-with-BOM file checked and then imported), a customer group created, grown
- * and used in a campaign task, and an agent's offer approved. Every step is checked on screen and
+ * and used in a campaign task with the leader's settings (an SMS task without a template refused in
+ * the page's language), and an agent's offer approved. Every step is checked on screen and
  * then read back over the API. Screenshots of the main screen: docs/images/workbench-leader-*.png.
  */
 import type { Page } from "playwright-core"
@@ -16,8 +17,8 @@ const bench = workbenchForFile({ names: "hanzi" })
 const message = (page: Page, kind: "info" | "error", text: string) => page.locator(`#messages .msg.${kind}`, { hasText: text }).first().waitFor({ timeout: 20_000 })
 
 const texts = {
-  en: { memberWork: "Work per member", moved: "customer(s) moved to", conflict: "conflict", refused: "Nothing was imported", checked: "Checked: 2 item(s)", imported: "Imported: 2 item(s)", created: "created with 2 customer(s)", added: "1 customer(s) added", submitted: "awaiting approval", approved: "approved." },
-  "zh-CN": { memberWork: "成员工作量", moved: "位客户转给", conflict: "conflict", refused: "未导入任何数据", checked: "将生成 2 条工单", imported: "生成了 2 条工单", created: "共 2 位客户", added: "加入 1 位客户", submitted: "待审批", approved: "已批准" }
+  en: { memberWork: "Work per member", moved: "customer(s) moved to", conflict: "conflict", refused: "Nothing was imported", checked: "Checked: 2 item(s)", imported: "Imported: 2 item(s)", created: "created with 2 customer(s)", added: "1 customer(s) added", submitted: "awaiting approval", approved: "approved.", needsTemplate: "An SMS task needs an SMS template.", campaign: "renewal calls" },
+  "zh-CN": { memberWork: "成员工作量", moved: "位客户转给", conflict: "conflict", refused: "未导入任何数据", checked: "将生成 2 条工单", imported: "生成了 2 条工单", created: "共 2 位客户", added: "加入 1 位客户", submitted: "待审批", approved: "已批准", needsTemplate: "短信任务需要选择短信模板。", campaign: "续约回访" }
 } as const
 
 /** CSV bytes: UTF-8 with a BOM (en), GBK with a Chinese header (zh-CN). */
@@ -124,10 +125,38 @@ const leaderDay = async (locale: "en" | "zh-CN") => {
     await message(page, "info", tx.added)
     const group = ((await leaderApi.get("/api/groups")).body.items as Array<{ id: string; name: string; memberIds: Array<string> }>).find((g) => g.name === groupName)!
     expect(group).toMatchObject({ memberIds: [...members].sort(), validFrom: "2026-11-25", validUntil: "2026-12-25" })
-    await page.locator("table.group-table tbody tr", { hasText: groupName }).locator("form.group-use button").click()
+    // "Use in a task" with the leader's settings: SMS without a template is refused in the page's language; then phone calls.
+    const useForm = page.locator("table.group-table tbody tr", { hasText: groupName }).locator("details.group-use")
+    await useForm.locator("summary").click()
+    const campaign = useForm.locator("form.group-use-form")
+    await campaign.locator('select[name="campaign-channel"]').selectOption("sms")
+    expect(await campaign.locator('select[name="campaign-questionnaire"]').isVisible()).toBe(false)
+    await campaign.locator('button[type="submit"]').click()
+    await message(page, "error", tx.needsTemplate)
+    const campaignName = `${groupName} ${tx.campaign}`
+    await campaign.locator('input[name="campaign-name"]').fill(campaignName)
+    await campaign.locator('select[name="campaign-channel"]').selectOption("phone")
+    await campaign.locator('select[name="campaign-type"]').selectOption("contract-renewal")
+    await campaign.locator('input[name="campaign-urgency"]').fill("2")
+    await campaign.locator('input[name="campaign-expires"]').fill("2026-12-20")
+    await campaign.locator('input[name="campaign-from"]').fill("10:00")
+    await campaign.locator('input[name="campaign-attempts"]').fill("4")
+    await shot(page, "campaign")
+    await campaign.locator('button[type="submit"]').click()
     await message(page, "info", tx.submitted)
-    const campaigns = (await leaderApi.get("/api/tasks?source=campaign&status=pending-approval&limit=200")).body.items as Array<{ customerGroupId: string }>
-    expect(campaigns.map((c) => c.customerGroupId)).toContain(group.id)
+    const campaigns = (await leaderApi.get("/api/tasks?source=campaign&status=pending-approval&limit=200")).body.items as Array<Record<string, unknown>>
+    expect(campaigns.find((c) => c.customerGroupId === group.id)).toMatchObject({
+      name: campaignName,
+      channel: "phone",
+      type: "contract-renewal",
+      urgency: 2,
+      startsOn: "2026-11-25",
+      expiresOn: "2026-12-20",
+      executionWindow: { from: "10:00", to: "20:00" },
+      retryPolicy: { maxAttempts: 4 },
+      questionnaireVersion: expect.any(String),
+      smsTemplateId: null
+    })
     await shot(page, "imports")
 
     // An agent's offer awaiting the leader: approved on screen, approved in storage.

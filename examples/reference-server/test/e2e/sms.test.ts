@@ -1,6 +1,7 @@
 /**
  * SMS work in real headless Chromium, in English and in Chinese: the director writes a template on
- * the SMS screen (an unknown field is flagged as they type, the length and segments shown); the
+ * the SMS screen (an unknown field is flagged as they type, the length and segments shown; a save
+ * that lost to a concurrent one says so and loads the stored text); the
  * agent's SMS item offers "Send SMS" instead of recording a call; the agent previews the dunning
  * task (the customer on SMS do-not-disturb withheld and shown), sends the batch, and sees each
  * item delivered — checked on screen and in storage (the in-process gateway's messages and the
@@ -24,6 +25,13 @@ const logInAs = async (page: Page, managerId: string) => {
   await page.locator("#app").waitFor({ state: "visible", ...wait })
 }
 
+/** A PUT as `login` (another session than the page's); answers the status. */
+const putAs = async (baseUrl: string, login: string, path: string, body: unknown): Promise<number> => {
+  const res = await fetch(`${baseUrl}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login, password: demoPassword }) })
+  const { token } = (await res.json()) as { token: string }
+  return (await fetch(baseUrl + path, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) })).status
+}
+
 /** Opens a view by its hash once the view the login landed on has rendered (no render race). */
 const open = async (page: Page, hash: string, ready: string) => {
   await page.locator("#view h2").first().waitFor(wait)
@@ -37,8 +45,8 @@ const open = async (page: Page, hash: string, ready: string) => {
 type Doc = { readonly document: { querySelector: (s: string) => unknown; querySelectorAll: (s: string) => { readonly length: number } } }
 
 const languages = [
-  { locale: "en", browser: "en-US", names: "pinyin" as const, words: { unknown: "Unknown fields", send: "Send SMS", sent: "SMS sent to", noCall: "SMS items are sent", delivered: "Delivered", withheld: "Withheld", saved: "saved" } },
-  { locale: "zh-CN", browser: "zh-CN", names: "hanzi" as const, words: { unknown: "未知字段", send: "发送短信", sent: "已向", noCall: "短信工单通过发送短信完成", delivered: "已送达", withheld: "暂不发送", saved: "已保存" } }
+  { locale: "en", browser: "en-US", names: "pinyin" as const, words: { stale: "Someone saved this template while you edited it", unknown: "Unknown fields", send: "Send SMS", sent: "SMS sent to", noCall: "SMS items are sent", delivered: "Delivered", withheld: "Withheld", saved: "saved" } },
+  { locale: "zh-CN", browser: "zh-CN", names: "hanzi" as const, words: { stale: "您编辑期间已有他人保存了此模板", unknown: "未知字段", send: "发送短信", sent: "已向", noCall: "短信工单通过发送短信完成", delivered: "已送达", withheld: "暂不发送", saved: "已保存" } }
 ]
 
 for (const lang of languages) {
@@ -71,6 +79,18 @@ for (const lang of languages) {
         await page.locator(".sms-form button[type=submit]").click()
         await page.locator(".msg.info", { hasText: lang.words.saved }).waitFor(wait)
         await page.locator('button[data-edit="late-fee"]').waitFor(wait)
+        // A concurrent save: the director opens the template, someone saves it meanwhile; the page's
+        // save loses (409), says so in the page's language and loads the text stored now.
+        await page.locator('button[data-edit="late-fee"]').click()
+        const meanwhile = "Dear {{name}}, please pay {{arrears}} yuan today."
+        const other = await apiAs(wb.server.url, wb.logins.director)
+        expect(await putAs(wb.server.url, wb.logins.director, "/api/sms/templates/late-fee", { name: lang.locale === "en" ? "Late fee" : "滞纳金提醒", text: meanwhile, version: 1 })).toBe(200)
+        await text.fill("Dear {{name}}, a lost edit.")
+        await page.locator(".sms-form button[type=submit]").click()
+        await page.locator(".msg.error", { hasText: lang.words.stale }).waitFor(wait)
+        await page.waitForFunction((v) => ((globalThis as unknown as Doc).document.querySelector(".sms-form textarea") as { value: string }).value === v, meanwhile)
+        const stored = (await other.get("/api/sms/templates")).body.items.find((x: { id: string }) => x.id === "late-fee")
+        expect(stored).toMatchObject({ text: meanwhile, version: 2, teamId: "t-beijing" })
         await shot(page, "templates")
         mkdirSync(docsImages, { recursive: true })
         await page.screenshot({ path: `${docsImages}workbench-sms-templates-${lang.locale}.png`, fullPage: true })
@@ -113,6 +133,8 @@ for (const lang of languages) {
         await page.waitForFunction((n) => (globalThis as unknown as Doc).document.querySelectorAll('.sms-deliveries [data-status="delivered"]').length === n, rest.length + 1)
         expect(await page.locator('.sms-deliveries [data-status="not-sent"]').count()).toBe(1)
         expect(await page.locator('.sms-deliveries [data-status="delivered"]').first().textContent()).toBe(lang.words.delivered)
+        // The text the messages went out with is shown beside the delivery status.
+        expect(await page.locator('.sms-sent-texts li[data-template="birthday"] .sms-text').textContent()).toContain(lang.locale === "en" ? "Happy birthday" : "生日快乐")
         await shot(page, "delivery")
         await page.screenshot({ path: `${docsImages}workbench-sms-send-${lang.locale}.png`, fullPage: true })
 

@@ -163,7 +163,8 @@ const injectionCovered = new Set([
   "POST /api/rules/{id}/reject",
   "POST /api/teams",
   "PATCH /api/teams/{id}",
-  "PUT /api/sms/templates/{id}"
+  "PUT /api/sms/templates/{id}",
+  "POST /api/groups/{id}/campaign-task"
 ])
 const injectionLeftToFuzzing: Readonly<Record<string, string>> = {
   "POST /api/extractions/plan": "period is a label of at most 20 characters naming the items' period; a run needs approved alert tasks",
@@ -314,6 +315,18 @@ for (const storage of storageCases) {
             questionnaireVersion,
             id: `inj-task-${n}`
           }),
+        read: async (w) => {
+          const task = (await director.get(`/api/tasks/${w.body.id}`)).body
+          return [task.name, task.description]
+        }
+      },
+      {
+        route: "POST /api/groups/:id/campaign-task (name, description)",
+        write: async (t, n) => {
+          const g = await leader.post("/api/groups", { name: `inj ${n}`, validFrom: "2026-11-25", validUntil: "2026-12-31", customerIds: [customerOf(n)] })
+          if (g.status !== 201) return g
+          return leader.post(`/api/groups/${g.body.group.id}/campaign-task`, { name: t, description: t, channel: "phone", startsOn: "2026-11-25", expiresOn: "2026-12-31", questionnaireVersion })
+        },
         read: async (w) => {
           const task = (await director.get(`/api/tasks/${w.body.id}`)).body
           return [task.name, task.description]

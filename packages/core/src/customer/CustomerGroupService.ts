@@ -101,7 +101,10 @@ export class CustomerGroupService extends Context.Service<
       groupId: string,
       options: { readonly asOf: string; readonly channel?: Channel }
     ) => Effect.Effect<GroupMembers, Errors>
-    /** Groups valid on `validOn` (every group without it), newest first: the ones a leader may use. */
+    /**
+     * Groups valid on `validOn` (every group without it), newest first: the ones a leader may use —
+     * an imported group only when the actor may read every customer in it.
+     */
     readonly list: (actor: Actor, options?: { readonly validOn?: string }) => Effect.Effect<ReadonlyArray<CustomerGroup>, Errors>
     /** Adds customers (in the actor's scope, checked as in `create`) to an imported group; all or nothing. */
     readonly addMembers: (actor: Actor, input: AddGroupMembers) => Effect.Effect<{ readonly group: CustomerGroup; readonly added: number; readonly filteredDnd: number }, Errors>
@@ -215,7 +218,13 @@ export class CustomerGroupService extends Context.Service<
           out.push(...page.items)
           cursor = page.nextCursor
         } while (cursor)
-        return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : compareIds(a.id, b.id)))
+        // Only imported groups whose every customer the actor may read: a group of another team's or
+        // region's customers is not listed (its member ids would name customers outside the scope).
+        const memberIds = [...new Set(out.flatMap((g) => (g.kind === "import" ? g.memberIds : [])))]
+        const readable = new Set((memberIds.length ? yield* scoped.forActor(actor).customers.getMany(memberIds) : []).map((c) => c.id))
+        return out
+          .filter((g) => g.kind !== "import" || g.memberIds.every((id) => readable.has(id)))
+          .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : compareIds(a.id, b.id)))
       })
 
       const addMembers = Effect.fn("CustomerGroupService.addMembers")(function* (actor: Actor, input: AddGroupMembers) {

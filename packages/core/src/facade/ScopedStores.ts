@@ -196,7 +196,7 @@ export type NewAppointment = z.input<typeof NewAppointment>
  *
  * @example
  * ```ts
- * ScopedAppointmentFilter.parse({ states: ["booked"], dueBy: "2026-11-22T12:00:00Z" })
+ * ScopedAppointmentFilter.parse({ states: ["booked"], dueFrom: "2026-11-22T00:00:00Z", dueBy: "2026-11-22T12:00:00Z" })
  * ```
  */
 export const ScopedAppointmentFilter = z
@@ -204,7 +204,8 @@ export const ScopedAppointmentFilter = z
     managerId: Id.optional(),
     customerId: Id.optional(),
     states: z.array(AppointmentState).optional(),
-    dueBy: Instant.optional()
+    dueBy: Instant.optional(),
+    dueFrom: Instant.optional()
   })
   .strict()
 /** @see {@link ScopedAppointmentFilter} */

@@ -16,6 +16,8 @@ export interface AppointmentFilter {
   readonly states?: ReadonlyArray<AppointmentState>
   /** Only appointments at or before this instant. */
   readonly dueBy?: string
+  /** Only appointments at or after this instant (with `dueBy`: a day's or a range's appointments). */
+  readonly dueFrom?: string
 }
 
 /**

@@ -96,7 +96,7 @@ async function showApp() {
   $("nav-admin").hidden = !isAdmin()
   $("nav-imports").hidden = !hasRole("team-leader")
   $("nav-offers").hidden = !hasRole("team-leader")
-  $("nav-appointments").hidden = !hasRole("agent")
+  $("nav-appointments").hidden = !hasRole("agent", "team-leader")
   startReminders()
   // the director's screens
   $("nav-overview").hidden = !hasRole("director")

@@ -108,13 +108,14 @@ const lineOf = (d) => String((Array.isArray(d.path) ? d.path.map(Number).find(Nu
 /** The team leader's imports and groups (#/imports). */
 export async function importsView() {
   const teamId = session.me?.teamId
-  const [tasks, members, groups] = await Promise.all([
+  const [tasks, members, groups, options] = await Promise.all([
     get(paths.tasks, { source: "manual", status: "active", limit: 100 }).then(itemsOf),
     teamId ? get(paths.teamMembers(teamId), { limit: 200 }).then(itemsOf) : [],
-    get(paths.groups)
+    get(paths.groups),
+    campaignOptions()
   ])
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
-  return h("section", { class: "view", "aria-labelledby": "im-h" }, h("h2", { id: "im-h" }, t("ldr.importsTitle")), importCard(tasks, agents), groupsCard(itemsOf(groups), groups.asOf))
+  return h("section", { class: "view", "aria-labelledby": "im-h" }, h("h2", { id: "im-h" }, t("ldr.importsTitle")), importCard(tasks, agents), groupsCard(itemsOf(groups), groups.asOf, options))
 }
 
 function importCard(tasks, agents) {
@@ -198,7 +199,7 @@ const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400
 const idsOf = (text) => text.split(/[\s,，]+/).map((s) => s.trim()).filter(Boolean)
 
 /** The groups and a new group's form; its window starts on the business date `asOf` and runs 30 days. */
-function groupsCard(groups, asOf) {
+function groupsCard(groups, asOf, options) {
   const name = h("input", { name: "group-name", required: true, maxlength: 200 })
   const from = h("input", { type: "date", name: "group-from", value: asOf, required: true })
   const until = h("input", { type: "date", name: "group-until", value: addDays(asOf, 30), required: true })
@@ -218,7 +219,7 @@ function groupsCard(groups, asOf) {
           { title: t("ldr.groupName"), cell: (g) => g.name },
           { title: t("ldr.members"), cell: (g) => (g.kind === "import" ? String(g.memberIds.length) : t("ldr.byRule")) },
           { title: t("ldr.valid"), cell: (g) => `${g.validFrom} – ${g.validUntil}` },
-          { title: t("ldr.actions"), cell: (g) => groupActions(g) }
+          { title: t("ldr.actions"), cell: (g) => groupActions(g, asOf, options) }
         ],
         groups,
         { class: "group-table" }
@@ -228,7 +229,7 @@ function groupsCard(groups, asOf) {
 }
 
 /** Per group: add customers (imported groups) and use the group in a campaign task (submitted for approval). */
-function groupActions(g) {
+function groupActions(g, asOf, options) {
   const add = h("textarea", { rows: 1, name: "group-add", "aria-label": t("ldr.addTo", { name: g.name }) })
   const addButton = h("button", { type: "submit", class: "secondary" }, t("ldr.add"))
   const addForm = h("form", { class: "group-add inline" }, add, addButton)
@@ -239,33 +240,92 @@ function groupActions(g) {
     showInfo(t("ldr.added", { n: r.added, name: g.name }))
     go("#/imports")
   })
-  const channel = select(["phone", "sms"].map((c) => [c, word("channel", c)]), { name: "campaign-channel", "aria-label": t("appr.channel") })
-  const use = h("button", { type: "submit", class: "secondary" }, t("ldr.useInTask"))
-  const useForm = h("form", { class: "group-use inline" }, channel, use)
-  useForm.addEventListener("submit", async (ev) => {
+  return h("div", { class: "group-actions" }, g.kind === "import" ? addForm : null, campaignForm(g, asOf, options))
+}
+
+const taskTypes = ["care-callback", "retention-callback", "satisfaction-callback", "new-customer-callback", "complaint-follow-up", "dunning", "contract-renewal", "greeting", "visit"]
+
+/**
+ * "Use in a task": the campaign's settings the leader chooses (name, channel, type, urgency, the
+ * window within the group's validity, the daily hours, attempts, the questionnaire or, for SMS, the
+ * template), sent as one request that creates the task and submits it for approval.
+ */
+function campaignForm(g, asOf, options) {
+  const first = g.validFrom > asOf ? g.validFrom : asOf
+  const input = (name, attrs) => h("input", { name, ...attrs })
+  const name = input("campaign-name", { required: true, maxlength: 200, value: t("ldr.campaignName", { name: g.name }) })
+  const channel = select(["phone", "sms", "visit"].map((c) => [c, word("channel", c)]), { name: "campaign-channel" })
+  const type = select(taskTypes.map((x) => [x, t(`adm.type.${x}`)]), { name: "campaign-type" })
+  const urgency = input("campaign-urgency", { type: "number", min: 1, max: 9, value: "3", required: true })
+  const startsOn = input("campaign-starts", { type: "date", value: first, min: g.validFrom, max: g.validUntil, required: true })
+  const expiresOn = input("campaign-expires", { type: "date", value: g.validUntil, min: g.validFrom, max: g.validUntil, required: true })
+  const from = input("campaign-from", { type: "time", value: "09:00", required: true })
+  const to = input("campaign-to", { type: "time", value: "20:00", required: true })
+  const attempts = input("campaign-attempts", { type: "number", min: 1, max: 20, placeholder: t("ldr.use.attemptsDefault") })
+  const questionnaire = select([["", t("adm.tasks.noQuestionnaire")], ...options.questionnaires.map((q) => [q.version, t("ldr.use.questionnaireOf", { task: q.task })])], { name: "campaign-questionnaire" })
+  questionnaire.value = options.questionnaires[0]?.version ?? ""
+  const template = select([["", t("ldr.use.noTemplate")], ...options.templates.map((x) => [x.id, x.name ?? x.id])], { name: "campaign-template" })
+  const holidays = input("campaign-holidays", { type: "checkbox" })
+  const questionnaireField = field(t("adm.tasks.questionnaire"), questionnaire)
+  const templateField = field(t("ldr.use.template"), template)
+  const showChannel = () => {
+    questionnaireField.hidden = channel.value === "sms"
+    templateField.hidden = channel.value !== "sms"
+  }
+  channel.addEventListener("change", showChannel)
+  showChannel()
+  const use = h("button", { type: "submit", class: "primary" }, t("ldr.use.submit"))
+  const form = h(
+    "form",
+    { class: "group-use-form" },
+    field(t("adm.tasks.name"), name),
+    h("div", { class: "buttons" }, field(t("adm.tasks.channel"), channel), field(t("adm.tasks.type"), type), field(t("adm.tasks.urgency"), urgency)),
+    h("div", { class: "buttons" }, field(t("adm.tasks.startsOn"), startsOn), field(t("ldr.use.lastDay"), expiresOn)),
+    h("div", { class: "buttons" }, field(t("adm.tasks.from"), from), field(t("adm.tasks.to"), to)),
+    field(t("ldr.use.attempts"), attempts, t("ldr.use.attemptsHint")),
+    questionnaireField,
+    templateField,
+    h("label", { class: "choice" }, holidays, t("adm.tasks.skipHolidays")),
+    h("p", { class: "muted" }, t("ldr.use.assignment")),
+    use
+  )
+  form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(use, t("ldr.useFailed"), async () => {
-      const draft = await post(paths.tasks, {
-        source: "campaign",
-        customerGroupId: g.id,
-        name: t("ldr.campaignName", { name: g.name }),
-        type: "care-callback",
-        urgency: 3,
+    const sms = channel.value === "sms"
+    const r = await act(use, t("ldr.useFailed"), () =>
+      post(paths.groupCampaignTask(g.id), {
+        name: name.value.trim(),
         channel: channel.value,
-        executionWindow: { from: "09:00", to: "20:00" },
-        cycle: "once",
-        startsOn: g.validFrom,
-        expiresOn: g.validUntil,
-        skipHolidays: false,
-        questionnaireVersion: null
+        type: type.value,
+        urgency: Number(urgency.value),
+        startsOn: startsOn.value,
+        expiresOn: expiresOn.value,
+        executionWindow: { from: from.value, to: to.value },
+        skipHolidays: holidays.checked,
+        ...(attempts.value ? { maxAttempts: Number(attempts.value) } : {}),
+        questionnaireVersion: sms ? null : questionnaire.value || null,
+        smsTemplateId: sms ? template.value || null : null
       })
-      return post(paths.submitTask(draft.id))
-    })
+    )
     if (!r) return
     showInfo(t("ldr.taskSubmitted", { name: r.name, status: word("status", r.status) }))
+    details.open = false
   })
-  return h("div", { class: "group-actions" }, g.kind === "import" ? addForm : null, useForm)
+  const details = h("details", { class: "group-use" }, h("summary", {}, t("ldr.useInTask")), form)
+  return details
 }
+
+/** What a campaign may use: the questionnaires of the tasks the leader reads (by a task using each) and the SMS templates. */
+async function campaignOptions() {
+  const [tasks, templates] = await Promise.all([
+    get(paths.tasks, { limit: 200 }).then(itemsOf, () => []),
+    get(paths.smsTemplates).then(itemsOf, () => [])
+  ])
+  const questionnaires = new Map()
+  for (const x of tasks) if (x.questionnaireVersion && !questionnaires.has(x.questionnaireVersion)) questionnaires.set(x.questionnaireVersion, x.name)
+  return { questionnaires: [...questionnaires].map(([version, task]) => ({ version, task })), templates }
+}
+
 
 // ---- offer approvals ------------------------------------------------------------------------
 

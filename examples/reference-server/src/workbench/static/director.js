@@ -25,7 +25,7 @@ const nextDay = (day) => {
  * A list read a page at a time with keyset cursors: `fetchPage(cursor)` answers { items,
  * nextCursor }, `render(items)` draws one page. Answers the node and `reload()` (back to page 1).
  */
-function pagedList({ fetchPage, render, label, className }) {
+export function pagedList({ fetchPage, render, label, className }) {
   const host = h("div", { class: "paged-body", "aria-live": "polite" })
   const prev = h("button", { type: "button", class: "secondary page-prev", disabled: true }, t("dir.page.prev"))
   const next = h("button", { type: "button", class: "secondary page-next", disabled: true }, t("dir.page.next"))

@@ -67,10 +67,12 @@ export const paths = {
   importTask: (id) => `/api/tasks/${enc(id)}/import`,
   groups: "/api/groups",
   groupMembers: (id) => `/api/groups/${enc(id)}/members`,
+  groupCampaignTask: (id) => `/api/groups/${enc(id)}/campaign-task`,
   pendingOffers: "/api/offer-uses/pending",
   offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`,
   // appointments and reminders (appointments.js)
   myAppointments: "/api/my-appointments",
+  teamAppointments: "/api/team-appointments",
   rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
   cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
   reminders: "/api/reminders",

@@ -1,8 +1,9 @@
-// SMS work: the SMS screen (the caller's SMS tasks; the templates, edited by admins and directors
-// with the fields, length and segments checked as they type), one task's batch send (preview of
+// SMS work: the SMS screen (the caller's SMS tasks; the templates of their teams, each edited by the
+// admins of its team with the fields, length and segments checked as they type, a concurrent save
+// answered with the current text), one task's batch send (preview of
 // every message, do-not-disturb withheld and shown, then the delivery status of each item), and the
 // send / resend control an SMS item gets in the customer view instead of "Record the call".
-import { del, get, itemsOf, post, request } from "./api.js"
+import { ApiError, del, get, itemsOf, post, request } from "./api.js"
 import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, when } from "./dom.js"
 import { paths } from "./paths.js"
@@ -28,24 +29,33 @@ async function smsTasks() {
 
 // ---- the SMS screen ---------------------------------------------------------------------------
 
-/** The SMS screen: the caller's SMS tasks and the templates (edited by admins and directors). */
+/** The teams the caller administers (where they may write templates), by name. */
+async function writableTeams() {
+  const [teams, reach] = await Promise.all([get(paths.teams, { limit: 200 }), get("/api/org/reach")])
+  const mine = new Set(reach.administered ?? [])
+  return itemsOf(teams).filter((x) => mine.has(x.id))
+}
+
+/** The SMS screen: the caller's SMS tasks and the templates they see (edited where their team's admins). */
 export async function smsView() {
-  const [tasks, templates] = await Promise.all([smsTasks(), get(paths.smsTemplates)])
+  const [tasks, templates, teams, writable] = await Promise.all([smsTasks(), get(paths.smsTemplates), get(paths.teams, { limit: 200 }), writableTeams()])
+  const teamName = new Map(itemsOf(teams).map((x) => [x.id, x.name]))
   const taskList = tasks.length
     ? h("ul", { class: "plain sms-tasks" }, tasks.map((task) => h("li", {}, h("a", { href: `#/sms/tasks/${encodeURIComponent(task.id)}`, dataset: { task: task.id } }, task.name), " ", h("small", { class: "muted" }, t("sms.taskLine", { name: task.description ?? "", urgency: task.urgency })))))
     : h("p", { class: "empty" }, t("sms.noTasks"))
-  const editor = hasRole("admin", "director") ? templateEditor(templates.fields) : null
+  const editor = writable.length ? templateEditor(templates.fields, writable) : null
   const rows = templates.items
   const list = rows.length
     ? table(
         [
           { title: t("sms.col.name"), cell: (x) => h("strong", {}, x.name) },
+          { title: t("sms.col.team"), cell: (x) => teamName.get(x.teamId) ?? x.teamId },
           { title: t("sms.col.text"), cell: (x) => h("span", { class: "sms-text" }, x.text) },
           { title: t("sms.col.size"), cell: (x) => sizeText(x.check) },
           {
             title: "",
             cell: (x) =>
-              editor
+              editor && x.editable
                 ? h(
                     "span",
                     { class: "actions" },
@@ -58,7 +68,7 @@ export async function smsView() {
                       go("#/sms")
                     } }, t("sms.delete"))
                   )
-                : ""
+                : h("small", { class: "muted", dataset: { readOnly: x.id } }, t("sms.readOnlyRow"))
           }
         ],
         rows,
@@ -81,9 +91,10 @@ export async function smsView() {
   )
 }
 
-/** The template form: id, name and text, checked on the server as the admin types. */
-function templateEditor(fields) {
+/** The template form: id, team, name and text, checked on the server as the admin types. */
+function templateEditor(fields, teams) {
   const id = h("input", { type: "text", name: "id", required: true, maxlength: 63, pattern: "[a-z0-9][a-z0-9\\-]*" })
+  const team = select(teams.map((x) => [x.id, x.name]), { name: "teamId" })
   const name = h("input", { type: "text", name: "name", required: true, maxlength: 100 })
   const text = h("textarea", { name: "text", required: true, maxlength: 1000, rows: 4 })
   const check = h("p", { class: "sms-check", role: "status", "aria-live": "polite" })
@@ -108,29 +119,44 @@ function templateEditor(fields) {
     }
   }
   text.addEventListener("input", () => void recheck())
+  const load = (x) => {
+    id.value = x.id
+    id.readOnly = true
+    if ([...team.options].some((o) => o.value === x.teamId)) team.value = x.teamId
+    name.value = x.name
+    text.value = x.text
+    version = x.version
+    title.textContent = t("sms.editTitle", { name: x.name })
+    void recheck()
+    text.focus()
+  }
   const save = h("button", { type: "submit" }, t("sms.save"))
-  const form = h("form", { class: "sms-form", "aria-labelledby": "sms-form-h" }, title, field(t("sms.id"), id), field(t("sms.name"), name), field(t("sms.text"), text, fields.map((f) => `{{${f}}}`).join(" ")), check, save)
+  const form = h("form", { class: "sms-form", "aria-labelledby": "sms-form-h" }, title, field(t("sms.id"), id), field(t("sms.team"), team), field(t("sms.name"), name), field(t("sms.text"), text, fields.map((f) => `{{${f}}}`).join(" ")), check, save)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const body = { name: name.value, text: text.value, ...(version ? { version } : {}) }
-    const r = await act(save, t("sms.saveFailed"), () => request("PUT", paths.smsTemplate(id.value.trim()), body))
-    if (r === undefined) return
+    const body = { name: name.value, text: text.value, teamId: team.value, ...(version ? { version } : {}) }
+    let r
+    save.disabled = true
+    try {
+      r = await request("PUT", paths.smsTemplate(id.value.trim()), body)
+    } catch (e) {
+      for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
+      const kind = e instanceof ApiError && e.status === 409 ? e.details?.kind : undefined
+      // Someone else saved first: say so in the person's language and load what is stored now.
+      if (kind === "stale-version") {
+        const now = (await get(paths.smsTemplates)).items.find((x) => x.id === id.value.trim())
+        showError(new Error(t("sms.stale")), t("sms.saveFailed"))
+        if (now) load(now)
+      } else if (kind === "already-exists") showError(new Error(t("sms.nameTaken")), t("sms.saveFailed"))
+      else showError(e, t("sms.saveFailed"))
+      return
+    } finally {
+      save.disabled = false
+    }
     showInfo(t("sms.saved", { name: r.name, version: r.version }))
     go("#/sms")
   })
-  return {
-    node: form,
-    load: (x) => {
-      id.value = x.id
-      id.readOnly = true
-      name.value = x.name
-      text.value = x.text
-      version = x.version
-      title.textContent = t("sms.editTitle", { name: x.name })
-      void recheck()
-      text.focus()
-    }
-  }
+  return { node: form, load }
 }
 
 // ---- one task: preview, send, delivery ----------------------------------------------------------
@@ -228,6 +254,15 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
       "section",
       { class: "card", "aria-labelledby": "sms-del-h" },
       h("h3", { id: "sms-del-h" }, t("sms.deliveries")),
+      deliveries.texts.length
+        ? h(
+            "ul",
+            { class: "plain sms-sent-texts", "aria-label": t("sms.sentTexts") },
+            deliveries.texts.map((x) =>
+              h("li", { dataset: { template: x.templateId, version: String(x.version) } }, h("strong", {}, t("sms.sentText", { name: x.name, version: x.version, n: x.messages })), x.archived ? h("span", { class: "badge" }, t("sms.archivedTag")) : null, " ", h("span", { class: "sms-text" }, x.text))
+            )
+          )
+        : null,
       h("p", { class: "sms-counts" }, t("sms.counts", { notSent: c["not-sent"], sent: c.sent, delivered: c.delivered, failed: c.failed })),
       deliveryTable
     )

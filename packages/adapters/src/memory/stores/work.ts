@@ -165,7 +165,7 @@ export const workStores = (db: MemoryDb): Pick<Stores, "workItems" | "calls" | "
       matches: (a, f) =>
         (f.managerId === undefined || a.managerId === f.managerId) && matchesList(f.managerIds, a.managerId) &&
         (f.customerId === undefined || a.customerId === f.customerId) &&
-        matchesList(f.states, a.state) && (f.dueBy === undefined || a.at <= f.dueBy)
+        matchesList(f.states, a.state) && (f.dueBy === undefined || a.at <= f.dueBy) && (f.dueFrom === undefined || a.at >= f.dueFrom)
     })
   }
 }

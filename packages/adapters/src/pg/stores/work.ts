@@ -3,7 +3,7 @@
  * completions of one item exactly one wins), call records with their serial numbers, do-not-disturb
  * entries and appointments.
  */
-import { and, eq, gt, isNull, lte, or, type SQL, sql } from "drizzle-orm"
+import { and, eq, gt, gte, isNull, lte, or, type SQL, sql } from "drizzle-orm"
 import type { PgColumn } from "drizzle-orm/pg-core"
 import { Effect } from "effect"
 import { type Appointment, type CallRecord, Conflict, type DndEntry, type DndListFilter, NotFound, type StorageError, type Stores, type WorkItem, type WorkItemState } from "@winback/core"
@@ -304,7 +304,8 @@ export const workStores = (driver: PgDriver): Pick<Stores, "workItems" | "calls"
         maybeAnyOf(s.appointments.managerId, f.managerIds),
         maybeEq(s.appointments.customerId, f.customerId),
         maybeAnyOf(s.appointments.state, f.states),
-        f.dueBy === undefined ? undefined : lte(s.appointments.at, f.dueBy)
+        f.dueBy === undefined ? undefined : lte(s.appointments.at, f.dueBy),
+        f.dueFrom === undefined ? undefined : gte(s.appointments.at, f.dueFrom)
       ],
       sortColumns: [s.appointments.at, s.appointments.id],
       sortKey: sortKeys.appointment

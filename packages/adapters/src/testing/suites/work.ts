@@ -411,6 +411,10 @@ export const workConformance: AggregateSuite = {
       expect(await ids({ managerIds: ["a-2", "a-9"] })).toEqual(["fa-3"])
       expect(await ids({ managerIds: [] })).toEqual([])
       expect(await ids({ customerId: "c-9" })).toEqual(["fa-3"])
+      // A range: both bounds inclusive (a day's appointments, the later ones, the earlier ones).
+      expect(await ids({ dueFrom: f.at(10), dueBy: f.at(20) })).toEqual(["fa-1", "fa-2"])
+      expect(await ids({ dueFrom: f.at(11) })).toEqual(["fa-2"])
+      expect(await ids({ dueFrom: f.at(5), dueBy: f.at(5) })).toEqual(["fa-3"])
     })
   },
   groups: (target) => {
