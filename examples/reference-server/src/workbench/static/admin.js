@@ -7,7 +7,7 @@
 import { del, get, itemsOf, post, qs, request, upload } from "./api.js"
 import { field, h, replace, select, table, when } from "./dom.js"
 import { paths } from "./paths.js"
-import { act, go, hasRole, meId, sendFile, showInfo } from "./ui.js"
+import { act, go, hasRole, importForm, meId, sendFile, showInfo } from "./ui.js"
 import { locale, t, tOr, word } from "./i18n.js"
 
 const enc = encodeURIComponent
@@ -536,20 +536,15 @@ function dndImportCard() {
         replace(report, h("p", { class: "refused" }, t("adm.dnd.refused")), problems.length ? problemTable(problems) : null)
       }
     )
-  check.addEventListener("click", () => void send(check, true))
-  const form = h(
-    "form",
-    { class: "card import dnd-import", "aria-labelledby": "dnd-im-h" },
-    h("h3", { id: "dnd-im-h" }, t("adm.dnd.importTitle")),
-    h("p", { class: "muted" }, t("adm.dnd.importHint")),
-    field(t("adm.dnd.file"), file),
-    field(t("adm.dnd.encoding"), encoding),
-    h("div", { class: "buttons" }, check, run),
-    report
-  )
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault()
-    void send(run, false)
+  return importForm({
+    className: "dnd-import",
+    id: "dnd-im-h",
+    title: t("adm.dnd.importTitle"),
+    hint: t("adm.dnd.importHint"),
+    fields: [field(t("adm.dnd.file"), file), field(t("adm.dnd.encoding"), encoding)],
+    check,
+    run,
+    report,
+    send
   })
-  return form
 }

@@ -5,7 +5,7 @@
 import { ApiError, get, itemsOf, post, qs, upload } from "./api.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { paths } from "./paths.js"
-import { act, go, sendFile, session, showError, showInfo } from "./ui.js"
+import { act, go, importForm, sendFile, session, showError, showInfo } from "./ui.js"
 import { t, word } from "./i18n.js"
 
 /** The business date in words for "overdue": an item whose due instant falls before `asOf`. */
@@ -148,24 +148,21 @@ function importCard(tasks, agents) {
         )
       }
     )
-  check.addEventListener("click", () => void send(check, true))
-  const form = h(
-    "form",
-    { class: "card import", "aria-labelledby": "ic-h" },
-    h("h3", { id: "ic-h" }, t("ldr.importTitle")),
-    h("p", { class: "muted" }, t("ldr.importHint")),
-    tasks.length ? field(t("team.task"), task) : h("p", { class: "empty" }, t("ldr.noManualTasks")),
-    field(t("ldr.file"), file),
-    field(t("ldr.encoding"), encoding),
-    field(t("ldr.spread"), spread, t("ldr.spreadHint")),
-    h("div", { class: "buttons" }, check, run),
-    report
-  )
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault()
-    void send(run, false)
+  return importForm({
+    id: "ic-h",
+    title: t("ldr.importTitle"),
+    hint: t("ldr.importHint"),
+    fields: [
+      tasks.length ? field(t("team.task"), task) : h("p", { class: "empty" }, t("ldr.noManualTasks")),
+      field(t("ldr.file"), file),
+      field(t("ldr.encoding"), encoding),
+      field(t("ldr.spread"), spread, t("ldr.spreadHint"))
+    ],
+    check,
+    run,
+    report,
+    send
   })
-  return form
 }
 
 /** The import report: items per agent, and every skipped or overridden line with its reason. */

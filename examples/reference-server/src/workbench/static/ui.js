@@ -91,6 +91,20 @@ export async function sendFile(button, input, context, pickText, send, shown, re
   }
 }
 
+/**
+ * A check-then-import form: heading, hint, the fields, **Check** and **Import**, the report.
+ * `send(button, dryRun)` runs either (a check with `dryRun` true).
+ */
+export function importForm({ className = "", id, title, hint, fields, check, run, report, send }) {
+  check.addEventListener("click", () => void send(check, true))
+  const form = h("form", { class: `card import ${className}`.trim(), "aria-labelledby": id }, h("h3", { id }, title), h("p", { class: "muted" }, hint), ...fields, h("div", { class: "buttons" }, check, run), report)
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault()
+    void send(run, false)
+  })
+  return form
+}
+
 /** Set while the app itself navigates, so the messages it just showed survive the hash change. */
 export const navigation = { keepMessages: false }
 
