@@ -152,6 +152,13 @@ describe("the DND list import", () => {
     const national = b.phones[0]!.replace(/^\+86/, "")
     const headerless = await post(leader, "/api/dnd/import/check", `${national},email,asked by phone\n`)
     expect(headerless.body).toMatchObject({ entries: 1, byChannel: { email: 1 }, problems: [] })
+    // Another region's customer: by id "outside your scope"; by phone exactly as an unknown number.
+    const theirs = await post(leader, "/api/dnd/import/check", `${shanghai.id},email,x\n${shanghai.phones[0]},email,x\n+8610000000000,email,x\n`)
+    expect(theirs.body.problems.map((p: { code: string; message: string }) => [p.code, p.message])).toEqual([
+      ["out-of-scope", `line 1: customer ${shanghai.id} is outside your scope`],
+      ["unknown-customer", `line 2: no customer in your scope has ${shanghai.phones[0]}`],
+      ["unknown-customer", "line 3: no customer in your scope has +8610000000000"]
+    ])
   })
 
   it("exports the list as CSV with a BOM that Excel opens, formula-guarded", async () => {

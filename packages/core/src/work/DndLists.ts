@@ -371,17 +371,19 @@ export class DndLists extends Context.Service<
               } while (cursor !== null)
             }
             const resolved = new Map<number, Customer>()
+            const byPhoneLine = new Set<number>()
             for (const l of lines) {
               const direct = l.customerId === null ? undefined : byId.get(l.customerId)
               if (direct) {
                 resolved.set(l.no, direct)
                 continue
               }
+              byPhoneLine.add(l.no)
               const phone = phoneOf(l)
               const hits = phone === null ? [] : [...new Map(phoneForms(phone).flatMap((p) => byPhone.get(p) ?? []).map((c) => [c.id, c])).values()]
               if (hits.length === 1) resolved.set(l.no, hits[0]!)
               else if (hits.length > 1) add(l.no, "ambiguous-phone", `phone ${phone} belongs to ${hits.length} customers: give the customer id`)
-              else add(l.no, "unknown-customer", l.customerId !== null && l.phone === null && header !== undefined ? `customer ${l.customerId} is unknown` : `no customer has ${l.customerId ?? phone}`)
+              else add(l.no, "unknown-customer", l.customerId !== null && l.phone === null && header !== undefined ? `customer ${l.customerId} is unknown` : `no customer in your scope has ${l.customerId ?? phone}`)
             }
             // Scope: the actor keeps DND only for the customers of their reach (the query carries it).
             const found = [...new Set([...resolved.values()].map((c) => c.id))]
@@ -401,7 +403,9 @@ export class DndLists extends Context.Service<
               const c = resolved.get(l.no)
               if (c === undefined) continue
               if (!allowed.has(c.id)) {
-                add(l.no, "out-of-scope", `customer ${l.customerId ?? l.phone} is outside your scope`)
+                // A phone number outside the scope reads as unknown: a list must not tell whose number it is.
+                if (byPhoneLine.has(l.no)) add(l.no, "unknown-customer", `no customer in your scope has ${phoneOf(l)}`)
+                else add(l.no, "out-of-scope", `customer ${l.customerId} is outside your scope`)
                 continue
               }
               // One problem per line, naming every channel that repeats.
