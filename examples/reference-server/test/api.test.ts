@@ -45,8 +45,10 @@ describe("the agent's day", () => {
     expect([...urgencies].sort((a, b) => a - b)).toEqual(urgencies)
     for (const c of seen) {
       expect(c.urgency).toBe(Math.min(...c.items.map((o) => o.item.urgency)))
-      for (const o of c.items) expect(o.item).toMatchObject({ state: "open", assigneeId: demoLogins.agent })
+      for (const o of c.items) expect(o.item).toMatchObject({ state: expect.stringMatching(/^(open|in-progress)$/), assigneeId: demoLogins.agent })
     }
+    // Every item fresh but the demo's one follow-up due: reached before, asked to be called back this morning.
+    expect(seen.flatMap((c) => c.items).filter((o) => o.item.state === "in-progress")).toEqual([expect.objectContaining({ ready: true, item: expect.objectContaining({ taskId: "demo-care-contract-ends" }) })])
     // Half the demo customers have two tasks' items: they come once, with both.
     expect(seen.some((c) => c.items.length === 2)).toBe(true)
     const tasks = await agent.get("/api/work-list/tasks")

@@ -25,7 +25,7 @@ afterAll(() => server?.close())
 
 interface Offered {
   readonly customerId: string
-  readonly items: ReadonlyArray<{ readonly item: { readonly id: string; readonly taskId: string }; readonly ready: boolean; readonly notBefore: string | null }>
+  readonly items: ReadonlyArray<{ readonly item: { readonly id: string; readonly taskId: string; readonly state: string }; readonly ready: boolean; readonly notBefore: string | null }>
 }
 /** The agent's customers (every page), waiting ones included on request. */
 const customers = async (includeWaiting = false): Promise<Array<Offered>> => {
@@ -39,10 +39,10 @@ const customers = async (includeWaiting = false): Promise<Array<Offered>> => {
   } while (cursor)
   return out
 }
-/** One item (of `taskId`, if given) of a customer nobody else in this file has touched. */
+/** One item (of `taskId`, if given) of a customer nobody else in this file has touched (not the demo's follow-up: attempted already). */
 const used = new Set<string>()
 const fresh = async (taskId?: string) => {
-  const mine = (o: Offered["items"][number]) => taskId === undefined || o.item.taskId === taskId
+  const mine = (o: Offered["items"][number]) => o.item.state === "open" && (taskId === undefined || o.item.taskId === taskId)
   const c = (await customers()).find((x) => !used.has(x.customerId) && x.items.some(mine))!
   used.add(c.customerId)
   return { customerId: c.customerId, itemId: c.items.find(mine)!.item.id }

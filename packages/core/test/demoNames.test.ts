@@ -38,4 +38,26 @@ describe("demo names", () => {
       expect(readings.map((r) => surnames[surname] + r), m.name).toContain(hanzi.managers[i]!.name)
     })
   })
+
+  it("name teams as a Chinese carrier does in the hanzi demo, in pinyin/English otherwise, with the same ids", () => {
+    const names = (org: typeof pinyin) => Object.fromEntries(org.teams.map((t) => [t.id, t.name]))
+    expect(names(hanzi)).toEqual({
+      "t-beijing": "北京大区",
+      "t-beijing-d1": "朝阳营业部",
+      "t-beijing-d1-s1": "朝阳营业部一组",
+      "t-beijing-d1-s2": "朝阳营业部二组",
+      "t-beijing-d2": "海淀营业部",
+      "t-beijing-d2-s1": "海淀营业部一组",
+      "t-beijing-d2-s2": "海淀营业部二组"
+    })
+    expect(names(pinyin)).toMatchObject({ "t-beijing": "Beijing region", "t-beijing-d1": "Chaoyang branch", "t-beijing-d2-s2": "Haidian branch squad 2" })
+    // The default regions and beyond the known districts (and a region the lists do not know).
+    const zh = generateOrg(resolveDemoOptions({ customers: 0, names: "hanzi", districtsPerRegion: 7, squadsPerDistrict: 12, agentsPerTeam: 1 }))
+    const zhName = (id: string) => zh.teams.find((t) => t.id === id)?.name
+    expect([zhName("t-chongqing"), zhName("t-chongqing-d4"), zhName("t-urumqi-d1-s10"), zhName("t-urumqi-d7-s12")]).toEqual(["重庆大区", "沙坪坝营业部", "天山营业部十组", "第七营业部十二组"])
+    const other = generateOrg(resolveDemoOptions({ customers: 0, regions: ["north"], districtsPerRegion: 1, squadsPerDistrict: 1, agentsPerTeam: 1 }))
+    expect(other.teams.map((t) => t.name)).toEqual(["North region", "Branch 1", "Branch 1 squad 1"])
+    // Names never move anyone's generated data: same managers either way.
+    expect(hanzi.managers.map((m) => m.profile.phone)).toEqual(pinyin.managers.map((m) => m.profile.phone))
+  })
 })

@@ -215,6 +215,7 @@ export const en = {
   "appr.title": "Tasks awaiting approval",
   "appr.empty": "Nothing awaits approval.",
   "appr.line": "{source} · {channel} · urgency {urgency} · by {author}",
+  "appr.ruleLine": "{template} · version {version} · by {author}",
   "appr.running": "Running the dry run…",
   "appr.failedRun": "The dry run could not be run.",
   "appr.dryRunOf": "Dry run of {name}",

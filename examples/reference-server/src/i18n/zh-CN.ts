@@ -203,6 +203,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "appr.title": "待审批任务",
   "appr.empty": "没有待审批的任务。",
   "appr.line": "{source} · {channel} · 紧急程度 {urgency} · 创建人 {author}",
+  "appr.ruleLine": "{template} · 第 {version} 版 · 创建人 {author}",
   "appr.running": "正在试运行…",
   "appr.failedRun": "无法试运行。",
   "appr.dryRunOf": "{name} 的试运行",

@@ -11,6 +11,7 @@ import { AddGroupMembers, CustomerGroup, ExecutionWindow, foldOfferUses, Id, Iso
 import type { Router } from "../http"
 import { localeOf, message, type MessageKey } from "../i18n"
 import type { SmsContext } from "../sms/work"
+import { managerNames } from "./names"
 import { type ApiContext, IdParams, IdString, actAs } from "./support"
 
 const TeamWorkQuery = z.object({ teamId: IdString.optional() }).strict()
@@ -74,11 +75,6 @@ const allPages = async <A>(read: (cursor: string | null) => Promise<Page<A>>): P
   return out
 }
 
-/** Names by manager id (the id itself for one the staff directory does not know). */
-const managerNames = async (ctx: ApiContext, ids: ReadonlyArray<string>): Promise<Map<string, { name: string; teamId: string | null }>> => {
-  const found = ids.length ? await ctx.winback.directories.staff.getMany([...new Set(ids)]) : []
-  return new Map(found.map((m) => [m.id, { name: m.name, teamId: m.teamId }]))
-}
 
 /** An item is overdue when its due instant falls before the business date `asOf`. */
 const isOverdue = (w: WorkItem, asOf: string) => w.dueAt !== null && w.dueAt.slice(0, 10) < asOf

@@ -26,6 +26,7 @@ import {
 import { templateCatalogue } from "../catalogue"
 import { isXlsx, xlsxToCsv } from "../xlsxImport"
 import type { Router } from "../http"
+import { AuthorName, withAuthorNames } from "./names"
 import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
 const managed = { status: true, authorId: true, approvals: true, createdAt: true, updatedAt: true, version: true, id: true } as const
@@ -130,11 +131,11 @@ export const taskRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/tasks",
     tag: "tasks",
-    summary: "Tasks the caller may read (approvers: those awaiting approval)",
+    summary: "Tasks the caller may read (approvers: those awaiting approval), each with its author's name",
     query: TasksQuery,
-    responses: { 200: { description: "A page of tasks", schema: PageOf(Task) } },
+    responses: { 200: { description: "A page of tasks", schema: PageOf(Task.and(AuthorName)) } },
     handler: async ({ principal, query: q }) => ({
-      json: await actAs(ctx, principal).tasks.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.source ? { sources: q.source } : {}) }, pageOf(q))
+      json: await withAuthorNames(ctx, await actAs(ctx, principal).tasks.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.source ? { sources: q.source } : {}) }, pageOf(q)))
     })
   })
   r.route({
@@ -251,11 +252,11 @@ export const taskRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/rules",
     tag: "rules",
-    summary: "Rule instances the caller may read",
+    summary: "Rule instances the caller may read, each with its author's name",
     query: RulesQuery,
-    responses: { 200: { description: "A page of rule instances", schema: PageOf(RuleInstanceRecord) } },
+    responses: { 200: { description: "A page of rule instances", schema: PageOf(RuleInstanceRecord.extend(AuthorName.shape)) } },
     handler: async ({ principal, query: q }) => ({
-      json: await actAs(ctx, principal).ruleInstances.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.templateId ? { templateIds: q.templateId } : {}) }, pageOf(q))
+      json: await withAuthorNames(ctx, await actAs(ctx, principal).ruleInstances.list({ ...(q.status ? { statuses: q.status } : {}), ...(q.templateId ? { templateIds: q.templateId } : {}) }, pageOf(q)))
     })
   })
   r.route({

@@ -26,6 +26,7 @@ import {
 import type { Router } from "../http"
 import { pageCustomer, pageDial } from "./agent"
 import { evaluateAnswers, questionTextsFor } from "../questionnaires"
+import { ItemCustomer, withCustomers } from "./names"
 import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
 
 const OfferedItem = z.object({ item: WorkItem, ready: z.boolean(), notBefore: z.string().nullable() })
@@ -173,10 +174,11 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     summary:
       "The unassigned pool: open items with no assignee of one team (403 outside the caller's scope) or of every team in scope, most urgent first; hand them out with POST /api/allocation/work-items",
     query: WorkPoolQuery,
-    responses: { 200: { description: "A page of unassigned open work items", schema: PageOf(WorkItem) } },
+    responses: { 200: { description: "A page of unassigned open work items, each with its customer's name and masked phone", schema: PageOf(WorkItem.and(ItemCustomer)) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, ...q } = query
-      return { json: await actAs(ctx, principal).workList.pool(q, pageOf({ limit, cursor })) }
+      const me = actAs(ctx, principal)
+      return { json: await withCustomers(me, await me.workList.pool(q, pageOf({ limit, cursor }))) }
     }
   })
   r.route({
@@ -197,12 +199,13 @@ export const workRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/work-items",
     tag: "work",
-    summary: "Work items in scope",
+    summary: "Work items in scope, each with its customer's name and masked phone",
     query: WorkItemsQuery,
-    responses: { 200: { description: "A page of work items", schema: PageOf(WorkItem) } },
+    responses: { 200: { description: "A page of work items", schema: PageOf(WorkItem.and(ItemCustomer)) } },
     handler: async ({ principal, query }) => {
       const { limit, cursor, state, ...f } = query
-      return { json: await actAs(ctx, principal).workItems.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor })) }
+      const me = actAs(ctx, principal)
+      return { json: await withCustomers(me, await me.workItems.list({ ...f, ...(state ? { states: state } : {}) }, pageOf({ limit, cursor }))) }
     }
   })
   r.route({

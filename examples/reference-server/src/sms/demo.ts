@@ -97,13 +97,20 @@ export const seedDemoSms = async (
   } while (cursor && unpaid.length < wanted)
   const per = options.perAgent ?? 3
   const chosen = unpaid.slice(0, wanted)
-  const lines = chosen.map((id, i) => `${id},${agents[Math.floor(i / per)]}`)
-  // A small demo may hold fewer unpaid customers: the agents' own customers fill their share (their
-  // preview shows the arrears they lack, so a birthday template suits them).
+  // A customer already holding open work (the demo's phone callbacks) gets the SMS from the same
+  // agent, merged with it (the import skips a line for another agent); the rest go round the team.
+  const holders = new Map((await dir.workItems.list({ customerIds: chosen, states: ["open", "in-progress"] }, { limit: 500 })).items.flatMap((w) => (w.assigneeId === null ? [] : [[w.customerId, w.assigneeId] as const])))
+  const spread = chosen.filter((id) => !holders.has(id))
+  const lines = [...chosen.filter((id) => holders.has(id)).map((id) => `${id},${holders.get(id)}`), ...spread.map((id, i) => `${id},${agents[Math.floor(i / per)]}`)]
+  // A small demo may hold fewer unpaid customers: the agents' own customers fill their share, then
+  // those they already call (their preview shows the arrears they lack, so a birthday template
+  // suits them).
   for (const [k, id] of agents.entries()) {
-    const short = per - Math.max(0, Math.min(per, chosen.length - k * per))
+    const short = per - Math.max(0, Math.min(per, spread.length - k * per))
     if (short <= 0) continue
-    const own = (await dir.customers.list({ ownerManagerIds: [id] }, { limit: 50 })).items.filter((c) => c.phones.length && !chosen.includes(c.id)).slice(0, short)
+    const calling = [...new Set((await dir.workItems.list({ assigneeId: id, states: ["open", "in-progress"] }, { limit: 100 })).items.map((w) => w.customerId))]
+    const candidates = [...(await dir.customers.list({ ownerManagerIds: [id] }, { limit: 50 })).items, ...(calling.length ? await dir.customers.getMany(calling) : [])]
+    const own = [...new Map(candidates.map((c) => [c.id, c])).values()].filter((c) => c.phones.length && !chosen.includes(c.id)).slice(0, short)
     for (const c of own) lines.push(`${c.id},${id}`)
   }
   // The demo's other tasks already handed these customers out today: the import overrides the ledger, audited.

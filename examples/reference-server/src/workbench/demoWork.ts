@@ -21,7 +21,7 @@ export const demoWorkIds = {
   rule: "demo-win-back-zero-bill"
 } as const
 
-import { createWinback, NotFound, defaultPolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
+import { createWinback, type Customer, NotFound, type Page, defaultPolicy, type QuestionnaireVersionRecord, type Stores, storesLayer, type Winback } from "@winback/core"
 import { chinaCalendar } from "@winback/adapters"
 
 /** Resolves with the record, or null when it does not exist (other failures still reject). */
@@ -64,6 +64,7 @@ const demoTexts = {
     retention: { name: "Retention callback: bill drop", description: "Customers whose bill fell sharply: find out why and present a retention offer." },
     care: { name: "Care call: contract ends soon", description: "Contract or device agreement ends within two months." },
     pool: "demo: back to the team's pool",
+    followUp: "Reached; asked to be called back tomorrow morning about the renewal offer.",
     rule: "Zero bill this month (win-back)",
     pending: { name: "Win-back: zero bill this month", description: "Customers with a zero bill this month: call them before they leave." }
   },
@@ -71,6 +72,7 @@ const demoTexts = {
     retention: { name: "挽留回访：账单下降", description: "账单明显下降的客户：了解原因并推荐挽留优惠。" },
     care: { name: "关怀回访：合约即将到期", description: "合约或购机协议两个月内到期。" },
     pool: "演示：退回班组未分配池",
+    followUp: "已接通；客户要求明早再来电详谈续约优惠。",
     rule: "本月零账单（挽回）",
     pending: { name: "挽回：本月零账单", description: "本月账单为零的客户：在流失前联系他们。" }
   }
@@ -95,7 +97,10 @@ export interface DemoWork {
  * the customers they own — a third of those customers have two open items — and an alert task
  * (zero bill this month) submitted for approval. With a team leader among the logins, two more
  * retention items per agent go back to the team's unassigned pool (reclaimed by the leader, as if
- * their agent were on leave), so the leader has a pool to hand out.
+ * their agent were on leave), so the leader has a pool to hand out. The login agent always starts
+ * with phone work — topped up from the region's other customers when they own fewer than their
+ * share (a demo with fewer customers than agents) — and one follow-up due: a care-call customer
+ * reached before, who asked to be called back on the morning of `asOf` (a `reschedule`).
  *
  * @example
  * ```ts
@@ -114,6 +119,23 @@ export const seedDemoWork = async (on: DemoWorkServices | Stores, options: DemoW
   } finally {
     await winback.dispose()
   }
+}
+
+/**
+ * Up to `n` customers (with a phone) of the director's region that no agent of `team` owns, the
+ * unowned first, in id order: a small demo's top-up of the login agent's work.
+ */
+const spareCustomers = async (winback: Winback, director: string, team: ReadonlyArray<{ readonly id: string }>, n: number): Promise<Array<Customer>> => {
+  if (n <= 0) return []
+  const teamIds = new Set(team.map((m) => m.id))
+  const spare: Array<Customer> = []
+  let cursor: string | null = null
+  do {
+    const page: Page<Customer> = await winback.as(director).customers.list({}, { limit: 500, cursor })
+    spare.push(...page.items.filter((c) => c.phones.length > 0 && (c.ownerManagerId === null || !teamIds.has(c.ownerManagerId))))
+    cursor = page.nextCursor
+  } while (cursor && spare.filter((c) => c.ownerManagerId === null).length < n)
+  return [...spare.filter((c) => c.ownerManagerId === null), ...spare.filter((c) => c.ownerManagerId !== null)].slice(0, n)
 }
 
 const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<DemoWork> => {
@@ -150,10 +172,20 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
   const first: Array<string> = []
   const second: Array<string> = []
   const pool: Array<string> = []
+  let followUpCustomer: string | undefined
   const itemsPerAgent: Record<string, number> = {}
   for (const m of team) {
     const ownedAll = (await winback.stores.customers.list({ ownerManagerIds: [m.id] }, { limit: perAgent + poolPerAgent })).items
-    const owned = ownedAll.slice(0, perAgent)
+    // The login agent starts the day with phone work whatever the demo's size: a small demo (fewer
+    // customers than agents own) tops their share up from the region's other customers; one more
+    // of those is their follow-up (below).
+    const spare = m.id === agent ? await spareCustomers(winback, director, team, Math.max(0, perAgent - ownedAll.length) + 1) : []
+    const owned = [...ownedAll.slice(0, perAgent), ...spare.slice(0, -1)]
+    const extra = spare.at(-1)
+    if (extra !== undefined) {
+      followUpCustomer = extra.id
+      second.push(`${extra.id},${m.id}`)
+    }
     if (options.logins.teamLeader !== undefined) for (const c of ownedAll.slice(perAgent)) pool.push(`${c.id},${m.id}`)
     // A third in both tasks (two open items), a third in each task alone: urgency 1 and 3 mix.
     let items = 0
@@ -167,12 +199,19 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
         items += 1
       }
     })
-    itemsPerAgent[m.id] = items
+    itemsPerAgent[m.id] = items + (m.id === agent && extra !== undefined ? 1 : 0)
   }
   if (first.length + pool.length) await dir.imports.importCsv({ taskId: retention.id }, [...first, ...pool].join("\n") + "\n")
   // The same customers in a second task on the same day: the hand-out ledger would skip them (one
   // task per customer per period), so the demo overrides it, audited, to show work merged per customer.
   if (second.length) await dir.imports.importCsv({ taskId: care.id, override: { reason: "demo: a third of the customers hold items of both tasks, merged per customer" } }, second.join("\n") + "\n")
+
+  // A follow-up due: the login agent already reached one customer of the care call, who asked to
+  // be called back this morning (a reschedule: the item is in progress, its next attempt due).
+  if (followUpCustomer !== undefined) {
+    const [item] = (await winback.stores.workItems.list({ taskId: care.id, customerIds: [followUpCustomer] }, { limit: 1 })).items
+    if (item) await winback.as(agent).execution.recordCall({ customerId: followUpCustomer, itemIds: [item.id], disposition: "reschedule", rescheduleAt: `${options.asOf}T00:00:00.000Z`, note: text.followUp })
+  }
 
   // The pool: the leader reclaims the extra items (audited as work-item.reclaim); they stay with
   // the team, unassigned, until the leader hands them out again.

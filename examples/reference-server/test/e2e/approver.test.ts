@@ -55,6 +55,11 @@ const approverDay = async (locale: "en" | "zh-CN") => {
     const [rejecting, approving] = work.tasks
     const preview = (await approverApi.get(`/api/tasks/${rejecting}/preview`)).body
     const split = (await approverApi.get(`/api/tasks/${rejecting}/preview/split`)).body
+    // Who wrote each pending task, by name (never the author's id).
+    const authorName = (await approverApi.get("/api/tasks?status=pending-approval")).body.items.find((x: { id: string }) => x.id === rejecting).authorName as string
+    const line = await page.locator("li", { has: page.locator(`button.task-open[data-task="${rejecting}"]`) }).textContent()
+    expect(line).toContain(authorName)
+    expect(line).not.toContain(wb.logins.director)
     await page.locator(`button.task-open[data-task="${rejecting}"]`).click()
     await page.locator("table.split-team").waitFor()
     expect(preview.result.handedOut).toBeGreaterThan(0)

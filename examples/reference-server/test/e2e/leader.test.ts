@@ -64,6 +64,11 @@ const leaderDay = async (locale: "en" | "zh-CN") => {
     expect((await row.locator("td").allTextContents()).slice(1)).toEqual([String(me.open), String(me.inProgress), String(me.overdue)])
     expect(await row.locator("td").first().textContent()).toBe(me.name)
     await page.locator("table.team-table tbody tr").first().waitFor()
+    // The member's items by customer name and masked phone, never the customer's id.
+    const shown = (await leaderApi.get(`/api/work-items?assigneeId=${await page.locator('select[name="assignee"]').inputValue()}&state=open&state=in-progress&limit=100`)).body.items as Array<{ customerId: string; customerName: string; customerPhone: string }>
+    const cells = await page.locator("table.team-table tbody td:nth-child(2)").allTextContents()
+    expect(cells).toEqual(shown.map((w) => `${w.customerName} ${w.customerPhone}`))
+    for (const w of shown) expect(cells.join("\n")).not.toContain(w.customerId)
     await shot(page, "team")
 
     // Transfer one customer between agents; the owner changes in storage.

@@ -7,6 +7,7 @@ import type { Manager, Role, TrainingRecord, WorkHistoryEntry } from "../org/Man
 import type { Team } from "../org/Team"
 import { dayNumber, instantAt, isoDay } from "./internal/dates"
 import { personName } from "./internal/names"
+import { teamNames } from "./internal/places"
 import type { DemoOptions } from "./Options"
 import { makeRandom, type Random } from "./Random"
 
@@ -87,13 +88,17 @@ const profileFor = (rng: Random, id: string, asOfDay: number, teamId: string, ro
 
 /**
  * Builds the organisation for the options' regions, districts, squads and agents. Ids are
- * readable: `t-beijing`, `t-beijing-d1`, `t-beijing-d1-s2`; `m-beijing-director`,
- * `m-beijing-approver`, `m-beijing-d1-lead`, `m-beijing-d1-s2-lead`, `m-beijing-d1-s2-a07`.
+ * readable and the same in either name style: `t-beijing`, `t-beijing-d1`, `t-beijing-d1-s2`;
+ * `m-beijing-director`, `m-beijing-approver`, `m-beijing-d1-lead`, `m-beijing-d1-s2-lead`,
+ * `m-beijing-d1-s2-a07`. Team names follow `names`: "北京大区", "朝阳营业部", "朝阳营业部二组" in
+ * `hanzi`; "Beijing region", "Chaoyang branch", "Chaoyang branch squad 2" in `pinyin` (regions and
+ * branches beyond the known cities' districts are numbered).
  *
  * @example
  * ```ts
  * const org = generateOrg(resolveDemoOptions({ regions: ["north"], agentsPerTeam: 3 }))
  * org.managers.filter((m) => m.roles.includes("agent")).length // 3 districts × 2 squads × 3
+ * generateOrg(resolveDemoOptions({ names: "hanzi" })).teams[2]!.name // "朝阳营业部一组"
  * ```
  */
 export const generateOrg = (options: DemoOptions): DemoOrg => {
@@ -117,20 +122,21 @@ export const generateOrg = (options: DemoOptions): DemoOrg => {
   }
   for (const { name: region } of options.regions) {
     const rootId = `t-${region}`
+    const named = teamNames(region, options.names)
     const director = `m-${region}-director`
-    teams.push({ id: rootId, name: `${region} retention centre`, region, parentId: null, adminId: director, version: 1 })
+    teams.push({ id: rootId, name: named.root, region, parentId: null, adminId: director, version: 1 })
     addManager(director, ["director", "admin"], rootId, region)
     addManager(`m-${region}-approver`, ["approver"], rootId, region)
     const agents: Array<string> = []
     for (let d = 1; d <= options.districtsPerRegion; d++) {
       const districtId = `${rootId}-d${d}`
       const districtLead = `m-${region}-d${d}-lead`
-      teams.push({ id: districtId, name: `${region} district ${d}`, region, parentId: rootId, adminId: districtLead, version: 1 })
+      teams.push({ id: districtId, name: named.branch(d), region, parentId: rootId, adminId: districtLead, version: 1 })
       addManager(districtLead, ["team-leader", "admin"], districtId, region)
       for (let s = 1; s <= options.squadsPerDistrict; s++) {
         const squadId = `${districtId}-s${s}`
         const squadLead = `m-${region}-d${d}-s${s}-lead`
-        teams.push({ id: squadId, name: `${region} district ${d} squad ${s}`, region, parentId: districtId, adminId: squadLead, version: 1 })
+        teams.push({ id: squadId, name: named.squad(d, s), region, parentId: districtId, adminId: squadLead, version: 1 })
         addManager(squadLead, ["team-leader", "admin"], squadId, region)
         for (let a = 1; a <= options.agentsPerTeam; a++) {
           agents.push(addManager(`m-${region}-d${d}-s${s}-a${pad(a)}`, ["agent"], squadId, region))

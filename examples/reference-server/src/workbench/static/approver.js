@@ -15,8 +15,8 @@ export async function approvalsView() {
   const tasks = itemsOf(taskPage)
   const rules = itemsOf(rulePage)
   const detail = h("div", { class: "approval-detail", "aria-live": "polite" })
-  const taskList = pendingList(tasks, "task", (task) => t("appr.line", { source: word("source", task.source), channel: word("channel", task.channel), urgency: task.urgency, author: task.authorId }), (task) => showTask(task, detail), t("appr.empty"))
-  const ruleList = pendingList(rules, "rule", (rule) => t("ldr.ruleLine", { template: tOr(`template.${rule.templateId}`, rule.templateId), version: rule.versionNo }), (rule) => showRule(rule, detail), t("ldr.noRules"))
+  const taskList = pendingList(tasks, "task", (task) => t("appr.line", { source: word("source", task.source), channel: word("channel", task.channel), urgency: task.urgency, author: task.authorName ?? "—" }), (task) => showTask(task, detail), t("appr.empty"))
+  const ruleList = pendingList(rules, "rule", (rule) => t("appr.ruleLine", { template: tOr(`template.${rule.templateId}`, rule.templateId), version: rule.versionNo, author: rule.authorName ?? "—" }), (rule) => showRule(rule, detail), t("ldr.noRules"))
   return h(
     "section",
     { class: "view", "aria-labelledby": "ap-h" },

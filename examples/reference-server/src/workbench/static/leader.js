@@ -12,6 +12,15 @@ import { customerTransferCard, memberWorkCard, overdueBadge } from "./desk.js"
 
 // ---- team work ------------------------------------------------------------------------------
 
+/** A work item's customer as a leader reads it: the name (a link to the customer) and the masked phone, never the id. */
+const customerCell = (w) => [
+  h("a", { href: `#/customers/${encodeURIComponent(w.customerId)}`, class: "customer-link", dataset: { customer: w.customerId } }, w.customerName ?? "—"),
+  w.customerPhone ? h("small", { class: "muted" }, ` ${w.customerPhone}`) : null
+]
+
+/** An agent's display name among `people` (the id only for someone not listed). */
+const nameIn = (people, id) => people.find((m) => m.id === id)?.name ?? id
+
 /** The team's open work items by agent; tick items and move them to another agent. */
 /** The team chosen in the team view (the leader's own by default; directors pick one below theirs). */
 let chosenTeam = null
@@ -43,9 +52,9 @@ export async function teamView() {
   const [membersPage, summary] = await Promise.all([get(paths.teamMembers(teamId), { limit: 200 }), get(paths.teamWork, { teamId })])
   const members = itemsOf(membersPage)
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
-  const who = select(members.map((m) => [m.id, `${m.name} (${m.id})`]), { name: "assignee" })
+  const who = select(members.map((m) => [m.id, m.name]), { name: "assignee" })
   who.value = agents[0]?.id ?? ""
-  const to = select(agents.map((m) => [m.id, `${m.name} (${m.id})`]), { name: "to" })
+  const to = select(agents.map((m) => [m.id, m.name]), { name: "to" })
   const note = h("input", { type: "text", maxlength: 4000, name: "note" })
   const listHost = h("div", { class: "team-items", "aria-live": "polite" })
   let checks = new Map()
@@ -66,12 +75,12 @@ export async function teamView() {
                 {
                   title: t("team.move"),
                   cell: (w) => {
-                    const b = h("input", { type: "checkbox", id: uid("wi"), value: w.id, "aria-label": t("team.moveLabel", { task: tasks.get(w.taskId)?.name ?? w.taskId, customer: w.customerId }) })
+                    const b = h("input", { type: "checkbox", id: uid("wi"), value: w.id, "aria-label": t("team.moveLabel", { task: tasks.get(w.taskId)?.name ?? w.taskId, customer: w.customerName ?? "—" }) })
                     checks.set(w.id, b)
                     return b
                   }
                 },
-                { title: t("team.customer"), cell: (w) => w.customerId },
+                { title: t("team.customer"), cell: customerCell },
                 { title: t("team.task"), cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
                 { title: t("team.urgency"), cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
                 { title: t("team.state"), cell: (w) => `${word("state", w.state)}${w.attempts?.length ? t("team.attempts", { n: w.attempts.length }) : ""}` },
@@ -96,7 +105,7 @@ export async function teamView() {
     if (!ids.length) return showError(new Error(t("team.tickFirst")), t("team.allocate"))
     const r = await act(move, t("team.moveFailed"), () => post(paths.allocateWorkItems, { ids, to: to.value, ...(note.value ? { note: note.value } : {}) }))
     if (!r) return
-    showInfo(`${t("team.moved", { n: r.changed.length, to: to.value })}${r.unchanged.length ? t("team.alreadyThere", { n: r.unchanged.length }) : ""}${t("punct.end")}`)
+    showInfo(`${t("team.moved", { n: r.changed.length, to: nameIn(agents, to.value) })}${r.unchanged.length ? t("team.alreadyThere", { n: r.unchanged.length }) : ""}${t("punct.end")}`)
     await load()
   })
   await load()
@@ -126,7 +135,7 @@ export async function teamView() {
  */
 async function poolCard(teamId, agents, onAssigned) {
   const listHost = h("div", { class: "pool-items", "aria-live": "polite" })
-  const to = select(agents.map((m) => [m.id, `${m.name} (${m.id})`]), { name: "pool-to" })
+  const to = select(agents.map((m) => [m.id, m.name]), { name: "pool-to" })
   to.value = agents[0]?.id ?? ""
   const assign = h("button", { type: "submit", class: "primary" }, t("pool.submit"))
   const more = h("button", { type: "button", class: "secondary", hidden: true }, t("pool.more"))
@@ -146,12 +155,12 @@ async function poolCard(teamId, agents, onAssigned) {
               {
                 title: t("pool.assign"),
                 cell: (w) => {
-                  const b = h("input", { type: "checkbox", id: uid("pool"), value: w.id, "aria-label": t("pool.assignLabel", { task: tasks.get(w.taskId)?.name ?? w.taskId, customer: w.customerId }) })
+                  const b = h("input", { type: "checkbox", id: uid("pool"), value: w.id, "aria-label": t("pool.assignLabel", { task: tasks.get(w.taskId)?.name ?? w.taskId, customer: w.customerName ?? "—" }) })
                   checks.set(w.id, b)
                   return b
                 }
               },
-              { title: t("team.customer"), cell: (w) => w.customerId },
+              { title: t("team.customer"), cell: customerCell },
               { title: t("team.task"), cell: (w) => tasks.get(w.taskId)?.name ?? w.taskId },
               { title: t("team.urgency"), cell: (w) => h("span", { class: `badge u${Math.min(w.urgency, 5)}` }, `U${w.urgency}`) },
               { title: t("team.state"), cell: (w) => word("state", w.state) },
@@ -187,7 +196,7 @@ async function poolCard(teamId, agents, onAssigned) {
     if (!ids.length) return showError(new Error(t("pool.tickFirst")), t("pool.title"))
     const r = await act(assign, t("pool.failed"), () => post(paths.allocateWorkItems, { ids, to: to.value, from: null }))
     if (!r) return
-    showInfo(t("pool.assigned", { n: r.changed.length, to: to.value }))
+    showInfo(t("pool.assigned", { n: r.changed.length, to: nameIn(agents, to.value) }))
     await Promise.all([load(true), onAssigned()])
   })
   await load(true)
