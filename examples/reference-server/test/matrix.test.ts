@@ -91,8 +91,10 @@ const mine = async (role: Role) => {
   return { customerId, itemId: await freshItem(customerId, o.managerId, o.teamId) }
 }
 /** A fresh customer with an open item of a Shanghai agent. */
+const shanghaiCustomers = new Set<string>()
 const theirs = async () => {
   const customerId = await freshCustomer(shAgent.id, "shanghai")
+  shanghaiCustomers.add(customerId)
   return { customerId, itemId: await freshItem(customerId, shAgent.id, shAgent.teamId!) }
 }
 /** A fresh SMS template of `managerId`'s team, written by them over HTTP (the store is the server's integration state). */
@@ -329,6 +331,19 @@ const inScope: ReadonlyArray<Case> = [
     },
     expect: [201, 201, 201, 201, 404]
   },
+  ...([false, true] as const).map(
+    (check): Case => ({
+      route: check ? "POST /api/dnd/import/check" : "POST /api/dnd/import",
+      what: "a DND list naming an own customer (agents keep their own customers' DND; the approver none)",
+      request: async (r) => {
+        const { customerId } = await mine(r)
+        return { method: "POST", path: check ? "/api/dnd/import/check" : "/api/dnd/import", body: `customer_id,channels,reason\n${customerId},email;letter,asked by letter\n`, contentType: "text/csv", target: { customerId } }
+      },
+      expect: [200, 200, 200, 200, 403],
+      check: (_r, a) => expect(a.body).toMatchObject({ entries: 2, problems: [], applied: !check }),
+      ...(check ? { readOnly: true as const } : {})
+    })
+  ),
   {
     route: "DELETE /api/customers/:id/dnd/:entryId",
     what: "an entry an agent set on own customer",
@@ -751,6 +766,16 @@ const outOfScope: ReadonlyArray<Case> = [
     expect: same(404)
   },
   {
+    route: "POST /api/dnd/import",
+    what: "a DND list naming a Shanghai customer (reported out of scope, nothing written)",
+    request: async () => {
+      const { customerId } = await theirs()
+      return { method: "POST", path: "/api/dnd/import", body: `customer_id,channels,reason\n${customerId},sms,x\n`, contentType: "text/csv", target: { customerId } }
+    },
+    expect: [400, 400, 400, 400, 403]
+  },
+  // The check of such a list answers 200 with the line reported out-of-scope (dnd-lists.test.ts).
+  {
     route: "DELETE /api/customers/:id/dnd/:entryId",
     what: "an entry of a Shanghai customer",
     request: async () => {
@@ -963,6 +988,9 @@ const lists: ReadonlyArray<{ route: string; path: string; expect: Row; outside: 
   { route: "GET /api/audit", path: "/api/audit?limit=200", expect: same(200), outside: (b) => b.items.some((e: { actorId: string }) => e.actorId.startsWith("m-shanghai")) },
   { route: "GET /api/tasks", path: "/api/tasks?limit=200", expect: same(200), outside: () => false },
   { route: "GET /api/rules", path: "/api/rules?limit=200", expect: same(200), outside: () => false },
+  // DND entries of Shanghai customers (the out-of-scope cases above add some) never show in Beijing.
+  { route: "GET /api/dnd", path: "/api/dnd?limit=200", expect: same(200), outside: (b, held) => b.items.some((e: { customerId: string }) => shanghaiCustomers.has(e.customerId) && !held.has(e.customerId)) },
+  { route: "GET /api/dnd/export", path: "/api/dnd/export", expect: same(200), outside: (b: string, held) => [...shanghaiCustomers].some((id) => !held.has(id) && b.includes(`,${id},`)) },
   // Each person's templates: their team's ancestors' and their reach's, never Shanghai's (one is written first).
   { route: "GET /api/sms/templates", path: "/api/sms/templates?archived=true", expect: same(200), outside: (b) => b.items.some((t: { teamId: string }) => t.teamId.startsWith("t-shanghai")) }
 ]

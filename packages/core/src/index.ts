@@ -74,7 +74,7 @@ export {
 export { CallRecord } from "./work/CallRecord"
 export { type LinkedCallRecord, linkCallRecord } from "./work/CallLink"
 export { Appointment, AppointmentState, DEFAULT_REMIND_MINUTES, MAX_REMIND_MINUTES, reminderDueAt } from "./work/Appointment"
-export { DndEntry, DndSource, isDndActive, isProtectedDndSource, protectedDndSources } from "./work/DndEntry"
+export { DndEntry, DndSource, DndStatus, dndStatusAt, isDndActive, isProtectedDndSource, protectedDndSources } from "./work/DndEntry"
 export { Offer, OfferUse } from "./offer/Offer"
 export { QuestionnaireVersionRecord, ResponseRecord } from "./work/QuestionnaireRecords"
 
@@ -105,7 +105,16 @@ export { type ClaimResult, HandOutLedgerStore } from "./task/HandOutLedgerStore"
 export { type CompleteWorkItems, type WorkItemFilter, WorkItemStore } from "./work/WorkItemStore"
 export { type CustomerFilter, CustomerStore } from "./customer/CustomerStore"
 export { CustomerGroupStore } from "./customer/CustomerGroupStore"
-export { DndStore } from "./work/DndStore"
+export { type DndListFilter, DndStore } from "./work/DndStore"
+export {
+  DndImportRequest,
+  type DndImportProblem,
+  type DndImportReport,
+  dndChannelAliases,
+  dndImportHeaderAliases,
+  DndListQuery,
+  DndLists
+} from "./work/DndLists"
 export { type EntityStore, Transactions } from "./ports/Transactions"
 export { type ManagerFilter, ManagerStore } from "./org/ManagerStore"
 export { type ObservationFilter, ObservationStore } from "./observation/ObservationStore"

@@ -45,7 +45,9 @@ export interface AuthOptions {
   readonly now?: () => number
   /**
    * Whether a manager may log in and act (the staff directory's `active`). A deactivated manager
-   * gets no token, and their sessions end at their next request. Default: everyone is active.
+   * gets no token (403 `account_deactivated` for the right password), and their sessions and API
+   * keys are ended in storage at their next request (see `endCredentialsOf`, which the deactivation
+   * route calls at once). Default: everyone is active.
    */
   readonly isActive?: (managerId: string) => Promise<boolean>
   /**
@@ -251,6 +253,13 @@ export const createAuth = async (options: AuthOptions) => {
   }
 
   const invalid = () => new HttpError(401, "invalid_credentials", "wrong login or password")
+  const deactivated = () => new HttpError(403, "account_deactivated", "this account is deactivated: ask an administrator to reactivate it")
+
+  const endCredentialsOf = async (managerId: string): Promise<{ readonly sessionsEnded: number; readonly apiKeysRevoked: ReadonlyArray<ApiKeyInfo> }> => {
+    const sessionsEnded = await store.deleteSessionsOf(managerId, null)
+    const revoked = await store.revokeApiKeysOf(managerId, iso(now()))
+    return { sessionsEnded, apiKeysRevoked: revoked.map(keyInfo) }
+  }
 
   return {
     /**
@@ -273,15 +282,18 @@ export const createAuth = async (options: AuthOptions) => {
      * Checks a login's password and opens a session. Fails with 429 (`rate_limited`, Retry-After)
      * after too many failures for the login or the address — a device that logged in as this login
      * before (its device cookie, in `req`) is counted on its own instead — and 401
-     * (`invalid_credentials`) on a wrong login or password, or a deactivated manager (the same
-     * answer for all three). Every attempt is counted before its password is checked.
+     * (`invalid_credentials`) on a wrong login or password (the same answer for both); the right
+     * password of a deactivated manager gets 403 (`account_deactivated`), which tells only someone
+     * who already knows the password. Every attempt is counted before its password is checked.
      */
     login: async (login: string, password: string, address: string, req?: IncomingMessage): Promise<LoginResult & { readonly deviceCookie: string }> => {
       const device = knownDevice(req, login)
       const keys = device !== null ? [`device:${login}:${device}`] : [`login:${login}`, `ip:${address}`]
       const { record, weak } = await limited(keys, "logins", async () => {
         const found = await check(login, password)
-        if (found === null || !(await isActive(found.record.managerId))) throw invalid()
+        if (found === null) throw invalid()
+        // Only someone who knows the password learns that the account is deactivated.
+        if (!(await isActive(found.record.managerId))) throw deactivated()
         return found
       })
       const t = now()
@@ -353,11 +365,20 @@ export const createAuth = async (options: AuthOptions) => {
       }
       if (principal === null) return null
       if (!(await isActive(principal.managerId))) {
-        await store.deleteSessionsOf(principal.managerId, null)
+        // Deactivated around the server (a host's own write, another process): end everything now,
+        // in storage, so a later reactivation revives none of it.
+        await endCredentialsOf(principal.managerId)
         return null
       }
       return principal
     },
+
+    /**
+     * Ends every session of `managerId` and revokes every API key bound to them, in storage (so every
+     * process sharing it refuses them on their next request). Called when a manager is
+     * deactivated: reactivating them later revives nothing, they log in afresh.
+     */
+    endCredentialsOf,
 
     /** Ends the request's session (no-op for API keys); answers the cookie header that clears it. */
     logout: async (req: IncomingMessage): Promise<string> => {

@@ -444,6 +444,7 @@ export const en = {
   // ---- API errors (the body keeps its code; this is its message)
   "error.unauthenticated": "Please log in.",
   "error.invalid_credentials": "The login or password is wrong.",
+  "error.account_deactivated": "This account is deactivated; ask an administrator to reactivate it.",
   "error.rate_limited": "Too many failed logins; try again later.",
   "error.csrf_refused": "The request came from another site and was refused.",
   "error.forbidden": "You may not do this.",

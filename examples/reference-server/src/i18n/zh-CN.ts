@@ -426,6 +426,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "template.parameters": "参数",
   "error.unauthenticated": "请先登录。",
   "error.invalid_credentials": "登录名或密码错误。",
+  "error.account_deactivated": "该账号已停用，请联系管理员重新启用。",
   "error.rate_limited": "登录失败次数过多，请稍后再试。",
   "error.csrf_refused": "请求来自其他网站，已拒绝。",
   "error.forbidden": "您无权执行此操作。",

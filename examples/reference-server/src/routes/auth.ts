@@ -46,7 +46,15 @@ const mayBind = (actor: Actor, managerId: string): boolean =>
   managerId === actor.id || actor.scopes.administered.all || actor.scopes.administered.managerIds.includes(managerId)
 
 /** Writes the server's own event (credentials are the server's, not the SDK's) to the audit trail as the caller. */
-const auditSystem = (ctx: ApiContext, p: Principal, entry: { readonly action: string; readonly recordType: string; readonly recordId?: string; readonly before: unknown; readonly after: unknown }) =>
+/**
+ * Writes a system audit entry (credentials, passwords) as the caller.
+ *
+ * @example
+ * ```ts
+ * await auditSystem(ctx, principal, { action: "password.change", recordType: "Password", before: null, after })
+ * ```
+ */
+export const auditSystem = (ctx: ApiContext, p: Principal, entry: { readonly action: string; readonly recordType: string; readonly recordId?: string; readonly before: unknown; readonly after: unknown }) =>
   ctx.winback.runAs(p.managerId, (actor) =>
     Effect.gen(function* () {
       const trail = yield* AuditTrail

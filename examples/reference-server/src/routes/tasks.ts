@@ -77,8 +77,15 @@ const charsets: Readonly<Record<string, CsvEncoding>> = {
   gb2312: "gbk",
   gb18030: "gb18030"
 }
-/** The encoding of an upload: `?encoding=` wins, then the Content-Type's charset, else `auto`. */
-const uploadEncoding = (query: CsvEncoding | undefined, contentType: string | undefined): CsvEncoding => {
+/**
+ * The encoding of an upload: `?encoding=` wins, then the Content-Type's charset, else `auto`.
+ *
+ * @example
+ * ```ts
+ * uploadEncoding(undefined, "text/csv; charset=gbk") // "gbk"
+ * ```
+ */
+export const uploadEncoding = (query: CsvEncoding | undefined, contentType: string | undefined): CsvEncoding => {
   if (query) return query
   const charset = /;\s*charset="?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase()
   if (charset === undefined) return "auto"

@@ -196,8 +196,8 @@ for (const storage of storageCases) {
       expect((await session.get("/api/me")).status).toBe(401)
       expect((await client(server, key).get("/api/me")).status).toBe(401)
       const again = await client(server).post("/api/login", { login: who, password: demoPassword })
-      expect(again.status).toBe(401)
-      expect(again.body.error.code).toBe("invalid_credentials")
+      expect(again.status).toBe(403)
+      expect(again.body.error.code).toBe("account_deactivated")
       // Reactivated: the old session stays gone; a new login works.
       const n = await server.winback.stores.managers.get(who)
       await server.winback.stores.managers.update({ ...n, active: true }, n.version)

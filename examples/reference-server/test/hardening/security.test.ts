@@ -264,6 +264,12 @@ for (const storage of storageCases) {
         read: async (w) => [(await readAll<{ action: string; recordId: string; note: string }>(director, `/api/audit?customerId=${w.body.customerId}`)).find((e) => e.action === "dnd.remove" && e.recordId === w.body.id)?.note]
       },
       {
+        route: "POST /api/dnd/import (reason, from a quoted CSV field of a DND list)",
+        write: (t, n) =>
+          agent.call("POST", "/api/dnd/import", `customer_id,channels,reason\n${customerOf(n)},visit,"${t.replaceAll('"', '""')}"\n`, { "content-type": "text/csv" }),
+        read: async (_w, n) => (await readAll<{ customerId: string; reason: string }>(agent, "/api/dnd?source=import&channel=visit")).filter((d) => d.customerId === customerOf(n)).map((d) => d.reason)
+      },
+      {
         route: "POST /api/appointments (note)",
         write: (t, n) => agent.post("/api/appointments", { customerId: customerOf(n), at: "2026-12-01T03:00:00Z", channel: "phone", note: t }),
         read: async (w) => [(await readAll<{ id: string; note: string }>(agent, `/api/appointments?customerId=${w.body.appointment.customerId}`)).find((a) => a.id === w.body.appointment.id)?.note]
@@ -458,7 +464,7 @@ for (const storage of storageCases) {
       }
       // Searching with them is harmless too.
       for (const text of injections) {
-        for (const path of [`/api/customers?region=${encodeURIComponent(text)}`, `/api/customers/${encodeURIComponent(text)}`, `/api/audit?actorId=${encodeURIComponent(text)}`]) {
+        for (const path of [`/api/dnd?q=${encodeURIComponent(text)}&reason=${encodeURIComponent(text)}`, `/api/customers?region=${encodeURIComponent(text)}`, `/api/customers/${encodeURIComponent(text)}`, `/api/audit?actorId=${encodeURIComponent(text)}`]) {
           const r = await director.get(path)
           if (r.status !== 200 && r.status !== 404) failures.push(`GET ${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`)
         }

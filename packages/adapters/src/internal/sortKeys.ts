@@ -1,5 +1,5 @@
 /**
- * The documented order of every list, as sort keys. The SQL stores order by the same columns.
+ * The documented order of every list, as sort keys (ascending unless the key says otherwise). The SQL stores order by the same columns.
  */
 import type {
   Appointment,
@@ -7,6 +7,7 @@ import type {
   CallRecord,
   Customer,
   CustomerGroup,
+  DndEntry,
   HandOutLedgerEntry,
   Manager,
   Observation,
@@ -34,5 +35,7 @@ export const sortKeys = {
   response: (r: ResponseRecord): SortKey => [r.id],
   ledger: (e: HandOutLedgerEntry): SortKey => [e.customerId],
   audit: (e: AuditEntry): SortKey => [e.seq],
-  callRecord: (c: CallRecord): SortKey => [c.startedAt, c.serialNumber]
+  callRecord: (c: CallRecord): SortKey => [c.startedAt, c.serialNumber],
+  /** DND lists run newest first: this key, descending. */
+  dndEntry: (e: DndEntry): SortKey => [e.createdAt, e.id]
 } as const

@@ -12,13 +12,14 @@ export interface MemoryEntitySpec<A, F> {
   readonly sortKey: (a: A) => SortKey
 }
 
-/** Lists a table's records matching `pred`, in key order, one page at a time. */
-export const pageOf = <A>(rows: Iterable<A>, pred: (a: A) => boolean, key: (a: A) => SortKey, page?: PageRequest) => {
+/** Lists a table's records matching `pred`, in key order (or reversed: `descending`), one page at a time. */
+export const pageOf = <A>(rows: Iterable<A>, pred: (a: A) => boolean, key: (a: A) => SortKey, page?: PageRequest, descending = false) => {
   const after = pageAfter(page)
   const limit = pageLimit(page)
+  const dir = descending ? -1 : 1
   const out: Array<A> = []
-  for (const r of rows) if (pred(r) && (after === undefined || compareKeys(key(r), after) > 0)) out.push(r)
-  out.sort((a, b) => compareKeys(key(a), key(b)))
+  for (const r of rows) if (pred(r) && (after === undefined || dir * compareKeys(key(r), after) > 0)) out.push(r)
+  out.sort((a, b) => dir * compareKeys(key(a), key(b)))
   return toPage(out.slice(0, limit + 1), limit, key)
 }
 

@@ -32,7 +32,7 @@ export interface PgEntitySpec<A, F> {
 /** A column in ORDER BY / keyset position: text in byte order, so SQL and memory order agree. */
 export const ordered = (c: PgColumn): SQL => (c.columnType === "PgText" ? sql`${c} collate "C"` : sql`${c}`)
 
-/** Keyset pagination over `table` filtered by `conditions`. */
+/** Keyset pagination over `table` filtered by `conditions`, ascending (or all columns `descending`). */
 export const keysetPage = async <A>(
   db: Db,
   table: PgTable,
@@ -41,18 +41,19 @@ export const keysetPage = async <A>(
   fromRow: (row: any) => A,
   sortKey: (a: A) => SortKey,
   page?: PageRequest,
-  columns?: Record<string, PgColumn>
+  columns?: Record<string, PgColumn>,
+  descending = false
 ): Promise<Page<A>> => {
   const limit = pageLimit(page)
   const after = pageAfter(page)
   const keyset =
     after && after.length === sortColumns.length
-      ? sql`(${sql.join(sortColumns.map(ordered), sql`, `)}) > (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`
+      ? sql`(${sql.join(sortColumns.map(ordered), sql`, `)}) ${descending ? sql`<` : sql`>`} (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`
       : undefined
   const rows = await (columns ? db.select(columns) : db.select())
     .from(table)
     .where(and(...conditions, keyset))
-    .orderBy(...sortColumns.map(ordered))
+    .orderBy(...sortColumns.map((c) => (descending ? sql`${ordered(c)} desc` : ordered(c))))
     .limit(limit + 1)
   return toPage(rows.map(fromRow), limit, sortKey)
 }

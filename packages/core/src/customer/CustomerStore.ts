@@ -37,6 +37,8 @@ export interface CustomerFilter {
   readonly ownerManagerIds?: ReadonlyArray<string>
   readonly region?: string
   readonly tiers?: ReadonlyArray<string>
+  /** Customers with at least one of these phone numbers (exact). */
+  readonly phones?: ReadonlyArray<string>
   readonly inScope?: CustomerScopeFilter
 }
 

@@ -22,6 +22,7 @@ import { AppointmentStore } from "../work/AppointmentStore"
 import { CallRecordStore } from "../work/CallRecordStore"
 import { CustomerStore } from "../customer/CustomerStore"
 import { DndStore } from "../work/DndStore"
+import { addAuditedDnd } from "../work/DndAudit"
 import { RuleInstanceStore } from "../rule/RuleInstanceStore"
 import { TaskStore } from "../task/TaskStore"
 import { Transactions } from "../ports/Transactions"
@@ -625,17 +626,7 @@ export class ScopedStores extends Context.Service<ScopedStores, { readonly forAc
                   { id: yield* newId("dnd"), ...n, createdBy: actor.id, createdAt: yield* nowIso, removedAt: null },
                   "DND entry"
                 )
-                const added = yield* dnd.add(entry)
-                yield* trail.record(actor, {
-                  action: Actions.dndAdd,
-                  category: "dnd",
-                  recordType: "DndEntry",
-                  recordId: added.id,
-                  customerId: added.customerId,
-                  before: null,
-                  after: added
-                })
-                return added
+                return yield* addAuditedDnd(dnd, trail, actor, entry)
               })
             )
           }),

@@ -10,6 +10,7 @@ import type { ScopeServices } from "./ActorSession"
 import type { CandidateSource } from "../task/Candidates"
 import { Contactability } from "../work/Contactability"
 import { CustomerGroupService } from "../customer/CustomerGroupService"
+import { DndLists } from "../work/DndLists"
 import { Execution } from "../work/Execution"
 import { Extraction } from "../task/Extraction"
 import { ManualImport } from "../task/ManualImport"
@@ -39,6 +40,7 @@ export type UseCaseServices =
   | RuleService
   | CustomerGroupService
   | ManualImport
+  | DndLists
   | WorkList
   | Execution
   | AppointmentService
@@ -66,6 +68,7 @@ export const useCaseLayer: Layer.Layer<UseCaseServices, never, StoragePorts | Sc
   RuleService.layer,
   CustomerGroupService.layer,
   ManualImport.layer,
+  DndLists.layer,
   WorkList.layer,
   Execution.layer,
   AppointmentService.layer,

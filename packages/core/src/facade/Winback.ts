@@ -29,6 +29,7 @@ import type { CustomerStore } from "../customer/CustomerStore"
 import { Execution } from "../work/Execution"
 import { Extraction } from "../task/Extraction"
 import { ManualImport } from "../task/ManualImport"
+import { DndLists } from "../work/DndLists"
 import { ObservationService } from "../observation/ObservationService"
 import { OfferService } from "../offer/OfferService"
 import { Dialer, IntegrationError, Notifier, SmsGateway } from "../ports/Outbound"
@@ -164,6 +165,8 @@ interface UseCaseGroups {
   readonly groups: BoundAsync<CustomerGroupService["Service"]>
   readonly extraction: BoundAsync<Extraction["Service"]>
   readonly imports: BoundAsync<ManualImport["Service"]>
+  /** Do-not-disturb lists: the scoped, filtered list, the bulk import (check, then apply) and the CSV export. */
+  readonly dnd: BoundAsync<DndLists["Service"]>
   readonly workList: BoundAsync<WorkList["Service"]>
   /** Recording a call (responses, offers, completion and its retry on a lost race in one transaction), attaching files, dialling. */
   readonly execution: BoundAsync<Execution["Service"]>
@@ -268,6 +271,7 @@ const useCases = {
   groups: [CustomerGroupService, ["create", "members", "list", "addMembers"]],
   extraction: [Extraction, ["run", "plan", "work"]],
   imports: [ManualImport, ["importCsv"]],
+  dnd: [DndLists, ["list", "check", "apply", "exportCsv"]],
   workList: [WorkList, ["byTask", "byCustomer", "customer", "pool"]],
   execution: [Execution, ["recordCall", "attach", "saveResponse", "dial"]],
   contacts: [Contactability, ["canContact"]],

@@ -78,3 +78,28 @@ export const isDndActive = (e: DndEntry, at: string): boolean => {
   return Date.parse(e.createdAt) <= t && (e.removedAt === null || Date.parse(e.removedAt) > t) &&
     (e.expiresAt === null || Date.parse(e.expiresAt) > t)
 }
+
+/**
+ * Where a DND entry stands at an instant: `active` (blocks its channel), `expired` (its expiry has
+ * passed) or `removed` (taken back). An entry removed after its expiry counts as removed.
+ *
+ * @example
+ * ```ts
+ * DndStatus.parse("expired")
+ * ```
+ */
+export const DndStatus = z.enum(["active", "expired", "removed"])
+/** @see {@link DndStatus} */
+export type DndStatus = z.infer<typeof DndStatus>
+
+/**
+ * The {@link DndStatus} of an entry at `at` (instants compare as text: they are normalised UTC).
+ * An entry created after `at` has none (`undefined`).
+ *
+ * @example
+ * ```ts
+ * dndStatusAt(entry, "2026-11-25T00:00:00.000Z") // "active"
+ * ```
+ */
+export const dndStatusAt = (e: DndEntry, at: string): DndStatus | undefined =>
+  e.removedAt !== null && e.removedAt <= at ? "removed" : e.expiresAt !== null && e.expiresAt <= at ? "expired" : e.createdAt <= at ? "active" : undefined

@@ -1,11 +1,13 @@
 // The admin's views: the team tree with each team's members (create a child team, rename, move a
 // member, change roles, deactivate), the managers in reach (search, pages), the rule catalogue
 // (a template's per-tier parameters, preview before saving, submit), tasks (create from rules or
-// a rule-built customer group, submit) and a customer's do-not-disturb entries per channel.
+// a rule-built customer group, submit), the do-not-disturb lists (every entry in scope, filtered and
+// paged; import of a DND list file, checked first; CSV export) and a customer's entries per channel.
 // Every change is one API call as the logged-in person: the server scopes and audits it.
-import { call, itemsOf } from "./api.js"
+import { call, itemsOf, qs } from "./api.js"
 import { field, h, replace, select, table, when } from "./dom.js"
-import { act, go, hasRole, meId, showInfo } from "./ui.js"
+import { pathOf } from "./client.js"
+import { act, go, hasRole, importForm, meId, sendFile, showInfo } from "./ui.js"
 import { locale, t, tOr, word } from "./i18n.js"
 
 const enc = encodeURIComponent
@@ -378,7 +380,7 @@ export async function dndView(params) {
     ev.preventDefault()
     go(`#/admin/dnd?${new URLSearchParams({ customer: idInput.value.trim(), ...(chSel.value ? { channel: chSel.value } : {}) })}`)
   })
-  if (!id) return frame("dnd", open)
+  if (!id) return frame("dnd", await dndList(params), h("div", { class: "grid" }, h("div", { class: "col wide" }, dndImportCard()), h("div", { class: "col card" }, h("h3", {}, t("adm.dnd.openOne")), open)))
   const [customer, entries] = await Promise.all([call("getApiCustomersById", { params: { id } }), call("getApiCustomersByIdDnd", { params: { id }, query: { channel, limit: 200 } })])
   const reload = () => go(location.hash)
   const removeCell = (e) => {
@@ -422,4 +424,110 @@ export async function dndView(params) {
     if (r) done(t("dnd.added", { name: customer.name, channel: word("channel", r.channel) }), reload)
   })
   return frame("dnd", open, h("div", { class: "grid" }, h("div", { class: "col wide card" }, h("h3", {}, t("adm.dnd.of", { name: customer.name })), listNode), h("div", { class: "col" }, add)))
+}
+
+const dndStatuses = ["active", "expired", "removed"]
+/** The list filters a DND list URL carries (`#/admin/dnd?channel=…&status=…`), as API query parameters. */
+const dndFilterOf = (params) => Object.fromEntries(["channel", "source", "status", "reason", "q"].map((k) => [k, params.get(k) ?? ""]).filter(([, v]) => v !== ""))
+
+/** Every DND entry in the caller's scope: filters, a page of entries (newest first), the next page, the CSV export. */
+async function dndList(params) {
+  const filter = dndFilterOf(params)
+  const cursor = params.get("cursor") ?? undefined
+  const page = await call("getApiDnd", { query: { ...filter, limit: 50, cursor } })
+  const chSel = select([["", t("adm.dnd.allChannels")], ...channels.map((c) => [c, word("channel", c)])], { name: "list-channel" })
+  const srcSel = select([["", t("adm.dnd.allSources")], ...dndSources.map((x) => [x, t(`adm.dnd.src.${x}`)])], { name: "list-source" })
+  const stSel = select([["", t("adm.dnd.allStatuses")], ...dndStatuses.map((x) => [x, t(`adm.dnd.status.${x}`)])], { name: "list-status" })
+  const reason = h("input", { name: "list-reason", maxlength: 200, value: filter.reason ?? "" })
+  const q = h("input", { name: "list-q", maxlength: 100, value: filter.q ?? "", spellcheck: "false" })
+  chSel.value = filter.channel ?? ""
+  srcSel.value = filter.source ?? ""
+  stSel.value = filter.status ?? ""
+  const form = h(
+    "form",
+    { class: "dnd-filters filters", "aria-label": t("adm.dnd.filters") },
+    field(t("dnd.channel"), chSel),
+    field(t("adm.col.source"), srcSel),
+    field(t("adm.dnd.status"), stSel),
+    field(t("adm.dnd.reasonFilter"), reason),
+    field(t("adm.dnd.customerFilter"), q),
+    h("button", { type: "submit", class: "primary" }, t("adm.dnd.search"))
+  )
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault()
+    const next = { channel: chSel.value, source: srcSel.value, status: stSel.value, reason: reason.value.trim(), q: q.value.trim() }
+    go(`#/admin/dnd${qs(next)}`)
+  })
+  const rows = itemsOf(page)
+  const statusOf = (e) => (e.removedAt ? "removed" : e.expiresAt && e.expiresAt <= new Date().toISOString() ? "expired" : "active")
+  const list = rows.length
+    ? table(
+        [
+          { title: t("adm.dnd.col.customer"), cell: (e) => h("a", { href: `#/admin/dnd?${new URLSearchParams({ customer: e.customerId })}` }, e.customerId) },
+          { title: t("dnd.channel"), cell: (e) => word("channel", e.channel) },
+          { title: t("adm.dnd.col.reason"), cell: (e) => e.reason },
+          { title: t("adm.col.source"), cell: (e) => tOr(`adm.dnd.src.${e.source}`, e.source) },
+          { title: t("adm.dnd.col.since"), cell: (e) => when(e.createdAt) },
+          { title: t("adm.dnd.col.until"), cell: (e) => when(e.expiresAt) },
+          { title: t("adm.dnd.col.state"), cell: (e) => t(`adm.dnd.status.${statusOf(e)}`) }
+        ],
+        rows,
+        { class: "team-table dnd-list" }
+      )
+    : h("p", { class: "empty" }, t("adm.dnd.none"))
+  const pager = h(
+    "p",
+    { class: "pager" },
+    cursor ? h("a", { href: `#/admin/dnd${qs(filter)}`, class: "first-page" }, t("adm.dnd.first")) : null,
+    page.nextCursor ? h("a", { href: `#/admin/dnd${qs({ ...filter, cursor: page.nextCursor })}`, class: "next-page" }, t("adm.dnd.next")) : null,
+    h("a", { href: pathOf("getApiDndExport", {}, filter), download: "dnd-list.csv", class: "dnd-export" }, t("adm.dnd.export"))
+  )
+  return h("div", { class: "card dnd-list-card" }, h("h3", {}, t("adm.dnd.listTitle")), form, list, pager)
+}
+
+/** The import of a DND list file: check (writes nothing), then import (all or nothing); the report lists every bad line. */
+function dndImportCard() {
+  const file = h("input", { type: "file", name: "dnd-file", accept: ".csv,.txt,.xlsx,text/csv" })
+  const encoding = select([["auto", t("ldr.encAuto")], ["utf-8", "UTF-8"], ["gbk", "GBK"], ["gb18030", "GB18030"]], { name: "dnd-encoding" })
+  const check = h("button", { type: "button", class: "secondary" }, t("adm.dnd.check"))
+  const run = h("button", { type: "submit", class: "primary" }, t("adm.dnd.import"))
+  const report = h("div", { class: "import-report", "aria-live": "polite" })
+  const problemTable = (problems) =>
+    table(
+      [
+        { title: t("adm.dnd.line"), cell: (p) => (p.path?.[0] === "line" ? String(p.path[1]) : "") },
+        { title: t("adm.dnd.problem"), cell: (p) => tOr(`adm.dnd.problem.${p.code}`, p.code) },
+        { title: t("appr.reason"), cell: (p) => p.message }
+      ],
+      problems,
+      { class: "import-issues" }
+    )
+  const send = (button, dry) =>
+    sendFile(
+      button,
+      file,
+      t("adm.dnd.importFailed"),
+      t("adm.dnd.pickFile"),
+      (bytes, type) => call(dry ? "postApiDndImportCheck" : "postApiDndImport", { query: { encoding: encoding.value }, body: new Blob([bytes], { type }) }),
+      (r) => {
+        replace(report, r.problems.length ? problemTable(r.problems) : h("p", { class: "big" }, h("strong", { class: "dnd-import-entries" }, String(r.entries))))
+        showInfo(t(dry ? "adm.dnd.checked" : "adm.dnd.imported", { lines: r.lines, entries: r.entries, problems: r.problems.length }))
+        if (!dry) go(location.hash)
+      },
+      (e) => {
+        const problems = Array.isArray(e.details) ? e.details : []
+        replace(report, h("p", { class: "refused" }, t("adm.dnd.refused")), problems.length ? problemTable(problems) : null)
+      }
+    )
+  return importForm({
+    className: "dnd-import",
+    id: "dnd-im-h",
+    title: t("adm.dnd.importTitle"),
+    hint: t("adm.dnd.importHint"),
+    fields: [field(t("adm.dnd.file"), file), field(t("adm.dnd.encoding"), encoding)],
+    check,
+    run,
+    report,
+    send
+  })
 }

@@ -57,10 +57,7 @@ export async function request(method, path, body) {
   return data
 }
 
-/**
- * Query string from an object; arrays repeat the key, null/undefined/"" are left out.
- * @deprecated The page calls the API with {@link call}, which builds the query.
- */
+/** Query string from an object (e.g. for the page's own hash links); arrays repeat the key, null/undefined/"" are left out. */
 export const qs = (params) => queryString(params)
 
 /**

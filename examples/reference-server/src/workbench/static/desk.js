@@ -4,7 +4,7 @@
 // team awaiting the leader's decision.
 import { ApiError, call, itemsOf } from "./api.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
-import { act, go, session, showError, showInfo } from "./ui.js"
+import { act, go, importForm, sendFile, session, showError, showInfo } from "./ui.js"
 import { t, word } from "./i18n.js"
 
 /** The business date in words for "overdue": an item whose due instant falls before `asOf`. */
@@ -127,48 +127,41 @@ function importCard(tasks, agents) {
   const report = h("div", { class: "import-report", "aria-live": "polite" })
   const names = new Map(agents.map((m) => [m.id, m.name]))
 
-  const send = async (button, dryRun) => {
-    const f = file.files?.[0]
-    if (!f) return showError(new Error(t("ldr.pickFile")), t("ldr.importTitle"))
-    const bytes = new Uint8Array(await f.arrayBuffer())
-    const agentId = [...spread.selectedOptions].map((o) => o.value)
-    // A new attempt settles the errors of earlier ones (as act() does).
-    for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
-    try {
-      button.disabled = true
-      const r = await call("postApiTasksByIdImport", { params: { id: task.value }, query: { agentId, dryRun: dryRun ? "true" : "false", encoding: encoding.value }, body: new Blob([bytes], { type: /\.xlsx$/i.test(f.name) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv" }) })
-      replace(report, importReport(r, names))
-      showInfo(t(dryRun ? "ldr.checked" : "ldr.imported", { items: r.items, lines: r.lines }))
-    } catch (e) {
-      const rows = issueRows(e)
-      replace(
-        report,
-        h("p", { class: "refused" }, t("ldr.refused")),
-        rows.length ? table([{ title: t("ldr.line"), cell: (d) => lineOf(d) }, { title: t("appr.reason"), cell: (d) => d.message }], rows, { class: "import-issues" }) : null
-      )
-      showError(e, t("ldr.importTitle"))
-    } finally {
-      button.disabled = false
-    }
-  }
-  check.addEventListener("click", () => void send(check, true))
-  const form = h(
-    "form",
-    { class: "card import", "aria-labelledby": "ic-h" },
-    h("h3", { id: "ic-h" }, t("ldr.importTitle")),
-    h("p", { class: "muted" }, t("ldr.importHint")),
-    tasks.length ? field(t("team.task"), task) : h("p", { class: "empty" }, t("ldr.noManualTasks")),
-    field(t("ldr.file"), file),
-    field(t("ldr.encoding"), encoding),
-    field(t("ldr.spread"), spread, t("ldr.spreadHint")),
-    h("div", { class: "buttons" }, check, run),
-    report
-  )
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault()
-    void send(run, false)
+  const send = (button, dryRun) =>
+    sendFile(
+      button,
+      file,
+      t("ldr.importTitle"),
+      t("ldr.pickFile"),
+      (bytes, type) => call("postApiTasksByIdImport", { params: { id: task.value }, query: { agentId: [...spread.selectedOptions].map((o) => o.value), dryRun: dryRun ? "true" : "false", encoding: encoding.value }, body: new Blob([bytes], { type }) }),
+      (r) => {
+        replace(report, importReport(r, names))
+        showInfo(t(dryRun ? "ldr.checked" : "ldr.imported", { items: r.items, lines: r.lines }))
+      },
+      (e) => {
+        const rows = issueRows(e)
+        replace(
+          report,
+          h("p", { class: "refused" }, t("ldr.refused")),
+          rows.length ? table([{ title: t("ldr.line"), cell: (d) => lineOf(d) }, { title: t("appr.reason"), cell: (d) => d.message }], rows, { class: "import-issues" }) : null
+        )
+      }
+    )
+  return importForm({
+    id: "ic-h",
+    title: t("ldr.importTitle"),
+    hint: t("ldr.importHint"),
+    fields: [
+      tasks.length ? field(t("team.task"), task) : h("p", { class: "empty" }, t("ldr.noManualTasks")),
+      field(t("ldr.file"), file),
+      field(t("ldr.encoding"), encoding),
+      field(t("ldr.spread"), spread, t("ldr.spreadHint"))
+    ],
+    check,
+    run,
+    report,
+    send
   })
-  return form
 }
 
 /** The import report: items per agent, and every skipped or overridden line with its reason. */

@@ -68,6 +68,43 @@ export async function act(button, context, f) {
   }
 }
 
+/**
+ * Sends the file chosen in `input` (an .xlsx workbook or a CSV) with `button` disabled:
+ * `send(bytes, type)` makes the call, `shown(answer)` shows its outcome; a refusal goes to
+ * `refused(error)` and is shown under `context`. Without a file it says `pickText`.
+ */
+export async function sendFile(button, input, context, pickText, send, shown, refused) {
+  const f = input.files?.[0]
+  if (!f) return showError(new Error(pickText), context)
+  const bytes = new Uint8Array(await f.arrayBuffer())
+  const type = /\.xlsx$/i.test(f.name) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"
+  // A new attempt settles the errors of earlier ones (as act() does).
+  for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
+  try {
+    button.disabled = true
+    shown(await send(bytes, type))
+  } catch (e) {
+    refused(e)
+    showError(e, context)
+  } finally {
+    button.disabled = false
+  }
+}
+
+/**
+ * A check-then-import form: heading, hint, the fields, **Check** and **Import**, the report.
+ * `send(button, dryRun)` runs either (a check with `dryRun` true).
+ */
+export function importForm({ className = "", id, title, hint, fields, check, run, report, send }) {
+  check.addEventListener("click", () => void send(check, true))
+  const form = h("form", { class: `card import ${className}`.trim(), "aria-labelledby": id }, h("h3", { id }, title), h("p", { class: "muted" }, hint), ...fields, h("div", { class: "buttons" }, check, run), report)
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault()
+    void send(run, false)
+  })
+  return form
+}
+
 /** Set while the app itself navigates, so the messages it just showed survive the hash change. */
 export const navigation = { keepMessages: false }
 

@@ -1,7 +1,7 @@
 /**
  * The customer aggregate in memory: customers with their usage history and events, and customer groups.
  */
-import { type Customer, type CustomerEvent, openWorkItemStates, type Stores, type UsageDay, type UsageMonth, type WorkItem } from "@winback/core"
+import { type Customer, type CustomerEvent, type CustomerScopeFilter, openWorkItemStates, type Stores, type UsageDay, type UsageMonth, type WorkItem } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import { matchesList, memoryEntityStore, pageOf } from "../entityStore"
 import type { MemoryDb } from "../MemoryDb"
@@ -25,6 +25,37 @@ const groupBy = <A>(rows: ReadonlyArray<A>, key: (a: A) => string): Map<string, 
 }
 
 /**
+ * The customers holding open work (state `open` or `in-progress`) assigned to one of `assigneeIds`:
+ * the read access that holding work grants (see `CustomerScopeFilter.openWorkOf`).
+ *
+ * @example
+ * ```ts
+ * const held = openWorkCustomers(db, inScope.openWorkOf)
+ * ```
+ */
+export const openWorkCustomers = (db: MemoryDb, assigneeIds: ReadonlyArray<string> | undefined): ReadonlySet<string> => {
+  const held = new Set<string>()
+  if (assigneeIds === undefined || assigneeIds.length === 0) return held
+  const who = new Set(assigneeIds)
+  for (const w of db.table<WorkItem>("work_items").values()) {
+    if (w.assigneeId !== null && who.has(w.assigneeId) && openWorkItemStates.includes(w.state)) held.add(w.customerId)
+  }
+  return held
+}
+
+/**
+ * Whether customer `c` is in `inScope`, `held` being {@link openWorkCustomers} of its `openWorkOf`
+ * (the SQL stores apply the same rule in their query).
+ *
+ * @example
+ * ```ts
+ * inCustomerScope(c, inScope, openWorkCustomers(db, inScope.openWorkOf))
+ * ```
+ */
+export const inCustomerScope = (c: Customer, inScope: CustomerScopeFilter, held: ReadonlySet<string>): boolean =>
+  (c.ownerManagerId !== null ? inScope.ownerManagerIds.includes(c.ownerManagerId) : inScope.unownedRegions.includes(c.region)) || held.has(c.id)
+
+/**
  * The in-memory `customers` and `customerGroups` stores over `db` (composed by {@link makeMemoryStores}).
  *
  * @example
@@ -34,34 +65,24 @@ const groupBy = <A>(rows: ReadonlyArray<A>, key: (a: A) => string): Map<string, 
  * ```
  */
 export const customerStores = (db: MemoryDb): Pick<Stores, "customers" | "customerGroups"> => {
-  const openWorkCustomers = (assigneeIds: ReadonlyArray<string> | undefined): ReadonlySet<string> => {
-    const held = new Set<string>()
-    if (assigneeIds === undefined || assigneeIds.length === 0) return held
-    const who = new Set(assigneeIds)
-    for (const w of db.table<WorkItem>("work_items").values()) {
-      if (w.assigneeId !== null && who.has(w.assigneeId) && openWorkItemStates.includes(w.state)) held.add(w.customerId)
-    }
-    return held
-  }
   type CustomerFilter = import("@winback/core").CustomerFilter
   const customerMatches = (c: Customer, f: CustomerFilter, held: ReadonlySet<string>) =>
     matchesList(f.ids, c.id) && (f.ownerManagerIds === undefined || (c.ownerManagerId !== null && f.ownerManagerIds.includes(c.ownerManagerId))) &&
     (f.region === undefined || c.region === f.region) && matchesList(f.tiers, c.tier) &&
-    (f.inScope === undefined ||
-      (c.ownerManagerId !== null ? f.inScope.ownerManagerIds.includes(c.ownerManagerId) : f.inScope.unownedRegions.includes(c.region)) ||
-      held.has(c.id))
+    (f.phones === undefined || c.phones.some((p) => f.phones!.includes(p))) &&
+    (f.inScope === undefined || inCustomerScope(c, f.inScope, held))
   const customerBase = memoryEntityStore<Customer, CustomerFilter>(db, {
     entity: "Customer",
     table: "customers",
     sortKey: sortKeys.customer,
-    matches: (c, f) => customerMatches(c, f, openWorkCustomers(f.inScope?.openWorkOf))
+    matches: (c, f) => customerMatches(c, f, openWorkCustomers(db, f.inScope?.openWorkOf))
   })
   const customers = {
     ...customerBase,
     // The open-work set once per list, not once per customer.
     list: (f: CustomerFilter, page?: import("@winback/core").PageRequest) =>
       db.op(() => {
-        const held = openWorkCustomers(f.inScope?.openWorkOf)
+        const held = openWorkCustomers(db, f.inScope?.openWorkOf)
         return pageOf(db.table<Customer>("customers").values(), (c) => customerMatches(c, f, held), sortKeys.customer, page)
       })
   }

@@ -3,11 +3,13 @@
  * entries and appointments.
  */
 import { Effect } from "effect"
-import { type CallRecord, Conflict, type DndEntry, isDndActive, NotFound, type Stores, type WorkItem } from "@winback/core"
+import { type CallRecord, Conflict, type Customer, type DndEntry, type DndListFilter, dndStatusAt, isDndActive, NotFound, type Stores, type WorkItem } from "@winback/core"
+import { foldAscii } from "../../internal/dndSearch"
 import { emptyStateCounts, formatSerial, planCompletion } from "../../internal/completion"
 import { sortKeys } from "../../internal/sortKeys"
 import { matchesList, memoryEntityStore, pageOf } from "../entityStore"
 import type { MemoryDb } from "../MemoryDb"
+import { inCustomerScope, openWorkCustomers } from "./customer"
 
 /**
  * The in-memory `workItems`, `calls`, `dnd` and `appointments` stores over `db` (composed by {@link makeMemoryStores}).
@@ -33,6 +35,21 @@ export const workStores = (db: MemoryDb): Pick<Stores, "workItems" | "calls" | "
         (w.assigneeId !== null && f.inScope.assigneeIds.includes(w.assigneeId)) || (w.teamId !== null && f.inScope.teamIds.includes(w.teamId)))
   })
   const dndRows = () => db.table<DndEntry>("dnd")
+  /** The entry matcher of a DND list: the entry's own fields, then its customer's scope and search. */
+  const dndMatcher = (f: DndListFilter) => {
+    const customers = db.table<Customer>("customers")
+    const held = openWorkCustomers(db, f.inScope?.openWorkOf)
+    const reason = f.reason === undefined ? undefined : foldAscii(f.reason)
+    const q = f.customer === undefined ? undefined : foldAscii(f.customer)
+    const customerOk = (c: Customer | undefined) =>
+      c !== undefined && (f.inScope === undefined || inCustomerScope(c, f.inScope, held)) &&
+      (q === undefined || foldAscii(c.name).includes(q) || c.phones.some((p) => p.includes(q)))
+    return (e: DndEntry) =>
+      matchesList(f.channels, e.channel) && matchesList(f.sources, e.source) && matchesList(f.customerIds, e.customerId) &&
+      (reason === undefined || foldAscii(e.reason).includes(reason)) &&
+      (f.status === undefined || dndStatusAt(e, f.at ?? "") === f.status) &&
+      (f.inScope === undefined && q === undefined ? true : customerOk(customers.get(e.customerId)))
+  }
   const calls = () => db.table<CallRecord>("calls")
   const callsByExternal = () => db.table<string>("calls_by_external")
 
@@ -131,6 +148,7 @@ export const workStores = (db: MemoryDb): Pick<Stores, "workItems" | "calls" | "
           [...dndRows().values()].filter((e) => e.customerId === customerId)
             .sort((a, b) => (a.createdAt > b.createdAt ? -1 : a.createdAt < b.createdAt ? 1 : a.id < b.id ? -1 : 1))
         ),
+      list: (filter, page) => db.op(() => pageOf(dndRows().values(), dndMatcher(filter), sortKeys.dndEntry, page, true)),
       blocked: (ids, channel, at) =>
         db.op(() => {
           const wanted = new Set(ids)

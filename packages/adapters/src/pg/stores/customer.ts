@@ -3,7 +3,7 @@
  * in batches, one statement per batch), and customer groups.
  */
 import { and, asc, eq, gte, isNull, lte, or, type SQL, sql } from "drizzle-orm"
-import { type Customer, type CustomerGroup, openWorkItemStates, type Stores } from "@winback/core"
+import { type Customer, type CustomerGroup, type CustomerScopeFilter, openWorkItemStates, type Stores } from "@winback/core"
 import { sortKeys } from "../../internal/sortKeys"
 import { type PgDriver, useDb } from "../Driver"
 import { anyOf, chunks, maybeAnyOf, maybeEq, pgEntityStore, upsertRows } from "../entityStore"
@@ -30,6 +30,21 @@ const holdsOpenWork = (assigneeIds: ReadonlyArray<string>): SQL =>
   sql`exists (select 1 from ${s.workItems} where ${s.workItems.customerId} = ${s.customers.id} and ${anyOf(s.workItems.state, openWorkItemStates)} and ${anyOf(s.workItems.assigneeId, assigneeIds)})`
 
 /**
+ * The condition that the `customers` row is in `inScope` (the memory adapter applies the same rule).
+ *
+ * @example
+ * ```ts
+ * db.select().from(s.customers).where(customerInScope({ ownerManagerIds: ["m-1"], unownedRegions: [] }))
+ * ```
+ */
+export const customerInScope = (inScope: CustomerScopeFilter): SQL | undefined =>
+  or(
+    anyOf(s.customers.ownerManagerId, inScope.ownerManagerIds),
+    and(isNull(s.customers.ownerManagerId), anyOf(s.customers.region, inScope.unownedRegions)),
+    inScope.openWorkOf === undefined || inScope.openWorkOf.length === 0 ? undefined : holdsOpenWork(inScope.openWorkOf)
+  )
+
+/**
  * The SQL `customers` and `customerGroups` stores on `driver` (composed by {@link makePgStores}).
  *
  * @example
@@ -49,13 +64,8 @@ export const customerStores = (driver: PgDriver): Pick<Stores, "customers" | "cu
       maybeAnyOf(s.customers.ownerManagerId, f.ownerManagerIds),
       maybeEq(s.customers.region, f.region),
       maybeAnyOf(s.customers.tier, f.tiers),
-      f.inScope === undefined
-        ? undefined
-        : or(
-            anyOf(s.customers.ownerManagerId, f.inScope.ownerManagerIds),
-            and(isNull(s.customers.ownerManagerId), anyOf(s.customers.region, f.inScope.unownedRegions)),
-            f.inScope.openWorkOf === undefined || f.inScope.openWorkOf.length === 0 ? undefined : holdsOpenWork(f.inScope.openWorkOf)
-          )
+      f.phones === undefined ? undefined : sql`${s.customers.phones} ?| ${sql.param([...f.phones])}::text[]`,
+      f.inScope === undefined ? undefined : customerInScope(f.inScope)
     ],
     sortColumns: [s.customers.id],
     sortKey: sortKeys.customer

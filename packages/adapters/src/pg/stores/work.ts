@@ -3,14 +3,17 @@
  * completions of one item exactly one wins), call records with their serial numbers, do-not-disturb
  * entries and appointments.
  */
-import { and, eq, gt, gte, isNull, lte, or, sql } from "drizzle-orm"
+import { and, eq, gt, gte, isNull, lte, or, type SQL, sql } from "drizzle-orm"
+import type { PgColumn } from "drizzle-orm/pg-core"
 import { Effect } from "effect"
-import { type Appointment, type CallRecord, Conflict, type DndEntry, NotFound, type StorageError, type Stores, type WorkItem, type WorkItemState } from "@winback/core"
+import { type Appointment, type CallRecord, Conflict, type DndEntry, type DndListFilter, NotFound, type StorageError, type Stores, type WorkItem, type WorkItemState } from "@winback/core"
 import { emptyStateCounts, formatSerial, planCompletion } from "../../internal/completion"
 import { sortKeys } from "../../internal/sortKeys"
 import { inTransaction, type PgDriver, rowsOf, useDb } from "../Driver"
 import { anyOf, chunks, fromData, keysetPage, maybeAnyOf, maybeEq, pgEntityStore } from "../entityStore"
 import * as s from "../schema"
+import { asciiLower, asciiUpper, foldAscii } from "../../internal/dndSearch"
+import { customerInScope } from "./customer"
 
 const workItemRow = (w: WorkItem) => ({
   id: w.id,
@@ -34,6 +37,50 @@ const dndRow = (e: DndEntry) => ({
   removedAt: e.removedAt,
   data: e
 })
+
+/** Text compared byte by byte, as the memory adapter compares strings. */
+const c = (col: SQL | PgColumn) => sql`${col} collate "C"`
+const folded = (text: SQL) => sql`translate(${text}, ${asciiUpper}, ${asciiLower})`
+const contains = (text: SQL, piece: string) => sql`strpos(${text}, ${piece}) > 0`
+
+/**
+ * The conditions of a DND list (see `DndListFilter`); the customer's scope and search as one
+ * EXISTS over `customers`, so an entry of an unknown customer matches neither.
+ */
+const dndConditions = (f: DndListFilter): ReadonlyArray<SQL | undefined> => {
+  const d = s.dndEntries
+  const at = f.at ?? ""
+  const removed = and(sql`${d.removedAt} is not null`, sql`${c(d.removedAt)} <= ${c(sql`${at}`)}`)
+  const notRemoved = or(isNull(d.removedAt), sql`${c(d.removedAt)} > ${c(sql`${at}`)}`)
+  const expired = and(sql`${d.expiresAt} is not null`, sql`${c(d.expiresAt)} <= ${c(sql`${at}`)}`)
+  const notExpired = or(isNull(d.expiresAt), sql`${c(d.expiresAt)} > ${c(sql`${at}`)}`)
+  const status =
+    f.status === "removed" ? removed
+    : f.status === "expired" ? and(notRemoved, expired)
+    : f.status === "active" ? and(notRemoved, notExpired, sql`${c(d.createdAt)} <= ${c(sql`${at}`)}`)
+    : undefined
+  const q = f.customer === undefined ? undefined : foldAscii(f.customer)
+  const customer =
+    f.inScope === undefined && q === undefined
+      ? undefined
+      : sql`exists (select 1 from ${s.customers} where ${s.customers.id} = ${d.customerId} and ${and(
+          f.inScope === undefined ? undefined : customerInScope(f.inScope),
+          q === undefined
+            ? undefined
+            : or(
+                contains(folded(sql`${s.customers.name}`), q),
+                sql`exists (select 1 from jsonb_array_elements_text(${s.customers.phones}) as phone(v) where ${contains(sql`phone.v`, q)})`
+              )
+        ) ?? sql`true`})`
+  return [
+    maybeAnyOf(d.channel, f.channels),
+    f.sources === undefined ? undefined : sql`${d.data}->>'source' = ANY(${sql.param([...f.sources])}::text[])`,
+    maybeAnyOf(d.customerId, f.customerIds),
+    f.reason === undefined ? undefined : contains(folded(sql`${d.data}->>'reason'`), foldAscii(f.reason)),
+    status,
+    customer
+  ]
+}
 
 /**
  * The SQL `workItems`, `calls`, `dnd` and `appointments` stores on `driver` (composed by {@link makePgStores}).
@@ -225,6 +272,10 @@ export const workStores = (driver: PgDriver): Pick<Stores, "workItems" | "calls"
         useDb(driver, "DndEntry.list", async (db) =>
           (await db.select().from(s.dndEntries).where(eq(s.dndEntries.customerId, customerId))
             .orderBy(sql`${s.dndEntries.createdAt} collate "C" desc`, sql`${s.dndEntries.id} collate "C"`)).map((r) => r.data as DndEntry)
+        ),
+      list: (filter, page) =>
+        useDb(driver, "DndEntry.list", (db) =>
+          keysetPage(db, s.dndEntries, dndConditions(filter), [s.dndEntries.createdAt, s.dndEntries.id], fromData<DndEntry>, sortKeys.dndEntry, page, undefined, true)
         ),
       blocked: (ids, channel, at) =>
         ids.length === 0

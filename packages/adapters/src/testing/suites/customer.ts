@@ -114,6 +114,22 @@ export const customerConformance: AggregateSuite = {
       expect(await ids({ ids: [] })).toEqual([])
     })
 
+    it("filters customers by phone number: any of their numbers, exactly", async () => {
+      const s = stores()
+      await run(
+        s.customers.upsertCustomers([
+          f.customer("fp-1", { phones: ["+8613811110001", "010-55550001"] }),
+          f.customer("fp-2", { phones: ["+8613811110002"] }),
+          f.customer("fp-3", { phones: [] })
+        ])
+      )
+      const ids = async (phones: ReadonlyArray<string>) => (await run(s.customers.list({ phones, ids: ["fp-1", "fp-2", "fp-3"] }))).items.map((c) => c.id)
+      expect(await ids(["010-55550001"])).toEqual(["fp-1"])
+      expect(await ids(["+8613811110002", "+8613811110001"])).toEqual(["fp-1", "fp-2"])
+      expect(await ids(["13811110001"])).toEqual([])
+      expect(await ids([])).toEqual([])
+    })
+
     it("filters customers by scope: owner among the managers, or no owner in a pool region (ANDed with the rest)", async () => {
       const s = stores()
       await run(

@@ -4,7 +4,7 @@
  */
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
-import { CallRecordStore, Conflict, linkCallRecord, NotFound } from "@winback/core"
+import { CallRecordStore, Conflict, type DndListFilter, linkCallRecord, NotFound } from "@winback/core"
 import * as f from "../fixtures"
 import { type AggregateSuite, allPages, byText, type EntityCase, fail, run, useStorage } from "../harness"
 import type { ConformanceTarget } from "../target"
@@ -213,6 +213,38 @@ const dndSuite = (target: ConformanceTarget) =>
         .map(([id]) => id)
       expect(expected).toEqual(["d-o-2", "d-o-3", "d-o-5", "d-o-6", "d-o-4", "d-o-1"])
       expect((await run(s.dnd.listByCustomer("dc-order"))).map((e) => e.id)).toEqual(expected)
+    })
+
+    it("lists entries across customers newest first, filtered in the query (channel, source, reason, status, customer, scope), in pages", async () => {
+      const s = stores()
+      await run(s.customers.upsertCustomers([
+        f.customer("dl-1", { name: "Li Wei", phones: ["+8613800001111"], ownerManagerId: "m-1" }),
+        f.customer("dl-2", { name: "王芳", phones: ["+8613900002222"], ownerManagerId: "m-2" }),
+        f.customer("dl-3", { name: "Zhang Min", phones: [], ownerManagerId: null, region: "shanghai" })
+      ]))
+      await run(s.dnd.add(f.dndEntry("dl-a", { customerId: "dl-1", channel: "phone", createdAt: f.at(1), reason: "Asked not to be called" })))
+      await run(s.dnd.add(f.dndEntry("dl-b", { customerId: "dl-2", channel: "sms", createdAt: f.at(2), source: "complaint", expiresAt: f.at(10), reason: "complaint about SMS" })))
+      await run(s.dnd.add(f.dndEntry("dl-c", { customerId: "dl-3", channel: "phone", createdAt: f.at(3), source: "regulator", reason: "regulator order" })))
+      await run(s.dnd.add(f.dndEntry("dl-d", { customerId: "dl-1", channel: "email", createdAt: f.at(3), reason: "no email" })))
+      await run(s.dnd.remove("dl-d", f.at(5)))
+      // The storage is shared by the suite's tests: every list names these customers.
+      const mine = ["dl-1", "dl-2", "dl-3"]
+      const ids = async (filter: DndListFilter) => (await run(s.dnd.list({ customerIds: mine, ...filter }, { limit: 100 }))).items.map((e) => e.id)
+      expect(await ids({})).toEqual(["dl-d", "dl-c", "dl-b", "dl-a"])
+      expect(await ids({ channels: ["phone"] })).toEqual(["dl-c", "dl-a"])
+      expect(await ids({ sources: ["complaint", "regulator"] })).toEqual(["dl-c", "dl-b"])
+      expect(await ids({ reason: "ASKED" })).toEqual(["dl-a"])
+      expect(await ids({ status: "active", at: f.at(20) })).toEqual(["dl-c", "dl-a"])
+      expect(await ids({ status: "expired", at: f.at(20) })).toEqual(["dl-b"])
+      expect(await ids({ status: "removed", at: f.at(20) })).toEqual(["dl-d"])
+      expect(await ids({ status: "active", at: f.at(4) })).toEqual(["dl-d", "dl-c", "dl-b", "dl-a"])
+      expect(await ids({ customer: "li WEI" })).toEqual(["dl-d", "dl-a"])
+      expect(await ids({ customer: "0000222" })).toEqual(["dl-b"])
+      expect(await ids({ inScope: { ownerManagerIds: ["m-2"], unownedRegions: ["shanghai"] } })).toEqual(["dl-c", "dl-b"])
+      expect(await ids({ customerIds: ["dl-1"] })).toEqual(["dl-d", "dl-a"])
+      const first = await run(s.dnd.list({ customerIds: mine }, { limit: 3 }))
+      expect(first.items.map((e) => e.id)).toEqual(["dl-d", "dl-c", "dl-b"])
+      expect((await run(s.dnd.list({ customerIds: mine }, { limit: 3, cursor: first.nextCursor }))).items.map((e) => e.id)).toEqual(["dl-a"])
     })
 
     it("removing an entry twice is a Conflict and keeps the first removal", async () => {
