@@ -4,30 +4,13 @@
 // a rule-built customer group, submit), the do-not-disturb lists (every entry in scope, filtered and
 // paged; import of a DND list file, checked first; CSV export) and a customer's entries per channel.
 // Every change is one API call as the logged-in person: the server scopes and audits it.
-import { del, get, itemsOf, post, qs, request, upload } from "./api.js"
+import { call, itemsOf, qs } from "./api.js"
 import { field, h, replace, select, table, when } from "./dom.js"
-import { paths } from "./paths.js"
+import { pathOf } from "./client.js"
 import { act, go, hasRole, importForm, meId, sendFile, showInfo } from "./ui.js"
 import { locale, t, tOr, word } from "./i18n.js"
 
 const enc = encodeURIComponent
-const api = {
-  reach: "/api/org/reach",
-  managers: "/api/org/managers",
-  team: (id) => `/api/teams/${enc(id)}`,
-  manager: (id, what) => `/api/managers/${enc(id)}/${what}`,
-  templates: "/api/rule-templates",
-  rules: "/api/rules",
-  rulePreview: "/api/rules/preview",
-  submitRule: (id) => `/api/rules/${enc(id)}/submit`,
-  submitTask: (id) => `/api/tasks/${enc(id)}/submit`,
-  groups: "/api/groups",
-  dnd: (id) => `/api/customers/${enc(id)}/dnd`,
-  dndList: "/api/dnd",
-  dndExport: "/api/dnd/export",
-  dndImport: (check) => (check ? "/api/dnd/import/check" : "/api/dnd/import"),
-  dndEntry: (id, entryId) => `/api/customers/${enc(id)}/dnd/${enc(entryId)}`
-}
 const roles = ["agent", "team-leader", "director", "approver", "admin"]
 const channels = ["phone", "sms", "visit", "letter", "email"]
 const taskTypes = ["retention-callback", "care-callback", "satisfaction-callback", "new-customer-callback", "complaint-follow-up", "dunning", "contract-renewal", "greeting", "visit"]
@@ -43,12 +26,12 @@ const tabs = [
 /** Whether the admin screens are for the logged-in person (the nav shows them). */
 export const isAdmin = () => hasRole("admin")
 
-/** Every page of a paged list (org-sized lists only). */
-async function all(path, params = {}) {
+/** Every page of a paged list (org-sized lists only), by its operation id. */
+async function all(op, params = {}) {
   const out = []
   let cursor
   do {
-    const page = await get(path, { ...params, limit: 200, cursor })
+    const page = await call(op, { query: { ...params, limit: 200, cursor } })
     out.push(...itemsOf(page))
     cursor = page.nextCursor ?? undefined
   } while (cursor)
@@ -70,7 +53,7 @@ const statusWord = (s) => tOr(`adm.status.${s}`, s)
 
 /** The org as the admin screens need it: every team by id, the teams the caller administers, the managers in reach. */
 async function org() {
-  const [teams, reach, people] = await Promise.all([all(paths.teams), get(api.reach), all(api.managers, { includeInactive: true })])
+  const [teams, reach, people] = await Promise.all([all("getApiTeams"), call("getApiOrgReach"), all("getApiOrgManagers", { includeInactive: true })])
   const byId = new Map(teams.map((x) => [x.id, x]))
   const names = new Map(people.map((m) => [m.id, m.name]))
   return { teams, byId, reach, administered: new Set(reach.administered), people, nameOf: (id) => names.get(id) ?? id, teamName: (id) => (id ? (byId.get(id)?.name ?? id) : t("adm.noTeam")) }
@@ -84,7 +67,7 @@ function managerActions(m, o, reload) {
     const to = select(targets.map((x) => [x.id, x.name]), { "aria-label": t("adm.moveTo", { name: m.name }), class: "move-to" })
     const go1 = h("button", { type: "button", class: "secondary move" }, t("adm.move"))
     go1.addEventListener("click", async () => {
-      const r = await act(go1, t("adm.moveFailed"), () => request("PUT", api.manager(m.id, "team"), { teamId: to.value }))
+      const r = await act(go1, t("adm.moveFailed"), () => call("putApiManagersByIdTeam", { params: { id: m.id }, body: { teamId: to.value } }))
       if (r) done(t("adm.moved", { name: m.name, team: o.teamName(r.teamId) }), reload)
     })
     out.push(h("span", { class: "inline-action" }, to, go1))
@@ -94,7 +77,7 @@ function managerActions(m, o, reload) {
     const save = h("button", { type: "button", class: "secondary save-roles" }, t("adm.saveRoles"))
     save.addEventListener("click", async () => {
       const chosen = boxes.filter((b) => b.checked).map((b) => b.value)
-      const r = await act(save, t("adm.rolesFailed"), () => request("PUT", api.manager(m.id, "roles"), { roles: chosen }))
+      const r = await act(save, t("adm.rolesFailed"), () => call("putApiManagersByIdRoles", { params: { id: m.id }, body: { roles: chosen } }))
       if (r) done(t("adm.rolesSaved", { name: m.name, roles: roleWords(r.roles) }), reload)
     })
     out.push(h("fieldset", { class: "roles" }, h("legend", {}, t("adm.rolesOf", { name: m.name })), roles.map((r, i) => h("label", { class: "choice" }, boxes[i], word("role", r))), save))
@@ -102,7 +85,7 @@ function managerActions(m, o, reload) {
   if (o.reach.canManageRoles && m.id !== meId()) {
     const toggle = h("button", { type: "button", class: m.active ? "danger toggle-active" : "secondary toggle-active" }, m.active ? t("adm.deactivate") : t("adm.reactivate"))
     toggle.addEventListener("click", async () => {
-      const r = await act(toggle, t("adm.activeFailed"), () => request("PUT", api.manager(m.id, "active"), { active: !m.active }))
+      const r = await act(toggle, t("adm.activeFailed"), () => call("putApiManagersByIdActive", { params: { id: m.id }, body: { active: !m.active } }))
       if (r) done(t(r.active ? "adm.reactivated" : "adm.deactivated", { name: m.name }), reload)
     })
     out.push(toggle)
@@ -148,7 +131,7 @@ export async function teamsView(params) {
   const reload = () => go(location.hash)
   const team = chosen ? o.byId.get(chosen) : undefined
   if (!team) return frame("teams", h("div", { class: "grid" }, tree, h("div", { class: "col card" }, h("p", { class: "empty" }, t("adm.teams.pick")))))
-  const members = itemsOf(await get(paths.teamMembers(team.id), { limit: 200 }))
+  const members = itemsOf(await call("getApiTeamsByIdMembers", { params: { id: team.id }, query: { limit: 200 } }))
   const mine = o.administered.has(team.id)
   const panel = [h("h3", {}, t("adm.teams.members", { team: team.name })), mine ? null : h("p", { class: "muted" }, t("adm.teams.readOnly"))]
   panel.push(members.length ? managerTable(members, mine ? o : { ...o, administered: new Set(), reach: { ...o.reach, canManageRoles: false } }, reload) : h("p", { class: "empty" }, t("adm.teams.none")))
@@ -161,7 +144,7 @@ function renameForm(team, reload) {
   const form = h("form", { class: "rename-team" }, field(t("adm.teams.rename", { team: team.name }), name), h("button", { type: "submit", class: "secondary" }, t("adm.teams.renameSubmit")))
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(ev.submitter, t("adm.teams.renameFailed"), () => request("PATCH", api.team(team.id), { name: name.value }))
+    const r = await act(ev.submitter, t("adm.teams.renameFailed"), () => call("patchApiTeamsById", { params: { id: team.id }, body: { name: name.value } }))
     if (r) done(t("adm.teams.renamed", { name: r.name }), reload)
   })
   return form
@@ -173,7 +156,7 @@ function childForm(team, o) {
   const form = h("form", { class: "new-team" }, h("h4", {}, t("adm.teams.child", { team: team.name })), field(t("adm.teams.childName"), name), field(t("adm.teams.childAdmin"), admin), h("button", { type: "submit", class: "primary" }, t("adm.teams.create")))
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(ev.submitter, t("adm.teams.createFailed"), () => post(paths.teams, { parentId: team.id, name: name.value, adminId: admin.value }))
+    const r = await act(ev.submitter, t("adm.teams.createFailed"), () => call("postApiTeams", { body: { parentId: team.id, name: name.value, adminId: admin.value } }))
     if (r) {
       showInfo(t("adm.teams.created", { name: r.name }))
       go(`#/admin?team=${enc(r.id)}`)
@@ -192,7 +175,7 @@ export async function managersView(params) {
   const inactive = params.get("inactive") === "1"
   const cursor = params.get("cursor") ?? undefined
   const size = Math.min(200, Math.max(1, Number(params.get("limit")) || 20))
-  const page = await get(api.managers, { q, role, includeInactive: inactive ? "true" : undefined, cursor, limit: size })
+  const page = await call("getApiOrgManagers", { query: { q, role, includeInactive: inactive ? "true" : undefined, cursor, limit: size } })
   const input = h("input", { type: "search", name: "q", value: q, maxlength: 100 })
   const roleSel = select([["", t("adm.mgr.anyRole")], ...roles.map((r) => [r, word("role", r)])], { name: "role" })
   roleSel.value = role
@@ -242,21 +225,21 @@ function paramInput(key, value) {
 
 /** The catalogue: a template's parameters (per tier where it has them), a preview before saving, save and submit. */
 export async function rulesView(params) {
-  const [templates, rules] = await Promise.all([all(api.templates), get(api.rules, { limit: 100 })])
+  const [templates, rules] = await Promise.all([all("getApiRuleTemplates"), call("getApiRules", { query: { limit: 100 } })])
   const current = templates.find((x) => x.id === params.get("template")) ?? templates[0]
   const tplSel = select(templates.map((x) => [x.id, x.labels?.[locale]?.title ?? x.title]), { name: "template" })
   tplSel.value = current.id
   tplSel.addEventListener("change", () => go(`#/admin/rules?template=${enc(tplSel.value)}`))
-  const inputs = Object.entries(current.defaults ?? {}).map(([k, v]) => [k, paramInput(k, v)])
+  const inputs = Object.entries(current.defaults ?? {}).map(([k, v]) => /** @type {[string, any]} */ ([k, paramInput(k, v)]))
   const ruleId = h("input", { name: "ruleId", required: true, pattern: "[A-Za-z0-9][A-Za-z0-9\\-]*", maxlength: 100, value: `${current.id}-${Date.now().toString(36)}` })
   const name = h("input", { name: "ruleName", required: true, maxlength: 200, value: current.labels?.[locale]?.title ?? current.title })
   const result = h("div", { class: "preview-result", "aria-live": "polite" })
   const draft = () => ({ ruleId: ruleId.value, name: name.value, templateId: current.id, params: Object.fromEntries(inputs.map(([k, p]) => [k, p.read()])) })
   const previewBtn = h("button", { type: "button", class: "secondary preview" }, t("adm.rules.preview"))
   previewBtn.addEventListener("click", async () => {
-    const r = await act(previewBtn, t("adm.rules.previewFailed"), () => post(api.rulePreview, { rule: draft() }))
+    const r = await act(previewBtn, t("adm.rules.previewFailed"), () => call("postApiRulesPreview", { body: { rule: draft() } }))
     if (!r) return
-    const sample = await Promise.all(r.sample.map((id) => get(paths.customer(id)).then((c) => c.name, () => id)))
+    const sample = await Promise.all(r.sample.map((id) => call("getApiCustomersById", { params: { id } }).then((c) => c.name, () => id)))
     replace(result, h("p", { class: "big" }, t("adm.rules.previewResult", { count: r.count, day: r.asOf })), sample.length ? h("p", {}, h("strong", {}, t("adm.rules.sample")), " ", sample.join(locale === "zh-CN" ? "、" : ", ")) : null)
   })
   const form = h(
@@ -272,7 +255,7 @@ export async function rulesView(params) {
   )
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(ev.submitter, t("adm.rules.saveFailed"), () => post(api.rules, draft()))
+    const r = await act(ev.submitter, t("adm.rules.saveFailed"), () => call("postApiRules", { body: draft() }))
     if (r) done(t("adm.rules.saved", { name: r.name }), () => go(location.hash))
   })
   const titleOf = (id) => templates.find((x) => x.id === id)?.labels?.[locale]?.title ?? id ?? "—"
@@ -284,7 +267,7 @@ export async function rulesView(params) {
           { title: t("adm.col.template"), cell: (r) => titleOf(r.templateId) },
           { title: t("adm.col.version"), cell: (r) => String(r.versionNo) },
           { title: t("adm.col.status"), cell: (r) => statusWord(r.status) },
-          { title: t("adm.col.actions"), cell: (r) => (r.status === "draft" ? submitButton(api.submitRule(r.id), r.name) : "") }
+          { title: t("adm.col.actions"), cell: (r) => (r.status === "draft" ? submitButton(() => call("postApiRulesByIdSubmit", { params: { id: r.id } }), r.name) : "") }
         ],
         list,
         { class: "team-table rules" }
@@ -293,10 +276,10 @@ export async function rulesView(params) {
   return frame("rules", h("div", { class: "grid" }, h("div", { class: "col" }, form), h("div", { class: "col card" }, h("h3", {}, t("adm.rules.list")), listNode)))
 }
 
-function submitButton(path, name) {
+function submitButton(submit, name) {
   const b = h("button", { type: "button", class: "secondary submit" }, t("adm.submit"))
   b.addEventListener("click", async () => {
-    const r = await act(b, t("adm.submitFailed"), () => post(path))
+    const r = await act(b, t("adm.submitFailed"), submit)
     if (r) done(t("adm.submitted", { name }), () => go(location.hash))
   })
   return b
@@ -306,7 +289,7 @@ function submitButton(path, name) {
 
 /** Tasks: the list (drafts submitted from here) and a new task from active rules, or from a customer group a rule builds. */
 export async function tasksView(params) {
-  const [tasks, active, { today }] = await Promise.all([get(paths.tasks, { limit: 100 }), all(api.rules, { status: "active" }), get(api.reach)])
+  const [tasks, active, { today }] = await Promise.all([call("getApiTasks", { query: { limit: 100 } }), all("getApiRules", { status: "active" }), call("getApiOrgReach")])
   const list = itemsOf(tasks)
   const questionnaires = [...new Set(list.map((x) => x.questionnaireVersion).filter(Boolean))]
   const source = params.get("source") === "campaign" ? "campaign" : "alert"
@@ -358,10 +341,10 @@ export async function tasksView(params) {
       questionnaireVersion: questionnaire.value || null
     }
     const r = await act(ev.submitter, t("adm.tasks.createFailed"), async () => {
-      if (source === "alert") return post(paths.tasks, { ...base, source: "alert", ruleInstanceIds: chosen })
+      if (source === "alert") return call("postApiTasks", { body: { ...base, source: "alert", ruleInstanceIds: chosen } })
       const validUntil = expiresOn.value || startsOn.value.replace(/^(\d{4})/, (y) => String(Number(y) + 1))
-      const g = await post(api.groups, { name: t("adm.tasks.groupName", { task: name.value }), validFrom: startsOn.value, validUntil, ruleInstanceId: chosen[0], dndChannel: channel.value })
-      return post(paths.tasks, { ...base, source: "campaign", customerGroupId: g.group.id })
+      const g = await call("postApiGroups", { body: { name: t("adm.tasks.groupName", { task: name.value }), validFrom: startsOn.value, validUntil, ruleInstanceId: chosen[0], dndChannel: channel.value } })
+      return call("postApiTasks", { body: { ...base, source: "campaign", customerGroupId: g.group.id } })
     })
     if (r) done(t("adm.tasks.created", { name: r.name }), () => go(location.hash))
   })
@@ -374,7 +357,7 @@ export async function tasksView(params) {
           { title: t("adm.col.channel"), cell: (x) => word("channel", x.channel) },
           { title: t("adm.col.urgency"), cell: (x) => h("span", { class: `badge u${x.urgency}` }, String(x.urgency)) },
           { title: t("adm.col.status"), cell: (x) => statusWord(x.status) },
-          { title: t("adm.col.actions"), cell: (x) => (x.status === "draft" || x.status === "rejected" ? submitButton(api.submitTask(x.id), x.name) : "") }
+          { title: t("adm.col.actions"), cell: (x) => (x.status === "draft" || x.status === "rejected" ? submitButton(() => call("postApiTasksByIdSubmit", { params: { id: x.id } }), x.name) : "") }
         ],
         list,
         { class: "team-table tasks" }
@@ -398,7 +381,7 @@ export async function dndView(params) {
     go(`#/admin/dnd?${new URLSearchParams({ customer: idInput.value.trim(), ...(chSel.value ? { channel: chSel.value } : {}) })}`)
   })
   if (!id) return frame("dnd", await dndList(params), h("div", { class: "grid" }, h("div", { class: "col wide" }, dndImportCard()), h("div", { class: "col card" }, h("h3", {}, t("adm.dnd.openOne")), open)))
-  const [customer, entries] = await Promise.all([get(paths.customer(id)), get(api.dnd(id), { channel, limit: 200 })])
+  const [customer, entries] = await Promise.all([call("getApiCustomersById", { params: { id } }), call("getApiCustomersByIdDnd", { params: { id }, query: { channel, limit: 200 } })])
   const reload = () => go(location.hash)
   const removeCell = (e) => {
     if (e.removedAt) return ""
@@ -406,7 +389,7 @@ export async function dndView(params) {
     const form = h("form", { class: "dnd-remove inline-action" }, reason, h("button", { type: "submit", class: "secondary" }, t("dnd.remove")))
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault()
-      const r = await act(ev.submitter, t("dnd.removeFailed"), () => del(api.dndEntry(id, e.id), { reason: reason.value }))
+      const r = await act(ev.submitter, t("dnd.removeFailed"), () => call("deleteApiCustomersByIdDndByEntryId", { params: { id, entryId: e.id }, body: { reason: reason.value } }))
       if (r) done(t("dnd.removed", { name: customer.name, channel: word("channel", e.channel) }), reload)
     })
     return form
@@ -437,7 +420,7 @@ export async function dndView(params) {
   add.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const body = { customerId: id, channel: addCh.value, reason: addReason.value, source: addSrc.value, expiresAt: addExpires.value ? `${addExpires.value}T23:59:59.000Z` : null }
-    const r = await act(ev.submitter, t("dnd.failed"), () => post(paths.addDnd, body))
+    const r = await act(ev.submitter, t("dnd.failed"), () => call("postApiDnd", { body }))
     if (r) done(t("dnd.added", { name: customer.name, channel: word("channel", r.channel) }), reload)
   })
   return frame("dnd", open, h("div", { class: "grid" }, h("div", { class: "col wide card" }, h("h3", {}, t("adm.dnd.of", { name: customer.name })), listNode), h("div", { class: "col" }, add)))
@@ -451,7 +434,7 @@ const dndFilterOf = (params) => Object.fromEntries(["channel", "source", "status
 async function dndList(params) {
   const filter = dndFilterOf(params)
   const cursor = params.get("cursor") ?? undefined
-  const page = await get(api.dndList, { ...filter, limit: 50, cursor })
+  const page = await call("getApiDnd", { query: { ...filter, limit: 50, cursor } })
   const chSel = select([["", t("adm.dnd.allChannels")], ...channels.map((c) => [c, word("channel", c)])], { name: "list-channel" })
   const srcSel = select([["", t("adm.dnd.allSources")], ...dndSources.map((x) => [x, t(`adm.dnd.src.${x}`)])], { name: "list-source" })
   const stSel = select([["", t("adm.dnd.allStatuses")], ...dndStatuses.map((x) => [x, t(`adm.dnd.status.${x}`)])], { name: "list-status" })
@@ -497,7 +480,7 @@ async function dndList(params) {
     { class: "pager" },
     cursor ? h("a", { href: `#/admin/dnd${qs(filter)}`, class: "first-page" }, t("adm.dnd.first")) : null,
     page.nextCursor ? h("a", { href: `#/admin/dnd${qs({ ...filter, cursor: page.nextCursor })}`, class: "next-page" }, t("adm.dnd.next")) : null,
-    h("a", { href: `${api.dndExport}${qs(filter)}`, download: "dnd-list.csv", class: "dnd-export" }, t("adm.dnd.export"))
+    h("a", { href: pathOf("getApiDndExport", {}, filter), download: "dnd-list.csv", class: "dnd-export" }, t("adm.dnd.export"))
   )
   return h("div", { class: "card dnd-list-card" }, h("h3", {}, t("adm.dnd.listTitle")), form, list, pager)
 }
@@ -525,7 +508,7 @@ function dndImportCard() {
       file,
       t("adm.dnd.importFailed"),
       t("adm.dnd.pickFile"),
-      (bytes, type) => upload(api.dndImport(dry) + qs({ encoding: encoding.value }), bytes, type),
+      (bytes, type) => call(dry ? "postApiDndImportCheck" : "postApiDndImport", { query: { encoding: encoding.value }, body: new Blob([bytes], { type }) }),
       (r) => {
         replace(report, r.problems.length ? problemTable(r.problems) : h("p", { class: "big" }, h("strong", { class: "dnd-import-entries" }, String(r.entries))))
         showInfo(t(dry ? "adm.dnd.checked" : "adm.dnd.imported", { lines: r.lines, entries: r.entries, problems: r.problems.length }))

@@ -2,11 +2,10 @@
 // all their open items, the questionnaire (live branching through the server's evaluation), the
 // call that completes several items at once, an appointment, and adding or taking back a
 // do-not-disturb entry.
-import { del, get, itemsOf, post } from "./api.js"
+import { call, itemsOf } from "./api.js"
 import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
 import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customer-panels.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
 import { smsItemControl } from "./sms.js"
 import { refreshReminders, remindSelect } from "./appointments.js"
@@ -19,7 +18,7 @@ export async function taskOf(id) {
   if (!taskCache.has(id))
     taskCache.set(
       id,
-      get(paths.task(id)).catch((e) => {
+      call("getApiTasksById", { params: { id } }).catch((e) => {
         showError(e, t("work.taskError", { id }))
         return null
       })
@@ -51,10 +50,10 @@ export async function workListView(params) {
   // The API pages over items, showing each customer on the page of their lead item, so a page can
   // come back empty (e.g. every customer on it is on DND) while more follow: skip such pages.
   // Waiting customers are listed too, with their next attempt time, so the agent sees the whole day.
-  let page = await get(paths.workListByCustomer, { limit: pageSize, cursor: cursors[pageIndex], includeWaiting: "true" })
+  let page = await call("getApiWorkListCustomers", { query: { limit: pageSize, cursor: cursors[pageIndex], includeWaiting: "true" } })
   for (let skipped = 0; itemsOf(page).length === 0 && page?.nextCursor && skipped < 50; skipped++) {
     cursors[pageIndex] = page.nextCursor
-    page = await get(paths.workListByCustomer, { limit: pageSize, cursor: page.nextCursor, includeWaiting: "true" })
+    page = await call("getApiWorkListCustomers", { query: { limit: pageSize, cursor: page.nextCursor, includeWaiting: "true" } })
   }
   const rows = itemsOf(page)
   const next = page?.nextCursor ?? null
@@ -127,7 +126,7 @@ async function customerNames(rows) {
   await Promise.all(
     rows.map(async (r) => {
       try {
-        names.set(r.customerId, (await get(paths.customer(r.customerId))).name)
+        names.set(r.customerId, (await call("getApiCustomersById", { params: { id: r.customerId } })).name)
       } catch (e) {
         showError(e, t("work.customerError", { id: r.customerId }))
       }
@@ -140,7 +139,7 @@ async function customerNames(rows) {
 
 /** A customer: summary, open items across tasks, questionnaire, call, appointment and DND. */
 export async function customerView(customerId) {
-  const view = await get(paths.customerWork(customerId))
+  const view = await call("getApiCustomersByIdWork", { params: { id: customerId } })
   const customer = view.customer
   const work = view.work
   const offered = work.items
@@ -209,7 +208,7 @@ export async function customerView(customerId) {
   // Questionnaire of the first item whose task has one; the offer catalogue for the call form
   const [q, offers, reasons] = await Promise.all([
     questionnairePanel(offered, tasks, customer),
-    get(paths.offers, { limit: 100 }).then(itemsOf, (e) => (showError(e, t("cust.offersError")), [])),
+    call("getApiOffers", { query: { limit: 100 } }).then(itemsOf, (e) => (showError(e, t("cust.offersError")), [])),
     reasonsPanel(offered, tasks)
   ])
 
@@ -242,7 +241,7 @@ async function questionnairePanel(offered, tasks, customer) {
   if (!host) return none
   let answer
   try {
-    answer = await get(paths.itemQuestionnaire(host.item.id, locale))
+    answer = await call("getApiWorkItemsByIdQuestionnaire", { params: { id: host.item.id }, query: { locale } })
   } catch (e) {
     showError(e, t("q.error"))
     return none
@@ -272,7 +271,7 @@ async function questionnairePanel(offered, tasks, customer) {
     try {
       // Every answer given goes to the server; it answers which count (answers to hidden
       // questions do not), and those are what the call saves.
-      const r = await post(paths.evaluate(qid, locale), { answers: givenAnswers(), context })
+      const r = await call("postApiQuestionnairesByIdEvaluate", { params: { id: qid }, query: { locale }, body: { answers: givenAnswers(), context } })
       if (mine !== latest) return
       counted = r.answers
       texts = r.texts ?? texts
@@ -400,7 +399,7 @@ function callForm(customer, selectedIds, questionnaire, offers, reload) {
       ...(response && itemIds.includes(response.workItemId) && Object.keys(response.answers).length ? { responses: [response] } : {}),
       ...(offer.value && itemIds.length ? { offers: [{ workItemId: itemIds[0], offerId: offer.value, accepted: accepted.checked }] } : {})
     }
-    const r = await act(button, t("call.failed"), () => post(paths.recordCall, body))
+    const r = await act(button, t("call.failed"), () => call("postApiCalls", { body }))
     if (!r) return
     const done = r.items.filter((i) => i.state === "completed").length
     const unreachable = r.items.filter((i) => i.state === "unreachable").length
@@ -424,7 +423,7 @@ function appointmentForm(customer, offered, tasks) {
     ev.preventDefault()
     if (!at.value) return showError(new Error(t("ap.chooseWhen")), t("ap.context"))
     const body = { customerId: customer.id, at: new Date(at.value).toISOString(), channel: channel.value, note: note.value, remindMinutesBefore: Number(remind.control.value), ...(item.value ? { workItemId: item.value } : {}) }
-    const r = await act(button, t("ap.failed"), () => post(paths.bookAppointment, body))
+    const r = await act(button, t("ap.failed"), () => call("postApiAppointments", { body }))
     if (!r) return
     const warnings = r.warnings ?? []
     showInfo(`${t("ap.booked", { when: when(r.appointment.at) })}${warnings.length ? t("ap.warnings", { warnings: warnings.map((w) => w.message ?? w.code).join("; ") }) : ""}${t("punct.end")}`)
@@ -458,7 +457,7 @@ function dndForm(customer, reload) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const body = { customerId: customer.id, channel: channel.value, reason: reason.value.trim(), source: source.value, ...(expires.value ? { expiresAt: new Date(`${expires.value}T23:59:59`).toISOString() } : {}) }
-    const r = await act(button, t("dnd.failed"), () => post(paths.addDnd, body))
+    const r = await act(button, t("dnd.failed"), () => call("postApiDnd", { body }))
     if (!r) return
     showInfo(t("dnd.added", { name: customer.name ?? customer.id, channel: word("channel", channel.value) }))
     reload()
@@ -484,8 +483,7 @@ function dndRow(customer, d, reload) {
     ev.preventDefault()
     const why = reason.value.trim()
     if (!why) return showError(new Error(t("dnd.sayWhy")), t("dnd.removeContext"))
-    const path = `${paths.customer(customer.id)}/dnd/${encodeURIComponent(d.id)}`
-    const r = await act(button, t("dnd.removeFailed"), () => del(path, { reason: why }))
+    const r = await act(button, t("dnd.removeFailed"), () => call("deleteApiCustomersByIdDndByEntryId", { params: { id: customer.id, entryId: d.id }, body: { reason: why } }))
     if (!r) return
     showInfo(t("dnd.removed", { name: customer.name ?? customer.id, channel: word("channel", d.channel) }))
     reload()
@@ -497,8 +495,8 @@ function dndRow(customer, d, reload) {
 async function historyPanel(customer, dndRows, reload) {
   const customerId = customer.id
   const [calls, appointments] = await Promise.all([
-    get(paths.customerCalls(customerId), { limit: 20 }).catch((e) => (showError(e, t("hist.calls")), null)),
-    get(paths.appointments, { customerId, limit: 20 }).catch((e) => (showError(e, t("hist.appointments")), null))
+    call("getApiCustomersByIdCalls", { params: { id: customerId }, query: { limit: 20 } }).catch((e) => (showError(e, t("hist.calls")), null)),
+    call("getApiAppointments", { query: { customerId, limit: 20 } }).catch((e) => (showError(e, t("hist.appointments")), null))
   ])
   const callRows = itemsOf(calls)
   const apRows = itemsOf(appointments)

@@ -3,7 +3,7 @@
 // (no other site can send it). Every non-2xx answer becomes an ApiError carrying the server's stable error code,
 // message and details, so views can show exactly what the API said.
 
-import { callWith, queryString } from "./client.js"
+import { callWith, pathOf, queryString } from "./client.js"
 import { t } from "./i18n.js"
 
 /** An error answer of the API (or a network failure, code "network"). */
@@ -14,9 +14,12 @@ export class ApiError extends Error {
     this.status = status
     this.code = code
     this.details = details
+    /** Set on a 401: the session ended (the login screen says so once). */
+    this.sessionEnded = false
   }
 }
 
+/** @type {(e: ApiError) => void} */
 let onUnauthenticated = () => {}
 /** Called when any request answers 401 (the session ended): the app shows the login screen. */
 export const setUnauthenticatedHandler = (f) => {
@@ -45,7 +48,7 @@ export async function request(method, path, body) {
   if (!res.ok) {
     const err = data && typeof data === "object" && data.error ? data.error : { code: `http_${res.status}`, message: typeof data === "string" && data ? data.slice(0, 300) : res.statusText }
     const e = new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? res.statusText, err.details)
-    if (res.status === 401 && !path.startsWith("/api/login")) {
+    if (res.status === 401 && path !== pathOf("postApiLogin")) {
       e.sessionEnded = true // the login screen says so once; views need not repeat it
       onUnauthenticated(e)
     }
@@ -54,21 +57,26 @@ export async function request(method, path, body) {
   return data
 }
 
-/** Query string from an object; arrays repeat the key, null/undefined/"" are left out. */
+/** Query string from an object (e.g. for the page's own hash links); arrays repeat the key, null/undefined/"" are left out. */
 export const qs = (params) => queryString(params)
 
 /**
  * Calls an API operation by its OpenAPI operation id (the generated client's route table gives the
  * method and path): `call("getApiCustomersById", { params: { id } })`,
- * `call("postApiCalls", { body })`.
+ * `call("postApiCalls", { body })`. Typed by client.d.ts (generated from the route schemas): a
+ * wrong operation id, a missing path parameter or a wrong body field fails `pnpm typecheck`. A POST
+ * without a body sends `{}`, as `post` does.
  */
-export const call = callWith(request)
+export const call = callWith((method, path, body) => request(method, path, body === undefined && method === "POST" ? {} : body))
 
+// Untyped senders by path, kept for code written before the typed client; the page uses `call`.
+/** @deprecated Use `call(op, { params, query })`: typed against the route's schemas. */
 export const get = (path, params = {}) => request("GET", path + qs(params))
+/** @deprecated Use `call(op, { params, body })`: typed against the route's schemas. */
 export const post = (path, body = {}) => request("POST", path, body)
-/** POST of a file's bytes as they are (e.g. a CSV import, `type` "text/csv"). */
+/** POST of a file's bytes as they are (e.g. a CSV import, `type` "text/csv"). @deprecated Use `call(op, { params, query, body: new Blob([bytes], { type }) })`. */
 export const upload = (path, bytes, type) => request("POST", path, new Blob([bytes], { type }))
-/** DELETE, with an optional JSON body (e.g. the reason of a removal). */
+/** DELETE, with an optional JSON body (e.g. the reason of a removal). @deprecated Use `call(op, { params, body })`. */
 export const del = (path, body) => request("DELETE", path, body)
 
 /** The items of a page answer, whatever the list's envelope ({ items } or a bare array). */

@@ -1,9 +1,8 @@
 // The workbench shell: who is logged in, the navigation, the message area and a tiny hash router.
 // Views live in agent.js (work list, customer, questionnaire, call, appointment, DND) and
 // leader.js (approvals, team work), director.js (reports); each renders into <main> and reports errors here.
-import { ApiError, get, post, setUnauthenticatedHandler } from "./api.js"
+import { ApiError, call, setUnauthenticatedHandler } from "./api.js"
 import { h, replace } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, clearMessages, go, hasRole, meId, navigation, roleNames, session, showError } from "./ui.js"
 import { customerView, workListView } from "./agent.js"
 import { teamView } from "./leader.js"
@@ -15,10 +14,12 @@ import { smsTaskView, smsView } from "./sms.js"
 import { dndView, isAdmin, managersView, rulesView, tasksView, teamsView } from "./admin.js"
 import { appointmentsView, startReminders } from "./appointments.js"
 
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id)
 
 // ---- routing --------------------------------------------------------------------------------
 
+/** @type {Array<[RegExp, (m: RegExpExecArray) => any]>} */
 const routes = [
   [/^#\/work(?:\?(.*))?$/, (m) => workListView(new URLSearchParams(m[1] ?? ""))],
   [/^#\/customers\/([^/?]+)$/, (m) => customerView(decodeURIComponent(m[1]))],
@@ -111,15 +112,15 @@ $("login-form").addEventListener("submit", async (ev) => {
   await act(button, t("login.failed"), async () => {
     // The session cookie the answer sets is what every later request carries (the token in the
     // body is for API clients; the page never stores it).
-    await post(paths.login, { login: $("login-id").value.trim(), password: $("login-password").value })
+    await call("postApiLogin", { body: { login: $("login-id").value.trim(), password: $("login-password").value } })
     $("login-password").value = ""
-    session.me = await get(paths.me)
+    session.me = await call("getApiMe")
     history.replaceState(null, "", location.pathname)
     await showApp()
   })
 })
 
-for (const b of document.querySelectorAll("button[data-login]")) {
+for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("button[data-login]"))) {
   b.addEventListener("click", () => {
     $("login-id").value = b.dataset.login
     if (b.dataset.password) $("login-password").value = b.dataset.password
@@ -128,7 +129,7 @@ for (const b of document.querySelectorAll("button[data-login]")) {
 }
 
 $("logout").addEventListener("click", async (ev) => {
-  const done = await act(ev.currentTarget, t("logout.failed"), () => post(paths.logout))
+  const done = await act(ev.currentTarget, t("logout.failed"), () => call("postApiLogout"))
   if (done === undefined) return
   // A fresh page: nothing of this person's session (cached tasks, pages seen) outlives it.
   location.replace(location.pathname)
@@ -145,7 +146,7 @@ wireSwitch()
 
 // Start: resume the session the cookie carries, or ask for a login.
 try {
-  session.me = await get(paths.me)
+  session.me = await call("getApiMe")
   await showApp()
 } catch (e) {
   if (!(e instanceof ApiError && e.status === 401)) showError(e)

@@ -2,11 +2,10 @@
 // ones still open, today's, upcoming, a chosen day, by state, a page at a time — each with its
 // customer, reminder lead, reschedule and cancel; a team leader's shows the team's, by agent), the "remind me" choice of the booking form, and the reminder banner: the page polls the
 // due reminders and shows each until the agent acknowledges it (once: the server remembers).
-import { ApiError, get, post } from "./api.js"
+import { ApiError, call } from "./api.js"
 import { act, go, hasRole, showInfo } from "./ui.js"
 import { pagedList } from "./director.js"
 import { field, h, select, table, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { t, word } from "./i18n.js"
 
 const leads = [0, 5, 10, 15, 30, 60, 120, 1440]
@@ -43,14 +42,14 @@ function actions(row) {
   const cancel = h("button", { type: "button", class: "secondary danger" }, t("appts.cancel"))
   move.addEventListener("click", async () => {
     if (!at.value) return
-    const r = await act(move, t("appts.failed"), () => post(paths.rescheduleAppointment(a.id), { at: new Date(at.value).toISOString() }))
+    const r = await act(move, t("appts.failed"), () => call("postApiAppointmentsByIdReschedule", { params: { id: a.id }, body: { at: new Date(at.value).toISOString() } }))
     if (!r) return
     showInfo(t("appts.rescheduled", { when: when(r.appointment.at) }))
     refreshReminders()
     go("#/appointments")
   })
   cancel.addEventListener("click", async () => {
-    const r = await act(cancel, t("appts.failed"), () => post(paths.cancelAppointment(a.id)))
+    const r = await act(cancel, t("appts.failed"), () => call("postApiAppointmentsByIdCancel", { params: { id: a.id } }))
     if (!r) return
     showInfo(t("appts.cancelled", { customer: customerName(row) }))
     refreshReminders()
@@ -102,6 +101,7 @@ export function boundsOf(filter, now) {
 }
 
 /** What the appointments view shows, kept while the person moves between screens. */
+/** @type {{ when: string, day: string, state: "open" | "booked" | "reminded" | "done" | "cancelled", agentId: string }} */
 const chosen = { when: "all", day: "", state: "open", agentId: "" }
 /** The server's time of the last answer (the page's "today"), never the browser's clock. */
 let serverNow = null
@@ -128,8 +128,8 @@ function byDay(rows, now, team) {
 export async function appointmentsView() {
   const team = !hasRole("agent")
   // The agents of the caller's team subtree (a district leader's include the squads below).
-  const people = team ? await get(paths.directorPeople) : { teams: [], managers: [] }
-  const teamNames = new Map(people.teams.map((x) => [x.id, x.name]))
+  const people = team ? await call("getApiDirectorPeople") : { teams: [], managers: [] }
+  const teamNames = new Map(people.teams.map((x) => /** @type {[string, string]} */ ([x.id, x.name])))
   const agents = people.managers.filter((m) => m.roles.includes("agent")).map((m) => ({ id: m.id, name: people.teams.length > 1 ? `${m.name} · ${teamNames.get(m.teamId) ?? m.teamId}` : m.name }))
   const whenSel = select(["all", "earlier", "today", "upcoming"].map((w) => [w, t(`appts.filter.${w}`)]), { name: "appts-when", id: "appts-when" })
   const day = h("input", { type: "date", name: "appts-day", id: "appts-day" })
@@ -144,14 +144,14 @@ export async function appointmentsView() {
     className: "appts-pages",
     fetchPage: async (cursor) => {
       // The first answer carries the server's time; a time filter needs it, so ask once without.
-      if (serverNow === null && (chosen.when !== "all" || chosen.day)) serverNow = (await get(team ? paths.teamAppointments : paths.myAppointments, { limit: 1 })).now
-      const page = await get(team ? paths.teamAppointments : paths.myAppointments, {
+      if (serverNow === null && (chosen.when !== "all" || chosen.day)) serverNow = (await call(team ? "getApiTeamAppointments" : "getApiMyAppointments", { query: { limit: 1 } })).now
+      const page = await call(team ? "getApiTeamAppointments" : "getApiMyAppointments", { query: {
         ...(serverNow ? boundsOf(chosen, serverNow) : {}),
         ...(chosen.state === "open" ? {} : { state: [chosen.state] }),
         ...(team && chosen.agentId ? { agentId: chosen.agentId } : {}),
         limit: PAGE_SIZE,
         cursor: cursor ?? undefined
-      })
+      } })
       serverNow = page.now
       return page
     },
@@ -215,7 +215,7 @@ function reminderNode(row) {
     ack
   )
   ack.addEventListener("click", async () => {
-    const r = await act(ack, t("remind.failed"), () => post(paths.acknowledgeReminder(a.id)))
+    const r = await act(ack, t("remind.failed"), () => call("postApiRemindersByIdAcknowledge", { params: { id: a.id } }))
     if (!r) return
     shown.delete(a.id)
     node.remove()
@@ -226,7 +226,7 @@ function reminderNode(row) {
 async function poll() {
   let due
   try {
-    due = (await get(paths.reminders)).items
+    due = (await call("getApiReminders")).items
   } catch (e) {
     // A session that ended shows the login screen; other failures are retried on the next poll.
     if (e instanceof ApiError && e.status === 401) stopReminders()

@@ -2,16 +2,15 @@
 // many customers would be handed out, why others were left out, the split per team and agent, a
 // sample); choosing a rule previews how many customers it matches today. Approve, or reject with a
 // reason (required).
-import { get, itemsOf, post } from "./api.js"
+import { call, itemsOf } from "./api.js"
 import { forgetTask } from "./agent.js"
 import { field, h, replace, table } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, go, paramText, showError, showInfo } from "./ui.js"
 import { t, tOr, word } from "./i18n.js"
 
 /** Tasks and rules awaiting approval; choosing one shows its dry run or preview and the decision form. */
 export async function approvalsView() {
-  const [taskPage, rulePage] = await Promise.all([get(paths.tasks, { status: "pending-approval", limit: 50 }), get(paths.rules, { status: "pending-approval", limit: 50 })])
+  const [taskPage, rulePage] = await Promise.all([call("getApiTasks", { query: { status: "pending-approval", limit: 50 } }), call("getApiRules", { query: { status: "pending-approval", limit: 50 } })])
   const tasks = itemsOf(taskPage)
   const rules = itemsOf(rulePage)
   const detail = h("div", { class: "approval-detail", "aria-live": "polite" })
@@ -58,7 +57,7 @@ async function showTask(task, detail) {
   let preview
   let split
   try {
-    ;[preview, split] = await Promise.all([get(paths.taskPreview(task.id)), get(paths.taskSplit(task.id))])
+    ;[preview, split] = await Promise.all([call("getApiTasksByIdPreview", { params: { id: task.id } }), call("getApiTasksByIdPreviewSplit", { params: { id: task.id } })])
   } catch (e) {
     replace(detail, h("p", { class: "empty" }, t("appr.failedRun")))
     return showError(e, t("appr.dryRunOf", { name: task.name }))
@@ -67,7 +66,7 @@ async function showTask(task, detail) {
   const excluded = Object.entries(r.excluded)
   const form = decisionForm(async (rejecting, comment, button) => {
     const r2 = await act(button, rejecting ? t("appr.rejectFailed") : t("appr.approveFailed"), () =>
-      rejecting ? post(paths.rejectTask(task.id), { comment }) : post(paths.approveTask(task.id), comment ? { comment } : {})
+      rejecting ? call("postApiTasksByIdReject", { params: { id: task.id }, body: { comment } }) : call("postApiTasksByIdApprove", { params: { id: task.id }, body: comment ? { comment } : {} })
     )
     if (!r2) return
     forgetTask(task.id)
@@ -108,14 +107,14 @@ async function showRule(rule, detail) {
   replace(detail, h("p", { class: "loading" }, t("appr.running")))
   let preview
   try {
-    preview = await get(paths.rulePreview(rule.id))
+    preview = await call("getApiRulesByIdPreview", { params: { id: rule.id } })
   } catch (e) {
     replace(detail, h("p", { class: "empty" }, t("appr.failedRun")))
     return showError(e, t("appr.dryRunOf", { name: rule.name }))
   }
   const params = Object.entries(rule.definition?.params ?? {})
   const form = decisionForm(async (rejecting, reason, button) => {
-    const r2 = await act(button, rejecting ? t("appr.rejectFailed") : t("appr.approveFailed"), () => (rejecting ? post(paths.rejectRule(rule.id), { reason }) : post(paths.approveRule(rule.id), {})))
+    const r2 = await act(button, rejecting ? t("appr.rejectFailed") : t("appr.approveFailed"), () => (rejecting ? call("postApiRulesByIdReject", { params: { id: rule.id }, body: { reason } }) : call("postApiRulesByIdApprove", { params: { id: rule.id }, body: {} })))
     if (!r2) return
     showInfo(t(rejecting ? "appr.rejected" : "appr.approved", { name: rule.name, status: word("status", r2.status) }))
     go("#/approvals")

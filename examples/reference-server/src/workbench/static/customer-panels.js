@@ -2,16 +2,16 @@
 // through the call center), why the customer was flagged (each item's reasons: an alert rule's
 // numbers, an import, a customer group) and the items' attachments (upload a file, download it).
 // The page never sees a full phone number nor shows internal ids where a name exists.
-import { get, post } from "./api.js"
+import { call } from "./api.js"
 import { act, showError, showInfo } from "./ui.js"
 import { h, select, uid, when } from "./dom.js"
-import { paths } from "./paths.js"
+import { pathOf } from "./client.js"
 import { t, word } from "./i18n.js"
 
 /** The owner's name (the API answers managers in the reader's scope), "—" when unknown. */
 export async function ownerName(customer, myId) {
   if (!customer.ownerManagerId) return "—"
-  const name = await get(paths.manager(customer.ownerManagerId)).then((m) => m.name, () => null)
+  const name = await call("getApiManagersById", { params: { id: customer.ownerManagerId } }).then((m) => m.name, () => null)
   if (customer.ownerManagerId === myId) return t("cust.ownerYou", { name: name ?? "—" })
   return name ?? "—"
 }
@@ -24,7 +24,7 @@ export function phoneLine(customer) {
   if (!phone) return h("span", { class: "muted" }, t("cust.noPhone"))
   const button = h("button", { type: "button", class: "secondary dial", title: t("agent.dialHint") }, t("agent.dial"))
   button.addEventListener("click", async () => {
-    const r = await act(button, t("agent.dialFailed"), () => post(paths.dial(customer.id)))
+    const r = await act(button, t("agent.dialFailed"), () => call("postApiCustomersByIdDial", { params: { id: customer.id } }))
     if (!r) return
     const name = customer.name ?? customer.id
     if (r.dialled) showInfo(t("agent.dialled", { name, phone: r.phone, callId: r.callId }))
@@ -51,7 +51,7 @@ export async function reasonsPanel(offered, tasks) {
     offered.map(async (o) => {
       const task = tasks.get(o.item.taskId)
       const name = task?.name ?? "—"
-      const answer = await get(paths.itemReasons(o.item.id)).catch((e) => (showError(e, t("why.error")), null))
+      const answer = await call("getApiWorkItemsByIdReasons", { params: { id: o.item.id } }).catch((e) => (showError(e, t("why.error")), null))
       const reasons = answer?.items ?? []
       return reasons.map((r) =>
         r.kind === "rule"
@@ -74,7 +74,7 @@ export function attachmentsPanel(offered, tasks, reload) {
       h(
         "li",
         { dataset: { attachment: `${i}` } },
-        h("a", { href: paths.attachment(o.item.id, i), download: "" }, t("att.entry", { kind: word("att.kind", a.kind), when: when(a.addedAt) })),
+        h("a", { href: pathOf("getApiWorkItemsByIdAttachmentsByIndex", { id: o.item.id, index: i }), download: "" }, t("att.entry", { kind: word("att.kind", a.kind), when: when(a.addedAt) })),
         " ",
         h("small", { class: "muted" }, taskName(o.item))
       )
@@ -99,7 +99,7 @@ export function attachmentsPanel(offered, tasks, reload) {
     const f = file.files?.[0]
     if (!f) return showError(new Error(t("att.chooseFile")), t("att.failed"))
     if (f.size > maxMb * 1024 * 1024) return showError(new Error(t("att.tooLarge", { mb: maxMb })), t("att.failed"))
-    const r = await act(button, t("att.failed"), () => post(paths.uploadAttachment(item.value, kind.value, f.name), f))
+    const r = await act(button, t("att.failed"), () => call("postApiWorkItemsByIdAttachmentsUpload", { params: { id: item.value }, query: { kind: kind.value, name: f.name }, body: f }))
     if (!r) return
     const o = offered.find((x) => x.item.id === item.value)
     showInfo(t("att.uploaded", { name: f.name, task: o ? taskName(o.item) : "—" }))

@@ -2,9 +2,8 @@
 // imports (a CSV in UTF-8 or GBK, checked first, then imported all or nothing, with the report per
 // line), customer groups (create, add customers, use in a campaign task) and the offer uses of the
 // team awaiting the leader's decision.
-import { ApiError, get, itemsOf, post, qs, upload } from "./api.js"
+import { ApiError, call, itemsOf } from "./api.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, go, importForm, sendFile, session, showError, showInfo } from "./ui.js"
 import { t, word } from "./i18n.js"
 
@@ -54,7 +53,7 @@ export function customerTransferCard(agents) {
   let checks = new Map()
   const load = async () => {
     try {
-      const rows = itemsOf(await get(paths.customersList, { ownerManagerId: from.value, limit: 25 }))
+      const rows = itemsOf(await call("getApiCustomers", { query: { ownerManagerId: from.value, limit: 25 } }))
       checks = new Map()
       replace(
         listHost,
@@ -88,7 +87,7 @@ export function customerTransferCard(agents) {
     ev.preventDefault()
     const ids = ticked(checks)
     if (!ids.length) return showError(new Error(t("ldr.tickCustomers")), t("ldr.customersTitle"))
-    const r = await act(move, t("ldr.moveCustomersFailed"), () => post(paths.allocateCustomers, { ids, to: to.value, from: from.value }))
+    const r = await act(move, t("ldr.moveCustomersFailed"), () => call("postApiAllocationCustomers", { body: { ids, to: to.value, from: from.value } }))
     if (!r) return
     showInfo(t("ldr.customersMoved", { n: r.changed.length, to: to.selectedOptions[0]?.textContent ?? to.value }))
     await load()
@@ -109,9 +108,9 @@ const lineOf = (d) => String((Array.isArray(d.path) ? d.path.map(Number).find(Nu
 export async function importsView() {
   const teamId = session.me?.teamId
   const [tasks, members, groups, options] = await Promise.all([
-    get(paths.tasks, { source: "manual", status: "active", limit: 100 }).then(itemsOf),
-    teamId ? get(paths.teamMembers(teamId), { limit: 200 }).then(itemsOf) : [],
-    get(paths.groups),
+    call("getApiTasks", { query: { source: "manual", status: "active", limit: 100 } }).then(itemsOf),
+    teamId ? call("getApiTeamsByIdMembers", { params: { id: teamId }, query: { limit: 200 } }).then(itemsOf) : [],
+    call("getApiGroups"),
     campaignOptions()
   ])
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
@@ -134,7 +133,7 @@ function importCard(tasks, agents) {
       file,
       t("ldr.importTitle"),
       t("ldr.pickFile"),
-      (bytes, type) => upload(paths.importTask(task.value) + qs({ agentId: [...spread.selectedOptions].map((o) => o.value), dryRun: String(dryRun), encoding: encoding.value }), bytes, type),
+      (bytes, type) => call("postApiTasksByIdImport", { params: { id: task.value }, query: { agentId: [...spread.selectedOptions].map((o) => o.value), dryRun: dryRun ? "true" : "false", encoding: encoding.value }, body: new Blob([bytes], { type }) }),
       (r) => {
         replace(report, importReport(r, names))
         showInfo(t(dryRun ? "ldr.checked" : "ldr.imported", { items: r.items, lines: r.lines }))
@@ -205,7 +204,7 @@ function groupsCard(groups, asOf, options) {
   const createForm = h("form", { class: "group-create" }, h("h4", {}, t("ldr.newGroup")), field(t("ldr.groupName"), name), field(t("ldr.validFrom"), from), field(t("ldr.validUntil"), until), field(t("ldr.customerIds"), ids, t("ldr.customerIdsHint")), create)
   createForm.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(create, t("ldr.createGroupFailed"), () => post(paths.groups, { name: name.value.trim(), validFrom: from.value, validUntil: until.value, customerIds: idsOf(ids.value) }))
+    const r = await act(create, t("ldr.createGroupFailed"), () => call("postApiGroups", { body: { name: name.value.trim(), validFrom: from.value, validUntil: until.value, customerIds: idsOf(ids.value) } }))
     if (!r) return
     showInfo(t("ldr.groupCreated", { name: r.group.name, n: r.group.memberIds.length }))
     go("#/imports")
@@ -232,7 +231,7 @@ function groupActions(g, asOf, options) {
   const addForm = h("form", { class: "group-add inline" }, add, addButton)
   addForm.addEventListener("submit", async (ev) => {
     ev.preventDefault()
-    const r = await act(addButton, t("ldr.addFailed"), () => post(paths.groupMembers(g.id), { customerIds: idsOf(add.value), expectedVersion: g.version }))
+    const r = await act(addButton, t("ldr.addFailed"), () => call("postApiGroupsByIdMembers", { params: { id: g.id }, body: { customerIds: idsOf(add.value), expectedVersion: g.version } }))
     if (!r) return
     showInfo(t("ldr.added", { n: r.added, name: g.name }))
     go("#/imports")
@@ -290,7 +289,7 @@ function campaignForm(g, asOf, options) {
     ev.preventDefault()
     const sms = channel.value === "sms"
     const r = await act(use, t("ldr.useFailed"), () =>
-      post(paths.groupCampaignTask(g.id), {
+      call("postApiGroupsByIdCampaignTask", { params: { id: g.id }, body: {
         name: name.value.trim(),
         channel: channel.value,
         type: type.value,
@@ -302,7 +301,7 @@ function campaignForm(g, asOf, options) {
         ...(attempts.value ? { maxAttempts: Number(attempts.value) } : {}),
         questionnaireVersion: sms ? null : questionnaire.value || null,
         smsTemplateId: sms ? template.value || null : null
-      })
+      } })
     )
     if (!r) return
     showInfo(t("ldr.taskSubmitted", { name: r.name, status: word("status", r.status) }))
@@ -315,8 +314,8 @@ function campaignForm(g, asOf, options) {
 /** What a campaign may use: the questionnaires of the tasks the leader reads (by a task using each) and the SMS templates. */
 async function campaignOptions() {
   const [tasks, templates] = await Promise.all([
-    get(paths.tasks, { limit: 200 }).then(itemsOf, () => []),
-    get(paths.smsTemplates).then(itemsOf, () => [])
+    call("getApiTasks", { query: { limit: 200 } }).then(itemsOf, () => []),
+    call("getApiSmsTemplates").then(itemsOf, () => [])
   ])
   const questionnaires = new Map()
   for (const x of tasks) if (x.questionnaireVersion && !questionnaires.has(x.questionnaireVersion)) questionnaires.set(x.questionnaireVersion, x.name)
@@ -328,7 +327,7 @@ async function campaignOptions() {
 
 /** Offer uses of the team awaiting the leader's decision (#/offers): approve or reject each. */
 export async function offersView() {
-  const pending = itemsOf(await get(paths.pendingOffers))
+  const pending = itemsOf(await call("getApiOfferUsesPending"))
   const body = pending.length
     ? table(
         [
@@ -355,7 +354,7 @@ function offerDecision(p) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const decision = ev.submitter?.value === "rejected" ? "rejected" : "approved"
-    const r = await act(ev.submitter, t("ldr.decideFailed"), () => post(paths.offerDecision(p.use.id), { customerId: p.use.customerId, decision, comment: comment.value.trim() }))
+    const r = await act(ev.submitter, t("ldr.decideFailed"), () => call("postApiOfferUsesByIdDecision", { params: { id: p.use.id }, body: { customerId: p.use.customerId, decision, comment: comment.value.trim() } }))
     if (!r) return
     showInfo(t(decision === "approved" ? "ldr.offerApproved" : "ldr.offerRejected", { offer: p.offerName, customer: p.customerName }))
     go("#/offers")

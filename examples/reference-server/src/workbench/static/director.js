@@ -2,9 +2,9 @@
 // time), the reports as tables and charts in the page's language with a default range that
 // includes today (CSV and XLSX downloads beside them), and the audit log (filters, pages, and the
 // hash-chain verification with a clear verdict).
-import { get, itemsOf, qs } from "./api.js"
+import { call, itemsOf } from "./api.js"
+import { pathOf } from "./client.js"
 import { field, h, replace, select, table, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, showError } from "./ui.js"
 import { locale, t, tOr, word } from "./i18n.js"
 
@@ -12,7 +12,7 @@ import { locale, t, tOr, word } from "./i18n.js"
 
 /** The business day as the server counts it ({ today, monthStart, tomorrow }), asked once. */
 let businessDay = null
-const dayOf = async () => (businessDay ??= await get(paths.businessDay))
+const dayOf = async () => (businessDay ??= await call("getApiDirectorToday"))
 
 /** The day after an ISO date (ranges the API takes are half-open; the page's "to" includes its day). */
 const nextDay = (day) => {
@@ -62,7 +62,7 @@ export function pagedList({ fetchPage, render, label, className }) {
 }
 
 /** The teams of a subtree and the managers in them ({ teamId, teams, managers }). */
-const peopleOf = (teamId) => get(paths.directorPeople, { teamId })
+const peopleOf = (teamId) => call("getApiDirectorPeople", { query: { teamId } })
 
 // ---- the work overview ----------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ export async function overviewView() {
   const list = pagedList({
     label: t("dir.ov.error"),
     className: "overview",
-    fetchPage: (cursor) => get(paths.directorWorkItems, { teamId: overview.teamId, assigneeId: overview.assigneeId, state: stateFilter(overview.state), limit: 20, cursor }),
+    fetchPage: (cursor) => call("getApiDirectorWorkItems", { query: { teamId: overview.teamId, assigneeId: overview.assigneeId, state: stateFilter(overview.state), limit: 20, cursor } }),
     render: (rows) =>
       rows.length
         ? table(
@@ -142,18 +142,20 @@ export async function overviewView() {
  * language) and its chart, with the downloads. The call funnel shows at once.
  */
 export async function reportsView() {
-  const [doc, day] = await Promise.all([get(paths.openapi), dayOf()])
+  // The OpenAPI document (its route declares no answer schema): the parts read here.
+  const [doc, day] = /** @type {[{ paths?: Record<string, any> }, any]} */ (await Promise.all([call("getApiOpenapiJson"), dayOf()]))
   const reports = []
   for (const [p, ops] of Object.entries(doc.paths ?? {})) {
     const m = /^\/api\/report-tables\/([a-z-]+)$/.exec(p)
     if (!m || !ops.get) continue
-    const base = `/api/reports/${m[1]}`
-    const formats = Object.fromEntries(["csv", "xlsx", "svg"].filter((f) => doc.paths[`${base}.${f}`]?.get).map((f) => [f, true]))
+    // The download forms by their operation ids (the client builds their paths).
+    const base = p.replace("/report-tables/", "/reports/")
+    const formats = Object.fromEntries(["csv", "xlsx", "svg"].filter((f) => doc.paths[`${base}.${f}`]?.get).map((f) => [f, doc.paths[`${base}.${f}`].get.operationId]))
     reports.push({ name: m[1], base, op: ops.get, formats })
   }
   // Tasks the reader may see, for the reports that take a task id.
   const tasks = reports.some((r) => (r.op.parameters ?? []).some((p) => p.name === "taskId"))
-    ? itemsOf(await get(paths.tasks, { status: ["active", "paused", "closed", "expired"], limit: 200 }).catch((e) => (showError(e, t("rep.tasksError")), [])))
+    ? itemsOf(await call("getApiTasks", { query: { status: ["active", "paused", "closed", "expired"], limit: 200 } }).catch((e) => (showError(e, t("rep.tasksError")), [])))
     : []
   const host = h("div", { class: "report-output", "aria-live": "polite" })
   const forms = reports.map((r) => reportForm(r, host, tasks, day))
@@ -226,17 +228,16 @@ function reportForm({ name, base, op, formats }, host, tasks, day) {
   const showReport = async () => {
     // The page's "to" includes its day; the API's range ends before `to`.
     const values = Object.fromEntries(controls.map(({ p, c }) => [p.name, p.name === "to" && from && c.value ? nextDay(c.value) : c.value]))
-    const query = qs(values)
-    const data = await act(button, title, () => get(paths.reportTables(name) + query))
+    const data = await act(button, title, () => call(op.operationId, { query: values }))
     if (data === undefined) return
-    const downloads = ["csv", "xlsx"].filter((f) => formats[f]).map((f) => h("a", { href: `${base}.${f}${query}`, download: `${name}.${f}`, class: "download" }, t("rep.download", { format: f.toUpperCase() })))
+    const downloads = ["csv", "xlsx"].filter((f) => formats[f]).map((f) => h("a", { href: pathOf(formats[f], {}, values), download: `${name}.${f}`, class: "download" }, t("rep.download", { format: f.toUpperCase() })))
     const chart = formats.svg
       ? h("img", {
-          src: `${base}.svg${query}`,
+          src: pathOf(formats.svg, {}, values),
           alt: t("rep.chart", { title }),
           class: "chart",
           // An <img> cannot show the API's error: ask again to put it in the messages.
-          onerror: () => void get(`${base}.svg${query}`).catch((e) => showError(e, t("rep.chart", { title })))
+          onerror: () => void call(formats.svg, { query: values }).catch((e) => showError(e, t("rep.chart", { title })))
         })
       : null
     replace(
@@ -295,6 +296,7 @@ const reportTable = (tb) => {
 const auditCategories = ["customer", "work-item", "task", "rule", "dnd", "appointment", "team", "offer", "questionnaire", "extraction", "observation", "plan", "manual", "system"]
 
 /** The audit filters, kept while the director moves between screens. */
+/** @type {{ actorId: string, from: string, to: string, category: import("./client.js").ArgsOf<"getApiAudit">["query"]["category"], customerId: string }} */
 const auditFilter = { actorId: "", from: "", to: "", category: "", customerId: "" }
 
 /** The start of a calendar day in the page's time zone, as an instant. */
@@ -305,7 +307,7 @@ export async function auditView() {
   const day = await dayOf()
   if (!auditFilter.from) Object.assign(auditFilter, { from: day.monthStart, to: day.today })
   const people = await peopleOf(undefined).catch(() => ({ managers: [] }))
-  const names = new Map(people.managers.map((m) => [m.id, m.name]))
+  const names = new Map(people.managers.map((m) => /** @type {[string, string]} */ ([m.id, m.name])))
   const actor = select([["", t("dir.audit.anyone")], ...[...people.managers].sort((a, b) => a.name.localeCompare(b.name, locale)).map((m) => [m.id, m.name])], { name: "actor", id: "au-actor" })
   const from = h("input", { type: "date", name: "from", id: "au-from" })
   const to = h("input", { type: "date", name: "to", id: "au-to" })
@@ -321,7 +323,7 @@ export async function auditView() {
     label: t("dir.audit.error"),
     className: "audit",
     fetchPage: (cursor) =>
-      get(paths.audit, {
+      call("getApiAudit", { query: {
         actorId: auditFilter.actorId,
         category: auditFilter.category,
         customerId: auditFilter.customerId,
@@ -329,7 +331,7 @@ export async function auditView() {
         to: auditFilter.to ? startOf(nextDay(auditFilter.to)) : "",
         limit: 20,
         cursor
-      }),
+      } }),
     render: (rows) =>
       rows.length
         ? table(
@@ -369,7 +371,7 @@ export async function auditView() {
   const verify = h("button", { type: "button", class: "secondary verify" }, t("dir.audit.verify"))
   verify.addEventListener("click", async () => {
     replace(verdict, h("p", { class: "loading" }, t("dir.audit.verifying")))
-    const r = await act(verify, t("dir.audit.verifyFailed"), () => get(paths.auditVerify))
+    const r = await act(verify, t("dir.audit.verifyFailed"), () => call("getApiAuditVerify"))
     if (r === undefined) return replace(verdict)
     const at = when(new Date().toISOString())
     replace(

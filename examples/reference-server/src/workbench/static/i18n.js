@@ -43,7 +43,7 @@ try {
 
 /** Wires the page's language switch (buttons with data-locale). */
 export function wireSwitch() {
-  for (const b of document.querySelectorAll("button[data-locale]")) b.addEventListener("click", () => b.dataset.locale !== locale && setLocale(b.dataset.locale))
+  for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("button[data-locale]"))) b.addEventListener("click", () => b.dataset.locale !== locale && setLocale(b.dataset.locale))
 }
 
 /** Formats an ISO instant in the page's locale. */

@@ -2,10 +2,9 @@
 // customers moved between agents (assign / transfer), the team's unassigned pool handed out to
 // agents. Approvals live in approver.js; imports, groups and offer approvals in desk.js; the reports
 // in director.js.
-import { get, itemsOf, post } from "./api.js"
+import { call, itemsOf } from "./api.js"
 import { taskOf } from "./agent.js"
 import { field, h, replace, select, table, uid } from "./dom.js"
-import { paths } from "./paths.js"
 import { act, go, session, showError, showInfo } from "./ui.js"
 import { t, word } from "./i18n.js"
 import { customerTransferCard, memberWorkCard, overdueBadge } from "./desk.js"
@@ -27,7 +26,7 @@ let chosenTeam = null
 
 /** The caller's team and every team below it, in tree order (the teams a leader may oversee). */
 async function teamsBelow(rootId) {
-  const all = itemsOf(await get(paths.teams, { limit: 200 }))
+  const all = itemsOf(await call("getApiTeams", { query: { limit: 200 } }))
   const out = []
   const walk = (id, depth) => {
     const t = all.find((x) => x.id === id)
@@ -49,7 +48,7 @@ export async function teamView() {
     chosenTeam = teamSelect.value
     go("#/team")
   })
-  const [membersPage, summary] = await Promise.all([get(paths.teamMembers(teamId), { limit: 200 }), get(paths.teamWork, { teamId })])
+  const [membersPage, summary] = await Promise.all([call("getApiTeamsByIdMembers", { params: { id: teamId }, query: { limit: 200 } }), call("getApiTeamWork", { query: { teamId } })])
   const members = itemsOf(membersPage)
   const agents = members.filter((m) => (m.roles ?? []).includes("agent"))
   const who = select(members.map((m) => [m.id, m.name]), { name: "assignee" })
@@ -62,7 +61,7 @@ export async function teamView() {
   const load = async () => {
     replace(listHost, h("p", { class: "loading" }, t("view.loading")))
     try {
-      const page = await get(paths.workItems, { assigneeId: who.value, state: ["open", "in-progress"], limit: 100 })
+      const page = await call("getApiWorkItems", { query: { assigneeId: who.value, state: ["open", "in-progress"], limit: 100 } })
       const rows = itemsOf(page)
       checks = new Map()
       const tasks = new Map()
@@ -103,7 +102,7 @@ export async function teamView() {
     ev.preventDefault()
     const ids = [...checks].filter(([, b]) => b.checked).map(([id]) => id)
     if (!ids.length) return showError(new Error(t("team.tickFirst")), t("team.allocate"))
-    const r = await act(move, t("team.moveFailed"), () => post(paths.allocateWorkItems, { ids, to: to.value, ...(note.value ? { note: note.value } : {}) }))
+    const r = await act(move, t("team.moveFailed"), () => call("postApiAllocationWorkItems", { body: { ids, to: to.value, ...(note.value ? { note: note.value } : {}) } }))
     if (!r) return
     showInfo(`${t("team.moved", { n: r.changed.length, to: nameIn(agents, to.value) })}${r.unchanged.length ? t("team.alreadyThere", { n: r.unchanged.length }) : ""}${t("punct.end")}`)
     await load()
@@ -178,7 +177,7 @@ async function poolCard(teamId, agents, onAssigned) {
   const load = async (fresh) => {
     if (fresh) replace(listHost, h("p", { class: "loading" }, t("view.loading")))
     try {
-      const page = await get(paths.workPool, { teamId, limit: 50, cursor: fresh ? undefined : cursor })
+      const page = await call("getApiWorkPool", { query: { teamId, limit: 50, cursor: fresh ? undefined : cursor } })
       rows = fresh ? itemsOf(page) : rows.concat(itemsOf(page))
       cursor = page.nextCursor ?? null
       await render()
@@ -194,7 +193,7 @@ async function poolCard(teamId, agents, onAssigned) {
     ev.preventDefault()
     const ids = [...checks].filter(([, b]) => b.checked).map(([id]) => id)
     if (!ids.length) return showError(new Error(t("pool.tickFirst")), t("pool.title"))
-    const r = await act(assign, t("pool.failed"), () => post(paths.allocateWorkItems, { ids, to: to.value, from: null }))
+    const r = await act(assign, t("pool.failed"), () => call("postApiAllocationWorkItems", { body: { ids, to: to.value, from: null } }))
     if (!r) return
     showInfo(t("pool.assigned", { n: r.changed.length, to: nameIn(agents, to.value) }))
     await Promise.all([load(true), onAssigned()])

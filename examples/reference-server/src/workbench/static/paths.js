@@ -1,9 +1,9 @@
-// Every API path the workbench calls, built by the client generated from the server's route table
+// API paths by name, built by the client generated from the server's route table
 // (/workbench/client.js, see src/client.ts): each entry names its route by the OpenAPI operation id,
 // and an unknown operation throws when this module loads, so a renamed route cannot leave a stale path.
+// The page calls the API with api.js's typed `call(op, { params, query, body })`; these paths are
+// for links (downloads, hrefs) and any code that still needs a path.
 import { pathOf, routeOf } from "./client.js"
-
-const enc = encodeURIComponent
 
 /** A path builder for `op` (checked now): `(params, query) => path`. */
 const route = (op) => {
@@ -53,42 +53,40 @@ export const paths = {
   itemReasons: byId("getApiWorkItemsByIdReasons"),
   uploadAttachment: (id, kind, name) => pathOf("postApiWorkItemsByIdAttachmentsUpload", { id }, { kind, name }),
   attachment: (id, index) => pathOf("getApiWorkItemsByIdAttachmentsByIndex", { id, index }),
-  // Not yet through the client (hand-written, merged from main): the desk, approvals, appointments, SMS.
   // the leader's desk and the approver's screen
-  rules: "/api/rules",
-  rulePreview: (id) => `/api/rules/${enc(id)}/preview`,
-  approveRule: (id) => `/api/rules/${enc(id)}/approve`,
-  rejectRule: (id) => `/api/rules/${enc(id)}/reject`,
-  taskSplit: (id) => `/api/tasks/${enc(id)}/preview/split`,
-  submitTask: (id) => `/api/tasks/${enc(id)}/submit`,
-  teamWork: "/api/team-work",
-  customersList: "/api/customers",
-  allocateCustomers: "/api/allocation/customers",
-  importTask: (id) => `/api/tasks/${enc(id)}/import`,
-  groups: "/api/groups",
-  groupMembers: (id) => `/api/groups/${enc(id)}/members`,
-  groupCampaignTask: (id) => `/api/groups/${enc(id)}/campaign-task`,
-  pendingOffers: "/api/offer-uses/pending",
-  offerDecision: (id) => `/api/offer-uses/${enc(id)}/decision`,
+  rules: fixed("getApiRules"),
+  rulePreview: byId("getApiRulesByIdPreview"),
+  approveRule: byId("postApiRulesByIdApprove"),
+  rejectRule: byId("postApiRulesByIdReject"),
+  taskSplit: byId("getApiTasksByIdPreviewSplit"),
+  submitTask: byId("postApiTasksByIdSubmit"),
+  teamWork: fixed("getApiTeamWork"),
+  customersList: fixed("getApiCustomers"),
+  allocateCustomers: fixed("postApiAllocationCustomers"),
+  importTask: byId("postApiTasksByIdImport"),
+  groups: fixed("getApiGroups"),
+  groupMembers: byId("postApiGroupsByIdMembers"),
+  groupCampaignTask: byId("postApiGroupsByIdCampaignTask"),
+  pendingOffers: fixed("getApiOfferUsesPending"),
+  offerDecision: byId("postApiOfferUsesByIdDecision"),
   // appointments and reminders (appointments.js)
-  myAppointments: "/api/my-appointments",
-  teamAppointments: "/api/team-appointments",
-  rescheduleAppointment: (id) => `/api/appointments/${enc(id)}/reschedule`,
-  cancelAppointment: (id) => `/api/appointments/${enc(id)}/cancel`,
-  reminders: "/api/reminders",
-  acknowledgeReminder: (id) => `/api/reminders/${enc(id)}/acknowledge`,
+  myAppointments: fixed("getApiMyAppointments"),
+  teamAppointments: fixed("getApiTeamAppointments"),
+  rescheduleAppointment: byId("postApiAppointmentsByIdReschedule"),
+  cancelAppointment: byId("postApiAppointmentsByIdCancel"),
+  reminders: fixed("getApiReminders"),
+  acknowledgeReminder: byId("postApiRemindersByIdAcknowledge"),
   // SMS work (sms.js)
-  smsTemplates: "/api/sms/templates",
-  smsTemplate: (id) => `/api/sms/templates/${enc(id)}`,
-  smsTemplateCheck: "/api/sms/templates/check",
-  smsPreview: (id) => `/api/sms/tasks/${enc(id)}/preview`,
-  smsSend: (id) => `/api/sms/tasks/${enc(id)}/send`,
-  smsDeliveries: (id) => `/api/sms/tasks/${enc(id)}/deliveries`,
+  smsTemplates: fixed("getApiSmsTemplates"),
+  smsTemplate: byId("putApiSmsTemplatesById"),
+  smsTemplateCheck: fixed("postApiSmsTemplatesCheck"),
+  smsPreview: byId("postApiSmsTasksByIdPreview"),
+  smsSend: byId("postApiSmsTasksByIdSend"),
+  smsDeliveries: byId("getApiSmsTasksByIdDeliveries"),
   // the director's screens (director.js)
-  businessDay: "/api/director/today",
-  reportTables: (name) => `/api/report-tables/${enc(name)}`,
-  directorPeople: "/api/director/people",
-  directorWorkItems: "/api/director/work-items",
-  audit: "/api/audit",
-  auditVerify: "/api/audit/verify"
+  businessDay: fixed("getApiDirectorToday"),
+  directorPeople: fixed("getApiDirectorPeople"),
+  directorWorkItems: fixed("getApiDirectorWorkItems"),
+  audit: fixed("getApiAudit"),
+  auditVerify: fixed("getApiAuditVerify")
 }

@@ -3,10 +3,9 @@
 // answered with the current text), one task's batch send (preview of
 // every message, do-not-disturb withheld and shown, then the delivery status of each item), and the
 // send / resend control an SMS item gets in the customer view instead of "Record the call".
-import { ApiError, del, get, itemsOf, post, request } from "./api.js"
+import { ApiError, call, itemsOf } from "./api.js"
 import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
 import { field, h, replace, select, table, when } from "./dom.js"
-import { paths } from "./paths.js"
 import { t, tOr, word } from "./i18n.js"
 
 const reasonsText = (reasons) => reasons.map((r) => tOr(`sms.reason.${r.code}`, r.message)).join(", ")
@@ -23,7 +22,7 @@ export function smsStatusOf(item) {
 
 /** The SMS tasks of the caller that are active. */
 async function smsTasks() {
-  const page = await get(paths.tasks, { limit: 200 })
+  const page = await call("getApiTasks", { query: { limit: 200 } })
   return itemsOf(page).filter((task) => task.channel === "sms" && task.status === "active")
 }
 
@@ -31,14 +30,14 @@ async function smsTasks() {
 
 /** The teams the caller administers (where they may write templates), by name. */
 async function writableTeams() {
-  const [teams, reach] = await Promise.all([get(paths.teams, { limit: 200 }), get("/api/org/reach")])
+  const [teams, reach] = await Promise.all([call("getApiTeams", { query: { limit: 200 } }), call("getApiOrgReach")])
   const mine = new Set(reach.administered ?? [])
   return itemsOf(teams).filter((x) => mine.has(x.id))
 }
 
 /** The SMS screen: the caller's SMS tasks and the templates they see (edited where their team's admins). */
 export async function smsView() {
-  const [tasks, templates, teams, writable] = await Promise.all([smsTasks(), get(paths.smsTemplates), get(paths.teams, { limit: 200 }), writableTeams()])
+  const [tasks, templates, teams, writable] = await Promise.all([smsTasks(), call("getApiSmsTemplates"), call("getApiTeams", { query: { limit: 200 } }), writableTeams()])
   const teamName = new Map(itemsOf(teams).map((x) => [x.id, x.name]))
   const taskList = tasks.length
     ? h("ul", { class: "plain sms-tasks" }, tasks.map((task) => h("li", {}, h("a", { href: `#/sms/tasks/${encodeURIComponent(task.id)}`, dataset: { task: task.id } }, task.name), " ", h("small", { class: "muted" }, t("sms.taskLine", { name: task.description ?? "", urgency: task.urgency })))))
@@ -62,7 +61,7 @@ export async function smsView() {
                     h("button", { type: "button", class: "secondary", dataset: { edit: x.id }, onclick: () => editor.load(x) }, t("sms.edit")),
                     " ",
                     h("button", { type: "button", class: "secondary", dataset: { delete: x.id }, onclick: async (ev) => {
-                      const r = await act(ev.currentTarget, t("sms.saveFailed"), () => del(paths.smsTemplate(x.id)))
+                      const r = await act(ev.currentTarget, t("sms.saveFailed"), () => call("deleteApiSmsTemplatesById", { params: { id: x.id } }))
                       if (r === undefined) return
                       showInfo(t("sms.deleted", { name: x.name }))
                       go("#/sms")
@@ -105,7 +104,7 @@ function templateEditor(fields, teams) {
     const mine = ++latest
     if (!text.value.trim()) return replace(check)
     try {
-      const c = await post(paths.smsTemplateCheck, { text: text.value })
+      const c = await call("postApiSmsTemplatesCheck", { body: { text: text.value } })
       if (mine !== latest) return
       replace(
         check,
@@ -138,13 +137,13 @@ function templateEditor(fields, teams) {
     let r
     save.disabled = true
     try {
-      r = await request("PUT", paths.smsTemplate(id.value.trim()), body)
+      r = await call("putApiSmsTemplatesById", { params: { id: id.value.trim() }, body })
     } catch (e) {
       for (const old of document.querySelectorAll("#messages .msg.error")) old.remove()
       const kind = e instanceof ApiError && e.status === 409 ? e.details?.kind : undefined
       // Someone else saved first: say so in the person's language and load what is stored now.
       if (kind === "stale-version") {
-        const now = (await get(paths.smsTemplates)).items.find((x) => x.id === id.value.trim())
+        const now = (await call("getApiSmsTemplates")).items.find((x) => x.id === id.value.trim())
         showError(new Error(t("sms.stale")), t("sms.saveFailed"))
         if (now) load(now)
       } else if (kind === "already-exists") showError(new Error(t("sms.nameTaken")), t("sms.saveFailed"))
@@ -170,10 +169,10 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
   const assigneeId = query.get("assignee") || undefined
   const whose = assigneeId ? { assigneeId } : {}
   const [task, templates, deliveries, team] = await Promise.all([
-    get(paths.task(taskId)),
-    get(paths.smsTemplates),
-    get(paths.smsDeliveries(taskId), whose),
-    hasRole("team-leader") ? get(paths.teamWork).catch(() => null) : null
+    call("getApiTasksById", { params: { id: taskId } }),
+    call("getApiSmsTemplates"),
+    call("getApiSmsTasksByIdDeliveries", { params: { id: taskId }, query: whose }),
+    hasRole("team-leader") ? call("getApiTeamWork").catch(() => null) : null
   ])
   const here = (id) => `#/sms/tasks/${encodeURIComponent(taskId)}${id && id !== meId() ? `?assignee=${encodeURIComponent(id)}` : ""}`
   const assignee = team ? select([[meId(), t("sms.whoseMine")], ...team.members.filter((m) => m.managerId !== meId()).map((m) => [m.managerId, m.name])], { name: "assignee" }) : null
@@ -191,7 +190,7 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
   const showPreview = async () => {
     let p
     try {
-      p = await post(paths.smsPreview(taskId), { templateId: choice.value, ...whose })
+      p = await call("postApiSmsTasksByIdPreview", { params: { id: taskId }, body: { templateId: choice.value, ...whose } })
     } catch (e) {
       showError(e, t("sms.preview"))
       return
@@ -227,7 +226,7 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
   }
   choice.addEventListener("change", () => void showPreview())
   send.addEventListener("click", async () => {
-    const r = await act(send, t("sms.sendFailed"), () => post(paths.smsSend(taskId), { templateId: choice.value, ...whose }))
+    const r = await act(send, t("sms.sendFailed"), () => call("postApiSmsTasksByIdSend", { params: { id: taskId }, body: { templateId: choice.value, ...whose } }))
     if (r === undefined) return
     showInfo(t("sms.sentReport", { sent: r.sent.length, skipped: r.skipped.length, failed: r.failed.length }))
     go(here(assigneeId))
@@ -276,7 +275,7 @@ export function smsItemControl(item, customer, reload) {
   const status = smsStatusOf(item)
   const button = h("button", { type: "button", class: "secondary sms-send", dataset: { smsItem: item.id } }, status === "not-sent" ? t("sms.item.send") : t("sms.item.resend"))
   button.addEventListener("click", async () => {
-    const r = await act(button, t("sms.sendFailed"), () => post(paths.smsSend(item.taskId), { itemIds: [item.id] }))
+    const r = await act(button, t("sms.sendFailed"), () => call("postApiSmsTasksByIdSend", { params: { id: item.taskId }, body: { itemIds: [item.id] } }))
     if (r === undefined) return
     if (r.sent.length) showInfo(t("sms.item.sent", { name: customer.name ?? customer.id }))
     else showError(new Error(t("sms.item.notSent", { reasons: reasonsText([...r.skipped.flatMap((s) => s.reasons), ...r.failed.map((f) => ({ code: "failed", message: f.detail }))]) })), t("sms.sendFailed"))
