@@ -60,6 +60,11 @@ describe("the DND list", () => {
 
     const leaders = await list(leader)
     expect(leaders.items.map((e) => e.customerId).sort()).toEqual([a.id, b.id].sort())
+    // Each entry names its customer (masked phone), so the list screen shows no raw ids.
+    const named = leaders.items.find((e) => e.customerId === a.id) as DndEntry & { customerName: string; customerPhone: string }
+    expect(named.customerName).toBe(a.name)
+    expect(named.customerPhone).toMatch(/^\d{3}\*{4}\d{4}$/)
+    expect(named.customerPhone).not.toBe(a.phones[0])
     expect(leaders.items.map((e) => e.createdAt)).toEqual([...leaders.items.map((e) => e.createdAt)].sort().reverse())
     expect((await list(admin)).items.map((e) => e.id)).not.toContain("dnd-sh-1")
     expect((await list(approver)).items).toEqual([])

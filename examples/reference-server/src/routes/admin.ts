@@ -13,6 +13,7 @@ import { isXlsx, xlsxToCsv } from "../xlsxImport"
 import { uploadEncoding } from "./tasks"
 import type { Router } from "../http"
 import { auditSystem } from "./auth"
+import { ItemCustomer, withCustomers } from "./names"
 import { type ApiContext, BoolString, Cursor, IdParams, IdString, Limit, PageOf, actAs } from "./support"
 
 const NewChildTeam = z.object({ parentId: IdString, name: z.string().trim().min(1).max(200), adminId: IdString, id: IdString.optional() }).strict()
@@ -138,10 +139,11 @@ export const adminRoutes = (r: Router, ctx: ApiContext): void => {
   r.route({
     ...{ method: "GET", path: "/api/dnd", tag: "dnd", query: DndListQuery },
     summary: "DND entries of the customers in the caller's scope, newest first, filtered by channel, source, reason, status now and customer name or phone (paged)",
-    responses: { 200: { description: "A page of entries", schema: PageOf(DndEntry) } },
-    handler: async ({ principal, query: { limit, cursor, ...q } }) => ({
-      json: await actAs(ctx, principal).dnd.list(dndFilter(q), { limit, cursor: cursor ?? null })
-    })
+    responses: { 200: { description: "A page of entries, each with its customer's name and masked phone", schema: PageOf(DndEntry.and(ItemCustomer)) } },
+    handler: async ({ principal, query: { limit, cursor, ...q } }) => {
+      const me = actAs(ctx, principal)
+      return { json: await withCustomers(me, await me.dnd.list(dndFilter(q), { limit, cursor: cursor ?? null })) }
+    }
   })
   r.route({
     ...{ method: "GET", path: "/api/dnd/export", tag: "dnd", query: DndListParams },

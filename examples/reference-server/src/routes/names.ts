@@ -41,11 +41,11 @@ export const withAuthorNames = async <A extends { readonly authorId: string }>(
   return { items: page.items.map((x) => ({ ...x, authorName: names.get(x.authorId)?.name ?? null })), nextCursor: page.nextCursor }
 }
 
-/** `customerName` and `customerPhone` (the first number, masked) of a work item's customer; null when out of the caller's scope. */
+/** `customerName` and `customerPhone` (the first number, masked) of a record's customer (work item, DND entry); null when out of the caller's scope. */
 export const ItemCustomer = z.object({ customerName: z.string().nullable(), customerPhone: z.string().nullable() })
 
 /**
- * A page of work items with their customers' names and masked first phone numbers, read through
+ * A page of records with a `customerId` (work items, DND entries) with their customers' names and masked first phone numbers, read through
  * the caller's scope (one read for the page).
  *
  * @example
@@ -53,10 +53,10 @@ export const ItemCustomer = z.object({ customerName: z.string().nullable(), cust
  * json: await withCustomers(me, await me.workItems.list(filter, page)) // items[0].customerName === "张秀", customerPhone "138****5678"
  * ```
  */
-export const withCustomers = async (
+export const withCustomers = async <A extends { readonly customerId: string } = WorkItem>(
   me: { readonly customers: { readonly getMany: (ids: ReadonlyArray<string>) => Promise<ReadonlyArray<{ readonly id: string; readonly name: string; readonly phones: ReadonlyArray<string> }>> } },
-  page: { readonly items: ReadonlyArray<WorkItem>; readonly nextCursor: string | null }
-): Promise<{ items: Array<WorkItem & z.infer<typeof ItemCustomer>>; nextCursor: string | null }> => {
+  page: { readonly items: ReadonlyArray<A>; readonly nextCursor: string | null }
+): Promise<{ items: Array<A & z.infer<typeof ItemCustomer>>; nextCursor: string | null }> => {
   const ids = [...new Set(page.items.map((w) => w.customerId))]
   const customers = new Map((ids.length ? await me.customers.getMany(ids) : []).map((c) => [c.id, c]))
   return {

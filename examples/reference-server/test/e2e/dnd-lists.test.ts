@@ -57,7 +57,10 @@ inBothLanguages("the admin's DND list: check, import, filter, export", async (lo
     await page.locator("table.dnd-list tbody tr").first().waitFor()
     const rows = await page.locator("table.dnd-list tbody tr").allTextContents()
     expect(rows.length).toBe(1)
-    expect(rows[0]).toContain(b.id)
+    // The customer by name and masked phone, never the raw id or the full number.
+    expect(rows[0]).toContain(b.name)
+    expect(rows[0]).not.toContain(b.id)
+    expect(rows[0]).toMatch(/\d{3}\*{4}\d{4}/)
     // The export link carries the same filters.
     const href = await page.locator("a.dnd-export").getAttribute("href")
     expect(href).toContain("channel=letter")

@@ -463,7 +463,7 @@ async function dndList(params) {
   const list = rows.length
     ? table(
         [
-          { title: t("adm.dnd.col.customer"), cell: (e) => h("a", { href: `#/admin/dnd?${new URLSearchParams({ customer: e.customerId })}` }, e.customerId) },
+          { title: t("adm.dnd.col.customer"), cell: (e) => [h("a", { href: `#/admin/dnd?${new URLSearchParams({ customer: e.customerId })}` }, e.customerName ?? e.customerId), e.customerPhone ? h("span", { class: "muted" }, ` ${e.customerPhone}`) : null] },
           { title: t("dnd.channel"), cell: (e) => word("channel", e.channel) },
           { title: t("adm.dnd.col.reason"), cell: (e) => e.reason },
           { title: t("adm.col.source"), cell: (e) => tOr(`adm.dnd.src.${e.source}`, e.source) },
