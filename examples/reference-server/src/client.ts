@@ -2,8 +2,8 @@
  * The page's API client, generated from the route table: the server serves it as the plain ES
  * module `/workbench/client.js` (no build step), one entry per API route named by its OpenAPI
  * operation id, so the page builds its paths from the same route definitions the server routes and
- * describes, never from hand-written strings. `static/paths.js` and `static/api.js` are thin
- * wrappers over it.
+ * describes, never from hand-written strings. `static/api.js` is a thin wrapper
+ * over it.
  */
 import { isArrayField, type RouteInfo } from "./http"
 import { operationId } from "./openapi"

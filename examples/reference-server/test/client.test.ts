@@ -3,7 +3,7 @@
  * (`static/client.d.ts`) from the same zod schemas, and the page calls the API only through it: no
  * hand-written `/api/` path is left in the page, and tsc rejects a call that does not fit a route.
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -15,9 +15,8 @@ import { client, startTestServer } from "./support"
 
 let server: RunningServer
 let dir: string
-// The generated module and paths.js, loaded as the browser loads them (plain ES modules).
+// The generated module, loaded as the browser loads it (a plain ES module).
 let generated: any
-let paths: Record<string, unknown>
 
 beforeAll(async () => {
   server = await startTestServer()
@@ -26,18 +25,12 @@ beforeAll(async () => {
   expect(r.headers.get("content-type")).toContain("text/javascript")
   dir = mkdtempSync(join(tmpdir(), "winback-client-"))
   writeFileSync(join(dir, "client.js"), r.body as string)
-  copyFileSync(new URL("../src/workbench/static/paths.js", import.meta.url), join(dir, "paths.js"))
   generated = await import(pathToFileURL(join(dir, "client.js")).href)
-  paths = (await import(pathToFileURL(join(dir, "paths.js")).href)).paths
 })
 afterAll(async () => {
   await server?.close()
   rmSync(dir, { recursive: true, force: true })
 })
-
-/** The route of a concrete path, matched against the router's templates. */
-const routesOf = (path: string) =>
-  server.router.list().filter((r) => new RegExp(`^${r.path.replace(/:[a-zA-Z]+/g, "[^/]+")}$`).test(path.split("?")[0]!))
 
 describe("the generated client", () => {
   it("has every API route of the router, by operation id, and no other", () => {
@@ -59,17 +52,6 @@ describe("the generated client", () => {
     const call = generated.callWith(async (...args: Array<unknown>) => sent.push(args))
     await call("postApiTasksByIdApprove", { params: { id: "t-1" }, body: { note: "ok" } })
     expect(sent).toEqual([["POST", "/api/tasks/t-1/approve", { note: "ok" }]])
-  })
-
-  it("gives the page's paths.js a registered route for every entry", () => {
-    // Entries whose argument picks one of a family of routes get a real member of the family.
-    const args: Readonly<Record<string, Array<string>>> = {}
-    for (const [name, entry] of Object.entries(paths)) {
-      const path = typeof entry === "string" ? entry : (entry as (...a: Array<string>) => string)(...(args[name] ?? ["x-1", "y-2"]))
-      expect(routesOf(path).length, `${name}: ${path}`).toBeGreaterThan(0)
-    }
-    expect(paths.itemQuestionnaire).toBeTypeOf("function")
-    expect((paths.itemQuestionnaire as (id: string, l: string) => string)("w 1", "zh-CN")).toBe("/api/work-items/w%201/questionnaire?locale=zh-CN")
   })
 })
 

@@ -83,7 +83,7 @@ describe("workbench", () => {
       expect(a.headers.get("content-type")).toContain(type)
     }
     // Data reaches the page as text only: no script of the workbench parses HTML.
-    for (const file of ["app.js", "agent.js", "leader.js", "ui.js", "dom.js", "api.js", "paths.js"]) {
+    for (const file of ["app.js", "agent.js", "leader.js", "desk.js", "approver.js", "admin.js", "director.js", "sms.js", "appointments.js", "customer-panels.js", "ui.js", "dom.js", "api.js", "i18n.js", "client.js"]) {
       const js = await (await fetch(`${wb.server.url}/workbench/${file}`)).text()
       expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/)
     }

@@ -69,15 +69,5 @@ export const qs = (params) => queryString(params)
  */
 export const call = callWith((method, path, body) => request(method, path, body === undefined && method === "POST" ? {} : body))
 
-// Untyped senders by path, kept for code written before the typed client; the page uses `call`.
-/** @deprecated Use `call(op, { params, query })`: typed against the route's schemas. */
-export const get = (path, params = {}) => request("GET", path + qs(params))
-/** @deprecated Use `call(op, { params, body })`: typed against the route's schemas. */
-export const post = (path, body = {}) => request("POST", path, body)
-/** POST of a file's bytes as they are (e.g. a CSV import, `type` "text/csv"). @deprecated Use `call(op, { params, query, body: new Blob([bytes], { type }) })`. */
-export const upload = (path, bytes, type) => request("POST", path, new Blob([bytes], { type }))
-/** DELETE, with an optional JSON body (e.g. the reason of a removal). @deprecated Use `call(op, { params, body })`. */
-export const del = (path, body) => request("DELETE", path, body)
-
 /** The items of a page answer, whatever the list's envelope ({ items } or a bare array). */
 export const itemsOf = (page) => (Array.isArray(page) ? page : (page?.items ?? []))
