@@ -110,6 +110,8 @@ describe.each([
       await page.locator("#rp-h").waitFor()
       const article = page.locator('article.report[data-report="funnel"]')
       await article.locator("table.report-table").first().waitFor({ timeout: 30_000 })
+      // The report (a chart and a ten-column table) stays within the window: no sideways scrolling of the page.
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement.scrollWidth <= (globalThis as unknown as { document: { documentElement: { clientWidth: number } } }).document.documentElement.clientWidth)).toBe(true)
       const funnelForm = page.locator('form.report-form[data-report="funnel"]')
       expect(await funnelForm.locator('input[name="from"]').inputValue()).toBe("2026-11-01")
       expect(await funnelForm.locator('input[name="to"]').inputValue()).toBe(asOf)
