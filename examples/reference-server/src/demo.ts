@@ -66,6 +66,8 @@ export const seedIfEmpty =
     readonly loader?: DemoFactsLoader
     /** Also the demo SMS work (templates and a dunning SMS task; `pnpm start` seeds it). */
     readonly sms?: boolean
+    /** Also the login agent's booked callbacks with reminders (`pnpm start` seeds them; see `DemoWorkOptions.appointments`). */
+    readonly appointments?: boolean
   }) =>
   async (ctx: Stores & SeedContext): Promise<ReadonlyArray<DemoLogin>> => {
     const stores = ctx.stores
@@ -83,7 +85,8 @@ export const seedIfEmpty =
         logins,
         questionnaire: standardVersionRecord(logins.director, `${options.asOf}T00:00:00.000Z`),
         // The zh demo (names in Chinese characters) names its tasks in Chinese too.
-        locale: options.demo?.names === "hanzi" ? "zh-CN" : "en"
+        locale: options.demo?.names === "hanzi" ? "zh-CN" : "en",
+        ...(options.appointments ? { appointments: true } : {})
       })
       if (options.sms && ctx.smsTemplates) await seedDemoSms(ctx.winback, ctx.smsTemplates, { asOf: options.asOf, logins, locale: options.demo?.names === "hanzi" ? "zh-CN" : "en" })
     }

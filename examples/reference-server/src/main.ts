@@ -109,6 +109,7 @@ const server = await startServer({
     customers,
     asOf: today,
     sms: true,
+    appointments: true,
     demo: { names: demoLocale.names },
     onProgress: (n) => process.stdout.write(`\rSeeding demo data: ${n}/${customers} customers`),
     // The embedded default loads the demo in bulk (binary COPY in one transaction).

@@ -27,7 +27,7 @@ describe.each([
 ])("$label in zh", ({ customers }) => {
   let server: RunningServer
   beforeAll(async () => {
-    const seed = seedIfEmpty({ customers, asOf, sms: true, demo: { names: "hanzi" } })
+    const seed = seedIfEmpty({ customers, asOf, sms: true, appointments: true, demo: { names: "hanzi" } })
     // 10:00 in Beijing on the demo's business day.
     server = await startTestServer(memoryStorage(), { seed, clock: demoClockLayer(`${asOf}T02:00:00.000Z`) })
   }, 120_000)
@@ -59,5 +59,19 @@ describe.each([
     expect(phone.some((xs) => xs.length === 2)).toBe(true)
     expect(phone.flat().some((o) => o.item.state === "in-progress" && o.ready)).toBe(true)
     expect(list.some((c) => c.items.some((o) => o.item.channel === "sms"))).toBe(true)
+  })
+
+  it("books the login agent's callbacks: the follow-up's this morning (its reminder due at login) and one tomorrow, 15 minutes' notice each", async () => {
+    const agent = await login("agent")
+    type Row = { appointment: { id: string; customerId: string; at: string; workItemId: string | null; remindMinutesBefore: number; state: string } }
+    const rows = ((await agent.get("/api/my-appointments")).body as { items: Array<Row> }).items.map((r) => r.appointment)
+    expect(rows.map((a) => a.at)).toEqual([`${asOf}T00:00:00.000Z`, expect.stringMatching(/T02:00:00\.000Z$/)])
+    for (const a of rows) expect(a).toMatchObject({ state: "booked", remindMinutesBefore: 15 })
+    // The morning callback belongs to the follow-up: its item is the in-progress one, and ready.
+    const item = (await agent.get(`/api/work-items/${encodeURIComponent(rows[0]!.workItemId!)}`)).body as { state: string; customerId: string }
+    expect(item).toMatchObject({ state: "in-progress", customerId: rows[0]!.customerId })
+    // At 10:00 the morning callback's reminder is due (the banner); tomorrow's is not.
+    const due = ((await agent.get("/api/reminders")).body as { items: Array<Row> }).items.map((r) => r.appointment.id)
+    expect(due).toEqual([rows[0]!.id])
   })
 })

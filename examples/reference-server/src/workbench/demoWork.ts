@@ -56,6 +56,13 @@ export interface DemoWorkOptions {
   readonly perAgent?: number
   /** The language of the demo tasks' and rule's names and descriptions (default `en`; the zh demo: `zh-CN`). */
   readonly locale?: "en" | "zh-CN"
+  /**
+   * Also book the login agent's callbacks (default off; `pnpm start` turns it on): the follow-up's
+   * callback at 08:00 China time on `asOf` (its reminder is due when the agent logs in) and a care
+   * call at 10:00 the next day, each with the default 15-minute reminder, so "My appointments" and
+   * the reminder banner have work on day one.
+   */
+  readonly appointments?: boolean
 }
 
 /** The demo work's words in each language (data, as a call center would have typed them). */
@@ -65,6 +72,7 @@ const demoTexts = {
     care: { name: "Care call: contract ends soon", description: "Contract or device agreement ends within two months." },
     pool: "demo: back to the team's pool",
     followUp: "Reached; asked to be called back tomorrow morning about the renewal offer.",
+    callback: "Call back about the renewal offer, as agreed.",
     rule: "Zero bill this month (win-back)",
     pending: { name: "Win-back: zero bill this month", description: "Customers with a zero bill this month: call them before they leave." }
   },
@@ -73,6 +81,7 @@ const demoTexts = {
     care: { name: "关怀回访：合约即将到期", description: "合约或购机协议两个月内到期。" },
     pool: "演示：退回班组未分配池",
     followUp: "已接通；客户要求明早再来电详谈续约优惠。",
+    callback: "按约定回电，详谈续约优惠。",
     rule: "本月零账单（挽回）",
     pending: { name: "挽回：本月零账单", description: "本月账单为零的客户：在流失前联系他们。" }
   }
@@ -211,6 +220,15 @@ const seedWith = async (winback: Winback, options: DemoWorkOptions): Promise<Dem
   if (followUpCustomer !== undefined) {
     const [item] = (await winback.stores.workItems.list({ taskId: care.id, customerIds: [followUpCustomer] }, { limit: 1 })).items
     if (item) await winback.as(agent).execution.recordCall({ customerId: followUpCustomer, itemIds: [item.id], disposition: "reschedule", rescheduleAt: `${options.asOf}T00:00:00.000Z`, note: text.followUp })
+    // Booked callbacks (opt-in): the follow-up's at 08:00 this morning (its reminder is due when the
+    // agent logs in), a care call at 10:00 tomorrow (China time, UTC+8).
+    if (item && options.appointments) {
+      const me = winback.as(agent)
+      await me.appointments.book({ customerId: followUpCustomer, at: `${options.asOf}T00:00:00.000Z`, channel: "phone", workItemId: item.id, note: text.callback })
+      const [care2] = (await winback.stores.workItems.list({ taskId: care.id, assigneeId: agent, states: ["open"] }, { limit: 1 })).items
+      const next = new Date(Date.parse(`${options.asOf}T02:00:00.000Z`) + 86_400_000).toISOString()
+      if (care2) await me.appointments.book({ customerId: care2.customerId, at: next, channel: "phone", workItemId: care2.id, note: text.callback })
+    }
   }
 
   // The pool: the leader reclaims the extra items (audited as work-item.reclaim); they stay with
