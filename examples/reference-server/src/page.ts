@@ -88,7 +88,7 @@ ${logins}
 </div>
 <div id="app" hidden>
 <header class="topbar"><span class="logo">Winback</span>
-<nav id="nav" aria-label="${t("nav.main")}"><a href="#/work">${t("nav.work")}</a><a id="nav-approvals" href="#/approvals">${t("nav.approvals")}</a><a id="nav-team" href="#/team">${t("nav.team")}</a><a id="nav-imports" href="#/imports" hidden>${t("ldr.navImports")}</a><a id="nav-offers" href="#/offers" hidden>${t("ldr.navOffers")}</a><a href="#/reports">${t("nav.reports")}</a><a id="nav-admin" href="#/admin" hidden>${t("nav.admin")}</a><a id="nav-appointments" href="#/appointments" hidden>${t("nav.appointments")}</a><a id="nav-sms" href="#/sms">${t("nav.sms")}</a>
+<nav id="nav" aria-label="${t("nav.main")}"><a id="nav-work" href="#/work">${t("nav.work")}</a><a id="nav-approvals" href="#/approvals">${t("nav.approvals")}</a><a id="nav-team" href="#/team">${t("nav.team")}</a><a id="nav-imports" href="#/imports" hidden>${t("ldr.navImports")}</a><a id="nav-offers" href="#/offers" hidden>${t("ldr.navOffers")}</a><a id="nav-reports" href="#/reports">${t("nav.reports")}</a><a id="nav-admin" href="#/admin" hidden>${t("nav.admin")}</a><a id="nav-appointments" href="#/appointments" hidden>${t("nav.appointments")}</a><a id="nav-sms" href="#/sms">${t("nav.sms")}</a>
 <a id="nav-overview" href="#/overview" hidden>${t("nav.overview")}</a><a id="nav-audit" href="#/audit" hidden>${t("nav.audit")}</a></nav>
 <span id="whoami" class="whoami"></span><button id="logout" type="button" class="secondary">${t("nav.logout")}</button></header>
 <main id="view" tabindex="-1"></main>

@@ -38,6 +38,14 @@ describe("admin routes", () => {
     expect((await agent.get("/api/org/reach")).body).toEqual({ administered: [], canManageRoles: false, today: "2026-11-25" })
   })
 
+  it("names every team's admin in the tree, other regions' teams too: the page shows people, not ids", async () => {
+    const teams = (await agent.get("/api/teams?limit=200")).body.items as Array<{ id: string; adminId: string; adminName: string | null }>
+    expect(teams.length).toBe(demoOrg.teams.length)
+    const nameOf = new Map(demoOrg.managers.map((m) => [m.id, m.name]))
+    for (const team of teams) expect([team.id, team.adminName]).toEqual([team.id, nameOf.get(team.adminId)])
+    expect(teams.some((x) => x.id === "t-shanghai" && x.adminName !== null)).toBe(true)
+  })
+
   it("creates a team under a parent the caller administers and renames it, both audited; outsiders get 403", async () => {
     const created = await dir.post("/api/teams", { parentId: "t-beijing-d1", name: "Night shift", adminId: squadLead })
     expect(created.status).toBe(201)

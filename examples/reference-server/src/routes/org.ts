@@ -6,7 +6,11 @@ import { z } from "zod"
 import { Allocate, Customer, CustomerMasterPatch, Forbidden, IsoDate, Manager, NotFound, OfferUse, Team, UsageHistory, WorkItem } from "@winback/core"
 import type { Router } from "../http"
 import { pageCustomer } from "./agent"
+import { managerNames } from "./names"
 import { type ApiContext, Cursor, IdParams, IdString, Limit, PageOf, PageQuery, pageArray, pageOf, actAs } from "./support"
+
+/** A team with its admin's display name, as the team tree lists it. */
+const TeamWithAdmin = Team.extend({ adminName: z.string().nullable() })
 
 const CustomersQuery = z.object({
   region: z.string().min(1).max(100).optional(),
@@ -94,14 +98,17 @@ export const orgRoutes = (r: Router, ctx: ApiContext): void => {
     method: "GET",
     path: "/api/teams",
     tag: "org",
-    summary: "The team tree (every team; membership and data stay scoped)",
+    summary: "The team tree (every team, with its admin's name; membership and data stay scoped)",
     query: TeamsQuery,
-    responses: { 200: { description: "A page of teams", schema: PageOf(Team) } },
+    responses: { 200: { description: "A page of teams, each with `adminName` (null when the staff directory does not know the admin)", schema: PageOf(TeamWithAdmin) } },
     handler: async ({ principal, query: q }) => {
       const teams = (await actAs(ctx, principal).teams.list())
         .filter((t) => (q.region === undefined || t.region === q.region) && (q.parentId === undefined || (q.parentId === "root" ? t.parentId === null : t.parentId === q.parentId)))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      return { json: pageArray(teams, q) }
+      const page = pageArray(teams, q)
+      // The tree names every team's admin, as it names every team: the page shows people, not ids.
+      const names = await managerNames(ctx, page.items.map((t) => t.adminId))
+      return { json: { ...page, items: page.items.map((t) => ({ ...t, adminName: names.get(t.adminId)?.name ?? null })) } }
     }
   })
   r.route({

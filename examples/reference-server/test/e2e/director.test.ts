@@ -79,6 +79,8 @@ describe.each([
 
       // The overview: the director lands on it; the team selector lists the region's teams by name.
       await page.locator("#ov-h").waitFor()
+      // A director (and admin) has no work list of their own; every other screen is theirs.
+      expect(await page.locator("#nav a:visible").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(["#/approvals", "#/team", "#/reports", "#/admin", "#/sms", "#/overview", "#/audit"])
       expect(await page.locator("#ov-h").textContent()).toBe(w.overview)
       const people = (await directorApi.get("/api/director/people")).body as { teams: Array<{ id: string; name: string }>; managers: Array<{ id: string; name: string }> }
       const teamOptions = await page.locator("#ov-team option").allTextContents()

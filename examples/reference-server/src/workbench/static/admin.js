@@ -124,7 +124,7 @@ export async function teamsView(params) {
       {},
       h("a", { href: `#/admin?team=${enc(x.id)}`, class: "team-open", "aria-current": x.id === chosen ? "true" : null }, x.name),
       " ",
-      h("span", { class: "muted" }, t("adm.teams.admin", { name: o.nameOf(x.adminId) })),
+      h("span", { class: "muted" }, t("adm.teams.admin", { name: x.adminName ?? o.nameOf(x.adminId) })),
       children(x.id).length ? h("ul", { class: "tree" }, children(x.id).map(node)) : null
     )
   const tree = h("div", { class: "col card" }, h("h3", {}, t("adm.teams.tree")), h("ul", { class: "tree" }, children(null).map(node)))

@@ -42,7 +42,16 @@ const routes = [
   [/^#\/audit$/, () => auditView()]
 ]
 
-const defaultRoute = () => (hasRole("director") && !hasRole("agent", "team-leader") ? "#/overview" : hasRole("approver") && !hasRole("agent", "team-leader") ? "#/approvals" : hasRole("team-leader", "director") && !hasRole("agent") ? "#/team" : "#/work")
+const defaultRoute = () =>
+  hasRole("director") && !hasRole("agent", "team-leader")
+    ? "#/overview"
+    : hasRole("approver") && !hasRole("agent", "team-leader")
+      ? "#/approvals"
+      : hasRole("team-leader", "director") && !hasRole("agent")
+        ? "#/team"
+        : isAdmin() && !hasRole("agent")
+          ? "#/admin"
+          : "#/work"
 
 async function render() {
   if (!session.me) return showLogin()
@@ -92,6 +101,11 @@ async function showApp() {
   $("app").insertBefore($("messages"), $("view"))
   const me = session.me
   replace($("whoami"), h("span", { class: "who-name" }, me.name ?? meId()), " ", h("span", { class: "who-roles" }, roleNames(me).map((r) => tOr(`role.${r}`, r)).join(", ")))
+  // Each screen shows for the roles that can use it (the server refuses the rest anyway): an
+  // approver sees approvals, not an empty work list, a report they may not read or SMS they do not send.
+  $("nav-work").hidden = !hasRole("agent", "team-leader") && (isAdmin() || hasRole("approver", "director"))
+  $("nav-reports").hidden = !hasRole("agent", "team-leader", "director", "admin")
+  $("nav-sms").hidden = !hasRole("agent", "team-leader", "director", "admin")
   $("nav-approvals").hidden = !hasRole("approver", "admin", "director", "team-leader")
   $("nav-team").hidden = !hasRole("team-leader", "director")
   $("nav-admin").hidden = !isAdmin()
