@@ -368,8 +368,13 @@ describe("audit", () => {
     const c = (await agent.get("/api/customers?limit=1")).body.items[0]
     const note = await agent.post("/api/audit/notes", { note: "asked for a contract copy", customerId: c.id })
     expect(note.status).toBe(201)
+    expect(typeof note.body.seq).toBe("number")
     const mine = await agent.get(`/api/audit?customerId=${c.id}&category=manual`)
-    expect(mine.body.items.map((e: { id: string }) => e.id)).toContain(note.body.id)
+    // Entries are known by `seq`; each names its customer (the audit screen shows people, not ids).
+    expect(mine.body.items.find((e: { seq: number }) => e.seq === note.body.seq)).toMatchObject({ customerId: c.id, customerName: c.name, note: "asked for a contract copy" })
+    const general = await agent.post("/api/audit/notes", { note: "general remark" })
+    expect(general.status).toBe(201)
+    expect((await agent.get("/api/audit?category=manual&limit=200")).body.items.find((e: { seq: number }) => e.seq === general.body.seq)).toMatchObject({ customerId: null, customerName: null, note: "general remark" })
     for (const e of (await agent.get("/api/audit?limit=200")).body.items) expect(e.actorId).toBe(demoLogins.agent)
     expect((await director.get("/api/audit/verify")).body.ok).toBe(true)
     expect((await agent.get("/api/audit?from=yesterday")).status).toBe(400)

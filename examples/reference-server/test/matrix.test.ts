@@ -16,6 +16,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Customer, newWorkItem } from "@winback/core"
 import { demoPassword, type RunningServer } from "../src/server"
+import { catalogues, locales } from "../src/i18n"
 import { type Answer, asOf, client, demoLogins, demoOrg, startTestServer } from "./support"
 
 type Role = "agent" | "teamLeader" | "districtLeader" | "director" | "approver"
@@ -1244,5 +1245,21 @@ describe("imports, previews and task populations stay in scope (issue 14)", () =
     // The approver sees the task's own figures, but no customer's id.
     expect(beijing.preview.result.handedOut).toBe(beijing.picked)
     expect(beijing.preview.sample).toEqual([])
+  })
+})
+
+describe("the audit log's words", () => {
+  // Runs last: by now the routes above have written every kind of change the server makes.
+  it("names every action the routes wrote, in English and in zh-CN (the audit screen shows no raw keys)", async () => {
+    const actions = new Set<string>()
+    let cursor: string | undefined
+    do {
+      const page = await server.winback.stores.audit.query({}, { limit: 1000, ...(cursor ? { cursor } : {}) })
+      for (const e of page.items) actions.add(e.action)
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+    expect(actions.size).toBeGreaterThan(20)
+    const missing = [...actions].sort().flatMap((a) => locales.filter((l) => !(`audit.action.${a}` in catalogues[l])).map((l) => `${l}: ${a}`))
+    expect(missing).toEqual([])
   })
 })

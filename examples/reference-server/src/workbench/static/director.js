@@ -341,7 +341,7 @@ export async function auditView() {
               { title: t("dir.audit.actor"), cell: (e) => names.get(e.actorId) ?? e.actorId },
               { title: t("dir.audit.action"), cell: (e) => tOr(`audit.action.${e.action}`, e.action) },
               { title: t("dir.audit.record"), cell: (e) => [h("span", { class: "badge" }, tOr(`audit.cat.${e.category}`, e.category)), " ", h("code", {}, e.recordId)] },
-              { title: t("dir.audit.customerCol"), cell: (e) => e.customerId ?? "—" },
+              { title: t("dir.audit.customerCol"), cell: (e) => (e.customerId ? (e.customerName ? [e.customerName, " ", h("small", { class: "muted" }, e.customerId)] : e.customerId) : "—") },
               { title: t("dir.audit.note"), cell: (e) => e.note || "—" }
             ],
             rows,
