@@ -62,7 +62,7 @@ describe("over HTTP", () => {
     const zh = await (await fetch(`${server.url}/`, { headers: { "accept-language": "zh-CN,zh;q=0.9" } })).text()
     expect(zh).toContain('<html lang="zh-CN">')
     expect(zh).toContain("<title>Winback 工作台</title>")
-    expect(zh).toContain('<a href="#/work">工作列表</a>')
+    expect(zh).toContain('<a id="nav-work" href="#/work">工作列表</a>')
     expect(zh).toContain('data-locale="en" lang="en" aria-pressed="false">English</button>')
     expect(zh).toContain('data-locale="zh-CN" lang="zh-CN" aria-pressed="true">中文</button>')
     expect(zh).toContain('<span class="role">坐席</span>')
@@ -70,7 +70,7 @@ describe("over HTTP", () => {
     expect(enPage.headers.get("vary")).toContain("Accept-Language")
     const text = await enPage.text()
     expect(text).toContain('<html lang="en">')
-    expect(text).toContain('<a href="#/work">Work list</a>')
+    expect(text).toContain('<a id="nav-work" href="#/work">Work list</a>')
     const messages = await (await fetch(`${server.url}/workbench/messages.js`)).text()
     expect(messages).toContain('"work.title":"工作列表"')
   })
@@ -125,8 +125,16 @@ describe("over HTTP", () => {
     expect(r.status).toBe(200)
     const items = Array.isArray(r.body) ? r.body : r.body.items
     const drop = items.find((t: { id: string }) => t.id === "bill-drop")
-    expect(drop.labels["zh-CN"]).toEqual({ title: "账单下降", family: "流失风险", params: { dropPercent: "下降幅度（%）", baselineMonths: "基线月数" } })
-    expect(drop.labels.en).toEqual({ title: "Bill drop", family: "Churn risk", params: { dropPercent: "Drop (%)", baselineMonths: "Baseline months" } })
-    for (const t of items) expect(t.labels["zh-CN"].title, t.id).toMatch(/[\u4e00-\u9fff]/)
+    expect(drop.labels["zh-CN"]).toMatchObject({ title: "账单下降", family: "流失风险", params: { dropPercent: "下降幅度（%）", baselineMonths: "基线月数" } })
+    expect(drop.labels.en).toMatchObject({ title: "Bill drop", family: "Churn risk", params: { dropPercent: "Drop (%)", baselineMonths: "Baseline months" } })
+    expect(drop.labels.en.description).toBe(drop.description)
+    const backticked = (text: string) => [...new Set([...text.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]))].sort()
+    for (const t of items) {
+      expect(t.labels["zh-CN"].title, t.id).toMatch(/[\u4e00-\u9fff]/)
+      // What the template picks, in Chinese, naming the same parameters as the English text, each one the template has.
+      expect(t.labels["zh-CN"].description, t.id).toMatch(/[\u4e00-\u9fff]/)
+      expect(backticked(t.labels["zh-CN"].description), t.id).toEqual(backticked(t.description))
+      for (const p of backticked(t.description)) expect(Object.keys(t.labels.en.params), `${t.id}: ${p}`).toContain(p)
+    }
   })
 })

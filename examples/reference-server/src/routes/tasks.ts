@@ -54,7 +54,9 @@ const Template = z.object({
   description: z.string(),
   channel: z.string().nullable(),
   defaults: z.unknown(),
-  paramsSchema: z.unknown()
+  paramsSchema: z.unknown(),
+  /** The template's words per locale (en, zh-CN): title, family, description (parameters in `backticks`) and parameter names. */
+  labels: z.record(z.string(), z.object({ title: z.string(), family: z.string(), description: z.string(), params: z.record(z.string(), z.string()) }))
 })
 const ExtractionReport = z.object({ runId: z.string(), period: z.string(), asOf: z.string(), at: z.string(), created: z.number(), tasks: z.array(TaskExtraction) })
 const PlannedItem = z.object({ item: z.unknown(), ledger: z.unknown() }).loose()

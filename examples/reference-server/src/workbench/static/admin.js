@@ -223,6 +223,12 @@ function paramInput(key, value) {
   return { node: field(label, input), read: () => (numeric ? Number(input.value) : input.value) }
 }
 
+/** What a template picks, in the page's language, each `parameter` by its name (“Baseline months”, not `baselineMonths`). */
+const describe = (tpl) => {
+  const labels = tpl.labels?.[locale]
+  return (labels?.description ?? tpl.description).replace(/`([A-Za-z]+)`/g, (_, key) => `“${labels?.params?.[key] ?? tOr(`tparam.${key}`, key)}”`)
+}
+
 /** The catalogue: a template's parameters (per tier where it has them), a preview before saving, save and submit. */
 export async function rulesView(params) {
   const [templates, rules] = await Promise.all([all("getApiRuleTemplates"), call("getApiRules", { query: { limit: 100 } })])
@@ -246,7 +252,7 @@ export async function rulesView(params) {
     "form",
     { class: "rule-form card" },
     h("h3", {}, t("adm.rules.new")),
-    field(t("adm.rules.template"), tplSel, locale === "en" ? current.description : undefined),
+    field(t("adm.rules.template"), tplSel, describe(current)),
     field(t("adm.rules.ruleId"), ruleId),
     field(t("adm.rules.name"), name),
     h("fieldset", { class: "params" }, h("legend", {}, t("adm.rules.params")), inputs.length ? inputs.map(([, p]) => p.node) : h("p", { class: "muted" }, t("adm.rules.noParams"))),

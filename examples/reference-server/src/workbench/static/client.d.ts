@@ -123,7 +123,7 @@ export interface Operations {
   /** GET /api/reports/status-accounting: Monthly status accounting of the work items */
   getApiReportsStatusAccounting: { args: { query?: Query<{ month: string; taskId?: string }> }; required: false; answer: { [key: string]: any } }
   /** GET /api/rule-templates: The rule template catalogue */
-  getApiRuleTemplates: { args: { query?: Query<{ limit?: number | string; cursor?: string }> }; required: false; answer: { items: Array<{ id: string; version: number; family: string; title: string; description: string; channel: string | null; defaults: any; paramsSchema: any }>; nextCursor: string | null } }
+  getApiRuleTemplates: { args: { query?: Query<{ limit?: number | string; cursor?: string }> }; required: false; answer: { items: Array<{ id: string; version: number; family: string; title: string; description: string; channel: string | null; defaults: any; paramsSchema: any; labels: { [key: string]: { title: string; family: string; description: string; params: { [key: string]: string } } } }>; nextCursor: string | null } }
   /** GET /api/rules/:id/preview: How many customers the rule matches as of a date, with a sample */
   getApiRulesByIdPreview: { args: { params: { id: string | number }; query?: Query<{ asOf?: string }> }; required: true; answer: { count: number; sample: Array<string> } }
   /** GET /api/rules/:id: One rule instance (`ruleId@version`) */
