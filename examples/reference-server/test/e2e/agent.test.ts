@@ -99,6 +99,14 @@ for (const lang of languages) {
         expect(shown).toMatch(/^\d{3}\*+\d{4}$/)
         expect(await page.content()).not.toContain(full.slice(-8))
 
+        // The region by its name (its root team's, as the API lists it), not its code.
+        const region = (await wb.server.winback.stores.customers.get(flagged.customerId)).region
+        const agentApi = await apiAs(wb.server.url, wb.logins.agent)
+        const regionRoot = ((await agentApi.get("/api/teams?parentId=root&limit=200")).body.items as Array<{ region: string; name: string }>).find((x) => x.region === region)!
+        const facts = await page.locator("dl.facts").evaluate((dl) => Array.from((dl as unknown as { querySelectorAll: (s: string) => ArrayLike<{ textContent: string }> }).querySelectorAll("dd"), (d) => d.textContent))
+        expect(facts).toContain(regionRoot.name)
+        expect(facts).not.toContain(region)
+
         // No internal item id on the screen: items show the task's name and dates.
         const itemIds = await page.locator("li.item").evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { item: string } }).dataset.item))
         expect(itemIds).toContain(flagged.itemId)

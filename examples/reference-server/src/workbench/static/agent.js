@@ -4,7 +4,7 @@
 // do-not-disturb entry.
 import { call, itemsOf } from "./api.js"
 import { act, go, hasRole, meId, showError, showInfo } from "./ui.js"
-import { attachmentsPanel, ownerName, phoneLine, reasonsPanel } from "./customer-panels.js"
+import { attachmentsPanel, ownerName, phoneLine, reasonsPanel, regionName } from "./customer-panels.js"
 import { field, h, replace, select, table, uid, when } from "./dom.js"
 import { t, word } from "./i18n.js"
 import { smsItemControl } from "./sms.js"
@@ -156,7 +156,7 @@ export async function customerView(customerId) {
     [t("cust.tier"), word("tier", customer.tier)],
     [t("cust.lineStatus"), word("line", customer.lineStatus)],
     [t("cust.payment"), word("payment", customer.paymentType)],
-    [t("cust.region"), customer.region],
+    [t("cust.region"), await regionName(customer.region)],
     [t("cust.contractEnd"), customer.contractEnd ?? "—"],
     [t("cust.preferredChannel"), customer.preferredChannel ? word("channel", customer.preferredChannel) : "—"],
     [t("cust.owner"), await ownerName(customer, meId())]

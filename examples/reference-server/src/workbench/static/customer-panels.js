@@ -16,6 +16,18 @@ export async function ownerName(customer, myId) {
   return name ?? "—"
 }
 
+/** The region's roots, fetched once per page load: a region is known by its root team's name (北京大区, not `beijing`). */
+let regionRoots = null
+
+/** The region's name (its root team's name), or its code when no root team carries it. */
+export async function regionName(code) {
+  regionRoots ??= call("getApiTeams", { query: { parentId: "root", limit: 200 } }).then(
+    (page) => new Map(page.items.map((team) => [team.region, team.name])),
+    () => new Map()
+  )
+  return (await regionRoots).get(code) ?? code
+}
+
 const reasonText = (r) => t(`agent.reason.${r.code}`) === `agent.reason.${r.code}` ? r.message : t(`agent.reason.${r.code}`)
 
 /** The phone line: the first number masked and a Dial button (the server decides whether it may call now). */
