@@ -135,6 +135,27 @@ describe("SMS over HTTP (local gateway)", () => {
     expect(en.body).toMatchObject({ unknownFields: ["nickname"], encoding: "gsm-7", length: 3, segments: 1 })
   })
 
+  it("fills {{tier}} and {{region}} in the template's language: 金卡 and the region's name in a Chinese text, Gold in an English one, never the codes", async () => {
+    const roots = new Map(((await agent.get("/api/teams?parentId=root&limit=200")).body.items as Array<{ region: string; name: string }>).map((t) => [t.region, t.name]))
+    const tiers = { "zh-CN": { regular: "普通", silver: "银卡", gold: "金卡", diamond: "钻石" }, en: { regular: "Regular", silver: "Silver", gold: "Gold", diamond: "Diamond" } } as const
+    for (const [id, text, lang] of [
+      ["tier-zh", "尊敬的{{tier}}客户{{name}}（{{region}}），感谢您的支持。", "zh-CN"],
+      ["tier-en", "Dear {{tier}} customer {{name}} of {{region}}, thank you.", "en"]
+    ] as const) {
+      expect((await director.call("PUT", `/api/sms/templates/${id}`, { name: id, text })).status).toBe(200)
+      const preview = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: id })
+      expect(preview.status).toBe(200)
+      const items = preview.body.items as Array<{ customerId: string; text: string }>
+      expect(items.length).toBeGreaterThan(0)
+      for (const i of items) {
+        const c = await server.winback.stores.customers.get(i.customerId)
+        const tier = tiers[lang][c.tier as keyof (typeof tiers)[typeof lang]]
+        expect(i.text).toBe(text.replace("{{tier}}", tier).replace("{{name}}", c.name).replace("{{region}}", roots.get(c.region)!))
+      }
+      expect((await director.del(`/api/sms/templates/${id}`)).status).toBe(200)
+    }
+  })
+
   it("preview shows the rendered texts and withholds the customer on SMS do-not-disturb; send skips them, delivery is recorded", async () => {
     // The task's dunning template quotes the unpaid bill; a customer without one lacks its fields.
     const dunning = await agent.post(`/api/sms/tasks/${task}/preview`, {})

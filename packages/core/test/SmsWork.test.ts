@@ -103,4 +103,27 @@ describe("SMS work", () => {
     expect(w.texts.map((x) => x.idempotencyKey)).toEqual(["wi-c-3:1"])
     expect((await Effect.runPromise(w.stores.workItems.get("wi-c-1"))).attempts).toEqual([])
   })
+
+  it("fieldWords sends the coded fields in the message's language; a code without a word goes as the code", async () => {
+    const w = await world()
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* w.stores.tasks.insert(task("t-greet", { channel: "sms", type: "greeting" }))
+        yield* w.stores.customers.upsertCustomers([customer("c-8", "m-a1", { tier: "gold", region: "beijing" }), customer("c-9", "m-a1", { tier: "platinum", region: "lhasa" })])
+        yield* w.stores.workItems.insertMany(["c-8", "c-9"].map((c) => item(`wi-${c}`, { taskId: "t-greet", customerId: c, channel: "sms" })))
+      })
+    )
+    const agent = await w.actor("m-a1")
+    const fieldWords = { tier: { gold: "金卡", diamond: "钻石" }, region: { beijing: "北京大区" } }
+    const r = await w.run(Effect.flatMap(SmsWork, (s) => s.sendBatch(agent, { taskId: "t-greet", template: "尊敬的{{tier}}客户（{{region}}）", fieldWords })))
+    expect(r.sent.map((x) => x.itemId).sort()).toEqual(["wi-c-8", "wi-c-9"])
+    expect(w.texts.map((x) => [x.idempotencyKey, x.text]).sort()).toEqual([
+      ["wi-c-8:1", "尊敬的金卡客户（北京大区）"],
+      ["wi-c-9:1", "尊敬的platinum客户（lhasa）"]
+    ])
+    // Words are data the boundary checks: an empty word is refused before anything is sent.
+    const bad = await w.run(Effect.flip(Effect.flatMap(SmsWork, (s) => s.sendBatch(agent, { taskId: "t-greet", template: "{{tier}}", fieldWords: { tier: { gold: "" } } }))))
+    expect(bad).toBeInstanceOf(ValidationError)
+    expect(w.texts).toHaveLength(2)
+  })
 })

@@ -25,8 +25,8 @@ export type SmsTemplateField = (typeof smsTemplateFields)[number]
 /** Sample values the length of a template is measured with (a long name, a five-figure amount). */
 const sampleFields: Readonly<Record<SmsTemplateField, string>> = {
   name: "欧阳明远",
-  tier: "gold",
-  region: "beijing",
+  tier: "钻石",
+  region: "乌鲁木齐大区",
   contractEnd: "2027-01-31",
   arrears: "12345.67",
   billMonth: "2026-10",
@@ -67,7 +67,7 @@ export const checkSmsTemplate = (text: string) => {
   const known = new Set<string>(smsTemplateFields)
   const unknownFields = used.filter((f) => !known.has(f))
   // A Latin text gets a Latin sample name: a Chinese one alone would make it UCS-2.
-  const samples = smsSegments(text).encoding === "gsm-7" ? { ...sampleFields, name: "Ouyang Mingyuan" } : sampleFields
+  const samples = smsSegments(text).encoding === "gsm-7" ? { ...sampleFields, name: "Ouyang Mingyuan", tier: "Diamond", region: "Urumqi region" } : sampleFields
   const sample = renderSms(text.replace(placeholder, (m, f: string) => (known.has(f) ? m : "")), samples)
   return { fields: used.filter((f) => known.has(f)), unknownFields, sample, ...smsSegments(sample) }
 }

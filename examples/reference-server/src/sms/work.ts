@@ -8,7 +8,8 @@
  * task's messages went out with.
  */
 import { Effect } from "effect"
-import { Conflict, CustomerStore, Forbidden, NotFound, customerSmsFields, type Customer, renderSms, type ScopedWinback, type SmsBatchReport, type Task, ValidationError, type Winback, type WorkItem, type WorkItemState } from "@winback/core"
+import { Conflict, CustomerStore, Forbidden, NotFound, customerSmsFields, type Customer, renderSms, type ScopedWinback, type SmsBatchReport, type SmsFieldWords, type Task, ValidationError, type Winback, type WorkItem, type WorkItemState } from "@winback/core"
+import { catalogues, type Locale } from "../i18n"
 import type { LocalSmsGateway } from "./localGateway"
 import { smsSegments, type SmsTemplate, type SmsTemplates } from "./templates"
 
@@ -87,6 +88,20 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
     } while (cursor && out.length < 10_000)
     return out
   }
+  /**
+   * The words of the coded fields in the template's language (a text with Chinese characters is
+   * zh-CN): `{{tier}}` as 金卡 or Gold, `{{region}}` as the region's root team name, never the code.
+   */
+  const fieldWordsOf = async (template: SmsTemplate): Promise<SmsFieldWords> => {
+    const locale: Locale = /[\u3400-\u9fff]/.test(template.text) ? "zh-CN" : "en"
+    const tier = Object.fromEntries(
+      Object.entries(catalogues[locale])
+        .filter(([key]) => key.startsWith("tier."))
+        .map(([key, text]) => [key.slice("tier.".length), text])
+    )
+    const region = Object.fromEntries((await me.teams.list()).filter((t) => t.parentId === null).map((t) => [t.region, t.name]))
+    return { tier, region }
+  }
   const customersOf = async (items: ReadonlyArray<WorkItem>): Promise<Map<string, Customer>> => new Map((await me.customers.getMany([...new Set(items.map((i) => i.customerId))])).map((c) => [c.id, c]))
   /**
    * The template text: the named one, else the task's own; a ValidationError when neither exists.
@@ -106,11 +121,12 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
       const template = await templateText(task, q.templateId)
       const items = await itemsOf(task.id, q.assigneeId, open)
       const customers = await customersOf(items)
+      const words = await fieldWordsOf(template)
       const fields = await ctx.winback.run(
         Effect.gen(function* () {
           const store = yield* CustomerStore
           const out = new Map<string, Record<string, string | null>>()
-          for (const c of customers.values()) out.set(c.id, yield* customerSmsFields(store, c, q.asOf))
+          for (const c of customers.values()) out.set(c.id, yield* customerSmsFields(store, c, q.asOf, words))
           return out
         })
       )
@@ -151,6 +167,7 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
         taskId: task.id,
         template: template.text,
         asOf: b.asOf,
+        fieldWords: await fieldWordsOf(template),
         ...(b.assigneeId ? { assigneeId: b.assigneeId } : {}),
         ...(b.itemIds ? { itemIds: [...b.itemIds] } : {})
       })

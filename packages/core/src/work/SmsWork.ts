@@ -67,18 +67,40 @@ export const renderSms = (template: string, fields: Readonly<Record<string, stri
 }
 
 /**
+ * The words a message shows for coded fields, in the message's language: `tier` and `region` codes
+ * to text (`{ tier: { gold: "金卡" }, region: { beijing: "北京" } }`). A code without a word is
+ * sent as the code.
+ *
+ * @example
+ * ```ts
+ * SmsFieldWords.parse({ tier: { gold: "金卡", diamond: "钻石" }, region: { beijing: "北京大区" } })
+ * ```
+ */
+export const SmsFieldWords = z
+  .object({
+    tier: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).optional(),
+    region: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).optional()
+  })
+  .strict()
+/** @see {@link SmsFieldWords} */
+export type SmsFieldWords = z.infer<typeof SmsFieldWords>
+
+/**
  * The fields of a customer a template may use: `name`, `tier`, `region`, `contractEnd`, and for
  * dunning the latest unpaid bill: `arrears` (amount, two decimals), `billMonth`, `dueDate`.
+ * `words` turns the coded fields (`tier`, `region`) into the message's language.
  *
  * @example
  * ```ts
  * const fields = yield* customerSmsFields(customers, customer, "2026-11-25")
+ * const zh = yield* customerSmsFields(customers, customer, "2026-11-25", { tier: { gold: "金卡" } }) // zh.tier === "金卡"
  * ```
  */
 export const customerSmsFields = (
   store: CustomerStore["Service"],
   customer: Customer,
-  asOf: string
+  asOf: string,
+  words: SmsFieldWords = {}
 ): Effect.Effect<Record<string, string | null>, StorageError> =>
   Effect.gen(function* () {
     const toMonth = asOf.slice(0, 7)
@@ -89,8 +111,8 @@ export const customerSmsFields = (
     const unpaid = [...months].reverse().find((x) => x.paidDate === null && x.billAmount > 0)
     return {
       name: customer.name,
-      tier: customer.tier,
-      region: customer.region,
+      tier: words.tier?.[customer.tier] ?? customer.tier,
+      region: words.region?.[customer.region] ?? customer.region,
       contractEnd: customer.contractEnd,
       arrears: unpaid ? unpaid.billAmount.toFixed(2) : null,
       billMonth: unpaid ? unpaid.month : null,
@@ -117,7 +139,9 @@ export const SmsBatch = z
     /** Only these items of the task (e.g. one customer's item sent again); the others are left alone. */
     itemIds: z.array(Id).min(1).max(1000).optional(),
     limit: z.number().int().min(1).max(100_000).default(10_000),
-    asOf: z.iso.date().optional()
+    asOf: z.iso.date().optional(),
+    /** The words of the coded fields in the template's language (`{{tier}}` as 金卡, not `gold`). */
+    fieldWords: SmsFieldWords.optional()
   })
   .strict()
 /** @see {@link SmsBatch} */
@@ -202,7 +226,7 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
             skipped.push({ itemId: item.id, reasons: [{ code: "no-phone", message: `customer ${customer.id} has no phone number` }] })
             continue
           }
-          const fields = yield* customerSmsFields(customers, customer, b.asOf ?? now.slice(0, 10))
+          const fields = yield* customerSmsFields(customers, customer, b.asOf ?? now.slice(0, 10), b.fieldWords)
           const text = yield* Effect.try({ try: () => renderSms(b.template, fields), catch: (e) => e as ValidationError }).pipe(Effect.result)
           if (text._tag === "Failure") {
             skipped.push({ itemId: item.id, reasons: text.failure.issues.map((i) => ({ code: i.code, message: i.message })) })
