@@ -72,6 +72,8 @@ describe.each(["en-US", "zh-CN"] as const)("the admin's day (%s)", (locale) => {
       await page.locator(`a.team-open[href="#/admin?team=${squad}"]`).click()
       const row = (id: string) => nameOf(id).then((n) => page.locator("table.managers tbody tr", { hasText: n }))
       const movingRow = await row(moving)
+      // Nothing is chosen at first: Move waits for a team.
+      expect(await movingRow.locator("button.move").isDisabled()).toBe(true)
       await movingRow.locator("select.move-to").selectOption(shift.id)
       await movingRow.locator("button.move").click()
       await info(page, "Evening shift")
@@ -96,7 +98,11 @@ describe.each(["en-US", "zh-CN"] as const)("the admin's day (%s)", (locale) => {
       await page.locator("form.manager-search button[type=submit]").click()
       await page.locator("table.managers tbody tr").first().waitFor()
       expect(await page.locator("table.managers tbody tr").count()).toBe(1)
+      // Deactivating takes a second click: the first only asks for it (nothing is changed yet).
       await page.locator("table.managers button.toggle-active").click()
+      await page.locator("table.managers button.toggle-active.confirm").waitFor()
+      expect((await api.get(`/api/managers/${promoted}`)).body.active).toBe(true)
+      await page.locator("table.managers button.toggle-active.confirm").click()
       await info(page, await nameOf(promoted))
       expect((await api.get(`/api/org/managers?q=${promoted}&includeInactive=true`)).body.items[0].active).toBe(false)
       await page.locator('input[name="inactive"]').check()

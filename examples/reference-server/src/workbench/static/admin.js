@@ -64,8 +64,10 @@ function managerActions(m, o, reload) {
   const out = []
   const targets = o.teams.filter((x) => o.administered.has(x.id) && x.id !== m.teamId)
   if (m.teamId && o.administered.has(m.teamId) && targets.length) {
-    const to = select(targets.map((x) => [x.id, x.name]), { "aria-label": t("adm.moveTo", { name: m.name }), class: "move-to" })
-    const go1 = h("button", { type: "button", class: "secondary move" }, t("adm.move"))
+    // No team is chosen until the admin picks one: a Move click never sends someone to the first team listed.
+    const to = select([["", t("adm.chooseTeam")], ...targets.map((x) => [x.id, x.name])], { "aria-label": t("adm.moveTo", { name: m.name }), class: "move-to" })
+    const go1 = h("button", { type: "button", class: "secondary move", disabled: true }, t("adm.move"))
+    to.addEventListener("change", () => (go1.disabled = to.value === ""))
     go1.addEventListener("click", async () => {
       const r = await act(go1, t("adm.moveFailed"), () => call("putApiManagersByIdTeam", { params: { id: m.id }, body: { teamId: to.value } }))
       if (r) done(t("adm.moved", { name: m.name, team: o.teamName(r.teamId) }), reload)
@@ -85,6 +87,12 @@ function managerActions(m, o, reload) {
   if (o.reach.canManageRoles && m.id !== meId()) {
     const toggle = h("button", { type: "button", class: m.active ? "danger toggle-active" : "secondary toggle-active" }, m.active ? t("adm.deactivate") : t("adm.reactivate"))
     toggle.addEventListener("click", async () => {
+      // Deactivating ends the person's sessions and keys at once: it takes a second click to confirm.
+      if (m.active && !toggle.classList.contains("confirm")) {
+        toggle.classList.add("confirm")
+        toggle.textContent = t("adm.confirmDeactivate", { name: m.name })
+        return
+      }
       const r = await act(toggle, t("adm.activeFailed"), () => call("putApiManagersByIdActive", { params: { id: m.id }, body: { active: !m.active } }))
       if (r) done(t(r.active ? "adm.reactivated" : "adm.deactivated", { name: m.name }), reload)
     })
