@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { apiAs, demoPassword, newPage, screenshotter, startWorkbench, type Workbench } from "./support"
 
 const words = {
-  "en-US": { names: "pinyin", teams: "Teams and members", admin: "Administration", preview: /^\d+ customers in your scope match as of 2026-11-25\.$/, awaiting: "Awaiting approval", draft: "Draft", inForce: "In force", removed: /^Removed / },
-  "zh-CN": { names: "hanzi", teams: "团队与成员", admin: "管理", preview: /^截至 2026-11-25，您权限范围内有 \d+ 位客户符合。$/, awaiting: "待审批", draft: "草稿", inForce: "生效中", removed: /^已于 .+ 撤销$/ }
+  "en-US": { names: "pinyin", teams: "Teams and members", admin: "Administration", preview: /^\d+ customers in your scope match as of 2026-11-25\.$/, awaiting: "Awaiting approval", questionnaire: "Retention callback", draft: "Draft", inForce: "In force", removed: /^Removed / },
+  "zh-CN": { names: "hanzi", teams: "团队与成员", admin: "管理", preview: /^截至 2026-11-25，您权限范围内有 \d+ 位客户符合。$/, awaiting: "待审批", questionnaire: "挽留回访", draft: "草稿", inForce: "生效中", removed: /^已于 .+ 撤销$/ }
 } as const
 
 /** Waits for the success message that contains `text` (the newest one). */
@@ -148,6 +148,28 @@ describe.each(["en-US", "zh-CN"] as const)("the admin's day (%s)", (locale) => {
       await page.locator("table.tasks tbody tr", { hasText: w.awaiting }).filter({ hasText: "Bill drop callbacks" }).waitFor()
       const task = ((await api.get("/api/tasks?limit=200")).body.items as Array<{ name: string }>).find((x) => x.name === "Bill drop callbacks")
       expect(task).toMatchObject({ source: "alert", ruleInstanceIds: [rule.id], status: "pending-approval", authorId: wb.logins.director, startsOn: "2026-11-25" })
+      // The questionnaire is offered by its title, in the page's language.
+      expect(await page.locator('select[name="questionnaire"] option').first().textContent()).toBe(w.questionnaire)
+
+      // Approved, the task runs; the admin pauses it, resumes it, and closes it (a second click confirms).
+      const taskId = (task as unknown as { id: string }).id
+      expect((await approver.post(`/api/tasks/${taskId}/approve`, {})).status).toBe(200)
+      await page.locator('.admin-tabs a[href="#/admin/rules"]').click()
+      await page.locator("form.rule-form").waitFor()
+      await page.locator('.admin-tabs a[href="#/admin/tasks"]').click()
+      const statusOf = async () => ((await api.get(`/api/tasks/${taskId}`)).body as { status: string }).status
+      await taskRow.locator("button.task-pause").click()
+      await taskRow.locator("button.task-resume").waitFor()
+      expect(await statusOf()).toBe("paused")
+      await taskRow.locator("button.task-resume").click()
+      await taskRow.locator("button.task-pause").waitFor()
+      expect(await statusOf()).toBe("active")
+      await taskRow.locator("button.task-close").click()
+      await taskRow.locator("button.task-close.confirm").waitFor()
+      expect(await statusOf()).toBe("active")
+      await taskRow.locator("button.task-close.confirm").click()
+      await taskRow.locator("button.task-close").waitFor({ state: "detached" })
+      expect(await statusOf()).toBe("closed")
 
       // A customer's do-not-disturb entries: add one for SMS, then take it back.
       const customer = (await api.get("/api/customers?limit=1")).body.items[0] as { id: string; name: string }
@@ -171,7 +193,7 @@ describe.each(["en-US", "zh-CN"] as const)("the admin's day (%s)", (locale) => {
       // Everything is in the audit log, as the director.
       const audit = (await api.get("/api/audit?limit=200")).body.items as Array<{ action: string; actorId: string }>
       const mine = audit.filter((e) => e.actorId === wb.logins.director).map((e) => e.action)
-      for (const a of ["team.create", "team.rename", "team.member.move", "manager.set-roles", "manager.deactivate", "manager.reactivate", "rule.create", "rule.submit", "task.create", "task.submit", "dnd.add", "dnd.remove"]) {
+      for (const a of ["team.create", "team.rename", "team.member.move", "manager.set-roles", "manager.deactivate", "manager.reactivate", "rule.create", "rule.submit", "task.create", "task.submit", "task.pause", "task.resume", "task.close", "dnd.add", "dnd.remove"]) {
         expect(mine, a).toContain(a)
       }
     } catch (e) {

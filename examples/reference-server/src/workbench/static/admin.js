@@ -301,11 +301,54 @@ function submitButton(submit, name) {
 
 // ---- tasks --------------------------------------------------------------------------------------------
 
+/** A questionnaire's title in the page's language (a definition's title is text or text per language). */
+const questionnaireTitle = (record) => {
+  const title = /** @type {any} */ (record.definition)?.title
+  const text = typeof title === "string" ? title : title && typeof title === "object" ? (title[locale] ?? title.en ?? Object.values(title)[0]) : null
+  return typeof text === "string" && text ? text : record.title
+}
+
+/**
+ * A task's lifecycle buttons: submit a draft (or a rejected one), pause or close an active task,
+ * resume or close a paused one. Closing is final, so it takes a second click.
+ */
+function taskActions(x) {
+  if (x.status === "draft" || x.status === "rejected") return submitButton(() => call("postApiTasksByIdSubmit", { params: { id: x.id } }), x.name)
+  const reload = () => go(location.hash)
+  const button = (action, cls, run, doneKey) => {
+    const b = h("button", { type: "button", class: `${cls} task-${action}` }, t(`adm.task.${action}`))
+    b.addEventListener("click", async () => {
+      if (action === "close" && !b.classList.contains("confirm")) {
+        b.classList.add("confirm")
+        b.textContent = t("adm.task.confirmClose", { name: x.name })
+        return
+      }
+      const r = await act(b, t("adm.task.failed"), run)
+      if (r) done(t(doneKey, { name: x.name }), reload)
+    })
+    return b
+  }
+  const params = { params: { id: x.id } }
+  const out = []
+  if (x.status === "active") out.push(button("pause", "secondary", () => call("postApiTasksByIdPause", params), "adm.task.paused"))
+  if (x.status === "paused") out.push(button("resume", "secondary", () => call("postApiTasksByIdResume", params), "adm.task.resumed"))
+  if (x.status === "active" || x.status === "paused") out.push(button("close", "danger", () => call("postApiTasksByIdClose", params), "adm.task.closed"))
+  return out.length ? h("div", { class: "buttons" }, out) : ""
+}
+
 /** Tasks: the list (drafts submitted from here) and a new task from active rules, or from a customer group a rule builds. */
 export async function tasksView(params) {
   const [tasks, active, { today }] = await Promise.all([call("getApiTasks", { query: { limit: 100 } }), all("getApiRules", { status: "active" }), call("getApiOrgReach")])
   const list = itemsOf(tasks)
-  const questionnaires = [...new Set(list.map((x) => x.questionnaireVersion).filter(Boolean))]
+  // The questionnaires the center's tasks use, by their titles (never a hash or "Questionnaire 1").
+  const questionnaires = await Promise.all(
+    [...new Set(list.map((x) => x.questionnaireVersion).filter(Boolean))].map((hash) =>
+      call("getApiQuestionnairesById", { params: { id: hash } }).then(
+        (record) => [hash, questionnaireTitle(record)],
+        () => [hash, hash]
+      )
+    )
+  )
   const source = params.get("source") === "campaign" ? "campaign" : "alert"
   const name = h("input", { name: "taskName", required: true, maxlength: 200 })
   const sourceSel = select(["alert", "campaign"].map((s) => [s, t(`adm.source.${s}`)]), { name: "source" })
@@ -321,7 +364,7 @@ export async function tasksView(params) {
   const startsOn = h("input", { type: "date", name: "startsOn", value: today, required: true })
   const expiresOn = h("input", { type: "date", name: "expiresOn" })
   const holidays = h("input", { type: "checkbox", name: "skipHolidays", checked: true })
-  const questionnaire = select([...questionnaires.map((q, i) => [q, `${t("adm.tasks.questionnaire")} ${i + 1}`]), ["", t("adm.tasks.noQuestionnaire")]], { name: "questionnaire" })
+  const questionnaire = select([...questionnaires, ["", t("adm.tasks.noQuestionnaire")]], { name: "questionnaire" })
   const form = h(
     "form",
     { class: "task-form card" },
@@ -371,7 +414,7 @@ export async function tasksView(params) {
           { title: t("adm.col.channel"), cell: (x) => word("channel", x.channel) },
           { title: t("adm.col.urgency"), cell: (x) => h("span", { class: `badge u${x.urgency}` }, String(x.urgency)) },
           { title: t("adm.col.status"), cell: (x) => statusWord(x.status) },
-          { title: t("adm.col.actions"), cell: (x) => (x.status === "draft" || x.status === "rejected" ? submitButton(() => call("postApiTasksByIdSubmit", { params: { id: x.id } }), x.name) : "") }
+          { title: t("adm.col.actions"), cell: (x) => taskActions(x) }
         ],
         list,
         { class: "team-table tasks" }
