@@ -66,6 +66,8 @@ for (const lang of languages) {
         // The director: a template with an unknown field is flagged as it is typed, then fixed and saved.
         await logInAs(page, wb.logins.director)
         await open(page, "#/sms", "#sms-h")
+        // The fields are explained in the page's language, not listed as bare placeholders.
+        expect(await page.locator(".sms-fields").textContent()).toContain(lang.locale === "en" ? "{{arrears}} unpaid amount" : "{{arrears}} 欠费金额")
         await page.locator('.sms-form input[name="id"]').fill("late-fee")
         await page.locator('.sms-form input[name="name"]').fill(lang.locale === "en" ? "Late fee" : "滞纳金提醒")
         const text = page.locator(".sms-form textarea")

@@ -83,7 +83,7 @@ export async function smsView() {
       "section",
       { class: "card", "aria-labelledby": "sms-tpl-h" },
       h("h3", { id: "sms-tpl-h" }, t("sms.templates")),
-      h("p", { class: "muted" }, t("sms.fieldsHint", { fields: templates.fields.map((f) => `{{${f}}}`).join(" ") })),
+      h("p", { class: "muted sms-fields" }, t("sms.fieldsHint", { fields: fieldWords(templates.fields) })),
       list,
       editor ? editor.node : h("p", { class: "muted" }, t("sms.readOnly"))
     )
@@ -91,6 +91,9 @@ export async function smsView() {
 }
 
 /** The template form: id, team, name and text, checked on the server as the admin types. */
+/** The customer fields a template may use, each with what it holds: "{{arrears}} unpaid amount · …". */
+const fieldWords = (fields) => fields.map((f) => `{{${f}}} ${tOr(`sms.field.${f}`, f)}`).join(" · ")
+
 function templateEditor(fields, teams) {
   const id = h("input", { type: "text", name: "id", required: true, maxlength: 63, pattern: "[a-z0-9][a-z0-9\\-]*" })
   const team = select(teams.map((x) => [x.id, x.name]), { name: "teamId" })
@@ -130,7 +133,7 @@ function templateEditor(fields, teams) {
     text.focus()
   }
   const save = h("button", { type: "submit" }, t("sms.save"))
-  const form = h("form", { class: "sms-form", "aria-labelledby": "sms-form-h" }, title, field(t("sms.id"), id), field(t("sms.team"), team), field(t("sms.name"), name), field(t("sms.text"), text, fields.map((f) => `{{${f}}}`).join(" ")), check, save)
+  const form = h("form", { class: "sms-form", "aria-labelledby": "sms-form-h" }, title, field(t("sms.id"), id), field(t("sms.team"), team), field(t("sms.name"), name), field(t("sms.text"), text, fieldWords(fields)), check, save)
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
     const body = { name: name.value, text: text.value, teamId: team.value, ...(version ? { version } : {}) }
