@@ -156,6 +156,29 @@ describe("SMS over HTTP (local gateway)", () => {
     }
   })
 
+  it("a team leader previews the whole team's batch at once (everyone): every member's items, no other team's; not with assigneeId", async () => {
+    const leader = await loginAs(server, demoLogins.teamLeader)
+    const team = (await leader.get("/api/team-work")).body as { members: Array<{ managerId: string }> }
+    const perMember = (await Promise.all(team.members.map(async (m) => (await leader.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday", assigneeId: m.managerId })).body.items as Array<{ itemId: string }>))).flat()
+    const all = await leader.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday", everyone: true })
+    expect(all.status).toBe(200)
+    const ids = (all.body.items as Array<{ itemId: string }>).map((i) => i.itemId).sort()
+    expect(ids.length).toBeGreaterThan(0)
+    expect(ids).toEqual(perMember.map((i) => i.itemId).sort())
+    // Every one of them is an item of the leader's team, as storage holds it.
+    for (const id of ids) expect(team.members.map((m) => m.managerId)).toContain((await server.winback.stores.workItems.get(id)).assigneeId)
+    const deliveries = await leader.get(`/api/sms/tasks/${task}/deliveries?everyone=true`)
+    expect((deliveries.body.items as Array<{ itemId: string }>).map((i) => i.itemId)).toEqual(expect.arrayContaining(ids))
+    // An agent's "everyone" is their own items: the scope bounds it.
+    const agentAll = await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday", everyone: true })
+    expect((agentAll.body.items as Array<{ itemId: string }>).map((i) => i.itemId).sort()).toEqual(((await agent.post(`/api/sms/tasks/${task}/preview`, { templateId: "birthday" })).body.items as Array<{ itemId: string }>).map((i) => i.itemId).sort())
+    // One or the other.
+    const both = await leader.post(`/api/sms/tasks/${task}/send`, { templateId: "birthday", everyone: true, assigneeId: demoLogins.agent })
+    expect(both.status).toBe(400)
+    expect((await leader.get(`/api/sms/tasks/${task}/deliveries?everyone=true&assigneeId=${demoLogins.agent}`)).status).toBe(400)
+    expect(server.localSms!.messages).toEqual([])
+  })
+
   it("preview shows the rendered texts and withholds the customer on SMS do-not-disturb; send skips them, delivery is recorded", async () => {
     // The task's dunning template quotes the unpaid bill; a customer without one lacks its fields.
     const dunning = await agent.post(`/api/sms/tasks/${task}/preview`, {})

@@ -104,6 +104,30 @@ describe("SMS work", () => {
     expect((await Effect.runPromise(w.stores.workItems.get("wi-c-1"))).attempts).toEqual([])
   })
 
+  it("everyone: a team leader sends the team's batch at once, never another team's items; not together with assigneeId", async () => {
+    const w = await world()
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* w.stores.tasks.insert(task("t-greet", { channel: "sms", type: "greeting" }))
+        yield* w.stores.workItems.insertMany([
+          item("wi-c-1", { taskId: "t-greet", customerId: "c-1", channel: "sms", assigneeId: "m-a1" }),
+          item("wi-c-3", { taskId: "t-greet", customerId: "c-3", channel: "sms", assigneeId: "m-a2" }),
+          item("wi-c-4", { taskId: "t-greet", customerId: "c-4", channel: "sms", assigneeId: "m-b1", teamId: "t-b" })
+        ])
+      })
+    )
+    const lead = await w.actor("m-lead-a")
+    const bad = await w.run(Effect.flip(Effect.flatMap(SmsWork, (s) => s.sendBatch(lead, { taskId: "t-greet", template: "Hello {{name}}", everyone: true, assigneeId: "m-a1" }))))
+    expect(bad).toBeInstanceOf(ValidationError)
+    expect(w.texts).toEqual([])
+    // Without `everyone` the leader's own items only: none.
+    expect((await w.run(Effect.flatMap(SmsWork, (s) => s.sendBatch(lead, { taskId: "t-greet", template: "Hello {{name}}" })))).sent).toEqual([])
+    const r = await w.run(Effect.flatMap(SmsWork, (s) => s.sendBatch(lead, { taskId: "t-greet", template: "Hello {{name}}", everyone: true })))
+    expect(r.sent.map((x) => x.itemId).sort()).toEqual(["wi-c-1", "wi-c-3"])
+    expect(w.texts.map((x) => x.idempotencyKey).sort()).toEqual(["wi-c-1:1", "wi-c-3:1"])
+    expect((await Effect.runPromise(w.stores.workItems.get("wi-c-4"))).attempts).toEqual([])
+  })
+
   it("fieldWords sends the coded fields in the message's language; a code without a word goes as the code", async () => {
     const w = await world()
     await Effect.runPromise(

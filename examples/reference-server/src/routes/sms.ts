@@ -10,13 +10,17 @@ import { z } from "zod"
 import type { Router } from "../http"
 import { smsWorkOf, type SmsContext } from "../sms/work"
 import { checkSmsTemplate, SmsTemplate, SmsTemplateId, SmsTemplateInput, smsTemplateFields } from "../sms/templates"
-import { type ApiContext, IdParams, IdString, DateString, Ok } from "./support"
+import { type ApiContext, BoolString, IdParams, IdString, DateString, Ok } from "./support"
 
 const TemplateParams = z.object({ id: SmsTemplateId })
 const CheckBody = z.object({ text: z.string().max(1000) }).strict()
 const Check = z.object({ fields: z.array(z.string()), unknownFields: z.array(z.string()), sample: z.string(), encoding: z.string(), length: z.number(), segments: z.number() })
-const PreviewBody = z.object({ templateId: SmsTemplateId.optional(), assigneeId: IdString.optional(), asOf: DateString.optional() }).strict()
-const SendBody = PreviewBody.extend({ itemIds: z.array(IdString).min(1).max(1000).optional() }).strict()
+/** `everyone`: every item the caller reaches, whoever holds it (a leader's whole team); not with `assigneeId`. */
+const oneWhose = (b: { readonly assigneeId?: string | undefined; readonly everyone?: boolean | undefined }) => !(b.everyone && b.assigneeId !== undefined)
+const notBoth = { path: ["everyone"], message: "either everyone or one assigneeId, not both" }
+const PreviewFields = z.object({ templateId: SmsTemplateId.optional(), assigneeId: IdString.optional(), everyone: z.boolean().optional(), asOf: DateString.optional() }).strict()
+const PreviewBody = PreviewFields.refine(oneWhose, notBoth)
+const SendBody = PreviewFields.extend({ itemIds: z.array(IdString).min(1).max(1000).optional() }).strict().refine(oneWhose, notBoth)
 const Reason = z.object({ code: z.string(), message: z.string() })
 const Preview = z.object({
   taskId: z.string(),
@@ -60,7 +64,7 @@ const Deliveries = z.object({
   )
 })
 const ListQuery = z.object({ archived: z.enum(["true", "false"]).optional() })
-const AssigneeQuery = z.object({ assigneeId: IdString.optional() })
+const AssigneeQuery = z.object({ assigneeId: IdString.optional(), everyone: BoolString.optional() }).refine(oneWhose, notBoth)
 
 /**
  * Registers the SMS routes under `/api/sms`.
@@ -123,7 +127,7 @@ export const smsRoutes = (r: Router, ctx: ApiContext, sms: SmsContext): void => 
     params: IdParams,
     body: PreviewBody,
     responses: { 200: { description: "The preview", schema: Preview } },
-    handler: async ({ principal, params, body }) => ({ json: await smsWorkOf(sms, principal.managerId).preview(params.id, { templateId: body.templateId, assigneeId: body.assigneeId, asOf: body.asOf ?? ctx.today() }) })
+    handler: async ({ principal, params, body }) => ({ json: await smsWorkOf(sms, principal.managerId).preview(params.id, { templateId: body.templateId, assigneeId: body.assigneeId, everyone: body.everyone, asOf: body.asOf ?? ctx.today() }) })
   })
   r.route({
     method: "POST",
@@ -136,7 +140,7 @@ export const smsRoutes = (r: Router, ctx: ApiContext, sms: SmsContext): void => 
     body: SendBody,
     responses: { 200: { description: "What was sent, skipped and failed", schema: SendReport } },
     handler: async ({ principal, params, body }) => ({
-      json: await smsWorkOf(sms, principal.managerId).send(params.id, { templateId: body.templateId, assigneeId: body.assigneeId, itemIds: body.itemIds, asOf: body.asOf ?? ctx.today() })
+      json: await smsWorkOf(sms, principal.managerId).send(params.id, { templateId: body.templateId, assigneeId: body.assigneeId, everyone: body.everyone, itemIds: body.itemIds, asOf: body.asOf ?? ctx.today() })
     })
   })
   r.route({
@@ -147,6 +151,6 @@ export const smsRoutes = (r: Router, ctx: ApiContext, sms: SmsContext): void => 
     params: IdParams,
     query: AssigneeQuery,
     responses: { 200: { description: "Every item with its messages", schema: Deliveries } },
-    handler: async ({ principal, params, query }) => ({ json: await smsWorkOf(sms, principal.managerId).deliveries(params.id, { assigneeId: query.assigneeId }) })
+    handler: async ({ principal, params, query }) => ({ json: await smsWorkOf(sms, principal.managerId).deliveries(params.id, { assigneeId: query.assigneeId, everyone: query.everyone }) })
   })
 }

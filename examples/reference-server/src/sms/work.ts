@@ -44,6 +44,12 @@ export const deliveryOf = (item: WorkItem) => {
 
 const open: ReadonlyArray<WorkItemState> = ["open", "in-progress"]
 
+/** Whose items: one assignee's (default: the caller's own), or `everyone` the caller reaches (a leader: the team's). */
+export interface Whose {
+  readonly assigneeId?: string | undefined
+  readonly everyone?: boolean | undefined
+}
+
 /** Masks a phone number for the screen: the first three and last four digits. */
 const masked = (phone: string | undefined) => (phone ? (phone.length > 7 ? `${phone.slice(0, phone.length - 8)}****${phone.slice(-4)}` : phone) : null)
 
@@ -77,12 +83,12 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
       throw e
     }
   }
-  /** The task's items of `assigneeId` (default: the caller), in the caller's scope. */
-  const itemsOf = async (taskId: string, assigneeId: string | undefined, states?: ReadonlyArray<WorkItemState>): Promise<Array<WorkItem>> => {
+  /** The task's items of `assigneeId` (default: the caller), or of everyone in the caller's scope (`everyone`). */
+  const itemsOf = async (taskId: string, whose: Whose, states?: ReadonlyArray<WorkItemState>): Promise<Array<WorkItem>> => {
     const out: Array<WorkItem> = []
     let cursor: string | null = null
     do {
-      const page = await me.workItems.list({ taskId, assigneeId: assigneeId ?? managerId, ...(states ? { states: [...states] } : {}) }, { limit: 500, cursor })
+      const page = await me.workItems.list({ taskId, ...(whose.everyone ? {} : { assigneeId: whose.assigneeId ?? managerId }), ...(states ? { states: [...states] } : {}) }, { limit: 500, cursor })
       out.push(...page.items)
       cursor = page.nextCursor
     } while (cursor && out.length < 10_000)
@@ -115,11 +121,11 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
 
   return {
     /** Each open item's message as it would be sent now, or why it is withheld. */
-    preview: async (taskId: string, q: { readonly templateId?: string | undefined; readonly assigneeId?: string | undefined; readonly asOf: string }) => {
+    preview: async (taskId: string, q: Whose & { readonly templateId?: string | undefined; readonly asOf: string }) => {
       const task = await smsTask(taskId)
       await reach(task.id, q.assigneeId, true)
       const template = await templateText(task, q.templateId)
-      const items = await itemsOf(task.id, q.assigneeId, open)
+      const items = await itemsOf(task.id, q, open)
       const customers = await customersOf(items)
       const words = await fieldWordsOf(template)
       const fields = await ctx.winback.run(
@@ -159,7 +165,7 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
       return { taskId: task.id, templateId: template.id, items: rows, sendable: sendable.length, segments: sendable.reduce((n, r) => n + r.segments, 0) }
     },
     /** Sends the task's open items (or `itemIds` only) with the template; then the local gateway's receipts. */
-    send: async (taskId: string, b: { readonly templateId?: string | undefined; readonly assigneeId?: string | undefined; readonly itemIds?: ReadonlyArray<string> | undefined; readonly asOf: string }) => {
+    send: async (taskId: string, b: Whose & { readonly templateId?: string | undefined; readonly itemIds?: ReadonlyArray<string> | undefined; readonly asOf: string }) => {
       const task = await smsTask(taskId)
       await reach(task.id, b.assigneeId, false)
       const template = await templateText(task, b.templateId)
@@ -168,7 +174,7 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
         template: template.text,
         asOf: b.asOf,
         fieldWords: await fieldWordsOf(template),
-        ...(b.assigneeId ? { assigneeId: b.assigneeId } : {}),
+        ...(b.everyone ? { everyone: true } : b.assigneeId ? { assigneeId: b.assigneeId } : {}),
         ...(b.itemIds ? { itemIds: [...b.itemIds] } : {})
       })
       if (report.sent.length) await ctx.templates.recordSent(task.id, template, report.sent.length)
@@ -181,10 +187,10 @@ export const smsWorkOf = (ctx: SmsContext, managerId: string) => {
       }
     },
     /** Every item of the task (all states) with its delivery status, and the counts per status. */
-    deliveries: async (taskId: string, q: { readonly assigneeId?: string | undefined }) => {
+    deliveries: async (taskId: string, q: Whose) => {
       const task = await smsTask(taskId)
       await reach(task.id, q.assigneeId, true)
-      const items = await itemsOf(task.id, q.assigneeId)
+      const items = await itemsOf(task.id, q)
       const customers = await customersOf(items)
       const rows = items.map((item) => ({ itemId: item.id, customerId: item.customerId, customerName: customers.get(item.customerId)?.name ?? null, state: item.state, ...deliveryOf(item) }))
       const counts = { "not-sent": 0, sent: 0, delivered: 0, failed: 0 }

@@ -129,6 +129,8 @@ export const customerSmsFields = (
  * SmsBatch.parse({ taskId: "task-dunning", template: "Dear {{name}}, {{arrears}} is due on {{dueDate}}." })
  * // one item only (a resend from the customer's page)
  * SmsBatch.parse({ taskId: "task-dunning", template: "Dear {{name}}, ...", itemIds: ["wi-1"] })
+ * // a team leader's whole team at once
+ * SmsBatch.parse({ taskId: "task-dunning", template: "Dear {{name}}, ...", everyone: true })
  * ```
  */
 export const SmsBatch = z
@@ -136,6 +138,11 @@ export const SmsBatch = z
     taskId: Id,
     template: z.string().min(1).max(1000),
     assigneeId: Id.optional(),
+    /**
+     * Every item of the task the actor may reach, whoever holds it (a team leader: the team's batch
+     * at once); without it, the items of `assigneeId` (default: the actor's own). Not with `assigneeId`.
+     */
+    everyone: z.boolean().optional(),
     /** Only these items of the task (e.g. one customer's item sent again); the others are left alone. */
     itemIds: z.array(Id).min(1).max(1000).optional(),
     limit: z.number().int().min(1).max(100_000).default(10_000),
@@ -144,6 +151,7 @@ export const SmsBatch = z
     fieldWords: SmsFieldWords.optional()
   })
   .strict()
+  .refine((b) => !(b.everyone && b.assigneeId !== undefined), { path: ["everyone"], message: "either everyone or one assigneeId, not both" })
 /** @see {@link SmsBatch} */
 export type SmsBatch = z.input<typeof SmsBatch>
 
@@ -196,7 +204,8 @@ export class SmsWork extends Context.Service<SmsWork, { readonly sendBatch: (act
         const items: Array<WorkItem> = []
         let cursor: string | null = null
         do {
-          const page: Page<WorkItem> = yield* view.workItems.list({ taskId: task.id, assigneeId: b.assigneeId ?? actor.id, states: ["open", "in-progress"] }, { limit: 1000, cursor })
+          const whose = b.everyone ? {} : { assigneeId: b.assigneeId ?? actor.id }
+          const page: Page<WorkItem> = yield* view.workItems.list({ taskId: task.id, ...whose, states: ["open", "in-progress"] }, { limit: 1000, cursor })
           items.push(...page.items)
           cursor = page.nextCursor
         } while (cursor && items.length < b.limit)

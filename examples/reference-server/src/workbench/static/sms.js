@@ -169,23 +169,29 @@ function templateEditor(fields, teams) {
  * that batch.
  */
 export async function smsTaskView(taskId, query = new URLSearchParams()) {
-  const assigneeId = query.get("assignee") || undefined
-  const whose = assigneeId ? { assigneeId } : {}
+  // A team leader sends the whole team's batch by default (`?assignee=` picks one member, or themselves).
+  const leader = hasRole("team-leader")
+  const picked = query.get("assignee") || (leader ? "team" : meId())
+  const everyone = leader && picked === "team"
+  const assigneeId = everyone || picked === meId() ? undefined : picked
+  const whose = everyone ? { everyone: true } : assigneeId ? { assigneeId } : {}
   const [task, templates, deliveries, team] = await Promise.all([
     call("getApiTasksById", { params: { id: taskId } }),
     call("getApiSmsTemplates"),
-    call("getApiSmsTasksByIdDeliveries", { params: { id: taskId }, query: whose }),
-    hasRole("team-leader") ? call("getApiTeamWork").catch(() => null) : null
+    call("getApiSmsTasksByIdDeliveries", { params: { id: taskId }, query: everyone ? { everyone: "true" } : assigneeId ? { assigneeId } : {} }),
+    leader ? call("getApiTeamWork").catch(() => null) : null
   ])
-  const here = (id) => `#/sms/tasks/${encodeURIComponent(taskId)}${id && id !== meId() ? `?assignee=${encodeURIComponent(id)}` : ""}`
-  const assignee = team ? select([[meId(), t("sms.whoseMine")], ...team.members.filter((m) => m.managerId !== meId()).map((m) => [m.managerId, m.name])], { name: "assignee" }) : null
+  const here = (id) => `#/sms/tasks/${encodeURIComponent(taskId)}${(leader ? id !== "team" : id !== meId()) ? `?assignee=${encodeURIComponent(id)}` : ""}`
+  const assignee = team
+    ? select([["team", t("sms.whoseTeam")], [meId(), t("sms.whoseMine")], ...team.members.filter((m) => m.managerId !== meId()).map((m) => [m.managerId, m.name])], { name: "assignee" })
+    : null
   if (assignee) {
-    assignee.value = assigneeId ?? meId()
+    assignee.value = picked
     assignee.addEventListener("change", () => go(here(assignee.value)))
   }
-  // "No item of yours", or of the team member picked.
-  const other = assigneeId && assigneeId !== meId() ? team?.members.find((m) => m.managerId === assigneeId) : undefined
-  const noItems = () => h("p", { class: "empty" }, other ? t("sms.noItemsOf", { name: other.name }) : t("sms.noItems"))
+  // "No item of yours", of the team, or of the team member picked.
+  const other = assigneeId ? team?.members.find((m) => m.managerId === assigneeId) : undefined
+  const noItems = () => h("p", { class: "empty" }, everyone ? t("sms.noItemsTeam") : other ? t("sms.noItemsOf", { name: other.name }) : t("sms.noItems"))
   const choice = select(templates.items.map((x) => [x.id, x.name]), { name: "template" })
   if (task.smsTemplateId) choice.value = task.smsTemplateId
   const previewBox = h("div", { class: "sms-preview" })
@@ -232,7 +238,7 @@ export async function smsTaskView(taskId, query = new URLSearchParams()) {
     const r = await act(send, t("sms.sendFailed"), () => call("postApiSmsTasksByIdSend", { params: { id: taskId }, body: { templateId: choice.value, ...whose } }))
     if (r === undefined) return
     showInfo(t("sms.sentReport", { sent: r.sent.length, skipped: r.skipped.length, failed: r.failed.length }))
-    go(here(assigneeId))
+    go(here(picked))
   })
   await showPreview()
   const c = deliveries.counts
