@@ -107,6 +107,17 @@ describe.each([
       await everyRowNames(page, "table.overview-table", agentName)
       await shot(page, "overview-one-manager")
 
+      // Team work opens on a squad (where the agents and their work are), not on the region's root.
+      await page.locator('#nav a[href="#/team"]').click()
+      await page.locator('select[name="team"]').waitFor()
+      const squad = await page.locator('select[name="team"]').inputValue()
+      const allTeams = (await directorApi.get("/api/teams?limit=200")).body.items as Array<{ id: string; parentId: string | null }>
+      expect(allTeams.some((x) => x.parentId === squad)).toBe(false)
+      expect(allTeams.find((x) => x.id === squad)!.parentId).not.toBeNull()
+      const squadWork = (await directorApi.get(`/api/team-work?teamId=${squad}`)).body as { members: Array<{ name: string }> }
+      expect(squadWork.members.length).toBeGreaterThan(0)
+      await page.locator("table.team-table tbody tr").first().waitFor()
+
       // Reports: the funnel shows at once, this month up to and including today.
       await page.locator('a[href="#/reports"]').click()
       await page.locator("#rp-h").waitFor()

@@ -41,7 +41,11 @@ async function teamsBelow(rootId) {
 export async function teamView() {
   const ownTeam = session.me?.teamId
   const tree = await teamsBelow(ownTeam)
-  const teamId = tree.some((t) => t.team.id === chosenTeam) ? chosenTeam : ownTeam
+  // The default: the caller's own team when agents sit in it (a squad), else the first squad below it
+  // (a director's region or a district leader's branch holds leaders, and the work sits with the squads).
+  const hasChildren = (id) => tree.some((t) => t.team.parentId === id)
+  const firstSquad = tree.find((t) => !hasChildren(t.team.id))?.team.id ?? ownTeam
+  const teamId = tree.some((t) => t.team.id === chosenTeam) ? chosenTeam : hasChildren(ownTeam) ? firstSquad : ownTeam
   const teamSelect = select(tree.map(({ team, depth }) => [team.id, `${"· ".repeat(depth)}${team.name ?? team.id}`]), { name: "team" })
   teamSelect.value = teamId
   teamSelect.addEventListener("change", () => {
