@@ -53,7 +53,11 @@ const defaultRoute = () =>
           ? "#/admin"
           : "#/work"
 
+/** The latest render: a view that finishes loading after the user moved on is dropped, not shown under another screen's tab. */
+let renders = 0
+
 async function render() {
+  const mine = ++renders
   if (!session.me) return showLogin()
   if (!location.hash) history.replaceState(null, "", defaultRoute())
   const hash = location.hash
@@ -64,6 +68,7 @@ async function render() {
   replace(main, h("p", { class: "loading" }, t("view.loading")))
   try {
     const node = await route[1](route[0].exec(hash))
+    if (mine !== renders) return
     replace(main, node)
     const heading = main.querySelector("h2")
     if (heading) {
@@ -71,6 +76,7 @@ async function render() {
       heading.focus({ preventScroll: true })
     }
   } catch (e) {
+    if (mine !== renders) return
     replace(main, h("p", { class: "empty" }, t("view.failed")))
     if (!(e instanceof ApiError)) console.error(e) // a bug of the page: keep its stack for the console
     showError(e)
