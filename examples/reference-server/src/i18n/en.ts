@@ -221,6 +221,7 @@ export const en = {
   "appr.dryRunOf": "Dry run of {name}",
   "appr.comment": "Comment",
   "appr.commentHint": "Required when rejecting",
+  "appr.onlyApprovers": "Read only: an approver decides on it.",
   "appr.approve": "Approve",
   "appr.reject": "Reject",
   "appr.approveFailed": "Approving failed",

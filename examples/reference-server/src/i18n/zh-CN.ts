@@ -209,6 +209,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "appr.dryRunOf": "{name} 的试运行",
   "appr.comment": "意见",
   "appr.commentHint": "驳回时必填",
+  "appr.onlyApprovers": "仅供查看：由审批人决定是否批准。",
   "appr.approve": "批准",
   "appr.reject": "驳回",
   "appr.approveFailed": "批准失败",

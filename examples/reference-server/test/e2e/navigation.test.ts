@@ -1,7 +1,8 @@
 /**
  * Moving between screens in headless Chromium while a screen is still loading: the screen the user
  * moved to is the one shown, under its own tab. (A slow team view used to finish after the
- * approvals view and replace it, under the Approvals tab.)
+ * approvals view and replace it, under the Approvals tab.) A leader on Approvals reads the dry run
+ * without the approver's decision form.
  */
 import { expect, it } from "vitest"
 import { logInById, newPage, workbenchForFile } from "./support"
@@ -34,6 +35,11 @@ it("a screen that finishes loading after the user moved on is dropped: the new s
     expect(await page.locator("#ap-h").count()).toBe(1)
     expect(await page.locator("#view h2").first().getAttribute("id")).toBe("ap-h")
     expect(await page.locator('#nav a[aria-current]').getAttribute("href")).toBe("#/approvals")
+    // A leader reads a pending task's dry run; approving is the approver's, so no decision form is offered.
+    await page.locator("button.task-open").first().click()
+    await page.locator(".preview .handed-out").waitFor()
+    await page.locator(".decision-note").waitFor()
+    expect(await page.locator("form.decision").count()).toBe(0)
     expect(errors).toEqual([])
   } finally {
     await page.context().close()

@@ -5,7 +5,7 @@
 import { call, itemsOf } from "./api.js"
 import { forgetTask } from "./agent.js"
 import { field, h, replace, table } from "./dom.js"
-import { act, go, paramText, showError, showInfo } from "./ui.js"
+import { act, go, hasRole, paramText, showError, showInfo } from "./ui.js"
 import { t, tOr, word } from "./i18n.js"
 
 /** Tasks and rules awaiting approval; choosing one shows its dry run or preview and the decision form. */
@@ -33,8 +33,12 @@ const pendingList = (records, kind, line, open, empty) =>
 /** Why candidates were left out, in words (the API's keys are the Extraction report's). */
 const exclusionName = (k) => tOr(`excl.${k}`, k)
 
-/** The approve / reject form: rejecting needs a reason (checked here before the server says so). */
+/**
+ * The approve / reject form: rejecting needs a reason (checked here before the server says so).
+ * Only approvers decide: a leader, admin or director sees the dry run with a note instead.
+ */
 function decisionForm(onDecide) {
+  if (!hasRole("approver")) return h("p", { class: "muted decision-note" }, t("appr.onlyApprovers"))
   const comment = h("textarea", { rows: 2, maxlength: 2000, name: "comment" })
   const approve = h("button", { type: "submit", class: "primary", value: "approve" }, t("appr.approve"))
   const reject = h("button", { type: "submit", class: "danger", value: "reject" }, t("appr.reject"))
