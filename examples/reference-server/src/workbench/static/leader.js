@@ -5,7 +5,7 @@
 import { call, itemsOf } from "./api.js"
 import { taskOf } from "./agent.js"
 import { field, h, replace, select, table, uid } from "./dom.js"
-import { act, go, session, showError, showInfo } from "./ui.js"
+import { act, go, hasRole, session, showError, showInfo } from "./ui.js"
 import { t, word } from "./i18n.js"
 import { customerTransferCard, memberWorkCard, overdueBadge } from "./desk.js"
 
@@ -40,12 +40,14 @@ async function teamsBelow(rootId) {
 
 export async function teamView() {
   const ownTeam = session.me?.teamId
-  const tree = await teamsBelow(ownTeam)
-  // The default: the caller's own team when agents sit in it (a squad), else the first squad below it
-  // (a director's region or a district leader's branch holds leaders, and the work sits with the squads).
+  // A director reads the work of the whole subtree; a team leader (a squad's or a district's) their own team's.
+  const director = hasRole("director")
+  const tree = (await teamsBelow(ownTeam)).filter((t) => director || t.team.id === ownTeam)
+  // The default: the caller's own team; a director (who reads the whole subtree) starts on the first
+  // squad below, where the agents and their work are (a region's own members are leaders).
   const hasChildren = (id) => tree.some((t) => t.team.parentId === id)
   const firstSquad = tree.find((t) => !hasChildren(t.team.id))?.team.id ?? ownTeam
-  const teamId = tree.some((t) => t.team.id === chosenTeam) ? chosenTeam : hasChildren(ownTeam) ? firstSquad : ownTeam
+  const teamId = tree.some((t) => t.team.id === chosenTeam) ? chosenTeam : director && hasChildren(ownTeam) ? firstSquad : ownTeam
   const teamSelect = select(tree.map(({ team, depth }) => [team.id, `${"· ".repeat(depth)}${team.name ?? team.id}`]), { name: "team" })
   teamSelect.value = teamId
   teamSelect.addEventListener("change", () => {
