@@ -275,6 +275,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       auth,
       today,
       ...(options.now ? { now: options.now } : {}),
+      ...(calendar ? { calendar } : {}),
       demoLogins,
       ...(initial !== null && demoLogins.length > 0 ? { demoPassword: initial } : {}),
       ...(integrations ? { integrations } : {}),

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { RunningServer } from "../src/server"
-import { demoLogins, demoOrg, loginAs, startTestServer } from "./support"
+import { fixedCalendar } from "@winback/rules"
+import { demoLogins, demoOrg, loginAs, memoryStorage, startTestServer } from "./support"
 
 type Client = Awaited<ReturnType<typeof loginAs>>
 const director = demoLogins.director // admin of t-beijing (the region root)
@@ -35,7 +36,19 @@ describe("admin routes", () => {
     expect(r.body.canManageRoles).toBe(true)
     expect(r.body.administered).toContain("t-beijing-d1-s2")
     expect(r.body.administered).not.toContain("t-shanghai")
-    expect((await agent.get("/api/org/reach")).body).toEqual({ administered: [], canManageRoles: false, today: "2026-11-25" })
+    // The default China calendar has no 2027 data yet (chinese-days 1.5.7): the coming year is named.
+    expect((await agent.get("/api/org/reach")).body).toEqual({ administered: [], canManageRoles: false, today: "2026-11-25", calendarGaps: [2027] })
+  })
+
+  it("names no gap when the calendar covers the next 60 days, or when the server runs without one", async () => {
+    const covered = await startTestServer(memoryStorage(), { calendar: fixedCalendar({ name: "CN 2026–2027", years: { from: 2026, to: 2027 }, holidays: ["2027-01-01"] }) })
+    const none = await startTestServer(memoryStorage(), { calendar: null })
+    try {
+      expect((await (await loginAs(covered, director)).get("/api/org/reach")).body.calendarGaps).toEqual([])
+      expect((await (await loginAs(none, director)).get("/api/org/reach")).body.calendarGaps).toEqual([])
+    } finally {
+      await Promise.all([covered.close(), none.close()])
+    }
   })
 
   it("names every team's admin in the tree, other regions' teams too: the page shows people, not ids", async () => {

@@ -54,6 +54,7 @@ export const en = {
   "logout.failed": "Logout failed",
   "session.ended": "Your session ended; please log in again.",
   "view.loading": "Loading…",
+  "cal.gap": "The business calendar has no holiday data for {years}: on those days phone and visit work will be refused until the server is given the official arrangement (WINBACK_HOLIDAYS_FILE, see docs/reference-server.md).",
   "view.failed": "This view could not be loaded.",
   "msg.dismiss": "Dismiss message",
   "net.unreachable": "The server could not be reached ({reason})",

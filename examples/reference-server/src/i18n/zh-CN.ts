@@ -51,6 +51,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "logout.failed": "退出失败",
   "session.ended": "您的会话已结束，请重新登录。",
   "view.loading": "加载中…",
+  "cal.gap": "工作日历缺少 {years} 年的节假日数据：在提供官方放假安排（WINBACK_HOLIDAYS_FILE，见 docs/reference-server.md）之前，这些日子将拒绝电话和上门工作。",
   "view.failed": "无法加载此页面。",
   "msg.dismiss": "关闭消息",
   "net.unreachable": "无法连接服务器（{reason}）",

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto"
 import { z } from "zod"
+import { uncoveredYears } from "../calendar"
 import { Channel, CsvEncoding, DndEntry, DndSource, DndStatus, IsoDate, Manager, NewRuleInstance, Role, Team } from "@winback/core"
 import { isXlsx, xlsxToCsv } from "../xlsxImport"
 import { uploadEncoding } from "./tasks"
@@ -56,7 +57,13 @@ const DndImportReport = z.object({
   problems: z.array(DndImportIssue),
   applied: z.boolean()
 })
-const Reach = z.object({ administered: z.array(z.string()), canManageRoles: z.boolean(), today: z.string() })
+const Reach = z.object({
+  administered: z.array(z.string()),
+  canManageRoles: z.boolean(),
+  today: z.string(),
+  /** The years of the next 60 days the business calendar has no holiday data for (phone and visit work is refused on their days). */
+  calendarGaps: z.array(z.number())
+})
 type Me = ReturnType<typeof actAs>
 const DraftPreview = z.object({ rule: NewRuleInstance, asOf: IsoDate.optional() }).strict()
 
@@ -75,7 +82,8 @@ export const adminRoutes = (r: Router, ctx: ApiContext): void => {
     responses: { 200: { description: "The caller's administered teams", schema: Reach } },
     handler: async ({ principal }) => {
       const actor = await actAs(ctx, principal).actor()
-      return { json: { administered: [...actor.scopes.administered.teamIds], canManageRoles: actor.roles.includes("admin"), today: ctx.today() } }
+      const calendarGaps = ctx.calendar ? [...uncoveredYears(ctx.calendar, ctx.today(), 60)] : []
+      return { json: { administered: [...actor.scopes.administered.teamIds], canManageRoles: actor.roles.includes("admin"), today: ctx.today(), calendarGaps } }
     }
   })
   r.route({

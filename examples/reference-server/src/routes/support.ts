@@ -3,6 +3,7 @@
  * service), the acting person of a request, and the common schemas (ids, pages).
  */
 import { z } from "zod"
+import type { BusinessCalendar } from "@winback/rules"
 import { ValidationError, type Winback } from "@winback/core"
 import type { Auth } from "../auth/Auth"
 import type { Principal } from "../http"
@@ -16,6 +17,8 @@ export interface ApiContext {
   readonly today: () => string
   /** The server's clock for time-dependent answers (due reminders); default the runtime's clock. */
   readonly now?: (() => number) | undefined
+  /** The business calendar work runs by (absent: none), for telling admins which coming years it lacks. */
+  readonly calendar?: BusinessCalendar | undefined
 }
 
 /**

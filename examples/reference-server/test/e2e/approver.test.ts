@@ -52,6 +52,8 @@ const approverDay = async (locale: "en" | "zh-CN") => {
     await page.locator("#ap-h", { hasText: tx.heading }).waitFor()
     // The approver's menu is their work: approvals, not an empty work list, reports or SMS they may not use.
     expect(await page.locator("#nav a:visible").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(["#/approvals"])
+    // The calendar's missing year is for admins and directors to act on, not the approver's.
+    expect(await page.locator("#calendar-gap").count()).toBe(0)
 
     // The dry run: the numbers and the split are the API's, agents and teams by name.
     const [rejecting, approving] = work.tasks

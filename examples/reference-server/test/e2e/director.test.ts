@@ -79,6 +79,8 @@ describe.each([
 
       // The overview: the director lands on it; the team selector lists the region's teams by name.
       await page.locator("#ov-h").waitFor()
+      // The calendar lacks 2027 (chinese-days has not published it): a director is told on every screen.
+      expect(await page.locator("#calendar-gap").textContent()).toContain("2027")
       // A director (and admin) has no work list of their own; every other screen is theirs.
       expect(await page.locator("#nav a:visible").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(["#/approvals", "#/team", "#/reports", "#/admin", "#/sms", "#/overview", "#/audit"])
       expect(await page.locator("#ov-h").textContent()).toBe(w.overview)

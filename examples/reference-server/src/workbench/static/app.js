@@ -100,6 +100,18 @@ function showLogin() {
   $("login-id").focus()
 }
 
+/**
+ * Admins and directors are told, on every screen, when the business calendar lacks a coming year's
+ * holidays: from its first day phone and visit work is refused until an operator supplies them.
+ */
+async function calendarWarning() {
+  document.getElementById("calendar-gap")?.remove()
+  if (!isAdmin() && !hasRole("director")) return
+  const reach = await call("getApiOrgReach").catch(() => null)
+  if (!reach?.calendarGaps.length) return
+  $("app").insertBefore(h("div", { id: "calendar-gap", class: "msg warn", role: "status" }, t("cal.gap", { years: reach.calendarGaps.join(", ") })), $("messages"))
+}
+
 async function showApp() {
   $("booting")?.remove()
   $("login").hidden = true
@@ -119,6 +131,7 @@ async function showApp() {
   $("nav-offers").hidden = !hasRole("team-leader")
   $("nav-appointments").hidden = !hasRole("agent", "team-leader")
   startReminders()
+  void calendarWarning()
   // the director's screens
   $("nav-overview").hidden = !hasRole("director")
   $("nav-audit").hidden = !hasRole("director", "admin")
