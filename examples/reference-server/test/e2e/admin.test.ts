@@ -56,6 +56,8 @@ describe.each(["en-US", "zh-CN"] as const)("the admin's day (%s)", (locale) => {
       for (const id of [moving, promoted]) expect(await page.locator("table.managers").textContent()).toContain(await nameOf(id))
       await shot(page, "teams")
       await page.locator('input[name="child-name"]').fill("Night shift")
+      // Nobody is preselected as the new team's admin.
+      expect(await page.locator('select[name="child-admin"]').inputValue()).toBe("")
       await page.locator('select[name="child-admin"]').selectOption(wb.logins.teamLeader)
       await page.locator("form.new-team button[type=submit]").click()
       await info(page, "Night shift")

@@ -160,7 +160,9 @@ function renameForm(team, reload) {
 
 function childForm(team, o) {
   const name = h("input", { name: "child-name", required: true, maxlength: 200 })
-  const admin = select(o.people.filter((m) => m.active).map((m) => [m.id, `${m.name} · ${o.teamName(m.teamId)}`]), { name: "child-admin" })
+  // The new team's admin is chosen on purpose: nobody is preselected.
+  const admin = select([["", t("adm.choosePerson")], ...o.people.filter((m) => m.active).map((m) => [m.id, `${m.name} · ${o.teamName(m.teamId)}`])], { name: "child-admin" })
+  admin.required = true
   const form = h("form", { class: "new-team" }, h("h4", {}, t("adm.teams.child", { team: team.name })), field(t("adm.teams.childName"), name), field(t("adm.teams.childAdmin"), admin), h("button", { type: "submit", class: "primary" }, t("adm.teams.create")))
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault()
