@@ -298,6 +298,7 @@ export const en = {
   "rep.any": "(any)",
   "rep.none": "This server offers no reports yet.",
   "rep.noRows": "No rows.",
+  "rep.fillIn": "Fill in the report's form and choose Show.",
   "rep.download": "Download {format}",
   "rep.chart": "{title} (chart)",
   "rep.tasksError": "Tasks for the reports",

@@ -284,6 +284,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "rep.any": "（全部）",
   "rep.none": "本服务器暂无报表。",
   "rep.noRows": "没有数据。",
+  "rep.fillIn": "请填写报表条件后点击“查询”。",
   "rep.download": "下载 {format}",
   "rep.chart": "{title}（图表）",
   "rep.tasksError": "报表的任务列表",

@@ -57,8 +57,8 @@ const cells = (table: Locator) =>
 
 /** The words of each language the journey looks for. */
 const words = {
-  en: { overview: "Work overview", reports: "Reports", audit: "Audit log", show: "Show", next: "Next page", prev: "Previous page", submitted: "Submitted", connected: "Connected", intact: "Intact: all", today: "Today", page2: "Page 2", team: "Team" },
-  "zh-CN": { overview: "工作总览", reports: "报表", audit: "审计日志", show: "查询", next: "下一页", prev: "上一页", submitted: "派发", connected: "接通", intact: "完整：全部", today: "今天", page2: "第 2 页", team: "班组" }
+  en: { overview: "Work overview", reports: "Reports", audit: "Audit log", show: "Show", next: "Next page", prev: "Previous page", submitted: "Submitted", connected: "Connected", intact: "Intact: all", today: "Today", page2: "Page 2", team: "Team", agentsReport: "Agent performance, in rank order", funnelReport: "Call funnel: handed out, attempted, reached, completed, retained" },
+  "zh-CN": { overview: "工作总览", reports: "报表", audit: "审计日志", show: "查询", next: "下一页", prev: "上一页", submitted: "派发", connected: "接通", intact: "完整：全部", today: "今天", page2: "第 2 页", team: "班组", agentsReport: "坐席绩效排名", funnelReport: "外呼漏斗：派发、外呼、接通、完成、挽留" }
 } as const
 
 describe.each([
@@ -166,6 +166,12 @@ describe.each([
       expect(byTeam.some((row) => people.teams.some((t) => t.name === row[0]))).toBe(true)
       expect(await article.locator("table.report-table").nth(1).locator("th").first().textContent()).toBe(w.team)
       await shot(page, "funnel-by-team")
+      // Another report chosen shows at once, in place of the funnel (never beside the new report's form).
+      await page.locator("#report-picker").selectOption({ label: w.agentsReport })
+      await page.locator('article.report[data-report="agents"]').waitFor()
+      expect(await page.locator('article.report[data-report="funnel"]').count()).toBe(0)
+      await page.locator("#report-picker").selectOption({ label: w.funnelReport })
+      await page.locator('article.report[data-report="funnel"]').waitFor()
 
       // The audit log: this month's entries, a page at a time; the agent's alone; verified.
       await page.locator('a[href="#/audit"]').click()

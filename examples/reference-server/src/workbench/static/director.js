@@ -164,7 +164,17 @@ export async function reportsView() {
     { id: "report-picker", name: "report" }
   )
   const show = () => forms.forEach((f, i) => (f.hidden = String(i) !== picker.value))
-  picker.addEventListener("change", show)
+  // Another report chosen: it shows at once when its form is complete (never the previous report's
+  // result beside the new report's form), else the output asks for the form.
+  picker.addEventListener("change", () => {
+    show()
+    const form = forms[Number(picker.value)]
+    if (form.checkValidity()) void form.showReport()
+    else {
+      host.token = (host.token ?? 0) + 1
+      replace(host, h("p", { class: "empty report-fill-in" }, t("rep.fillIn")))
+    }
+  })
   const funnel = reports.findIndex((r) => r.name === "funnel")
   if (funnel >= 0) picker.value = String(funnel)
   show()
@@ -226,10 +236,12 @@ function reportForm({ name, base, op, formats }, host, tasks, day) {
     h("div", { class: "buttons" }, button)
   )
   const showReport = async () => {
+    // Only the latest report asked for is drawn: an earlier one that answers later is dropped.
+    const token = (host.token = (host.token ?? 0) + 1)
     // The page's "to" includes its day; the API's range ends before `to`.
     const values = Object.fromEntries(controls.map(({ p, c }) => [p.name, p.name === "to" && from && c.value ? nextDay(c.value) : c.value]))
     const data = await act(button, title, () => call(op.operationId, { query: values }))
-    if (data === undefined) return
+    if (data === undefined || host.token !== token) return
     const downloads = ["csv", "xlsx"].filter((f) => formats[f]).map((f) => h("a", { href: pathOf(formats[f], {}, values), download: `${name}.${f}`, class: "download" }, t("rep.download", { format: f.toUpperCase() })))
     const chart = formats.svg
       ? h("img", {
