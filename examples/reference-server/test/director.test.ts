@@ -57,6 +57,41 @@ describe("report tables", () => {
     for (const row of byTeam.rows.slice(0, -1)) expect(demoOrg.teams.some((t) => t.name === row.group)).toBe(true)
   })
 
+  it("every report's tables speak zh-CN (names and headings, no English left) and name teams, never their ids", async () => {
+    const task = (await director.get("/api/tasks?status=active&limit=1")).body.items[0] as { id: string; name: string }
+    const taskNames = ((await director.get("/api/tasks?limit=200")).body.items as Array<{ name: string }>).map((t) => t.name)
+    const queries = [
+      `funnel?${range}&by=team`,
+      `observations?${range}&by=team`,
+      "status-accounting?month=2026-11",
+      `agents?${range}`,
+      `questionnaire?${range}&taskId=${task.id}`,
+      "period?kind=month&on=2026-11-25"
+    ]
+    const teamIds = new Set(demoOrg.teams.map((t) => t.id))
+    for (const q of queries) {
+      const r = await director.call("GET", `/api/report-tables/${q}`, undefined, { "accept-language": "zh-CN" })
+      expect(r.status, q).toBe(200)
+      for (const table of r.body.tables as Array<{ name: string; columns: Array<{ key: string; label: string }>; rows: Array<Record<string, unknown>> }>) {
+        // A table's name may end with its month (status accounting) or its task's name (data, as written): the words are Chinese.
+        if (q.startsWith("questionnaire")) expect(table.name).toBe(`问卷 ${task.name}`)
+        if (table.name.startsWith("问卷 ")) expect(taskNames, `${q}: ${table.name}`).toContain(table.name.slice(3))
+        else expect(table.name.replace(/ \d{4}-\d{2}$/, ""), `${q}: ${table.name}`).not.toMatch(/[A-Za-z]{2}/)
+        for (const c of table.columns) expect(c.label, `${q}: ${c.key}`).not.toMatch(/[A-Za-z]{2}/)
+        for (const row of table.rows) if (typeof row.teamId === "string") expect(teamIds.has(row.teamId), `${q}: ${row.teamId}`).toBe(false)
+      }
+    }
+    // The agents' teams by name.
+    const agents = await director.call("GET", `/api/report-tables/agents?${range}`, undefined, { "accept-language": "zh-CN" })
+    const names = new Set(demoOrg.teams.map((t) => t.name))
+    expect(agents.body.tables[0].rows.length).toBeGreaterThan(0)
+    for (const row of agents.body.tables[0].rows as Array<{ teamId: string }>) expect(names.has(row.teamId)).toBe(true)
+    // And the agents' chart names its measure in Chinese.
+    const chart = await director.call("GET", `/api/reports/agents.svg?${range}`, undefined, { "accept-language": "zh-CN" })
+    expect(chart.body).toContain("净效果（挽留收入 − 优惠成本）")
+    expect(chart.body).not.toContain("Net effect")
+  })
+
   it("speaks zh-CN: headings, stage names and group words", async () => {
     const r = await director.call("GET", `/api/report-tables/funnel?${range}&by=agent`, undefined, { "accept-language": "zh-CN" })
     expect(r.status).toBe(200)

@@ -33,6 +33,25 @@ export const reportWord = (label: string, locale: Locale): string => {
 }
 
 /**
+ * A report table's name in `locale`: "Funnel by team" → "班组 · 漏斗", "Status accounting 2026-11"
+ * → "工作事项状态统计 2026-11", "Agent performance" → "坐席绩效"; a name it does not know stays.
+ *
+ * @example
+ * ```ts
+ * tableName("Questionnaire task-7", "zh-CN") // "问卷 task-7"
+ * ```
+ */
+export const tableName = (name: string, locale: Locale): string => {
+  if (locale === "en") return name
+  const c = catalogues[locale]
+  const by = /^(Funnel|Retention) by (\w+)$/.exec(name)
+  if (by) return `${reportWord(by[2]![0]!.toUpperCase() + by[2]!.slice(1), locale)} · ${c[by[1] === "Funnel" ? "key.funnel" : "key.observations"]}`
+  const titled = /^(Status accounting|Questionnaire) (.+)$/.exec(name)
+  if (titled) return `${c[titled[1] === "Questionnaire" ? "key.questionnaireTable" : "key.statusAccounting"]} ${titled[2]}`
+  return reportWord(name, locale)
+}
+
+/**
  * A report table with its column headings, its name and the words of its group column ("All",
  * "Total") in `locale`; keys, types and figures unchanged.
  *
@@ -51,7 +70,7 @@ export const localizeTable = (table: ReportTable, locale: Locale): ReportTable =
   }
   return {
     ...table,
-    name: table.name.replace(/^(Funnel|Retention) by (\w+)$/, (_, what: string, by: string) => `${reportWord(by[0]!.toUpperCase() + by.slice(1), locale)} · ${c[what === "Funnel" ? "key.funnel" : "key.observations"]}`),
+    name: tableName(table.name, locale),
     columns: table.columns.map((col) => ({ ...col, label: heading(col.key, col.label) })),
     // The group column holds names (agents, teams) and a few words ("All", "Total"): only words change.
     rows: table.rows.map((row) => (typeof row.group === "string" ? { ...row, group: reportWord(row.group, locale) } : row))

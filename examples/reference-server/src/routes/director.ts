@@ -9,8 +9,7 @@ import { z } from "zod"
 import { type FunnelReport, Forbidden, NotFound, type ReportTable, subtreeOf, type Team, WorkItem, WorkItemState } from "@winback/core"
 import type { RouteContext, Router } from "../http"
 import { catalogues, type Locale, localeOf, type MessageKey } from "../i18n"
-import { localizeTable } from "../i18n/reports"
-import { reportSpecs } from "./reports"
+import { reportSpecs, tablesFor } from "./reports"
 import { type ApiContext, actAs, Cursor, IdString, Limit, pageOf } from "./support"
 
 /** The day after an ISO date (a report range is half-open: `to` is the first day left out). */
@@ -121,7 +120,7 @@ export const directorRoutes = (r: Router, ctx: ApiContext): void => {
     read(`/api/report-tables/${spec.name}`, "reports", `${spec.summary} (as tables in the caller's language)`, spec.query, ReportTables, async ({ principal, query, raw }) => {
       const locale = localeOf(raw)
       const report = await spec.load(ctx, principal.managerId, query)
-      const tables = spec.tables(report).map((t) => localizeTable(t, locale))
+      const tables = await tablesFor(ctx, principal.managerId, spec, report, locale)
       const title = catalogues[locale][`report.${spec.name}` as MessageKey] ?? spec.summary
       return { name: spec.name, title, tables: spec.name === "funnel" ? [funnelStagesTable(report as FunnelReport, locale), ...tables] : tables }
     })

@@ -59,6 +59,35 @@ export interface ReportSpec<Q extends z.ZodObject = z.ZodObject, R = any> {
   readonly chart?: (report: R, locale: Locale) => string
 }
 
+/**
+ * A report's tables as people read them: in `locale`, with each `teamId` cell showing the team's
+ * name and a questionnaire table named by its task's name (the page's tables and the CSV and XLSX
+ * downloads alike; an unknown id stays).
+ *
+ * @example
+ * ```ts
+ * const tables = await tablesFor(ctx, "m-beijing-director", spec, report, "zh-CN") // teamId "朝阳营业部一组"
+ * ```
+ */
+export const tablesFor = async (ctx: ApiContext, managerId: string, spec: ReportSpec, report: unknown, locale: Locale): Promise<Array<ReportTable>> => {
+  const me = ctx.winback.as(managerId)
+  // A questionnaire table is named by its task: by the task's name, not its id.
+  const named = await Promise.all(
+    spec.tables(report).map(async (t) => {
+      const task = /^Questionnaire (.+)$/.exec(t.name)?.[1]
+      if (task === undefined) return t
+      const name = await me.tasks.get(task).then((x) => x.name, () => task)
+      return { ...t, name: `Questionnaire ${name}` }
+    })
+  )
+  const tables = named.map((t) => localizeTable(t, locale))
+  if (!tables.some((t) => t.columns.some((c) => c.key === "teamId"))) return tables
+  const names = new Map((await me.teams.list()).map((t) => [t.id, t.name]))
+  return tables.map((t) =>
+    t.columns.some((c) => c.key === "teamId") ? { ...t, rows: t.rows.map((row) => (typeof row.teamId === "string" ? { ...row, teamId: names.get(row.teamId) ?? row.teamId } : row)) } : t
+  )
+}
+
 const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: ReportSpec<Q, R>): void => {
   const wanted: ReadonlyArray<Format> = ["json", "csv", "xlsx", ...(spec.chart ? (["svg"] as const) : [])]
   for (const format of wanted) {
@@ -76,7 +105,7 @@ const register = <Q extends z.ZodObject, R>(r: Router, ctx: ApiContext, spec: Re
         // Charts, sheets and CSV in the caller's language (cookie, else Accept-Language).
         const locale = localeOf(raw)
         if (format === "svg") return { text: spec.chart!(report, locale), contentType: formats.svg.contentType }
-        const tables = spec.tables(report).map((t) => localizeTable(t, locale))
+        const tables = await tablesFor(ctx, principal.managerId, spec as unknown as ReportSpec, report, locale)
         if (format === "csv") return { text: reportCsvExport(tables[0]!, locale), contentType: formats.csv.contentType, headers: download(`${spec.name}-report`, "csv") }
         return { bytes: reportXlsx(tables), contentType: formats.xlsx.contentType, headers: download(`${spec.name}-report`, "xlsx") }
       }
