@@ -79,6 +79,9 @@ describe("report tables", () => {
         else expect(table.name.replace(/ \d{4}-\d{2}$/, ""), `${q}: ${table.name}`).not.toMatch(/[A-Za-z]{2}/)
         for (const c of table.columns) expect(c.label, `${q}: ${c.key}`).not.toMatch(/[A-Za-z]{2}/)
         for (const row of table.rows) if (typeof row.teamId === "string") expect(teamIds.has(row.teamId), `${q}: ${row.teamId}`).toBe(false)
+        // The status accounting's items are words too (a mismatch names its code).
+        for (const row of table.rows) if (typeof row.item === "string" && !row.item.startsWith("不一致")) expect(row.item, q).not.toMatch(/[A-Za-z]{2}/)
+        for (const row of table.rows) if (row.item === "对账一致") expect(["是", "否"]).toContain(row.note)
       }
     }
     // The agents' teams by name.

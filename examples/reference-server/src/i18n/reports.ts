@@ -32,6 +32,37 @@ export const reportWord = (label: string, locale: Locale): string => {
   return key === undefined ? label : catalogues[locale][key]
 }
 
+/** The status accounting's items, by their English words (the indented sub-lines keep their indent). */
+const accountingItems: Readonly<Record<string, MessageKey>> = {
+  Observed: "sa.observed",
+  "Pending (window still open)": "sa.pending",
+  "Active at start": "sa.activeAtStart",
+  "still active": "sa.stillActive",
+  left: "sa.left",
+  pending: "sa.pendingShort",
+  "Inactive at start": "sa.inactiveAtStart",
+  returned: "sa.returned",
+  "not returned": "sa.notReturned",
+  "Handed out (worked completions)": "sa.handedOut",
+  Reconciled: "sa.reconciled"
+}
+
+/** One status-accounting item in `locale` ("Line status: active" → "号码状态：正常"); an unknown item stays. */
+const accountingItem = (item: string, locale: Locale): string => {
+  const c = catalogues[locale]
+  const indent = /^\s*/.exec(item)![0]
+  const text = item.slice(indent.length)
+  const line = /^Line status: (.+)$/.exec(text)
+  if (line) return `${c["sa.lineStatus"]}${locale === "zh-CN" ? "：" : ": "}${c[`line.${line[1]}` as MessageKey] ?? line[1]}`
+  const mismatch = /^Mismatch: (.+)$/.exec(text)
+  if (mismatch) return `${indent}${c["sa.mismatch"]}${locale === "zh-CN" ? "：" : ": "}${mismatch[1]}`
+  const key = accountingItems[text]
+  return key === undefined ? item : `${indent}${c[key]}`
+}
+
+/** The reconciliation's yes / NO in `locale`. */
+const accountingNote = <A>(note: A, locale: Locale): A | string => (note === "yes" ? catalogues[locale]["sa.yes"] : note === "NO" ? catalogues[locale]["sa.no"] : note)
+
 /**
  * A report table's name in `locale`: "Funnel by team" → "班组 · 漏斗", "Status accounting 2026-11"
  * → "工作事项状态统计 2026-11", "Agent performance" → "坐席绩效"; a name it does not know stays.
@@ -73,7 +104,11 @@ export const localizeTable = (table: ReportTable, locale: Locale): ReportTable =
     name: tableName(table.name, locale),
     columns: table.columns.map((col) => ({ ...col, label: heading(col.key, col.label) })),
     // The group column holds names (agents, teams) and a few words ("All", "Total"): only words change.
-    rows: table.rows.map((row) => (typeof row.group === "string" ? { ...row, group: reportWord(row.group, locale) } : row))
+    // A status accounting's item column and note are words too.
+    rows: table.rows.map((row) => {
+      const out = typeof row.group === "string" ? { ...row, group: reportWord(row.group, locale) } : row
+      return table.columns.some((col) => col.key === "item") && typeof row.item === "string" ? { ...out, item: accountingItem(row.item, locale), note: accountingNote(row.note ?? null, locale) } : out
+    })
   }
 }
 
