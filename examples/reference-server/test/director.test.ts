@@ -82,6 +82,8 @@ describe("report tables", () => {
         // The status accounting's items are words too (a mismatch names its code).
         for (const row of table.rows) if (typeof row.item === "string" && !row.item.startsWith("不一致")) expect(row.item, q).not.toMatch(/[A-Za-z]{2}/)
         for (const row of table.rows) if (row.item === "对账一致") expect(["是", "否"]).toContain(row.note)
+        // A questionnaire's questions and answers as the agent reads them in Chinese (placeholders aside).
+        for (const row of table.rows) for (const cell of [row.question, row.answer]) if (typeof cell === "string") expect(cell.replace(/\{[^}]*\}/g, ""), q).not.toMatch(/[A-Za-z]{2}/)
       }
     }
     // The agents' teams by name.

@@ -418,6 +418,8 @@ export const en = {
   "key.agents": "Agents",
   "key.period": "Period",
   "key.funnel": "Funnel",
+  "value.mean": "mean",
+  "value.median": "median",
   "key.effectiveContacts": "Effective contacts",
   "key.offersAccepted": "Offers accepted",
   "key.agentSuccessRate": "Success rate",

@@ -403,6 +403,8 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   "key.agents": "坐席",
   "key.period": "周期",
   "key.funnel": "漏斗",
+  "value.mean": "平均值",
+  "value.median": "中位数",
   "key.effectiveContacts": "有效接触数",
   "key.offersAccepted": "接受优惠数",
   "key.agentSuccessRate": "成功率",

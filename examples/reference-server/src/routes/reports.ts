@@ -28,7 +28,7 @@ import {
 } from "@winback/core"
 import type { Reply, Router } from "../http"
 import { type Locale, localeOf } from "../i18n"
-import { localizeAgentChart, localizeFunnelChart, localizeFunnelRates, localizeRetentionChart, localizeRetentionLegend, localizeTable, reportCsvExport } from "../i18n/reports"
+import { localizeAgentChart, localizeFunnelChart, localizeFunnelRates, localizeRetentionChart, localizeRetentionLegend, localizeTable, reportCsvExport, reportWord } from "../i18n/reports"
 import { type ApiContext, actAs } from "./support"
 
 type Format = "json" | "csv" | "xlsx" | "svg"
@@ -59,6 +59,22 @@ export interface ReportSpec<Q extends z.ZodObject = z.ZodObject, R = any> {
   readonly chart?: (report: R, locale: Locale) => string
 }
 
+type Texts = Readonly<Record<string, string>> | string
+interface DefinitionTexts {
+  readonly questions?: ReadonlyArray<{ readonly id: string; readonly text?: Texts; readonly choices?: ReadonlyArray<{ readonly text?: Texts }> }>
+}
+/** A text of a definition in `locale` (its English text when the locale has none). */
+const textIn = (text: Texts | undefined, locale: Locale): string | undefined => (typeof text === "string" ? text : text?.[locale] ?? text?.en)
+
+/** One questionnaire-statistics row in `locale`: the question's text and the chosen answer's, from the definition. */
+const questionRow = (row: Record<string, string | number | boolean | null>, definition: unknown, locale: Locale): Record<string, string | number | boolean | null> => {
+  const q = (definition as DefinitionTexts).questions?.find((x) => x.id === row.questionId)
+  if (!q) return row
+  const choice = q.choices?.find((c) => textIn(c.text, "en") === row.answer)
+  const answer = choice ? textIn(choice.text, locale) : typeof row.answer === "string" ? reportWord(row.answer, locale) : row.answer
+  return { ...row, question: textIn(q.text, locale) ?? row.question ?? null, answer: answer ?? null }
+}
+
 /**
  * A report's tables as people read them: in `locale`, with each `teamId` cell showing the team's
  * name and a questionnaire table named by its task's name (the page's tables and the CSV and XLSX
@@ -71,13 +87,16 @@ export interface ReportSpec<Q extends z.ZodObject = z.ZodObject, R = any> {
  */
 export const tablesFor = async (ctx: ApiContext, managerId: string, spec: ReportSpec, report: unknown, locale: Locale): Promise<Array<ReportTable>> => {
   const me = ctx.winback.as(managerId)
-  // A questionnaire table is named by its task: by the task's name, not its id.
+  // A questionnaire table is named by its task (its name, not its id), its questions and answers in
+  // the caller's language from the questionnaire the task binds.
   const named = await Promise.all(
     spec.tables(report).map(async (t) => {
-      const task = /^Questionnaire (.+)$/.exec(t.name)?.[1]
-      if (task === undefined) return t
-      const name = await me.tasks.get(task).then((x) => x.name, () => task)
-      return { ...t, name: `Questionnaire ${name}` }
+      const taskId = /^Questionnaire (.+)$/.exec(t.name)?.[1]
+      if (taskId === undefined) return t
+      const task = await me.tasks.get(taskId).catch(() => null)
+      if (task === null) return t
+      const definition = task.questionnaireVersion ? (await ctx.winback.stores.questionnaires.getVersion(task.questionnaireVersion).catch(() => null))?.definition : undefined
+      return { ...t, name: `Questionnaire ${task.name}`, rows: definition && locale !== "en" ? t.rows.map((row) => questionRow(row, definition, locale)) : t.rows }
     })
   )
   const tables = named.map((t) => localizeTable(t, locale))
