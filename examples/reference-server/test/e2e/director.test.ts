@@ -140,6 +140,9 @@ describe.each([
       const stages = await cells(article.locator("table.report-table").nth(0))
       expect(stages).toContainEqual(expect.arrayContaining([w.submitted, String(count("submitted"))]))
       expect(stages).toContainEqual(expect.arrayContaining([w.connected, String(count("connected"))]))
+      // Rates with two decimals, as the chart beside the table prints them.
+      const connectedRow = stages.find((row) => row[0] === w.connected)!
+      expect(connectedRow[3]).toMatch(/^\d+\.\d\d%$/)
       await page.waitForFunction(() => {
         const img = (globalThis as unknown as { document: { querySelector: (s: string) => { complete: boolean; naturalWidth: number } | null } }).document.querySelector("article.report img.chart")
         return img !== null && img.complete && img.naturalWidth > 0

@@ -275,7 +275,8 @@ function reportForm({ name, base, op, formats }, host, tasks, day) {
 }
 
 const numbers = {
-  percent: new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  // Two decimals, as the charts beside the tables print their rates.
+  percent: new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }),
   money: new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 }
 
